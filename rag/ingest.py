@@ -1,0 +1,261 @@
+"""Sync a folder (or files) of articles into the index.
+
+``ingest`` makes the index match the files: unchanged files (same content
+hash) cost nothing; a changed file's chunks are replaced (unchanged chunk
+texts keep their vectors); files that left the given folders leave the index
+(``prune``, on by default and scoped to the folders named in this run). A
+file that fails to load is reported with its reason and the previous version,
+if any, stays in the index.
+
+Example:
+    >>> report = ingest(["corpus/sample"], ChunkStore(cfg), embedder, cfg)   # doctest: +SKIP
+    >>> report.to_dict()["failed"]                                            # doctest: +SKIP
+    []
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from rag.chunk import chunk_document
+from rag.config import Config
+from rag.embed import Embedder
+from rag.load import SUPPORTED_SUFFIXES, LoadError, LoadLimits, load_document
+from rag.records import Chunk, SourceDocument, sha256_hex
+from rag.store import ChunkStore, DocumentRecord
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; ``to_dict()`` is the ``rag ingest --json`` output."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "removed": self.removed, "failed": self.failed, "skipped": self.skipped,
+            "chunks": self.chunks, "embedded": self.embedded, "seconds": round(self.seconds, 3),
+        }
+
+
+def source_key(path: Path) -> str:
+    """The name a file has in the index: its absolute path, so any working directory agrees."""
+    return str(path.resolve())
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[dict[str, str]], list[str]]:
+    """Expand the paths into files to ingest.
+
+    Returns (files, scopes, failures, skipped): ``scopes`` are the folders and
+    files whose deleted members may be pruned; unsupported files met while
+    walking a folder are ``skipped`` (named explicitly, they fail).
+    """
+    files: list[Path] = []
+    scopes: list[Path] = []
+    failures: list[dict[str, str]] = []
+    skipped: list[str] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            scopes.append(path.resolve())
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    candidate = Path(root) / name
+                    if name.startswith(".") or name.endswith(".meta.json"):
+                        continue
+                    if candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
+                        skipped.append(str(candidate))
+                        continue
+                    if candidate.resolve() not in seen:
+                        seen.add(candidate.resolve())
+                        files.append(candidate)
+        elif path.is_file():
+            scopes.append(path.resolve())
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                files.append(path)
+        else:
+            failures.append({"path": str(path), "reason": "no such file or directory"})
+            scopes.append(path.resolve())  # a named file that vanished is pruned too
+    return files, scopes, failures, skipped
+
+
+def _in_scope(source: str, scopes: Sequence[Path]) -> bool:
+    path = Path(source)
+    return any(path == scope or scope in path.parents for scope in scopes)
+
+
+@dataclass
+class _Pending:
+    doc: SourceDocument
+    chunks: list[Chunk]
+    status: str  # "added" | "updated"
+    reuse: dict[str, np.ndarray]
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: ChunkStore,
+    embedder: Embedder,
+    config: Config,
+    *,
+    collection: str = "default",
+    prune: bool = True,
+    progress: bool | None = None,
+    log: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Make the index match ``paths``; see the module docstring for the rules."""
+    started = time.perf_counter()
+    log = log or (lambda message: print(message, file=sys.stderr))
+    report = IngestReport()
+    files, scopes, failures, skipped = discover(paths)
+    report.failed.extend(failures)
+    report.skipped.extend(skipped)
+    limits = LoadLimits(max_file_bytes=int(config.max_file_mb * 1024 * 1024),
+                        max_pdf_pages=config.max_pdf_pages, max_text_chars=config.max_text_chars)
+
+    with store.write_lock():
+        known = {r.source: r for r in store.documents()}
+        changed = False
+        batch: list[_Pending] = []
+        batch_chunks = 0
+        show = progress if progress is not None else sys.stderr.isatty()
+        bar = None
+        if show and files:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+
+        def flush() -> None:
+            nonlocal batch, batch_chunks, changed
+            if not batch:
+                return
+            texts = [c.text for p in batch for c in p.chunks if c.text_hash not in p.reuse]
+            vectors = embedder.embed_documents(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+            report.embedded += len(texts)
+            cursor = 0
+            for pending in batch:
+                rows = []
+                for chunk in pending.chunks:
+                    if chunk.text_hash in pending.reuse:
+                        rows.append(pending.reuse[chunk.text_hash])
+                    else:
+                        rows.append(vectors[cursor])
+                        cursor += 1
+                _write_document(store, pending, np.vstack(rows) if rows else np.zeros((0, 1)))
+                getattr(report, pending.status).append(pending.doc.source)
+                changed = True
+            batch, batch_chunks = [], 0
+
+        for path in files:
+            source = source_key(path)
+            if bar is not None:
+                bar.update(1)
+            try:
+                data = _read_bounded(path, source, limits)
+                sidecar = path.with_name(path.name + ".meta.json")
+                content_hash = sha256_hex(data + sidecar.read_bytes()) if sidecar.is_file() else sha256_hex(data)
+                previous = known.get(source)
+                if previous and previous.content_hash == content_hash and previous.state == "complete":
+                    report.unchanged.append(source)
+                    continue
+                doc = load_document(path, source=source, limits=limits, collection=collection, data=data)
+                doc = _with_hash(doc, content_hash)
+                chunks = chunk_document(doc, embedder.token_offsets, max_tokens=config.chunk_tokens,
+                                        overlap=config.chunk_overlap)
+            except LoadError as exc:
+                report.failed.append({"path": exc.path, "reason": exc.reason})
+                log(f"skipped {exc}")
+                continue
+            except Exception as exc:  # one bad file must never stop the batch
+                report.failed.append({"path": source, "reason": f"{type(exc).__name__}: {exc}"})
+                log(f"skipped {source}: {type(exc).__name__}: {exc}")
+                continue
+            reuse = store.embeddings_by_text(source) if previous else {}
+            batch.append(_Pending(doc, chunks, "updated" if previous else "added", reuse))
+            batch_chunks += len(chunks)
+            if batch_chunks >= config.embed_batch_size * 4:
+                flush()
+        flush()
+        if bar is not None:
+            bar.close()
+
+        if prune:
+            present = {source_key(p) for p in files}
+            for source, record in known.items():
+                if source not in present and _in_scope(source, scopes) and not Path(source).exists():
+                    store.delete_document(source)
+                    report.removed.append(source)
+                    changed = True
+            for orphan in store.orphan_sources():
+                # Chunks written by a run killed before its manifest record: re-ingested above or gone.
+                if orphan not in present:
+                    store.delete_document(orphan)
+                    changed = True
+        if changed:
+            store.bump_generation()
+        store.record_config()
+        report.chunks = store.count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read_bounded(path: Path, source: str, limits: LoadLimits) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
+    if size > limits.max_file_bytes:
+        raise LoadError(source, f"file is {size / 1e6:.1f} MB, over the "
+                                f"{limits.max_file_bytes / 1e6:.1f} MB limit (max_file_mb)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
+
+
+def _with_hash(doc: SourceDocument, content_hash: str) -> SourceDocument:
+    from dataclasses import replace
+
+    return replace(doc, content_hash=content_hash)
+
+
+def _write_document(store: ChunkStore, pending: _Pending, vectors: np.ndarray) -> None:
+    """Pending record → chunks → stale chunks removed → complete record.
+
+    Each step is idempotent, so a run killed between any two of them is
+    repaired by simply running the ingest again.
+    """
+    doc, chunks = pending.doc, pending.chunks
+    record = DocumentRecord(
+        source=doc.source, title=doc.title, content_hash=doc.content_hash, chunks=len(chunks),
+        state="pending", format=doc.format, collection=doc.collection, author=doc.author,
+        date=doc.date, pages=len(doc.pages))
+    store.put_document(record)
+    store.upsert_chunks(chunks, vectors)
+    store.delete_stale(doc.source, {c.id for c in chunks})
+    from dataclasses import replace
+
+    store.put_document(replace(record, state="complete"))

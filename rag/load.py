@@ -1,0 +1,433 @@
+"""Load articles (.txt, .md, .html, .pdf) into :class:`SourceDocument` records.
+
+Each loader returns the article's clean text and what is known about it (title,
+author, date, PDF page spans). Anything wrong with a file raises
+:class:`LoadError` whose message names the file and the reason, so a batch can
+log it and go on.
+
+Example:
+    >>> from pathlib import Path
+    >>> doc = load_document(Path("corpus/sample/000_37ea4592f850c55e.txt"))  # doctest: +SKIP
+    >>> doc.author  # doctest: +SKIP
+    'George Meneshian'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from rag.records import PageSpan, SourceDocument, sha256_hex
+
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+class LoadError(Exception):
+    """A file could not be loaded. ``str(err)`` is ``"<path>: <reason>"``."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    """Guards against files that would exhaust memory or time."""
+
+    max_file_bytes: int = 50 * 1024 * 1024
+    max_pdf_pages: int = 2000
+    max_text_chars: int = 5_000_000
+
+
+def load_document(
+    path: Path,
+    *,
+    source: str | None = None,
+    limits: LoadLimits = LoadLimits(),
+    collection: str = "default",
+    data: bytes | None = None,
+) -> SourceDocument:
+    """Load one file; raise :class:`LoadError` naming the file when it cannot be used.
+
+    ``source`` is the name the index will know the document by (defaults to the path).
+    ``data`` lets a caller that already read the bytes (to hash them) avoid a second read.
+    """
+    source = source or str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(source, f"unsupported file type {suffix or '(none)'}; "
+                                f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    if data is None:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
+        _check_size(source, size, limits)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
+    _check_size(source, len(data), limits)
+    if not data.strip():
+        raise LoadError(source, "empty file" if not data else "file holds only whitespace")
+
+    loader: Callable[[str, bytes, LoadLimits], _Loaded]
+    if suffix in PDF_SUFFIXES:
+        loader = _load_pdf
+    elif suffix in HTML_SUFFIXES:
+        loader = _load_html
+    elif suffix in {".md", ".markdown"}:
+        loader = _load_markdown
+    else:
+        loader = _load_text
+    loaded = loader(source, data, limits)
+
+    text = loaded.text
+    if len(text) > limits.max_text_chars:
+        raise LoadError(source, f"extracted text has {len(text):,} characters, over the "
+                                f"{limits.max_text_chars:,} limit (max_text_chars)")
+    if len(text.strip()) < 2:
+        raise LoadError(source, "no text content after removing site furniture")
+
+    meta = _read_sidecar(path)
+    title = meta.get("title") or loaded.title or _title_from_text(text, loaded.author) or path.stem
+    return SourceDocument(
+        source=source,
+        title=_clean_inline(title)[:300],
+        text=text,
+        content_hash=sha256_hex(data + json.dumps(meta, sort_keys=True).encode() if meta else data),
+        format=_FORMATS[suffix],
+        author=meta.get("author") or loaded.author,
+        date=_iso_date(meta.get("date") or loaded.date),
+        pages=loaded.pages,
+        collection=collection,
+    )
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    text: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    pages: tuple[PageSpan, ...] = ()
+
+
+def _check_size(source: str, size: int, limits: LoadLimits) -> None:
+    if size > limits.max_file_bytes:
+        raise LoadError(source, f"file is {size / 1e6:.1f} MB, over the "
+                                f"{limits.max_file_bytes / 1e6:.1f} MB limit (max_file_mb)")
+
+
+def _read_sidecar(path: Path) -> dict[str, str]:
+    """Optional ``<file>.meta.json`` with title/author/date, for formats that lack them."""
+    sidecar = path.with_name(path.name + ".meta.json")
+    if not sidecar.is_file():
+        return {}
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(v) for k, v in data.items() if k in {"title", "author", "date"} and v}
+
+
+# --------------------------------------------------------------------- text
+
+def decode_text(source: str, data: bytes) -> str:
+    """Decode bytes as text, detecting the encoding; reject binary content."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise LoadError(source, "has a UTF-16 byte-order mark but is not valid UTF-16") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    head = data[:65536]
+    if b"\x00" in head or _control_ratio(head) > 0.05:
+        raise LoadError(source, "binary content, not text (wrong file extension?)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception:  # detection is best-effort; fall through to cp1252
+        best = None
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # cp1252 is the usual culprit on the web; latin-1 decodes anything that is left.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _control_ratio(data: bytes) -> float:
+    if not data:
+        return 0.0
+    allowed = {9, 10, 12, 13, 27}
+    bad = sum(1 for b in data if b < 32 and b not in allowed)
+    return bad / len(data)
+
+
+_REPEATED_BANNER = re.compile(r"^(.{8,}?)\1+$")
+_ADDRESS_LIKE = re.compile(r"\b\d{5}(?:-\d{4})?\b|\bP\.?O\.? Box\b|^\+?[\d\s().-]{7,}$", re.I)
+_NAV_LIKE = re.compile(r"(\S.*?\s[|•·»]\s){2,}")
+_FOOTER_MARKERS = re.compile(
+    r"^\s*(?:[•·*-]\s*)?(?:subscribe to|sign up (?:for|to)|view all posts|share this|related (?:posts|articles)"
+    r"|about the author|follow us|all rights reserved|©|copyright \d|no, thanks|leave a (?:reply|comment)"
+    r"|tags?:|research team\s*$)",
+    re.I,
+)
+_DATELINE = re.compile(r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s+[–—-]\s+(?=[A-Z])")
+_BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
+
+
+def clean_article_text(raw: str) -> _Loaded:
+    """Strip site furniture (repeated banners, address lines, newsletter footers).
+
+    Furniture is recognised by shape, not by site: a line that is one phrase
+    repeated, short address/navigation lines before the first real paragraph,
+    and a tail that starts with a footer marker (subscribe, view all posts…).
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
+    lines = [line.rstrip() for line in text.split("\n")]
+
+    first_paragraph = next(
+        (i for i, line in enumerate(lines) if len(line.split()) >= 25), len(lines))
+    title: str | None = None
+    author: str | None = None
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if i < first_paragraph and stripped:
+            if _REPEATED_BANNER.match(stripped) or _ADDRESS_LIKE.search(stripped) or _NAV_LIKE.search(stripped):
+                continue
+            byline = _BYLINE.match(stripped)
+            if byline:
+                author = byline.group(1)
+                continue
+            if title is None and len(stripped.split()) <= 20 and not stripped.endswith((".", ":")):
+                title = stripped
+                continue
+        kept.append(line)
+
+    # Footer: cut at the first marker in the last part of the article.
+    body_chars = sum(len(line) + 1 for line in kept)
+    seen = 0
+    for i, line in enumerate(kept):
+        if seen > body_chars * 0.5 and _FOOTER_MARKERS.match(line):
+            tail = sum(len(x) + 1 for x in kept[i:])
+            if tail < max(2000, body_chars * 0.25):
+                kept = kept[:i]
+            break
+        seen += len(line) + 1
+
+    cleaned = _normalise_blank_lines("\n".join(kept))
+    if author is None:
+        match = _DATELINE.match(cleaned)
+        if match:
+            author = match.group(1)
+    return _Loaded(text=cleaned, title=title, author=author)
+
+
+def _normalise_blank_lines(text: str) -> str:
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _load_text(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+    return clean_article_text(decode_text(source, data))
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+
+
+def _load_markdown(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+    raw = decode_text(source, data)
+    meta: dict[str, str] = {}
+    match = _FRONT_MATTER.match(raw)
+    if match:
+        for line in match.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip().lower()] = value.strip().strip("'\"")
+        raw = raw[match.end():]
+    loaded = clean_article_text(raw)
+    heading = re.search(r"^#\s+(.+)$", loaded.text, re.M)
+    return _Loaded(
+        text=loaded.text,
+        title=meta.get("title") or (heading.group(1).strip() if heading else loaded.title),
+        author=meta.get("author") or loaded.author,
+        date=meta.get("date"),
+    )
+
+
+# --------------------------------------------------------------------- html
+
+def _load_html(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+    html = decode_text(source, data)
+    try:
+        import trafilatura
+
+        result = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True,
+            favor_precision=True, deduplicate=False,
+            date_extraction_params={"extensive_search": False, "original_date": True})
+    except Exception as exc:  # a parser crash on one page must not stop a batch
+        raise LoadError(source, f"HTML could not be parsed ({type(exc).__name__}: {exc})") from None
+    if result is None:
+        raise LoadError(source, "no article text found in the HTML page")
+    get = result.get if isinstance(result, dict) else (lambda k, d=None: getattr(result, k, d))
+    text = _normalise_blank_lines(get("text") or "")
+    if not text:
+        raise LoadError(source, "no article text found in the HTML page")
+    return _Loaded(text=text, title=get("title"), author=get("author"), date=get("date"))
+
+
+# ---------------------------------------------------------------------- pdf
+
+def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            # Owner-password-only PDFs open with the empty user password.
+            try:
+                ok = reader.decrypt("")
+            except (NotImplementedError, FileNotDecryptedError, PdfReadError):
+                ok = 0
+            if not ok:
+                raise LoadError(source, "encrypted PDF, no password given — skipped")
+        n_pages = len(reader.pages)
+    except LoadError:
+        raise
+    except MemoryError:
+        raise LoadError(source, "PDF exhausted the memory guard while opening (decompression bomb?)") from None
+    except Exception as exc:
+        raise LoadError(source, f"corrupt or unreadable PDF ({type(exc).__name__}: {_short(exc)})") from None
+    if n_pages == 0:
+        raise LoadError(source, "PDF has no pages")
+    if n_pages > limits.max_pdf_pages:
+        raise LoadError(source, f"PDF has {n_pages} pages, over the {limits.max_pdf_pages} limit (max_pdf_pages)")
+
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    offset = 0
+    budget = limits.max_text_chars
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            page_text = page.extract_text() or ""
+        except MemoryError:
+            raise LoadError(source, f"page {number} exhausted the memory guard (decompression bomb?)") from None
+        except Exception as exc:
+            if _is_limit_error(exc):
+                raise LoadError(source, f"page {number} decompresses past the safety limit "
+                                        "(decompression bomb?) — skipped") from None
+            raise LoadError(source, f"page {number} could not be read "
+                                    f"({type(exc).__name__}: {_short(exc)})") from None
+        page_text = _normalise_blank_lines(page_text.replace("\x00", ""))
+        budget -= len(page_text)
+        if budget < 0:
+            raise LoadError(source, f"extracted text is over the {limits.max_text_chars:,} character "
+                                    "limit (max_text_chars)")
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        parts.append(page_text)
+        spans.append(PageSpan(page=number, start=offset, end=offset + len(page_text)))
+        offset += len(page_text)
+    text = "".join(parts)
+    if len(re.sub(r"\s", "", text)) < 20:
+        raise LoadError(source, "PDF has no text layer (scanned or image-only; run OCR first) — skipped")
+
+    meta = {}
+    try:
+        meta = dict(reader.metadata or {})
+    except Exception:  # broken info dictionaries are common and harmless
+        pass
+    title = str(meta.get("/Title") or "").strip() or None
+    author = str(meta.get("/Author") or "").strip() or None
+    return _Loaded(text=text, title=title, author=author, pages=tuple(spans))
+
+
+def _is_limit_error(exc: BaseException) -> bool:
+    return type(exc).__name__ in {"LimitReachedError", "DecompressionBombError"} or "limit" in str(exc).lower()
+
+
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------ helpers
+
+def _clean_inline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _title_from_text(text: str, author: str | None) -> str | None:
+    """A readable title for articles that carry none: their first sentence, shortened."""
+    first = text.strip().split("\n", 1)[0]
+    match = _DATELINE.match(first)
+    if match:
+        first = first[match.end():]
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    words = sentence.split()
+    if not words:
+        return None
+    if len(words) > 14:
+        return " ".join(words[:14]).rstrip(",;:") + "…"
+    return sentence.rstrip(".")
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+def _iso_date(value: str | None) -> str | None:
+    """Normalise a date to YYYY-MM-DD (or None when it cannot be read)."""
+    if not value:
+        return None
+    value = value.strip()
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value)
+    if match:
+        return match.group(0)
+    match = re.match(r"^(\d{4})/(\d{1,2})/(\d{1,2})", value)
+    if match:
+        y, m, d = match.groups()
+        return f"{y}-{int(m):02d}-{int(d):02d}"
+    match = re.match(r"^(?:D:)?(\d{4})(\d{2})(\d{2})", value)
+    if match:
+        return "-".join(match.groups())
+    match = re.match(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})", value) or None
+    if match:
+        d, mon, y = match.groups()
+        if mon.lower() in _MONTHS:
+            return f"{y}-{_MONTHS[mon.lower()]:02d}-{int(d):02d}"
+    match = re.match(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})", value)
+    if match:
+        mon, d, y = match.groups()
+        if mon.lower() in _MONTHS:
+            return f"{y}-{_MONTHS[mon.lower()]:02d}-{int(d):02d}"
+    return None

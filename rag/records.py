@@ -1,0 +1,260 @@
+"""The typed records that flow through every stage of the pipeline.
+
+load → ``SourceDocument`` → chunk → ``Chunk`` → index → retrieve → ``Passage``
+→ answer → ``Answer`` (with ``Citation`` and ``SentenceSupport``).
+
+They are frozen dataclasses so a stage can never mutate what an earlier stage
+produced; LangChain ``Document`` objects are made from them at one boundary
+(:func:`Passage.to_langchain` / :func:`passage_from_langchain`).
+
+Example:
+    >>> doc = SourceDocument(source="a.txt", title="A", text="One. Two.", content_hash="x")
+    >>> doc.page_at(0) is None
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+REFUSAL = "The sources do not contain an answer to this question."
+"""The fixed refusal every backend returns when the passages do not answer."""
+
+
+def sha256_hex(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Where one PDF page sits in the extracted document text (1-based page)."""
+
+    page: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A loaded article: clean text plus what is known about it.
+
+    ``source`` is the path (or URL) exactly as the index knows it; ``content_hash``
+    is the SHA-256 of the file's bytes, used by sync to skip unchanged files.
+    """
+
+    source: str
+    title: str
+    text: str
+    content_hash: str
+    format: str = "txt"
+    author: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD) when known
+    pages: tuple[PageSpan, ...] = ()
+    collection: str = "default"
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding character ``offset``, or None for unpaged text."""
+        for span in self.pages:
+            if span.start <= offset < span.end:
+                return span.page
+        if self.pages and offset >= self.pages[-1].end:
+            return self.pages[-1].page
+        return None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document with the provenance a citation needs.
+
+    ``text == document.text[start:end]`` always holds, so a citation can
+    highlight the exact span in the source.
+    """
+
+    id: str
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+    index: int
+    page: int | None = None
+    author: str | None = None
+    date: str | None = None
+    collection: str = "default"
+    doc_hash: str = ""
+
+    @staticmethod
+    def make_id(source: str, start: int, text: str) -> str:
+        """Content-hash id: the same text at the same place of the same source."""
+        return sha256_hex(f"{source}\x00{start}\x00{text}")[:32]
+
+    @property
+    def text_hash(self) -> str:
+        return sha256_hex(self.text)[:32]
+
+    def metadata(self) -> dict[str, Any]:
+        """Flat metadata for the vector store (no None values: Chroma rejects them)."""
+        meta: dict[str, Any] = {
+            "source": self.source,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "chunk_index": self.index,
+            "collection": self.collection,
+            "doc_hash": self.doc_hash,
+            "text_hash": self.text_hash,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+        if self.author:
+            meta["author"] = self.author
+        if self.date:
+            meta["date"] = self.date
+            digits = self.date.replace("-", "")[:8]
+            if digits.isdigit() and len(digits) == 8:
+                meta["date_int"] = int(digits)
+        return meta
+
+    @classmethod
+    def from_store(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> "Chunk":
+        return cls(
+            id=chunk_id,
+            source=str(meta.get("source", "")),
+            title=str(meta.get("title", "")),
+            text=text,
+            start=int(meta.get("start", 0)),
+            end=int(meta.get("end", len(text))),
+            index=int(meta.get("chunk_index", 0)),
+            page=int(meta["page"]) if meta.get("page") is not None else None,
+            author=meta.get("author"),
+            date=meta.get("date"),
+            collection=str(meta.get("collection", "default")),
+            doc_hash=str(meta.get("doc_hash", "")),
+        )
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its fused score and per-retriever ranks."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+    similarity: float | None = None  # cosine similarity to the query, when known
+
+    def to_langchain(self) -> Any:
+        from langchain_core.documents import Document
+
+        meta = self.chunk.metadata()
+        meta.update(id=self.chunk.id, score=self.score)
+        if self.similarity is not None:
+            meta["similarity"] = self.similarity
+        return Document(page_content=self.chunk.text, metadata=meta, id=self.chunk.id)
+
+
+def passage_from_langchain(doc: Any) -> Passage:
+    """Inverse of :meth:`Passage.to_langchain`."""
+    meta = dict(doc.metadata)
+    chunk = Chunk.from_store(str(meta.get("id") or doc.id), doc.page_content, meta)
+    return Passage(chunk=chunk, score=float(meta.get("score", 0.0)), similarity=meta.get("similarity"))
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer, pointing at the exact passage.
+
+    ``start``/``end`` are the passage's character span in the source document;
+    ``quote`` is the part of the passage the answer rests on, at
+    ``quote_start``/``quote_end`` (also document offsets) so a UI can highlight it.
+    """
+
+    id: int
+    chunk_id: str
+    source: str
+    title: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    quote: str = ""
+    quote_start: int | None = None
+    quote_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SentenceSupport:
+    """An answer sentence, the citations it carries and how well they support it."""
+
+    text: str
+    citations: tuple[int, ...]
+    support: float
+    supported: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "citations": list(self.citations),
+            "support": round(self.support, 4),
+            "supported": self.supported,
+        }
+
+
+@dataclass(frozen=True)
+class RelatedDocument:
+    source: str
+    title: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "title": self.title, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of a question: text with ``[n]`` markers and everything to check it.
+
+    Example:
+        >>> Answer(question="q", answer=REFUSAL, refused=True).to_dict()["refused"]
+        True
+    """
+
+    question: str
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[SentenceSupport, ...] = ()
+    related: tuple[RelatedDocument, ...] = ()
+    invalid_citations: tuple[int, ...] = ()
+    standalone_question: str | None = None
+    backend: str = ""
+    passages: tuple[Passage, ...] = field(default=(), compare=False, repr=False)
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data; the CLI's ``--json`` output and the eval's results."""
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "sentences": [s.to_dict() for s in self.sentences],
+            "related": [r.to_dict() for r in self.related],
+            "invalid_citations": list(self.invalid_citations),
+            "retrieved": [
+                {"chunk_id": p.chunk.id, "source": p.chunk.source, "title": p.chunk.title,
+                 "page": p.chunk.page, "start": p.chunk.start, "end": p.chunk.end,
+                 "score": round(p.score, 6)}
+                for p in self.passages
+            ],
+            "backend": self.backend,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }

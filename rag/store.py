@@ -1,0 +1,324 @@
+"""The vector store: Chroma, embedded on disk or behind a ``chroma run`` server.
+
+Two collections per index:
+
+- ``<name>_chunks``: one record per chunk (id = content hash, embedding,
+  text, provenance metadata). Its collection metadata records the embedding
+  model and chunking settings that built it; opening it with others is refused.
+- ``<name>_documents``: the sync manifest, one record per source document
+  (content hash, title, chunk count, ``state``). A document is marked
+  ``pending`` before its chunks are written and ``complete`` after, which is
+  what makes an ingest killed at any point safe to re-run.
+
+Writers take an exclusive file lock next to an embedded index, so a second
+writing process fails fast with :class:`IndexBusyError` instead of corrupting it.
+
+Example:
+    >>> store = ChunkStore(Config(index_dir="index"))   # cheap: nothing opened yet
+    >>> store.count()                                   # doctest: +SKIP
+    0
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag.config import Config
+from rag.records import Chunk, sha256_hex
+
+_META_ID = "__index__"
+CONFIG_FILENAME = "rag-config.json"
+LOCK_FILENAME = ".rag-write.lock"
+
+
+class StoreError(RuntimeError):
+    """The index cannot be used; the message says why and what to do."""
+
+
+class IndexBusyError(StoreError):
+    pass
+
+
+class IndexMismatchError(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """One source document as the index knows it."""
+
+    source: str
+    title: str
+    content_hash: str
+    chunks: int
+    state: str = "complete"
+    format: str = ""
+    collection: str = "default"
+    author: str | None = None
+    date: str | None = None
+    pages: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.source, "source": self.source, "title": self.title, "chunks": self.chunks,
+                "format": self.format, "collection": self.collection, "author": self.author,
+                "date": self.date, "pages": self.pages, "state": self.state}
+
+
+def _doc_id(source: str) -> str:
+    return sha256_hex(source)[:32]
+
+
+class ChunkStore:
+    """Chroma behind the small interface the pipeline needs."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._client: Any = None
+        self._chunks: Any = None
+        self._docs: Any = None
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------ connection
+    @property
+    def location(self) -> str:
+        return self.config.chroma_url or str(Path(self.config.index_dir))
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings
+
+            settings = Settings(anonymized_telemetry=False, allow_reset=False)
+            if self.config.chroma_url:
+                url = urlparse(self.config.chroma_url)
+                try:
+                    self._client = chromadb.HttpClient(
+                        host=url.hostname or "localhost", port=url.port or (443 if url.scheme == "https" else 8000),
+                        ssl=url.scheme == "https", settings=settings)
+                    self._client.heartbeat()
+                except Exception as exc:
+                    raise StoreError(f"{self.config.chroma_url}: cannot reach the Chroma server "
+                                     f"({type(exc).__name__}: {exc}); is `chroma run` started?") from None
+            else:
+                path = Path(self.config.index_dir)
+                if path.exists() and not path.is_dir():
+                    raise StoreError(f"{path}: exists and is not a directory; choose another --index")
+                path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        return self._client
+
+    def _collections(self, create: bool) -> tuple[Any, Any] | None:
+        with self._lock:
+            if self._chunks is None:
+                name = self.config.collection_name
+                settings = self.config.index_settings()
+                if create:
+                    chunks = self.client.get_or_create_collection(
+                        f"{name}_chunks", embedding_function=None,
+                        metadata={"hnsw:space": "cosine", **settings})
+                    docs = self.client.get_or_create_collection(
+                        f"{name}_documents", embedding_function=None, metadata={"hnsw:space": "cosine"})
+                else:
+                    try:
+                        chunks = self.client.get_collection(f"{name}_chunks", embedding_function=None)
+                        docs = self.client.get_collection(f"{name}_documents", embedding_function=None)
+                    except Exception:
+                        return None
+                self._check_settings(chunks.metadata or {}, settings)
+                self._chunks, self._docs = chunks, docs
+            return self._chunks, self._docs
+
+    def _check_settings(self, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
+        differences = [f"{key}={stored.get(key)!r} (you asked for {value!r})"
+                       for key, value in wanted.items() if key in stored and stored.get(key) != value]
+        if differences:
+            raise IndexMismatchError(
+                f"{self.location}: this index was built with {', '.join(differences)}; "
+                "mixing them would make its vectors incomparable. Use another --index, or rebuild this one "
+                "with `rag ingest --rebuild`.")
+
+    @property
+    def chunks(self) -> Any:
+        return self._collections(create=True)[0]  # type: ignore[index]
+
+    @property
+    def docs(self) -> Any:
+        return self._collections(create=True)[1]  # type: ignore[index]
+
+    def exists(self) -> bool:
+        """True when the index has been created (reading never creates one)."""
+        if not self.config.chroma_url and not (Path(self.config.index_dir) / "chroma.sqlite3").exists():
+            return False
+        return self._collections(create=False) is not None
+
+    # ---------------------------------------------------------------- locking
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Exclusive writer lock; raises :class:`IndexBusyError` at once if held elsewhere."""
+        if self.config.chroma_url:
+            yield  # the server serialises writes; upserts of content-hash ids are idempotent
+            return
+        from filelock import FileLock, Timeout
+
+        directory = Path(self.config.index_dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(directory / LOCK_FILENAME), timeout=0)
+        owner_file = directory / (LOCK_FILENAME + ".pid")
+        try:
+            lock.acquire()
+        except Timeout:
+            owner = owner_file.read_text().strip() if owner_file.exists() else "unknown"
+            raise IndexBusyError(
+                f"{directory}: index is busy: another process (pid {owner}) is writing to it. "
+                "Wait for it to finish, or use another --index.") from None
+        try:
+            owner_file.write_text(str(os.getpid()))
+            yield
+        finally:
+            lock.release()
+
+    # ---------------------------------------------------------------- records
+    def record_config(self) -> None:
+        """Write the configuration next to an embedded index, for reproducibility."""
+        if not self.config.chroma_url:
+            self.config.write_json(Path(self.config.index_dir) / CONFIG_FILENAME)
+
+    def documents(self, collections: Sequence[str] | None = None) -> list[DocumentRecord]:
+        if not self.exists():
+            return []
+        got = self.docs.get(include=["metadatas"])
+        records = []
+        for doc_id, meta in zip(got["ids"], got["metadatas"]):
+            if doc_id == _META_ID or meta is None:
+                continue
+            record = DocumentRecord(
+                source=meta["source"], title=meta.get("title", ""), content_hash=meta.get("content_hash", ""),
+                chunks=int(meta.get("chunks", 0)), state=meta.get("state", "complete"),
+                format=meta.get("format", ""), collection=meta.get("collection", "default"),
+                author=meta.get("author"), date=meta.get("date"), pages=int(meta.get("pages", 0)))
+            if collections is None or record.collection in collections:
+                records.append(record)
+        return sorted(records, key=lambda r: r.source)
+
+    def put_document(self, record: DocumentRecord) -> None:
+        meta = {k: v for k, v in {
+            "source": record.source, "title": record.title, "content_hash": record.content_hash,
+            "chunks": record.chunks, "state": record.state, "format": record.format,
+            "collection": record.collection, "author": record.author, "date": record.date,
+            "pages": record.pages}.items() if v is not None}
+        self.docs.upsert(ids=[_doc_id(record.source)], embeddings=[[1.0]], metadatas=[meta],
+                         documents=[record.source])
+
+    def delete_document(self, source: str) -> int:
+        """Remove a document and its chunks; returns how many chunks went."""
+        ids = self.chunks.get(where={"source": source}, include=[])["ids"]
+        if ids:
+            self.chunks.delete(ids=ids)
+        self.docs.delete(ids=[_doc_id(source)])
+        return len(ids)
+
+    def embeddings_by_text(self, source: str) -> dict[str, np.ndarray]:
+        """Existing vectors of a document, keyed by chunk text hash (to skip re-embedding)."""
+        got = self.chunks.get(where={"source": source}, include=["metadatas", "embeddings"])
+        out: dict[str, np.ndarray] = {}
+        embeddings = got.get("embeddings")
+        if embeddings is None:
+            return out
+        for meta, vector in zip(got["metadatas"], embeddings):
+            if meta and meta.get("text_hash"):
+                out[meta["text_hash"]] = np.asarray(vector, dtype=np.float32)
+        return out
+
+    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        if not chunks:
+            return
+        # Chroma caps one call's batch size; stay well under it.
+        step = 1000
+        for i in range(0, len(chunks), step):
+            part = chunks[i:i + step]
+            self.chunks.upsert(
+                ids=[c.id for c in part], embeddings=vectors[i:i + step],
+                documents=[c.text for c in part], metadatas=[c.metadata() for c in part])
+
+    def delete_stale(self, source: str, keep: set[str]) -> int:
+        """Delete chunks of ``source`` not in ``keep``; it heals any half-finished write."""
+        ids = self.chunks.get(where={"source": source}, include=[])["ids"]
+        stale = [i for i in ids if i not in keep]
+        if stale:
+            self.chunks.delete(ids=stale)
+        return len(stale)
+
+    def orphan_sources(self) -> set[str]:
+        """Sources that have chunks but no manifest record (left by a crash mid-ingest)."""
+        known = {r.source for r in self.documents()}
+        got = self.chunks.get(include=["metadatas"])
+        return {m["source"] for m in got["metadatas"] if m and m.get("source") not in known}
+
+    # ----------------------------------------------------------- generation
+    def generation(self) -> int:
+        """A counter bumped by every write, so readers can refresh caches (BM25)."""
+        if not self.exists():
+            return 0
+        got = self.docs.get(ids=[_META_ID], include=["metadatas"])
+        if not got["ids"]:
+            return 0
+        return int((got["metadatas"][0] or {}).get("generation", 0))
+
+    def bump_generation(self) -> int:
+        value = self.generation() + 1
+        self.docs.upsert(ids=[_META_ID], embeddings=[[1.0]], metadatas=[{"generation": value}],
+                         documents=[_META_ID])
+        return value
+
+    # ---------------------------------------------------------------- reading
+    def count(self) -> int:
+        return self.chunks.count() if self.exists() else 0
+
+    def all_chunks(self) -> list[Chunk]:
+        if not self.exists():
+            return []
+        got = self.chunks.get(include=["documents", "metadatas"])
+        return [Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+              ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks with their cosine similarity."""
+        if not self.exists():
+            return []
+        total = self.chunks.count()
+        if total == 0:
+            return []
+        got = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                n_results=min(n, total), where=where or None,
+                                include=["documents", "metadatas", "distances"])
+        return [(Chunk.from_store(i, d, m), 1.0 - float(dist))
+                for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
+                                         got["distances"][0])]
+
+    def reset(self) -> None:
+        """Drop both collections (``rag ingest --rebuild``)."""
+        name = self.config.collection_name
+        for suffix in ("_chunks", "_documents"):
+            try:
+                self.client.delete_collection(f"{name}{suffix}")
+            except Exception:  # absent already
+                pass
+        self._chunks = self._docs = None
+
+
+def read_index_config(index_dir: str | Path) -> dict[str, Any] | None:
+    path = Path(index_dir) / CONFIG_FILENAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

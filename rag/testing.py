@@ -1,0 +1,99 @@
+"""Fakes that ship with the package, for fast, deterministic tests of the logic.
+
+- :class:`FakeEmbedder`: a bag-of-words embedder whose vectors a person can
+  compute by hand (each lowercased word adds 1 to one hashed dimension).
+- :class:`ScriptedChatModel`: a LangChain chat model that replays scripted
+  replies and records every prompt it was given.
+
+Integration tests use the real embedder and a real model server instead.
+
+Example:
+    >>> emb = FakeEmbedder(dimension=8)
+    >>> float(emb.embed_query("a a").max())
+    1.0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from rag.chunk import whitespace_offsets
+
+_WORD = re.compile(r"\w+")
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag-of-words embeddings, L2-normalised."""
+
+    def __init__(self, dimension: int = 256, name: str = "fake/bag-of-words") -> None:
+        self.dimension = dimension
+        self.name = name
+        self.max_tokens = 256
+        self.calls: list[int] = []  # batch sizes, so tests can assert what was embedded
+
+    def bucket(self, word: str) -> int:
+        return int(hashlib.md5(word.lower().encode()).hexdigest(), 16) % self.dimension
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        return whitespace_offsets(text)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text):
+                out[row, self.bucket(word)] += 1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+            else:
+                out[row, 0] = 1.0  # Chroma's cosine space cannot take a zero vector
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    @property
+    def embedded(self) -> int:
+        return sum(self.calls)
+
+
+def scripted_chat_model(replies: Sequence[str]) -> Any:
+    """A LangChain chat model replaying ``replies`` in order and recording prompts.
+
+    The returned model has ``.prompts`` (list of message lists it received).
+    Streaming yields the reply word by word, like a real server.
+    """
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+    class ScriptedChatModel(BaseChatModel):
+        replies: list[str]
+        prompts: list[list[BaseMessage]] = []
+        cursor: int = 0
+
+        @property
+        def _llm_type(self) -> str:
+            return "scripted"
+
+        def _next(self, messages: list[BaseMessage]) -> str:
+            self.prompts.append(list(messages))
+            reply = self.replies[min(self.cursor, len(self.replies) - 1)]
+            self.cursor += 1
+            return reply
+
+        def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                      **kwargs: Any) -> ChatResult:
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._next(messages)))])
+
+        def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                    **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            for piece in re.findall(r"\S+\s*|\s+", self._next(messages)):
+                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+    return ScriptedChatModel(replies=list(replies), prompts=[])
