@@ -22,9 +22,9 @@ import collections
 import math
 import re
 import string
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Callable, Collection, Iterable, Sequence
 
 __all__ = [
     "CitationScores",
@@ -529,7 +529,7 @@ def balanced_accuracy(labels: Sequence[bool], predictions: Sequence[bool]) -> fl
         raise ValueError(f"labels and predictions differ in length ({len(labels)} != {len(predictions)})")
     recalls = []
     for cls in (True, False):
-        hits = [pred == cls for label, pred in zip(labels, predictions) if label == cls]
+        hits = [pred == cls for label, pred in zip(labels, predictions, strict=True) if label == cls]
         if hits:
             recalls.append(sum(hits) / len(hits))
     if not recalls:

@@ -119,12 +119,15 @@ def chunk_document(
     tokens = TokenIndex(token_offsets(text))
     sections = [(p.start, p.end) for p in doc.pages] or [(0, len(text))]
     chunks: list[Chunk] = []
+    occurrences: dict[str, int] = {}
     for section_start, section_end in sections:
         units = _units(text, section_start, section_end, tokens, max_tokens)
         for start, end in _pack(units, tokens, max_tokens, overlap):
             chunk_text = text[start:end]
+            occurrence = occurrences.get(chunk_text, 0)
+            occurrences[chunk_text] = occurrence + 1
             chunks.append(Chunk(
-                id=Chunk.make_id(doc.source, start, chunk_text),
+                id=Chunk.make_id(doc.source, chunk_text, occurrence),
                 source=doc.source,
                 title=doc.title,
                 text=chunk_text,

@@ -175,8 +175,7 @@ def ingest(
                 bar.update(1)
             try:
                 data = _read_bounded(path, source, limits)
-                sidecar = path.with_name(path.name + ".meta.json")
-                content_hash = sha256_hex(data + sidecar.read_bytes()) if sidecar.is_file() else sha256_hex(data)
+                content_hash = file_hash(path, data)
                 previous = known.get(source)
                 if previous and previous.content_hash == content_hash and previous.state == "complete":
                     report.unchanged.append(source)
@@ -220,6 +219,17 @@ def ingest(
         report.chunks = store.count()
     report.seconds = time.perf_counter() - started
     return report
+
+
+# Bump when loaders or the chunker change what they produce, so the next sync redoes every file.
+PIPELINE_VERSION = "1"
+
+
+def file_hash(path: Path, data: bytes) -> str:
+    """What decides "unchanged": the bytes, the metadata sidecar and the pipeline version."""
+    sidecar = path.with_name(path.name + ".meta.json")
+    extra = sidecar.read_bytes() if sidecar.is_file() else b""
+    return sha256_hex(PIPELINE_VERSION.encode() + b"\x00" + data + b"\x00" + extra)
 
 
 def _read_bounded(path: Path, source: str, limits: LoadLimits) -> bytes:

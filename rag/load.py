@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -45,6 +46,10 @@ class LoadLimits:
     max_file_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 2000
     max_text_chars: int = 5_000_000
+    # pypdf's text extraction is quadratic in text operators per stream: a few MB of them
+    # in a 4 KB file stall it for minutes, so page streams and total time are bounded.
+    max_page_content_bytes: int = 1_000_000
+    max_pdf_seconds: float = 60.0
 
 
 def load_document(
@@ -79,6 +84,7 @@ def load_document(
     if not data.strip():
         raise LoadError(source, "empty file" if not data else "file holds only whitespace")
 
+    meta = _read_sidecar(path)
     loader: Callable[[str, bytes, LoadLimits], _Loaded]
     if suffix in PDF_SUFFIXES:
         loader = _load_pdf
@@ -86,6 +92,8 @@ def load_document(
         loader = _load_html
     elif suffix in {".md", ".markdown"}:
         loader = _load_markdown
+    elif meta.get("title"):
+        loader = lambda src, raw, lim: clean_article_text(decode_text(src, raw), take_title=False)  # noqa: E731
     else:
         loader = _load_text
     loaded = loader(source, data, limits)
@@ -97,7 +105,6 @@ def load_document(
     if len(text.strip()) < 2:
         raise LoadError(source, "no text content after removing site furniture")
 
-    meta = _read_sidecar(path)
     title = meta.get("title") or loaded.title or _title_from_text(text, loaded.author) or path.stem
     return SourceDocument(
         source=source,
@@ -196,7 +203,7 @@ _DATELINE = re.compile(r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s+[–—
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
 
 
-def clean_article_text(raw: str) -> _Loaded:
+def clean_article_text(raw: str, take_title: bool = True) -> _Loaded:
     """Strip site furniture (repeated banners, address lines, newsletter footers).
 
     Furniture is recognised by shape, not by site: a line that is one phrase
@@ -220,7 +227,10 @@ def clean_article_text(raw: str) -> _Loaded:
             if byline:
                 author = byline.group(1)
                 continue
-            if title is None and len(stripped.split()) <= 20 and not stripped.endswith((".", ":")):
+            # A headline stands alone: followed by a blank line, no sentence punctuation.
+            followed_by_blank = i + 1 < len(lines) and not lines[i + 1].strip()
+            if (title is None and take_title and followed_by_blank and len(stripped.split()) <= 20
+                    and not stripped.endswith((".", ":", ","))):
                 title = stripped
                 continue
         kept.append(line)
@@ -335,9 +345,21 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
     spans: list[PageSpan] = []
     offset = 0
     budget = limits.max_text_chars
+    deadline = time.monotonic() + limits.max_pdf_seconds
     for number, page in enumerate(reader.pages, start=1):
+        if time.monotonic() > deadline:
+            raise LoadError(source, f"text extraction took over {limits.max_pdf_seconds:.0f} s at page {number} "
+                                    "(max_pdf_seconds) — skipped")
         try:
+            contents = page.get_contents()
+            content_bytes = len(contents.get_data()) if contents is not None else 0
+            if content_bytes > limits.max_page_content_bytes:
+                raise LoadError(source, f"page {number} content stream is {content_bytes / 1e6:.1f} MB "
+                                        f"decompressed, over the {limits.max_page_content_bytes / 1e6:.1f} MB "
+                                        "limit (decompression bomb?) — skipped")
             page_text = page.extract_text() or ""
+        except LoadError:
+            raise
         except MemoryError:
             raise LoadError(source, f"page {number} exhausted the memory guard (decompression bomb?)") from None
         except Exception as exc:
@@ -346,7 +368,7 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
                                         "(decompression bomb?) — skipped") from None
             raise LoadError(source, f"page {number} could not be read "
                                     f"({type(exc).__name__}: {_short(exc)})") from None
-        page_text = _normalise_blank_lines(page_text.replace("\x00", ""))
+        page_text = unwrap_lines(_normalise_blank_lines(page_text.replace("\x00", "")))
         budget -= len(page_text)
         if budget < 0:
             raise LoadError(source, f"extracted text is over the {limits.max_text_chars:,} character "
@@ -369,6 +391,29 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
     title = str(meta.get("/Title") or "").strip() or None
     author = str(meta.get("/Author") or "").strip() or None
     return _Loaded(text=text, title=title, author=author, pages=tuple(spans))
+
+
+def unwrap_lines(text: str) -> str:
+    """Join PDF line wraps back into sentences; keep breaks after sentence ends and blank lines.
+
+    pypdf returns one line per printed line, so without this every wrapped line
+    would look like a sentence boundary to the chunker and the verifier.
+    """
+    text = re.sub(r"(\w)-\n(?=[a-z])", r"\1", text)  # hyphenation at a line end
+    lines = text.split("\n")
+    lengths = sorted(len(line) for line in lines if line.strip())
+    typical = lengths[len(lengths) * 3 // 4] if lengths else 0
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i == len(lines) - 1:
+            break
+        stripped = line.rstrip()
+        # A full-width line that does not end a sentence was wrapped by the layout, not by the author.
+        wrapped = (stripped and lines[i + 1].strip() and len(stripped) >= 0.7 * typical
+                   and not stripped.endswith((".", "!", "?", ":", ";", "”", '"', "’")))
+        out.append(" " if wrapped else "\n")
+    return "".join(out)
 
 
 def _is_limit_error(exc: BaseException) -> bool:
@@ -396,8 +441,8 @@ def _title_from_text(text: str, author: str | None) -> str | None:
     words = sentence.split()
     if not words:
         return None
-    if len(words) > 14:
-        return " ".join(words[:14]).rstrip(",;:") + "…"
+    if len(words) > 20:
+        return " ".join(words[:20]).rstrip(",;:") + "…"
     return sentence.rstrip(".")
 
 

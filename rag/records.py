@@ -88,9 +88,13 @@ class Chunk:
     doc_hash: str = ""
 
     @staticmethod
-    def make_id(source: str, start: int, text: str) -> str:
-        """Content-hash id: the same text at the same place of the same source."""
-        return sha256_hex(f"{source}\x00{start}\x00{text}")[:32]
+    def make_id(source: str, text: str, occurrence: int = 0) -> str:
+        """Content-hash id: the n-th occurrence of this text in this source.
+
+        The offset is deliberately left out, so an edit early in a document does
+        not change the ids (and vectors) of the unchanged chunks after it.
+        """
+        return sha256_hex(f"{source}\x00{occurrence}\x00{text}")[:32]
 
     @property
     def text_hash(self) -> str:

@@ -142,7 +142,8 @@ def render_html(article: Article) -> str:
     <article class="post type-post">
       <header class="entry-header">
         <h1 class="entry-title">{e(TITLE)}</h1>
-        <p class="byline">By <span class="author vcard"><a class="url fn n" rel="author" href="/author/george-meneshian/">{e(AUTHOR)}</a></span></p>
+        <p class="byline">By <span class="author vcard"><a class="url fn n" rel="author"
+          href="/author/george-meneshian/">{e(AUTHOR)}</a></span></p>
       </header>
       <div class="entry-content">
 {chr(10).join(body_html)}

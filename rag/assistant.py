@@ -1,0 +1,309 @@
+"""The ``Assistant``: one facade over the pipeline, used by the CLI, the chat and the eval.
+
+The pipeline is a chain of LangChain runnables — condense → retrieve →
+generate → parse citations → verify — available from :meth:`Assistant.chain`
+and :meth:`Assistant.steps` for users composing their own chains.
+
+Example:
+    >>> from rag import Assistant
+    >>> assistant = Assistant(index_dir="index")         # cheap: nothing loads yet
+    >>> answer = assistant.ask("When did the offensive start?")   # doctest: +SKIP
+    >>> answer.to_dict()["citations"][0]["quote"]                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+from rag.backends import make_chat_model
+from rag.backends.chat import build_messages, condense_messages
+from rag.backends.extractive import extractive_answer
+from rag.citations import is_refusal, parse_answer, verify_answer
+from rag.config import Config
+from rag.embed import Embedder, make_embedder
+from rag.ingest import IngestReport, ingest
+from rag.records import REFUSAL, Answer, Passage, RelatedDocument
+from rag.retrieve import Filters, HybridRetriever
+from rag.store import ChunkStore, DocumentRecord
+from rag.text import terms
+from rag.verify import SupportScorer, lexical_support
+
+History = Sequence[tuple[str, str]] | Sequence[Mapping[str, Any]] | None
+
+_FOLLOW_UP = re.compile(r"^\s*(?:and|but|also|what about|how about|why|so)\b|\b(?:it|its|they|them|their|he|she|"
+                        r"his|her|this|that|these|those|there|then)\b", re.I)
+
+
+def normalise_history(history: History) -> list[tuple[str, str]]:
+    """(question, answer) pairs from tuples or Gradio-style ``{"role", "content"}`` messages."""
+    if not history:
+        return []
+    pairs: list[tuple[str, str]] = []
+    pending: str | None = None
+    for item in history:
+        if isinstance(item, Mapping):
+            content = item.get("content")
+            if isinstance(content, list):  # Gradio 6 content blocks
+                content = " ".join(str(c.get("text", "")) if isinstance(c, Mapping) else str(c) for c in content)
+            content = str(content or "")
+            if item.get("role") == "user":
+                pending = content
+            elif item.get("role") == "assistant" and pending is not None:
+                pairs.append((pending, content))
+                pending = None
+        else:
+            q, a = item
+            pairs.append((str(q), str(a or "")))
+    return pairs
+
+
+def carry_terms(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """Make a follow-up standalone without a model: add the previous question's terms."""
+    if not history:
+        return question
+    own = terms(question)
+    if len(own) > 8 and not _FOLLOW_UP.search(question):
+        return question
+    previous = history[-1][0]
+    extra = [w for w in dict.fromkeys(re.findall(r"[\w’'-]+", previous)) if terms(w) and terms(w)[0] not in own]
+    return f"{question} ({' '.join(extra)})" if extra else question
+
+
+class Assistant:
+    """Ask questions across an index; every answer sentence cites and is checked.
+
+    ``Assistant(index_dir=..., **config)`` is cheap; the embedding model, the
+    index and any chat model load on first use. Keyword arguments are
+    :class:`rag.config.Config` fields (``backend``, ``k``, ``strict``…).
+    """
+
+    def __init__(
+        self,
+        index_dir: str | Path | None = None,
+        *,
+        config: Config | None = None,
+        embedder: Embedder | None = None,
+        chat_model: Any = None,
+        support_scorer: SupportScorer | None = None,
+        **overrides: Any,
+    ) -> None:
+        if index_dir is not None:
+            overrides["index_dir"] = str(index_dir)
+        self.config = config.replace(**overrides) if config else Config.load(overrides=overrides)
+        self._embedder = embedder
+        self._chat_models: dict[str, Any] = {}
+        if chat_model is not None:
+            self._chat_models[self.config.backend] = chat_model
+        self.support_scorer = support_scorer
+        self._store: ChunkStore | None = None
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------- components
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.config)
+        return self._embedder
+
+    @property
+    def store(self) -> ChunkStore:
+        if self._store is None:
+            self._store = ChunkStore(self.config)
+        return self._store
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        if self._retriever is None:
+            self._retriever = HybridRetriever(self.store, self.embedder, self.config)
+        return self._retriever
+
+    def chat_model(self, backend: str | None = None) -> Any:
+        backend = backend or self.config.backend
+        with self._lock:
+            if backend not in self._chat_models:
+                self._chat_models[backend] = make_chat_model(self.config.replace(backend=backend))
+            return self._chat_models[backend]
+
+    def scorer(self) -> SupportScorer:
+        if self.support_scorer is not None:
+            return self.support_scorer
+        return lexical_support
+
+    # ---------------------------------------------------------------- corpus
+    def ingest(self, paths: Iterable[str | Path], *, collection: str = "default", prune: bool = True,
+               progress: bool | None = None, rebuild: bool = False) -> IngestReport:
+        """Sync files or folders into the index (see :func:`rag.ingest.ingest`)."""
+        if rebuild:
+            with self.store.write_lock():
+                self.store.reset()
+        return ingest(paths, self.store, self.embedder, self.config, collection=collection,
+                      prune=prune, progress=progress)
+
+    def documents(self, allowed_collections: Sequence[str] | None = None) -> list[DocumentRecord]:
+        return self.store.documents(allowed_collections)
+
+    def remove(self, source: str) -> int:
+        """Remove one document (by its source path) and its chunks; returns chunks removed."""
+        with self.store.write_lock():
+            known = {r.source for r in self.store.documents()}
+            if source not in known:
+                resolved = str(Path(source).resolve())
+                if resolved not in known:
+                    raise KeyError(f"{source}: not in the index")
+                source = resolved
+            removed = self.store.delete_document(source)
+            self.store.bump_generation()
+        return removed
+
+    # ----------------------------------------------------------------- steps
+    def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
+        history = normalise_history(state.get("history"))
+        question = state["question"]
+        standalone = question
+        if history:
+            model = self._model_for(state)
+            if model is not None:
+                try:
+                    reply = model.invoke(condense_messages(question, history)).content
+                    standalone = " ".join(str(reply).split()) or carry_terms(question, history)
+                except Exception:  # a model hiccup must not lose the question
+                    standalone = carry_terms(question, history)
+            else:
+                standalone = carry_terms(question, history)
+        return {**state, "standalone": standalone}
+
+    def _model_for(self, state: Mapping[str, Any]) -> Any:
+        backend = state.get("backend") or self.config.backend
+        return None if backend == "extractive" else self.chat_model(backend)
+
+    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        filters = Filters.from_mapping(state.get("filters")).restrict(state.get("allowed_collections"))
+        query = state["standalone"]
+        vector = self.embedder.embed_query(query)
+        passages = self.retriever.retrieve(query, k=state.get("k"), filters=filters, query_vector=vector)
+        timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
+        return {**state, "passages": passages, "query_vector": vector, "timings": timings}
+
+    def _relevant(self, passages: Sequence[Passage]) -> bool:
+        best = max((p.similarity or 0.0 for p in passages), default=0.0)
+        return bool(passages) and best >= self.config.min_similarity
+
+    def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
+        started = time.perf_counter()
+        passages = state["passages"]
+        if not self._relevant(passages):
+            text = REFUSAL
+        else:
+            model = self._model_for(state)
+            if model is None:
+                text, _ = extractive_answer(
+                    state["standalone"], passages, self.embedder, min_score=self.config.min_sentence_score,
+                    max_sentences=self.config.max_answer_sentences, query_vector=state.get("query_vector"))
+            else:
+                messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
+                                          [p.chunk.title for p in passages])
+                text = str(model.invoke(messages).content)
+        timings = dict(state.get("timings", {}), generate=time.perf_counter() - started)
+        return {**state, "raw": text, "timings": timings}
+
+    def _finish(self, state: dict[str, Any]) -> Answer:
+        """Parse citations, verify sentences and decide whether to refuse."""
+        started = time.perf_counter()
+        passages: list[Passage] = state["passages"]
+        raw: str = state["raw"]
+        strict = self.config.strict if state.get("strict") is None else bool(state["strict"])
+        backend = state.get("backend") or self.config.backend
+        parsed = parse_answer(raw, len(passages))
+        verified = verify_answer(parsed, passages, self.scorer(), self.config.support_threshold, strict)
+        refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
+        timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
+        timings["total"] = sum(v for k, v in timings.items() if k != "total")
+        common = dict(question=state["question"], standalone_question=state["standalone"], backend=backend,
+                      passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings)
+        if refused:
+            return Answer(answer=REFUSAL, refused=True, related=_related(passages),
+                          sentences=() if is_refusal(raw) else verified.sentences, **common)
+        return Answer(answer=verified.text, refused=False, citations=verified.citations,
+                      sentences=verified.sentences, **common)
+
+    def steps(self) -> dict[str, Any]:
+        """The pipeline's steps as LangChain runnables (state dict in, state dict out)."""
+        from langchain_core.runnables import RunnableLambda
+
+        return {
+            "condense": RunnableLambda(self._condense, name="condense"),
+            "retrieve": RunnableLambda(self._retrieve, name="retrieve"),
+            "generate": RunnableLambda(self._generate, name="generate"),
+            "verify": RunnableLambda(self._finish, name="parse_and_verify"),
+        }
+
+    def chain(self) -> Any:
+        """condense | retrieve | generate | parse_and_verify, invoked with ``{"question": ...}``."""
+        s = self.steps()
+        return s["condense"] | s["retrieve"] | s["generate"] | s["verify"]
+
+    # ------------------------------------------------------------------- API
+    def _state(self, question: str, history: History, **options: Any) -> dict[str, Any]:
+        if not isinstance(question, str) or not question.strip():
+            raise ValueError("question: must be a non-empty string")
+        return {"question": question.strip(), "history": history, **options}
+
+    def ask(self, question: str, history: History = None, *, k: int | None = None,
+            filters: Mapping[str, Any] | None = None, strict: bool | None = None,
+            backend: str | None = None, allowed_collections: Sequence[str] | None = None) -> Answer:
+        """Answer ``question`` (a follow-up when ``history`` is given) with verified citations."""
+        return self.chain().invoke(self._state(
+            question, history, k=k, filters=filters, strict=strict, backend=backend,
+            allowed_collections=allowed_collections))
+
+    def stream(self, question: str, history: History = None, *, k: int | None = None,
+               filters: Mapping[str, Any] | None = None, strict: bool | None = None,
+               backend: str | None = None, allowed_collections: Sequence[str] | None = None
+               ) -> Iterator[str | Answer]:
+        """Yield the answer text as it is produced, then the final verified :class:`Answer`."""
+        state = self._state(question, history, k=k, filters=filters, strict=strict, backend=backend,
+                            allowed_collections=allowed_collections)
+        state = self._retrieve(self._condense(state))
+        model = self._model_for(state)
+        if model is None or not self._relevant(state["passages"]):
+            state = self._generate(state)
+            for piece in re.findall(r"\S+\s*", state["raw"]):
+                yield piece
+        else:
+            started = time.perf_counter()
+            messages = build_messages(state["standalone"], [p.chunk.text for p in state["passages"]],
+                                      [p.chunk.title for p in state["passages"]])
+            parts: list[str] = []
+            first: float | None = None
+            for chunk in model.stream(messages):
+                piece = str(chunk.content)
+                if piece:
+                    if first is None:
+                        first = time.perf_counter() - started
+                    parts.append(piece)
+                    yield piece
+            timings = dict(state.get("timings", {}), generate=time.perf_counter() - started,
+                           first_token=first or 0.0)
+            state = {**state, "raw": "".join(parts), "timings": timings}
+        yield self._finish(state)
+
+    def retrieve(self, question: str, k: int | None = None, filters: Mapping[str, Any] | None = None,
+                 allowed_collections: Sequence[str] | None = None) -> list[Passage]:
+        """Just the passages, best first."""
+        flt = Filters.from_mapping(filters).restrict(allowed_collections)
+        return self.retriever.retrieve(question, k=k, filters=flt)
+
+
+def _related(passages: Sequence[Passage], n: int = 3) -> tuple[RelatedDocument, ...]:
+    best: dict[str, RelatedDocument] = {}
+    for p in passages:
+        score = p.similarity if p.similarity is not None else p.score
+        if p.chunk.source not in best or score > best[p.chunk.source].score:
+            best[p.chunk.source] = RelatedDocument(p.chunk.source, p.chunk.title, float(score))
+    return tuple(sorted(best.values(), key=lambda r: -r.score)[:n])

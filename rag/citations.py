@@ -1,0 +1,135 @@
+"""Parse ``[n]`` citation markers, map them to passages, verify every sentence.
+
+Pure functions: :func:`parse_answer` splits an answer into sentences with the
+markers each carries (markers written after the full stop belong to the
+sentence before them), drops markers that point at no retrieved passage, and
+:func:`verify_answer` scores each sentence against the passages it cites and
+locates the quote inside each cited passage.
+
+Example:
+    >>> parsed = parse_answer("Baku attacked on 13 September [1]. It paused [9].", n_passages=2)
+    >>> [s.citations for s in parsed.sentences], parsed.invalid
+    ([(1,), ()], (9,))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from rag.chunk import split_sentences
+from rag.records import REFUSAL, Citation, Passage, SentenceSupport
+from rag.verify import Support, SupportScorer, lexical_support
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    text: str  # without markers
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ParsedAnswer:
+    sentences: tuple[ParsedSentence, ...]
+    invalid: tuple[int, ...]
+
+    def text(self) -> str:
+        """The answer re-rendered with only valid markers."""
+        parts = []
+        for s in self.sentences:
+            marks = "".join(f"[{n}]" for n in s.citations)
+            parts.append(f"{s.text} {marks}".strip() if marks else s.text)
+        return " ".join(parts)
+
+
+def _numbers(group: str) -> list[int]:
+    return [int(x) for x in re.split(r"\s*[,;]\s*", group.strip()) if x]
+
+
+def parse_answer(text: str, n_passages: int) -> ParsedAnswer:
+    """Sentences with their valid citation numbers (1..n_passages) and the invalid ones."""
+    # Move markers that open a sentence ("… end. [2] Next …") back onto the previous sentence.
+    raw = [text[s.start:s.end] for s in split_sentences(text)]
+    merged: list[str] = []
+    for sentence in raw:
+        lead = _LEADING_MARKERS.match(sentence)
+        if lead and merged:
+            merged[-1] += " " + lead.group(0).strip()
+            sentence = sentence[lead.end():].strip()
+        if sentence:
+            merged.append(sentence)
+    invalid: list[int] = []
+    sentences: list[ParsedSentence] = []
+    for sentence in merged:
+        cited: list[int] = []
+        for match in _MARKER.finditer(sentence):
+            for n in _numbers(match.group(1)):
+                if 1 <= n <= n_passages:
+                    if n not in cited:
+                        cited.append(n)
+                elif n not in invalid:
+                    invalid.append(n)
+        clean = " ".join(_MARKER.sub("", sentence).split())
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        if clean:
+            sentences.append(ParsedSentence(clean, tuple(cited)))
+    return ParsedAnswer(tuple(sentences), tuple(invalid))
+
+
+def is_refusal(text: str) -> bool:
+    """True when a model answered with (a close variant of) the fixed refusal."""
+    lowered = " ".join(text.lower().split())
+    return REFUSAL.lower().rstrip(".") in lowered or lowered.startswith(
+        ("the sources do not", "the provided sources do not", "i cannot find", "i don't know"))
+
+
+@dataclass(frozen=True)
+class Verified:
+    sentences: tuple[SentenceSupport, ...]
+    citations: tuple[Citation, ...]
+    text: str
+
+
+def verify_answer(
+    parsed: ParsedAnswer,
+    passages: Sequence[Passage],
+    scorer: SupportScorer = lexical_support,
+    threshold: float = 0.5,
+    strict: bool = False,
+) -> Verified:
+    """Score every sentence against the passages it cites; locate each cited quote.
+
+    With ``strict`` unsupported sentences are dropped (and so are citations only
+    they used). A sentence without citations is unsupported by definition.
+    """
+    kept: list[SentenceSupport] = []
+    quotes: dict[int, tuple[float, int, int]] = {}
+    for sentence in parsed.sentences:
+        cited_passages = [passages[n - 1].chunk.text for n in sentence.citations]
+        support = scorer(sentence.text, cited_passages) if cited_passages else Support(0.0, reason="no citation")
+        supported = bool(sentence.citations) and support.score >= threshold
+        if strict and not supported:
+            continue
+        kept.append(SentenceSupport(sentence.text, sentence.citations, support.score, supported))
+        for i, n in enumerate(sentence.citations):
+            # The quote for each cited passage: its best window for the sentences citing it.
+            own = support if support.passage == i else scorer(sentence.text, [passages[n - 1].chunk.text])
+            if own.passage is not None and own.end > own.start:
+                if n not in quotes or own.score > quotes[n][0]:
+                    quotes[n] = (own.score, own.start, own.end)
+    used = sorted({n for s in kept for n in s.citations})
+    citations = []
+    for n in used:
+        chunk = passages[n - 1].chunk
+        score, qs, qe = quotes.get(n, (0.0, 0, len(chunk.text)))
+        citations.append(Citation(
+            id=n, chunk_id=chunk.id, source=chunk.source, title=chunk.title, page=chunk.page,
+            start=chunk.start, end=chunk.end, text=chunk.text, quote=chunk.text[qs:qe],
+            quote_start=chunk.start + qs, quote_end=chunk.start + qe))
+    text = " ".join(
+        f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in kept)
+    return Verified(tuple(kept), tuple(citations), text)

@@ -1,0 +1,267 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank.
+
+Filters (sources, title, dates, collections) apply to both sides; access
+control passes its allowed collections here, so a passage a user may not read
+is never retrieved at all. Diversity caps how many passages one document may
+take before others get a turn.
+
+Example:
+    >>> rrf([["a", "b"], ["b", "c"]], k=60)["b"] > rrf([["a", "b"], ["b", "c"]], k=60)["a"]
+    True
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from rag.config import Config
+from rag.embed import Embedder
+from rag.records import Chunk, Passage
+from rag.store import ChunkStore
+from rag.text import terms
+
+
+class FilterError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters. ``collections=None`` means every collection."""
+
+    sources: tuple[str, ...] = ()
+    title: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    collections: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None) -> "Filters":
+        """From ``{"source": ..., "title": ..., "date_from": ..., "date_to": ..., "collection": ...}``."""
+        if not data:
+            return cls()
+        known = {"source", "sources", "title", "date_from", "date_to", "collection", "collections"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise FilterError(f"unknown filter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+
+        def as_tuple(value: Any) -> tuple[str, ...]:
+            if value in (None, "", [], ()):
+                return ()
+            return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+        for key in ("date_from", "date_to"):
+            if data.get(key) and _date_int(str(data[key])) is None:
+                raise FilterError(f"{key}: {data[key]!r} is not a date (use YYYY-MM-DD)")
+        collections = as_tuple(data.get("collections", data.get("collection")))
+        return cls(
+            sources=as_tuple(data.get("sources", data.get("source"))),
+            title=(str(data["title"]).strip() or None) if data.get("title") else None,
+            date_from=data.get("date_from") or None,
+            date_to=data.get("date_to") or None,
+            collections=collections or None,
+        )
+
+    def restrict(self, allowed: Sequence[str] | None) -> "Filters":
+        """Intersect with the collections a user may read (access control)."""
+        if allowed is None:
+            return self
+        allowed_set = tuple(sorted(set(allowed)))
+        if self.collections is None:
+            return Filters(self.sources, self.title, self.date_from, self.date_to, allowed_set)
+        return Filters(self.sources, self.title, self.date_from, self.date_to,
+                       tuple(c for c in self.collections if c in allowed_set))
+
+    def where(self) -> dict[str, Any] | None:
+        """The same filters as a Chroma ``where`` clause (title is matched afterwards)."""
+        clauses: list[dict[str, Any]] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.collections is not None:
+            clauses.append({"collection": {"$in": list(self.collections) or ["\x00none"]}})
+        if self.date_from:
+            clauses.append({"date_int": {"$gte": _date_int(self.date_from)}})
+        if self.date_to:
+            clauses.append({"date_int": {"$lte": _date_int(self.date_to)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, chunk: Chunk) -> bool:
+        if self.sources and chunk.source not in self.sources:
+            return False
+        if self.collections is not None and chunk.collection not in self.collections:
+            return False
+        if self.title and self.title.lower() not in chunk.title.lower():
+            return False
+        if self.date_from or self.date_to:
+            value = _date_int(chunk.date or "")
+            if value is None:
+                return False
+            if self.date_from and value < (_date_int(self.date_from) or 0):
+                return False
+            if self.date_to and value > (_date_int(self.date_to) or 0):
+                return False
+        return True
+
+
+def _date_int(value: str) -> int | None:
+    digits = value.replace("-", "")[:8]
+    if len(digits) == 4 and digits.isdigit():
+        digits += "0101"
+    return int(digits) if len(digits) == 8 and digits.isdigit() else None
+
+
+def rrf(rankings: Iterable[Sequence[str]], k: int = 60) -> dict[str, float]:
+    """Reciprocal rank fusion (Cormack et al. 2009): sum of 1 / (k + rank), rank from 1."""
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def diversify(ranked: Sequence[str], group_of: Mapping[str, str], k: int, max_per_group: int) -> list[str]:
+    """Take the best ``k`` items, at most ``max_per_group`` from any group while others remain.
+
+    When every other group is exhausted the cap is lifted, so a one-document
+    corpus still fills all ``k`` slots.
+    """
+    chosen: list[str] = []
+    held_back: list[str] = []
+    per_group: dict[str, int] = {}
+    for item in ranked:
+        if len(chosen) >= k:
+            break
+        group = group_of[item]
+        if per_group.get(group, 0) < max_per_group:
+            chosen.append(item)
+            per_group[group] = per_group.get(group, 0) + 1
+        else:
+            held_back.append(item)
+    for item in held_back:
+        if len(chosen) >= k:
+            break
+        chosen.append(item)
+    order = {item: i for i, item in enumerate(ranked)}
+    return sorted(chosen, key=order.__getitem__)
+
+
+@dataclass
+class _Lexical:
+    generation: int
+    chunks: list[Chunk]
+    bm25: Any
+    by_id: dict[str, int] = field(default_factory=dict)
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval with RRF, filters and per-document diversity."""
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, config: Config) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.config = config
+        self._lexical: _Lexical | None = None
+        self._lock = threading.Lock()
+
+    def lexical(self) -> _Lexical:
+        """The BM25 index, rebuilt only when the store's generation moved."""
+        generation = self.store.generation()
+        with self._lock:
+            if self._lexical is None or self._lexical.generation != generation:
+                import bm25s
+
+                chunks = self.store.all_chunks()
+                bm25 = bm25s.BM25()
+                if chunks:
+                    corpus = [terms(f"{c.title} {c.text}") or ["\x00"] for c in chunks]
+                    bm25.index(_tokenized(corpus), show_progress=False)
+                self._lexical = _Lexical(generation, chunks, bm25, {c.id: i for i, c in enumerate(chunks)})
+            return self._lexical
+
+    def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
+        hits = self.store.query(query_vector, n if not filters.title else n * 4, filters.where())
+        return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
+
+    def sparse(self, query: str, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
+        lex = self.lexical()
+        query_terms = terms(query)
+        if not lex.chunks or not query_terms:
+            return []
+        scores = lex.bm25.get_scores(query_terms)
+        order = np.argsort(-scores)
+        out: list[tuple[Chunk, float]] = []
+        for i in order:
+            if scores[i] <= 0 or len(out) >= n:
+                break
+            chunk = lex.chunks[int(i)]
+            if filters.matches(chunk):
+                out.append((chunk, float(scores[i])))
+        return out
+
+    def retrieve(self, query: str, k: int | None = None, filters: Filters | Mapping[str, Any] | None = None,
+                 query_vector: np.ndarray | None = None) -> list[Passage]:
+        """The top ``k`` passages for ``query``, best first."""
+        k = k or self.config.k
+        if not isinstance(filters, Filters):
+            filters = Filters.from_mapping(filters)
+        if filters.collections == ():
+            return []
+        n = max(self.config.fetch_k, k)
+        vector = self.embedder.embed_query(query) if query_vector is None else query_vector
+        dense = self.dense(vector, n, filters)
+        sparse = self.sparse(query, n, filters)
+        chunks = {c.id: c for c, _ in dense}
+        chunks.update({c.id: c for c, _ in sparse})
+        dense_rank = {c.id: r for r, (c, _) in enumerate(dense, start=1)}
+        sparse_rank = {c.id: r for r, (c, _) in enumerate(sparse, start=1)}
+        similarity = {c.id: s for c, s in dense}
+        fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in sparse]], k=self.config.rrf_k)
+        ranked = sorted(fused, key=lambda i: (-fused[i], i))
+        chosen = diversify(ranked, {i: chunks[i].source for i in ranked}, k, self.config.max_per_source)
+        missing = [i for i in chosen if i not in similarity]
+        if missing:
+            # Lexical-only hits still need a similarity for the relevance gate.
+            vectors = self.embedder.embed_documents([chunks[i].text for i in missing])
+            for i, v in zip(missing, vectors):
+                similarity[i] = float(np.dot(v, vector))
+        return [Passage(chunk=chunks[i], score=fused[i], dense_rank=dense_rank.get(i),
+                        lexical_rank=sparse_rank.get(i), similarity=similarity.get(i)) for i in chosen]
+
+    def as_langchain(self, k: int | None = None, filters: Mapping[str, Any] | None = None) -> Any:
+        """This retriever as a LangChain ``BaseRetriever`` (returns ``Document`` objects)."""
+        return make_langchain_retriever(self, k=k, filters=filters)
+
+
+def _tokenized(corpus: list[list[str]]) -> Any:
+    """bm25s wants ids + vocabulary; build them from our own terms."""
+    import bm25s
+
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
+    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
+
+
+def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None,
+                             filters: Mapping[str, Any] | None = None) -> Any:
+    from langchain_core.callbacks import CallbackManagerForRetrieverRun
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class RagRetriever(BaseRetriever):
+        """Hybrid dense + BM25 retriever over a rag index."""
+
+        search_k: int | None = None
+        search_filters: dict[str, Any] | None = None
+
+        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                    ) -> list[Document]:
+            passages = retriever.retrieve(query, k=self.search_k, filters=self.search_filters)
+            return [p.to_langchain() for p in passages]
+
+    return RagRetriever(search_k=k, search_filters=dict(filters) if filters else None)
