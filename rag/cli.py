@@ -146,6 +146,10 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"{', '.join(missing)}: no such file or directory; nothing was ingested")
+
     assistant = Assistant(config=_config(args))
     report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune,
                               progress=False if (args.quiet or args.json) else None, rebuild=args.rebuild)
@@ -279,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE if "busy" not in str(exc) else EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `rag docs --json | head` is fine
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

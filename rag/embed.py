@@ -84,7 +84,11 @@ class SentenceTransformerEmbedder:
                     # Belt and braces: the model is local, the hub must never be asked.
                     os.environ.setdefault("HF_HUB_OFFLINE", "1")
                     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()  # a weights bar on every start is noise
 
                     model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
                     self.max_tokens = int(model.max_seq_length or 256)

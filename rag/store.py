@@ -129,9 +129,10 @@ class ChunkStore:
                     docs = self.client.get_or_create_collection(
                         f"{name}_documents", embedding_function=None, metadata={"hnsw:space": "cosine"})
                 else:
+                    client = self.client  # connection errors must surface, not read as "no index"
                     try:
-                        chunks = self.client.get_collection(f"{name}_chunks", embedding_function=None)
-                        docs = self.client.get_collection(f"{name}_documents", embedding_function=None)
+                        chunks = client.get_collection(f"{name}_chunks", embedding_function=None)
+                        docs = client.get_collection(f"{name}_documents", embedding_function=None)
                     except Exception:
                         return None
                 self._check_settings(chunks.metadata or {}, settings)

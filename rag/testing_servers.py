@@ -17,11 +17,14 @@ Example:
     >>> with chroma_server(tmp_path / "chroma") as url:  # doctest: +SKIP
     ...     client = chromadb.HttpClient(host="127.0.0.1", port=int(url.rsplit(":", 1)[1]))
     >>> with llama_server() as base_url:  # doctest: +SKIP
-    ...     ChatOpenAI(base_url=base_url, api_key="not-needed", model="smollm2").invoke("Hi")
+    ...     llm = ChatOpenAI(base_url=base_url, api_key="not-needed", model="smollm2",
+    ...                      extra_body={"max_tokens": 64})  # see llama_server()
+    ...     llm.invoke("Hi")
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -35,7 +38,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = [
@@ -77,6 +79,8 @@ _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 # server instead of leaving an orphan that holds the port and the Chroma lock.
 # A launcher instead of Popen(preexec_fn=...) because preexec_fn may deadlock
 # when the parent has threads (Chroma and HTTP clients start them).
+# Caveat: the kernel watches the *thread* that started the server, so enter
+# the context manager on a thread that outlives the server (pytest's does).
 _PDEATHSIG_LAUNCHER = (
     "import ctypes, os, signal, sys\n"
     "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)\n"
@@ -138,8 +142,7 @@ def wait_http(
     while True:
         if process is not None and process.poll() is not None:
             raise ServerExitedError(
-                f"server process {process.pid} exited with code {process.returncode} "
-                f"before {url} answered",
+                f"server process {process.pid} exited with code {process.returncode} before {url} answered",
                 process.returncode,
             )
         remaining = deadline - time.monotonic()
@@ -174,10 +177,8 @@ def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
     # been reused, so the signal reaches only what this module started.
     if process.returncode is not None:
         return
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float) -> None:
@@ -210,7 +211,7 @@ def _launch(argv: Sequence[str], log_path: Path, env: Mapping[str, str]) -> subp
         )
 
 
-@contextmanager
+@contextlib.contextmanager
 def _serve(
     name: str,
     command: Callable[[int], list[str]],
@@ -287,7 +288,7 @@ def _chroma_command(path: Path, port: int) -> list[str]:
     ]
 
 
-@contextmanager
+@contextlib.contextmanager
 def chroma_server(path: Path, *, timeout: float = 60, grace: float = 10) -> Iterator[str]:
     """Run ``chroma run --path PATH`` on a free port; yield ``http://127.0.0.1:PORT``.
 
@@ -383,7 +384,7 @@ def llama_server_available(model_path: Path | None = None) -> str | None:
     return None
 
 
-@contextmanager
+@contextlib.contextmanager
 def llama_server(
     model_path: Path | None = None,
     *,
@@ -407,8 +408,13 @@ def llama_server(
     Example:
         >>> with llama_server() as base_url:  # doctest: +SKIP
         ...     llm = ChatOpenAI(base_url=base_url, api_key="not-needed",
-        ...                      model="smollm2", temperature=0, max_tokens=64)
+        ...                      model="smollm2", temperature=0,
+        ...                      extra_body={"max_tokens": 64})
         ...     llm.invoke("Name a colour.").content
+
+    langchain-openai 1.x sends ``max_tokens`` as ``max_completion_tokens``,
+    which this server ignores (the reply then runs on to ``n_ctx``): cap
+    the length with ``extra_body={"max_tokens": N}``.
     """
     if model_path is None:
         model = smollm2_gguf_path()
@@ -419,7 +425,9 @@ def llama_server(
             raise FileNotFoundError(f"{model}: GGUF model file not found")
         alias = model_alias or model.stem
     if n_ctx <= 0 or n_threads <= 0:
-        raise ValueError(f"llama_server: n_ctx and n_threads must be > 0, got n_ctx={n_ctx}, n_threads={n_threads}")
+        raise ValueError(
+            f"llama_server: n_ctx and n_threads must be > 0, got n_ctx={n_ctx}, n_threads={n_threads}"
+        )
     reason = llama_server_available(model)
     if reason:
         raise ServerStartError(reason)

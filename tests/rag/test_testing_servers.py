@@ -191,7 +191,15 @@ def test_llama_server_chat_stream_and_stop() -> None:
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
         pid = _new_server_pid(before)
         llm = ChatOpenAI(
-            base_url=base_url, api_key="not-needed", model="smollm2", temperature=0, max_tokens=64
+            base_url=base_url,
+            api_key="not-needed",  # type: ignore[arg-type]  # pydantic coerces str to SecretStr
+            model="smollm2",
+            temperature=0,
+            max_tokens=64,  # type: ignore[call-arg]  # a pydantic alias mypy cannot see
+            # langchain-openai 1.x sends max_tokens as `max_completion_tokens`,
+            # which llama-cpp-python's server ignores: without this the reply
+            # runs on to n_ctx.
+            extra_body={"max_tokens": 64},
         )
 
         reply = llm.invoke("What is the capital of France? Answer in one sentence.")
@@ -199,7 +207,11 @@ def test_llama_server_chat_stream_and_stop() -> None:
         # template makes a 135M model ramble instead of answering.
         assert "paris" in str(reply.content).lower()
 
-        chunks = [c.content for c in llm.stream("Count from one to five in words.") if c.content]
+        story = llm.invoke("Write a long story about a dragon.")
+        assert story.usage_metadata is not None
+        assert story.usage_metadata["output_tokens"] <= 64
+
+        chunks = [str(c.content) for c in llm.stream("Count from one to five in words.") if c.content]
         assert len(chunks) > 1, "the server should stream token by token"
         assert "".join(chunks).strip()
     _assert_stopped(pid, _port_of(base_url))

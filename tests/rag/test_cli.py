@@ -1,0 +1,72 @@
+"""The `rag` command as a user runs it: real model, real index on disk, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag import testing_files as tf
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "corpus" / "sample"
+
+
+def rag(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True,
+                          cwd=cwd or REPO, env={**os.environ, "HF_HUB_OFFLINE": "1"}, timeout=300)
+
+
+def test_ingest_json_report_then_unchanged_rerun(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = rag("ingest", str(SAMPLE), "--index", str(index), "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert set(report) >= {"added", "updated", "unchanged", "removed", "failed", "chunks", "embedded"}
+    assert len(report["added"]) == 3 and report["failed"] == []
+    assert report["embedded"] == report["chunks"] > 0
+    second = json.loads(rag("ingest", str(SAMPLE), "--index", str(index), "--json").stdout)
+    assert second["embedded"] == 0 and len(second["unchanged"]) == 3 and second["chunks"] == report["chunks"]
+
+    docs = json.loads(rag("docs", "--index", str(index), "--json").stdout)
+    assert {Path(d["path"]).suffix for d in docs} == {".txt", ".html", ".pdf"}
+    assert all(d["title"] and d["chunks"] > 0 for d in docs)
+    assert sum(d["chunks"] for d in docs) == report["chunks"]
+
+    answer = rag("ask", "When does the Russian peacekeeping mission end?", "--index", str(index), "--json")
+    assert answer.returncode == 0, answer.stderr
+    data = json.loads(answer.stdout)
+    assert not data["refused"] and "2025" in data["answer"]
+    assert data["citations"] and "2025" in data["citations"][0]["quote"]
+
+
+def test_exit_status_one_when_a_file_fails_and_others_still_land(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    tf.make_text(folder, "good.txt", "The brigade moved north in April. It reached the river by May. "
+                                     "Engineers built a bridge there.")
+    tf.make_encrypted_pdf(folder)
+    result = rag("ingest", str(folder), "--index", str(tmp_path / "index"), "--json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert [Path(p).name for p in report["added"]] == ["good.txt"]
+    assert report["failed"][0]["path"].endswith("encrypted.pdf")
+    assert "encrypted PDF" in report["failed"][0]["reason"]
+    plain = rag("ingest", str(folder), "--index", str(tmp_path / "index"))
+    assert "encrypted.pdf: encrypted PDF" in plain.stdout + plain.stderr
+
+
+def test_usage_errors_exit_two_with_a_message(tmp_path: Path) -> None:
+    missing = rag("ingest", str(tmp_path / "nope"), "--index", str(tmp_path / "index"))
+    assert missing.returncode == 2 and "no such file or directory" in missing.stderr
+    no_index = rag("ask", "anything", "--index", str(tmp_path / "empty"))
+    assert no_index.returncode == 2 and "no index here yet" in no_index.stderr
+    bad_backend = rag("ask", "q", "--index", str(tmp_path / "x"), "--backend", "openai")
+    assert bad_backend.returncode == 2 and "llm_model" in bad_backend.stderr
+    bad_flag = rag("ingest")
+    assert bad_flag.returncode == 2

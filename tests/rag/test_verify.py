@@ -1,0 +1,288 @@
+"""Support scoring (rag.verify.lexical_support) on sentences from the sample article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.chunk import split_sentences
+from rag.verify import Support, lexical_support, score_window
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample" / "000_37ea4592f850c55e.txt"
+DOC = SAMPLE.read_text(encoding="utf-8")
+THRESHOLD = 0.5  # Config.support_threshold's default: what "supported" means to the pipeline
+
+
+def span(first: str, last_exclusive: str) -> str:
+    """The article text from ``first`` up to (not including) ``last_exclusive``, stripped."""
+    start = DOC.index(first)
+    return DOC[start:DOC.index(last_exclusive, start)].strip()
+
+
+OFFENSIVE = span("In the early hours of September 13, 2022", "There is no doubt")
+RUSSIA = span("Let us return to 2022.", "Aliyevwould never proceed")
+RUSSIA_WIDE = span("Let us return to 2022.", "On her part, Russia would never")
+UN = span("Nevertheless, the targeting of civilian infrastructure", "A ‘Treaty of Versailles’")
+VERSAILLES = span("In 1919, the Allied Powers", "Only Armenia will have to make")
+INTERNAL = span("Additional problems emerge for the regime", "The Aliyevregime")
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in split_sentences(text)]
+
+
+def test_passages_are_real_article_text() -> None:
+    for passage in (OFFENSIVE, RUSSIA, UN, VERSAILLES, INTERNAL):
+        assert passage in DOC and len(sentences_of(passage)) >= 2
+
+
+# ------------------------------------------------------------- the five cases
+@pytest.mark.parametrize(("claim", "evidence"), [
+    ("Azerbaijan launched an offensive against Armenia on September 13, 2022.", OFFENSIVE),
+    ("Armenia and Russia signed a mutual military assistance deal in 1997.", RUSSIA),
+    ("France called a special UN Security Council meeting.", UN),
+    ("The Allied Powers imposed the Treaty of Versailles in 1919 to punish the German Empire.", VERSAILLES),
+    ("Armenia is a member of the Collective Security Treaty Organisation led by Russia.", RUSSIA),
+])
+def test_paraphrase_with_the_same_content_words_is_supported(claim: str, evidence: str) -> None:
+    support = lexical_support(claim, [evidence])
+
+    assert support.score >= THRESHOLD
+    assert support.reason == ""
+    assert support.passage == 0
+
+
+@pytest.mark.parametrize(("claim", "evidence", "wrong"), [
+    ("The two countries signed a deal on mutual military assistance in 1998.", RUSSIA, "1998"),
+    ("Azerbaijan launched an offensive against Armenia on September 14, 2022.", OFFENSIVE, "14"),
+    ("In 1920, the Allied Powers imposed the Treaty of Versailles.", VERSAILLES, "1920"),
+])
+def test_changed_number_is_not_supported(claim: str, evidence: str, wrong: str) -> None:
+    support = lexical_support(claim, [evidence])
+
+    assert support.score < THRESHOLD
+    assert "number" in support.reason and wrong in support.reason
+
+
+def test_changed_number_scores_below_the_true_number() -> None:
+    true = lexical_support("The two countries signed a deal on mutual military assistance in 1997.", [RUSSIA])
+    false = lexical_support("The two countries signed a deal on mutual military assistance in 1998.", [RUSSIA])
+
+    assert true.score >= THRESHOLD > false.score
+
+
+@pytest.mark.parametrize(("claim", "evidence", "swapped"), [
+    ("Germany and Armenia signed a deal on mutual military assistance in 1997.", RUSSIA, "germany"),
+    ("Georgia launched an offensive against Armenia in the early hours of September 13, 2022.",
+     OFFENSIVE, "georgia"),
+    pytest.param(
+        "Germany called a special meeting of the UN Security Council.", UN, "germany",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "BUG: the name penalty is diluted by the other names in the claim (1 - 1.5*missing/names): "
+            "France→Germany with 'UN Security Council' (4 names) still scores 0.54 >= 0.5"))),
+    pytest.param(
+        "Germany, the US, Norway and Ireland condemned Azerbaijan’s aggression.", UN, "germany",
+        marks=pytest.mark.xfail(strict=True, reason=(
+            "BUG: the name penalty is diluted by the other names in the claim: one swapped country "
+            "among four names still scores >= 0.5"))),
+])
+def test_swapped_entity_is_not_supported(claim: str, evidence: str, swapped: str) -> None:
+    support = lexical_support(claim, [evidence])
+
+    assert swapped in support.reason
+    assert support.score < THRESHOLD
+
+
+def test_swapped_entity_scores_below_the_true_entity() -> None:
+    true = lexical_support("France called a special meeting of the UN Security Council.", [UN])
+    false = lexical_support("Germany called a special meeting of the UN Security Council.", [UN])
+
+    assert true.score >= THRESHOLD
+    assert false.score < true.score
+    assert "germany" in false.reason
+
+
+@pytest.mark.parametrize(("claim", "evidence"), [
+    ("France did not call a special meeting of the UN Security Council.", UN),
+    ("The two countries did not sign a deal on mutual military assistance in 1997.", RUSSIA),
+    # The reverse: the source negates, the claim does not.
+    ("Russian president Putin is going to militarily assist Armenia.", RUSSIA_WIDE),
+])
+def test_negated_claim_is_not_supported(claim: str, evidence: str) -> None:
+    support = lexical_support(claim, [evidence])
+
+    assert support.score < THRESHOLD
+    assert "negation" in support.reason
+
+
+def test_claim_negated_like_its_source_is_supported() -> None:
+    support = lexical_support("Russian president Putin is not going to militarily assist Armenia.", [RUSSIA_WIDE])
+
+    assert support.score >= THRESHOLD
+    assert "Putin is not going" in RUSSIA_WIDE[support.start:support.end]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: negation is compared against the whole 1-3 sentence window, so a negated claim borrows an "
+    "unrelated 'never' from the next sentence ('Aliyev would never proceed…') and scores 0.89"))
+def test_negation_from_a_neighbouring_sentence_does_not_rescue_a_negated_claim() -> None:
+    support = lexical_support("The two countries did not sign a deal on mutual military assistance in 1997.",
+                              [RUSSIA_WIDE])
+
+    assert support.score < THRESHOLD
+
+
+@pytest.mark.parametrize(("claim", "evidence"), [
+    ("Azerbaijan is an oil-rich wealthy nation.", RUSSIA),
+    ("Nancy Pelosi visited Armenia.", VERSAILLES),
+    ("War veterans face financial difficulties.", UN),
+    ("The Treaty of Versailles punished the German Empire.", OFFENSIVE),
+])
+def test_unrelated_sentence_is_not_supported(claim: str, evidence: str) -> None:
+    assert lexical_support(claim, [evidence]).score < THRESHOLD
+
+
+def test_the_same_unrelated_claims_are_supported_by_their_own_passage() -> None:
+    # Guards the test above: those claims fail because of the evidence, not because they are unscorable.
+    assert lexical_support("Azerbaijan is an oil-rich wealthy nation.", [INTERNAL]).score >= THRESHOLD
+    assert lexical_support("Nancy Pelosi visited Armenia.", [UN]).score >= THRESHOLD
+    assert lexical_support("The Treaty of Versailles punished the German Empire.", [VERSAILLES]).score >= THRESHOLD
+
+
+def test_claim_without_content_words_scores_zero() -> None:
+    assert lexical_support("It was.", [RUSSIA]).score == 0.0
+
+
+def test_no_evidence_scores_zero() -> None:
+    support = lexical_support("Azerbaijan attacked Armenia.", [])
+
+    assert support == Support(0.0, reason="no evidence")
+
+
+# ------------------------------------------------------------------ joint support
+JOINT_A = "The two countries signed a deal on mutual military assistance in 1997."
+JOINT_B = ("Moreover, Armenia is a member of the Russian-led Collective Security Treaty Organisation (CSTO), "
+           "and the Russian military maintains bases and outposts in Armenia.")
+JOINT_CLAIM = ("Armenia, a member of the Collective Security Treaty Organisation, "
+               "signed a mutual military assistance deal in 1997.")
+
+
+def test_joint_support_across_two_passages() -> None:
+    assert JOINT_A in DOC and JOINT_B in DOC
+    alone_a = lexical_support(JOINT_CLAIM, [JOINT_A])
+    alone_b = lexical_support(JOINT_CLAIM, [JOINT_B])
+
+    together = lexical_support(JOINT_CLAIM, [JOINT_A, JOINT_B])
+
+    assert alone_a.score < THRESHOLD and alone_b.score < THRESHOLD
+    assert together.score >= THRESHOLD
+    assert together.score > max(alone_a.score, alone_b.score)
+    assert together.passage in (0, 1)
+    assert together.end > together.start
+
+
+def test_joint_support_does_not_forgive_a_number_neither_passage_has() -> None:
+    claim = JOINT_CLAIM.replace("1997", "1998")
+
+    assert lexical_support(claim, [JOINT_A, JOINT_B]).score < THRESHOLD
+
+
+def test_best_passage_is_reported() -> None:
+    support = lexical_support("France called a special meeting of the UN Security Council.",
+                              [RUSSIA, VERSAILLES, UN])
+
+    assert support.passage == 2
+    assert "France called a special meeting" in UN[support.start:support.end]
+
+
+# -------------------------------------------------------------- similarity hook
+def test_similarity_cannot_rescue_a_failed_number_check() -> None:
+    claim = "The two countries signed a deal on mutual military assistance in 1998."
+    seen: list[tuple[str, str]] = []
+
+    def perfect(a: str, b: str) -> float:
+        seen.append((a, b))
+        return 1.0
+
+    plain = lexical_support(claim, [RUSSIA])
+    hooked = lexical_support(claim, [RUSSIA], similarity=perfect)
+
+    assert seen, "the similarity hook was not called"
+    assert hooked.score <= plain.score < THRESHOLD
+    assert "1998" in hooked.reason
+
+
+@pytest.mark.parametrize("claim", [
+    "Germany and Armenia signed a deal on mutual military assistance in 1997.",
+    "The two countries did not sign a deal on mutual military assistance in 1997.",
+])
+def test_similarity_cannot_rescue_a_failed_name_or_negation_check(claim: str) -> None:
+    hooked = lexical_support(claim, [RUSSIA], similarity=lambda a, b: 1.0)
+
+    assert hooked.score <= lexical_support(claim, [RUSSIA]).score
+    assert hooked.score < THRESHOLD
+
+
+def test_similarity_refines_a_passing_judgement() -> None:
+    claim = "The two countries signed a deal on mutual military assistance in 1997."
+    plain = lexical_support(claim, [RUSSIA])
+
+    low = lexical_support(claim, [RUSSIA], similarity=lambda a, b: 0.0, similarity_weight=0.3)
+    negative = lexical_support(claim, [RUSSIA], similarity=lambda a, b: -1.0, similarity_weight=0.3)
+
+    assert low.score == pytest.approx(0.7 * plain.score)
+    assert negative.score == pytest.approx(low.score)  # negative similarity counts as zero
+    assert (low.start, low.end) == (plain.start, plain.end)
+
+
+def test_similarity_sees_the_located_window() -> None:
+    claim = "The two countries signed a deal on mutual military assistance in 1997."
+    seen: list[str] = []
+
+    lexical_support(claim, [RUSSIA], similarity=lambda a, b: seen.append(b) or 0.5)
+
+    assert seen == [JOINT_A]
+
+
+# ---------------------------------------------------------------- located span
+def test_located_span_is_the_single_sentence_that_supports() -> None:
+    claim = "The two countries signed a deal on mutual military assistance in 1997."
+
+    support = lexical_support(claim, [RUSSIA])
+
+    assert RUSSIA[support.start:support.end] == JOINT_A
+    assert RUSSIA[support.start:support.end] in sentences_of(RUSSIA)
+
+
+def test_located_span_is_the_tightest_window_that_holds_the_claim() -> None:
+    # "Armenia"/"Russia" are only in the sentence before the one with the deal: two sentences, not three.
+    claim = "Armenia and Russia signed a mutual military assistance deal in 1997."
+    sents = sentences_of(RUSSIA)
+
+    support = lexical_support(claim, [RUSSIA])
+
+    quote = RUSSIA[support.start:support.end]
+    assert quote == RUSSIA[RUSSIA.index(sents[1]):RUSSIA.index(sents[2]) + len(sents[2])]
+    assert len(split_sentences(quote)) == 2
+    # Every wider window containing it scores no better, so the tighter one wins.
+    wider = RUSSIA[RUSSIA.index(sents[0]):RUSSIA.index(sents[2]) + len(sents[2])]
+    assert score_window(claim, wider)[0] <= support.score + 0.05
+
+
+def test_located_span_is_inside_the_right_passage() -> None:
+    claim = "Brussels decided to minimise EU dependence on Russian natural gas and oil."
+    gas = span("In addition, the Aliyev regime", "In their quest")
+
+    support = lexical_support(claim, [RUSSIA, gas])
+
+    assert support.passage == 1
+    assert gas[support.start:support.end].startswith("Following the invasion of Ukraine")
+    assert gas[support.start:support.end].endswith("natural gas and oil.")
+
+
+def test_score_window_reasons_name_the_failed_checks() -> None:
+    score, reason = score_window("Germany signed the deal in 1998.", "Russia signed the deal in 1997.")
+
+    assert score < THRESHOLD
+    assert "1998" in reason and "germany" in reason

@@ -1,0 +1,61 @@
+"""Ids and links for source documents, and how a document file is sent to a browser.
+
+A document is named in URLs by :func:`document_id` (a hash of its source path),
+never by the path itself, so a URL cannot point anywhere the index does not.
+The route that serves files (``/source/{doc_id}``, see :mod:`ui.app`) maps the
+id back through the documents the current user may read.
+
+Example:
+    >>> source_url("/corpus/a.pdf", page=3).endswith("#page=3")
+    True
+    >>> len(document_id("/corpus/a.pdf"))
+    32
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+_DOC_ID = re.compile(r"^[0-9a-f]{32}$")
+
+# Served types; every other suffix is refused (only these formats can be indexed anyway).
+MEDIA_TYPES: dict[str, str] = {
+    ".pdf": "application/pdf",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8",
+    ".markdown": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+}
+
+# Indexed documents are untrusted: a stored HTML page must not run script on this origin (it would
+# act with the reader's session). The CSP sandbox gives it an opaque origin with scripts off.
+SANDBOX_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "private, no-store",
+}
+
+
+def document_id(source: str) -> str:
+    """A stable, opaque id for a document's source path (32 hex digits)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
+
+
+def is_document_id(value: str) -> bool:
+    return bool(_DOC_ID.match(value or ""))
+
+
+def source_url(source: str, page: int | None = None) -> str:
+    """Relative link to the file (PDFs open at ``page``); relative so a mount path still works."""
+    url = f"source/{document_id(source)}"
+    if page is not None and Path(source).suffix.lower() == ".pdf":
+        url += f"#page={int(page)}"
+    return url
+
+
+def media_type(path: str | Path) -> str | None:
+    return MEDIA_TYPES.get(Path(path).suffix.lower())
