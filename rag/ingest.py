@@ -155,18 +155,19 @@ def ingest(
             texts = [c.text for p in batch for c in p.chunks if c.text_hash not in p.reuse]
             vectors = embedder.embed_documents(texts) if texts else np.zeros((0, 0), dtype=np.float32)
             report.embedded += len(texts)
+            rows: list[np.ndarray] = []
             cursor = 0
             for pending in batch:
-                rows = []
                 for chunk in pending.chunks:
                     if chunk.text_hash in pending.reuse:
                         rows.append(pending.reuse[chunk.text_hash])
                     else:
                         rows.append(vectors[cursor])
                         cursor += 1
-                _write_document(store, pending, np.vstack(rows) if rows else np.zeros((0, 1)))
+            _write_batch(store, batch, np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32))
+            for pending in batch:
                 getattr(report, pending.status).append(pending.doc.source)
-                changed = True
+            changed = True
             batch, batch_chunks = [], 0
 
         for path in files:
@@ -208,11 +209,6 @@ def ingest(
                     store.delete_document(source)
                     report.removed.append(source)
                     changed = True
-            for orphan in store.orphan_sources():
-                # Chunks written by a run killed before its manifest record: re-ingested above or gone.
-                if orphan not in present:
-                    store.delete_document(orphan)
-                    changed = True
         if changed:
             store.bump_generation()
         store.record_config()
@@ -252,20 +248,24 @@ def _with_hash(doc: SourceDocument, content_hash: str) -> SourceDocument:
     return replace(doc, content_hash=content_hash)
 
 
-def _write_document(store: ChunkStore, pending: _Pending, vectors: np.ndarray) -> None:
-    """Pending record → chunks → stale chunks removed → complete record.
+def _write_batch(store: ChunkStore, batch: Sequence[_Pending], vectors: np.ndarray) -> None:
+    """Pending records → chunks → stale chunks removed → complete records, for a batch of documents.
 
-    Each step is idempotent, so a run killed between any two of them is
-    repaired by simply running the ingest again.
+    Each step is idempotent and a document's chunks are never written before
+    its pending record, so a run killed between any two steps is repaired by
+    running the ingest again. One store call per step for the whole batch:
+    per-document round trips cost more than the embedding itself.
     """
-    doc, chunks = pending.doc, pending.chunks
-    record = DocumentRecord(
-        source=doc.source, title=doc.title, content_hash=doc.content_hash, chunks=len(chunks),
-        state="pending", format=doc.format, collection=doc.collection, author=doc.author,
-        date=doc.date, pages=len(doc.pages))
-    store.put_document(record)
-    store.upsert_chunks(chunks, vectors)
-    store.delete_stale(doc.source, {c.id for c in chunks})
+    records = [DocumentRecord(
+        source=p.doc.source, title=p.doc.title, content_hash=p.doc.content_hash, chunks=len(p.chunks),
+        state="pending", format=p.doc.format, collection=p.doc.collection, author=p.doc.author,
+        date=p.doc.date, pages=len(p.doc.pages)) for p in batch]
+    store.put_documents(records)
+    store.upsert_chunks([c for p in batch for c in p.chunks], vectors)
+    # Only documents the index knew can have stale chunks (new ones had no record, hence no chunks).
+    known = [p for p in batch if p.status == "updated"]
+    if known:
+        store.delete_stale({p.doc.source for p in known}, {c.id for p in known for c in p.chunks})
     from dataclasses import replace
 
-    store.put_document(replace(record, state="complete"))
+    store.put_documents([replace(r, state="complete") for r in records])

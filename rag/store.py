@@ -212,13 +212,18 @@ class ChunkStore:
         return sorted(records, key=lambda r: r.source)
 
     def put_document(self, record: DocumentRecord) -> None:
-        meta = {k: v for k, v in {
-            "source": record.source, "title": record.title, "content_hash": record.content_hash,
-            "chunks": record.chunks, "state": record.state, "format": record.format,
-            "collection": record.collection, "author": record.author, "date": record.date,
-            "pages": record.pages}.items() if v is not None}
-        self.docs.upsert(ids=[_doc_id(record.source)], embeddings=[[1.0]], metadatas=[meta],
-                         documents=[record.source])
+        self.put_documents([record])
+
+    def put_documents(self, records: Sequence[DocumentRecord]) -> None:
+        if not records:
+            return
+        metas = [{k: v for k, v in {
+            "source": r.source, "title": r.title, "content_hash": r.content_hash,
+            "chunks": r.chunks, "state": r.state, "format": r.format,
+            "collection": r.collection, "author": r.author, "date": r.date,
+            "pages": r.pages}.items() if v is not None} for r in records]
+        self.docs.upsert(ids=[_doc_id(r.source) for r in records], embeddings=[[1.0]] * len(records),
+                         metadatas=metas, documents=[r.source for r in records])
 
     def delete_document(self, source: str) -> int:
         """Remove a document and its chunks; returns how many chunks went."""
@@ -251,19 +256,15 @@ class ChunkStore:
                 ids=[c.id for c in part], embeddings=vectors[i:i + step],
                 documents=[c.text for c in part], metadatas=[c.metadata() for c in part])
 
-    def delete_stale(self, source: str, keep: set[str]) -> int:
-        """Delete chunks of ``source`` not in ``keep``; it heals any half-finished write."""
-        ids = self.chunks.get(where={"source": source}, include=[])["ids"]
+    def delete_stale(self, sources: str | set[str], keep: set[str]) -> int:
+        """Delete chunks of ``sources`` whose ids are not in ``keep``; heals half-finished writes."""
+        sources = {sources} if isinstance(sources, str) else sources
+        where = {"source": next(iter(sources))} if len(sources) == 1 else {"source": {"$in": sorted(sources)}}
+        ids = self.chunks.get(where=where, include=[])["ids"]
         stale = [i for i in ids if i not in keep]
         if stale:
             self.chunks.delete(ids=stale)
         return len(stale)
-
-    def orphan_sources(self) -> set[str]:
-        """Sources that have chunks but no manifest record (left by a crash mid-ingest)."""
-        known = {r.source for r in self.documents()}
-        got = self.chunks.get(include=["metadatas"])
-        return {m["source"] for m in got["metadatas"] if m and m.get("source") not in known}
 
     # ----------------------------------------------------------- generation
     def generation(self) -> int:

@@ -1,0 +1,459 @@
+"""The Gradio app: chat with a sources panel, documents, settings, feedback, export, login.
+
+Only wiring lives here: widgets in, :class:`ui.service.ResearchService` calls,
+:mod:`ui.render` strings out. Retrieval, answering and citation checking are
+the library's (``rag.Assistant``).
+
+API (``gradio_client``), both streaming-capable and subject to the same login
+and collection rights as the page:
+
+- ``/chat`` ``(message: str, history: list | None = None) -> str``: the
+  verified answer text with its ``[n]`` markers (``history``: ``[[q, a], ...]``
+  or ``{"role", "content"}`` messages).
+- ``/ask`` ``(question, history=None, k=None, strict=None, backend=None,
+  filters=None) -> dict``: the full ``Answer.to_dict()``.
+
+Example:
+    >>> from ui.app import serve
+    >>> running = serve("index", host="127.0.0.1", port=7860, block=False)   # doctest: +SKIP
+    >>> from gradio_client import Client
+    >>> Client(running.url).predict("When was the deal signed?", api_name="/chat")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
+
+import gradio as gr  # noqa: E402
+from starlette.concurrency import run_in_threadpool  # noqa: E402
+from starlette.requests import Request  # noqa: E402
+from starlette.responses import FileResponse, PlainTextResponse, Response  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+from rag import Assistant  # noqa: E402
+from rag.config import BACKENDS, Config  # noqa: E402
+from ui.access import AccessPolicy  # noqa: E402
+from ui.render import CSS, Turn, sources_html, streaming_html, turn_messages  # noqa: E402
+from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
+from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
+from ui.sources import SANDBOX_HEADERS, document_id, media_type  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_OPTIONS = ("Like", "Dislike", "Wrong citation")
+_FEEDBACK_KIND = {True: "up", False: "down", "Like": "up", "Dislike": "down", "Wrong citation": "wrong_citation"}
+DOC_HEADERS = ["Title", "File", "Collection", "Format", "Pages", "Chunks"]
+UPLOAD_HEADERS = ["File", "Status", "Reason"]
+
+
+def theme() -> gr.themes.Base:
+    """The default look with system fonts: the stock theme would fetch Google Fonts."""
+    return gr.themes.Default(
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"],
+    )
+
+
+def _user(request: gr.Request | None) -> str | None:
+    return getattr(request, "username", None) if request is not None else None
+
+
+class Handlers:
+    """Gradio event handlers; each takes widget values and the ``gr.Request``.
+
+    Kept as plain methods (not closures) so tests call them with a stand-in
+    request carrying ``username``.
+    """
+
+    def __init__(self, service: ResearchService) -> None:
+        self.service = service
+
+    # ---------------------------------------------------------------- chat
+    def respond(self, message: str, turns: list[Turn] | None, backend: str | None, model: str | None,
+                k: float | None, strict: bool | None, sources: list[str] | None, title: str | None,
+                date_from: str | None, date_to: str | None, collections: list[str] | None,
+                request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """Stream an answer into the chat; outputs (chat, turns, selected, sources panel, textbox)."""
+        turns = list(turns or [])
+        question = (message or "").strip()
+        if not question:
+            yield turn_messages(turns), turns, None, sources_html(turns, None), ""
+            return
+        options = options_from(dict(backend=backend, model=model, k=k, strict=strict, sources=sources,
+                                    title=title, date_from=date_from, date_to=date_to, collections=collections))
+        pending = turn_messages(turns) + [{"role": "user", "content": turn_messages([{"question": question,
+                                                                                       "error": ""}])[0]["content"]}]
+        yield pending + [{"role": "assistant", "content": streaming_html("")}], turns, None, \
+            sources_html(turns, None), ""
+        text = ""
+        turn: dict[str, Any] = {"question": question, "answer": None, "error": None}
+        try:
+            for item in self.service.stream(question, ResearchService.history_of(turns), options, _user(request)):
+                if isinstance(item, str):
+                    text += item
+                    yield pending + [{"role": "assistant", "content": streaming_html(text)}], turns, None, \
+                        gr.skip(), gr.skip()
+                else:
+                    turn["answer"] = item
+        except Exception as exc:  # a backend or filter error must not kill the session
+            log.warning("answering %r failed: %s", question, exc)
+            turn["error"] = f"Could not answer: {exc}"
+        turns = turns + [turn]
+        yield turn_messages(turns), turns, len(turns) - 1, sources_html(turns, len(turns) - 1), ""
+
+    def select(self, turns: list[Turn] | None, evt: gr.SelectData) -> tuple[str, int | None]:
+        """Clicking a message shows the sources of that exchange."""
+        turns = turns or []
+        index = _turn_index(evt.index)
+        if index is None or not 0 <= index < len(turns):
+            return gr.skip(), gr.skip()
+        return sources_html(turns, index), index
+
+    def clear(self) -> tuple[Any, ...]:
+        return [], [], None, sources_html([], None), "", None
+
+    # ------------------------------------------------------------ feedback
+    def like(self, turns: list[Turn] | None, evt: gr.LikeData, request: gr.Request) -> str:
+        """The chat's thumbs and flag: feedback on the message they sit on."""
+        kind = _FEEDBACK_KIND.get(evt.liked) if isinstance(evt.liked, (bool, str)) else None
+        index = _turn_index(evt.index)
+        if kind is None or index is None:
+            return gr.skip()
+        return self._feedback(turns or [], index, kind, request)
+
+    def feedback(self, turns: list[Turn] | None, selected: int | None, kind: str, request: gr.Request) -> str:
+        """The buttons under the sources panel: feedback on the answer shown there."""
+        turns = turns or []
+        index = len(turns) - 1 if selected is None else int(selected)
+        return self._feedback(turns, index, kind, request)
+
+    def _feedback(self, turns: list[Turn], index: int, kind: str, request: gr.Request) -> str:
+        try:
+            self.service.record_feedback(turns, index, kind, _user(request))
+        except IndexError as exc:
+            return f"⚠ {exc}"
+        label = {"up": "helpful", "down": "not helpful", "wrong_citation": "wrong citation"}[kind]
+        return f"Thank you: answer {index + 1} marked “{label}”."
+
+    def export(self, turns: list[Turn] | None, request: gr.Request) -> Any:
+        if not turns:
+            gr.Warning("Nothing to export yet: ask a question first.")
+            return None
+        return str(self.service.export(turns, _user(request)))
+
+    # ----------------------------------------------------------- documents
+    def _doc_views(self, user: str | None) -> tuple[Any, Any, Any, Any]:
+        """The documents table, the remove and source-filter choices, the collections."""
+        docs = self.service.documents(user)
+        rows = [[d.title, Path(d.source).name, d.collection, d.format, d.pages or "", d.chunks] for d in docs]
+        choices = [(f"{d.title or Path(d.source).name} ({Path(d.source).name}, {d.collection})",
+                    document_id(d.source)) for d in docs]
+        collections = sorted({d.collection for d in docs})
+        return (gr.update(value=rows or None), gr.update(choices=choices, value=None),
+                gr.update(choices=choices), gr.update(choices=collections))
+
+    def refresh(self, request: gr.Request) -> tuple[Any, ...]:
+        """On page load: who is signed in, and the documents this user may see."""
+        user = _user(request)
+        who = (f"Signed in as **{_md_safe(user)}** · [Log out](logout)" if user else "")
+        return (who, *self._doc_views(user))
+
+    def documents(self, request: gr.Request) -> tuple[Any, ...]:
+        return self._doc_views(_user(request))
+
+    def upload(self, files: list[Any] | None, collection: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """Copy, ingest and report per file; outputs (message, results, docs..., cleared picker)."""
+        user = _user(request)
+        paths = [getattr(f, "name", f) for f in (files or [])]
+        result = self.service.upload(paths, collection, user)
+        rows = [r.as_list() for r in result.rows] or None
+        return (result.message, gr.update(value=rows), *self._doc_views(user), None)
+
+    def remove(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        user = _user(request)
+        if not doc_id:
+            message = "Choose a document to remove."
+        else:
+            try:
+                message = self.service.remove(doc_id, user)
+            except (AccessDenied, KeyError) as exc:
+                message = f"⚠ {exc.args[0] if exc.args else exc}"
+        return (message, *self._doc_views(user))
+
+    # ----------------------------------------------------------------- API
+    def api_chat(self, message: str, history: list[Any] | None = None,
+                 request: gr.Request = None) -> Iterator[str]:  # type: ignore[assignment]
+        """Answer ``message`` (a follow-up of ``history``: [[question, answer], ...] or role/content
+        messages); streams the text, and the last value is the verified answer with its [n] markers."""
+        _check_history(history)
+        text = ""
+        for item in self.service.stream(message, history or None, None, _user(request)):
+            if isinstance(item, str):
+                text += item
+                yield text
+            else:
+                yield str(item["answer"])
+
+    def api_ask(self, question: str, history: list[Any] | None = None, k: int | None = None,
+                strict: bool | None = None, backend: str | None = None, filters: dict[str, Any] | None = None,
+                request: gr.Request = None) -> dict[str, Any]:  # type: ignore[assignment]
+        """The full verified answer (Answer.to_dict()): text, citations with quotes, sentence support.
+        ``filters``: {"sources": [doc ids], "title", "date_from", "date_to", "collections"}."""
+        _check_history(history)
+        values: dict[str, Any] = dict(filters or {})
+        unknown = sorted(set(values) - {"sources", "title", "date_from", "date_to", "collections"})
+        if unknown:
+            raise gr.Error(f"filters: unknown key(s) {', '.join(unknown)}; "
+                           "known: sources, title, date_from, date_to, collections")
+        options = options_from({**values, "k": k, "strict": strict, "backend": backend})
+        try:
+            return self.service.ask(question, history or None, options, _user(request))
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+
+
+def _check_history(history: Any) -> None:
+    if history is None:
+        return
+    if not isinstance(history, list) or not all(
+            isinstance(h, dict) or (isinstance(h, (list, tuple)) and len(h) == 2) for h in history):
+        raise gr.Error("history: give a list of [question, answer] pairs or {role, content} messages")
+
+
+def _turn_index(index: Any) -> int | None:
+    """Chat message index (an int, or a list for some layouts) → turn index (2 messages per turn)."""
+    if isinstance(index, (list, tuple)):
+        index = index[0] if index else None
+    return int(index) // 2 if isinstance(index, int) else None
+
+
+def _md_safe(text: str) -> str:
+    return re.sub(r"([\\`*_<>\[\]()#|])", r"\\\1", text)
+
+
+def build_app(assistant: Assistant, settings: UISettings | None = None,
+              policy: AccessPolicy | None = None) -> gr.Blocks:
+    """The Gradio Blocks of the app over ``assistant`` (no server started; see :func:`serve`).
+
+    ``demo.handlers`` (the :class:`Handlers`) and ``demo.service`` are attached
+    for the server route and tests.
+    """
+    settings = settings or UISettings()
+    service = ResearchService(assistant, settings, policy)
+    handlers = Handlers(service)
+    cfg = assistant.config
+    private: dict[str, Any] = {"api_visibility": "private"}
+
+    with gr.Blocks(title=settings.title, analytics_enabled=False, fill_width=True) as demo:
+        turns = gr.State([])
+        selected = gr.State(None)
+        with gr.Row():
+            gr.Markdown(f"## {_md_safe(settings.title)}")
+            who = gr.Markdown("", elem_id="who", elem_classes=["rag-who"])
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        chat = gr.Chatbot(
+                            elem_id="chat", label="Conversation", height=560, layout="bubble",
+                            feedback_options=FEEDBACK_OPTIONS, latex_delimiters=[], buttons=[],
+                            placeholder="Ask about the published articles. Every sentence of an answer cites "
+                                        "the passage it rests on.")
+                        with gr.Row():
+                            question = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1,
+                                                  max_lines=6, placeholder="Ask a question…", autofocus=True)
+                            ask = gr.Button("Ask", elem_id="ask-btn", variant="primary", scale=1, min_width=80)
+                        with gr.Row():
+                            clear = gr.Button("New conversation", elem_id="clear-btn", size="sm")
+                            export = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
+                        export_file = gr.File(label="Conversation export", elem_id="export-file",
+                                              interactive=False, height=70)
+                    with gr.Column(scale=2):
+                        panel = gr.HTML(sources_html([], None), elem_id="sources", label="Sources")
+                        with gr.Row():
+                            up = gr.Button("👍 Helpful", elem_id="fb-up", size="sm")
+                            down = gr.Button("👎 Not helpful", elem_id="fb-down", size="sm")
+                            wrong = gr.Button("⚠ Wrong citation", elem_id="fb-wrong", size="sm")
+                        feedback_status = gr.Markdown("", elem_id="feedback-status")
+            with gr.Tab("Documents", id="documents") as documents_tab:
+                with gr.Row():
+                    files = gr.File(label=f"Add documents ({', '.join(ALLOWED_SUFFIXES)}; "
+                                          f"at most {settings.max_file_mb:g} MB each)",
+                                    file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
+                                    elem_id="upload-files", scale=3)
+                    with gr.Column(scale=1):
+                        collection = gr.Textbox(settings.default_collection, label="Collection",
+                                                elem_id="upload-collection")
+                        upload = gr.Button("Upload and index", elem_id="upload-btn", variant="primary")
+                upload_message = gr.Markdown("", elem_id="upload-message")
+                upload_rows = gr.Dataframe(headers=UPLOAD_HEADERS, value=None, interactive=False,
+                                           elem_id="upload-results", label="Upload results", wrap=True)
+                docs = gr.Dataframe(headers=DOC_HEADERS, value=None, interactive=False, elem_id="docs-table",
+                                    label="Indexed documents", wrap=True)
+                with gr.Row():
+                    remove_choice = gr.Dropdown([], label="Document to remove", elem_id="remove-doc", scale=3)
+                    remove = gr.Button("Remove from index", elem_id="remove-btn", variant="stop", scale=1)
+                remove_message = gr.Markdown("", elem_id="remove-message")
+            with gr.Tab("Settings", id="settings"):
+                with gr.Row():
+                    backend = gr.Dropdown(list(BACKENDS), value=cfg.backend, label="Answer backend",
+                                          elem_id="backend", info="extractive works offline; the others need "
+                                                                 "a model server")
+                    model = gr.Textbox(cfg.llm_model or "", label="Model", elem_id="model",
+                                       info="for openai / ollama / llamacpp")
+                with gr.Row():
+                    k = gr.Slider(1, settings.max_k, value=min(cfg.k, settings.max_k), step=1,
+                                  label="Passages retrieved (k)", elem_id="k")
+                    strict = gr.Checkbox(cfg.strict, label="Strict: drop sentences the passages do not support",
+                                         elem_id="strict")
+                gr.Markdown("**Filters** (empty means no filter)")
+                with gr.Row():
+                    source_filter = gr.Dropdown([], multiselect=True, label="Only these documents",
+                                                elem_id="filter-source")
+                    collection_filter = gr.Dropdown([], multiselect=True, label="Only these collections",
+                                                    elem_id="filter-collection")
+                with gr.Row():
+                    title_filter = gr.Textbox("", label="Title contains", elem_id="filter-title")
+                    date_from = gr.Textbox("", label="Published from (YYYY-MM-DD)", elem_id="filter-date-from")
+                    date_to = gr.Textbox("", label="Published to (YYYY-MM-DD)", elem_id="filter-date-to")
+
+        ask_inputs = [question, turns, backend, model, k, strict, source_filter, title_filter, date_from,
+                      date_to, collection_filter]
+        ask_outputs = [chat, turns, selected, panel, question]
+        for trigger in (question.submit, ask.click):
+            trigger(handlers.respond, ask_inputs, ask_outputs, show_progress="hidden", **private)
+        chat.select(handlers.select, [turns], [panel, selected], show_progress="hidden", **private)
+        chat.like(handlers.like, [turns], [feedback_status], show_progress="hidden", **private)
+        clear.click(handlers.clear, None, [chat, turns, selected, panel, feedback_status, export_file],
+                    show_progress="hidden", **private)
+        for button, kind in ((up, "up"), (down, "down"), (wrong, "wrong_citation")):
+            button.click(handlers.feedback, [turns, selected, gr.State(kind)], [feedback_status],
+                         show_progress="hidden", **private)
+        export.click(handlers.export, [turns], [export_file], **private)
+
+        doc_views = [docs, remove_choice, source_filter, collection_filter]
+        demo.load(handlers.refresh, None, [who, *doc_views], **private)
+        documents_tab.select(handlers.documents, None, doc_views, show_progress="hidden", **private)
+        # Writes to the index go one at a time (the index takes a single writer).
+        upload.click(handlers.upload, [files, collection], [upload_message, upload_rows, *doc_views, files],
+                     concurrency_limit=1, concurrency_id="index-write", **private)
+        remove.click(handlers.remove, [remove_choice], [remove_message, *doc_views],
+                     concurrency_limit=1, concurrency_id="index-write", **private)
+
+        gr.api(handlers.api_chat, api_name="chat")
+        gr.api(handlers.api_ask, api_name="ask")
+
+    demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_max_size)
+    demo.handlers = handlers  # type: ignore[attr-defined]
+    demo.service = service  # type: ignore[attr-defined]
+    return demo
+
+
+# --------------------------------------------------------------------------- source files
+def request_user(request: Request) -> str | None:
+    """The Gradio login behind a plain (non-Gradio) route on the same app.
+
+    Gradio keeps sessions as ``app.tokens[cookie] -> username`` with the cookie
+    named after ``app.cookie_id``; this mirrors its own ``/gradio_api/user`` route.
+    """
+    app = request.app
+    cookie_id = getattr(app, "cookie_id", None)
+    tokens = getattr(app, "tokens", None)
+    if cookie_id is None or tokens is None:
+        return None
+    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
+        f"access-token-unsecure-{cookie_id}")
+    return tokens.get(token) if token else None
+
+
+def source_route(service: ResearchService) -> Route:
+    """``GET /source/{doc_id}``: an indexed document's file, if the signed-in user may read it.
+
+    Nothing else is reachable: the id is looked up among the user's documents,
+    never joined onto a path.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        user = request_user(request)
+        if service.policy.login_required and user is None:
+            return PlainTextResponse("Log in first.", status_code=401)
+        path = await run_in_threadpool(service.source_path, request.path_params["doc_id"], user)
+        if path is None:
+            return PlainTextResponse("No such document.", status_code=404)
+        kind = media_type(path) or "application/octet-stream"
+        headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+        if not kind.startswith("application/pdf"):
+            # Chromium will not show a PDF in a sandboxed document, and PDFs cannot run page script.
+            headers.update(SANDBOX_HEADERS)
+        ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", path.name)
+        headers["Content-Disposition"] = f'inline; filename="{ascii_name}"'
+        return FileResponse(path, media_type=kind, headers=headers)
+
+    return Route("/source/{doc_id}", endpoint, methods=["GET", "HEAD"])
+
+
+# --------------------------------------------------------------------------- serving
+@dataclass
+class RunningApp:
+    """A started server: its URL, the Blocks and the service behind it."""
+
+    demo: gr.Blocks
+    url: str
+    service: ResearchService
+
+    def close(self) -> None:
+        self.demo.close()
+
+
+def serve(index_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7860,
+          settings: UISettings | None = None, config: Config | None = None, users_file: str | None = None,
+          assistant: Assistant | None = None, block: bool = True, quiet: bool = False) -> RunningApp:
+    """Start the web app (``rag serve``); blocks until interrupted unless ``block=False``.
+
+    ``config`` is the library's configuration (``--config``/``RAG_*``), ``index_dir``
+    overrides its index; ``settings`` are the UI's (``RAG_UI_*``), ``users_file``
+    turns login on. Pass an ``assistant`` to reuse one (tests do).
+
+    Example:
+        >>> serve("index", port=7860)    # doctest: +SKIP
+    """
+    settings = settings or UISettings.load()
+    if users_file is not None:
+        settings = settings.replace(users_file=users_file)
+    if assistant is None:
+        overrides: dict[str, Any] = {"index_dir": str(index_dir)} if index_dir is not None else {}
+        assistant = Assistant(config=config.replace(**overrides) if config else None, **(
+            {} if config else overrides))
+    policy = AccessPolicy.load(settings.users_file)
+    demo = build_app(assistant, settings, policy)
+    service: ResearchService = demo.service  # type: ignore[attr-defined]
+    if not quiet:
+        print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
+    service.warm_up()
+    # The corpus, the uploads and the index are reached only through /source/{id}; Gradio's own
+    # file route must never serve them, whatever a client asks for.
+    blocked = sorted({str(Path(p).resolve()) for p in (assistant.config.index_dir, settings.corpus_dir,
+                                                         settings.uploads_path)})
+    _, url, _ = demo.launch(
+        server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
+        auth=policy.check if policy.login_required else None,
+        auth_message="Sign in with your research account." if policy.login_required else None,
+        max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
+        show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
+        run_history=False, theme=theme(), css=CSS,
+        app_kwargs={"routes": [source_route(service)]},
+    )
+    running = RunningApp(demo, url.rstrip("/"), service)
+    if block:
+        try:
+            demo.block_thread()
+        finally:
+            demo.close()
+    return running

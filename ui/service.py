@@ -1,0 +1,383 @@
+"""What the web app does for a user, with no Gradio in it: the handlers in
+:mod:`ui.app` only translate between widgets and these methods.
+
+Every method takes the user's name (``None`` when login is off) and applies
+the access policy: the collections a user may read are passed to the
+library as ``allowed_collections``, so a passage from any other collection is
+never retrieved, listed, cited or served.
+
+Example:
+    >>> from rag import Assistant
+    >>> service = ResearchService(Assistant(index_dir="index"), UISettings())   # doctest: +SKIP
+    >>> answer = service.ask("When was the deal signed?", user=None)             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+from rag import Assistant
+from rag.retrieve import Filters
+from rag.store import DocumentRecord, IndexBusyError
+from ui.access import AccessPolicy
+from ui.feedback import append_feedback, feedback_record
+from ui.render import Turn, export_markdown
+from ui.settings import ALLOWED_SUFFIXES, UISettings
+from ui.sources import document_id, is_document_id, media_type
+
+log = logging.getLogger(__name__)
+
+_COLLECTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class AccessDenied(PermissionError):
+    """The user may not do this; the message says why."""
+
+
+@dataclass(frozen=True)
+class AskOptions:
+    """The Settings tab: backend, model, passages, strictness and metadata filters.
+
+    ``sources`` are document ids (as listed to the user), mapped back to paths
+    only through the documents that user may read.
+    """
+
+    backend: str | None = None
+    model: str | None = None
+    k: int | None = None
+    strict: bool | None = None
+    sources: tuple[str, ...] = ()
+    title: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    collections: tuple[str, ...] = ()
+
+
+@dataclass
+class UploadRow:
+    file: str
+    status: str  # added | updated | unchanged | failed | rejected
+    reason: str = ""
+    collection: str = ""
+
+    def as_list(self) -> list[str]:
+        return [self.file, self.status, self.reason]
+
+
+@dataclass
+class UploadResult:
+    rows: list[UploadRow] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return all(r.status not in ("failed", "rejected") for r in self.rows)
+
+
+class ResearchService:
+    """The app's behaviour over one :class:`rag.Assistant` (see the module docstring)."""
+
+    def __init__(self, assistant: Assistant, settings: UISettings | None = None,
+                 policy: AccessPolicy | None = None) -> None:
+        self.assistant = assistant
+        self.settings = settings or UISettings()
+        self.policy = policy if policy is not None else AccessPolicy.load(self.settings.users_file)
+        # One writer at a time from this process: the index's own lock would refuse a second one.
+        self._write_lock = threading.Lock()
+        self._derived: dict[str, Assistant] = {}
+        self._derived_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ access
+    def allowed_collections(self, user: str | None) -> list[str] | None:
+        """The ``allowed_collections`` for this user (None: no restriction configured)."""
+        if not self.policy.restricted and not self.policy.login_required:
+            return None
+        return self.policy.allowed_collections(user, {d.collection for d in self.assistant.documents()})
+
+    def documents(self, user: str | None) -> list[DocumentRecord]:
+        """The documents this user may read."""
+        if self.policy.login_required and user not in self.policy.users:
+            return []
+        return self.assistant.documents(allowed_collections=self.allowed_collections(user))
+
+    def may_edit(self, user: str | None) -> bool:
+        return self.policy.may_edit(user, self.settings.editor_groups)
+
+    def warm_up(self) -> None:
+        """Load the embedding model and open the index before the first question.
+
+        The Assistant's components load lazily; loading them here, once, keeps the
+        first users from waiting and from racing to load them twice.
+        """
+        self.assistant.embedder.embed_query("warm up")
+        self.assistant.retriever.lexical()
+
+    # -------------------------------------------------------------------- chat
+    def _assistant_for(self, backend: str | None, model: str | None) -> Assistant:
+        """The assistant to ask: the shared one unless another chat model is named.
+
+        ``Assistant.ask`` takes a backend but not a model, so another model needs an
+        assistant with its own config; it shares the embedder (loaded once).
+        """
+        base = self.assistant
+        model = (model or "").strip() or None
+        if (backend or base.config.backend) == "extractive" or model in (None, base.config.llm_model):
+            return base
+        with self._derived_lock:
+            if model not in self._derived:
+                self._derived[model] = Assistant(config=base.config.replace(llm_model=model),
+                                                 embedder=base.embedder, support_scorer=base.support_scorer)
+            return self._derived[model]
+
+    def filters(self, options: AskOptions, user: str | None) -> dict[str, Any] | None:
+        """The library's filter mapping; raises ``rag.retrieve.FilterError`` on a bad date."""
+        data: dict[str, Any] = {}
+        if options.sources:
+            by_id = {document_id(d.source): d.source for d in self.documents(user)}
+            data["source"] = [by_id[i] for i in options.sources if i in by_id] or ["\x00none"]
+        if options.title and options.title.strip():
+            data["title"] = options.title.strip()
+        if options.date_from and options.date_from.strip():
+            data["date_from"] = options.date_from.strip()
+        if options.date_to and options.date_to.strip():
+            data["date_to"] = options.date_to.strip()
+        if options.collections:
+            data["collection"] = list(options.collections)
+        Filters.from_mapping(data)  # validate now, so the error reaches the user before any work
+        return data or None
+
+    def stream(self, question: str, history: Any = None, options: AskOptions | None = None,
+               user: str | None = None) -> Iterator[str | dict[str, Any]]:
+        """Text pieces as they come, then the verified answer as ``Answer.to_dict()``.
+
+        ``history`` is what the library accepts: (question, answer) pairs or
+        ``{"role", "content"}`` messages.
+        """
+        options = options or AskOptions()
+        allowed = self.allowed_collections(user)
+        if self.policy.login_required and user not in self.policy.users:
+            allowed = []  # defence in depth: Gradio's login should already have stopped this
+        assistant = self._assistant_for(options.backend, options.model)
+        k = None if options.k is None else max(1, min(int(options.k), self.settings.max_k))
+        for item in assistant.stream(question, history, k=k, filters=self.filters(options, user),
+                                     strict=options.strict, backend=options.backend or None,
+                                     allowed_collections=allowed):
+            yield item if isinstance(item, str) else item.to_dict()
+
+    def ask(self, question: str, history: Any = None, options: AskOptions | None = None,
+            user: str | None = None) -> dict[str, Any]:
+        """The verified answer (``Answer.to_dict()``) without streaming."""
+        final: dict[str, Any] = {}
+        for item in self.stream(question, history, options, user):
+            if isinstance(item, dict):
+                final = item
+        return final
+
+    @staticmethod
+    def history_of(turns: Sequence[Turn]) -> list[tuple[str, str]]:
+        """(question, answer text) pairs for the library; failed turns are left out."""
+        return [(t["question"], t["answer"]["answer"]) for t in turns if t.get("answer")]
+
+    # ------------------------------------------------------------- documents
+    def upload(self, paths: Sequence[str | Path], collection: str | None, user: str | None) -> UploadResult:
+        """Check, copy into the uploads folder and ingest files; one row per file.
+
+        Files are ingested with ``prune=False``: an upload adds documents and never
+        removes others. A copy whose ingestion failed is deleted again, so a later
+        ``rag ingest`` of the corpus does not trip over it.
+        """
+        result = UploadResult()
+        collection = (collection or self.settings.default_collection).strip()
+        if not paths:
+            result.message = "Choose one or more files first."
+            return result
+        names = [Path(str(p)).name for p in paths]
+        if not self.may_edit(user):
+            result.rows = [UploadRow(n, "rejected", "you may not upload documents") for n in names]
+            result.message = "You may not upload documents (ask an administrator to add you to an editor group)."
+            return result
+        if not _COLLECTION.match(collection):
+            result.rows = [UploadRow(n, "rejected", f"collection {collection!r} is not a valid name") for n in names]
+            result.message = (f"Collection {collection!r} is not a valid name: use letters, digits, '-', '_' "
+                              "or '.', at most 64 characters.")
+            return result
+        if not self.policy.may_read(user, collection):
+            result.rows = [UploadRow(n, "rejected", f"you may not add to collection {collection!r}") for n in names]
+            result.message = f"You may not add documents to collection {collection!r}."
+            return result
+
+        target_dir = (self.settings.uploads_path / collection).resolve()
+        copies: dict[str, UploadRow] = {}
+        fresh: set[str] = set()
+        for raw, name in zip(paths, names):
+            row = UploadRow(name, "rejected", collection=collection)
+            result.rows.append(row)
+            path = Path(str(raw))
+            suffix = path.suffix.lower()
+            if suffix not in ALLOWED_SUFFIXES:
+                row.reason = (f"unsupported file type {suffix or '(none)'}; accepted: "
+                              f"{', '.join(ALLOWED_SUFFIXES)}")
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError as exc:
+                row.reason = f"cannot read the uploaded file ({exc.strerror or exc})"
+                continue
+            if size == 0:
+                row.reason = "the file is empty"
+                continue
+            if size > self.settings.max_file_bytes:
+                row.reason = (f"file is {size / 1e6:.1f} MB, over the {self.settings.max_file_mb:g} MB "
+                              "upload limit (max_file_mb)")
+                continue
+            copy, is_new = _copy_into(path, target_dir, name)
+            if is_new:
+                fresh.add(copy)
+            copies[copy] = row
+
+        if copies:
+            try:
+                with self._write_lock:
+                    report = self.assistant.ingest(list(copies), collection=collection, prune=False,
+                                                   progress=False)
+            except IndexBusyError as exc:
+                for copy, row in copies.items():
+                    row.status, row.reason = "failed", str(exc)
+                    if copy in fresh:
+                        Path(copy).unlink(missing_ok=True)
+            else:
+                for status in ("added", "updated", "unchanged"):
+                    for source in getattr(report, status):
+                        if source in copies:
+                            copies[source].status = status
+                            copies[source].reason = ""
+                for failure in report.failed:
+                    row = copies.get(failure["path"])
+                    if row is not None:
+                        row.status, row.reason = "failed", _short_reason(failure["reason"], failure["path"])
+                        if failure["path"] in fresh:
+                            Path(failure["path"]).unlink(missing_ok=True)
+        done = sum(r.status in ("added", "updated", "unchanged") for r in result.rows)
+        bad = len(result.rows) - done
+        result.message = (f"{done} file(s) indexed in collection {collection!r}"
+                          + (f"; {bad} not indexed (see the reasons below)." if bad else "."))
+        return result
+
+    def remove(self, doc_id: str, user: str | None) -> str:
+        """Remove a document the user can see; an uploaded file is deleted with it."""
+        if not self.may_edit(user):
+            raise AccessDenied("You may not remove documents.")
+        record = next((d for d in self.documents(user) if document_id(d.source) == doc_id), None)
+        if record is None:
+            raise KeyError("That document is not in the index (or not visible to you).")
+        with self._write_lock:
+            removed = self.assistant.remove(record.source)
+        path = Path(record.source)
+        uploads = self.settings.uploads_path.resolve()
+        if uploads in path.parents:
+            path.unlink(missing_ok=True)
+            note = "The uploaded file was deleted too."
+        else:
+            note = "Its file stays in the corpus folder, so the next `rag ingest` of that folder adds it again."
+        return f"Removed “{record.title or path.name}” ({removed} passages). {note}"
+
+    def source_path(self, doc_id: str, user: str | None) -> Path | None:
+        """The file behind ``doc_id`` if it is an indexed document this user may read."""
+        if not is_document_id(doc_id):
+            return None
+        for record in self.documents(user):
+            if document_id(record.source) == doc_id:
+                path = Path(record.source)
+                index_dir = Path(self.assistant.config.index_dir).resolve()
+                if path.is_file() and media_type(path) and index_dir not in path.resolve().parents:
+                    return path
+                return None
+        return None
+
+    # --------------------------------------------------------- feedback, export
+    def record_feedback(self, turns: Sequence[Turn], index: int, kind: str, user: str | None) -> dict[str, Any]:
+        """Append feedback on turn ``index`` to the feedback file; returns the line written."""
+        if not 0 <= index < len(turns) or turns[index].get("answer") is None:
+            raise IndexError("There is no answer to give feedback on.")
+        record = feedback_record(turns[index]["answer"], kind, user=user)
+        append_feedback(self.settings.feedback_path, record)
+        return record
+
+    def export(self, turns: Sequence[Turn], user: str | None, directory: str | Path | None = None) -> Path:
+        """Write the conversation as a Markdown file and return its path (for download)."""
+        now = datetime.now(timezone.utc)
+        folder = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="rag-export-"))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md"
+        path.write_text(export_markdown(turns, title=self.settings.title, user=user, now=now), encoding="utf-8")
+        return path
+
+
+def _safe_name(name: str) -> str:
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    stem = re.sub(r"[^\w.-]+", "_", stem).strip("._")[:100] or "document"
+    return stem + suffix
+
+
+def _copy_into(path: Path, folder: Path, name: str) -> tuple[str, bool]:
+    """Copy an upload into ``folder``; returns (absolute path, whether it is a new file).
+
+    The same bytes under the same name reuse the existing copy (ingest then finds it
+    unchanged); different bytes under a taken name get a content-hash suffix rather
+    than silently replacing someone else's document.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    data_hash = _file_hash(path)
+    target = folder / _safe_name(name)
+    if target.exists():
+        if _file_hash(target) == data_hash:
+            return str(target.resolve()), False
+        target = target.with_name(f"{target.stem}-{data_hash[:8]}{target.suffix}")
+        if target.exists():
+            return str(target.resolve()), False
+    shutil.copyfile(path, target)
+    return str(target.resolve()), True
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _short_reason(reason: str, path: str) -> str:
+    """The library's reasons may start with the path; the row already names the file."""
+    return reason[len(path) + 2:] if reason.startswith(path + ": ") else reason
+
+
+def options_from(values: Mapping[str, Any]) -> AskOptions:
+    """AskOptions from loosely typed values (widgets, API calls): empty means unset."""
+    def tup(value: Any) -> tuple[str, ...]:
+        if not value:
+            return ()
+        return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+    k = values.get("k")
+    strict = values.get("strict")
+    return AskOptions(
+        backend=values.get("backend") or None,
+        model=values.get("model") or None,
+        k=int(k) if k not in (None, "") else None,
+        strict=None if strict is None else bool(strict),
+        sources=tup(values.get("sources")),
+        title=values.get("title") or None,
+        date_from=values.get("date_from") or None,
+        date_to=values.get("date_to") or None,
+        collections=tup(values.get("collections")),
+    )
