@@ -464,20 +464,20 @@ class Thresholds:
         return self.tolerance.get("default", 0.05)
 
 
-def _table(data: Any, where: str) -> dict[str, float]:
+def _table(data: Any, where: str, allow_default: bool = False) -> dict[str, float]:
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise EvalError(f"{where}: must be a table of metric = number")
     out: dict[str, float] = {}
     for name, value in data.items():
+        if name == "default" and not allow_default:
+            raise EvalError(f"{where}: 'default' is only allowed in [tolerance]")
         if name != "default" and name not in METRICS:
             raise EvalError(f"{where}: unknown metric {name!r}; known: {', '.join(METRICS)}")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
             raise EvalError(f"{where}.{name}: must be a number, got {value!r}")
         out[name] = float(value)
-    if "default" in out and not where.endswith("tolerance"):
-        raise EvalError(f"{where}: 'default' is only allowed in [tolerance]")
     return out
 
 
@@ -505,19 +505,19 @@ def load_thresholds(path: str | Path, profile: str | None = None) -> Thresholds:
     unknown = sorted(set(raw) - {"min", "max", "tolerance", "dataset"})
     if unknown:
         raise EvalError(f"{path}: unknown section [{unknown[0]}]; use [min], [max], [tolerance], [dataset.<name>]")
-    sections = {name: _table(raw.get(name), f"{path} [{name}]") for name in ("min", "max", "tolerance")}
+    sections = {name: _table(raw.get(name), f"{path} [{name}]", name == "tolerance")
+                for name in ("min", "max", "tolerance")}
     datasets = raw.get("dataset", {})
     if not isinstance(datasets, dict):
         raise EvalError(f"{path}: [dataset] must hold tables like [dataset.squad.min]")
     for name, sub in datasets.items():
         if not isinstance(sub, dict) or set(sub) - {"min", "max", "tolerance"}:
             raise EvalError(f"{path}: [dataset.{name}] may only hold min, max and tolerance tables")
-        if name == profile:
-            for section in ("min", "max", "tolerance"):
-                sections[section].update(_table(sub.get(section), f"{path} [dataset.{name}.{section}]"))
-        else:  # still validated, so a typo in another profile fails today, not in that profile's run
-            for section in ("min", "max", "tolerance"):
-                _table(sub.get(section), f"{path} [dataset.{name}.{section}]")
+        for section in ("min", "max", "tolerance"):
+            # Every profile is validated, so a typo in another one fails today, not in its own run.
+            table = _table(sub.get(section), f"{path} [dataset.{name}.{section}]", section == "tolerance")
+            if name == profile:
+                sections[section].update(table)
     return Thresholds(sections["min"], sections["max"], sections["tolerance"], str(path), profile)
 
 

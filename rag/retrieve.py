@@ -156,6 +156,7 @@ class _Lexical:
     generation: int
     chunks: list[Chunk]
     bm25: Any
+    vectors: np.ndarray | None = None
     by_id: dict[str, int] = field(default_factory=dict)
 
 
@@ -176,12 +177,12 @@ class HybridRetriever:
             if self._lexical is None or self._lexical.generation != generation:
                 import bm25s
 
-                chunks = self.store.all_chunks()
+                chunks, vectors = self.store.all_chunks_with_vectors()
                 bm25 = bm25s.BM25()
                 if chunks:
                     corpus = [terms(f"{c.title} {c.text}") or ["\x00"] for c in chunks]
                     bm25.index(_tokenized(corpus), show_progress=False)
-                self._lexical = _Lexical(generation, chunks, bm25, {c.id: i for i, c in enumerate(chunks)})
+                self._lexical = _Lexical(generation, chunks, bm25, vectors, {c.id: i for i, c in enumerate(chunks)})
             return self._lexical
 
     def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
@@ -226,10 +227,12 @@ class HybridRetriever:
         chosen = diversify(ranked, {i: chunks[i].source for i in ranked}, k, self.config.max_per_source)
         missing = [i for i in chosen if i not in similarity]
         if missing:
-            # Lexical-only hits still need a similarity for the relevance gate.
-            vectors = self.embedder.embed_documents([chunks[i].text for i in missing])
-            for i, v in zip(missing, vectors):
-                similarity[i] = float(np.dot(v, vector))
+            # Lexical-only hits still need a similarity for the relevance gate: from stored vectors.
+            lex = self.lexical()
+            for i in missing:
+                row = lex.by_id.get(i)
+                if lex.vectors is not None and row is not None:
+                    similarity[i] = float(np.dot(lex.vectors[row], vector))
         return [Passage(chunk=chunks[i], score=fused[i], dense_rank=dense_rank.get(i),
                         lexical_rank=sparse_rank.get(i), similarity=similarity.get(i)) for i in chosen]
 

@@ -287,22 +287,36 @@ class ChunkStore:
         return self.chunks.count() if self.exists() else 0
 
     def all_chunks(self) -> list[Chunk]:
+        return self.all_chunks_with_vectors(vectors=False)[0]
+
+    def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
+        """Every chunk (and optionally the matrix of their vectors, row-aligned)."""
         if not self.exists():
-            return []
-        got = self.chunks.get(include=["documents", "metadatas"])
-        return [Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+            return [], None
+        include = ["documents", "metadatas", "embeddings"] if vectors else ["documents", "metadatas"]
+        got = self.chunks.get(include=include)
+        chunks = [Chunk.from_store(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        matrix = None
+        if vectors and got.get("embeddings") is not None and len(chunks):
+            matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        return chunks, matrix
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
               ) -> list[tuple[Chunk, float]]:
         """Nearest chunks with their cosine similarity."""
         if not self.exists():
             return []
-        total = self.chunks.count()
-        if total == 0:
-            return []
-        got = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
-                                n_results=min(n, total), where=where or None,
-                                include=["documents", "metadatas", "distances"])
+        try:
+            got = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+                                    where=where or None, include=["documents", "metadatas", "distances"])
+        except Exception:
+            # Older Chroma versions refuse n_results above the collection size.
+            total = self.chunks.count()
+            if total == 0:
+                return []
+            got = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                    n_results=min(n, total), where=where or None,
+                                    include=["documents", "metadatas", "distances"])
         return [(Chunk.from_store(i, d, m), 1.0 - float(dist))
                 for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
                                          got["distances"][0])]

@@ -162,14 +162,18 @@ def wait_http(
         time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
 
 
-def _log_tail(log_path: Path, limit: int = _LOG_TAIL_CHARS) -> str:
+def _log_tail(log_path: Path, limit: int | None = _LOG_TAIL_CHARS, start: int = 0) -> str:
     try:
-        text = log_path.read_text(encoding="utf-8", errors="replace")
+        with open(log_path, "rb") as log:
+            log.seek(start)
+            text = log.read().decode("utf-8", errors="replace")
     except OSError as exc:
         return f"<log unreadable: {exc}>"
     # Chroma's banner and tracing lines are coloured even into a file.
     text = _ANSI_ESCAPE.sub("", text)
-    return text[-limit:] if text.strip() else "<log is empty>"
+    if not text.strip():
+        return "<log is empty>"
+    return text if limit is None else text[-limit:]
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
@@ -233,6 +237,7 @@ def _serve(
         port = free_port()
         argv = command(port)
         url = f"http://{HOST}:{port}"
+        log_start = log_path.stat().st_size if log_path.exists() else 0
         process = _launch(argv, log_path, env)
         try:
             wait_http(url + ready_path, deadline - time.monotonic(), process=process)
@@ -240,10 +245,12 @@ def _serve(
         except (ServerStartError, TimeoutError) as exc:
             _stop(process, grace)
             tail = _log_tail(log_path)
+            # Only this attempt's output: an earlier attempt's "in use" says nothing about this one.
+            this_attempt = _log_tail(log_path, limit=None, start=log_start).lower()
             if (
                 isinstance(exc, ServerExitedError)
                 and attempt < _PORT_ATTEMPTS
-                and any(marker in tail.lower() for marker in _PORT_TAKEN_MARKERS)
+                and any(marker in this_attempt for marker in _PORT_TAKEN_MARKERS)
                 and time.monotonic() < deadline
             ):
                 continue

@@ -40,7 +40,7 @@ from starlette.routing import Route  # noqa: E402
 from rag import Assistant  # noqa: E402
 from rag.config import BACKENDS, Config  # noqa: E402
 from ui.access import AccessPolicy  # noqa: E402
-from ui.render import CSS, Turn, sources_html, streaming_html, turn_messages  # noqa: E402
+from ui.render import CSS, Turn, question_html, sources_html, streaming_html, turn_messages  # noqa: E402
 from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
 from ui.sources import SANDBOX_HEADERS, document_id, media_type  # noqa: E402
@@ -88,8 +88,7 @@ class Handlers:
             return
         options = options_from(dict(backend=backend, model=model, k=k, strict=strict, sources=sources,
                                     title=title, date_from=date_from, date_to=date_to, collections=collections))
-        pending = turn_messages(turns) + [{"role": "user", "content": turn_messages([{"question": question,
-                                                                                       "error": ""}])[0]["content"]}]
+        pending = turn_messages(turns) + [{"role": "user", "content": question_html(question)}]
         yield pending + [{"role": "assistant", "content": streaming_html("")}], turns, None, \
             sources_html(turns, None), ""
         text = ""
@@ -117,7 +116,7 @@ class Handlers:
         return sources_html(turns, index), index
 
     def clear(self) -> tuple[Any, ...]:
-        return [], [], None, sources_html([], None), "", None
+        return [], [], None, sources_html([], None), "", gr.update(value=None, visible=False)
 
     # ------------------------------------------------------------ feedback
     def like(self, turns: list[Turn] | None, evt: gr.LikeData, request: gr.Request) -> str:
@@ -136,17 +135,19 @@ class Handlers:
 
     def _feedback(self, turns: list[Turn], index: int, kind: str, request: gr.Request) -> str:
         try:
-            self.service.record_feedback(turns, index, kind, _user(request))
+            record = self.service.record_feedback(turns, index, kind, _user(request))
         except IndexError as exc:
             return f"⚠ {exc}"
+        if record is None:
+            return gr.skip()
         label = {"up": "helpful", "down": "not helpful", "wrong_citation": "wrong citation"}[kind]
         return f"Thank you: answer {index + 1} marked “{label}”."
 
     def export(self, turns: list[Turn] | None, request: gr.Request) -> Any:
         if not turns:
             gr.Warning("Nothing to export yet: ask a question first.")
-            return None
-        return str(self.service.export(turns, _user(request)))
+            return gr.update(value=None, visible=False)
+        return gr.update(value=str(self.service.export(turns, _user(request))), visible=True)
 
     # ----------------------------------------------------------- documents
     def _doc_views(self, user: str | None) -> tuple[Any, Any, Any, Any]:
@@ -254,9 +255,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     with gr.Blocks(title=settings.title, analytics_enabled=False, fill_width=True) as demo:
         turns = gr.State([])
         selected = gr.State(None)
-        with gr.Row():
-            gr.Markdown(f"## {_md_safe(settings.title)}")
-            who = gr.Markdown("", elem_id="who", elem_classes=["rag-who"])
+        with gr.Row(equal_height=True):
+            gr.Markdown(f"## {_md_safe(settings.title)}", scale=3)
+            who = gr.Markdown("", elem_id="who", elem_classes=["rag-who"], scale=1)
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):
@@ -274,12 +275,12 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             clear = gr.Button("New conversation", elem_id="clear-btn", size="sm")
                             export = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
                         export_file = gr.File(label="Conversation export", elem_id="export-file",
-                                              interactive=False, height=70)
+                                              interactive=False, visible=False)
                     with gr.Column(scale=2):
                         panel = gr.HTML(sources_html([], None), elem_id="sources", label="Sources")
                         with gr.Row():
-                            up = gr.Button("👍 Helpful", elem_id="fb-up", size="sm")
-                            down = gr.Button("👎 Not helpful", elem_id="fb-down", size="sm")
+                            up = gr.Button("✓ Helpful", elem_id="fb-up", size="sm")
+                            down = gr.Button("✗ Not helpful", elem_id="fb-down", size="sm")
                             wrong = gr.Button("⚠ Wrong citation", elem_id="fb-wrong", size="sm")
                         feedback_status = gr.Markdown("", elem_id="feedback-status")
             with gr.Tab("Documents", id="documents") as documents_tab:
@@ -294,9 +295,11 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                         upload = gr.Button("Upload and index", elem_id="upload-btn", variant="primary")
                 upload_message = gr.Markdown("", elem_id="upload-message")
                 upload_rows = gr.Dataframe(headers=UPLOAD_HEADERS, value=None, interactive=False,
-                                           elem_id="upload-results", label="Upload results", wrap=True)
+                                           elem_id="upload-results", label="Upload results", wrap=True,
+                                           latex_delimiters=[], column_widths=["30%", "12%", "58%"])
                 docs = gr.Dataframe(headers=DOC_HEADERS, value=None, interactive=False, elem_id="docs-table",
-                                    label="Indexed documents", wrap=True)
+                                    label="Indexed documents", wrap=True, latex_delimiters=[],
+                                    column_widths=["40%", "24%", "12%", "8%", "8%", "8%"])
                 with gr.Row():
                     remove_choice = gr.Dropdown([], label="Document to remove", elem_id="remove-doc", scale=3)
                     remove = gr.Button("Remove from index", elem_id="remove-btn", variant="stop", scale=1)
@@ -428,9 +431,10 @@ def serve(index_dir: str | Path | None = None, *, host: str = "127.0.0.1", port:
     if users_file is not None:
         settings = settings.replace(users_file=users_file)
     if assistant is None:
-        overrides: dict[str, Any] = {"index_dir": str(index_dir)} if index_dir is not None else {}
-        assistant = Assistant(config=config.replace(**overrides) if config else None, **(
-            {} if config else overrides))
+        if config is not None:
+            assistant = Assistant(config=config if index_dir is None else config.replace(index_dir=str(index_dir)))
+        else:
+            assistant = Assistant(index_dir=index_dir)
     policy = AccessPolicy.load(settings.users_file)
     demo = build_app(assistant, settings, policy)
     service: ResearchService = demo.service  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ import hashlib
 import json
 import re
 import threading
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -78,16 +79,16 @@ def feedback_record(answer: Mapping[str, Any], kind: str, *, user: str | None = 
         answers = [text]
     else:
         answerable = True
-        retrieved = [str(c.get("text") or "") for c in citations]
-        retrieved += [f"{r.get('title', '')} ({r.get('source', '')})" for r in answer.get("retrieved") or []
-                      if r.get("source")]
-        retrieved += [f"{r.get('title', '')} ({r.get('source', '')})" for r in answer.get("related") or []]
-        evidence = [e for e in dict.fromkeys(retrieved) if e.strip()] or ["(no passage was retrieved; to review)"]
+        # Candidates for a reviewer: the passages cited, else the documents that came closest.
+        candidates = [str(c.get("text") or "") for c in citations] or [
+            f"{r.get('title', '')} ({r.get('source', '')})"
+            for r in (answer.get("related") or answer.get("retrieved") or []) if r.get("source")]
+        evidence = [e for e in dict.fromkeys(candidates) if e.strip()] or ["(no passage was retrieved; to review)"]
     stamp = now.isoformat(timespec="seconds")
-    digest = hashlib.sha256(json.dumps([question, text, kind, user, stamp], ensure_ascii=False)
-                            .encode("utf-8")).hexdigest()[:16]
+    # The question's hash groups lines about one question; the random part keeps every line's id unique.
+    digest = hashlib.sha256(question.encode("utf-8")).hexdigest()[:12]
     return {
-        "id": f"feedback-{digest}",
+        "id": f"feedback-{digest}-{uuid.uuid4().hex[:12]}",
         "question": question,
         "answers": answers,
         "evidence": evidence,

@@ -240,6 +240,7 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
 
 
 CSS = """
+.rag-who { text-align: right; }
 .rag-sources { font-size: 0.95em; }
 .rag-sources-head { font-weight: 600; margin-bottom: .5em; }
 .rag-citation { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: .4em .6em;

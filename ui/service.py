@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,6 +96,8 @@ class ResearchService:
         self._write_lock = threading.Lock()
         self._derived: dict[str, Assistant] = {}
         self._derived_lock = threading.Lock()
+        self._recent_feedback: dict[tuple[Any, ...], float] = {}
+        self._feedback_lock = threading.Lock()
 
     # ------------------------------------------------------------------ access
     def allowed_collections(self, user: str | None) -> list[str] | None:
@@ -304,11 +307,22 @@ class ResearchService:
         return None
 
     # --------------------------------------------------------- feedback, export
-    def record_feedback(self, turns: Sequence[Turn], index: int, kind: str, user: str | None) -> dict[str, Any]:
-        """Append feedback on turn ``index`` to the feedback file; returns the line written."""
+    def record_feedback(self, turns: Sequence[Turn], index: int, kind: str, user: str | None
+                        ) -> dict[str, Any] | None:
+        """Append feedback on turn ``index`` to the feedback file; returns the line written
+        (None for a repeat of the same judgement within seconds)."""
         if not 0 <= index < len(turns) or turns[index].get("answer") is None:
             raise IndexError("There is no answer to give feedback on.")
-        record = feedback_record(turns[index]["answer"], kind, user=user)
+        answer = turns[index]["answer"]
+        key = (user, answer.get("question"), answer.get("answer"), kind)
+        now = time.monotonic()
+        with self._feedback_lock:
+            # The chat's flag menu can fire twice for one click; one line per judgement is enough.
+            self._recent_feedback = {k: t for k, t in self._recent_feedback.items() if now - t < 5.0}
+            if key in self._recent_feedback:
+                return None
+            self._recent_feedback[key] = now
+        record = feedback_record(answer, kind, user=user)
         append_feedback(self.settings.feedback_path, record)
         return record
 

@@ -21,6 +21,9 @@ def make_openai_model(config: Config) -> Any:
         model=config.llm_model,
         temperature=config.temperature,
         max_tokens=config.max_tokens,
+        # langchain-openai sends max_completion_tokens, which vLLM/llama.cpp servers may ignore;
+        # the classic field keeps a small local model from running on to its context size.
+        extra_body={"max_tokens": config.max_tokens},
         timeout=config.request_timeout,
         max_retries=1,
         streaming=True,

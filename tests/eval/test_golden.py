@@ -1,0 +1,90 @@
+"""The golden set for the sample article: valid, grounded in the article's own words, and (slow) passing."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eval.datasets import load_jsonl
+from eval.metrics import alias_containment
+from rag.load import load_document
+
+REPO = Path(__file__).resolve().parents[2]
+GOLDEN = REPO / "eval" / "golden" / "sample.jsonl"
+THRESHOLDS = REPO / "eval" / "thresholds.toml"
+STEM = "000_37ea4592f850c55e"
+ARTICLE = REPO / "corpus" / "sample" / f"{STEM}.txt"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def items() -> list[Any]:
+    return load_jsonl(GOLDEN)
+
+
+@pytest.fixture(scope="module")
+def article() -> str:
+    return _flat(load_document(ARTICLE).text)
+
+
+def test_golden_set_loads_with_unique_ids_and_questions(items: list[Any]) -> None:
+    ids = [i.id for i in items]
+    assert len(ids) == len(set(ids))
+    questions = Counter(i.question.casefold() for i in items)
+    assert max(questions.values()) == 1
+    answerable = [i for i in items if i.answerable]
+    assert 25 <= len(items) <= 32
+    assert 18 <= len(answerable) <= 22 and len(items) - len(answerable) >= 8
+
+
+def test_answerable_evidence_is_verbatim_in_the_article(items: list[Any], article: str) -> None:
+    for item in (i for i in items if i.answerable):
+        assert item.source == STEM, item.id
+        assert item.answers, item.id
+        assert item.evidence_texts, item.id
+        for evidence in item.evidence_texts:
+            assert _flat(evidence) in article, f"{item.id}: evidence not verbatim in {ARTICLE.name}"
+        assert any(alias_containment(e, item.answers) for e in item.evidence_texts), (
+            f"{item.id}: no reference answer occurs in its evidence")
+
+
+def test_every_rendering_of_the_gold_document_exists() -> None:
+    assert sorted(p.suffix for p in ARTICLE.parent.glob(f"{STEM}.*")) == [".html", ".pdf", ".txt"]
+
+
+def test_unanswerable_items_have_no_evidence(items: list[Any]) -> None:
+    for item in (i for i in items if not i.answerable):
+        assert item.evidence is None and item.answers == () and item.source is None, item.id
+
+
+def test_questions_cover_the_whole_article(items: list[Any], article: str) -> None:
+    starts = sorted(article.index(_flat(e)) for i in items if i.answerable for e in i.evidence_texts)
+    # From the opening paragraph to the closing one, with no stretch of a quarter of the text left out.
+    assert starts[0] < 0.05 * len(article) and starts[-1] > 0.9 * len(article)
+    assert max(b - a for a, b in zip(starts, starts[1:])) < 0.25 * len(article)
+
+
+@pytest.mark.integration
+def test_golden_run_meets_its_thresholds(tmp_path: Path) -> None:
+    """The real model on the sample corpus, gated by eval/thresholds.toml (what CI runs)."""
+    from eval.runner import run_eval
+    from rag.cli import _config, build_parser
+
+    args = build_parser().parse_args(["eval", str(GOLDEN), "--corpus", str(ARTICLE.parent), "--index",
+                                      str(tmp_path / "index"), "--out", str(tmp_path / "out"),
+                                      "--thresholds", str(THRESHOLDS)])
+    stdout = io.StringIO()
+    code = run_eval(args, _config(args), support_data="", stdout=stdout, stderr=io.StringIO())
+    assert code == 0, stdout.getvalue()
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["n"] == len(load_jsonl(GOLDEN))
+    assert re.search(r"id=\"questions\"", (tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
