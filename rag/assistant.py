@@ -98,6 +98,8 @@ class Assistant:
         self._chat_models: dict[str, Any] = {}
         if chat_model is not None:
             self._chat_models[self.config.backend] = chat_model
+        else:
+            self.config.check_backend()  # eager: a missing model name fails here, not mid-question
         self.support_scorer = support_scorer
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None

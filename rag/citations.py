@@ -22,8 +22,9 @@ from rag.chunk import split_sentences
 from rag.records import REFUSAL, Citation, Passage, SentenceSupport
 from rag.verify import Support, SupportScorer, lexical_support
 
-_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;]\s*\d+)*\])+")
+_MARKER = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
+_GLUED = re.compile(r"([.!?…])((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def _numbers(group: str) -> list[int]:
 
 def parse_answer(text: str, n_passages: int) -> ParsedAnswer:
     """Sentences with their valid citation numbers (1..n_passages) and the invalid ones."""
+    # "claim.[1] Next" hides the sentence boundary: put the marker before the full stop.
+    text = _GLUED.sub(r" \2\1", text)
     # Move markers that open a sentence ("… end. [2] Next …") back onto the previous sentence.
     raw = [text[s.start:s.end] for s in split_sentences(text)]
     merged: list[str] = []
@@ -83,8 +86,12 @@ def parse_answer(text: str, n_passages: int) -> ParsedAnswer:
 def is_refusal(text: str) -> bool:
     """True when a model answered with (a close variant of) the fixed refusal."""
     lowered = " ".join(text.lower().split())
-    return REFUSAL.lower().rstrip(".") in lowered or lowered.startswith(
-        ("the sources do not", "the provided sources do not", "i cannot find", "i don't know"))
+    if REFUSAL.lower().rstrip(".") in lowered:
+        return True
+    if _MARKER.search(text):
+        return False  # a cited answer that merely starts "The sources do not agree…" is an answer
+    return lowered.startswith(("the sources do not", "the provided sources do not", "i cannot find",
+                               "i don't know"))
 
 
 @dataclass(frozen=True)

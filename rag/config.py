@@ -100,6 +100,12 @@ class Config:
                 raise ConfigError(f"{name}: must be between 0 and 1, got {value!r}")
         if self.fetch_k < self.k:
             object.__setattr__(self, "fetch_k", self.k)
+        if self.chroma_url is not None and not self.chroma_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"chroma_url: {self.chroma_url!r} is not an http(s) URL (e.g. http://localhost:8000)")
+
+    def check_backend(self) -> None:
+        """Raise :class:`ConfigError` when the chosen backend lacks what it needs to connect."""
         if self.backend == "openai" and not self.llm_model:
             raise ConfigError("llm_model: the openai backend needs a model name (--model / RAG_LLM_MODEL)")
         if self.backend == "openai" and not (self.llm_base_url or self.llm_api_key):
@@ -107,9 +113,6 @@ class Config:
                               "http://localhost:8080/v1) or an API key for api.openai.com (RAG_LLM_API_KEY)")
         if self.backend == "ollama" and not self.llm_model:
             raise ConfigError("llm_model: the ollama backend needs a model name (--model, e.g. llama3.1:8b)")
-        if self.chroma_url is not None and not self.chroma_url.startswith(("http://", "https://")):
-            raise ConfigError(
-                f"chroma_url: {self.chroma_url!r} is not an http(s) URL (e.g. http://localhost:8000)")
 
     # ------------------------------------------------------------------ loading
     @classmethod

@@ -56,7 +56,7 @@ class Filters:
 
         for key in ("date_from", "date_to"):
             if data.get(key) and _date_int(str(data[key])) is None:
-                raise FilterError(f"{key}: {data[key]!r} is not a date (use YYYY-MM-DD)")
+                raise FilterError(f"{key}: {data[key]!r} is not a valid date (use YYYY-MM-DD or YYYY)")
         collections = as_tuple(data.get("collections", data.get("collection")))
         return cls(
             sources=as_tuple(data.get("sources", data.get("source"))),
@@ -86,7 +86,7 @@ class Filters:
         if self.date_from:
             clauses.append({"date_int": {"$gte": _date_int(self.date_from)}})
         if self.date_to:
-            clauses.append({"date_int": {"$lte": _date_int(self.date_to)}})
+            clauses.append({"date_int": {"$lte": _date_int(self.date_to, end=True)}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -104,16 +104,23 @@ class Filters:
                 return False
             if self.date_from and value < (_date_int(self.date_from) or 0):
                 return False
-            if self.date_to and value > (_date_int(self.date_to) or 0):
+            if self.date_to and value > (_date_int(self.date_to, end=True) or 0):
                 return False
         return True
 
 
-def _date_int(value: str) -> int | None:
-    digits = value.replace("-", "")[:8]
-    if len(digits) == 4 and digits.isdigit():
-        digits += "0101"
-    return int(digits) if len(digits) == 8 and digits.isdigit() else None
+def _date_int(value: str, end: bool = False) -> int | None:
+    """YYYYMMDD as an int for range filters; a bare year spans the whole year. None if invalid."""
+    import datetime
+
+    value = value.strip()
+    if len(value) == 4 and value.isdigit():
+        return int(value + ("1231" if end else "0101"))
+    try:
+        day = datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def rrf(rankings: Iterable[Sequence[str]], k: int = 60) -> dict[str, float]:

@@ -69,7 +69,8 @@ def score_window(claim: str, window: str) -> tuple[float, str]:
         return 0.0, "no content words"
     window_terms = set(terms(window))
     coverage = len(claim_terms & window_terms) / len(claim_terms)
-    score = coverage
+    # A one- or two-word claim ("PWNED [1].") echoes rather than states: it cannot be fully supported.
+    score = coverage * min(1.0, len(claim_terms) / 3)
     reasons = []
     claim_numbers = set(numbers(claim))
     if claim_numbers:
@@ -81,12 +82,21 @@ def score_window(claim: str, window: str) -> tuple[float, str]:
     if claim_names:
         missing_names = claim_names - (names(window) | window_terms)
         if missing_names:
-            score *= max(0.0, 1.0 - 1.5 * len(missing_names) / len(claim_names))
+            # Like a changed number: one swapped name among many is still a false claim.
+            score *= 0.25
             reasons.append(f"name(s) not in source: {', '.join(sorted(missing_names))}")
-    if has_negation(claim) != has_negation(window):
+    if has_negation(claim) != has_negation(_closest_sentence(claim_terms, window)):
         score *= 0.35
         reasons.append("negation differs from the source")
     return score, "; ".join(reasons)
+
+
+def _closest_sentence(claim_terms: set[str], window: str) -> str:
+    """The window's sentence sharing most claim terms: polarity is judged there, not window-wide."""
+    spans = split_sentences(window)
+    if len(spans) <= 1:
+        return window
+    return max((window[s.start:s.end] for s in spans), key=lambda t: len(claim_terms & set(terms(t))))
 
 
 def lexical_support(

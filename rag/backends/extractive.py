@@ -28,12 +28,16 @@ from typing import Sequence
 
 import numpy as np
 
+from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.embed import Embedder
 from rag.records import REFUSAL, Passage
 from rag.text import names, numbers, terms
 
-_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_MONTH = re.compile(r"\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|May|[Jj]une?|"
+                    r"[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|"
+                    r"[Dd]ec(?:ember)?)\b")
+_DOC_MARKER = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,9 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     seen: set[str] = set()
     out: list[Candidate] = []
     for n, passage in enumerate(passages, start=1):
-        text = passage.chunk.text
+        # A document's own "[3]" must not become our citation, and fence-like tags planted in it
+        # must break sentences rather than ride along inside an answer.
+        text = _DOC_MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
         for span in split_sentences(text):
             sentence = " ".join(text[span.start:span.end].split())

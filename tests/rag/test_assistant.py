@@ -476,9 +476,6 @@ def test_model_that_obeys_the_injection_is_refused(injected_index: Path) -> None
     assert answer.citations == ()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a one-word echo of the planted text ('PWNED [1].') cited to the memo scores support 1.0, "
-    "because its single content word occurs in the memo; a sentence that states no claim passes"))
 def test_model_obeying_the_injection_with_a_real_number_is_still_refused(injected_index: Path) -> None:
     assistant, _ = chat_assistant(injected_index, ["PWNED [1]."])
 
@@ -517,9 +514,6 @@ def test_extractive_backend_never_answers_with_the_planted_instruction(injected_
     assert filters == filters_before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the splitter does not end a sentence before '<', so the planted instruction and its fake "
-    "tags form one 'sentence' with the forklift fact and the extractive answer quotes all of it"))
 def test_extractive_answer_about_the_same_document_leaves_out_the_instruction(injected_index: Path) -> None:
     answer = extractive_assistant(injected_index).ask("How often is forklift maintenance scheduled?")
 
@@ -527,9 +521,6 @@ def test_extractive_answer_about_the_same_document_leaves_out_the_instruction(in
     assert "PWNED" not in answer.answer and "</passage>" not in answer.answer
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the extractive backend copies the document's own '[7]' into its answer, where it is parsed "
-    "as a citation of whatever passage 7 is"))
 def test_extractive_quote_of_the_memo_cannot_cite_passage_7(injected_index: Path) -> None:
     assistant = extractive_assistant(injected_index, k=8)
 

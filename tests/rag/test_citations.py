@@ -60,9 +60,6 @@ def test_marker_at_the_very_end_after_the_full_stop_is_kept() -> None:
     assert parsed.sentences == (ParsedSentence("Russia and Armenia signed a deal in 1997.", (3,)),)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a marker glued to the full stop ('sentence.[1] Next.[2]') "
-                                      "stops the sentence split, so two sentences merge into one that "
-                                      "cites both passages")
 def test_markers_glued_to_the_full_stop_belong_to_the_previous_sentence() -> None:
     parsed = parse_answer("Azerbaijan attacked Armenia in September.[1] A ceasefire followed two days later.[2]",
                           n_passages=2)
@@ -153,8 +150,6 @@ def test_answers_are_not_refusals(text: str) -> None:
     assert not is_refusal(text)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: is_refusal treats any text starting 'The sources do not' as a "
-                                      "refusal, so a cited answer about disagreeing sources is thrown away")
 def test_cited_answer_about_disagreeing_sources_is_not_a_refusal() -> None:
     assert not is_refusal("The sources do not agree on the number of casualties: Armenia reported 105 deaths "
                           "[1] while Baku reported 80 [2].")

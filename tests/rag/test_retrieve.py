@@ -123,8 +123,6 @@ def test_bad_date_is_named(key: str, bad: str) -> None:
     assert bad in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: dates are only checked for 8 digits, so an impossible date "
-                                      "(month 13, 30 February) is accepted and silently filters by garbage")
 @pytest.mark.parametrize("bad", ["2023-13-01", "2023-02-30"])
 def test_impossible_date_is_rejected(bad: str) -> None:
     with pytest.raises(FilterError, match="date_from"):
@@ -154,12 +152,10 @@ def test_where_combines_clauses_with_and() -> None:
         {"source": {"$in": ["a.txt", "b.txt"]}},
         {"collection": {"$in": ["news"]}},
         {"date_int": {"$gte": 20220913}},
-        {"date_int": {"$lte": 20230101}},
+        {"date_int": {"$lte": 20231231}},
     ]}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a year-only date_to becomes YYYY0101, so date_to='2023' "
-                                      "excludes everything dated after 1 January 2023")
 def test_year_only_date_to_includes_the_whole_year() -> None:
     where = Filters.from_mapping({"date_to": "2023"}).where()
 

@@ -1,0 +1,162 @@
+"""Load test: simultaneous multi-turn conversations through the app's ``/chat`` API.
+
+Runs ``--users`` conversations at once (default 10), each ``--turns`` questions
+long (default 3, follow-ups sent with their history), with ``gradio_client``
+against a running app, or against one it starts itself over an index. Prints
+the error count and the latency distribution; exits 1 if any call failed.
+
+Bounded on purpose: localhost only, at most 50 users and 5 turns, a timeout per call.
+
+Usage::
+
+    python scripts/load_test.py --url http://127.0.0.1:7860 [--auth alice:password]
+    python scripts/load_test.py --index index            # starts the app on a free port
+
+Example:
+    >>> summarize([1.0, 2.0, 3.0], errors=0)["median_s"]
+    2.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+CONVERSATIONS: tuple[tuple[str, ...], ...] = (
+    ("When did Armenia and Russia sign the mutual military assistance deal?",
+     "What organisation is Armenia a member of?", "Where does the Russian military maintain bases?"),
+    ("When did the armed forces of Azerbaijan launch the offensive against Armenia?",
+     "How many soldiers were killed?", "What did the international community do?"),
+    ("Who wrote the analysis of the September 2022 offensive?",
+     "What does he say about Russia?", "And about the CSTO?"),
+    ("Who won the 2018 FIFA World Cup?", "What is the capital of Australia?", "When was it founded?"),
+)
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+MAX_USERS, MAX_TURNS = 50, 5
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def conversation(url: str, questions: Sequence[str], auth: tuple[str, str] | None, result: Result,
+                 timeout: float) -> None:
+    """One user: a client of their own (their own session), questions asked in turn."""
+    from gradio_client import Client
+
+    try:
+        client = Client(url, auth=auth, verbose=False, download_files=False)
+    except Exception as exc:  # counted, not raised: the point is to see every failure
+        with result.lock:
+            result.errors.extend(f"connect: {type(exc).__name__}: {exc}" for _ in questions)
+        return
+    history: list[list[str]] = []
+    for question in questions:
+        started = time.perf_counter()
+        try:
+            job = client.submit(question, history, api_name="/chat")
+            answer = str(job.result(timeout=timeout))
+        except Exception as exc:
+            with result.lock:
+                result.errors.append(f"{question!r}: {type(exc).__name__}: {exc}")
+            continue
+        elapsed = time.perf_counter() - started
+        history.append([question, answer])
+        with result.lock:
+            result.latencies.append(elapsed)
+            result.answers.append(answer)
+    client.close()
+
+
+def summarize(latencies: Sequence[float], errors: int) -> dict[str, Any]:
+    ordered = sorted(latencies)
+    if not ordered:
+        return {"calls": 0, "errors": errors}
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"calls": len(ordered), "errors": errors, "median_s": round(statistics.median(ordered), 3),
+            "p95_s": round(p95, 3), "max_s": round(ordered[-1], 3), "min_s": round(ordered[0], 3)}
+
+
+def run(url: str, users: int = 10, turns: int = 3, auth: tuple[str, str] | None = None,
+        timeout: float = 120.0) -> dict[str, Any]:
+    """Run the load and return the summary (``errors``, ``median_s``, ``p95_s``, ``max_s``...)."""
+    host = urlparse(url).hostname
+    if host not in _LOCAL_HOSTS:
+        raise ValueError(f"--url: {url} is not on localhost; this test only loads a local app")
+    if not 1 <= users <= MAX_USERS or not 1 <= turns <= MAX_TURNS:
+        raise ValueError(f"--users must be 1..{MAX_USERS} and --turns 1..{MAX_TURNS}")
+    result = Result()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=users) as pool:
+        futures = [pool.submit(conversation, url, CONVERSATIONS[i % len(CONVERSATIONS)][:turns], auth, result,
+                               timeout) for i in range(users)]
+        for future in futures:
+            future.result()
+    summary = summarize(result.latencies, len(result.errors))
+    summary.update(users=users, turns=turns, wall_s=round(time.perf_counter() - started, 3),
+                   error_messages=result.errors[:10])
+    return summary
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", help="a running app on localhost, e.g. http://127.0.0.1:7860")
+    target.add_argument("--index", help="start the app over this index on a free local port")
+    parser.add_argument("--users", type=int, default=10, help="simultaneous conversations (default 10)")
+    parser.add_argument("--turns", type=int, default=3, help="questions per conversation (default 3)")
+    parser.add_argument("--auth", help="user:password when the app asks for a login")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per call (default 120)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args(argv)
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    if auth is not None and len(auth) != 2:
+        parser.error("--auth: give user:password")
+
+    running = None
+    url = args.url
+    if args.index:
+        import socket
+
+        from ui.app import serve
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        running = serve(args.index, host="127.0.0.1", port=port, block=False, quiet=True)
+        url = running.url
+    try:
+        summary = run(url, args.users, args.turns, auth, args.timeout)  # type: ignore[arg-type]
+    finally:
+        if running is not None:
+            running.close()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"{summary['users']} users x {summary['turns']} turns against {url}: "
+              f"{summary['calls']} answers, {summary['errors']} errors in {summary['wall_s']} s")
+        if summary["calls"]:
+            print(f"latency: median {summary['median_s']} s, p95 {summary['p95_s']} s, "
+                  f"max {summary['max_s']} s (min {summary['min_s']} s)")
+        for message in summary["error_messages"]:
+            print(f"  error: {message}")
+    return 1 if summary["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The OpenAI-compatible path against a real local server: llama-cpp-python + SmolLM2."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.citations import parse_answer
+from rag.records import Answer
+from rag.testing_servers import llama_server, llama_server_available
+from rag.verify import lexical_support
+
+pytestmark = [pytest.mark.integration, pytest.mark.network]
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    reason = llama_server_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"llama server must run in CI: {reason}")
+        pytest.skip(reason)
+    with llama_server() as url:
+        yield url
+
+
+def test_streams_parses_citations_and_flags_unsupported_sentences(server_url, sample_index, real_embedder) -> None:
+    assistant = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai",
+                          llm_base_url=server_url, llm_model="smollm2", max_tokens=96)
+    questions = ["When does the Russian peacekeeping mission end?",
+                 "Which countries condemned Azerbaijan's aggression at the UN Security Council?",
+                 "What is the capital of France?"]
+    flagged = 0
+    for question in questions:
+        pieces = list(assistant.stream(question))
+        final = pieces[-1]
+        assert isinstance(final, Answer)
+        text_pieces = [p for p in pieces[:-1] if isinstance(p, str)]
+        assert len(text_pieces) >= 2, "tokens must stream, not arrive as one block"
+        raw = "".join(text_pieces)
+        assert final.timings.get("first_token", 0) > 0
+        parsed = parse_answer(raw, len(final.passages))
+        # Every marker left in the answer points at a listed citation; invalid ones are gone.
+        cited = {c.id for c in final.citations}
+        for sentence in final.sentences:
+            assert set(sentence.citations) <= set(range(1, len(final.passages) + 1))
+            # The flag is the verifier's verdict on exactly the passages the sentence cites.
+            evidence = [final.passages[n - 1].chunk.text for n in sentence.citations]
+            expected = bool(evidence) and lexical_support(sentence.text, evidence).score >= assistant.config.support_threshold
+            assert sentence.supported == expected, sentence
+            flagged += not sentence.supported
+        if not final.refused:
+            assert cited == {n for s in final.sentences for n in s.citations}
+            for n in parsed.invalid:
+                assert f"[{n}]" not in final.answer
+        else:
+            assert final.answer == "The sources do not contain an answer to this question."
+            assert final.related
+    assert flagged >= 1, "a 135M model's free text should not pass verification everywhere"
+
+
+def test_strict_mode_drops_what_the_small_model_made_up(server_url, sample_index, real_embedder) -> None:
+    assistant = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai",
+                          llm_base_url=server_url, llm_model="smollm2", max_tokens=96, strict=True)
+    answer = assistant.ask("What did France do after the attack?")
+    assert all(s.supported for s in answer.sentences) or answer.refused
