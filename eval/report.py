@@ -71,10 +71,12 @@ def _fmt(value: Any) -> str:
 # -------------------------------------------------------------------- plots
 
 def svg_bars(labels: Sequence[str], series: Mapping[str, Sequence[float]], title: str, xlabel: str = "",
-             marker: tuple[float, str] | None = None, width: int = 440, height: int = 240) -> str:
+             marker: tuple[float, str] | None = None, width: int = 440, height: int = 240,
+             edges: bool = False) -> str:
     """A grouped bar chart as an inline ``<svg>``; ``series`` maps a legend name to one count per label.
 
     ``marker`` = (position in label units, text) draws a dashed vertical line, e.g. a threshold.
+    With ``edges`` the labels sit on the left edge of each bar (histogram bin starts), else centred.
     """
     left, right, top, bottom = 40, 10, 28, 42
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -100,7 +102,7 @@ def svg_bars(labels: Sequence[str], series: Mapping[str, Sequence[float]], title
     step = max(1, math.ceil(n / 10))
     for i, label in enumerate(labels):
         if i % step == 0 or i == n - 1:
-            x = left + (i + 0.5) * slot
+            x = left + (i if edges else i + 0.5) * slot
             parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 13}" text-anchor="middle" font-size="10">'
                          f'{_e(label)}</text>')
     if xlabel:
@@ -134,7 +136,7 @@ def svg_histogram(series: Mapping[str, Sequence[float]], title: str, *, lo: floa
     width = span / bins
     labels = [f"{lo + i * width:.{_decimals(width)}f}" for i in range(bins)]
     where = None if marker is None else ((marker[0] - lo) / span * bins, marker[1])
-    return svg_bars(labels, counts, title, xlabel, where)
+    return svg_bars(labels, counts, title, xlabel, where, edges=True)
 
 
 def _decimals(width: float) -> int:
@@ -307,7 +309,7 @@ def render_html(report: Mapping[str, Any], records: Sequence[Mapping[str, Any]])
 <p>{_e(metrics.get('n'))} questions ({_e(metrics.get('n_answerable'))} answerable, {_e(metrics.get('n_unanswerable'))}
 unanswerable; {_e(metrics.get('n_answered'))} answered), backend <b>{_e(config.get('backend'))}</b>, k = {_e(metrics.get('k'))}.
 Dataset sha256 <code>{_e(str(dataset.get('sha256', ''))[:16])}</code>, seed {_e(dataset.get('seed'))}, limit
-{_e(dataset.get('limit'))}. Run {_e(report.get('created'))}, commit <code>{_e(str(git.get('commit', 'unknown'))[:12])}</code>
+{_e(dataset.get('limit') or 'none')}. Run {_e(report.get('created'))}, commit <code>{_e(str(git.get('commit', 'unknown'))[:12])}</code>
 {'(with uncommitted changes)' if git.get('dirty') else ''}. Time: ingest {_e(timing.get('ingest'))} s, answering
 {_e(timing.get('answer'))} s, total {_e(timing.get('total'))} s.</p>
 {verdict}

@@ -44,6 +44,13 @@ def _lines(text: str) -> str:
     return _e(text).replace("\r\n", "\n").replace("\n", "<br>")
 
 
+def _related_label(related: Mapping[str, Any]) -> str:
+    """Title and file name: renderings of one article (PDF, HTML) share a title."""
+    name = Path(str(related.get("source", ""))).name
+    title = related.get("title") or name
+    return f"{_e(title)} ({_e(name)})" if title != name else _e(name)
+
+
 def _markers(citations: Sequence[int]) -> str:
     return "".join(f"[{int(n)}]" for n in citations)
 
@@ -69,8 +76,7 @@ def answer_html(answer: Mapping[str, Any]) -> str:
         related = answer.get("related") or []
         closest = ""
         if related:
-            closest = "<br>Closest documents: " + "; ".join(_e(r.get("title") or Path(r["source"]).name)
-                                                         for r in related)
+            closest = "<br>Closest documents: " + "; ".join(_related_label(r) for r in related)
         return _html_block(f'<strong>No answer found.</strong> {_lines(answer.get("answer", ""))}{closest}',
                            "rag-answer rag-refusal")
     sentences = answer.get("sentences") or []
@@ -167,7 +173,8 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
     if answer.get("refused"):
         related = answer.get("related") or []
         items = "".join(f'<li>{_doc_link(r["source"], r.get("title", ""))} '
-                        f'<span class="rag-score">similarity {float(r.get("score", 0)):.2f}</span></li>'
+                        f'<span class="rag-score">{_e(Path(str(r["source"])).name)} · '
+                        f'similarity {float(r.get("score", 0)):.2f}</span></li>'
                         for r in related)
         body = ('<div class="rag-refusal-box"><strong>No answer in the sources.</strong> '
                 f'<p>{_e(answer.get("answer", ""))}</p>'

@@ -48,14 +48,38 @@ class Candidate:
     context: str = ""  # the sentence before it, where "they"/"it" usually get their names
 
 
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                 "thousands?|millions?|billions?|several|many|few")
+_COUNT = re.compile(rf"(?:\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})", re.I)
+
+
+def _counted_terms(question: str) -> set[str]:
+    """What a "how many/much" question counts: the head noun right after it ("soldiers")."""
+    match = re.search(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s*){1,3})", question, re.I)
+    if not match:
+        return set()
+    words = match.group(1).split()
+    head: list[str] = []
+    for word in words:  # the noun phrase ends at the first function word ("were", "does", "did")
+        if not terms(word):
+            break
+        head = terms(word)
+    return set(head)
+
+
 def _answer_type_ok(question: str, sentence: str) -> float:
     q = question.lower()
-    has_number = bool(numbers(sentence))
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
-        return 1.0 if has_number or _MONTH.search(sentence) else 0.5
-    if re.search(r"\bhow (?:many|much|long|old|far)\b|\bwhat (?:percentage|number)\b", q):
-        return 1.0 if has_number or re.search(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                                              r"dozen|hundred|thousand|million|billion)\b", sentence, re.I) else 0.5
+        return 1.0 if numbers(sentence) or _MONTH.search(sentence) else 0.5
+    if re.search(r"\bhow (?:many|much)\b", q):
+        # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it.
+        counted = _counted_terms(question)
+        for match in _COUNT.finditer(sentence):
+            if not counted or counted & set(terms(match.group(1))):
+                return 1.0
+        return 0.4
+    if re.search(r"\bhow (?:long|old|far)\b|\bwhat (?:percentage|number)\b", q):
+        return 1.0 if numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I) else 0.5
     if re.search(r"^\s*who\b|\bwhich (?:country|person|leader|state|organi[sz]ation)\b", q):
         new_names = names(sentence) - names(question) - set(terms(question))
         return 1.0 if new_names else 0.7
@@ -102,7 +126,9 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         for span in split_sentences(text):
             sentence = " ".join(text[span.start:span.end].split())
             key = sentence.lower()
-            if len(terms(sentence)) >= 3 and key not in seen:
+            # Headings and fragments ("Azerbaijan’s September 2022 offensive") are not answers.
+            is_sentence = sentence.endswith((".", "!", "?", "”", '"', "’")) or len(sentence.split()) >= 8
+            if is_sentence and len(terms(sentence)) >= 3 and key not in seen:
                 seen.add(key)
                 out.append(Candidate(n, sentence, context=previous))
             previous = sentence

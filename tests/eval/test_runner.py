@@ -279,7 +279,7 @@ def test_squad_input_without_index_is_a_usage_error(tmp_path: Path) -> None:
     from rag.config import Config
 
     squad = _squad_file(tmp_path / "mini-squad.json")
-    args = _args(str(squad), "--out", str(tmp_path / "out"))
+    args = _args(str(squad), "--out", str(tmp_path / "out"), "--limit", "4")
     stderr = io.StringIO()
     assert run_eval(args, Config(), stdout=io.StringIO(), stderr=stderr) == 2
     assert "--index DIR" in stderr.getvalue()

@@ -212,6 +212,12 @@ def test_off_corpus_question_is_refused(browser: Any, app: SimpleNamespace, outs
     assert page.locator("#sources .rag-refusal-box").is_visible()
     assert page.locator("#sources mark").count() == 0
     page.screenshot(path=str(SHOTS / "06-refusal.png"))
+    # A second exchange, then a click on the first answer brings its sources (the refusal) back.
+    assert "1997" in _ask(page, ARMENIA)
+    assert page.locator("#sources mark").count() >= 1
+    page.locator("#chat .bot-row").first.locator(".message-content").click()
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('answer 1 of 2')")
+    assert page.locator("#sources .rag-refusal-box").is_visible()
     page.click("#export-btn")
     page.wait_for_selector("#export-file a", timeout=20_000)
     page.context.close()

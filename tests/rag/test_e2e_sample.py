@@ -1,0 +1,73 @@
+"""End to end on the sample corpus: real embedding model, extractive backend, real index on disk.
+
+Factual questions an analyst would ask are answered with a citation to the
+passage that holds the answer; questions the article does not answer are refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.records import REFUSAL
+
+pytestmark = pytest.mark.integration
+
+ANSWERED = [
+    # (question, a fact the answer must state, the evidence the cited quote must contain)
+    ("When did Azerbaijan launch its offensive against Armenia?", "September 13, 2022",
+     "armed forces of Azerbaijan launched an offensive against Armenia"),
+    ("In which year did Armenia and Russia sign their deal on mutual military assistance?", "1997",
+     "signed a deal on mutual military assistance in 1997"),
+    ("When does the Russian peacekeeping mission end?", "2025", "peacekeeping mission ends in 2025"),
+    ("Who called a special meeting of the UN Security Council?", "France",
+     "France called a special meeting of the UN Security Council"),
+    ("Which Armenian provinces did the Azerbaijani forces attack?", "Syunik",
+     "Syunik, Vayots Dzor, and Ghegarkunik"),
+    ("Who paid a visit to Armenia to show US support?", "Pelosi", "Nancy Pelosi paid a visit to Armenia"),
+    ("When was the Declaration on Allied Cooperation between Russia and Azerbaijan signed?",
+     "February 22, 2022", "Declaration on Allied Cooperation"),
+    ("Which province did Azerbaijan attack in March 2020?", "Tavush", "province of Tavush"),
+]
+
+REFUSED = [
+    "Who won the 2018 FIFA World Cup?",
+    "What is the population of Canada?",
+    "How many Armenian soldiers were killed in the September 2022 clashes?",
+    "What did Japan say about the ceasefire?",
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index, real_embedder) -> Assistant:
+    return Assistant(index_dir=sample_index, embedder=real_embedder)
+
+
+@pytest.mark.parametrize("question, fact, evidence", ANSWERED)
+def test_factual_question_is_answered_citing_the_passage_that_holds_it(assistant, question, fact, evidence):
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.to_dict()
+    assert fact in answer.answer
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert any(evidence in q for q in quotes), quotes
+    for citation in answer.citations:
+        # The citation points at the exact span of the indexed document.
+        assert citation.quote in citation.text
+        assert citation.start <= citation.quote_start < citation.quote_end <= citation.end
+    assert all(s.supported and s.citations for s in answer.sentences)
+
+
+@pytest.mark.parametrize("question", REFUSED)
+def test_question_the_article_does_not_answer_is_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.refused, answer.answer
+    assert answer.answer == REFUSAL
+    assert answer.citations == ()
+
+
+def test_follow_up_question_is_made_standalone(assistant):
+    first = assistant.ask("Which countries condemned Azerbaijan's aggression at the UN Security Council?")
+    assert not first.refused
+    follow = assistant.ask("And who called that meeting?", history=[(first.question, first.answer)])
+    assert "Security Council" in follow.standalone_question
+    assert "France" in follow.answer
