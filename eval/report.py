@@ -219,7 +219,8 @@ def _support_table(info: Mapping[str, Any]) -> str:
     return (f"<p><b>{_e(info.get('scorer'))}</b> at threshold {_e(info.get('threshold'))} on {_e(info.get('n'))} "
             f"labelled SQuAD sentence/passage pairs (seed {_e(info.get('seed'))}, from {_e(info.get('data'))}): "
             f"balanced accuracy <b>{_e(_fmt(info.get('balanced_accuracy')))}</b>, accuracy "
-            f"{_e(_fmt(info.get('accuracy')))}.</p><table><tr><th>kind</th><th>n</th><th>accuracy</th></tr>"
+            f"{_e(_fmt(info.get('accuracy')))}. The pairs are built from SQuAD 2.0 paragraphs (English Wikipedia, "
+            f"CC BY-SA 4.0).</p><table><tr><th>kind</th><th>n</th><th>accuracy</th></tr>"
             f"{rows}</table>")
 
 
@@ -295,6 +296,8 @@ def render_html(report: Mapping[str, Any], records: Sequence[Mapping[str, Any]])
     else:
         verdict = '<p class="muted">No thresholds given: nothing gated.</p>'
     verdict += "".join(f"<p class=muted>{_e(note)}</p>" for note in gate.get("notes", []))
+    if dataset.get("licence"):
+        verdict += f"<p class=muted>Dataset text: {_e(dataset['licence'])}.</p>"
     ordered = sorted(enumerate(records, start=1), key=lambda pair: (_severity(pair[1]), pair[0]))
     n_failed = sum(1 for r in records if r.get("scores", {}).get("failures"))
     rows = "".join(_question_row(i, r) for i, r in ordered)

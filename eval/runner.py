@@ -82,6 +82,10 @@ DEFAULT_SQUAD = Path("/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json")
 SQUAD_ENV = "RAG_EVAL_SQUAD"
 """Environment variable naming another SQuAD 2.0 JSON for the support-scorer measurement ("" = skip)."""
 
+SQUAD_LICENCE = ("SQuAD 2.0 (Rajpurkar, Jia, Liang 2018, \"Know What You Don't Know\"), paragraphs from "
+                 "English Wikipedia; licence CC BY-SA 4.0")
+"""Attribution carried into every report built from SQuAD text (its paragraphs appear in the reports)."""
+
 SUPPORT_PAIRS = 400
 DEFAULT_SQUAD_QUESTIONS = 300
 
@@ -743,7 +747,9 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         "dataset": {"path": str(dataset.path), "sha256": dataset.sha256, "kind": dataset.kind,
                     "profile": dataset.profile, "seed": seed, "limit": limit,
                     "corpus": str(corpus) if corpus else None,
-                    "corpus_documents": len(dataset.squad.documents) if dataset.squad else None},
+                    "corpus_documents": len(dataset.squad.documents) if dataset.squad else None,
+                    "corpus_articles": len(dataset.squad.articles) if dataset.squad else None,
+                    "licence": SQUAD_LICENCE if dataset.kind == "squad" else None},
         "n": metrics["n"],
         "metrics": metrics,
         "support_scorer": support_info,

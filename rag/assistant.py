@@ -131,10 +131,23 @@ class Assistant:
                 self._chat_models[backend] = make_chat_model(self.config.replace(backend=backend))
             return self._chat_models[backend]
 
-    def scorer(self) -> SupportScorer:
+    def scorer(self, backend: str | None = None) -> SupportScorer:
+        """The support scorer: the injected one, else lexical checks (+ embedding similarity for models).
+
+        Extractive answers are verbatim copies of passage sentences, so the
+        similarity term would only add latency there.
+        """
         if self.support_scorer is not None:
             return self.support_scorer
-        return lexical_support
+        if (backend or self.config.backend) == "extractive":
+            return lexical_support
+        embedder = self.embedder
+
+        def similarity(claim: str, span: str) -> float:
+            vectors = embedder.embed_documents([claim, span])
+            return float(vectors[0] @ vectors[1])
+
+        return lambda claim, evidence: lexical_support(claim, evidence, similarity=similarity)
 
     # ---------------------------------------------------------------- corpus
     def ingest(self, paths: Iterable[str | Path], *, collection: str = "default", prune: bool = True,
@@ -222,7 +235,7 @@ class Assistant:
         strict = self.config.strict if state.get("strict") is None else bool(state["strict"])
         backend = state.get("backend") or self.config.backend
         parsed = parse_answer(raw, len(passages))
-        verified = verify_answer(parsed, passages, self.scorer(), self.config.support_threshold, strict)
+        verified = verify_answer(parsed, passages, self.scorer(backend), self.config.support_threshold, strict)
         refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")

@@ -70,3 +70,17 @@ def test_usage_errors_exit_two_with_a_message(tmp_path: Path) -> None:
     assert bad_backend.returncode == 2 and "llm_model" in bad_backend.stderr
     bad_flag = rag("ingest")
     assert bad_flag.returncode == 2
+
+
+def test_terminal_chat_answers_and_follows_up(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    assert rag("ingest", str(SAMPLE), "--index", str(index)).returncode == 0
+    chat = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "chat", "--index", str(index)],
+        input="Which countries condemned Azerbaijan's aggression at the UN Security Council?\n"
+              "And who called that meeting?\n\n",
+        capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert chat.returncode == 0, chat.stderr
+    assert chat.stdout.count("--- verified ---") == 2
+    second = chat.stdout.split("--- verified ---")[2]
+    assert "France called a special meeting" in second and "Sources:" in second
