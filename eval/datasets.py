@@ -47,6 +47,9 @@ _REQUIRED = ("id", "question", "answers", "evidence", "answerable")
 _OPTIONAL = ("source", "context_id")
 
 
+_FEEDBACK_FIELDS = ("feedback", "answer", "user", "time")
+
+
 @dataclass(frozen=True)
 class EvalItem:
     """One evaluation question with its references and gold evidence.
@@ -114,6 +117,9 @@ class EvalItem:
         if not isinstance(obj, dict):
             raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
         unknown = sorted(set(obj) - set(_REQUIRED) - set(_OPTIONAL))
+        if "feedback" in obj:
+            # Lines from the chat's feedback file carry the reviewed answer and who reviewed it.
+            unknown = [k for k in unknown if k not in _FEEDBACK_FIELDS]
         if unknown:
             # Strict on purpose: a typo such as "answer" would otherwise silently lose the references.
             raise ValueError(f"field {unknown[0]!r} is not known; "

@@ -29,13 +29,25 @@ from rag.ingest import IngestReport, ingest
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument
 from rag.retrieve import Filters, HybridRetriever
 from rag.store import ChunkStore, DocumentRecord
-from rag.text import terms
+from rag.text import names, terms
 from rag.verify import SupportScorer, lexical_support
 
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, Any]] | None
 
-_FOLLOW_UP = re.compile(r"^\s*(?:and|but|also|what about|how about|why|so)\b|\b(?:it|its|they|them|their|he|she|"
-                        r"his|her|this|that|these|those|there|then)\b", re.I)
+_CONTINUES = re.compile(r"^\s*(?:and|but|also|what about|how about|so|then)\b", re.I)
+_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|he|she|his|her|this|that|these|those|there)\b", re.I)
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on the previous turn? ("And France?", "Why did they do it?")
+
+    A complete question with names of its own ("When did Armenia and Russia
+    sign their deal?") stands alone even if it has a pronoun.
+    """
+    own = terms(question)
+    if _CONTINUES.search(question) or len(own) <= 2:
+        return True
+    return bool(_PRONOUN.search(question)) and len(own) <= 5 and not names(question)
 
 
 def normalise_history(history: History) -> list[tuple[str, str]]:
@@ -65,9 +77,9 @@ def carry_terms(question: str, history: Sequence[tuple[str, str]]) -> str:
     """Make a follow-up standalone without a model: add the previous question's terms."""
     if not history:
         return question
-    own = terms(question)
-    if len(own) > 8 and not _FOLLOW_UP.search(question):
+    if not is_follow_up(question):
         return question
+    own = terms(question)
     previous = history[-1][0]
     extra = [w for w in dict.fromkeys(re.findall(r"[\w’'-]+", previous)) if terms(w) and terms(w)[0] not in own]
     return f"{question} ({' '.join(extra)})" if extra else question
@@ -103,33 +115,45 @@ class Assistant:
         self.support_scorer = support_scorer
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     # ------------------------------------------------------------- components
+    # Built once even when ten chat users arrive at the same moment.
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = make_embedder(self.config)
-        return self._embedder
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.config)
+            return self._embedder
 
     @property
     def store(self) -> ChunkStore:
-        if self._store is None:
-            self._store = ChunkStore(self.config)
-        return self._store
+        with self._lock:
+            if self._store is None:
+                self._store = ChunkStore(self.config)
+            return self._store
 
     @property
     def retriever(self) -> HybridRetriever:
-        if self._retriever is None:
-            self._retriever = HybridRetriever(self.store, self.embedder, self.config)
-        return self._retriever
-
-    def chat_model(self, backend: str | None = None) -> Any:
-        backend = backend or self.config.backend
+        store, embedder = self.store, self.embedder
         with self._lock:
-            if backend not in self._chat_models:
-                self._chat_models[backend] = make_chat_model(self.config.replace(backend=backend))
-            return self._chat_models[backend]
+            if self._retriever is None:
+                self._retriever = HybridRetriever(store, embedder, self.config)
+            return self._retriever
+
+    def chat_model(self, backend: str | None = None, model: str | None = None) -> Any:
+        """The chat model for ``backend`` (and model name), built once and reused."""
+        backend = backend or self.config.backend
+        key = backend if model is None or model == self.config.llm_model else f"{backend}:{model}"
+        with self._lock:
+            if key not in self._chat_models:
+                changes: dict[str, Any] = {"backend": backend}
+                if model:
+                    changes["llm_model"] = model
+                config = self.config.replace(**changes)
+                config.check_backend()
+                self._chat_models[key] = make_chat_model(config)
+            return self._chat_models[key]
 
     def scorer(self, backend: str | None = None) -> SupportScorer:
         """The support scorer: the injected one, else lexical checks (+ embedding similarity for models).
@@ -194,7 +218,7 @@ class Assistant:
 
     def _model_for(self, state: Mapping[str, Any]) -> Any:
         backend = state.get("backend") or self.config.backend
-        return None if backend == "extractive" else self.chat_model(backend)
+        return None if backend == "extractive" else self.chat_model(backend, state.get("model"))
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -271,19 +295,24 @@ class Assistant:
 
     def ask(self, question: str, history: History = None, *, k: int | None = None,
             filters: Mapping[str, Any] | None = None, strict: bool | None = None,
-            backend: str | None = None, allowed_collections: Sequence[str] | None = None) -> Answer:
-        """Answer ``question`` (a follow-up when ``history`` is given) with verified citations."""
+            backend: str | None = None, model: str | None = None,
+            allowed_collections: Sequence[str] | None = None) -> Answer:
+        """Answer ``question`` (a follow-up when ``history`` is given) with verified citations.
+
+        ``backend``/``model`` override the configured chat backend for this call;
+        ``allowed_collections`` restricts retrieval to what the caller may read.
+        """
         return self.chain().invoke(self._state(
-            question, history, k=k, filters=filters, strict=strict, backend=backend,
+            question, history, k=k, filters=filters, strict=strict, backend=backend, model=model,
             allowed_collections=allowed_collections))
 
     def stream(self, question: str, history: History = None, *, k: int | None = None,
                filters: Mapping[str, Any] | None = None, strict: bool | None = None,
-               backend: str | None = None, allowed_collections: Sequence[str] | None = None
-               ) -> Iterator[str | Answer]:
+               backend: str | None = None, model: str | None = None,
+               allowed_collections: Sequence[str] | None = None) -> Iterator[str | Answer]:
         """Yield the answer text as it is produced, then the final verified :class:`Answer`."""
         state = self._state(question, history, k=k, filters=filters, strict=strict, backend=backend,
-                            allowed_collections=allowed_collections)
+                            model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
         model = self._model_for(state)
         if model is None or not self._relevant(state["passages"]):

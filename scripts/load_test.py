@@ -139,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         running = serve(args.index, host="127.0.0.1", port=port, block=False, quiet=True)
+        assert running is not None
         url = running.url
     try:
         summary = run(url, args.users, args.turns, auth, args.timeout)  # type: ignore[arg-type]

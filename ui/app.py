@@ -25,11 +25,16 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
+# Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
+# once per 100 events is plenty and spares each answer that work.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 import gradio as gr  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
@@ -244,7 +249,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     """The Gradio Blocks of the app over ``assistant`` (no server started; see :func:`serve`).
 
     ``demo.handlers`` (the :class:`Handlers`) and ``demo.service`` are attached
-    for the server route and tests.
+    for the server route and tests. Launching it yourself, pass what :func:`serve`
+    passes (at least ``app_kwargs={"routes": [source_route(demo.service)]}``, the
+    theme and ``css=ui.render.CSS``), or the source links have nothing to open.
     """
     settings = settings or UISettings()
     service = ResearchService(assistant, settings, policy)
@@ -252,7 +259,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     cfg = assistant.config
     private: dict[str, Any] = {"api_visibility": "private"}
 
-    with gr.Blocks(title=settings.title, analytics_enabled=False, fill_width=True) as demo:
+    # Uploaded temp files and served exports leave Gradio's cache after a day (checked hourly).
+    with gr.Blocks(title=settings.title, analytics_enabled=False, fill_width=True,
+                   delete_cache=(3600, 86400)) as demo:
         turns = gr.State([])
         selected = gr.State(None)
         with gr.Row(equal_height=True):
@@ -415,24 +424,32 @@ class RunningApp:
         self.demo.close()
 
 
-def serve(index_dir: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7860,
+def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7860,
           settings: UISettings | None = None, config: Config | None = None, users_file: str | None = None,
-          assistant: Assistant | None = None, block: bool = True, quiet: bool = False) -> RunningApp:
-    """Start the web app (``rag serve``); blocks until interrupted unless ``block=False``.
+          corpus_dir: str | Path | None = None, block: bool = True, quiet: bool = False) -> RunningApp | None:
+    """Start the web app (``rag serve``).
 
-    ``config`` is the library's configuration (``--config``/``RAG_*``), ``index_dir``
-    overrides its index; ``settings`` are the UI's (``RAG_UI_*``), ``users_file``
-    turns login on. Pass an ``assistant`` to reuse one (tests do).
+    ``assistant`` is an :class:`rag.Assistant` to serve, or an index directory
+    (an Assistant is then built from ``config``, the library's configuration,
+    with that index). ``settings`` are the UI's (default: ``RAG_UI_*`` variables);
+    ``users_file`` turns login on and ``corpus_dir`` says where uploads go
+    (``<corpus_dir>/uploads``), both overriding ``settings``.
+
+    With ``block=True`` (the CLI) it serves until interrupted and returns None;
+    with ``block=False`` it returns the :class:`RunningApp` at once.
 
     Example:
-        >>> serve("index", port=7860)    # doctest: +SKIP
+        >>> serve(Assistant(index_dir="index"), host="127.0.0.1", port=7860)    # doctest: +SKIP
     """
     settings = settings or UISettings.load()
     if users_file is not None:
-        settings = settings.replace(users_file=users_file)
-    if assistant is None:
+        settings = settings.replace(users_file=str(users_file))
+    if corpus_dir is not None:
+        settings = settings.replace(corpus_dir=str(corpus_dir))
+    if not isinstance(assistant, Assistant):
+        index_dir = None if assistant is None else str(assistant)
         if config is not None:
-            assistant = Assistant(config=config if index_dir is None else config.replace(index_dir=str(index_dir)))
+            assistant = Assistant(config=config if index_dir is None else config.replace(index_dir=index_dir))
         else:
             assistant = Assistant(index_dir=index_dir)
     policy = AccessPolicy.load(settings.users_file)
@@ -445,9 +462,15 @@ def serve(index_dir: str | Path | None = None, *, host: str = "127.0.0.1", port:
     # file route must never serve them, whatever a client asks for.
     blocked = sorted({str(Path(p).resolve()) for p in (assistant.config.index_dir, settings.corpus_dir,
                                                          settings.uploads_path)})
+
+    async def check_login(username: str, password: str) -> bool:
+        # PBKDF2 takes a good fraction of a second: off the event loop, or every stream stalls.
+        return await run_in_threadpool(policy.check, username, password)
+
     _, url, _ = demo.launch(
         server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
-        auth=policy.check if policy.login_required else None,
+        # Gradio awaits a coroutine auth function (routes.login), though launch() is typed for a plain one.
+        auth=check_login if policy.login_required else None,  # type: ignore[arg-type]
         auth_message="Sign in with your research account." if policy.login_required else None,
         max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
         show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
@@ -455,9 +478,17 @@ def serve(index_dir: str | Path | None = None, *, host: str = "127.0.0.1", port:
         app_kwargs={"routes": [source_route(service)]},
     )
     running = RunningApp(demo, url.rstrip("/"), service)
-    if block:
-        try:
-            demo.block_thread()
-        finally:
-            demo.close()
-    return running
+    if not block:
+        return running
+    if threading.current_thread() is threading.main_thread():
+        # A service manager stops us with SIGTERM: close the server as Ctrl-C would.
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        demo.block_thread()  # returns on Ctrl-C
+    finally:
+        demo.close()
+    return None
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt

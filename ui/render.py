@@ -241,8 +241,9 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
         for number, c in sorted(bibliography.values(), key=lambda item: item[0]):
             page = f", p. {int(c['page'])}" if c.get("page") is not None else ""
             quote = c.get("quote") or c.get("text") or ""
-            out += [f"**[{number}]** {_md_text(c.get('title') or Path(c['source']).name)}. "
-                    f"{_md_text(Path(str(c['source'])).name)}{page}. “{_md_text(quote)}”", ""]
+            entry = (f"**[{number}]** {_md_text(c.get('title') or Path(c['source']).name)}. "
+                     f"{_md_text(Path(str(c['source'])).name)}{page}. “{_md_text(quote)}”")
+            out += [entry, ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -221,7 +221,7 @@ class ResearchService:
         target_dir = (self.settings.uploads_path / collection).resolve()
         copies: dict[str, UploadRow] = {}
         fresh: set[str] = set()
-        for raw, name in zip(paths, names):
+        for raw, name in zip(paths, names, strict=True):
             row = UploadRow(name, "rejected", collection=collection)
             result.rows.append(row)
             path = Path(str(raw))
@@ -264,9 +264,10 @@ class ResearchService:
                             copies[source].status = status
                             copies[source].reason = ""
                 for failure in report.failed:
-                    row = copies.get(failure["path"])
-                    if row is not None:
-                        row.status, row.reason = "failed", _short_reason(failure["reason"], failure["path"])
+                    failed_row = copies.get(failure["path"])
+                    if failed_row is not None:
+                        failed_row.status = "failed"
+                        failed_row.reason = _short_reason(failure["reason"], failure["path"])
                         if failure["path"] in fresh:
                             Path(failure["path"]).unlink(missing_ok=True)
         done = sum(r.status in ("added", "updated", "unchanged") for r in result.rows)
@@ -327,13 +328,35 @@ class ResearchService:
         return record
 
     def export(self, turns: Sequence[Turn], user: str | None, directory: str | Path | None = None) -> Path:
-        """Write the conversation as a Markdown file and return its path (for download)."""
+        """Write the conversation as a Markdown file and return its path (for download).
+
+        By default into a fresh folder under the system temp directory (Gradio serves
+        files from there and copies them into its cache); exports older than an hour
+        are deleted then, since they hold passages and the cache has its own copy.
+        """
         now = datetime.now(timezone.utc)
-        folder = Path(directory) if directory else Path(tempfile.mkdtemp(prefix="rag-export-"))
+        if directory is None:
+            _prune_exports(Path(tempfile.gettempdir()), max_age_s=3600)
+            folder = Path(tempfile.mkdtemp(prefix=_EXPORT_PREFIX))
+        else:
+            folder = Path(directory)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md"
         path.write_text(export_markdown(turns, title=self.settings.title, user=user, now=now), encoding="utf-8")
         return path
+
+
+_EXPORT_PREFIX = "rag-ui-export-"
+
+
+def _prune_exports(temp: Path, max_age_s: float) -> None:
+    cutoff = time.time() - max_age_s
+    for folder in temp.glob(f"{_EXPORT_PREFIX}*"):
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # another worker pruned it first
+            continue
 
 
 def _safe_name(name: str) -> str:

@@ -17,7 +17,8 @@ import pytest
 from eval.datasets import EvalItem
 from rag import Assistant
 from rag.testing import FakeEmbedder
-from ui.access import AccessError, AccessPolicy, hash_password, main as access_main, verify_password
+from ui.access import AccessError, AccessPolicy, hash_password, verify_password
+from ui.access import main as access_main
 from ui.feedback import EVAL_KEYS, FEEDBACK_KINDS, feedback_record, feedback_to_eval, read_feedback
 from ui.render import answer_html, export_markdown, passage_html, sources_html, turn_messages
 from ui.service import ResearchService
@@ -26,7 +27,7 @@ from ui.sources import document_id, source_url
 
 KARSK = "When was the Karsk treaty on naval cooperation signed?"
 VIENNA = "Where did the council meet in May 2015?"
-NIGHTJAR = "How much funding did Project Nightjar receive?"
+NIGHTJAR = "When was Project Nightjar approved by the defence ministry?"
 OFF_CORPUS = "Who won the 2018 FIFA World Cup?"
 
 PW = {"alice": "alice-pw", "bob": "bob-pw"}
@@ -51,8 +52,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Council notes\n\nThe <script>alert(1)</script> council met in Vienna on 12 May 2015 to discuss border "
         "monitoring. Delegates agreed on a follow-up meeting.\n", encoding="utf-8")
     (root / "corpus" / "secret" / "nightjar.txt").write_text(
-        "Project Nightjar\n\nProject Nightjar received funding of 40 million euros in 2019 from the defence "
-        "ministry.\n", encoding="utf-8")
+        "Project Nightjar\n\nProject Nightjar was approved by the defence ministry in March 2019 after a "
+        "long review.\n", encoding="utf-8")
     assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder())
     assert assistant.ingest([root / "corpus" / "open"], progress=False).ok
     assert assistant.ingest([root / "corpus" / "secret"], collection="restricted", progress=False).ok
@@ -100,7 +101,7 @@ def test_chat_streams_then_shows_the_verified_answer(assistant: Assistant, setti
     steps = list(handlers.respond(KARSK, [], "extractive", "", 5, False, [], "", "", "", [], request()))
     assert len(steps) > 2, "the answer should arrive in pieces"
     assert "rag-streaming" in steps[1][0][-1]["content"]
-    chat, turns, selected, panel, textbox = steps[-1]
+    chat, turns, selected, _, textbox = steps[-1]
     assert selected == 0 and textbox == ""
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert "2004" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
@@ -121,7 +122,7 @@ def test_sources_panel_highlights_the_quote_and_escapes_document_text(
 def test_follow_up_uses_the_conversation(assistant: Assistant, settings: UISettings) -> None:
     handlers = handlers_for(assistant, settings)
     _, turns, *_ = ask(handlers, KARSK)
-    chat, turns, selected, panel, _ = ask(handlers, "And when was it signed?", turns)
+    chat, turns, selected, _, _ = ask(handlers, "And when was it signed?", turns)
     assert len(turns) == 2 and selected == 1 and len(chat) == 4
     assert "2004" in chat[-1]["content"]
     assert turns[1]["answer"]["standalone_question"] != "And when was it signed?"
@@ -277,7 +278,7 @@ def test_a_user_outside_the_group_never_gets_restricted_passages(
     for user in ("bob", None):
         outputs = list(handlers.respond(NIGHTJAR, [], "extractive", "", 20, False, [], "", "", "", [],
                                         request(user)))
-        chat, turns, _, panel, _ = outputs[-1]
+        turns = outputs[-1][1]
         assert turns[0]["answer"]["refused"]
         everything = json.dumps([o for step in outputs for o in step if isinstance(o, (str, list, dict))],
                                 default=str)
@@ -286,7 +287,7 @@ def test_a_user_outside_the_group_never_gets_restricted_passages(
         _, turns, *_ = ask(handlers, NIGHTJAR, user=user, collections=["restricted"])
         assert turns[0]["answer"]["refused"] and not turns[0]["answer"]["citations"]
     _, turns, _, panel, _ = ask(handlers, NIGHTJAR, user="alice")
-    assert "40 million" in turns[0]["answer"]["answer"] and "<mark>" in panel
+    assert "March 2019" in turns[0]["answer"]["answer"] and "<mark>" in panel
 
 
 def test_document_listings_hide_restricted_documents(
@@ -311,11 +312,11 @@ def test_api_endpoints_apply_the_same_rights(
         assistant: Assistant, settings: UISettings, policy: AccessPolicy) -> None:
     handlers = handlers_for(assistant, settings, policy)
     *_, text = handlers.api_chat(NIGHTJAR, None, request("bob"))
-    assert "do not contain" in text and "40 million" not in text
+    assert "do not contain" in text and "March 2019" not in text
     data = handlers.api_ask(NIGHTJAR, None, 20, None, None, None, request("bob"))
     assert data["refused"] and "nightjar" not in json.dumps(data).lower().replace(NIGHTJAR.lower(), "")
     *_, text = handlers.api_chat(NIGHTJAR, None, request("alice"))
-    assert "40 million" in text and "[1]" in text
+    assert "March 2019" in text and "[1]" in text
     *_, text = handlers.api_chat("And when?", [[KARSK, "The Karsk treaty ... 2004. [1]"]], request("bob"))
     assert "2004" in text
 

@@ -30,8 +30,8 @@ ARMENIA = "When did Armenia and Russia sign the mutual military assistance deal?
 OFF_CORPUS = "Who won the 2018 FIFA World Cup?"
 UPLOAD_FACT = "The Varnholm naval exercise was first held in 1987 off the coast of Gotland, with six frigates."
 UPLOAD_QUESTION = "When was the Varnholm naval exercise first held?"
-SECRET_FACT = "Project Quillfeather received a budget of 85 million euros from the ministry in 2020."
-SECRET_QUESTION = "What budget did Project Quillfeather receive?"
+SECRET_FACT = "Project Quillfeather was approved by the defence ministry on 14 June 2020 after a long review."
+SECRET_QUESTION = "When was Project Quillfeather approved by the defence ministry?"
 
 
 def _free_port() -> int:
@@ -64,7 +64,8 @@ def app(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Iterato
         '[collections]\nrestricted = ["analysts"]\n', encoding="utf-8")
     settings = UISettings(corpus_dir=str(root / "corpus"), feedback_path=str(root / "feedback.jsonl"),
                           users_file=str(users))
-    running = serve(port=_free_port(), settings=settings, assistant=assistant, block=False, quiet=True)
+    running = serve(assistant, port=_free_port(), settings=settings, block=False, quiet=True)
+    assert running is not None
     try:
         yield SimpleNamespace(url=running.url, root=root, settings=settings, secret_id=document_id(str(secret)))
     finally:
@@ -96,7 +97,8 @@ def _context(browser: Any, app: SimpleNamespace, outside: list[str]) -> Any:
     host = urlparse(app.url).netloc
 
     def record(request: Any) -> None:
-        if urlparse(request.url).scheme in ("http", "https", "ws", "wss") and urlparse(request.url).netloc != host:
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != host:
             outside.append(request.url)
 
     context.on("request", record)
@@ -222,6 +224,9 @@ def test_off_corpus_question_is_refused(browser: Any, app: SimpleNamespace, outs
     assert page.locator("#sources .rag-refusal-box").is_visible()
     page.click("#export-btn")
     page.wait_for_selector("#export-file a", timeout=20_000)
+    _open_tab(page, "Settings")
+    page.wait_for_selector("#backend", state="visible")
+    page.screenshot(path=str(SHOTS / "09-settings.png"))
     page.context.close()
 
 
@@ -229,7 +234,7 @@ def test_restricted_document_is_never_shown_outside_its_group(
         browser: Any, app: SimpleNamespace, outside_requests: list[str]) -> None:
     page = _login(browser, app, "bob", outside_requests)
     answer = _ask(page, SECRET_QUESTION)
-    assert "No answer found" in answer and "85 million" not in page.content()
+    assert "No answer found" in answer and "14 June 2020" not in page.content()
     assert "quillfeather.txt" not in page.content()
     page.screenshot(path=str(SHOTS / "07-restricted-bob.png"))
     _open_tab(page, "Documents")
@@ -239,7 +244,7 @@ def test_restricted_document_is_never_shown_outside_its_group(
     page.context.close()
 
     page = _login(browser, app, "alice", outside_requests)
-    assert "85 million" in _ask(page, SECRET_QUESTION)
+    assert "14 June 2020" in _ask(page, SECRET_QUESTION)
     page.screenshot(path=str(SHOTS / "08-restricted-alice.png"))
     page.context.close()
 
@@ -257,11 +262,15 @@ def test_gradio_client_chat_endpoint(app: SimpleNamespace) -> None:
     assert data["citations"] and data["citations"][0]["quote"]
     bob = Client(app.url, auth=("bob", PASSWORDS["bob"]), verbose=False)
     refused = bob.predict(SECRET_QUESTION, None, api_name="/chat")
-    assert "85 million" not in refused and "do not contain" in refused
+    assert "14 June 2020" not in refused and "do not contain" in refused
     data = bob.predict(SECRET_QUESTION, api_name="/ask")
     assert "quillfeather" not in str(data).lower().replace(SECRET_QUESTION.lower(), "")
-    with pytest.raises(Exception):
+    from gradio_client.exceptions import AuthenticationError
+
+    with pytest.raises(AuthenticationError):
         Client(app.url, verbose=False).predict(ARMENIA, None, api_name="/chat")
+    with pytest.raises(ValueError, match="Could not login"):
+        Client(app.url, auth=("bob", "not-his-password"), verbose=False)
 
 
 def test_ten_simultaneous_users(app: SimpleNamespace) -> None:
