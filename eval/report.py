@@ -38,6 +38,7 @@ DESCRIPTIONS = {
     "latency_median_ms": "median seconds per question × 1000 (wall clock around ask)",
     "latency_p95_ms": "95th percentile latency",
     "latency_mean_ms": "mean latency",
+    "support_scorer_balanced_accuracy": "the support scorer on labelled SQuAD pairs (see below)",
 }
 
 _CSS = """

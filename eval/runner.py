@@ -118,6 +118,8 @@ METRICS: dict[str, str] = {
     "latency_median_ms": LOWER,
     "latency_p95_ms": LOWER,
     "latency_mean_ms": LOWER,
+    # the support scorer itself, on labelled SQuAD sentence/passage pairs
+    "support_scorer_balanced_accuracy": HIGHER,
 }
 """Every gated metric and which direction is better. ``report.json["metrics"]`` holds these plus counts."""
 
@@ -362,7 +364,11 @@ def evaluate(
     records: list[dict[str, Any]] = []
     for n, item in enumerate(items, start=1):
         started = time.perf_counter()
-        answer = assistant.ask(item.question)
+        try:
+            answer = assistant.ask(item.question)
+        except Exception as exc:  # a dead model server would fail every question: stop at the first
+            raise EvalError(f"question {item.id!r} failed after {n - 1} answered: {type(exc).__name__}: "
+                            f"{exc}") from exc
         latency = time.perf_counter() - started
         key = None
         if item.source:
@@ -534,7 +540,7 @@ class Breach:
     baseline: float | None = None
 
     def message(self) -> str:
-        shown = "n/a (no applicable questions)" if self.value is None else f"{self.value:.4f}"
+        shown = "n/a (not measured)" if self.value is None else f"{self.value:.4f}"
         if self.kind == "min":
             return f"{self.metric} = {shown}: below the minimum {self.limit:g}"
         if self.kind == "max":
@@ -674,6 +680,8 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     limit = getattr(args, "limit", None)
     seed = int(getattr(args, "seed", 0) or 0)
     dataset = load_dataset(args.dataset, limit=limit, seed=seed)
+    if dataset.kind == "squad":
+        limit = limit or DEFAULT_SQUAD_QUESTIONS  # recorded as the sample size it was
     # Validate the gate's inputs before the (long) run, so a typo fails in a second.
     thresholds = load_thresholds(args.thresholds, dataset.profile) if getattr(args, "thresholds", None) else None
     baseline_report = _load_baseline(args.baseline) if getattr(args, "baseline", None) else None
@@ -730,6 +738,7 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         support_data = os.environ.get(SQUAD_ENV, str(DEFAULT_SQUAD))
     support_info = _support_measurement(dataset, config.support_threshold, seed, support_data)
     support_s = time.perf_counter() - support_started
+    metrics["support_scorer_balanced_accuracy"] = support_info.get("balanced_accuracy")
 
     baseline_metrics = baseline_report["metrics"] if baseline_report else None
     breaches = check_gate(metrics, thresholds, baseline_metrics)

@@ -230,6 +230,20 @@ def test_jsonl_without_corpus_needs_an_existing_index(tmp_path: Path, tiny: dict
     assert code == 2 and "no index here; pass --corpus DIR" in stderr.getvalue()
 
 
+def test_a_failing_question_stops_the_run_naming_it(tiny: dict[str, Path], first_run: dict[str, Any]) -> None:
+    assistant = Assistant(index_dir=tiny["index"], embedder=FakeEmbedder())
+
+    def broken(question: str, **_: Any) -> Any:
+        raise ConnectionError("connection refused by localhost:8080")
+
+    assistant.ask = broken  # type: ignore[method-assign]
+    args = _args(str(tiny["dataset"]), "--index", str(tiny["index"]), "--out", str(tiny["root"] / "broken"))
+    stderr = io.StringIO()
+    code = run_eval(args, assistant.config, assistant=assistant, support_data="", stdout=io.StringIO(), stderr=stderr)
+    assert code == 2
+    assert "question 'kars' failed after 0 answered: ConnectionError: connection refused" in stderr.getvalue()
+
+
 # ------------------------------------------------------------- SQuAD input
 
 def _squad_file(path: Path) -> Path:
