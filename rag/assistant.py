@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
 from rag.backends.chat import build_messages, condense_messages
-from rag.backends.extractive import extractive_answer
+from rag.backends.extractive import VectorCache, extractive_answer
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config
 from rag.embed import Embedder, make_embedder
@@ -115,6 +115,7 @@ class Assistant:
         self.support_scorer = support_scorer
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
+        self._sentence_cache: VectorCache | None = None
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------- components
@@ -140,6 +141,14 @@ class Assistant:
             if self._retriever is None:
                 self._retriever = HybridRetriever(store, embedder, self.config)
             return self._retriever
+
+    @property
+    def sentence_cache(self) -> VectorCache:
+        embedder = self.embedder
+        with self._lock:
+            if self._sentence_cache is None:
+                self._sentence_cache = VectorCache(embedder)
+            return self._sentence_cache
 
     def chat_model(self, backend: str | None = None, model: str | None = None) -> Any:
         """The chat model for ``backend`` (and model name), built once and reused."""
@@ -243,7 +252,8 @@ class Assistant:
             if model is None:
                 text, _ = extractive_answer(
                     state["standalone"], passages, self.embedder, min_score=self.config.min_sentence_score,
-                    max_sentences=self.config.max_answer_sentences, query_vector=state.get("query_vector"))
+                    max_sentences=self.config.max_answer_sentences, query_vector=state.get("query_vector"),
+                    cache=self.sentence_cache)
             else:
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
                                           [p.chunk.title for p in passages])

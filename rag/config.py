@@ -63,7 +63,7 @@ class Config:
     strict: bool = False
     support_threshold: float = 0.5
     max_answer_sentences: int = 3
-    min_sentence_score: float = 0.40
+    min_sentence_score: float = 0.50  # calibrated on a SQuAD 2.0 sample (seed 1), not the CI one
 
     # Chat model backends.
     llm_base_url: str | None = None

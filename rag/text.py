@@ -49,10 +49,22 @@ def terms(text: str) -> list[str]:
     out = []
     for word in words(text):
         lower = word.lower().replace("’", "'")
-        if lower in STOPWORDS or lower in QUESTION_WORDS or len(lower) < 2 and not lower.isdigit():
+        # "US", "IT", "WHO" are names when written in capitals, not stop words.
+        acronym = len(word) >= 2 and word.isupper() and word.isalpha()
+        if not acronym and (lower in STOPWORDS or lower in QUESTION_WORDS or len(lower) < 2 and not lower.isdigit()):
             continue
         out.append(stem(lower))
     return out
+
+
+def name_phrases(text: str) -> list[str]:
+    """Multi-word capitalised names ("Joseph Priestley", "Nancy Pelosi"), lowercased."""
+    phrases = []
+    for match in _NAME.finditer(text):
+        tokens = [t for t in match.group(0).split() if t.lower() not in STOPWORDS | QUESTION_WORDS]
+        if len(tokens) >= 2:
+            phrases.append(" ".join(tokens).lower().replace("’", "'"))
+    return phrases
 
 
 def numbers(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -32,7 +33,7 @@ from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.embed import Embedder
 from rag.records import REFUSAL, Passage
-from rag.text import names, numbers, terms
+from rag.text import has_negation, name_phrases, names, numbers, terms
 
 _MONTH = re.compile(r"\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|May|[Jj]une?|"
                     r"[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|"
@@ -111,6 +112,13 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
     if q_names:
         missing = q_names - (names(sentence) | names(context) | s_terms)
         factor *= 1.0 - 0.6 * len(missing) / len(q_names)
+    haystack = " ".join((sentence, context, title)).lower().replace("’", "'")
+    for phrase in name_phrases(question):
+        # "Joseph Scheele" is not answered by a sentence about Carl Scheele and Joseph Priestley.
+        if phrase not in haystack:
+            factor *= 0.5
+    if has_negation(question) and not has_negation(sentence):
+        factor *= 0.5  # "What are pharmacists NOT given?" is not answered by what they are given
     return coverage * factor * _answer_type_ok(question, sentence)
 
 
@@ -127,7 +135,9 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             sentence = " ".join(text[span.start:span.end].split())
             key = sentence.lower()
             # Headings and fragments ("Azerbaijan’s September 2022 offensive") are not answers.
-            is_sentence = sentence.endswith((".", "!", "?", "”", '"', "’")) or len(sentence.split()) >= 8
+            is_sentence = sentence.endswith((".", "!", "”", '"', "’")) or (
+                len(sentence.split()) >= 8 and not sentence.endswith("?"))
+            # The article's own questions ("Will the EU impose sanctions?") answer nothing.
             if is_sentence and len(terms(sentence)) >= 3 and key not in seen:
                 seen.add(key)
                 out.append(Candidate(n, sentence, context=previous))
@@ -135,8 +145,30 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return out
 
 
+class VectorCache:
+    """Sentence vectors by text, bounded; the same passages come back question after question."""
+
+    def __init__(self, embedder: Embedder, size: int = 20000) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            fresh = self.embedder.embed_documents(missing)
+            with self._lock:
+                if len(self._vectors) + len(missing) > self.size:
+                    self._vectors.clear()  # simple and bounded; a miss only costs one batch
+                self._vectors.update(zip(missing, fresh))
+        with self._lock:
+            return np.vstack([self._vectors[t] for t in texts])
+
+
 def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedder,
-                   query_vector: np.ndarray | None = None) -> list[Candidate]:
+                   query_vector: np.ndarray | None = None, cache: VectorCache | None = None) -> list[Candidate]:
     """Candidates with their scores, best first."""
     cands = candidates(passages)
     if not cands:
@@ -149,7 +181,8 @@ def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedde
     n = len(docs)
     idf = {t: math.log(1 + (n + 1) / (c + 0.5)) for t, c in df.items()}
     q_vec = embedder.embed_query(question) if query_vector is None else query_vector
-    vectors = embedder.embed_documents([c.text for c in cands])
+    texts = [c.text for c in cands]
+    vectors = cache.embed(texts) if cache is not None else embedder.embed_documents(texts)
     sims = vectors @ q_vec
     scored = []
     for cand, sim in zip(cands, sims):
@@ -165,9 +198,10 @@ def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedde
 
 def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3,
-                      query_vector: np.ndarray | None = None) -> tuple[str, list[Candidate]]:
+                      query_vector: np.ndarray | None = None,
+                      cache: VectorCache | None = None) -> tuple[str, list[Candidate]]:
     """The answer text with ``[n]`` markers (or the refusal) and the ranked candidates."""
-    ranked = rank_sentences(question, passages, embedder, query_vector)
+    ranked = rank_sentences(question, passages, embedder, query_vector, cache)
     if not ranked or ranked[0].score < min_score:
         return REFUSAL, ranked
     best = ranked[0]
