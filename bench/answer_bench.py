@@ -72,14 +72,17 @@ def build_index(directory: Path, size: int, embedder: object) -> "object":
 
     data = load_squad(SQUAD)
     chunks: list[Chunk] = []
-    for doc_id, title, text in data.documents:
-        spans = split_sentences(text)
-        # Two-sentence windows: realistic passage length, and enough of them for 10k.
-        for i in range(0, len(spans), 1):
-            start, end = spans[i].start, spans[min(i + 1, len(spans) - 1)].end
-            piece = text[start:end]
-            chunks.append(Chunk(id=Chunk.make_id(doc_id, piece, i), source=doc_id, title=title, text=piece,
-                                start=start, end=end, index=i))
+    # Windows of one, two, then three sentences: realistic passage lengths, and enough for 10k.
+    for width in (1, 2, 3):
+        for doc_id, title, text in data.documents:
+            spans = split_sentences(text)
+            for i in range(len(spans) - width + 1):
+                start, end = spans[i].start, spans[i + width - 1].end
+                piece = text[start:end]
+                chunks.append(Chunk(id=Chunk.make_id(doc_id, piece, width * 100_000 + i), source=doc_id, title=title,
+                                    text=piece, start=start, end=end, index=i))
+                if len(chunks) >= size:
+                    break
             if len(chunks) >= size:
                 break
         if len(chunks) >= size:
@@ -135,7 +138,6 @@ def main() -> None:
 def ttft(assistant: "object", questions: Sequence[str], args: argparse.Namespace) -> None:
     from contextlib import nullcontext
 
-    from rag.backends.chat import build_messages
     from rag.testing_servers import llama_server
 
     context = nullcontext(args.base_url) if args.base_url else llama_server()
@@ -143,19 +145,20 @@ def ttft(assistant: "object", questions: Sequence[str], args: argparse.Namespace
         chat = assistant.__class__(config=assistant.config.replace(  # type: ignore[attr-defined]
             backend="openai", llm_base_url=url, llm_model=args.model, max_tokens=32),
             embedder=assistant.embedder)  # type: ignore[attr-defined]
-        model = chat.chat_model()
         pipeline, own = [], []
         for q in questions:
+            # The model's own time to first token is timed inside the same call (Answer.timings),
+            # so llama.cpp's prompt cache cannot flatter either figure.
             started = time.perf_counter()
+            first = None
+            final = None
             for piece in chat.stream(q):
-                pipeline.append((time.perf_counter() - started) * 1000)
-                break
-            passages = chat.retrieve(q)
-            messages = build_messages(q, [p.chunk.text for p in passages], [p.chunk.title for p in passages])
-            started = time.perf_counter()
-            for _ in model.stream(messages):
-                own.append((time.perf_counter() - started) * 1000)
-                break
+                if first is None and isinstance(piece, str):
+                    first = (time.perf_counter() - started) * 1000
+                final = piece
+            if first is not None and final is not None and final.timings.get("first_token"):
+                pipeline.append(first)
+                own.append(final.timings["first_token"] * 1000)
         print(f"time to first token over {len(questions)} questions ({url}):")
         report("through Assistant", pipeline)
         report("model alone", own)

@@ -196,7 +196,8 @@ def ingest(
             reuse = store.embeddings_by_text(source) if previous else {}
             batch.append(_Pending(doc, chunks, "updated" if previous else "added", reuse))
             batch_chunks += len(chunks)
-            if batch_chunks >= config.embed_batch_size * 4:
+            # Large flushes let sentence-transformers sort by length across many files (less padding).
+            if batch_chunks >= config.embed_batch_size * 16:
                 flush()
         flush()
         if bar is not None:
