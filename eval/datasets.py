@@ -24,12 +24,14 @@ import json
 import random
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from eval.metrics import normalize_answer
+
+T = TypeVar("T")
 
 __all__ = [
     "EvalItem",
@@ -175,6 +177,18 @@ def load_jsonl(path: str | Path) -> list[EvalItem]:
     path = Path(path)
     items: list[EvalItem] = []
     first_line: dict[str, int] = {}
+    for lineno, item in read_jsonl_lines(path, EvalItem.from_dict):
+        if item.id in first_line:
+            raise ValueError(f"{path}:{lineno}: field 'id' repeats {item.id!r} "
+                             f"(first on line {first_line[item.id]}); ids must be unique")
+        first_line[item.id] = lineno
+        items.append(item)
+    return items
+
+
+def read_jsonl_lines(path: str | Path, parse: Callable[[Any], T]) -> Iterator[tuple[int, T]]:
+    """(line number, parsed object) for each non-blank line; errors read ``"<path>:<line>: ..."``."""
+    path = Path(path)
     with path.open(encoding="utf-8") as handle:
         for lineno, line in enumerate(handle, start=1):
             if not line.strip():
@@ -184,15 +198,9 @@ def load_jsonl(path: str | Path) -> list[EvalItem]:
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{lineno}: invalid JSON ({exc.msg} at column {exc.colno})") from None
             try:
-                item = EvalItem.from_dict(obj)
+                yield lineno, parse(obj)
             except ValueError as exc:
                 raise ValueError(f"{path}:{lineno}: {exc}") from None
-            if item.id in first_line:
-                raise ValueError(f"{path}:{lineno}: field 'id' repeats {item.id!r} "
-                                 f"(first on line {first_line[item.id]}); ids must be unique")
-            first_line[item.id] = lineno
-            items.append(item)
-    return items
 
 
 def write_jsonl(items: Iterable[EvalItem], path: str | Path) -> Path:

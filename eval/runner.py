@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hashlib
 import json
 import math
 import os
 import subprocess
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +56,8 @@ from eval.metrics import (
     token_f1,
 )
 from eval.support_set import build_support_pairs, evaluate_scorer
+from rag.config import read_toml
+from rag.records import file_sha256
 
 __all__ = [
     "DEFAULT_SQUAD",
@@ -148,14 +148,6 @@ class Dataset:
     def profile(self) -> str:
         """The thresholds section for this dataset: ``squad``, or the JSONL file's stem."""
         return "squad" if self.kind == "squad" else self.path.stem
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def is_squad_file(path: Path) -> bool:
@@ -506,12 +498,7 @@ def load_thresholds(path: str | Path, profile: str | None = None) -> Thresholds:
         recall_at_k = 0.7
     """
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EvalError(f"{path}: thresholds file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise EvalError(f"{path}: not valid TOML ({exc})") from None
+    raw = read_toml(path, "thresholds file", EvalError)
     unknown = sorted(set(raw) - {"min", "max", "tolerance", "dataset"})
     if unknown:
         raise EvalError(f"{path}: unknown section [{unknown[0]}]; use [min], [max], [tolerance], [dataset.<name>]")

@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import SquadData, article_key
+from eval.datasets import SquadData, article_key, read_jsonl_lines
 from eval.metrics import balanced_accuracy
 
 __all__ = [
@@ -430,21 +430,7 @@ def load_pairs_jsonl(path: str | Path) -> list[SupportPair]:
     Example:
         >>> pairs = load_pairs_jsonl("eval/data/support_pairs.jsonl")  # doctest: +SKIP
     """
-    path = Path(path)
-    pairs: list[SupportPair] = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{lineno}: invalid JSON ({exc.msg} at column {exc.colno})") from None
-            try:
-                pairs.append(_pair_from_dict(obj))
-            except ValueError as exc:
-                raise ValueError(f"{path}:{lineno}: {exc}") from None
-    return pairs
+    return [pair for _, pair in read_jsonl_lines(path, _pair_from_dict)]
 
 
 def _pair_from_dict(obj: Any) -> SupportPair:

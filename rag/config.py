@@ -29,6 +29,18 @@ class ConfigError(ValueError):
     """A configuration value is invalid; the message names the field and the fix."""
 
 
+def read_toml(path: str | os.PathLike[str], what: str = "config file",
+              error: type[Exception] = ConfigError) -> dict[str, Any]:
+    """Parse a TOML file; a missing or malformed file raises ``error`` naming the file."""
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{p}: {what} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{p}: not valid TOML ({exc})") from None
+
+
 @dataclass(frozen=True)
 class Config:
     # Where the index lives: a directory for embedded Chroma, or a server URL.
@@ -127,13 +139,7 @@ class Config:
         values: dict[str, Any] = {}
         path = path or environ.get("RAG_CONFIG")
         if path:
-            p = Path(path)
-            try:
-                data = tomllib.loads(p.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise ConfigError(f"{p}: config file not found") from None
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"{p}: not valid TOML ({exc})") from None
+            data = read_toml(path)
             values.update(data.get("rag", data))
         known = {f.name: f for f in fields(cls)}
         for name in known:

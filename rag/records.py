@@ -29,6 +29,15 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Any) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks so large files never sit in memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class PageSpan:
     """Where one PDF page sits in the extracted document text (1-based page)."""

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from rag import Assistant
+from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
 from ui.access import AccessPolicy
@@ -373,24 +373,16 @@ def _copy_into(path: Path, folder: Path, name: str) -> tuple[str, bool]:
     than silently replacing someone else's document.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    data_hash = _file_hash(path)
+    data_hash = file_sha256(path)
     target = folder / _safe_name(name)
     if target.exists():
-        if _file_hash(target) == data_hash:
+        if file_sha256(target) == data_hash:
             return str(target.resolve()), False
         target = target.with_name(f"{target.stem}-{data_hash[:8]}{target.suffix}")
         if target.exists():
             return str(target.resolve()), False
     shutil.copyfile(path, target)
     return str(target.resolve()), True
-
-
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _short_reason(reason: str, path: str) -> str:

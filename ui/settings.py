@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
+
+from rag.config import read_toml
 
 ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf")
 """What may be uploaded; checked on the server, whatever the browser's file picker allowed."""
@@ -79,14 +80,7 @@ class UISettings:
         values: dict[str, Any] = {}
         path = path or environ.get("RAG_UI_CONFIG")
         if path:
-            p = Path(path)
-            try:
-                data = tomllib.loads(p.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise UISettingsError(f"{p}: UI settings file not found") from None
-            except tomllib.TOMLDecodeError as exc:
-                raise UISettingsError(f"{p}: not valid TOML ({exc})") from None
-            values.update(data.get("ui", {}))
+            values.update(read_toml(path, "UI settings file", UISettingsError).get("ui", {}))
         known = {f.name: f for f in fields(cls)}
         for name in known:
             raw = environ.get(f"RAG_UI_{name.upper()}")

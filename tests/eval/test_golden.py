@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
