@@ -246,3 +246,21 @@ def test_ingest_killed_midway_heals_on_rerun(tmp_path: Path, kill_after_batches:
     assert {d.source for d in store.documents()} == {str(f.resolve()) for f in files[:-1]}
     again = ingest([corpus], store, emb, config)
     assert again.embedded == 0 and len(again.unchanged) == len(files) - 1
+
+
+class _FailingRecordStore(ChunkStore):
+    """A store whose manifest write fails, as a full disk or a dropped server would."""
+
+    def put_documents(self, records) -> None:
+        raise OSError("disk full")
+
+
+def test_failed_pending_write_stops_before_any_chunk_is_written(tmp_path: Path) -> None:
+    # The pending records are written in a thread while the model encodes; its failure must
+    # surface in the ingest and no chunk may reach the index without its record.
+    write_corpus(tmp_path / "corpus")
+    _, emb, config = make(tmp_path)
+    store = _FailingRecordStore(config)
+    with pytest.raises(OSError, match="disk full"):
+        ingest([tmp_path / "corpus"], store, emb, config)
+    assert ChunkStore(config).count() == 0
