@@ -10,8 +10,9 @@ Two collections per index:
   ``pending`` before its chunks are written and ``complete`` after, which is
   what makes an ingest killed at any point safe to re-run.
 
-Writers take an exclusive file lock next to an embedded index, so a second
-writing process fails fast with :class:`IndexBusyError` instead of corrupting it.
+Writers take an exclusive file lock next to an embedded index (a lease record
+on a Chroma server), so a second writing process fails fast with
+:class:`IndexBusyError` instead of corrupting it.
 
 Example:
     >>> store = ChunkStore(Config(index_dir="index"))   # cheap: nothing opened yet
@@ -36,6 +37,11 @@ from rag.config import Config
 from rag.records import Chunk, sha256_hex
 
 _META_ID = "__index__"
+_LOCK_ID = "__write_lock__"
+_RESERVED_IDS = frozenset({_META_ID, _LOCK_ID})
+# A Chroma server writer's lease: renewed every third of it, left to expire by a writer that died.
+LEASE_SECONDS = 60.0
+LEASE_SETTLE_SECONDS = 0.3
 CONFIG_FILENAME = "rag-config.json"
 LOCK_FILENAME = ".rag-write.lock"
 
@@ -167,7 +173,8 @@ class ChunkStore:
     def write_lock(self) -> Iterator[None]:
         """Exclusive writer lock; raises :class:`IndexBusyError` at once if held elsewhere."""
         if self.config.chroma_url:
-            yield  # the server serialises writes; upserts of content-hash ids are idempotent
+            with self._server_lease():
+                yield
             return
         from filelock import FileLock, Timeout
 
@@ -188,6 +195,69 @@ class ChunkStore:
         finally:
             lock.release()
 
+    @contextmanager
+    def _server_lease(self) -> Iterator[None]:
+        """The writer lock on a Chroma server: a lease record other writers can see.
+
+        Chroma has no compare-and-swap, so a claim is written, then read back
+        after a pause: of two processes claiming at the same moment the one
+        whose write landed last keeps the lease and the other gets
+        :class:`IndexBusyError`. The lease is renewed while the writer works
+        and expires ``LEASE_SECONDS`` after a writer that died (kill -9).
+        """
+        import socket
+        import time
+        import uuid
+
+        docs = self.docs
+        me = {"owner": uuid.uuid4().hex, "host": socket.gethostname(), "pid": os.getpid()}
+
+        def holder() -> dict[str, Any] | None:
+            got = docs.get(ids=[_LOCK_ID], include=["metadatas"])
+            return (got["metadatas"][0] or {}) if got["ids"] else None
+
+        def claim() -> None:
+            docs.upsert(ids=[_LOCK_ID], embeddings=[[1.0]], documents=[_LOCK_ID],
+                        metadatas=[{**me, "expires": time.time() + LEASE_SECONDS}])
+
+        def busy(other: dict[str, Any]) -> IndexBusyError:
+            left = max(0.0, float(other.get("expires", 0)) - time.time())
+            return IndexBusyError(
+                f"{self.location}: index is busy: another process (pid {other.get('pid', '?')} on "
+                f"{other.get('host', '?')}) is writing to it. Wait for it to finish (if it died, its lease "
+                f"ends in {left:.0f} s), or use another collection.")
+
+        current = holder()
+        if current and current.get("owner") != me["owner"] and float(current.get("expires", 0)) > time.time():
+            raise busy(current)
+        claim()
+        time.sleep(LEASE_SETTLE_SECONDS)  # a simultaneous claim lands in this pause
+        current = holder()
+        if not current or current.get("owner") != me["owner"]:
+            raise busy(current or {})
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(LEASE_SECONDS / 3):
+                try:
+                    claim()
+                except Exception:  # the server is away; the writer's own calls will say so
+                    pass
+
+        renewer = threading.Thread(target=renew, name="rag-lease-renewer", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            renewer.join()
+            try:
+                current = holder()
+                if current and current.get("owner") == me["owner"]:
+                    docs.delete(ids=[_LOCK_ID])
+            except Exception:  # the lease then simply expires
+                pass
+
     # ---------------------------------------------------------------- records
     def record_config(self) -> None:
         """Write the configuration next to an embedded index, for reproducibility."""
@@ -200,7 +270,7 @@ class ChunkStore:
         got = self.docs.get(include=["metadatas"])
         records = []
         for doc_id, meta in zip(got["ids"], got["metadatas"]):
-            if doc_id == _META_ID or meta is None:
+            if doc_id in _RESERVED_IDS or meta is None:
                 continue
             record = DocumentRecord(
                 source=meta["source"], title=meta.get("title", ""), content_hash=meta.get("content_hash", ""),
