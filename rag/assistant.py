@@ -27,7 +27,7 @@ from rag.config import Config
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ingest
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument
-from rag.retrieve import Filters, HybridRetriever
+from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
 from rag.text import names, terms
 from rag.verify import SupportScorer, lexical_support
@@ -45,7 +45,7 @@ def is_follow_up(question: str) -> bool:
     sign their deal?") stands alone even if it has a pronoun.
     """
     own = terms(question)
-    if _CONTINUES.search(question) or len(own) <= 2:
+    if _CONTINUES.search(question) or len(own) <= 1:
         return True
     return bool(_PRONOUN.search(question)) and len(own) <= 5 and not names(question)
 
@@ -79,10 +79,14 @@ def carry_terms(question: str, history: Sequence[tuple[str, str]]) -> str:
         return question
     if not is_follow_up(question):
         return question
-    own = terms(question)
-    previous = history[-1][0]
-    extra = [w for w in dict.fromkeys(re.findall(r"[\w’'-]+", previous)) if terms(w) and terms(w)[0] not in own]
+    extra = carried_words(question, history[-1][0])
     return f"{question} ({' '.join(extra)})" if extra else question
+
+
+def carried_words(question: str, previous: str) -> list[str]:
+    """The previous question's content words that the follow-up does not already have."""
+    own = terms(question)
+    return [w for w in dict.fromkeys(re.findall(r"[\w’'-]+", previous)) if terms(w) and terms(w)[0] not in own]
 
 
 class Assistant:
@@ -212,18 +216,22 @@ class Assistant:
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
         history = normalise_history(state.get("history"))
         question = state["question"]
-        standalone = question
+        standalone, carried = question, ""
         if history:
             model = self._model_for(state)
+            reply = ""
             if model is not None:
                 try:
-                    reply = model.invoke(condense_messages(question, history)).content
-                    standalone = " ".join(str(reply).split()) or carry_terms(question, history)
+                    reply = " ".join(str(model.invoke(condense_messages(question, history)).content).split())
                 except Exception:  # a model hiccup must not lose the question
-                    standalone = carry_terms(question, history)
+                    reply = ""
+            if reply:
+                standalone = reply
             else:
                 standalone = carry_terms(question, history)
-        return {**state, "standalone": standalone}
+                if standalone != question:
+                    carried = " ".join(carried_words(question, history[-1][0]))
+        return {**state, "standalone": standalone, "carried": carried}
 
     def _model_for(self, state: Mapping[str, Any]) -> Any:
         backend = state.get("backend") or self.config.backend
@@ -235,6 +243,13 @@ class Assistant:
         query = state["standalone"]
         vector = self.embedder.embed_query(query)
         passages = self.retriever.retrieve(query, k=state.get("k"), filters=filters, query_vector=vector)
+        if state.get("carried") and terms(state["question"]):
+            # Terms carried from the previous turn pull retrieval back to its topic; the follow-up's
+            # own words get their own search, and the two rankings are fused.
+            own = self.retriever.retrieve(state["question"], k=state.get("k"), filters=filters)
+            fused = rrf([[p.chunk.id for p in own], [p.chunk.id for p in passages]])
+            by_id = {p.chunk.id: p for p in [*passages, *own]}
+            passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings}
 
@@ -250,10 +265,13 @@ class Assistant:
         else:
             model = self._model_for(state)
             if model is None:
+                # Terms carried from the previous turn give context; the ranking weighs them less.
+                carried = state.get("carried", "")
+                question = state["question"] if carried else state["standalone"]
                 text, _ = extractive_answer(
-                    state["standalone"], passages, self.embedder, min_score=self.config.min_sentence_score,
+                    question, passages, self.embedder, min_score=self.config.min_sentence_score,
                     max_sentences=self.config.max_answer_sentences, query_vector=state.get("query_vector"),
-                    cache=self.sentence_cache)
+                    cache=self.sentence_cache, carried=carried)
             else:
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
                                           [p.chunk.title for p in passages])

@@ -87,23 +87,44 @@ def _answer_type_ok(question: str, sentence: str) -> float:
     return 1.0
 
 
+# Terms a follow-up carries over from the previous question weigh this much against its own:
+# "And who brokered the ceasefire?" after a question about the peacekeeping mission is about
+# the ceasefire, in the context of the mission, not about the mission again.
+CARRIED_WEIGHT = 0.25
+
+
 def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | None = None,
-                         title: str = "", context: str = "") -> float:
+                         title: str = "", context: str = "", carried: str = "") -> float:
     """Lexical part of a sentence's score: weighted term coverage × names/numbers/type checks.
 
     ``context`` (the preceding sentence, the title) counts at half weight: it
     resolves references like "the two countries" without being the answer.
+    ``carried`` is what a follow-up takes over from the previous turn: its
+    terms count at :data:`CARRIED_WEIGHT`, and its names and numbers are not
+    required.
     """
-    q_terms = set(terms(question))
-    if not q_terms:
+    asked = set(terms(question))
+    carried_terms = set(terms(carried)) - asked
+    if not asked and not carried_terms:
         return 0.0
     own_terms = set(terms(sentence))
     context_terms = (set(terms(context)) | set(terms(title))) - own_terms
     s_terms = own_terms | context_terms
     weight = (lambda t: idf.get(t, 1.0)) if idf else (lambda t: 1.0)
-    total = sum(weight(t) for t in q_terms)
-    covered = sum(weight(t) for t in q_terms & own_terms) + 0.5 * sum(weight(t) for t in q_terms & context_terms)
+
+    def share(q_terms: set[str]) -> tuple[float, float]:
+        total = sum(weight(t) for t in q_terms)
+        covered = sum(weight(t) for t in q_terms & own_terms) + 0.5 * sum(weight(t) for t in q_terms & context_terms)
+        return covered, total
+
+    covered, total = share(asked)
     coverage = covered / total if total else 0.0
+    carried_covered, carried_total = share(carried_terms)
+    carried_coverage = carried_covered / carried_total if carried_total else 0.0
+    if not asked:  # "Why?": everything it asks about comes from the previous turn
+        coverage = carried_coverage
+    else:  # the context can only help a sentence that answers what was asked, never outweigh it
+        coverage += (1.0 - coverage) * CARRIED_WEIGHT * carried_coverage
     factor = 1.0
     q_numbers = set(numbers(question))
     if q_numbers and not q_numbers & set(numbers(" ".join((sentence, context, title)))):
@@ -168,8 +189,14 @@ class VectorCache:
 
 
 def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedder,
-                   query_vector: np.ndarray | None = None, cache: VectorCache | None = None) -> list[Candidate]:
-    """Candidates with their scores, best first."""
+                   query_vector: np.ndarray | None = None, cache: VectorCache | None = None,
+                   carried: str = "") -> list[Candidate]:
+    """Candidates with their scores, best first.
+
+    For a follow-up, ``question`` is what the user typed and ``carried`` the
+    previous turn's terms (see :func:`rag.assistant.carry_terms`);
+    ``query_vector`` may be of both together, as retrieval used it.
+    """
     cands = candidates(passages)
     if not cands:
         return []
@@ -184,10 +211,13 @@ def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedde
     texts = [c.text for c in cands]
     vectors = cache.embed(texts) if cache is not None else embedder.embed_documents(texts)
     sims = vectors @ q_vec
+    if carried and len(terms(question)) >= 2:
+        # The follow-up's own words decide as much as the carried context does.
+        sims = (sims + vectors @ embedder.embed_query(question)) / 2
     scored = []
     for cand, sim in zip(cands, sims):
         lexical = score_sentence_terms(question, cand.text, idf, passages[cand.passage - 1].chunk.title,
-                                       cand.context)
+                                       cand.context, carried)
         score = 0.45 * max(0.0, float(sim)) + 0.55 * lexical
         # Names/numbers the question insists on gate the dense part too.
         if lexical == 0.0:
@@ -199,9 +229,9 @@ def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedde
 def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3,
                       query_vector: np.ndarray | None = None,
-                      cache: VectorCache | None = None) -> tuple[str, list[Candidate]]:
+                      cache: VectorCache | None = None, carried: str = "") -> tuple[str, list[Candidate]]:
     """The answer text with ``[n]`` markers (or the refusal) and the ranked candidates."""
-    ranked = rank_sentences(question, passages, embedder, query_vector, cache)
+    ranked = rank_sentences(question, passages, embedder, query_vector, cache, carried)
     if not ranked or ranked[0].score < min_score:
         return REFUSAL, ranked
     best = ranked[0]

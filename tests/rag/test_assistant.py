@@ -399,6 +399,9 @@ def test_carry_terms() -> None:
     long_question = ("How many bags of coffee did Colombian farmers harvest in rainy Antioquia during the "
                      "2022 season?")  # nine content terms and no pronoun: already standalone
     assert carry_terms(long_question, history) == long_question
+    # Two content words and no pronoun or "and ...": a question of its own, nothing carried.
+    assert carry_terms("Who brokered the ceasefire?", history) == "Who brokered the ceasefire?"
+    assert carry_terms("And the ceasefire?", history) != "And the ceasefire?"
 
 
 def test_normalise_history_pairs_messages() -> None:

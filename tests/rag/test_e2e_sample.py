@@ -71,3 +71,24 @@ def test_follow_up_question_is_made_standalone(assistant):
     follow = assistant.ask("And who called that meeting?", history=[(first.question, first.answer)])
     assert "Security Council" in follow.standalone_question
     assert "France" in follow.answer
+
+
+FOLLOW_UPS = [
+    # (follow-up after the peacekeeping question, evidence its answer must quote)
+    ("And who brokered the ceasefire?", "product of American pressure on Azerbaijan"),
+    ("What about France?", "France called a special meeting of the UN Security Council"),
+    ("and the EU?", "European Union"),
+]
+
+
+@pytest.mark.parametrize("follow_up, evidence", FOLLOW_UPS)
+def test_follow_up_answers_the_new_question_not_the_previous_one(assistant, follow_up, evidence):
+    first_question = "When does the Russian peacekeeping mission end?"
+    first = assistant.ask(first_question)
+
+    answer = assistant.ask(follow_up, history=[(first_question, first.answer)])
+
+    assert not answer.refused, answer.to_dict()
+    assert "peacekeeping mission ends in 2025" not in answer.answer, "the previous answer came back"
+    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    assert any(evidence in q for q in quotes), quotes

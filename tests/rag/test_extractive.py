@@ -253,3 +253,19 @@ def test_output_sentences_are_whole_sentences_of_the_passages(passages: list[Pas
     for sentence, n in split_output(text):
         source = passages[n - 1].chunk.text
         assert sentence in [source[s.start:s.end] for s in split_sentences(source)]
+
+
+def test_terms_carried_from_the_previous_turn_only_add_context() -> None:
+    question, carried = "And who brokered the ceasefire?", "Russian peacekeeping mission end"
+    answers = "The ceasefire was brokered by Washington."
+    previous_topic = "The Russian peacekeeping mission ends in 2025."
+    # A sentence that answers what was asked loses nothing for lacking the carried context...
+    assert score_sentence_terms(question, answers, carried=carried) == score_sentence_terms(question, answers)
+    # ...one that answers it in part gains a little from the context, and the previous turn's
+    # topic alone does not win.
+    in_context = "The ceasefire in the peacekeeping mission area held."
+    assert score_sentence_terms(question, in_context, carried=carried) > score_sentence_terms(question, in_context)
+    assert (score_sentence_terms(question, answers, carried=carried)
+            > score_sentence_terms(question, previous_topic, carried=carried))
+    # "Why?" asks only about the previous turn.
+    assert score_sentence_terms("Why?", previous_topic, carried=carried) > 0
