@@ -114,6 +114,24 @@ def _config(args: argparse.Namespace) -> Any:
     return Config.load(getattr(args, "config", None), overrides=overrides)
 
 
+def _indexed_under(config: Any, paths: Sequence[str]) -> bool:
+    """Does the index hold documents at or under any of ``paths`` (files deleted since)?"""
+    from rag.store import ChunkStore
+
+    scopes = [Path(p).resolve() for p in paths]
+    return any(Path(r.source) == scope or scope in Path(r.source).parents
+               for r in ChunkStore(config).documents() for scope in scopes)
+
+
+def _with_index_chunking(config: Any) -> Any:
+    """An existing index keeps its own chunking unless the command line names another."""
+    from rag.store import ChunkStore
+
+    recorded = ChunkStore(config).recorded_settings()
+    chunking = {key: recorded[key] for key in ("chunk_tokens", "chunk_overlap") if key in recorded}
+    return config.replace(**chunking) if chunking else config
+
+
 def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
     filters = {"source": [str(Path(s).resolve()) for s in (args.source or [])], "title": args.title,
                "date_from": args.date_from, "date_to": args.date_to}
@@ -146,11 +164,14 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
+    config = _config(args)
     missing = [p for p in args.paths if not Path(p).exists()]
-    if missing:
+    if len(missing) == len(args.paths) and not _indexed_under(config, missing):
+        # Nothing named exists and nothing indexed came from there: a typo, not a sync.
         raise UsageError(f"{', '.join(missing)}: no such file or directory; nothing was ingested")
-
-    assistant = Assistant(config=_config(args))
+    if args.chunk_tokens is None and args.chunk_overlap is None and not args.rebuild:
+        config = _with_index_chunking(config)
+    assistant = Assistant(config=config)
     report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune,
                               progress=False if (args.quiet or args.json) else None, rebuild=args.rebuild)
     if args.json:
@@ -168,14 +189,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
-    docs = Assistant(config=_config(args)).documents()
+    assistant = Assistant(config=_config(args))
+    _require_index(assistant)
+    docs = assistant.documents()
     if args.json:
         print(json.dumps([{"path": d.source, "title": d.title, "chunks": d.chunks, "format": d.format,
-                           "collection": d.collection, "pages": d.pages} for d in docs], indent=2))
+                           "collection": d.collection, "pages": d.pages, "state": d.state} for d in docs],
+                         indent=2))
     else:
         for d in docs:
-            print(f"{d.chunks:5d}  {d.title}  ({d.source})")
-        print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
+            # "pending": an ingest was interrupted while writing it; the next `rag ingest` repairs it.
+            state = "" if d.state == "complete" else f"  [{d.state}: interrupted ingest, run rag ingest again]"
+            print(f"{d.chunks:5d}  {d.title}  ({d.source}){state}")
+        print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks (in the index: "
+              f"{assistant.store.count()})")
     return EXIT_OK
 
 
@@ -183,6 +210,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
     assistant = Assistant(config=_config(args))
+    _require_index(assistant)
     status = EXIT_OK
     for source in args.sources:
         try:
@@ -197,6 +225,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
+    if not args.question.strip():
+        raise UsageError("QUESTION: must not be empty")
     assistant = Assistant(config=_config(args))
     _require_index(assistant)
     answer = assistant.ask(args.question, filters=_filters(args))
@@ -244,7 +274,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from ui.app import serve
     except ImportError as exc:
         raise UsageError(f"the web UI is not available ({exc})") from None
-    assistant = Assistant(config=_config(args))
+    assistant = Assistant(config=_with_index_chunking(_config(args)))  # uploads add to the index as built
     return serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus) or 0
 
 

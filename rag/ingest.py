@@ -27,7 +27,7 @@ import numpy as np
 from rag.chunk import chunk_document
 from rag.config import Config
 from rag.embed import Embedder
-from rag.load import SUPPORTED_SUFFIXES, LoadError, LoadLimits, load_document
+from rag.load import SUPPORTED_SUFFIXES, LoadError, LoadLimits, check_size, load_document
 from rag.records import Chunk, SourceDocument, sha256_hex
 from rag.store import ChunkStore, DocumentRecord
 
@@ -86,7 +86,8 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path], list[
                     if name.startswith(".") or name.endswith(".meta.json"):
                         continue
                     if candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
-                        skipped.append(str(candidate))
+                        if source_key(candidate) not in skipped:
+                            skipped.append(source_key(candidate))
                         continue
                     if candidate.resolve() not in seen:
                         seen.add(candidate.resolve())
@@ -137,6 +138,7 @@ def ingest(
                         max_pdf_pages=config.max_pdf_pages, max_text_chars=config.max_text_chars)
 
     with store.write_lock():
+        store.check_write_settings()
         writer = _Writer()
         try:
             _sync(files, scopes, store, embedder, config, collection, prune, progress, log, limits, report,
@@ -197,7 +199,8 @@ def _sync(files: list[Path], scopes: list[Path], store: ChunkStore, embedder: Em
             data = _read_bounded(path, source, limits)
             content_hash = file_hash(path, data)
             previous = known.get(source)
-            if previous and previous.content_hash == content_hash and previous.state == "complete":
+            if (previous and previous.content_hash == content_hash and previous.state == "complete"
+                    and previous.collection == collection):
                 report.unchanged.append(source)
                 continue
             doc = load_document(path, source=source, limits=limits, collection=collection, data=data)
@@ -251,9 +254,7 @@ def _read_bounded(path: Path, source: str, limits: LoadLimits) -> bytes:
         size = path.stat().st_size
     except OSError as exc:
         raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
-    if size > limits.max_file_bytes:
-        raise LoadError(source, f"file is {size / 1e6:.1f} MB, over the "
-                                f"{limits.max_file_bytes / 1e6:.1f} MB limit (max_file_mb)")
+    check_size(source, size, limits)
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -75,12 +75,12 @@ def load_document(
             size = path.stat().st_size
         except OSError as exc:
             raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
-        _check_size(source, size, limits)
+        check_size(source, size, limits)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
-    _check_size(source, len(data), limits)
+    check_size(source, len(data), limits)
     if not data.strip():
         raise LoadError(source, "empty file" if not data else "file holds only whitespace")
 
@@ -128,10 +128,11 @@ class _Loaded:
     pages: tuple[PageSpan, ...] = ()
 
 
-def _check_size(source: str, size: int, limits: LoadLimits) -> None:
+def check_size(source: str, size: int, limits: LoadLimits) -> None:
+    """Refuse a file over ``limits.max_file_bytes``, in exact bytes (1.0 MB over a 1.0 MB limit helps nobody)."""
     if size > limits.max_file_bytes:
-        raise LoadError(source, f"file is {size / 1e6:.1f} MB, over the "
-                                f"{limits.max_file_bytes / 1e6:.1f} MB limit (max_file_mb)")
+        raise LoadError(source, f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit "
+                                f"(max_file_mb = {limits.max_file_bytes / 2**20:g})")
 
 
 def _read_sidecar(path: Path) -> dict[str, str]:

@@ -44,6 +44,9 @@ LEASE_SECONDS = 60.0
 LEASE_SETTLE_SECONDS = 0.3
 CONFIG_FILENAME = "rag-config.json"
 LOCK_FILENAME = ".rag-write.lock"
+# Settings that decide whether vectors are comparable: a reader must match them. Chunking only
+# matters to writers (one index, one chunking).
+VECTOR_SETTINGS = frozenset({"embedding_model", "normalize_embeddings"})
 
 
 class StoreError(RuntimeError):
@@ -141,18 +144,38 @@ class ChunkStore:
                         docs = client.get_collection(f"{name}_documents", embedding_function=None)
                     except Exception:
                         return None
-                self._check_settings(chunks.metadata or {}, settings)
+                # Reading needs comparable vectors only; chunking is checked by writers.
+                self._check_settings(chunks.metadata or {},
+                                     {k: v for k, v in settings.items() if k in VECTOR_SETTINGS})
                 self._chunks, self._docs = chunks, docs
             return self._chunks, self._docs
 
     def _check_settings(self, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
-        differences = [f"{key}={stored.get(key)!r} (you asked for {value!r})"
+        differences = [f"{key}={stored.get(key)!r} (this run: {value!r})"
                        for key, value in wanted.items() if key in stored and stored.get(key) != value]
-        if differences:
-            raise IndexMismatchError(
-                f"{self.location}: this index was built with {', '.join(differences)}; "
-                "mixing them would make its vectors incomparable. Use another --index, or rebuild this one "
-                "with `rag ingest --rebuild`.")
+        if not differences:
+            return
+        if any(key in VECTOR_SETTINGS for key in wanted if stored.get(key, wanted[key]) != wanted[key]):
+            why = "mixing them would make its vectors incomparable. Use another --index, or rebuild this one"
+        else:
+            flags = " ".join(f"--{key.replace('_', '-')} {stored[key]}" for key in wanted
+                             if key in stored and stored[key] != wanted[key])
+            why = (f"one index has one chunking. Add to it with `{flags}` (the CLI does so by itself when "
+                   "no chunking is given), or rebuild it with the new chunking")
+        raise IndexMismatchError(
+            f"{self.location}: this index was built with {', '.join(differences)}; {why} "
+            "with `rag ingest --rebuild`.")
+
+    def check_write_settings(self) -> None:
+        """Refuse to add chunks made with other settings than the index's (model and chunking)."""
+        self._check_settings(self.chunks.metadata or {}, self.config.index_settings())
+
+    def recorded_settings(self) -> dict[str, Any]:
+        """The settings the existing index was built with ({} when there is no index yet)."""
+        if not self.exists():
+            return {}
+        meta = self.chunks.metadata or {}
+        return {key: meta[key] for key in self.config.index_settings() if key in meta}
 
     @property
     def chunks(self) -> Any:

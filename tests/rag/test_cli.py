@@ -84,3 +84,31 @@ def test_terminal_chat_answers_and_follows_up(tmp_path: Path) -> None:
     assert chat.stdout.count("--- verified ---") == 2
     second = chat.stdout.split("--- verified ---")[2]
     assert "France called a special meeting" in second and "Sources:" in second
+
+
+def test_index_housekeeping_from_the_command_line(tmp_path: Path) -> None:
+    index, corpus = tmp_path / "index", tmp_path / "corpus"
+    gone = tf.make_text(corpus, "gone.txt", "The convoy left the port at dawn. It reached the border at noon.")
+    tf.make_text(corpus, "kept.txt", "Engineers repaired the bridge in April. Traffic resumed in May.")
+    # An index built with its own chunking stays usable with no chunking flags at all.
+    assert rag("ingest", str(corpus), "--index", str(index), "--chunk-tokens", "100",
+               "--chunk-overlap", "20").returncode == 0
+    docs = rag("docs", "--index", str(index), "--json")
+    assert docs.returncode == 0, docs.stderr
+    assert {d["state"] for d in json.loads(docs.stdout)} == {"complete"}
+    tf.make_text(corpus, "new.txt", "The harbour was dredged in June. Larger ships can now dock.")
+    again = rag("ingest", str(corpus), "--index", str(index), "--json")
+    assert again.returncode == 0, again.stderr
+    assert [Path(p).name for p in json.loads(again.stdout)["added"]] == ["new.txt"]
+    # A file named on the command line that was deleted since leaves the index (exit 1: it failed to load).
+    gone.unlink()
+    pruned = rag("ingest", str(gone), "--index", str(index), "--json")
+    assert pruned.returncode == 1, pruned.stderr
+    assert [Path(p).name for p in json.loads(pruned.stdout)["removed"]] == ["gone.txt"]
+    # Mistakes are usage errors that touch nothing.
+    for args in (("docs", "--index", str(tmp_path / "typo")), ("remove", "x.txt", "--index", str(tmp_path / "typo"))):
+        result = rag(*args)
+        assert result.returncode == 2 and "no index here yet" in result.stderr, result
+    assert not (tmp_path / "typo").exists()
+    empty = rag("ask", "  ", "--index", str(index))
+    assert empty.returncode == 2 and "must not be empty" in empty.stderr and "Traceback" not in empty.stderr

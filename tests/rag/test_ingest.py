@@ -153,9 +153,24 @@ def test_index_refuses_another_embedding_model(tmp_path: Path) -> None:
     other = config.replace(embedding_model="someone/else")
     with pytest.raises(IndexMismatchError, match="embedding_model"):
         ingest([tmp_path / "corpus"], ChunkStore(other), emb, other)
+    with pytest.raises(IndexMismatchError, match="embedding_model"):
+        ChunkStore(other).documents()  # reading with another model is refused too
+
+
+def test_chunking_is_checked_by_writers_only(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "corpus", 1)
+    store, emb, config = make(tmp_path)
+    first = ingest([tmp_path / "corpus"], store, emb, config)
     rechunked = config.replace(chunk_tokens=40)
-    with pytest.raises(IndexMismatchError, match="chunk_tokens"):
-        ChunkStore(rechunked).documents()
+    # Chunk size does not change what a query vector compares with: reading works.
+    assert [d.chunks for d in ChunkStore(rechunked).documents()] == [first.chunks]
+    assert ChunkStore(rechunked).recorded_settings()["chunk_tokens"] == 30
+    # Adding chunks of another size is refused, naming the flags that would fit the index.
+    (tmp_path / "corpus" / "new.txt").write_text("A new article about the harbour. " * 20)
+    with pytest.raises(IndexMismatchError, match="chunk_tokens=30 .this run: 40.*--chunk-tokens 30"):
+        ingest([tmp_path / "corpus"], ChunkStore(rechunked), emb, rechunked)
+    consistent(store)
+    assert store.count() == first.chunks
 
 
 def test_rebuild_starts_over(tmp_path: Path) -> None:
@@ -264,3 +279,24 @@ def test_failed_pending_write_stops_before_any_chunk_is_written(tmp_path: Path) 
     with pytest.raises(OSError, match="disk full"):
         ingest([tmp_path / "corpus"], store, emb, config)
     assert ChunkStore(config).count() == 0
+
+
+def test_moving_documents_to_another_collection_rewrites_them_without_embedding(tmp_path: Path) -> None:
+    # Restricting published documents to a group must take effect on the next sync.
+    write_corpus(tmp_path / "corpus", 2)
+    store, emb, config = make(tmp_path)
+    first = ingest([tmp_path / "corpus"], store, emb, config)
+    moved = ingest([tmp_path / "corpus"], store, emb, config, collection="restricted")
+    assert sorted(moved.updated) == sorted(first.added) and moved.embedded == 0
+    assert {d.collection for d in store.documents()} == {"restricted"}
+    assert {c.collection for c in store.all_chunks()} == {"restricted"}
+    consistent(store)
+
+
+def test_skipped_files_are_listed_once_by_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_corpus(tmp_path / "corpus", 1)
+    (tmp_path / "corpus" / "notes.docx").write_bytes(b"PK\x03\x04")
+    store, emb, config = make(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    report = ingest(["corpus", str(tmp_path / "corpus")], store, emb, config)
+    assert report.skipped == [str((tmp_path / "corpus" / "notes.docx").resolve())]

@@ -109,7 +109,7 @@ def test_truncated_pdf_is_rejected_or_partially_read(tmp_path: Path) -> None:
 
 def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = tf.make_oversized_text(tmp_path, size_mb=3, sparse=True)
-    with pytest.raises(LoadError, match="over the 1.0 MB limit"):
+    with pytest.raises(LoadError, match="file is 3,000,000 bytes, over the 1,000,000-byte limit"):
         load_document(path, limits=LoadLimits(max_file_bytes=1_000_000))
 
 
