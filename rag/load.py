@@ -168,7 +168,15 @@ def decode_text(source: str, data: bytes) -> str:
     try:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
+        matches = from_bytes(data)
+        best = matches.best()
+        # Short texts often tie between codepages (French in cp1250 reads "crčme", "Genčve"); on a
+        # tie the web's usual legacy encoding, cp1252, wins.
+        for match in matches:
+            if (best is not None and match.encoding == "cp1252" and match.chaos <= best.chaos
+                    and match.coherence >= best.coherence):
+                best = match
+                break
     except Exception:  # detection is best-effort; fall through to cp1252
         best = None
     if best is not None and best.encoding:

@@ -81,6 +81,18 @@ def test_other_encodings_are_decoded(tmp_path: Path, make, encoding_word: str) -
     assert "\ufffd" not in doc.text
 
 
+@pytest.mark.parametrize("text, encoding", [
+    ("Café crème brûlée à Genève. Le château est très beau.", "latin-1"),  # ties cp1250 ("crčme")
+    ("Naïve « réponse » : l’œuvre coûte 5 €, à Genève.", "cp1252"),
+    ("Die Straße führt über die Brücke nach Köln.", "latin-1"),
+    ("Zażółć gęślą jaźń. Polska leży w Europie Środkowej, nad Bałtykiem.", "cp1250"),  # no tie: stays cp1250
+])
+def test_short_legacy_texts_decode_to_what_was_written(tmp_path: Path, text: str, encoding: str) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(encoding))
+    assert load_document(path).text == text
+
+
 @pytest.mark.parametrize("make, reason", [
     (tf.make_empty, "empty file"),
     (tf.make_whitespace_only, "only whitespace"),
