@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--users", help="users file for login (TOML/JSON)")
     p.add_argument("--corpus", default="corpus", help="folder where uploads are stored")
+    p.add_argument("--editors", metavar="GROUPS",
+                   help="comma-separated groups that may upload and remove documents "
+                        "(default: every signed-in user; RAG_UI_EDITOR_GROUPS)")
 
     p = sub.add_parser("eval", help="evaluate answers on a dataset")
     p.add_argument("dataset", help="JSONL dataset, or a SQuAD 2.0 JSON file")
@@ -275,7 +278,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UsageError(f"the web UI is not available ({exc})") from None
     assistant = Assistant(config=_with_index_chunking(_config(args)))  # uploads add to the index as built
-    return serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus) or 0
+    return serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus,
+                 editor_groups=args.editors) or 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -95,6 +95,9 @@ class ChunkStore:
         self._chunks: Any = None
         self._docs: Any = None
         self._lock = threading.RLock()
+        self._held: Any = None
+        # Not self._lock: a write's helper threads open collections under that one.
+        self._writers = threading.Lock()
 
     # ------------------------------------------------------------ connection
     @property
@@ -199,6 +202,17 @@ class ChunkStore:
             with self._server_lease():
                 yield
             return
+        if self._held is not None:  # a long-lived writer (the chat server) already holds it
+            with self._writers:  # one write at a time within the process
+                yield
+            return
+        lock = self._acquire_file_lock()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _acquire_file_lock(self) -> Any:
         from filelock import FileLock, Timeout
 
         directory = Path(self.config.index_dir)
@@ -210,13 +224,30 @@ class ChunkStore:
         except Timeout:
             owner = owner_file.read_text().strip() if owner_file.exists() else "unknown"
             raise IndexBusyError(
-                f"{directory}: index is busy: another process (pid {owner}) is writing to it. "
-                "Wait for it to finish, or use another --index.") from None
-        try:
-            owner_file.write_text(str(os.getpid()))
-            yield
-        finally:
-            lock.release()
+                f"{directory}: index is busy: another process (pid {owner}) is writing to it or serving "
+                "it. Wait for it to finish (or add files through the chat's Documents tab), or use "
+                "another --index.") from None
+        owner_file.write_text(str(os.getpid()))
+        return lock
+
+    def hold_write_lock(self) -> None:
+        """Keep the writer lock until :meth:`release_write_lock` (the chat server does, for its life).
+
+        Chroma is not process-safe: another process writing to an embedded index
+        behind a running server's back leaves the server's client stale ("Error
+        finding id" on every query). Holding the lock turns that into an
+        "index is busy" error for the other writer; the server's own writes
+        (uploads, removals) go through this store. A Chroma server needs none of
+        this: it is the only process touching its files.
+        """
+        if self.config.chroma_url or self._held is not None:
+            return
+        self._held = self._acquire_file_lock()
+
+    def release_write_lock(self) -> None:
+        if self._held is not None:
+            self._held.release()
+            self._held = None
 
     @contextmanager
     def _server_lease(self) -> Iterator[None]:

@@ -29,7 +29,7 @@ import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
 # Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
@@ -422,18 +422,21 @@ class RunningApp:
 
     def close(self) -> None:
         self.demo.close()
+        self.service.assistant.store.release_write_lock()
 
 
 def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7860,
           settings: UISettings | None = None, config: Config | None = None, users_file: str | None = None,
-          corpus_dir: str | Path | None = None, block: bool = True, quiet: bool = False) -> RunningApp | None:
+          corpus_dir: str | Path | None = None, editor_groups: str | Sequence[str] | None = None,
+          block: bool = True, quiet: bool = False) -> RunningApp | None:
     """Start the web app (``rag serve``).
 
     ``assistant`` is an :class:`rag.Assistant` to serve, or an index directory
     (an Assistant is then built from ``config``, the library's configuration,
     with that index). ``settings`` are the UI's (default: ``RAG_UI_*`` variables);
-    ``users_file`` turns login on and ``corpus_dir`` says where uploads go
-    (``<corpus_dir>/uploads``), both overriding ``settings``.
+    ``users_file`` turns login on, ``corpus_dir`` says where uploads go
+    (``<corpus_dir>/uploads``) and ``editor_groups`` who may upload and remove
+    documents, all overriding ``settings``.
 
     With ``block=True`` (the CLI) it serves until interrupted and returns None;
     with ``block=False`` it returns the :class:`RunningApp` at once.
@@ -446,37 +449,45 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         settings = settings.replace(users_file=str(users_file))
     if corpus_dir is not None:
         settings = settings.replace(corpus_dir=str(corpus_dir))
+    if editor_groups is not None:
+        settings = settings.replace(editor_groups=editor_groups)
     if not isinstance(assistant, Assistant):
         index_dir = None if assistant is None else str(assistant)
         if config is not None:
             assistant = Assistant(config=config if index_dir is None else config.replace(index_dir=index_dir))
         else:
             assistant = Assistant(index_dir=index_dir)
-    policy = AccessPolicy.load(settings.users_file)
-    demo = build_app(assistant, settings, policy)
-    service: ResearchService = demo.service  # type: ignore[attr-defined]
-    if not quiet:
-        print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
-    service.warm_up()
-    # The corpus, the uploads and the index are reached only through /source/{id}; Gradio's own
-    # file route must never serve them, whatever a client asks for.
-    blocked = sorted({str(Path(p).resolve()) for p in (assistant.config.index_dir, settings.corpus_dir,
-                                                         settings.uploads_path)})
+    # The server is the index's writer while it runs (see ChunkStore.hold_write_lock).
+    assistant.store.hold_write_lock()
+    try:
+        policy = AccessPolicy.load(settings.users_file)
+        demo = build_app(assistant, settings, policy)
+        service: ResearchService = demo.service  # type: ignore[attr-defined]
+        if not quiet:
+            print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
+        service.warm_up()
+        # The corpus, the uploads and the index are reached only through /source/{id}; Gradio's own
+        # file route must never serve them, whatever a client asks for.
+        blocked = sorted({str(Path(p).resolve()) for p in (assistant.config.index_dir, settings.corpus_dir,
+                                                             settings.uploads_path)})
 
-    async def check_login(username: str, password: str) -> bool:
-        # PBKDF2 takes a good fraction of a second: off the event loop, or every stream stalls.
-        return await run_in_threadpool(policy.check, username, password)
+        async def check_login(username: str, password: str) -> bool:
+            # PBKDF2 takes a good fraction of a second: off the event loop, or every stream stalls.
+            return await run_in_threadpool(policy.check, username, password)
 
-    _, url, _ = demo.launch(
-        server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
-        # Gradio awaits a coroutine auth function (routes.login), though launch() is typed for a plain one.
-        auth=check_login if policy.login_required else None,  # type: ignore[arg-type]
-        auth_message="Sign in with your research account." if policy.login_required else None,
-        max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
-        show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
-        run_history=False, theme=theme(), css=CSS,
-        app_kwargs={"routes": [source_route(service)]},
-    )
+        _, url, _ = demo.launch(
+            server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
+            # Gradio awaits a coroutine auth function (routes.login), though launch() is typed for a plain one.
+            auth=check_login if policy.login_required else None,  # type: ignore[arg-type]
+            auth_message="Sign in with your research account." if policy.login_required else None,
+            max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
+            show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
+            run_history=False, theme=theme(), css=CSS,
+            app_kwargs={"routes": [source_route(service)]},
+        )
+    except BaseException:
+        assistant.store.release_write_lock()
+        raise
     running = RunningApp(demo, url.rstrip("/"), service)
     if not block:
         return running
@@ -486,7 +497,7 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
     try:
         demo.block_thread()  # returns on Ctrl-C
     finally:
-        demo.close()
+        running.close()
     return None
 
 

@@ -7,6 +7,7 @@ so every test runs in well under a second after the index is built.
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -469,3 +470,34 @@ def test_settings_from_environment(tmp_path: Path) -> None:
         UISettings.load(environ={"RAG_UI_MAX_FILE_MB": "lots"})
     with pytest.raises(UISettingsError, match="unknown"):
         UISettings.load(overrides={"colour": "red"}, environ={})
+
+
+@pytest.mark.network
+def test_the_running_server_is_the_index_writer(tmp_path: Path) -> None:
+    # Another process writing to an embedded index behind the server's back would leave the
+    # server's Chroma client stale; it gets "index is busy" instead, until the server stops.
+    import subprocess
+    import sys
+
+    from rag.testing_servers import free_port
+    from ui.app import serve
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("The depot was rebuilt in 2011. It stores fuel.", encoding="utf-8")
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
+    assert assistant.ingest([tmp_path / "corpus"], progress=False).ok
+    other_writer = [sys.executable, "-c", (
+        "import sys\nfrom rag.config import Config\nfrom rag.store import ChunkStore, IndexBusyError\n"
+        f"try:\n    with ChunkStore(Config(index_dir={str(tmp_path / 'index')!r})).write_lock():\n"
+        "        print('wrote')\nexcept IndexBusyError as exc:\n    print(exc)\n")]
+    settings = UISettings(corpus_dir=str(tmp_path / "corpus"))
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
+    try:
+        busy = subprocess.run(other_writer, capture_output=True, text=True, timeout=120).stdout
+        assert "index is busy" in busy and f"pid {os.getpid()}" in busy
+        # The server's own writes (uploads, removals) still go through.
+        (tmp_path / "corpus" / "b.txt").write_text("The bridge was closed in 2019.", encoding="utf-8")
+        assert assistant.ingest([tmp_path / "corpus"], progress=False).ok
+    finally:
+        running.close()
+    assert subprocess.run(other_writer, capture_output=True, text=True, timeout=120).stdout.strip() == "wrote"
