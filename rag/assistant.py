@@ -248,7 +248,8 @@ class Assistant:
             # own words get their own search, and the two rankings are fused.
             own = self.retriever.retrieve(state["question"], k=state.get("k"), filters=filters)
             fused = rrf([[p.chunk.id for p in own], [p.chunk.id for p in passages]])
-            by_id = {p.chunk.id: p for p in [*passages, *own]}
+            # Where both found a passage, keep its similarity to the full query (the relevance gate's).
+            by_id = {p.chunk.id: p for p in [*own, *passages]}
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings}
