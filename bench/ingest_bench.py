@@ -46,8 +46,7 @@ def _chunk_texts(corpus: Path, embedder: object, config: object) -> list[str]:
     from rag.ingest import discover, source_key
     from rag.load import LoadError, LoadLimits, load_document
 
-    limits = LoadLimits(max_file_bytes=int(config.max_file_mb * 1024 * 1024),
-                        max_pdf_pages=config.max_pdf_pages, max_text_chars=config.max_text_chars)
+    limits = LoadLimits.from_config(config)
     texts: list[str] = []
     for path in discover([corpus])[0]:
         try:

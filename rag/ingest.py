@@ -134,108 +134,96 @@ def ingest(
     files, scopes, failures, skipped = discover(paths)
     report.failed.extend(failures)
     report.skipped.extend(skipped)
-    limits = LoadLimits(max_file_bytes=int(config.max_file_mb * 1024 * 1024),
-                        max_pdf_pages=config.max_pdf_pages, max_text_chars=config.max_text_chars)
+    limits = LoadLimits.from_config(config)
 
-    with store.write_lock():
+    with store.write_lock(), _Writer() as writer:
         store.check_write_settings()
-        writer = _Writer()
-        try:
-            _sync(files, scopes, store, embedder, config, collection, prune, progress, log, limits, report,
-                  writer)
-        finally:
-            writer.close()
+        known = {r.source: r for r in store.documents()}
+        changed = False
+        batch: list[_Pending] = []
+        batch_chunks = 0
+        show = progress if progress is not None else sys.stderr.isatty()
+        bar = None
+        if show and files:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+
+        def flush() -> None:
+            nonlocal batch, batch_chunks, changed
+            if not batch:
+                return
+            texts = [c.text for p in batch for c in p.chunks if c.text_hash not in p.reuse]
+            # The pending records need no vectors: they are written while the model encodes
+            # (as is the previous batch's data, queued before them on the same thread).
+            records = _pending_records(batch)
+            writer.submit(store.put_documents, records)
+            vectors = embedder.embed_documents(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+            report.embedded += len(texts)
+            rows: list[np.ndarray] = []
+            cursor = 0
+            for pending in batch:
+                for chunk in pending.chunks:
+                    if chunk.text_hash in pending.reuse:
+                        rows.append(pending.reuse[chunk.text_hash])
+                    else:
+                        rows.append(vectors[cursor])
+                        cursor += 1
+            writer.submit(_write_batch, store, batch,
+                          np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32), records)
+            for pending in batch:
+                getattr(report, pending.status).append(pending.doc.source)
+            changed = True
+            batch, batch_chunks = [], 0
+
+        for path in files:
+            source = source_key(path)
+            if bar is not None:
+                bar.update(1)
+            try:
+                data = _read_bounded(path, source, limits)
+                content_hash = file_hash(path, data)
+                previous = known.get(source)
+                if (previous and previous.content_hash == content_hash and previous.state == "complete"
+                        and previous.collection == collection):
+                    report.unchanged.append(source)
+                    continue
+                doc = load_document(path, source=source, limits=limits, collection=collection, data=data)
+                doc = _with_hash(doc, content_hash)
+                chunks = chunk_document(doc, embedder.token_offsets, max_tokens=config.chunk_tokens,
+                                        overlap=config.chunk_overlap)
+            except LoadError as exc:
+                report.failed.append({"path": exc.path, "reason": exc.reason})
+                log(f"skipped {exc}")
+                continue
+            except Exception as exc:  # one bad file must never stop the batch
+                report.failed.append({"path": source, "reason": f"{type(exc).__name__}: {exc}"})
+                log(f"skipped {source}: {type(exc).__name__}: {exc}")
+                continue
+            reuse = store.embeddings_by_text(source) if previous else {}
+            batch.append(_Pending(doc, chunks, "updated" if previous else "added", reuse))
+            batch_chunks += len(chunks)
+            # Large flushes let sentence-transformers sort by length across many files (less padding).
+            if batch_chunks >= config.embed_batch_size * 16:
+                flush()
+        flush()
+        writer.drain()  # every batch is in the index before pruning and the generation bump
+        if bar is not None:
+            bar.close()
+
+        if prune:
+            present = {source_key(p) for p in files}
+            for source, record in known.items():
+                if source not in present and _in_scope(source, scopes) and not Path(source).exists():
+                    store.delete_document(source)
+                    report.removed.append(source)
+                    changed = True
+        if changed:
+            store.bump_generation()
+        store.record_config()
         report.chunks = store.count()
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _sync(files: list[Path], scopes: list[Path], store: ChunkStore, embedder: Embedder, config: Config,
-          collection: str, prune: bool, progress: bool | None, log: Callable[[str], None],
-          limits: LoadLimits, report: IngestReport, writer: _Writer) -> None:
-    known = {r.source: r for r in store.documents()}
-    changed = False
-    batch: list[_Pending] = []
-    batch_chunks = 0
-    show = progress if progress is not None else sys.stderr.isatty()
-    bar = None
-    if show and files:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
-
-    def flush() -> None:
-        nonlocal batch, batch_chunks, changed
-        if not batch:
-            return
-        texts = [c.text for p in batch for c in p.chunks if c.text_hash not in p.reuse]
-        # The pending records need no vectors: they are written while the model encodes
-        # (as is the previous batch's data, queued before them on the same thread).
-        records = _pending_records(batch)
-        writer.submit(store.put_documents, records)
-        vectors = embedder.embed_documents(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-        report.embedded += len(texts)
-        rows: list[np.ndarray] = []
-        cursor = 0
-        for pending in batch:
-            for chunk in pending.chunks:
-                if chunk.text_hash in pending.reuse:
-                    rows.append(pending.reuse[chunk.text_hash])
-                else:
-                    rows.append(vectors[cursor])
-                    cursor += 1
-        writer.submit(_write_batch, store, batch,
-                      np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32), records)
-        for pending in batch:
-            getattr(report, pending.status).append(pending.doc.source)
-        changed = True
-        batch, batch_chunks = [], 0
-
-    for path in files:
-        source = source_key(path)
-        if bar is not None:
-            bar.update(1)
-        try:
-            data = _read_bounded(path, source, limits)
-            content_hash = file_hash(path, data)
-            previous = known.get(source)
-            if (previous and previous.content_hash == content_hash and previous.state == "complete"
-                    and previous.collection == collection):
-                report.unchanged.append(source)
-                continue
-            doc = load_document(path, source=source, limits=limits, collection=collection, data=data)
-            doc = _with_hash(doc, content_hash)
-            chunks = chunk_document(doc, embedder.token_offsets, max_tokens=config.chunk_tokens,
-                                    overlap=config.chunk_overlap)
-        except LoadError as exc:
-            report.failed.append({"path": exc.path, "reason": exc.reason})
-            log(f"skipped {exc}")
-            continue
-        except Exception as exc:  # one bad file must never stop the batch
-            report.failed.append({"path": source, "reason": f"{type(exc).__name__}: {exc}"})
-            log(f"skipped {source}: {type(exc).__name__}: {exc}")
-            continue
-        reuse = store.embeddings_by_text(source) if previous else {}
-        batch.append(_Pending(doc, chunks, "updated" if previous else "added", reuse))
-        batch_chunks += len(chunks)
-        # Large flushes let sentence-transformers sort by length across many files (less padding).
-        if batch_chunks >= config.embed_batch_size * 16:
-            flush()
-    flush()
-    writer.drain()  # every batch is in the index before pruning and the generation bump
-    if bar is not None:
-        bar.close()
-
-    if prune:
-        present = {source_key(p) for p in files}
-        for source, record in known.items():
-            if source not in present and _in_scope(source, scopes) and not Path(source).exists():
-                store.delete_document(source)
-                report.removed.append(source)
-                changed = True
-    if changed:
-        store.bump_generation()
-    store.record_config()
 
 
 # Bump when loaders or the chunker change what they produce, so the next sync redoes every file.
@@ -271,40 +259,41 @@ class _Writer:
     """Index writes, in order, on one background thread, so they overlap the model's encoding.
 
     One thread keeps the per-document order (pending record → chunks → stale
-    chunks removed → complete record) that crash safety rests on. The first
-    error stops further writes and is raised by the next ``submit`` or by
-    ``drain``.
+    chunks removed → complete record) that crash safety rests on. After the
+    first error nothing more is written; it is raised by the next ``submit``
+    or by ``drain``. Leaving the ``with`` waits for writes in flight (the
+    index lock must outlive them).
     """
 
-    def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
+    def __enter__(self) -> "_Writer":
+        from concurrent.futures import Future, ThreadPoolExecutor
 
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rag-ingest-writer")
-        self._futures: list = []
+        self._futures: list[Future[None]] = []
+        self._error: BaseException | None = None
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True)
 
     def submit(self, fn: Callable[..., object], *args: object) -> None:
-        self._raise_first_error(wait=False)
-        self._futures.append(self._pool.submit(self._unless_failed, fn, *args))
+        if self._error is not None:
+            raise self._error
+        self._futures.append(self._pool.submit(self._run, fn, *args))
 
-    def _unless_failed(self, fn: Callable[..., object], *args: object) -> None:
-        if any(f.done() and f.exception() is not None for f in self._futures):
-            return  # an earlier write failed: write nothing after it
-        fn(*args)
-
-    def _raise_first_error(self, wait: bool) -> None:
-        for future in self._futures:
-            if wait or future.done():
-                error = future.exception()
-                if error is not None:
-                    raise error
+    def _run(self, fn: Callable[..., object], *args: object) -> None:
+        if self._error is None:
+            try:
+                fn(*args)
+            except BaseException as exc:  # handed to the ingest by submit/drain
+                self._error = exc
 
     def drain(self) -> None:
         """Wait for every write; raise the first error."""
-        self._raise_first_error(wait=True)
-
-    def close(self) -> None:
-        """Wait for writes in flight (the lock must outlive them) without raising."""
-        self._pool.shutdown(wait=True)
+        for future in self._futures:
+            future.result()
+        if self._error is not None:
+            raise self._error
 
 
 def _pending_records(batch: Sequence[_Pending]) -> list[DocumentRecord]:

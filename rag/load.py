@@ -19,7 +19,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from rag.records import PageSpan, SourceDocument, sha256_hex
 
@@ -50,6 +50,12 @@ class LoadLimits:
     # in a 4 KB file stall it for minutes, so page streams and total time are bounded.
     max_page_content_bytes: int = 1_000_000
     max_pdf_seconds: float = 60.0
+
+    @classmethod
+    def from_config(cls, config: Any) -> "LoadLimits":
+        """The limits a :class:`rag.config.Config` sets (``max_file_mb``, ``max_pdf_pages``, ``max_text_chars``)."""
+        return cls(max_file_bytes=int(config.max_file_mb * 1024 * 1024), max_pdf_pages=config.max_pdf_pages,
+                   max_text_chars=config.max_text_chars)
 
 
 def load_document(

@@ -154,20 +154,18 @@ class ChunkStore:
             return self._chunks, self._docs
 
     def _check_settings(self, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
-        differences = [f"{key}={stored.get(key)!r} (this run: {value!r})"
-                       for key, value in wanted.items() if key in stored and stored.get(key) != value]
-        if not differences:
+        differing = {key: value for key, value in wanted.items() if key in stored and stored[key] != value}
+        if not differing:
             return
-        if any(key in VECTOR_SETTINGS for key in wanted if stored.get(key, wanted[key]) != wanted[key]):
+        if differing.keys() & VECTOR_SETTINGS:
             why = "mixing them would make its vectors incomparable. Use another --index, or rebuild this one"
         else:
-            flags = " ".join(f"--{key.replace('_', '-')} {stored[key]}" for key in wanted
-                             if key in stored and stored[key] != wanted[key])
+            flags = " ".join(f"--{key.replace('_', '-')} {stored[key]}" for key in differing)
             why = (f"one index has one chunking. Add to it with `{flags}` (the CLI does so by itself when "
                    "no chunking is given), or rebuild it with the new chunking")
-        raise IndexMismatchError(
-            f"{self.location}: this index was built with {', '.join(differences)}; {why} "
-            "with `rag ingest --rebuild`.")
+        built = ", ".join(f"{key}={stored[key]!r} (this run: {value!r})" for key, value in differing.items())
+        raise IndexMismatchError(f"{self.location}: this index was built with {built}; {why} "
+                                 "with `rag ingest --rebuild`.")
 
     def check_write_settings(self) -> None:
         """Refuse to add chunks made with other settings than the index's (model and chunking)."""
