@@ -203,8 +203,9 @@ def read_jsonl_lines(path: str | Path, parse: Callable[[Any], T]) -> Iterator[tu
                 raise ValueError(f"{path}:{lineno}: {exc}") from None
 
 
-def write_jsonl(items: Iterable[EvalItem], path: str | Path) -> Path:
-    """Write items one JSON object per line (UTF-8, parent folders created); returns the path.
+def write_jsonl(items: Iterable[EvalItem] | Iterable[Any], path: str | Path) -> Path:
+    """Write items (anything with ``to_dict()``) one JSON object per line (UTF-8, parent folders
+    created); returns the path.
 
     Example:
         >>> write_jsonl([EvalItem("q", "?", (), None, False)], "/tmp/one.jsonl")  # doctest: +SKIP

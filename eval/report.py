@@ -61,11 +61,12 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _fmt(value: Any) -> str:
+def fmt(value: Any, digits: int = 3) -> str:
+    """A metric for people: "n/a" for None, one decimal from 100 up, else ``digits`` decimals."""
     if value is None:
         return "n/a"
     if isinstance(value, float):
-        return f"{value:.1f}" if abs(value) >= 100 else f"{value:.3f}"
+        return f"{value:.1f}" if abs(value) >= 100 else f"{value:.{digits}f}"
     return str(value)
 
 
@@ -202,8 +203,8 @@ def _metrics_table(report: Mapping[str, Any]) -> str:
                                      f"≤ {maximum[name]:g}" if name in maximum else "") if x)
         status = ('<span class="fail">FAIL</span>' if name in failed
                   else ('<span class="pass">ok</span>' if limit or name in base else ""))
-        rows.append(f"<tr><td><code>{_e(name)}</code></td><td class=num>{_e(_fmt(metrics.get(name)))}</td>"
-                    f"<td>{_e(limit)}</td><td class=num>{_e(_fmt(base.get(name)) if base else '')}</td>"
+        rows.append(f"<tr><td><code>{_e(name)}</code></td><td class=num>{_e(fmt(metrics.get(name)))}</td>"
+                    f"<td>{_e(limit)}</td><td class=num>{_e(fmt(base.get(name)) if base else '')}</td>"
                     f"<td>{status}</td><td class=muted>{_e(DESCRIPTIONS.get(name, ''))}</td></tr>")
     return ("<table><tr><th>metric</th><th>value</th><th>threshold</th><th>baseline</th><th></th>"
             "<th>meaning</th></tr>" + "".join(rows) + "</table>")
@@ -215,12 +216,12 @@ def _support_table(info: Mapping[str, Any]) -> str:
     if "skipped" in info:
         return f"<p class=muted>Skipped: {_e(info['skipped'])}</p>"
     rows = "".join(f"<tr><td>{_e(kind)}</td><td class=num>{_e(v.get('n'))}</td>"
-                   f"<td class=num>{_e(_fmt(v.get('accuracy')))}</td></tr>"
+                   f"<td class=num>{_e(fmt(v.get('accuracy')))}</td></tr>"
                    for kind, v in (info.get("by_kind") or {}).items())
     return (f"<p><b>{_e(info.get('scorer'))}</b> at threshold {_e(info.get('threshold'))} on {_e(info.get('n'))} "
             f"labelled SQuAD sentence/passage pairs (seed {_e(info.get('seed'))}, from {_e(info.get('data'))}): "
-            f"balanced accuracy <b>{_e(_fmt(info.get('balanced_accuracy')))}</b>, accuracy "
-            f"{_e(_fmt(info.get('accuracy')))}. The pairs are built from SQuAD 2.0 paragraphs (English Wikipedia, "
+            f"balanced accuracy <b>{_e(fmt(info.get('balanced_accuracy')))}</b>, accuracy "
+            f"{_e(fmt(info.get('accuracy')))}. The pairs are built from SQuAD 2.0 paragraphs (English Wikipedia, "
             f"CC BY-SA 4.0).</p><table><tr><th>kind</th><th>n</th><th>accuracy</th></tr>"
             f"{rows}</table>")
 
@@ -259,7 +260,7 @@ def _question_row(number: int, record: Mapping[str, Any]) -> str:
         answer += (f"<details><summary class=muted>{label}</summary>"
                    + "".join(f'<div class="{"sent-ok" if x.get("supported") else "sent-bad"}">{_e(x.get("text"))} '
                              f'<span class=muted>[{_e(", ".join(str(c) for c in x.get("citations", [])))}] '
-                             f'support {_e(_fmt(x.get("support")))}'
+                             f'support {_e(fmt(x.get("support")))}'
                              f'{"" if x.get("supported") else " — unsupported"}</span></div>'
                              for x in sentences) + "</details>")
     citations = "".join(_citation(c) for c in record.get("citations", []))
@@ -268,14 +269,14 @@ def _question_row(number: int, record: Mapping[str, Any]) -> str:
     retrieval = (f"gold at {_e(', '.join(str(r) for r in s.get('gold_ranks') or []) or 'none')}"
                  if record.get("answerable") else "")
     sim = s.get("top_similarity")
-    retrieval += f"<br><span class=muted>top sim {_e(_fmt(sim))}</span>" if sim is not None else ""
-    correctness = "<br>".join(_e(f"{label} {_fmt(s.get(name))}") for label, name in (
+    retrieval += f"<br><span class=muted>top sim {_e(fmt(sim))}</span>" if sim is not None else ""
+    correctness = "<br>".join(_e(f"{label} {fmt(s.get(name))}") for label, name in (
         ("EM", "exact_match"), ("F1", "token_f1"), ("contains", "alias_containment"))) if record.get("answerable") else ""
     latency = s.get("latency_s")
     return (f"<tr><td class=num>{number}</td><td><code>{_e(record.get('id'))}</code></td>"
             f"<td>{_e(record.get('question'))}</td><td>{expected}</td><td>{status}</td><td>{answer}</td>"
             f"<td>{citations}</td><td>{retrieval}</td><td>{correctness}</td>"
-            f"<td class=num>{_e(_fmt(latency * 1000) if latency is not None else '')}</td></tr>")
+            f"<td class=num>{_e(fmt(latency * 1000) if latency is not None else '')}</td></tr>")
 
 
 def render_html(report: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> str:

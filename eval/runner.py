@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.datasets import EvalItem, SquadData, load_jsonl, load_squad, sample_squad, write_corpus
+from eval.report import fmt
 from eval.metrics import (
     Support,
     alias_containment,
@@ -604,11 +605,7 @@ def _git_commit() -> dict[str, Any] | None:
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.1f}" if abs(value) >= 100 else f"{value:.4f}"
-    return str(value)
+    return fmt(value, digits=4)
 
 
 def summary_table(metrics: Mapping[str, Any], thresholds: Thresholds | None,

@@ -32,7 +32,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,7 +39,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import SquadData, article_key, read_jsonl_lines
+from eval.datasets import SquadData, article_key, read_jsonl_lines, write_jsonl
 from eval.metrics import balanced_accuracy
 
 __all__ = [
@@ -416,12 +415,7 @@ def write_pairs_jsonl(pairs: Iterable[SupportPair], path: str | Path) -> Path:
     Example:
         >>> write_pairs_jsonl(pairs, "eval/data/support_pairs.jsonl")  # doctest: +SKIP
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
-        for pair in pairs:
-            handle.write(json.dumps(pair.to_dict(), ensure_ascii=False) + "\n")
-    return path
+    return write_jsonl(pairs, path)
 
 
 def load_pairs_jsonl(path: str | Path) -> list[SupportPair]:
