@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
-from rag.backends.chat import build_messages, condense_messages
+from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import VectorCache, extractive_answer
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config
@@ -31,6 +32,8 @@ from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
 from rag.text import names, terms
 from rag.verify import SupportScorer, lexical_support
+
+log = logging.getLogger(__name__)
 
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, Any]] | None
 
@@ -224,6 +227,11 @@ class Assistant:
                 try:
                     reply = " ".join(str(model.invoke(condense_messages(question, history)).content).split())
                 except Exception:  # a model hiccup must not lose the question
+                    reply = ""
+                problem = condensed_problem(reply, question) if reply else None
+                if problem:
+                    # The rewrite would land in the trusted question slot: keep the user's own words.
+                    log.info("follow-up rewrite not used (%s): %.80r", problem, reply)
                     reply = ""
             if reply:
                 standalone = reply
