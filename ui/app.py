@@ -45,6 +45,7 @@ from starlette.routing import Route  # noqa: E402
 from rag import Assistant  # noqa: E402
 from rag.config import BACKENDS, Config  # noqa: E402
 from ui.access import AccessPolicy  # noqa: E402
+from ui.markdown import escape_markdown  # noqa: E402
 from ui.render import CSS, Turn, question_html, sources_html, streaming_html, turn_messages  # noqa: E402
 from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
@@ -240,8 +241,7 @@ def _turn_index(index: Any) -> int | None:
     return int(index) // 2 if isinstance(index, int) else None
 
 
-def _md_safe(text: str) -> str:
-    return re.sub(r"([\\`*_<>\[\]()#|])", r"\\\1", text)
+_md_safe = escape_markdown  # one definition (ui.markdown)
 
 
 def build_app(assistant: Assistant, settings: UISettings | None = None,

@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from rag import Assistant
+from rag.paths import public_answer, public_source
 from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
 from ui.access import AccessPolicy
 from ui.feedback import append_feedback, feedback_record
+from ui.markdown import escape_markdown
 from ui.render import Turn, export_markdown
 from ui.settings import ALLOWED_SUFFIXES, UISettings
 from ui.sources import document_id, is_document_id, media_type
@@ -174,7 +176,8 @@ class ResearchService:
         for item in assistant.stream(question, history, k=k, filters=self.filters(options, user),
                                      strict=options.strict, backend=options.backend or None,
                                      allowed_collections=allowed):
-            yield item if isinstance(item, str) else item.to_dict()
+            # Readers see paths relative to the corpus root, never the server's folders.
+            yield item if isinstance(item, str) else public_answer(item.to_dict(), self.settings.corpus_dir)
 
     def ask(self, question: str, history: Any = None, options: AskOptions | None = None,
             user: str | None = None) -> dict[str, Any]:
@@ -292,14 +295,17 @@ class ResearchService:
             note = "The uploaded file was deleted too."
         else:
             note = "Its file stays in the corpus folder, so the next `rag ingest` of that folder adds it again."
-        return f"Removed “{record.title or path.name}” ({removed} passages). {note}"
+        # The message is rendered as Markdown, and a title is document text.
+        return f"Removed “{escape_markdown(record.title or path.name)}” ({removed} passages). {note}"
 
     def source_path(self, doc_id: str, user: str | None) -> Path | None:
         """The file behind ``doc_id`` if it is an indexed document this user may read."""
         if not is_document_id(doc_id):
             return None
         for record in self.documents(user):
-            if document_id(record.source) == doc_id:
+            # Links in answers name the public (corpus-relative) source; the documents list the stored one.
+            if doc_id in (document_id(record.source),
+                          document_id(public_source(record.source, self.settings.corpus_dir))):
                 path = Path(record.source)
                 index_dir = Path(self.assistant.config.index_dir).resolve()
                 if path.is_file() and media_type(path) and index_dir not in path.resolve().parents:
