@@ -23,14 +23,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from rag import Assistant
 from rag.paths import public_answer, public_source
 from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
-from ui.access import AccessPolicy
+from ui.access import AccessPolicy, PolicyFile
 from ui.feedback import append_feedback, feedback_record
 from ui.markdown import escape_markdown
 from ui.render import Turn, export_markdown
@@ -90,10 +90,13 @@ class ResearchService:
     """The app's behaviour over one :class:`rag.Assistant` (see the module docstring)."""
 
     def __init__(self, assistant: Assistant, settings: UISettings | None = None,
-                 policy: AccessPolicy | None = None) -> None:
+                 policy: AccessPolicy | Callable[[], AccessPolicy] | None = None) -> None:
         self.assistant = assistant
         self.settings = settings or UISettings()
-        self.policy = policy if policy is not None else AccessPolicy.load(self.settings.users_file)
+        # Rights are looked up per request: a PolicyFile re-reads the users file when it changes.
+        if policy is None:
+            policy = PolicyFile(self.settings.users_file)
+        self._policy: Callable[[], AccessPolicy] = policy if callable(policy) else (lambda: policy)
         # One writer at a time from this process: the index's own lock would refuse a second one.
         self._write_lock = threading.Lock()
         self._derived: dict[str, Assistant] = {}
@@ -102,6 +105,11 @@ class ResearchService:
         self._feedback_lock = threading.Lock()
 
     # ------------------------------------------------------------------ access
+    @property
+    def policy(self) -> AccessPolicy:
+        """The access policy in force now."""
+        return self._policy()
+
     def allowed_collections(self, user: str | None) -> list[str] | None:
         """The ``allowed_collections`` for this user (None: no restriction configured)."""
         if not self.policy.restricted and not self.policy.login_required:

@@ -96,3 +96,188 @@ def test_removed_message_escapes_the_title(tmp_path: Path) -> None:
     assert "\\[Click me\\]\\(https://evil.example\\)" in message
     assert "**now**" not in message and "\\*\\*now\\*\\*" in message
     assert "\\<img" in message and " <img" not in message
+
+
+# ----------------------------------------------------------------------------- 9.4 login throttle, audit
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_throttle_backs_off_per_user_and_per_address() -> None:
+    from ui.login import LoginThrottle
+
+    clock = Clock()
+    throttle = LoginThrottle(free_failures=3, base_delay_s=1.0, max_delay_s=8.0, clock=clock)
+    for _ in range(3):
+        assert throttle.failed("alice", "10.0.0.1") == 0.0
+    assert throttle.retry_after("alice", "10.0.0.1") == 0.0
+    assert [throttle.failed("alice", "10.0.0.1") for _ in range(5)] == [1.0, 2.0, 4.0, 8.0, 8.0]
+    # The name is locked from every address, and the address for every name.
+    assert throttle.retry_after("alice", "10.9.9.9") == 8.0
+    assert throttle.retry_after("bob", "10.0.0.1") == 8.0
+    assert throttle.retry_after("bob", "10.9.9.9") == 0.0
+    clock.now += 8.5
+    assert throttle.retry_after("alice", "10.0.0.1") == 0.0
+    throttle.succeeded("alice", "10.0.0.1")
+    assert throttle.failed("alice", "10.0.0.1") == 0.0  # a success starts afresh
+
+
+def test_throttle_memory_is_bounded() -> None:
+    from ui.login import LoginThrottle
+
+    throttle = LoginThrottle(max_entries=100)
+    for n in range(1000):
+        throttle.failed(f"user{n}", f"10.0.{n // 256}.{n % 256}")
+    assert len(throttle._records) <= 100
+
+
+class CountingPolicy:
+    def __init__(self, policy: AccessPolicy) -> None:
+        self.policy, self.calls, self.threads = policy, 0, []
+
+    def check(self, user: str, password: str) -> bool:
+        import threading
+
+        self.calls += 1
+        self.threads.append(threading.current_thread().name)
+        return self.policy.check(user, password)
+
+
+def test_login_is_throttled_audited_and_hashed_off_the_event_loop(
+        policy: AccessPolicy, caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+    import logging
+
+    from ui.login import Authenticator, LoginThrottle, LoginThrottled, set_client_address
+
+    counting = CountingPolicy(policy)
+    auth = Authenticator(lambda: counting, LoginThrottle(free_failures=2, base_delay_s=60))
+
+    async def attempt(user: str, password: str, address: str = "192.0.2.7") -> Any:
+        set_client_address(address)
+        try:
+            return await auth(user, password)
+        except LoginThrottled as exc:
+            return exc
+
+    caplog.set_level(logging.INFO, logger="ui.login")
+    assert asyncio.run(attempt("alice", "alice-pw")) is True
+    results = [asyncio.run(attempt("alice", f"guess-{n}")) for n in range(4)]
+    assert results[:3] == [False, False, False]
+    assert isinstance(results[3], LoginThrottled) and results[3].status_code == 429
+    assert results[3].headers["Retry-After"] == "60"
+    assert counting.calls == 4  # the throttled attempt never reached PBKDF2
+    # Even the right password waits out the lock; another address may still sign in as bob.
+    assert isinstance(asyncio.run(attempt("alice", "alice-pw")), LoginThrottled)
+    assert asyncio.run(attempt("bob", "bob-pw", "198.51.100.1")) is True
+    assert all(name.startswith("rag-login") for name in counting.threads)
+    lines = [r.getMessage() for r in caplog.records if r.name == "ui.login"]
+    assert any(line.startswith("login succeeded: user='alice' address=192.0.2.7 time=") for line in lines)
+    assert sum(line.startswith("login failed: user='alice' address=192.0.2.7") for line in lines) == 3
+    assert any("throttled" in line and "user='alice'" in line for line in lines)
+    assert not any("guess-" in line or "alice-pw" in line for line in lines)
+    auth.close()
+
+
+# ----------------------------------------------------------------------------- 9.7 policy reload, sessions
+def _write_users(path: Path, bob_groups: list[str], with_bob: bool = True) -> None:
+    from ui.access import hash_password
+
+    alice = hash_password("alice-pw", iterations=1000)
+    bob = hash_password("bob-pw", iterations=1000)
+    text = f'[users.alice]\npassword = "{alice}"\ngroups = ["analysts"]\n'
+    if with_bob:
+        text += f'[users.bob]\npassword = "{bob}"\ngroups = {json.dumps(bob_groups)}\n'
+    text += '[collections]\nrestricted = ["analysts"]\n'
+    path.write_text(text, encoding="utf-8")
+
+
+def _touch_later(path: Path, seconds: int) -> None:
+    import os
+
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def test_users_file_changes_apply_without_a_restart(
+        assistant: Assistant, settings: UISettings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from ui.access import PolicyFile
+
+    users = tmp_path / "users.toml"
+    _write_users(users, [])
+    service = ResearchService(assistant, settings, PolicyFile(users, check_every_s=0))
+    assert service.ask(NIGHTJAR, user="bob")["refused"]
+    _write_users(users, ["analysts"])  # bob joins the group
+    _touch_later(users, 2)
+    assert "March 2019" in service.ask(NIGHTJAR, user="bob")["answer"]
+    users.write_text("[users.bob\nbroken", encoding="utf-8")  # a half-saved edit keeps the last good policy
+    _touch_later(users, 4)
+    assert "March 2019" in service.ask(NIGHTJAR, user="bob")["answer"]
+    assert any("cannot parse" in r.getMessage() for r in caplog.records)
+    _write_users(users, [], with_bob=False)  # bob is removed
+    _touch_later(users, 6)
+    assert service.documents("bob") == []
+    assert service.ask(NIGHTJAR, user="bob")["refused"]
+
+
+def _guarded_app(policy: Any, clock: Clock, idle_s: float = 60.0) -> Any:
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from ui.login import client_address
+    from ui.sessions import SessionGuard
+
+    async def page(request: Any) -> Any:
+        user = request.app.tokens.get(request.cookies.get("access-token-x"))
+        return PlainTextResponse(f"user={user} address={client_address()}")
+
+    app = Starlette(routes=[Route("/", page), Route("/gradio_api/queue/join", page, methods=["POST"]),
+                            Route("/gradio_api/heartbeat/abc", page), Route("/login", page, methods=["POST"])],
+                    middleware=[Middleware(SessionGuard, policy=policy, idle_timeout_s=idle_s, clock=clock)])
+    app.cookie_id, app.tokens = "x", {"tok-alice": "alice", "tok-bob": "bob"}  # what Gradio's App keeps
+    return app
+
+
+def test_idle_sessions_expire_with_a_clear_signed_out_message(policy: AccessPolicy) -> None:
+    from starlette.testclient import TestClient
+
+    clock = Clock()
+    app = _guarded_app(lambda: policy, clock)
+    client = TestClient(app)
+    client.cookies.set("access-token-x", "tok-alice")
+    assert client.get("/").text == "user=alice address=testclient"
+    clock.now += 50
+    assert client.post("/gradio_api/queue/join").status_code == 200
+    clock.now += 50
+    assert client.get("/gradio_api/heartbeat/abc").status_code == 200  # the open page is not activity
+    clock.now += 20
+    response = client.post("/gradio_api/queue/join")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("You are signed out (no activity for more than 1 minutes)")
+    assert "tok-alice" not in app.tokens and "tok-bob" in app.tokens
+    assert client.get("/").text.startswith("user=None")  # the page shows the sign-in page again
+    assert client.post("/login").status_code == 200  # signing in again is not blocked
+
+
+def test_a_user_removed_from_the_users_file_loses_the_session(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from ui.access import PolicyFile
+
+    users = tmp_path / "users.toml"
+    _write_users(users, [])
+    app = _guarded_app(PolicyFile(users, check_every_s=0), Clock())
+    client = TestClient(app)
+    client.cookies.set("access-token-x", "tok-bob")
+    assert client.post("/gradio_api/queue/join").status_code == 200
+    _write_users(users, [], with_bob=False)
+    _touch_later(users, 2)
+    response = client.post("/gradio_api/queue/join")
+    assert response.status_code == 401 and "no longer in the users file" in response.json()["detail"]
+    assert "tok-bob" not in app.tokens
