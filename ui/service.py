@@ -99,8 +99,6 @@ class ResearchService:
         self._policy: Callable[[], AccessPolicy] = policy if callable(policy) else (lambda: policy)
         # One writer at a time from this process: the index's own lock would refuse a second one.
         self._write_lock = threading.Lock()
-        self._derived: dict[str, Assistant] = {}
-        self._derived_lock = threading.Lock()
         self._recent_feedback: dict[tuple[Any, ...], float] = {}
         self._feedback_lock = threading.Lock()
 
@@ -135,22 +133,6 @@ class ResearchService:
         self.assistant.retriever.lexical()
 
     # -------------------------------------------------------------------- chat
-    def _assistant_for(self, backend: str | None, model: str | None) -> Assistant:
-        """The assistant to ask: the shared one unless another chat model is named.
-
-        ``Assistant.ask`` takes a backend but not a model, so another model needs an
-        assistant with its own config; it shares the embedder (loaded once).
-        """
-        base = self.assistant
-        model = (model or "").strip() or None
-        if (backend or base.config.backend) == "extractive" or model in (None, base.config.llm_model):
-            return base
-        with self._derived_lock:
-            if model not in self._derived:
-                self._derived[model] = Assistant(config=base.config.replace(llm_model=model),
-                                                 embedder=base.embedder, support_scorer=base.support_scorer)
-            return self._derived[model]
-
     def filters(self, options: AskOptions, user: str | None) -> dict[str, Any] | None:
         """The library's filter mapping; raises ``rag.retrieve.FilterError`` on a bad date."""
         data: dict[str, Any] = {}
@@ -179,11 +161,13 @@ class ResearchService:
         allowed = self.allowed_collections(user)
         if self.policy.login_required and user not in self.policy.users:
             allowed = []  # defence in depth: Gradio's login should already have stopped this
-        assistant = self._assistant_for(options.backend, options.model)
+        # One Assistant (one index, retriever and embedder) for every backend and model name;
+        # it keeps at most a few chat-model clients (rag.config.Config.max_chat_models).
+        assistant = self.assistant
         k = None if options.k is None else max(1, min(int(options.k), self.settings.max_k))
         for item in assistant.stream(question, history, k=k, filters=self.filters(options, user),
                                      strict=options.strict, backend=options.backend or None,
-                                     allowed_collections=allowed):
+                                     model=options.model, allowed_collections=allowed):
             # Readers see paths relative to the corpus root, never the server's folders.
             yield item if isinstance(item, str) else public_answer(item.to_dict(), self.settings.corpus_dir)
 

@@ -7,6 +7,7 @@ A real :class:`rag.Assistant` over the tiny corpus of ``test_app_unit`` with the
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -281,3 +282,104 @@ def test_a_user_removed_from_the_users_file_loses_the_session(tmp_path: Path) ->
     response = client.post("/gradio_api/queue/join")
     assert response.status_code == 401 and "no longer in the users file" in response.json()["detail"]
     assert "tok-bob" not in app.tokens
+
+
+@pytest.mark.network
+def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import httpx
+
+    from rag.testing_servers import free_port
+    from ui.app import serve
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("The depot was rebuilt in 2011. It stores fuel.", encoding="utf-8")
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
+    assert assistant.ingest([tmp_path / "corpus"], progress=False).ok
+    users = tmp_path / "users.toml"
+    _write_users(users, [])
+    settings = UISettings(corpus_dir=str(tmp_path / "corpus"), users_file=str(users))
+    caplog.set_level(logging.INFO, logger="ui")
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
+    assert running is not None
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as client:
+            codes = [client.post("/login", data={"username": "bob", "password": f"x{n}"}).status_code
+                     for n in range(5)]
+            assert codes[:4] == [400, 400, 400, 400] and codes[4] == 429
+            time.sleep(1.1)  # the first lock is one second
+            ok = client.post("/login", data={"username": "bob", "password": "bob-pw"})
+            assert ok.status_code == 200
+            assert client.get("/gradio_api/user").json() == "bob"
+            client.get("/logout", follow_redirects=False)
+            assert client.get("/gradio_api/user").json() is None
+    finally:
+        running.close()
+    lines = [r.getMessage() for r in caplog.records if r.name == "ui.login"]
+    assert sum(line.startswith("login failed: user='bob' address=127.0.0.1") for line in lines) == 4
+    assert any(line.startswith("login refused (throttled") for line in lines)
+    assert any(line.startswith("login succeeded: user='bob' address=127.0.0.1") for line in lines)
+    assert not any("bob-pw" in line or "x1" in line for line in lines)
+
+
+# ----------------------------------------------------------------------------- 9.3 bounded memory
+def _count(kind: type) -> int:
+    import gc
+
+    gc.collect()
+    return sum(isinstance(o, kind) for o in gc.get_objects())
+
+
+def test_many_model_names_share_one_index_and_keep_few_clients(
+        corpus: Path, settings: UISettings, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    import rag.assistant as assistant_module
+    from rag.retrieve import HybridRetriever
+    from rag.testing import scripted_chat_model
+
+    built: list[str] = []
+
+    def fake_client(config: Any) -> Any:
+        built.append(config.llm_model)
+        return scripted_chat_model(["The Karsk treaty on naval cooperation was signed in 2004 [1]."] * 10)
+
+    monkeypatch.setattr(assistant_module, "make_chat_model", fake_client)
+    assistant = Assistant(index_dir=corpus / "index", embedder=FakeEmbedder(), backend="openai",
+                          llm_model="base", llm_base_url="http://127.0.0.1:9/v1", min_similarity=0.0)
+    service = ResearchService(assistant, settings, AccessPolicy())
+    from ui.service import AskOptions
+
+    answer = service.ask(KARSK, options=AskOptions(model="model-0"))
+    assert "2004" in answer["answer"]
+    retriever = assistant.retriever
+    assistants, retrievers = _count(Assistant), _count(HybridRetriever)
+    for n in range(1, 40):
+        service.ask(KARSK, options=AskOptions(backend="openai", model=f"model-{n}"))
+    assert len(built) == 40  # one client per name, built once ...
+    assert len(assistant._chat_models) <= assistant.config.max_chat_models  # ... but only a few kept
+    assert assistant.retriever is retriever
+    assert _count(Assistant) <= assistants and _count(HybridRetriever) <= retrievers
+    service.ask(KARSK, options=AskOptions(model="model-39"))  # a recent one is reused
+    assert len(built) == 40
+
+
+@pytest.mark.parametrize("name", ["two words", "x" * 200, "http://evil.example/v1", "../../etc/passwd",
+                                  "model\nname", "-rf"])
+def test_bad_model_names_are_refused_before_any_client_is_built(name: str) -> None:
+    from rag.config import ConfigError, check_model_name
+
+    with pytest.raises(ConfigError, match="llm_model: .* is not a model name"):
+        check_model_name(name)
+
+
+def test_good_model_names_pass() -> None:
+    from rag.config import check_model_name
+
+    for name in ("llama3.1:8b", "gpt-4o-mini", "Qwen/Qwen2.5-7B-Instruct", "org/model@q4_k_m", "phi3+tools"):
+        assert check_model_name(name) == name
+
+
+def test_the_chat_reports_a_bad_model_name(assistant: Assistant, settings: UISettings) -> None:
+    handlers = handlers_for(assistant, settings)
+    chat, turns, *_ = ask(handlers, KARSK, backend="openai", model="rm -rf /")
+    assert turns[-1]["answer"] is None and "is not a model name" in turns[-1]["error"]
