@@ -37,6 +37,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 import gradio as gr  # noqa: E402
+from gradio.utils import get_upload_folder  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import FileResponse, PlainTextResponse, Response  # noqa: E402
@@ -46,6 +47,7 @@ from starlette.routing import Route  # noqa: E402
 from rag import Assistant  # noqa: E402
 from rag.config import BACKENDS, Config  # noqa: E402
 from ui.access import AccessPolicy, PolicyFile  # noqa: E402
+from ui.files import discard_uploads  # noqa: E402
 from ui.login import Authenticator  # noqa: E402
 from ui.markdown import escape_markdown  # noqa: E402
 from ui.render import CSS, Turn, question_html, sources_html, streaming_html, turn_messages  # noqa: E402
@@ -156,7 +158,10 @@ class Handlers:
         if not turns:
             gr.Warning("Nothing to export yet: ask a question first.")
             return gr.update(value=None, visible=False)
-        return gr.update(value=str(self.service.export(turns, _user(request))), visible=True)
+        token = self.service.export(turns, _user(request))
+        # Served by /export/{token} to this user only, never through Gradio's shared file cache.
+        return gr.update(value=f'<a href="export/{token}" download>Download the conversation (Markdown)</a>',
+                         visible=True)
 
     # ----------------------------------------------------------- documents
     def _doc_views(self, user: str | None) -> tuple[Any, Any, Any, Any]:
@@ -182,7 +187,11 @@ class Handlers:
         """Copy, ingest and report per file; outputs (message, results, docs..., cleared picker)."""
         user = _user(request)
         paths = [getattr(f, "name", f) for f in (files or [])]
-        result = self.service.upload(paths, collection, user)
+        try:
+            result = self.service.upload(paths, collection, user)
+        finally:
+            # The app keeps its own copy (or none); Gradio's must not stay servable.
+            discard_uploads(paths, get_upload_folder())
         rows = [r.as_list() for r in result.rows] or None
         return (result.message, gr.update(value=rows), *self._doc_views(user), None)
 
@@ -262,9 +271,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     cfg = assistant.config
     private: dict[str, Any] = {"api_visibility": "private"}
 
-    # Uploaded temp files and served exports leave Gradio's cache after a day (checked hourly).
+    # Uploads are deleted from Gradio's cache once handled; any left (picked, never sent) go within minutes.
     with gr.Blocks(title=settings.title, analytics_enabled=False, fill_width=True,
-                   delete_cache=(3600, 86400)) as demo:
+                   delete_cache=(300, 600)) as demo:
         turns = gr.State([])
         selected = gr.State(None)
         with gr.Row(equal_height=True):
@@ -289,8 +298,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                         with gr.Row():
                             clear = gr.Button("New conversation", elem_id="clear-btn", size="sm")
                             export = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
-                        export_file = gr.File(label="Conversation export", elem_id="export-file",
-                                              interactive=False, visible=False)
+                        export_file = gr.HTML("", elem_id="export-file", visible=False)
                     with gr.Column(scale=2):
                         panel = gr.HTML(sources_html([], None), elem_id="sources", label="Sources")
                         with gr.Row():
@@ -418,6 +426,23 @@ def source_route(service: ResearchService) -> Route:
     return Route("/source/{doc_id}", endpoint, methods=["GET", "HEAD"])
 
 
+def export_route(service: ResearchService) -> Route:
+    """``GET /export/{token}``: a conversation export, only to the user who made it."""
+
+    async def endpoint(request: Request) -> Response:
+        user = request_user(request)
+        if service.policy.login_required and user is None:
+            return PlainTextResponse("Log in first.", status_code=401)
+        path = service.export_path(request.path_params["token"], user)
+        if path is None:
+            return PlainTextResponse("No such export (they are kept for a few minutes).", status_code=404)
+        return FileResponse(path, media_type="text/markdown; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{path.name}"', "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store"})
+
+    return Route("/export/{token}", endpoint, methods=["GET", "HEAD"])
+
+
 # --------------------------------------------------------------------------- serving
 @dataclass
 class RunningApp:
@@ -429,6 +454,7 @@ class RunningApp:
 
     def close(self) -> None:
         self.demo.close()
+        self.service.private_files.close()
         self.service.assistant.store.release_write_lock()
 
 
@@ -486,7 +512,7 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
             # A plain coroutine function: Gradio awaits only those (an object with async __call__ it would not).
             return await authenticator(username, password)
 
-        guard = Middleware(SessionGuard, policy=lambda: service.policy,
+        guard = Middleware(SessionGuard, policy=lambda: service.policy, may_upload=service.may_edit,
                            idle_timeout_s=settings.session_idle_minutes * 60)
 
         _, url, _ = demo.launch(
@@ -497,7 +523,7 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
             max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
             show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
             run_history=False, theme=theme(), css=CSS,
-            app_kwargs={"routes": [source_route(service)], "middleware": [guard]},
+            app_kwargs={"routes": [source_route(service), export_route(service)], "middleware": [guard]},
         )
     except BaseException:
         assistant.store.release_write_lock()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
 from ui.access import AccessPolicy, PolicyFile
 from ui.feedback import append_feedback, feedback_record
+from ui.files import PrivateFiles
 from ui.markdown import escape_markdown
 from ui.render import Turn, export_markdown
 from ui.settings import ALLOWED_SUFFIXES, UISettings
@@ -99,6 +99,7 @@ class ResearchService:
         self._policy: Callable[[], AccessPolicy] = policy if callable(policy) else (lambda: policy)
         # One writer at a time from this process: the index's own lock would refuse a second one.
         self._write_lock = threading.Lock()
+        self.private_files = PrivateFiles(ttl_s=self.settings.export_minutes * 60)
         self._recent_feedback: dict[tuple[Any, ...], float] = {}
         self._feedback_lock = threading.Lock()
 
@@ -325,36 +326,21 @@ class ResearchService:
         append_feedback(self.settings.feedback_path, record)
         return record
 
-    def export(self, turns: Sequence[Turn], user: str | None, directory: str | Path | None = None) -> Path:
-        """Write the conversation as a Markdown file and return its path (for download).
+    def export(self, turns: Sequence[Turn], user: str | None) -> str:
+        """Write the conversation as Markdown for ``user``; returns the token of ``/export/{token}``.
 
-        By default into a fresh folder under the system temp directory (Gradio serves
-        files from there and copies them into its cache); exports older than an hour
-        are deleted then, since they hold passages and the cache has its own copy.
+        The file is kept apart from Gradio's cache (which serves to anyone signed in who
+        has the URL) and is deleted after ``settings.export_minutes``.
         """
         now = datetime.now(timezone.utc)
-        if directory is None:
-            _prune_exports(Path(tempfile.gettempdir()), max_age_s=3600)
-            folder = Path(tempfile.mkdtemp(prefix=_EXPORT_PREFIX))
-        else:
-            folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md"
-        path.write_text(export_markdown(turns, title=self.settings.title, user=user, now=now), encoding="utf-8")
-        return path
+        text = export_markdown(turns, title=self.settings.title, user=user, now=now)
+        return self.private_files.add_text(f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md", text, user)
 
-
-_EXPORT_PREFIX = "rag-ui-export-"
-
-
-def _prune_exports(temp: Path, max_age_s: float) -> None:
-    cutoff = time.time() - max_age_s
-    for folder in temp.glob(f"{_EXPORT_PREFIX}*"):
-        try:
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:  # another worker pruned it first
-            continue
+    def export_path(self, token: str, user: str | None) -> Path | None:
+        """The export behind ``token`` if this user made it and it has not expired."""
+        if self.policy.login_required and user not in self.policy.users:
+            return None
+        return self.private_files.get(token, user)
 
 
 def _safe_name(name: str) -> str:

@@ -10,6 +10,7 @@ that, for every request carrying a session cookie:
   the (re-read) users file;
 - answers an action from an ended session (asking a question, uploading, calling
   the API) with HTTP 401 and a sentence the page shows: "You are signed out …";
+- refuses Gradio's raw upload route to users who may not upload (``may_upload``);
 - records the client address for :func:`ui.login.client_address`, which the
   sign-in audit log and throttle use.
 
@@ -44,9 +45,11 @@ class SessionGuard:
     """ASGI middleware; see the module docstring. ``policy`` returns the current AccessPolicy."""
 
     def __init__(self, app: ASGIApp, *, policy: Callable[[], Any], idle_timeout_s: float = 1800.0,
+                 may_upload: Callable[[str | None], bool] | None = None,
                  clock: Callable[[], float] = time.monotonic, max_ended: int = 10_000) -> None:
         self.app = app
         self.policy = policy
+        self.may_upload = may_upload
         self.idle_timeout_s = idle_timeout_s
         self._clock = clock
         self._seen: dict[str, float] = {}
@@ -65,27 +68,35 @@ class SessionGuard:
         try:
             reason = self.check(scope)
             if reason and scope["type"] == "http" and _is_action(scope):
-                body = SIGNED_OUT.format(reason=reason)
-                payload = json.dumps({"detail": body, "error": body}).encode("utf-8")
-                await send({"type": "http.response.start", "status": 401,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"cache-control", b"no-store")]})
-                await send({"type": "http.response.body", "body": payload})
+                await _send_json(send, 401, SIGNED_OUT.format(reason=reason))
+                return
+            if self.may_upload is not None and _is_upload(scope) and not self.may_upload(self.user(scope)):
+                # Gradio's raw upload route would otherwise let anyone signed in fill its cache.
+                await _send_json(send, 403, "You may not upload documents.")
                 return
             await self.app(scope, receive, send)
         finally:
             _client_address.reset(marker)
 
-    def check(self, scope: Scope) -> str | None:
-        """Why this request's session has ended (None: it is live, or there is none)."""
+    @staticmethod
+    def _token(scope: Scope) -> tuple[dict[str, str] | None, str | None]:
         app = scope.get("app")
         tokens: dict[str, str] | None = getattr(app, "tokens", None)
         cookie_id = getattr(app, "cookie_id", None)
         if tokens is None or cookie_id is None:
-            return None
+            return None, None
         cookies = HTTPConnection(scope).cookies
-        token = cookies.get(f"access-token-{cookie_id}") or cookies.get(f"access-token-unsecure-{cookie_id}")
-        if not token:
+        return tokens, cookies.get(f"access-token-{cookie_id}") or cookies.get(f"access-token-unsecure-{cookie_id}")
+
+    def user(self, scope: Scope) -> str | None:
+        """The signed-in user of this request (None: no live session)."""
+        tokens, token = self._token(scope)
+        return tokens.get(token) if tokens is not None and token else None
+
+    def check(self, scope: Scope) -> str | None:
+        """Why this request's session has ended (None: it is live, or there is none)."""
+        tokens, token = self._token(scope)
+        if tokens is None or not token:
             return None
         policy = self.policy()
         now = self._clock()
@@ -116,6 +127,17 @@ class SessionGuard:
             self._ended.popitem(last=False)
         log.info("session ended: user=%r reason=%s", user, reason)
         return reason
+
+
+async def _send_json(send: Callable[[Any], Awaitable[None]], status: int, message: str) -> None:
+    payload = json.dumps({"detail": message, "error": message}).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _is_upload(scope: Scope) -> bool:
+    return scope.get("method") == "POST" and str(scope.get("path", "")).rstrip("/").endswith("/gradio_api/upload")
 
 
 def _is_action(scope: Scope) -> bool:

@@ -225,7 +225,7 @@ def test_users_file_changes_apply_without_a_restart(
     assert service.ask(NIGHTJAR, user="bob")["refused"]
 
 
-def _guarded_app(policy: Any, clock: Clock, idle_s: float = 60.0) -> Any:
+def _guarded_app(policy: Any, clock: Clock, idle_s: float = 60.0, may_upload: Any = None) -> Any:
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.responses import PlainTextResponse
@@ -239,8 +239,10 @@ def _guarded_app(policy: Any, clock: Clock, idle_s: float = 60.0) -> Any:
         return PlainTextResponse(f"user={user} address={client_address()}")
 
     app = Starlette(routes=[Route("/", page), Route("/gradio_api/queue/join", page, methods=["POST"]),
+                            Route("/gradio_api/upload", page, methods=["POST"]),
                             Route("/gradio_api/heartbeat/abc", page), Route("/login", page, methods=["POST"])],
-                    middleware=[Middleware(SessionGuard, policy=policy, idle_timeout_s=idle_s, clock=clock)])
+                    middleware=[Middleware(SessionGuard, policy=policy, idle_timeout_s=idle_s, clock=clock,
+                                           may_upload=may_upload)])
     app.cookie_id, app.tokens = "x", {"tok-alice": "alice", "tok-bob": "bob"}  # what Gradio's App keeps
     return app
 
@@ -299,7 +301,7 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
     assert assistant.ingest([tmp_path / "corpus"], progress=False).ok
     users = tmp_path / "users.toml"
     _write_users(users, [])
-    settings = UISettings(corpus_dir=str(tmp_path / "corpus"), users_file=str(users))
+    settings = UISettings(corpus_dir=str(tmp_path / "corpus"), users_file=str(users), editor_groups=("analysts",))
     caplog.set_level(logging.INFO, logger="ui")
     running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
     assert running is not None
@@ -312,8 +314,14 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
             ok = client.post("/login", data={"username": "bob", "password": "bob-pw"})
             assert ok.status_code == 200
             assert client.get("/gradio_api/user").json() == "bob"
+            files = {"files": ("a.txt", b"The depot was rebuilt in 2011.", "text/plain")}
+            refused = client.post("/gradio_api/upload", files=files)  # bob is not an editor
+            assert refused.status_code == 403 and "may not upload" in refused.json()["detail"]
             client.get("/logout", follow_redirects=False)
             assert client.get("/gradio_api/user").json() is None
+            assert client.post("/login", data={"username": "alice", "password": "alice-pw"}).status_code == 200
+            stored = client.post("/gradio_api/upload", files=files)  # an editor may
+            assert stored.status_code == 200 and stored.json()[0].endswith("a.txt")
     finally:
         running.close()
     lines = [r.getMessage() for r in caplog.records if r.name == "ui.login"]
@@ -383,3 +391,81 @@ def test_the_chat_reports_a_bad_model_name(assistant: Assistant, settings: UISet
     handlers = handlers_for(assistant, settings)
     chat, turns, *_ = ask(handlers, KARSK, backend="openai", model="rm -rf /")
     assert turns[-1]["answer"] is None and "is not a model name" in turns[-1]["error"]
+
+
+# ----------------------------------------------------------------------------- 9.5 uploads and exports
+def test_private_files_go_to_their_owner_only_and_expire(tmp_path: Path) -> None:
+    from ui.files import PrivateFiles
+
+    clock = Clock()
+    files = PrivateFiles(tmp_path / "private", ttl_s=60, clock=clock)
+    token = files.add_text("../../conversation.md", "# secret passages", owner="alice")
+    path = files.get(token, "alice")
+    assert path is not None and path.name == "conversation.md" and (tmp_path / "private") in path.parents
+    assert files.get(token, "bob") is None and files.get(token, None) is None
+    assert files.get("../" + token, "alice") is None
+    assert oct((tmp_path / "private").stat().st_mode & 0o777) == "0o700"
+    clock.now += 61
+    assert files.get(token, "alice") is None and not path.exists()
+
+
+def test_exports_are_served_only_by_the_own_route_to_their_author(
+        assistant: Assistant, settings: UISettings, policy: AccessPolicy) -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from ui.app import export_route
+
+    handlers = handlers_for(assistant, settings, policy)
+    service: ResearchService = handlers.service
+    _, turns, *_ = ask(handlers, KARSK, user="alice")
+    update = handlers.export(turns, request("alice"))
+    assert 'href="export/' in update["value"] and "download" in update["value"]
+    token = update["value"].split('href="export/', 1)[1].split('"', 1)[0]
+    app = Starlette(routes=[export_route(service)])
+    app.cookie_id, app.tokens = "x", {"tok-alice": "alice", "tok-bob": "bob"}
+    client = TestClient(app)
+    assert client.get(f"/export/{token}").status_code == 401
+    client.cookies.set("access-token-x", "tok-bob")
+    assert client.get(f"/export/{token}").status_code == 404
+    client.cookies.set("access-token-x", "tok-alice")
+    response = client.get(f"/export/{token}")
+    assert response.status_code == 200 and "## Bibliography" in response.text
+    assert response.headers["content-disposition"].startswith("attachment")
+    assert response.headers["cache-control"] == "private, no-store"
+    # Nothing was written where Gradio's file route could serve it.
+    from gradio.utils import get_upload_folder
+
+    path = service.export_path(token, "alice")
+    assert path is not None and Path(get_upload_folder()) not in path.parents
+
+
+@pytest.mark.parametrize("user,status", [("alice", "added"), ("bob", "rejected")])
+def test_gradio_upload_copies_are_deleted_once_handled(
+        assistant: Assistant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, user: str, status: str) -> None:
+    gradio_tmp = tmp_path / "gradio"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(gradio_tmp))
+    upload = gradio_tmp / "f00d" / "note.txt"
+    upload.parent.mkdir(parents=True)
+    upload.write_text("The lighthouse at Varn was rebuilt in 1911. It is 40 metres tall.", encoding="utf-8")
+    elsewhere = tmp_path / "keep.txt"
+    elsewhere.write_text("not Gradio's", encoding="utf-8")
+    settings = UISettings(corpus_dir=str(tmp_path / "corpus"), editor_groups=("analysts",))
+    index = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
+    handlers = handlers_for(index, settings, AccessPolicy.from_mapping(_users()))
+    message, rows, *_ = handlers.upload([str(upload), str(elsewhere)], "default", request(user))
+    assert rows["value"][0][1] == status
+    assert not upload.exists() and not upload.parent.exists()
+    assert elsewhere.exists()  # only files inside Gradio's upload folder are deleted
+
+
+def test_non_editors_cannot_use_the_raw_upload_route(policy: AccessPolicy) -> None:
+    from starlette.testclient import TestClient
+
+    client = TestClient(_guarded_app(lambda: policy, Clock(), may_upload=lambda user: user == "alice"))
+    files = {"files": ("a.txt", b"x" * 10, "text/plain")}
+    client.cookies.set("access-token-x", "tok-bob")
+    response = client.post("/gradio_api/upload", files=files)
+    assert response.status_code == 403 and "may not upload" in response.json()["detail"]
+    client.cookies.set("access-token-x", "tok-alice")
+    assert client.post("/gradio_api/upload", files=files).text.startswith("user=alice")
