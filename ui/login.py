@@ -2,8 +2,9 @@
 password hashing off the event loop.
 
 :class:`LoginThrottle` counts failures per user name and per client address.
-After ``free_failures`` failures in a row, each further failure locks that name
-(or address) for ``base_delay_s * 2**n`` seconds, up to ``max_delay_s``; while
+After ``free_failures`` failures in a row (``address_free_failures``, default 10,
+for an address, which many people may share), each further failure locks that
+name (or address) for ``base_delay_s * 2**n`` seconds, up to ``max_delay_s``; while
 locked, attempts are refused without checking the password, so guessing costs
 the attacker time and the server nothing. A success clears the user's and the
 address's record.
@@ -15,7 +16,7 @@ request. Every attempt is logged on the ``ui.login`` logger: user, address,
 time and outcome, never the password.
 
 Example:
-    >>> throttle = LoginThrottle(free_failures=1, base_delay_s=10, clock=lambda: 100.0)
+    >>> throttle = LoginThrottle(free_failures=1, address_free_failures=1, base_delay_s=10, clock=lambda: 100.0)
     >>> throttle.failed("bob", "10.0.0.5"), throttle.failed("bob", "10.0.0.5")
     (0.0, 10.0)
     >>> throttle.retry_after("bob", "10.0.0.9"), throttle.retry_after("carol", "10.0.0.5")
@@ -79,12 +80,16 @@ class LoginThrottle:
     ``max_entries`` are kept (oldest dropped), so a flood of names cannot grow memory.
     """
 
-    def __init__(self, *, free_failures: int = 3, base_delay_s: float = 1.0, max_delay_s: float = 300.0,
+    def __init__(self, *, free_failures: int = 3, address_free_failures: int | None = None,
+                 base_delay_s: float = 1.0, max_delay_s: float = 300.0,
                  forget_after_s: float = 3600.0, max_entries: int = 10_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if free_failures < 0 or base_delay_s <= 0 or max_delay_s < base_delay_s:
             raise ValueError("LoginThrottle: need free_failures >= 0 and 0 < base_delay_s <= max_delay_s")
         self.free_failures = free_failures
+        # Many people may share one address (an office behind NAT): it gets more slack than a name.
+        self.address_free_failures = (max(free_failures, 10) if address_free_failures is None
+                                      else address_free_failures)
         self.base_delay_s = base_delay_s
         self.max_delay_s = max_delay_s
         self.forget_after_s = forget_after_s
@@ -115,7 +120,8 @@ class LoginThrottle:
                 record = self._records.pop(key, None) or _Record()
                 record.failures += 1
                 record.last = now
-                excess = record.failures - self.free_failures
+                free = self.free_failures if key.startswith("user:") else self.address_free_failures
+                excess = record.failures - free
                 if excess > 0:
                     delay = min(self.max_delay_s, self.base_delay_s * 2 ** (excess - 1))
                     record.locked_until = max(record.locked_until, now + delay)

@@ -112,7 +112,8 @@ def test_throttle_backs_off_per_user_and_per_address() -> None:
     from ui.login import LoginThrottle
 
     clock = Clock()
-    throttle = LoginThrottle(free_failures=3, base_delay_s=1.0, max_delay_s=8.0, clock=clock)
+    throttle = LoginThrottle(free_failures=3, address_free_failures=3, base_delay_s=1.0, max_delay_s=8.0,
+                             clock=clock)
     for _ in range(3):
         assert throttle.failed("alice", "10.0.0.1") == 0.0
     assert throttle.retry_after("alice", "10.0.0.1") == 0.0
@@ -125,6 +126,18 @@ def test_throttle_backs_off_per_user_and_per_address() -> None:
     assert throttle.retry_after("alice", "10.0.0.1") == 0.0
     throttle.succeeded("alice", "10.0.0.1")
     assert throttle.failed("alice", "10.0.0.1") == 0.0  # a success starts afresh
+
+
+def test_a_shared_address_gets_more_slack_than_a_name() -> None:
+    from ui.login import LoginThrottle
+
+    throttle = LoginThrottle(clock=Clock())  # defaults: 3 per name, 10 per address
+    for n in range(9):
+        throttle.failed(f"user{n}", "10.0.0.1")  # nine people behind one NAT mistype once
+    assert throttle.retry_after("carol", "10.0.0.1") == 0.0
+    for _ in range(4):
+        throttle.failed("dave", "10.0.0.2")
+    assert throttle.retry_after("dave", "10.0.0.3") > 0 and throttle.retry_after("erin", "10.0.0.2") == 0.0
 
 
 def test_throttle_memory_is_bounded() -> None:
@@ -156,7 +169,8 @@ def test_login_is_throttled_audited_and_hashed_off_the_event_loop(
     from ui.login import Authenticator, LoginThrottle, LoginThrottled, set_client_address
 
     counting = CountingPolicy(policy)
-    auth = Authenticator(lambda: counting, LoginThrottle(free_failures=2, base_delay_s=60))
+    auth = Authenticator(lambda: counting, LoginThrottle(free_failures=2, address_free_failures=2,
+                                                         base_delay_s=60))
 
     async def attempt(user: str, password: str, address: str = "192.0.2.7") -> Any:
         set_client_address(address)
