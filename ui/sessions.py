@@ -67,6 +67,9 @@ class SessionGuard:
         marker = _client_address.set(str(client[0]) if client else "unknown")
         try:
             reason = self.check(scope)
+            if reason is None and _is_action(scope) and self._anonymous(scope):
+                # Logging out in one tab deletes the cookie in all of them.
+                reason = "you signed out or your session ended"
             if reason and scope["type"] == "http" and _is_action(scope):
                 await _send_json(send, 401, SIGNED_OUT.format(reason=reason))
                 return
@@ -92,6 +95,13 @@ class SessionGuard:
         """The signed-in user of this request (None: no live session)."""
         tokens, token = self._token(scope)
         return tokens.get(token) if tokens is not None and token else None
+
+    def _anonymous(self, scope: Scope) -> bool:
+        """Login is on and this request carries no live session."""
+        tokens, token = self._token(scope)
+        policy = self.policy()
+        return (tokens is not None and policy is not None and policy.login_required
+                and not (token and token in tokens))
 
     def check(self, scope: Scope) -> str | None:
         """Why this request's session has ended (None: it is live, or there is none)."""

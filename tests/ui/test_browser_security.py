@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.test_browser import (SECRET_QUESTION, _ask, _login, app, browser,  # noqa: F401
+from tests.ui.test_browser import (SECRET_QUESTION, SHOTS, _ask, _login, app, browser,  # noqa: F401
                                    outside_requests)
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
@@ -28,8 +28,20 @@ def test_logout_ends_the_session_in_the_same_tab(browser: Any, app: SimpleNamesp
     assert "Quillfeather" not in page.content() and "14 June 2020" not in page.content()
     assert page.request.get(f"{app.url}/gradio_api/user").json() is None
 
+    seen: list[str] = []
+    other.on("response", lambda r: seen.append(f"{r.request.method} {r.url} {r.status}"))
+    other.on("console", lambda m: seen.append(f"console {m.type}: {m.text}"))
     other.fill("#question textarea", SECRET_QUESTION)
     other.click("#ask-btn")
-    other.wait_for_function("document.body.innerText.includes('You are signed out')", timeout=20_000)
+    try:
+        other.wait_for_function("document.body.innerText.includes('You are signed out')", timeout=20_000)
+    except Exception:  # say what the page got instead
+        raise AssertionError("\n".join(seen) + "\n----\n" + other.inner_text("body")[-2000:]) from None
+    toast = other.locator(".toast-body", has_text="You are signed out")
+    other.wait_for_function("""() => [...document.querySelectorAll('.toast-body')].some(
+        e => e.innerText.includes('signed out') && getComputedStyle(e).opacity === '1')""", timeout=10_000)
+    assert toast.is_visible() and "Reload the page to sign in again" in toast.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    other.screenshot(path=str(SHOTS / "10-signed-out.png"))
     assert "14 June 2020" not in other.locator("#chat").inner_text()
     assert not outside_requests

@@ -280,6 +280,9 @@ def test_idle_sessions_expire_with_a_clear_signed_out_message(policy: AccessPoli
     assert "tok-alice" not in app.tokens and "tok-bob" in app.tokens
     assert client.get("/").text.startswith("user=None")  # the page shows the sign-in page again
     assert client.post("/login").status_code == 200  # signing in again is not blocked
+    client.cookies.clear()  # logging out in another tab deletes the cookie
+    response = client.post("/gradio_api/queue/join")
+    assert response.status_code == 401 and response.json()["detail"].startswith("You are signed out")
 
 
 def test_a_user_removed_from_the_users_file_loses_the_session(tmp_path: Path) -> None:
