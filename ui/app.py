@@ -39,9 +39,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import FileResponse, PlainTextResponse, Response  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
