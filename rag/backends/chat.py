@@ -7,7 +7,7 @@ neutralised so a passage cannot close its own fence.
 
 Example:
     >>> msgs = build_messages("Who attacked?", ["Azerbaijan attacked."])
-    >>> "[1]" in msgs[1].content
+    >>> '<passage id="1">' in msgs[1].content
     True
 """
 
