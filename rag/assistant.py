@@ -13,17 +13,19 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
-from rag.backends.chat import build_messages, condense_messages
+from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import VectorCache, extractive_answer
 from rag.citations import is_refusal, parse_answer, verify_answer
-from rag.config import Config
+from rag.config import Config, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ingest
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument
@@ -31,6 +33,8 @@ from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
 from rag.text import names, terms
 from rag.verify import SupportScorer, lexical_support
+
+log = logging.getLogger(__name__)
 
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, Any]] | None
 
@@ -111,9 +115,13 @@ class Assistant:
             overrides["index_dir"] = str(index_dir)
         self.config = config.replace(**overrides) if config else Config.load(overrides=overrides)
         self._embedder = embedder
-        self._chat_models: dict[str, Any] = {}
+        # Chat-model clients by backend (and model name): the injected/configured one is pinned,
+        # others are kept least-recently-used, at most ``config.max_chat_models``.
+        self._chat_models: OrderedDict[str, Any] = OrderedDict()
+        self._pinned: str | None = None
         if chat_model is not None:
             self._chat_models[self.config.backend] = chat_model
+            self._pinned = self.config.backend
         else:
             self.config.check_backend()  # eager: a missing model name fails here, not mid-question
         self.support_scorer = support_scorer
@@ -155,18 +163,34 @@ class Assistant:
             return self._sentence_cache
 
     def chat_model(self, backend: str | None = None, model: str | None = None) -> Any:
-        """The chat model for ``backend`` (and model name), built once and reused."""
+        """The chat model for ``backend`` (and model name), built once and reused.
+
+        At most ``config.max_chat_models`` clients are kept (least recently used
+        dropped); every one shares this Assistant's index, retriever and embedder.
+        A model name is validated (:func:`rag.config.check_model_name`) before any
+        client is built. ``llamacpp`` runs the configured GGUF whatever the name.
+        """
         backend = backend or self.config.backend
-        key = backend if model is None or model == self.config.llm_model else f"{backend}:{model}"
+        model = (model or "").strip() or None
+        if backend == "llamacpp" or model == self.config.llm_model:
+            model = None
+        if model is not None:
+            check_model_name(model)
+        key = backend if model is None else f"{backend}:{model}"
         with self._lock:
-            if key not in self._chat_models:
-                changes: dict[str, Any] = {"backend": backend}
-                if model:
-                    changes["llm_model"] = model
-                config = self.config.replace(**changes)
-                config.check_backend()
-                self._chat_models[key] = make_chat_model(config)
-            return self._chat_models[key]
+            if key in self._chat_models:
+                self._chat_models.move_to_end(key)
+                return self._chat_models[key]
+            changes: dict[str, Any] = {"backend": backend}
+            if model:
+                changes["llm_model"] = model
+            config = self.config.replace(**changes)
+            config.check_backend()
+            self._chat_models[key] = client = make_chat_model(config)
+            unpinned = [k for k in self._chat_models if k != self._pinned]
+            for old in unpinned[:max(0, len(unpinned) - self.config.max_chat_models)]:
+                del self._chat_models[old]
+            return client
 
     def scorer(self, backend: str | None = None) -> SupportScorer:
         """The support scorer: the injected one, else lexical checks (+ embedding similarity for models).
@@ -224,6 +248,11 @@ class Assistant:
                 try:
                     reply = " ".join(str(model.invoke(condense_messages(question, history)).content).split())
                 except Exception:  # a model hiccup must not lose the question
+                    reply = ""
+                problem = condensed_problem(reply, question) if reply else None
+                if problem:
+                    # The rewrite would land in the trusted question slot: keep the user's own words.
+                    log.info("follow-up rewrite not used (%s): %.80r", problem, reply)
                     reply = ""
             if reply:
                 standalone = reply

@@ -234,7 +234,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _require_index(assistant)
     answer = assistant.ask(args.question, filters=_filters(args))
     if args.json:
-        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        from rag.paths import public_answer
+
+        # Paths relative to the working directory: the output is often pasted or shipped elsewhere.
+        print(json.dumps(public_answer(answer.to_dict(), Path.cwd()), indent=2, ensure_ascii=False))
     else:
         _print_answer(answer)
     return EXIT_OK

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -39,6 +40,22 @@ def read_toml(path: str | os.PathLike[str], what: str = "config file",
         raise error(f"{p}: {what} not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{p}: not valid TOML ({exc})") from None
+
+
+_MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$")
+
+
+def check_model_name(name: str) -> str:
+    """A chat model's name as servers spell them (``llama3.1:8b``, ``org/model-7b@q4``), else ConfigError.
+
+    Names arrive from the web UI's Settings; anything else (spaces, control characters,
+    URLs, 200 characters of text) is refused before a client is built for it.
+    """
+    if not isinstance(name, str) or not _MODEL_NAME.match(name) or "//" in name or ".." in name:
+        shown = name if isinstance(name, str) and len(name) <= 60 else f"{str(name)[:60]}…"
+        raise ConfigError(f"llm_model: {shown!r} is not a model name (letters, digits and . _ : / @ + -, "
+                          "at most 128 characters, e.g. llama3.1:8b)")
+    return name
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class Config:
     temperature: float = 0.0
     max_tokens: int = 512
     request_timeout: float = 120.0
+    max_chat_models: int = 4  # chat-model clients kept per Assistant (least recently used dropped)
 
     def __post_init__(self) -> None:
         def positive(name: str) -> None:
@@ -94,7 +112,7 @@ class Config:
 
         for name in ("embed_batch_size", "chunk_tokens", "max_file_mb", "max_pdf_pages",
                      "max_text_chars", "k", "fetch_k", "rrf_k", "max_per_source",
-                     "max_answer_sentences", "max_tokens", "request_timeout"):
+                     "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models"):
             positive(name)
         if self.chunk_tokens > 254:
             raise ConfigError(
@@ -112,6 +130,8 @@ class Config:
                 raise ConfigError(f"{name}: must be between 0 and 1, got {value!r}")
         if self.fetch_k < self.k:
             object.__setattr__(self, "fetch_k", self.k)
+        if self.llm_model is not None:
+            check_model_name(self.llm_model)
         if self.chroma_url is not None and not self.chroma_url.startswith(("http://", "https://")):
             raise ConfigError(
                 f"chroma_url: {self.chroma_url!r} is not an http(s) URL (e.g. http://localhost:8000)")

@@ -36,13 +36,18 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import sys
+import threading
+import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
+
+log = logging.getLogger(__name__)
 
 _SCHEME = "pbkdf2_sha256"
 _ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
@@ -188,6 +193,63 @@ class AccessPolicy:
         if self.login_required and username not in self.users:
             return False
         return not editor_groups or bool(set(editor_groups) & self.groups(username))
+
+
+class PolicyFile:
+    """The current :class:`AccessPolicy`, re-read when its users file changes.
+
+    Calling it returns the policy; the file's modification time and size are
+    checked at most every ``check_every_s`` seconds. A file that became unreadable
+    or invalid keeps the last good policy (and logs an error naming the file),
+    so a half-saved edit never opens anything up. Inline JSON and "no file" are
+    fixed policies.
+
+    Example:
+        >>> PolicyFile(None)().login_required
+        False
+    """
+
+    def __init__(self, source: str | os.PathLike[str] | None, *, check_every_s: float = 1.0,
+                 initial: "AccessPolicy | None" = None) -> None:
+        self.source = source
+        self.check_every_s = check_every_s
+        text = "" if source is None else str(source).strip()
+        self._path = Path(text) if text and not text.startswith("{") else None
+        self._stamp = self._stat()
+        self._policy = initial if initial is not None else AccessPolicy.load(source)
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    def _stat(self) -> tuple[int, int] | None:
+        if self._path is None:
+            return None
+        try:
+            st = self._path.stat()
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size
+
+    def __call__(self) -> "AccessPolicy":
+        if self._path is None:
+            return self._policy
+        now = time.monotonic()
+        if now - self._checked < self.check_every_s:
+            return self._policy
+        with self._lock:
+            self._checked = now
+            stamp = self._stat()
+            if stamp == self._stamp:
+                return self._policy
+            try:
+                policy = AccessPolicy.load(self._path)
+            except AccessError as exc:
+                log.error("%s; keeping the previous users and rights", exc)
+                return self._policy
+            self._stamp = stamp
+            self._policy = policy
+            log.info("%s: users file changed; now %d user(s), %d restricted collection(s)",
+                     self._path, len(policy.users), len(policy.restricted))
+            return policy
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,7 +29,7 @@ import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
 # Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
@@ -37,16 +37,22 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: n
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 import gradio as gr  # noqa: E402
+from gradio.utils import get_upload_folder  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import FileResponse, PlainTextResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
 from rag.config import BACKENDS, Config  # noqa: E402
-from ui.access import AccessPolicy  # noqa: E402
+from ui.access import AccessPolicy, PolicyFile  # noqa: E402
+from ui.files import discard_uploads  # noqa: E402
+from ui.login import Authenticator  # noqa: E402
+from ui.markdown import escape_markdown  # noqa: E402
 from ui.render import CSS, Turn, question_html, sources_html, streaming_html, turn_messages  # noqa: E402
 from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
+from ui.sessions import SessionGuard  # noqa: E402
 from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
 from ui.sources import SANDBOX_HEADERS, document_id, media_type  # noqa: E402
 
@@ -152,7 +158,10 @@ class Handlers:
         if not turns:
             gr.Warning("Nothing to export yet: ask a question first.")
             return gr.update(value=None, visible=False)
-        return gr.update(value=str(self.service.export(turns, _user(request))), visible=True)
+        token = self.service.export(turns, _user(request))
+        # Served by /export/{token} to this user only, never through Gradio's shared file cache.
+        return gr.update(value=f'<a href="export/{token}" download>Download the conversation (Markdown)</a>',
+                         visible=True)
 
     # ----------------------------------------------------------- documents
     def _doc_views(self, user: str | None) -> tuple[Any, Any, Any, Any]:
@@ -168,7 +177,7 @@ class Handlers:
     def refresh(self, request: gr.Request) -> tuple[Any, ...]:
         """On page load: who is signed in, and the documents this user may see."""
         user = _user(request)
-        who = (f"Signed in as **{_md_safe(user)}** · [Log out](logout)" if user else "")
+        who = f"Signed in as **{_md_safe(user)}**" if user else ""
         return (who, *self._doc_views(user))
 
     def documents(self, request: gr.Request) -> tuple[Any, ...]:
@@ -178,7 +187,11 @@ class Handlers:
         """Copy, ingest and report per file; outputs (message, results, docs..., cleared picker)."""
         user = _user(request)
         paths = [getattr(f, "name", f) for f in (files or [])]
-        result = self.service.upload(paths, collection, user)
+        try:
+            result = self.service.upload(paths, collection, user)
+        finally:
+            # The app keeps its own copy (or none); Gradio's must not stay servable.
+            discard_uploads(paths, get_upload_folder())
         rows = [r.as_list() for r in result.rows] or None
         return (result.message, gr.update(value=rows), *self._doc_views(user), None)
 
@@ -240,12 +253,11 @@ def _turn_index(index: Any) -> int | None:
     return int(index) // 2 if isinstance(index, int) else None
 
 
-def _md_safe(text: str) -> str:
-    return re.sub(r"([\\`*_<>\[\]()#|])", r"\\\1", text)
+_md_safe = escape_markdown  # one definition (ui.markdown)
 
 
 def build_app(assistant: Assistant, settings: UISettings | None = None,
-              policy: AccessPolicy | None = None) -> gr.Blocks:
+              policy: AccessPolicy | Callable[[], AccessPolicy] | None = None) -> gr.Blocks:
     """The Gradio Blocks of the app over ``assistant`` (no server started; see :func:`serve`).
 
     ``demo.handlers`` (the :class:`Handlers`) and ``demo.service`` are attached
@@ -259,14 +271,17 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     cfg = assistant.config
     private: dict[str, Any] = {"api_visibility": "private"}
 
-    # Uploaded temp files and served exports leave Gradio's cache after a day (checked hourly).
+    # Uploads are deleted from Gradio's cache once handled; any left (picked, never sent) go within minutes.
     with gr.Blocks(title=settings.title, analytics_enabled=False, fill_width=True,
-                   delete_cache=(3600, 86400)) as demo:
+                   delete_cache=(300, 600)) as demo:
         turns = gr.State([])
         selected = gr.State(None)
         with gr.Row(equal_height=True):
             gr.Markdown(f"## {_md_safe(settings.title)}", scale=3)
             who = gr.Markdown("", elem_id="who", elem_classes=["rag-who"], scale=1)
+            # Same tab: the page that showed restricted content is replaced by the sign-in page.
+            logout = gr.Button("Log out", elem_id="logout-btn", size="sm", scale=0, min_width=90,
+                               visible=service.policy.login_required)
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):
@@ -283,8 +298,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                         with gr.Row():
                             clear = gr.Button("New conversation", elem_id="clear-btn", size="sm")
                             export = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
-                        export_file = gr.File(label="Conversation export", elem_id="export-file",
-                                              interactive=False, visible=False)
+                        export_file = gr.HTML("", elem_id="export-file", visible=False)
                     with gr.Column(scale=2):
                         panel = gr.HTML(sources_html([], None), elem_id="sources", label="Sources")
                         with gr.Row():
@@ -352,6 +366,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
 
         doc_views = [docs, remove_choice, source_filter, collection_filter]
         demo.load(handlers.refresh, None, [who, *doc_views], **private)
+        logout.click(None, None, None, js="() => { window.location.assign('logout'); }")
         documents_tab.select(handlers.documents, None, doc_views, show_progress="hidden", **private)
         # Writes to the index go one at a time (the index takes a single writer).
         upload.click(handlers.upload, [files, collection], [upload_message, upload_rows, *doc_views, files],
@@ -411,6 +426,23 @@ def source_route(service: ResearchService) -> Route:
     return Route("/source/{doc_id}", endpoint, methods=["GET", "HEAD"])
 
 
+def export_route(service: ResearchService) -> Route:
+    """``GET /export/{token}``: a conversation export, only to the user who made it."""
+
+    async def endpoint(request: Request) -> Response:
+        user = request_user(request)
+        if service.policy.login_required and user is None:
+            return PlainTextResponse("Log in first.", status_code=401)
+        path = service.export_path(request.path_params["token"], user)
+        if path is None:
+            return PlainTextResponse("No such export (they are kept for a few minutes).", status_code=404)
+        return FileResponse(path, media_type="text/markdown; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{path.name}"', "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store"})
+
+    return Route("/export/{token}", endpoint, methods=["GET", "HEAD"])
+
+
 # --------------------------------------------------------------------------- serving
 @dataclass
 class RunningApp:
@@ -422,6 +454,7 @@ class RunningApp:
 
     def close(self) -> None:
         self.demo.close()
+        self.service.private_files.close()
         self.service.assistant.store.release_write_lock()
 
 
@@ -461,7 +494,8 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
     assistant.store.hold_write_lock()
     try:
         policy = AccessPolicy.load(settings.users_file)
-        demo = build_app(assistant, settings, policy)
+        # Re-read when the users file changes; rights are checked against it on every request.
+        demo = build_app(assistant, settings, PolicyFile(settings.users_file, initial=policy))
         service: ResearchService = demo.service  # type: ignore[attr-defined]
         if not quiet:
             print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
@@ -471,9 +505,15 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         blocked = sorted({str(Path(p).resolve()) for p in (assistant.config.index_dir, settings.corpus_dir,
                                                              settings.uploads_path)})
 
+        # Backoff after failures, an audit line per attempt, PBKDF2 in its own small pool.
+        authenticator = Authenticator(lambda: service.policy)
+
         async def check_login(username: str, password: str) -> bool:
-            # PBKDF2 takes a good fraction of a second: off the event loop, or every stream stalls.
-            return await run_in_threadpool(policy.check, username, password)
+            # A plain coroutine function: Gradio awaits only those (an object with async __call__ it would not).
+            return await authenticator(username, password)
+
+        guard = Middleware(SessionGuard, policy=lambda: service.policy, may_upload=service.may_edit,
+                           idle_timeout_s=settings.session_idle_minutes * 60)
 
         _, url, _ = demo.launch(
             server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
@@ -483,7 +523,7 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
             max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
             show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
             run_history=False, theme=theme(), css=CSS,
-            app_kwargs={"routes": [source_route(service)]},
+            app_kwargs={"routes": [source_route(service), export_route(service)], "middleware": [guard]},
         )
     except BaseException:
         assistant.store.release_write_lock()

@@ -17,20 +17,22 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from rag import Assistant
+from rag.paths import public_answer, public_source
 from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
-from ui.access import AccessPolicy
+from ui.access import AccessPolicy, PolicyFile
 from ui.feedback import append_feedback, feedback_record
+from ui.files import PrivateFiles
+from ui.markdown import escape_markdown
 from ui.render import Turn, export_markdown
 from ui.settings import ALLOWED_SUFFIXES, UISettings
 from ui.sources import document_id, is_document_id, media_type
@@ -88,18 +90,25 @@ class ResearchService:
     """The app's behaviour over one :class:`rag.Assistant` (see the module docstring)."""
 
     def __init__(self, assistant: Assistant, settings: UISettings | None = None,
-                 policy: AccessPolicy | None = None) -> None:
+                 policy: AccessPolicy | Callable[[], AccessPolicy] | None = None) -> None:
         self.assistant = assistant
         self.settings = settings or UISettings()
-        self.policy = policy if policy is not None else AccessPolicy.load(self.settings.users_file)
+        # Rights are looked up per request: a PolicyFile re-reads the users file when it changes.
+        if policy is None:
+            policy = PolicyFile(self.settings.users_file)
+        self._policy: Callable[[], AccessPolicy] = policy if callable(policy) else (lambda: policy)
         # One writer at a time from this process: the index's own lock would refuse a second one.
         self._write_lock = threading.Lock()
-        self._derived: dict[str, Assistant] = {}
-        self._derived_lock = threading.Lock()
+        self.private_files = PrivateFiles(ttl_s=self.settings.export_minutes * 60)
         self._recent_feedback: dict[tuple[Any, ...], float] = {}
         self._feedback_lock = threading.Lock()
 
     # ------------------------------------------------------------------ access
+    @property
+    def policy(self) -> AccessPolicy:
+        """The access policy in force now."""
+        return self._policy()
+
     def allowed_collections(self, user: str | None) -> list[str] | None:
         """The ``allowed_collections`` for this user (None: no restriction configured)."""
         if not self.policy.restricted and not self.policy.login_required:
@@ -125,22 +134,6 @@ class ResearchService:
         self.assistant.retriever.lexical()
 
     # -------------------------------------------------------------------- chat
-    def _assistant_for(self, backend: str | None, model: str | None) -> Assistant:
-        """The assistant to ask: the shared one unless another chat model is named.
-
-        ``Assistant.ask`` takes a backend but not a model, so another model needs an
-        assistant with its own config; it shares the embedder (loaded once).
-        """
-        base = self.assistant
-        model = (model or "").strip() or None
-        if (backend or base.config.backend) == "extractive" or model in (None, base.config.llm_model):
-            return base
-        with self._derived_lock:
-            if model not in self._derived:
-                self._derived[model] = Assistant(config=base.config.replace(llm_model=model),
-                                                 embedder=base.embedder, support_scorer=base.support_scorer)
-            return self._derived[model]
-
     def filters(self, options: AskOptions, user: str | None) -> dict[str, Any] | None:
         """The library's filter mapping; raises ``rag.retrieve.FilterError`` on a bad date."""
         data: dict[str, Any] = {}
@@ -169,12 +162,15 @@ class ResearchService:
         allowed = self.allowed_collections(user)
         if self.policy.login_required and user not in self.policy.users:
             allowed = []  # defence in depth: Gradio's login should already have stopped this
-        assistant = self._assistant_for(options.backend, options.model)
+        # One Assistant (one index, retriever and embedder) for every backend and model name;
+        # it keeps at most a few chat-model clients (rag.config.Config.max_chat_models).
+        assistant = self.assistant
         k = None if options.k is None else max(1, min(int(options.k), self.settings.max_k))
         for item in assistant.stream(question, history, k=k, filters=self.filters(options, user),
                                      strict=options.strict, backend=options.backend or None,
-                                     allowed_collections=allowed):
-            yield item if isinstance(item, str) else item.to_dict()
+                                     model=options.model, allowed_collections=allowed):
+            # Readers see paths relative to the corpus root, never the server's folders.
+            yield item if isinstance(item, str) else public_answer(item.to_dict(), self.settings.corpus_dir)
 
     def ask(self, question: str, history: Any = None, options: AskOptions | None = None,
             user: str | None = None) -> dict[str, Any]:
@@ -292,14 +288,17 @@ class ResearchService:
             note = "The uploaded file was deleted too."
         else:
             note = "Its file stays in the corpus folder, so the next `rag ingest` of that folder adds it again."
-        return f"Removed “{record.title or path.name}” ({removed} passages). {note}"
+        # The message is rendered as Markdown, and a title is document text.
+        return f"Removed “{escape_markdown(record.title or path.name)}” ({removed} passages). {note}"
 
     def source_path(self, doc_id: str, user: str | None) -> Path | None:
         """The file behind ``doc_id`` if it is an indexed document this user may read."""
         if not is_document_id(doc_id):
             return None
         for record in self.documents(user):
-            if document_id(record.source) == doc_id:
+            # Links in answers name the public (corpus-relative) source; the documents list the stored one.
+            if doc_id in (document_id(record.source),
+                          document_id(public_source(record.source, self.settings.corpus_dir))):
                 path = Path(record.source)
                 index_dir = Path(self.assistant.config.index_dir).resolve()
                 if path.is_file() and media_type(path) and index_dir not in path.resolve().parents:
@@ -327,36 +326,21 @@ class ResearchService:
         append_feedback(self.settings.feedback_path, record)
         return record
 
-    def export(self, turns: Sequence[Turn], user: str | None, directory: str | Path | None = None) -> Path:
-        """Write the conversation as a Markdown file and return its path (for download).
+    def export(self, turns: Sequence[Turn], user: str | None) -> str:
+        """Write the conversation as Markdown for ``user``; returns the token of ``/export/{token}``.
 
-        By default into a fresh folder under the system temp directory (Gradio serves
-        files from there and copies them into its cache); exports older than an hour
-        are deleted then, since they hold passages and the cache has its own copy.
+        The file is kept apart from Gradio's cache (which serves to anyone signed in who
+        has the URL) and is deleted after ``settings.export_minutes``.
         """
         now = datetime.now(timezone.utc)
-        if directory is None:
-            _prune_exports(Path(tempfile.gettempdir()), max_age_s=3600)
-            folder = Path(tempfile.mkdtemp(prefix=_EXPORT_PREFIX))
-        else:
-            folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md"
-        path.write_text(export_markdown(turns, title=self.settings.title, user=user, now=now), encoding="utf-8")
-        return path
+        text = export_markdown(turns, title=self.settings.title, user=user, now=now)
+        return self.private_files.add_text(f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md", text, user)
 
-
-_EXPORT_PREFIX = "rag-ui-export-"
-
-
-def _prune_exports(temp: Path, max_age_s: float) -> None:
-    cutoff = time.time() - max_age_s
-    for folder in temp.glob(f"{_EXPORT_PREFIX}*"):
-        try:
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:  # another worker pruned it first
-            continue
+    def export_path(self, token: str, user: str | None) -> Path | None:
+        """The export behind ``token`` if this user made it and it has not expired."""
+        if self.policy.login_required and user not in self.policy.users:
+            return None
+        return self.private_files.get(token, user)
 
 
 def _safe_name(name: str) -> str:

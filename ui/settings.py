@@ -45,6 +45,10 @@ class UISettings:
     default_collection: str = "default"
     # Groups allowed to upload and remove documents; empty means every (logged-in) user.
     editor_groups: tuple[str, ...] = ()
+    # A signed-in session ends after this long without activity (0: never).
+    session_idle_minutes: float = 30.0
+    # A conversation export can be downloaded (by the user who made it) for this long.
+    export_minutes: float = 10.0
     concurrency_limit: int = 4
     queue_max_size: int = 64
     max_k: int = 20
@@ -52,6 +56,10 @@ class UISettings:
     def __post_init__(self) -> None:
         if self.max_file_mb <= 0:
             raise UISettingsError(f"max_file_mb: must be > 0, got {self.max_file_mb!r}")
+        if self.session_idle_minutes < 0:
+            raise UISettingsError(f"session_idle_minutes: must be >= 0 (0: never), got {self.session_idle_minutes!r}")
+        if self.export_minutes <= 0:
+            raise UISettingsError(f"export_minutes: must be > 0, got {self.export_minutes!r}")
         if self.concurrency_limit < 1:
             raise UISettingsError(f"concurrency_limit: must be >= 1, got {self.concurrency_limit!r}")
         if self.queue_max_size < 1:

@@ -261,8 +261,9 @@ def test_export_handler_writes_a_downloadable_file(assistant: Assistant, setting
     handlers = handlers_for(assistant, settings)
     _, turns, *_ = ask(handlers, KARSK)
     update = handlers.export(turns, request("alice"))
-    path = Path(update["value"])
-    assert update["visible"] and path.suffix == ".md" and path.is_file()
+    token = update["value"].split('href="export/', 1)[1].split('"', 1)[0]
+    path = handlers.service.export_path(token, "alice")
+    assert update["visible"] and path is not None and path.suffix == ".md" and path.is_file()
     text = path.read_text(encoding="utf-8")
     assert "## Bibliography" in text and "karsk.txt" in text
 
