@@ -51,8 +51,37 @@ def _related_label(related: Mapping[str, Any]) -> str:
     return f"{_e(title)} ({_e(name)})" if title != name else _e(name)
 
 
-def _markers(citations: Sequence[int]) -> str:
-    return "".join(f"[{int(n)}]" for n in citations)
+def _markers(citations: Sequence[int], numbers: Mapping[int, int] | None = None) -> str:
+    numbers = numbers or {}
+    return "".join(f"[{numbers.get(int(n), int(n))}]" for n in citations)
+
+
+def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
+    """The answer's citation ids → 1, 2, 3… in the order its sentences first cite them.
+
+    The library numbers citations by retrieval rank, so an answer may cite [4]
+    and [1] only; readers see [1] and [2], in reading order, here and in the panel.
+    """
+    order: list[int] = []
+    for sentence in answer.get("sentences") or []:
+        for n in sentence.get("citations") or []:
+            if int(n) not in order:
+                order.append(int(n))
+    for citation in answer.get("citations") or []:
+        if int(citation["id"]) not in order:
+            order.append(int(citation["id"]))
+    return {n: i for i, n in enumerate(order, start=1)}
+
+
+def invalid_citations_note(answer: Mapping[str, Any]) -> str:
+    """Plain words for markers the model wrote that point at no retrieved passage ("" when none)."""
+    invalid = [int(n) for n in answer.get("invalid_citations") or []]
+    if not invalid:
+        return ""
+    marks = ", ".join(f"[{n}]" for n in invalid)
+    if len(invalid) == 1:
+        return f"The model cited passage {marks}, which does not exist; that citation was removed."
+    return f"The model cited passages {marks}, which do not exist; those citations were removed."
 
 
 # ----------------------------------------------------------------------------- chat messages
@@ -64,6 +93,12 @@ def question_html(question: str) -> str:
 def streaming_html(partial: str) -> str:
     """The answer while it streams in (not yet verified)."""
     return _html_block(_lines(partial) + '<span class="rag-cursor"> ▌</span>', "rag-answer rag-streaming")
+
+
+def queued_html(question: str) -> str:
+    """A question sent while another answer streams: it waits its turn, shown below."""
+    return _html_block(_lines(question) + '<br><span class="rag-queued">queued: answered next</span>',
+                       "rag-question rag-queued-question")
 
 
 def error_html(message: str) -> str:
@@ -80,17 +115,20 @@ def answer_html(answer: Mapping[str, Any]) -> str:
         return _html_block(f'<strong>No answer found.</strong> {_lines(answer.get("answer", ""))}{closest}',
                            "rag-answer rag-refusal")
     sentences = answer.get("sentences") or []
+    note = invalid_citations_note(answer)
+    note_html = f'<div class="rag-invalid">⚠ {_e(note)}</div>' if note else ""
     if not sentences:
-        return _html_block(_lines(answer.get("answer", "")), "rag-answer")
+        return _html_block(_lines(answer.get("answer", "")) + note_html, "rag-answer")
+    numbers = display_numbers(answer)
     parts = []
     for s in sentences:
-        text = f"{_lines(s['text'])} {_markers(s.get('citations', []))}".rstrip()
+        text = f"{_lines(s['text'])} {_markers(s.get('citations', []), numbers)}".rstrip()
         if s.get("supported", True):
             parts.append(text)
         else:
             parts.append(f'<span class="rag-unsupported" title="The cited passage does not support this '
                          f'sentence (support {float(s.get("support", 0.0)):.2f})">⚠ {text}</span>')
-    return _html_block(" ".join(parts), "rag-answer")
+    return _html_block(" ".join(parts) + note_html, "rag-answer")
 
 
 def turn_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
@@ -107,20 +145,49 @@ def turn_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
 
 
 # ----------------------------------------------------------------------------- sources panel
-def passage_html(citation: Mapping[str, Any]) -> str:
-    """The cited passage with its quote in ``<mark>``; all of it escaped.
+def passage_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None) -> str:
+    """The cited passage with its quoted words in ``<mark>``; all of it escaped.
 
-    ``quote_start``/``quote_end`` are document offsets; the passage starts at ``start``.
+    ``spans`` are (start, end) document offsets, one per sentence that rests on
+    the passage (default: the citation's own ``quote_start``/``quote_end``); the
+    passage starts at ``start``. Overlapping spans merge; spans outside the
+    passage are ignored rather than guessed at.
     """
     text = str(citation.get("text") or "")
     start = int(citation.get("start") or 0)
-    qs, qe = citation.get("quote_start"), citation.get("quote_end")
-    if qs is None or qe is None:
-        return _e(text)
-    a, b = int(qs) - start, int(qe) - start
-    if not 0 <= a < b <= len(text):
-        return _e(text)
-    return f"{_e(text[:a])}<mark>{_e(text[a:b])}</mark>{_e(text[b:])}"
+    if spans is None:
+        qs, qe = citation.get("quote_start"), citation.get("quote_end")
+        spans = [] if qs is None or qe is None else [(int(qs), int(qe))]
+    local = sorted((a - start, b - start) for a, b in spans if 0 <= a - start < b - start <= len(text))
+    merged: list[list[int]] = []
+    for a, b in local:
+        if merged and a < merged[-1][1]:  # overlapping; adjacent quotes stay two marks
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, cursor = [], 0
+    for a, b in merged:
+        out.append(f"{_e(text[cursor:a])}<mark>{_e(text[a:b])}</mark>")
+        cursor = b
+    out.append(_e(text[cursor:]))
+    return "".join(out)
+
+
+def sentence_quotes(answer: Mapping[str, Any], citation_id: int) -> list[tuple[int, int]]:
+    """The spans of passage ``citation_id`` that the answer's sentences rest on, one per sentence.
+
+    Answers recorded before sentences carried their own quotes fall back to the
+    citation's single quote.
+    """
+    spans = [(int(q["quote_start"]), int(q["quote_end"]))
+             for s in answer.get("sentences") or [] for q in s.get("quotes") or []
+             if int(q.get("citation", -1)) == citation_id and q.get("quote_start") is not None]
+    if spans:
+        return list(dict.fromkeys(spans))
+    citation = next((c for c in answer.get("citations") or [] if int(c["id"]) == citation_id), None)
+    if citation and citation.get("quote_start") is not None and citation.get("quote_end") is not None:
+        return [(int(citation["quote_start"]), int(citation["quote_end"]))]
+    return []
 
 
 def _doc_link(source: str, title: str, page: int | None = None) -> str:
@@ -129,22 +196,25 @@ def _doc_link(source: str, title: str, page: int | None = None) -> str:
             f'rel="noopener noreferrer">{label}</a>')
 
 
-def citation_html(citation: Mapping[str, Any]) -> str:
+def citation_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None,
+                  number: int | None = None) -> str:
+    """One cited passage for the sources panel; ``number`` is its display number (default: its id)."""
     source = str(citation.get("source", ""))
     page = citation.get("page")
     where = [f"p. {int(page)}"] if page is not None else []
     where.append(_e(Path(source).name))
-    return (f'<details class="rag-citation" id="rag-cite-{int(citation["id"])}" open>'
-            f'<summary><span class="rag-cite-n">[{int(citation["id"])}]</span> '
+    shown = int(citation["id"]) if number is None else int(number)
+    return (f'<details class="rag-citation" id="rag-cite-{shown}" open>'
+            f'<summary><span class="rag-cite-n">[{shown}]</span> '
             f'{_doc_link(source, str(citation.get("title") or ""), page)}'
             f' <span class="rag-cite-where">· {" · ".join(where)}</span></summary>'
-            f'<blockquote class="rag-passage">{passage_html(citation)}</blockquote>'
+            f'<blockquote class="rag-passage">{passage_html(citation, spans)}</blockquote>'
             f'<a class="rag-open-link" href="{_e(source_url(source, page))}" target="_blank" '
             f'rel="noopener noreferrer">Open source{f" at page {int(page)}" if page is not None else ""} ↗</a>'
             f'</details>')
 
 
-def sentences_html(sentences: Sequence[Mapping[str, Any]]) -> str:
+def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int, int] | None = None) -> str:
     if not sentences:
         return ""
     items = []
@@ -153,7 +223,7 @@ def sentences_html(sentences: Sequence[Mapping[str, Any]]) -> str:
         badge = (f'<span class="rag-badge rag-ok">✔ supported {float(s.get("support", 0)):.2f}</span>' if ok else
                  f'<span class="rag-badge rag-bad">⚠ unsupported {float(s.get("support", 0)):.2f}</span>')
         items.append(f'<li class="{"rag-supported" if ok else "rag-unsupported"}">{_e(s.get("text", ""))} '
-                     f'{_markers(s.get("citations", []))} {badge}</li>')
+                     f'{_markers(s.get("citations", []), numbers)} {badge}</li>')
     return f'<details class="rag-verification"><summary>Verification</summary><ul>{"".join(items)}</ul></details>'
 
 
@@ -180,16 +250,97 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
                 f'<p>{_e(answer.get("answer", ""))}</p>'
                 + (f'<p>Closest documents:</p><ul class="rag-related">{items}</ul>' if items else
                    '<p>No document came close.</p>')
+                + filtered_refusal_note(turn.get("filters") or [])
                 + '</div>' + sentences_html(answer.get("sentences") or []))
         return f'<div class="rag-sources">{head}{body}</div>'
     unsupported = [s for s in answer.get("sentences") or [] if not s.get("supported")]
     warning = (f'<div class="rag-warning">⚠ {len(unsupported)} sentence(s) not supported by the passage '
                'they cite; they are marked in the answer.</div>' if unsupported else "")
-    citations = "".join(citation_html(c) for c in answer.get("citations") or [])
+    note = invalid_citations_note(answer)
+    if note:
+        warning += f'<div class="rag-warning rag-invalid">⚠ {_e(note)}</div>'
+
+    numbers = display_numbers(answer)
+    cited = sorted(answer.get("citations") or [], key=lambda c: numbers.get(int(c["id"]), int(c["id"])))
+    citations = "".join(citation_html(c, sentence_quotes(answer, int(c["id"])), numbers.get(int(c["id"])))
+                        for c in cited)
     if not citations:
         citations = '<p class="rag-empty">This answer cites no passage.</p>'
     return (f'<div class="rag-sources">{head}{warning}{citations}'
-            f'{sentences_html(answer.get("sentences") or [])}</div>')
+            f'{sentences_html(answer.get("sentences") or [], numbers)}</div>')
+
+
+# ----------------------------------------------------------------------------- copy
+def answer_with_footnotes(answer: Mapping[str, Any]) -> str:
+    """The answer as plain text for the clipboard: ``[n]`` markers (display numbers) and, below,
+    one footnote per cited passage with its title, file, page and the quoted words."""
+    if answer.get("refused"):
+        return str(answer.get("answer") or "")
+    numbers = display_numbers(answer)
+    sentences = answer.get("sentences") or []
+    if sentences:
+        body = " ".join(f"{s['text']} {_markers(s.get('citations', []), numbers)}".rstrip() for s in sentences)
+    else:
+        body = str(answer.get("answer") or "")
+    notes = []
+    for c in sorted(answer.get("citations") or [], key=lambda c: numbers.get(int(c["id"]), int(c["id"]))):
+        n = numbers.get(int(c["id"]), int(c["id"]))
+        page = f", p. {int(c['page'])}" if c.get("page") is not None else ""
+        quotes = [str(c.get("text") or "")[a - int(c["start"]):b - int(c["start"])]
+                  for a, b in sentence_quotes(answer, int(c["id"]))] or [str(c.get("quote") or "")]
+        quoted = " … ".join(f"“{' '.join(q.split())}”" for q in quotes if q.strip())
+        notes.append(f"[{n}] {c.get('title') or Path(str(c['source'])).name} "
+                     f"({Path(str(c['source'])).name}{page}). {quoted}".rstrip())
+    return body + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+# ----------------------------------------------------------------------------- filters
+UNDATED_NOTE = ("Dates come from the document itself (HTML metadata, Markdown front matter or a "
+                "<file>.meta.json sidecar); plain text and most PDFs carry none.")
+
+
+def filter_chips(filters: Mapping[str, Any], titles: Mapping[str, str] | None = None) -> list[str]:
+    """One short label per active filter: ``filters`` as the Ask options hold them (``sources`` are
+    document ids, named through ``titles``), empty values meaning no filter."""
+    titles = titles or {}
+    chips: list[str] = []
+    sources = [titles.get(str(i), "an unknown document") for i in filters.get("sources") or []]
+    if sources:
+        chips.append("Documents: " + ", ".join(sources))
+    if filters.get("collections"):
+        chips.append("Collections: " + ", ".join(str(c) for c in filters["collections"]))
+    if str(filters.get("title") or "").strip():
+        chips.append(f"Title contains “{str(filters['title']).strip()}”")
+    date_from, date_to = str(filters.get("date_from") or "").strip(), str(filters.get("date_to") or "").strip()
+    if date_from and date_to:
+        chips.append(f"Published {date_from} to {date_to}")
+    elif date_from:
+        chips.append(f"Published from {date_from}")
+    elif date_to:
+        chips.append(f"Published until {date_to}")
+    return chips
+
+
+def filter_chips_html(chips: Sequence[str], undated: int = 0) -> str:
+    """The active filters above the chat ("" when none), so a narrowed search is never a surprise."""
+    if not chips:
+        return ""
+    items = "".join(f'<span class="rag-chip">{_e(c)}</span>' for c in chips)
+    note = ""
+    if undated and any(c.startswith("Published") for c in chips):
+        note = (f'<span class="rag-chip-note">A date filter leaves out the {undated} document(s) without a '
+                'date.</span>')
+    return (f'<div class="rag-chips" role="status"><span class="rag-chips-label">Filters on:</span> {items} '
+            f'{note}<span class="rag-chip-note">(change them in Options)</span></div>')
+
+
+def filtered_refusal_note(chips: Sequence[str]) -> str:
+    """Why a refusal may be the filters' doing, for the sources panel ("" without filters)."""
+    if not chips:
+        return ""
+    return ('<p class="rag-filter-note">Filters were on: ' + "; ".join(_e(c) for c in chips)
+            + '. They may have excluded the passages that answer this; clear them in Options and ask '
+            'again.</p>')
 
 
 # ----------------------------------------------------------------------------- export
@@ -203,11 +354,12 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
                     now: datetime | None = None) -> str:
     """The conversation as Markdown, markers renumbered into one numbered bibliography.
 
-    Each answer's ``[n]`` is local to it; the export gives every distinct cited
-    passage one number across the conversation so the bibliography has no repeats.
+    Each answer's ``[n]`` is local to it; the export gives every distinct quoted
+    span one number across the conversation, so each sentence points at the words
+    that support it and the bibliography has no repeats.
     """
     now = now or datetime.now(timezone.utc)
-    bibliography: dict[tuple[str, int, int], tuple[int, Mapping[str, Any]]] = {}
+    bibliography: dict[tuple[Any, ...], tuple[int, Mapping[str, Any]]] = {}
     out = [f"# {_md_text(title)}: conversation", "",
            f"Exported {now.strftime('%Y-%m-%d %H:%M UTC')}" + (f" by {_md_text(user)}" if user else "") + ".", ""]
     for number, turn in enumerate(turns, start=1):
@@ -222,20 +374,40 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
             out += [f"*No answer: {_md_text(answer.get('answer', ''))}*"
                     + (f" Closest documents: {related}." if related else ""), ""]
             continue
-        local: dict[int, int] = {}
-        for c in answer.get("citations") or []:
-            key = (str(c["source"]), int(c["start"]), int(c["end"]))
+        # One bibliography entry per quoted span: two sentences resting on different words of one
+        # passage each point at their own quote, and a repeated span keeps its number.
+        citations = {int(c["id"]): c for c in answer.get("citations") or []}
+
+        def entry(c: Mapping[str, Any], span: tuple[int, int] | None) -> int:
+            key = (str(c["source"]), int(c["start"]), int(c["end"]), span)
             if key not in bibliography:
-                bibliography[key] = (len(bibliography) + 1, c)
-            local[int(c["id"])] = bibliography[key][0]
+                quote = c.get("quote") or c.get("text") or ""
+                if span is not None:
+                    text, start = str(c.get("text") or ""), int(c["start"])
+                    quote = text[span[0] - start:span[1] - start] or quote
+                bibliography[key] = (len(bibliography) + 1, {**c, "quote": quote})
+            return bibliography[key][0]
+
         sentences = answer.get("sentences") or [{"text": _MARKER.sub("", answer.get("answer", "")),
                                                  "citations": [], "supported": True}]
         parts = []
         for s in sentences:
-            marks = "".join(f"[{local[n]}]" for n in s.get("citations", []) if n in local)
+            own = {int(q["citation"]): (int(q["quote_start"]), int(q["quote_end"]))
+                   for q in s.get("quotes") or [] if q.get("quote_start") is not None}
+            numbers: list[int] = []
+            for n in s.get("citations", []):
+                c = citations.get(int(n))
+                if c is None:
+                    continue
+                span = own.get(int(n))
+                if span is None and c.get("quote_start") is not None and c.get("quote_end") is not None:
+                    span = (int(c["quote_start"]), int(c["quote_end"]))
+                numbers.append(entry(c, span))
+            marks = "".join(f"[{m}]" for m in dict.fromkeys(numbers))
             text = f"{_md_text(s['text'])} {marks}".rstrip()
             parts.append(text if s.get("supported", True) else f"⚠ *(unsupported)* {text}")
-        out += [" ".join(parts), ""]
+        note = invalid_citations_note(answer)
+        out += [" ".join(parts) + (f" *({_md_text(note)})*" if note else ""), ""]
     if bibliography:
         out += ["## Bibliography", ""]
         for number, c in sorted(bibliography.values(), key=lambda item: item[0]):
@@ -264,9 +436,26 @@ CSS = """
 .rag-ok { background: #e3f4e4; color: #1b5e20; }
 .rag-bad { background: #fde2e1; color: #7a1212; }
 .rag-warning, .rag-error { background: #fff4e5; color: #6d3b00; padding: .4em .6em; border-radius: 6px; }
-.rag-refusal-box { background: #eef2f7; border-left: 4px solid #5b6b82; padding: .5em .8em; border-radius: 6px; }
-.rag-refusal { color: #37474f; }
+.rag-refusal-box { background: #eef2f7; color: #1f2937; border-left: 4px solid #5b6b82; padding: .5em .8em;
+                   border-radius: 6px; }
+.rag-refusal-box a { color: #1d4ed8; }
+.rag-refusal-box .rag-score { color: #475569; }
+.rag-refusal { color: #263238; }
+.rag-invalid { margin-top: .4em; font-size: .9em; }
+.rag-queued { opacity: .75; font-style: italic; }
+/* Dark theme (the OS setting or the footer's toggle puts .dark on <body>): every box that sets a
+   background also sets its text colour, or the theme's near-white text lands on a light box. */
+.dark .rag-refusal-box { background: #1e293b; color: #e5e7eb; border-left-color: #94a3b8; }
+.dark .rag-refusal-box a { color: #93c5fd; }
+.dark .rag-refusal-box .rag-score { color: #cbd5e1; }
+.dark .rag-refusal { color: #e5e7eb; }
 .rag-score { color: var(--body-text-color-subdued); font-size: .85em; }
 .rag-cursor { opacity: .6; }
+.rag-chips { display: flex; flex-wrap: wrap; gap: .35em; align-items: center; font-size: .9em; }
+.rag-chips-label { font-weight: 600; }
+.rag-chip { background: #e0ecff; color: #0b3b8c; border-radius: 999px; padding: .1em .6em; }
+.dark .rag-chip { background: #1e3a8a; color: #e0ecff; }
+.rag-chip-note { color: var(--body-text-color-subdued); }
+.rag-filter-note { font-weight: 600; }
 """
 """Styles for the classes above, handed to ``launch(css=...)``."""
