@@ -44,8 +44,9 @@ from starlette.responses import FileResponse, PlainTextResponse, Response  # noq
 from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
-from rag.config import BACKENDS, Config  # noqa: E402
+from rag.config import Config  # noqa: E402
 from ui.access import AccessPolicy  # noqa: E402
+from ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
 from ui.conversations import ConversationStore  # noqa: E402
 from ui.live import LivePage, LivePages  # noqa: E402
 from ui.render import (CSS, UNDATED_NOTE, Turn, answer_with_footnotes, filter_chips, filter_chips_html, queued_html, question_html,  # noqa: E402
@@ -211,7 +212,7 @@ class Handlers:
                     turn["answer"] = item
         except Exception as exc:  # a backend or filter error must not kill the session
             log.warning("answering %r failed: %s", question, exc)
-            turn["error"] = f"Could not answer: {exc}"
+            turn["error"] = f"Could not answer: {friendly_error(exc, self.service.assistant.config, options.backend)}"
         turns = turns + [turn]
         page.turns = turns
         # The textbox is left alone: the reader may already be typing the next question.
@@ -544,11 +545,15 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
             # Not "Settings": Gradio's footer has its own Settings (theme, language).
             with gr.Tab("Options", id="settings"):
                 with gr.Row():
-                    backend = gr.Dropdown(list(BACKENDS), value=cfg.backend, label="Answer backend",
-                                          elem_id="backend", info="extractive works offline; the others need "
-                                                                 "a model server")
+                    choices = backend_choices(cfg)
+                    backend = gr.Dropdown(choices, value=cfg.backend if cfg.backend in choices else "extractive",
+                                          label="Answer backend", elem_id="backend",
+                                          info="extractive quotes the passages and works offline; other "
+                                               "backends are set up by the administrator (rag serve --backend)")
                     model = gr.Textbox(cfg.llm_model or "", label="Model", elem_id="model",
-                                       info="for openai / ollama / llamacpp")
+                                       visible=cfg.backend in SERVER_BACKENDS,
+                                       info=f"a model the server at {model_server(cfg, cfg.backend)} serves"
+                                       if cfg.backend in SERVER_BACKENDS else None)
                 with gr.Row():
                     k = gr.Slider(1, settings.max_k, value=min(cfg.k, settings.max_k), step=1,
                                   label="Passages retrieved (k)", elem_id="k")
@@ -621,6 +626,8 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
             handlers.remove, [remove_choice], [remove_message, *doc_views],
             concurrency_limit=1, concurrency_id="index-write", **private)
         demo.load(handlers.editing, None, [upload_row, remove_col, edit_note], **private)
+        backend.change(lambda b: gr.update(visible=b in SERVER_BACKENDS), [backend], [model], queue=False,
+                       show_progress="hidden", **private)
         filter_inputs = [source_filter, collection_filter, title_filter, date_from, date_to]
         for widget in filter_inputs:
             widget.change(handlers.chips, filter_inputs, [chips], show_progress="hidden", **private)

@@ -53,7 +53,28 @@ def _related_label(related: Mapping[str, Any]) -> str:
 
 def _markers(citations: Sequence[int], numbers: Mapping[int, int] | None = None) -> str:
     numbers = numbers or {}
-    return "".join(f"[{numbers.get(int(n), int(n))}]" for n in citations)
+    return "".join(f"[{m}]" for m in dict.fromkeys(numbers.get(int(n), int(n)) for n in citations))
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def same_passage(a: Mapping[str, Any], b: Mapping[str, Any], overlap: float = 0.6) -> bool:
+    """Two citations are one source shown twice: the same article in two files (a .txt and its .pdf).
+
+    The title must match (ignoring case and spacing) and the passages must share
+    most of their words (Jaccard ≥ ``overlap``), so two different articles under
+    one generic title, or two parts of one article, stay apart.
+    """
+    def norm(title: Any) -> str:
+        return " ".join(str(title or "").lower().split())
+
+    if str(a.get("source")) == str(b.get("source")) or not norm(a.get("title")) \
+            or norm(a.get("title")) != norm(b.get("title")):
+        return False
+    wa = set(_WORDS.findall(str(a.get("text") or "").lower()))
+    wb = set(_WORDS.findall(str(b.get("text") or "").lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= overlap
 
 
 def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
@@ -61,6 +82,8 @@ def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
 
     The library numbers citations by retrieval rank, so an answer may cite [4]
     and [1] only; readers see [1] and [2], in reading order, here and in the panel.
+    A citation of the same passage in another file of the same article (see
+    :func:`same_passage`) shares the number of the first.
     """
     order: list[int] = []
     for sentence in answer.get("sentences") or []:
@@ -70,7 +93,17 @@ def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
     for citation in answer.get("citations") or []:
         if int(citation["id"]) not in order:
             order.append(int(citation["id"]))
-    return {n: i for i, n in enumerate(order, start=1)}
+    by_id = {int(c["id"]): c for c in answer.get("citations") or []}
+    numbers: dict[int, int] = {}
+    shown: list[int] = []  # ids that got a number of their own
+    for n in order:
+        twin = next((m for m in shown if n in by_id and m in by_id and same_passage(by_id[m], by_id[n])), None)
+        if twin is not None:
+            numbers[n] = numbers[twin]
+        else:
+            shown.append(n)
+            numbers[n] = len(shown)
+    return numbers
 
 
 def invalid_citations_note(answer: Mapping[str, Any]) -> str:
@@ -197,12 +230,19 @@ def _doc_link(source: str, title: str, page: int | None = None) -> str:
 
 
 def citation_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None,
-                  number: int | None = None) -> str:
-    """One cited passage for the sources panel; ``number`` is its display number (default: its id)."""
+                  number: int | None = None, also: Sequence[Mapping[str, Any]] = ()) -> str:
+    """One cited passage for the sources panel; ``number`` is its display number (default: its id),
+    ``also`` the same passage in other files of the article (listed, not repeated)."""
     source = str(citation.get("source", ""))
     page = citation.get("page")
     where = [f"p. {int(page)}"] if page is not None else []
     where.append(_e(Path(source).name))
+    for twin in also:
+        twin_page = twin.get("page")
+        label = _e(Path(str(twin.get("source", ""))).name) + (f", p. {int(twin_page)}" if twin_page is not None
+                                                              else "")
+        where.append(f'also <a class="rag-open" href="{_e(source_url(str(twin.get("source", "")), twin_page))}" '
+                     f'target="_blank" rel="noopener noreferrer">{label}</a>')
     shown = int(citation["id"]) if number is None else int(number)
     return (f'<details class="rag-citation" id="rag-cite-{shown}" open>'
             f'<summary><span class="rag-cite-n">[{shown}]</span> '
@@ -262,8 +302,12 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
 
     numbers = display_numbers(answer)
     cited = sorted(answer.get("citations") or [], key=lambda c: numbers.get(int(c["id"]), int(c["id"])))
-    citations = "".join(citation_html(c, sentence_quotes(answer, int(c["id"])), numbers.get(int(c["id"])))
-                        for c in cited)
+    groups: dict[int, list[Mapping[str, Any]]] = {}
+    for c in cited:
+        groups.setdefault(numbers.get(int(c["id"]), int(c["id"])), []).append(c)
+    citations = "".join(citation_html(group[0], sentence_quotes(answer, int(group[0]["id"])), number,
+                                      also=group[1:])
+                        for number, group in groups.items())
     if not citations:
         citations = '<p class="rag-empty">This answer cites no passage.</p>'
     return (f'<div class="rag-sources">{head}{warning}{citations}'
@@ -283,8 +327,12 @@ def answer_with_footnotes(answer: Mapping[str, Any]) -> str:
     else:
         body = str(answer.get("answer") or "")
     notes = []
+    noted: set[int] = set()
     for c in sorted(answer.get("citations") or [], key=lambda c: numbers.get(int(c["id"]), int(c["id"]))):
         n = numbers.get(int(c["id"]), int(c["id"]))
+        if n in noted:  # the same passage in another file of the article
+            continue
+        noted.add(n)
         page = f", p. {int(c['page'])}" if c.get("page") is not None else ""
         quotes = [str(c.get("text") or "")[a - int(c["start"]):b - int(c["start"])]
                   for a, b in sentence_quotes(answer, int(c["id"]))] or [str(c.get("quote") or "")]

@@ -7,7 +7,8 @@ from typing import Any
 
 from rag.citations import parse_answer, verify_answer
 from rag.records import Chunk, Passage
-from ui.render import answer_html, display_numbers, export_markdown, passage_html, sources_html
+from ui.render import (answer_html, answer_with_footnotes, display_numbers, export_markdown, passage_html,
+                       sources_html)
 
 PASSAGE = ("France, the US, Norway and Ireland condemned the strike within hours. "
            "The ceasefire itself was a product of American pressure on both sides.")
@@ -87,3 +88,44 @@ def test_an_invented_citation_is_named_not_dropped_silently() -> None:
     assert note in answer_html(answer).lower()
     assert note in sources_html([{"question": "q", "answer": answer}], None).lower()
     assert note in export_markdown([{"question": "q", "answer": answer}]).lower().replace("\\", "")
+
+
+def test_the_same_article_as_txt_and_pdf_is_cited_once() -> None:
+    txt = {**_citation(1), "source": "/c/truce.txt"}
+    pdf = {**_citation(2, 0), "source": "/c/truce.pdf", "page": 3}
+    other = {**_citation(3, 0, "A different article about harbour dues and grain."), "source": "/c/h.txt",
+             "title": "Truce"}  # same title, other words: stays apart
+    answer = {"question": "q", "answer": "", "refused": False, "invalid_citations": [],
+              "citations": [txt, pdf, other],
+              "sentences": [{"text": "A.", "citations": [1], "supported": True},
+                            {"text": "B.", "citations": [2, 3], "supported": True}]}
+    assert display_numbers(answer) == {1: 1, 2: 1, 3: 2}
+    html = answer_html(answer)
+    assert "A. [1]" in html and "B. [1][2]" in html
+    panel = sources_html([{"question": "q", "answer": answer}], None)
+    assert panel.count('class="rag-citation"') == 2 and "also" in panel and "truce.pdf, p. 3" in panel
+    copied = answer_with_footnotes(answer)
+    assert copied.count("\n[1] ") == 1 and "\n[2] " in copied
+
+
+def test_copy_puts_the_sources_under_the_answer_as_footnotes() -> None:
+    copied = answer_with_footnotes(_two_sentences_one_passage())
+    body, notes = copied.split("\n\n", 1)
+    assert body == "Four states condemned it. [1] US pressure made the ceasefire. [1]"
+    assert notes.startswith("[1] Truce (a.txt). “France, the US") and "“The ceasefire itself" in notes
+
+
+def test_backends_offered_are_the_ones_configured() -> None:
+    from rag.config import Config
+    from ui.backends import backend_choices, friendly_error
+
+    assert backend_choices(Config(backend="extractive")) == ["extractive"]
+    assert backend_choices(Config(backend="ollama", llm_model="llama3.1:8b")) == ["extractive", "ollama"]
+    assert backend_choices(Config(backend="openai")) == ["extractive"]  # no model, no server: not offered
+    config = Config(backend="openai", llm_model="m", llm_base_url="http://127.0.0.1:9/v1")
+    try:
+        raise RuntimeError("Connection error.") from ConnectionRefusedError(111, "Connection refused")
+    except RuntimeError as exc:
+        message = friendly_error(exc, config)
+    assert message.startswith("The model server (openai at http://127.0.0.1:9/v1) is not reachable")
+    assert "Errno" not in message and "extractive" in message
