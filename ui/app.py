@@ -694,6 +694,7 @@ class RunningApp:
     service: ResearchService
 
     def close(self) -> None:
+        _force_exit(self.demo)
         self.demo.close()
         self.service.assistant.store.release_write_lock()
 
@@ -766,12 +767,24 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         return running
     if threading.current_thread() is threading.main_thread():
         # A service manager stops us with SIGTERM: close the server as Ctrl-C would.
-        signal.signal(signal.SIGTERM, _interrupt)
+        def terminate(signum: int, frame: Any) -> None:
+            _force_exit(demo)
+            _interrupt(signum, frame)
+
+        signal.signal(signal.SIGTERM, terminate)
     try:
         demo.block_thread()  # returns on Ctrl-C
     finally:
         running.close()
     return None
+
+
+def _force_exit(demo: gr.Blocks) -> None:
+    """Stop without waiting for open connections: every open page holds a heartbeat stream, and
+    uvicorn's graceful shutdown would wait for each (Gradio then gives up after 5 s per close)."""
+    server = getattr(demo, "server", None)
+    if server is not None:
+        server.force_exit = True
 
 
 def _interrupt(signum: int, frame: Any) -> None:
