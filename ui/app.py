@@ -22,8 +22,10 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+from html import escape as html_escape
 import re
 import signal
 import threading
@@ -40,7 +42,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 import gradio as gr  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
 from starlette.requests import Request  # noqa: E402
-from starlette.responses import FileResponse, PlainTextResponse, Response  # noqa: E402
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
@@ -49,11 +51,12 @@ from ui.access import AccessPolicy  # noqa: E402
 from ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
 from ui.conversations import ConversationStore  # noqa: E402
 from ui.live import LivePage, LivePages  # noqa: E402
-from ui.render import (CSS, UNDATED_NOTE, Turn, answer_with_footnotes, filter_chips, filter_chips_html, queued_html, question_html,  # noqa: E402
+from ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, filter_chips, filter_chips_html, queued_html, question_html,  # noqa: E402
                        sources_html, streaming_html, turn_messages)
 from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
-from ui.sources import SANDBOX_HEADERS, document_id, media_type  # noqa: E402
+from ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
+from ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -684,6 +687,43 @@ def source_route(service: ResearchService) -> Route:
     return Route("/source/{doc_id}", endpoint, methods=["GET", "HEAD"])
 
 
+def viewer_route(service: ResearchService) -> Route:
+    """``GET /viewer/{doc_id}?marks=a-b,...``: the in-app viewer page (see :mod:`ui.viewer`), with the
+    same rights as ``/source/{doc_id}``: text around the marks, or the PDF page with them painted."""
+
+    def render(path: Path, marks: list[tuple[int, int]]) -> str:
+        document = loaded(path)
+        title = document.title or path.name
+        if path.suffix.lower() == ".pdf" and document.pages:
+            page = document.page_at(marks[0][0]) if marks else 1
+            quotes = [document.text[a:b] for a, b in marks]
+            png = base64.b64encode(pdf_page_png(path, page or 1, quotes)).decode("ascii")
+            return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html_escape(title)}</title>"
+                    "<style>body{margin:0;background:#525659}img{width:100%;display:block}"
+                    "p{font:13px system-ui,sans-serif;color:#fff;margin:.4em .6em}</style></head><body>"
+                    f"<p>{html_escape(path.name)}, page {page}</p>"
+                    f"<img alt='Page {page} of {html_escape(path.name)}, the quote highlighted' "
+                    f"src='data:image/png;base64,{png}'></body></html>")
+        return context_html(document.text, marks, title=title, note=path.name)
+
+    async def endpoint(request: Request) -> Response:
+        user = request_user(request)
+        if service.policy.login_required and user is None:
+            return PlainTextResponse("Log in first.", status_code=401)
+        path = await run_in_threadpool(service.source_path, request.path_params["doc_id"], user)
+        if path is None:
+            return PlainTextResponse("No such document.", status_code=404)
+        marks = parse_spans(request.query_params.get("marks"))
+        try:
+            page = await run_in_threadpool(render, path, marks)
+        except Exception as exc:  # a file that changed or broke since indexing: say so, do not crash
+            log.warning("viewer: %s: %s", path.name, exc)
+            return PlainTextResponse(f"{path.name}: cannot be shown ({type(exc).__name__}).", status_code=422)
+        return HTMLResponse(page, headers=VIEWER_HEADERS)
+
+    return Route("/viewer/{doc_id}", endpoint, methods=["GET"])
+
+
 # --------------------------------------------------------------------------- serving
 @dataclass
 class RunningApp:
@@ -756,8 +796,8 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
             auth_message="Sign in with your research account." if policy.login_required else None,
             max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
             show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
-            run_history=False, theme=theme(), css=CSS,
-            app_kwargs={"routes": [source_route(service)]},
+            run_history=False, theme=theme(), css=CSS, js=CHAT_JS,
+            app_kwargs={"routes": [source_route(service), viewer_route(service)]},
         )
     except BaseException:
         assistant.store.release_write_lock()

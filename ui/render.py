@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ui.sources import source_url
+from ui.sources import source_url, viewer_url
 
 Turn = Mapping[str, Any]
 
@@ -138,8 +138,28 @@ def error_html(message: str) -> str:
     return _html_block("⚠ " + _lines(message), "rag-error")
 
 
-def answer_html(answer: Mapping[str, Any]) -> str:
-    """A verified answer for the chat: ``[n]`` markers kept, unsupported sentences marked."""
+def _cite_links(sentence: Mapping[str, Any], answer: Mapping[str, Any], numbers: Mapping[int, int],
+                turn: int) -> str:
+    """The sentence's markers as links: hovering shows the words it rests on, clicking opens that
+    source in the panel (``CHAT_JS``); ``#cite-<turn>-<n>`` says which answer and which source."""
+    quotes = {int(q["citation"]): str(q.get("quote") or "") for q in sentence.get("quotes") or []}
+    by_id = {int(c["id"]): c for c in answer.get("citations") or []}
+    links: dict[int, str] = {}
+    for n in sentence.get("citations") or []:
+        number = numbers.get(int(n), int(n))
+        if number in links:
+            continue
+        citation = by_id.get(int(n), {})
+        quote = quotes.get(int(n)) or str(citation.get("quote") or "")
+        hint = f"“{' '.join(quote.split())}” ({citation.get('title') or Path(str(citation.get('source', ''))).name})"
+        links[number] = (f'<a class="rag-cite-link" href="#cite-{int(turn)}-{number}" '
+                         f'title="{_e(hint)}">[{number}]</a>')
+    return "".join(links.values())
+
+
+def answer_html(answer: Mapping[str, Any], turn: int | None = None) -> str:
+    """A verified answer for the chat: ``[n]`` markers kept (as links to the sources panel when
+    ``turn``, the answer's index in the conversation, is given), unsupported sentences marked."""
     if answer.get("refused"):
         related = answer.get("related") or []
         closest = ""
@@ -155,7 +175,9 @@ def answer_html(answer: Mapping[str, Any]) -> str:
     numbers = display_numbers(answer)
     parts = []
     for s in sentences:
-        text = f"{_lines(s['text'])} {_markers(s.get('citations', []), numbers)}".rstrip()
+        marks = (_markers(s.get("citations", []), numbers) if turn is None
+                 else _cite_links(s, answer, numbers, turn))
+        text = f"{_lines(s['text'])} {marks}".rstrip()
         if s.get("supported", True):
             parts.append(text)
         else:
@@ -167,10 +189,10 @@ def answer_html(answer: Mapping[str, Any]) -> str:
 def turn_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
     """Chatbot messages for the turns: exactly two per turn, so message ``i`` is turn ``i // 2``."""
     messages: list[dict[str, str]] = []
-    for turn in turns:
+    for index, turn in enumerate(turns):
         messages.append({"role": "user", "content": question_html(turn["question"])})
         if turn.get("answer") is not None:
-            content = answer_html(turn["answer"])
+            content = answer_html(turn["answer"], index)
         else:
             content = error_html(turn.get("error") or "no answer")
         messages.append({"role": "assistant", "content": content})
@@ -249,9 +271,27 @@ def citation_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] 
             f'{_doc_link(source, str(citation.get("title") or ""), page)}'
             f' <span class="rag-cite-where">· {" · ".join(where)}</span></summary>'
             f'<blockquote class="rag-passage">{passage_html(citation, spans)}</blockquote>'
+            f'{viewer_html(citation, spans)}'
             f'<a class="rag-open-link" href="{_e(source_url(source, page))}" target="_blank" '
             f'rel="noopener noreferrer">Open source{f" at page {int(page)}" if page is not None else ""} ↗</a>'
             f'</details>')
+
+
+def viewer_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None) -> str:
+    """A fold-out in-app viewer: the passage in its document (the PDF page itself for a PDF).
+
+    The frame loads only when opened (``loading="lazy"`` inside a closed ``<details>``).
+    """
+    source = str(citation.get("source", ""))
+    if spans is None:
+        qs, qe = citation.get("quote_start"), citation.get("quote_end")
+        spans = [] if qs is None or qe is None else [(int(qs), int(qe))]
+    if not spans:
+        spans = [(int(citation.get("start") or 0), int(citation.get("end") or 0))]
+    what = "Show the page" if Path(source).suffix.lower() == ".pdf" else "Show in the document"
+    return (f'<details class="rag-viewer"><summary>{what}</summary>'
+            f'<iframe class="rag-viewer-frame" loading="lazy" src="{_e(viewer_url(source, list(spans)))}" '
+            f'title="{_e(citation.get("title") or Path(source).name)}"></iframe></details>')
 
 
 def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int, int] | None = None) -> str:
@@ -467,6 +507,35 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
     return "\n".join(out).rstrip() + "\n"
 
 
+CHAT_JS = """() => {
+  // A click on [n] in an answer: the chat's select event shows that answer's sources; once the panel
+  // shows them, open citation n and scroll its highlighted words into view.
+  const show = (turn, n) => {
+    const started = Date.now();
+    const tick = () => {
+      const head = document.querySelector('#sources .rag-sources-head');
+      const cite = document.querySelector('#sources #rag-cite-' + n);
+      if (head && cite && head.textContent.includes('answer ' + (turn + 1) + ' of')) {
+        cite.open = true;
+        (cite.querySelector('mark') || cite).scrollIntoView({block: 'center'});
+        cite.classList.add('rag-flash');
+        setTimeout(() => cite.classList.remove('rag-flash'), 1600);
+      } else if (Date.now() - started < 8000) {
+        setTimeout(tick, 100);
+      }
+    };
+    tick();
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest ? event.target.closest('a.rag-cite-link') : null;
+    if (!link) return;
+    event.preventDefault();
+    const m = (link.getAttribute('href') || '').match(/#cite-(\\d+)-(\\d+)/);
+    if (m) show(parseInt(m[1], 10), parseInt(m[2], 10));
+  }, true);
+}"""
+"""Page script handed to ``launch(js=...)``: clickable citations."""
+
 CSS = """
 .rag-who { text-align: right; }
 .rag-sources { font-size: 0.95em; }
@@ -499,6 +568,11 @@ CSS = """
 .dark .rag-refusal { color: #e5e7eb; }
 .rag-score { color: var(--body-text-color-subdued); font-size: .85em; }
 .rag-cursor { opacity: .6; }
+.rag-viewer summary { cursor: pointer; color: var(--link-text-color); }
+.rag-viewer-frame { width: 100%; height: 420px; border: 1px solid var(--border-color-primary);
+                    border-radius: 6px; background: #fff; }
+.rag-cite-link { text-decoration: none; font-weight: 600; cursor: pointer; }
+.rag-flash { outline: 3px solid #f59e0b; outline-offset: 2px; transition: outline-color 1.5s; }
 .rag-chips { display: flex; flex-wrap: wrap; gap: .35em; align-items: center; font-size: .9em; }
 .rag-chips-label { font-weight: 600; }
 .rag-chip { background: #e0ecff; color: #0b3b8c; border-radius: 999px; padding: .1em .6em; }
