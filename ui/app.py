@@ -31,6 +31,7 @@ import signal
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -51,7 +52,8 @@ from ui.access import AccessPolicy  # noqa: E402
 from ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
 from ui.conversations import ConversationStore  # noqa: E402
 from ui.live import LivePage, LivePages  # noqa: E402
-from ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, filter_chips, filter_chips_html, queued_html, question_html,  # noqa: E402
+from ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, example_questions,  # noqa: E402
+                       filter_chips, welcome_html, filter_chips_html, queued_html, question_html,  # noqa: E402
                        sources_html, streaming_html, turn_messages)
 from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
@@ -63,6 +65,7 @@ log = logging.getLogger(__name__)
 FEEDBACK_OPTIONS = ("Like", "Dislike", "Wrong citation")
 _FEEDBACK_KIND = {True: "up", False: "down", "Like": "up", "Dislike": "down", "Wrong citation": "wrong_citation"}
 CONVERSATIONS_FILE = "conversations.sqlite3"  # next to the index
+EXAMPLES = 4  # example questions on the first screen
 STOPPED = "Stopped before the answer was finished; nothing unverified is kept. Regenerate to ask again."
 _QUEUE_WAIT_S = 600.0  # how long a queued question waits for the answer before it gives up
 DOC_HEADERS = ["Title", "File", "Collection", "Date", "Format", "Pages", "Chunks"]
@@ -197,7 +200,7 @@ class Handlers:
 
         pending = turn_messages(turns) + [{"role": "user", "content": question_html(question)}]
         yield (pending + [{"role": "assistant", "content": streaming_html("")}] + waiting(), turns, None,
-               sources_html(turns, None), "")
+               sources_html(turns, None) if turns else gr.skip(), "")
         text = ""
         turn: dict[str, Any] = {"question": question, "answer": None, "error": None,
                                 "filters": self._chips(values, user)[0]}
@@ -287,7 +290,23 @@ class Handlers:
         key = getattr(request, "session_hash", None)
         if key:
             self.pages.get(key).turns = []
-        return [], [], None, sources_html([], None), "", gr.update(value=None, visible=False)
+        return [], [], None, self._welcome(_user(request)), "", gr.update(value=None, visible=False)
+
+    def _welcome(self, user: str | None) -> str:
+        docs = self.service.documents(user)
+        updated = None
+        stamps = [Path(d.source).stat().st_mtime for d in docs if Path(d.source).is_file()]
+        if stamps:
+            updated = datetime.fromtimestamp(max(stamps), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return welcome_html(len(docs), updated, [d.title or Path(d.source).name for d in _recent(docs)[:5]])
+
+    def first_screen(self, request: gr.Request) -> tuple[Any, ...]:
+        """On page load: the corpus in the sources panel, and example questions from its titles."""
+        user = _user(request)
+        examples = example_questions([d.title for d in _recent(self.service.documents(user)) if d.title])
+        buttons = [gr.update(value=q, visible=True) if q else gr.update(visible=False)
+                   for q in (examples + [""] * EXAMPLES)[:EXAMPLES]]
+        return (self._welcome(user), gr.update(visible=bool(examples)), *buttons)
 
     # ------------------------------------------------------------ feedback
     def like(self, turns: list[Turn] | None, evt: gr.LikeData, request: gr.Request) -> str:
@@ -428,6 +447,15 @@ class Handlers:
             raise gr.Error(str(exc)) from None
 
 
+def _recent(docs: Sequence[Any]) -> list[Any]:
+    """Documents newest first: by their own date when they have one, else by file time."""
+    def key(d: Any) -> tuple[str, float]:
+        path = Path(d.source)
+        return (d.date or "", path.stat().st_mtime if path.is_file() else 0.0)
+
+    return sorted(docs, key=key, reverse=True)
+
+
 def _check_history(history: Any) -> None:
     if history is None:
         return
@@ -495,6 +523,10 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             question = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1,
                                                   max_lines=6, placeholder="Ask a question…", autofocus=True)
                             ask = gr.Button("Ask", elem_id="ask-btn", variant="primary", scale=1, min_width=80)
+                        with gr.Row(visible=False, elem_id="examples") as examples_row:
+                            gr.Markdown("**Try:**", elem_classes=["rag-try"])
+                            example_buttons = [gr.Button("", size="sm", visible=False, elem_id=f"example-{i}",
+                                                         elem_classes=["rag-example"]) for i in range(EXAMPLES)]
                         with gr.Row():
                             stop = gr.Button("■ Stop", elem_id="stop-btn", size="sm", variant="stop")
                             regen = gr.Button("↻ Regenerate", elem_id="regen-btn", size="sm")
@@ -615,6 +647,12 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         export.click(handlers.export, [turns], [export_file], **private)
 
         demo.unload(handlers.forget_page)
+        demo.load(handlers.first_screen, None, [panel, examples_row, *example_buttons], **private)
+        for button in example_buttons:
+            button.click(lambda q: q, [button], [question], queue=False, **private).then(
+                handlers.respond, ask_inputs, ask_outputs, show_progress="hidden", trigger_mode="multiple",
+                **private).then(handlers.save_conversation, [turns, conversation, browser],
+                                [conversation, conv_list], show_progress="hidden", **private)
         doc_views = [docs, remove_choice, source_filter, collection_filter]
         demo.load(handlers.refresh, None, [who, *doc_views], **private)
         documents_tab.select(handlers.documents, None, doc_views, show_progress="hidden", **private)

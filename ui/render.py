@@ -354,6 +354,40 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
             f'{sentences_html(answer.get("sentences") or [], numbers)}</div>')
 
 
+# ----------------------------------------------------------------------------- first screen
+def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
+    """Questions a reader could ask of these documents, from their titles alone (no model)."""
+    templates = ("What are the main points of “{}”?", "What does “{}” say happened, and when?",
+                 "Who are the main actors in “{}”?", "What are the consequences described in “{}”?")
+    picked: list[str] = []
+    for title in titles:
+        clean = " ".join(str(title).split()).rstrip(".")
+        if 8 <= len(clean) <= 90 and clean.lower() not in {p.lower() for p in picked}:
+            picked.append(clean)
+        if len(picked) == limit:
+            break
+    return [templates[i % len(templates)].format(t) for i, t in enumerate(picked)]
+
+
+def welcome_html(documents: int, updated: str | None, recent: Sequence[str]) -> str:
+    """The first screen's panel: which corpus is loaded, and what the assistant does and does not do."""
+    if documents:
+        corpus = (f'<p class="rag-corpus"><strong>{documents} document{"s" if documents != 1 else ""}</strong> '
+                  f'loaded{f", last updated {_e(updated)}" if updated else ""}.</p>')
+        if recent:
+            corpus += ('<p>Most recent:</p><ul class="rag-recent">'
+                       + "".join(f"<li>{_e(t)}</li>" for t in recent) + "</ul>")
+    else:
+        corpus = '<p class="rag-corpus"><strong>No documents yet.</strong> Add some in the Documents tab.</p>'
+    return ('<div class="rag-sources rag-welcome">'
+            f'{corpus}'
+            '<p><strong>What it does:</strong> answers from these documents only; every sentence cites the '
+            'passage it rests on, and the quoted words are highlighted here.</p>'
+            '<p><strong>What it does not do:</strong> use the web or general knowledge, or guess: when the '
+            'documents do not hold the answer it says so and lists the closest documents. A sentence its '
+            'sources do not support is marked ⚠.</p></div>')
+
+
 # ----------------------------------------------------------------------------- copy
 def answer_with_footnotes(answer: Mapping[str, Any]) -> str:
     """The answer as plain text for the clipboard: ``[n]`` markers (display numbers) and, below,
@@ -568,6 +602,7 @@ CSS = """
 .dark .rag-refusal { color: #e5e7eb; }
 .rag-score { color: var(--body-text-color-subdued); font-size: .85em; }
 .rag-cursor { opacity: .6; }
+.rag-welcome ul { margin: .2em 0 .6em 1.2em; }
 .rag-viewer summary { cursor: pointer; color: var(--link-text-color); }
 .rag-viewer-frame { width: 100%; height: 420px; border: 1px solid var(--border-color-primary);
                     border-radius: 6px; background: #fff; }

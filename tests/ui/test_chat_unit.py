@@ -79,7 +79,7 @@ def test_clearing_resets_what_the_next_question_builds_on(handlers: Handlers) ->
     turns = list(_respond(handlers, Q1, [], "page-2"))[-1][1]
     assert len(turns) == 1
     chat, state, selected, panel, note, export = handlers.clear(_request("page-2"))
-    assert chat == [] and state == [] and selected is None and "Ask a question" in panel
+    assert chat == [] and state == [] and selected is None and "rag-welcome" in panel
     assert export["visible"] is False
     turns = list(_respond(handlers, Q2, turns, "page-2"))[-1][1]  # even with a stale state
     assert [t["question"] for t in turns] == [Q2]
@@ -153,3 +153,23 @@ def test_answers_are_saved_and_reopen_in_a_new_page(handlers: Handlers) -> None:
     _, listing = handlers.start_conversations("another-browser", _request("page-8"))
     assert listing["choices"] == []
     assert handlers.open_conversation(cid, "another-browser", _request("page-8"))[4] != cid
+
+
+def test_first_screen_names_the_corpus_and_offers_questions_from_it(handlers: Handlers) -> None:
+    panel, row, *buttons = handlers.first_screen(_request("page-9"))
+    assert "2 documents" in panel and "last updated" in panel and "Dated note" in panel
+    assert "What it does not do" in panel
+    shown = [b["value"] for b in buttons if b.get("visible")]
+    assert row["visible"] and len(shown) == 2
+    assert any("Tarvik harbour" in q for q in shown) and any("Dated note" in q for q in shown)
+    # The newest document (by its own date) comes first.
+    assert panel.index("Dated note") < panel.index("Tarvik harbour")
+    assert "2 documents" in handlers.clear(_request("page-9"))[3]  # a new conversation shows it again
+
+
+def test_example_questions_come_from_titles() -> None:
+    from ui.render import example_questions
+
+    questions = example_questions(["Truce talks", "truce talks", "x", "Tarvik harbour opens"])
+    assert questions == ["What are the main points of “Truce talks”?",
+                         "What does “Tarvik harbour opens” say happened, and when?"]
