@@ -33,12 +33,30 @@ Q_TRUCE = "Which countries condemned the strike, and what produced the ceasefire
 Q_HARBOUR = "When did the Tarvik harbour open?"
 Q_INVENTED = "What does the Tarvik harbour handle besides its opening year?"
 OFF_CORPUS = "Who won the 2018 FIFA World Cup?"
+QUAY = "The Ostrava quay report found that the eastern pier needs new pilings before the winter storms."
+Q_QUAY = "What did the Ostrava quay report find about the pier?"
 ROUTES = [
+    ("quay report", "The Ostrava quay report found that the eastern pier needs new pilings [1]."),
     ("condemned the strike", "France, the US, Norway and Ireland condemned the strike within hours [1]. "
                              "The ceasefire was a product of American pressure on both sides [1]."),
     ("handle besides", "The new harbour at Tarvik opened in 2011 [1]. It handles grain and timber [42]."),
     ("harbour open", "The new harbour at Tarvik opened in 2011 after four years of building work [1]."),
 ]
+
+
+def _write_pdf(path: Path, title: str, text: str) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setTitle(title)
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(72, 770, title)
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(72, 740, text[:60])
+    pdf.drawString(72, 724, text[60:])
+    pdf.showPage()
+    pdf.save()
 
 
 def _free_port() -> int:
@@ -59,6 +77,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     corpus.mkdir()
     (corpus / "truce.txt").write_text(TRUCE, encoding="utf-8")
     (corpus / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    _write_pdf(corpus / "quay.pdf", "Ostrava quay report", QUAY)
     assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), backend="openai",
                           chat_model=routed_chat_model(ROUTES, delay_s=0.12))
     assert assistant.ingest([corpus], progress=False).ok
@@ -220,4 +239,78 @@ def test_an_invented_citation_is_reported_in_words(browser: Any, app: SimpleName
     answer = page.locator("#chat .bot-row").last.inner_text()
     assert "cited passage [42], which does not exist" in answer, answer
     assert "[42]" in page.inner_text("#sources")
+    page.context.close()
+
+
+def test_clicking_a_citation_opens_its_source_and_the_in_app_viewer(browser: Any, app: SimpleNamespace) -> None:
+    page = _open(browser, app)
+    _ask(page, Q_TRUCE)
+    _ask(page, Q_HARBOUR, answers=2)
+    link = page.locator("#chat .bot-row").first.locator("a.rag-cite-link").first
+    assert "condemned" in (link.get_attribute("title") or "")  # hovering shows the quote
+    link.click()
+    page.wait_for_function("document.querySelector('#sources').innerText.includes('answer 1 of 2')",
+                           timeout=10_000)
+    mark = page.locator("#sources #rag-cite-1 mark").first
+    mark.wait_for(state="visible")
+    assert "condemned" in page.locator("#sources #rag-cite-1").inner_text()
+    assert page.evaluate("""() => { const r = document.querySelector('#sources #rag-cite-1 mark')
+                                                    .getBoundingClientRect();
+                                    return r.top >= 0 && r.bottom <= window.innerHeight; }""")
+    page.locator("#sources #rag-cite-1 .rag-viewer summary").click()
+    frame = page.frame_locator("#sources #rag-cite-1 iframe.rag-viewer-frame")
+    assert "condemned" in frame.locator("mark").first.inner_text(timeout=15_000)
+    page.screenshot(path=str(SHOTS / "chat-viewer-text.png"))
+
+    _ask(page, Q_QUAY, answers=3)
+    page.locator("#sources #rag-cite-1 .rag-viewer summary").click()
+    image = page.frame_locator("#sources #rag-cite-1 iframe.rag-viewer-frame").locator("img")
+    image.wait_for(timeout=20_000)
+    assert image.evaluate("img => img.complete && img.naturalWidth > 500")
+    page.locator("#sources").screenshot(path=str(SHOTS / "chat-viewer-pdf.png"))
+    assert page.outside == []  # type: ignore[attr-defined]
+    page.context.close()
+
+
+def test_copy_regenerate_edit_and_stop(browser: Any, app: SimpleNamespace) -> None:
+    page = _open(browser, app, permissions=["clipboard-read", "clipboard-write"])
+    _ask(page, Q_HARBOUR)
+    page.click("#copy-btn")
+    page.wait_for_function("document.querySelector('#copy-status').innerText.includes('Copied')",
+                           timeout=10_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("The new harbour at Tarvik opened in 2011") and "\n\n[1] Tarvik harbour" in copied
+
+    page.click("#regen-btn")
+    page.wait_for_selector("#chat .rag-streaming", timeout=10_000)
+    _settled(page, 1)
+    assert page.locator("#chat .user-row").count() == 1
+
+    page.click("#edit-btn")
+    page.wait_for_function("document.querySelector('#question textarea').value.includes('Tarvik')",
+                           timeout=10_000)
+    assert page.locator("#chat .user-row").count() == 0
+    page.fill("#question textarea", Q_TRUCE)
+    page.click("#ask-btn")
+    page.wait_for_selector("#chat .rag-streaming", timeout=10_000)
+    page.click("#stop-btn")
+    page.wait_for_function("""() => !document.querySelector('#chat .rag-streaming')
+                                    && document.querySelector('#chat .bot-row')""", timeout=20_000)
+    assert "Stopped" in page.locator("#chat .bot-row").last.inner_text()
+    assert page.locator("#chat .user-row").count() == 1
+    page.context.close()
+
+
+def test_filters_show_as_chips_and_explain_a_refusal(browser: Any, app: SimpleNamespace) -> None:
+    page = _open(browser, app)
+    assert page.locator("#filter-chips .rag-chip").count() == 0
+    page.click("button[role=tab]:has-text('Options')")
+    page.fill("#filter-date-from textarea, #filter-date-from input", "2030-01-01")
+    page.press("#filter-date-from textarea, #filter-date-from input", "Tab")
+    page.click("button[role=tab]:has-text('Ask')")
+    page.wait_for_selector("#filter-chips .rag-chip", timeout=10_000)
+    assert "Published from 2030-01-01" in page.inner_text("#filter-chips")
+    assert "without a date" in page.inner_text("#filter-chips")
+    _ask(page, Q_HARBOUR)
+    assert "Filters were on" in page.inner_text("#sources")
     page.context.close()
