@@ -544,8 +544,9 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
 CHAT_JS = """() => {
   // A click on [n] in an answer: the chat's select event shows that answer's sources; once the panel
   // shows them, open citation n and scroll its highlighted words into view.
-  const show = (turn, n) => {
+  const show = (turn, n, link) => {
     const started = Date.now();
+    let nudged = false;
     const tick = () => {
       const head = document.querySelector('#sources .rag-sources-head');
       const cite = document.querySelector('#sources #rag-cite-' + n);
@@ -555,6 +556,11 @@ CHAT_JS = """() => {
         cite.classList.add('rag-flash');
         setTimeout(() => cite.classList.remove('rag-flash'), 1600);
       } else if (Date.now() - started < 8000) {
+        if (!nudged && Date.now() - started > 700) {  // the chat did not take the link click as a select
+          nudged = true;
+          const bubble = link.closest('.message-content') || link.closest('.message');
+          if (bubble) bubble.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+        }
         setTimeout(tick, 100);
       }
     };
@@ -565,7 +571,7 @@ CHAT_JS = """() => {
     if (!link) return;
     event.preventDefault();
     const m = (link.getAttribute('href') || '').match(/#cite-(\\d+)-(\\d+)/);
-    if (m) show(parseInt(m[1], 10), parseInt(m[2], 10));
+    if (m) show(parseInt(m[1], 10), parseInt(m[2], 10), link);
   }, true);
 }"""
 """Page script handed to ``launch(js=...)``: clickable citations."""
