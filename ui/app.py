@@ -140,6 +140,13 @@ class Handlers:
         return (turn_messages(turns), turns, None, sources_html(turns, None), conversation,
                 gr.update(value=None, visible=False))
 
+    def resume(self, conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """On page load: reopen the conversation this browser had open (a reload loses nothing)."""
+        owner = self._owner(request, browser)
+        if not owner or not conversation or self.conversations.load(owner, conversation) is None:
+            return (gr.skip(),) * 6
+        return self.open_conversation(conversation, browser, request)
+
     def rename_conversation(self, conversation: str | None, title: str | None, browser: str | None,
                             request: gr.Request) -> tuple[Any, str]:
         owner = self._owner(request, browser)
@@ -495,7 +502,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                    delete_cache=(3600, 86400)) as demo:
         turns = gr.State([])
         selected = gr.State(None)
-        conversation = gr.State(None)  # the saved conversation's id
+        # The open saved conversation's id, kept in the browser so a reload reopens it.
+        conversation = gr.BrowserState(None, storage_key="rag-chat-current",
+                                       secret=handlers.conversations.secret())
         # With login off, this browser's random id (the owner of its saved conversations).
         browser = gr.BrowserState(None, storage_key="rag-chat-owner", secret=handlers.conversations.secret())
         with gr.Row(equal_height=True):
@@ -647,7 +656,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         export.click(handlers.export, [turns], [export_file], **private)
 
         demo.unload(handlers.forget_page)
-        demo.load(handlers.first_screen, None, [panel, examples_row, *example_buttons], **private)
+        demo.load(handlers.first_screen, None, [panel, examples_row, *example_buttons], **private).then(
+            handlers.resume, [conversation, browser], [chat, turns, selected, panel, conversation, export_file],
+            show_progress="hidden", **private)
         for button in example_buttons:
             button.click(lambda q: q, [button], [question], queue=False, **private).then(
                 handlers.respond, ask_inputs, ask_outputs, show_progress="hidden", trigger_mode="multiple",

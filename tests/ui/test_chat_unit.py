@@ -173,3 +173,13 @@ def test_example_questions_come_from_titles() -> None:
     questions = example_questions(["Truce talks", "truce talks", "x", "Tarvik harbour opens"])
     assert questions == ["What are the main points of “Truce talks”?",
                          "What does “Tarvik harbour opens” say happened, and when?"]
+
+
+def test_a_reload_reopens_the_conversation_the_browser_had_open(handlers: Handlers) -> None:
+    browser, _ = handlers.start_conversations(None, _request("page-10"))
+    turns = list(_respond(handlers, Q1, [], "page-10"))[-1][1]
+    cid, _ = handlers.save_conversation(turns, None, browser, _request("page-10"))
+    chat, reopened, _, _, opened, _ = handlers.resume(cid, browser, _request("page-11"))
+    assert opened == cid and [t["question"] for t in reopened] == [Q1]
+    assert all(v == {"__type__": "update"} for v in handlers.resume(cid, "stranger", _request("page-12")))
+    assert all(v == {"__type__": "update"} for v in handlers.resume(None, browser, _request("page-12")))

@@ -86,6 +86,9 @@ def test_a_saved_conversation_reopens_after_a_restart_and_stays_private(
         page.click("#ask-btn")
         page.wait_for_function("document.querySelector('#conv-list').innerText.includes('Tarvik')",
                                timeout=30_000)
+        page.reload()  # a reload reopens the conversation the page had open
+        page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 1", timeout=20_000)
+        assert "2011" in page.locator("#chat .bot-row").first.inner_text()
         page.click("button[role=tab]:has-text('Documents')")
         assert page.locator("#upload-btn").is_visible() and page.locator("#remove-btn").is_visible()
         page.context.close()
