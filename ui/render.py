@@ -609,6 +609,8 @@ CSS = """
 .rag-score { color: var(--body-text-color-subdued); font-size: .85em; }
 .rag-cursor { opacity: .6; }
 .rag-welcome ul { margin: .2em 0 .6em 1.2em; }
+/* On a phone the chat comes first; the saved conversations go below the sources. */
+@media (max-width: 720px) { #conv-col { order: 3; } }
 .rag-viewer summary { cursor: pointer; color: var(--link-text-color); }
 .rag-viewer-frame { width: 100%; height: 420px; border: 1px solid var(--border-color-primary);
                     border-radius: 6px; background: #fff; }
