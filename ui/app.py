@@ -589,7 +589,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
             # Not "Settings": Gradio's footer has its own Settings (theme, language).
             with gr.Tab("Options", id="settings"):
                 with gr.Row():
-                    choices = backend_choices(cfg)
+                    choices = backend_choices(cfg, ready=assistant.has_chat_model())
                     backend = gr.Dropdown(choices, value=cfg.backend if cfg.backend in choices else "extractive",
                                           label="Answer backend", elem_id="backend",
                                           info="extractive quotes the passages and works offline; other "

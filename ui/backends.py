@@ -23,14 +23,16 @@ SERVER_BACKENDS = ("openai", "ollama")
 """Backends that talk to a model server at an address and take a model name."""
 
 
-def backend_choices(config: Config) -> list[str]:
-    """Extractive (always works) and the configured backend when it has what it needs."""
+def backend_choices(config: Config, ready: bool = False) -> list[str]:
+    """Extractive (always works) and the configured backend when it has what it needs (or, with
+    ``ready``, when its chat model was handed over already built)."""
     choices = ["extractive"]
     if config.backend != "extractive":
-        try:
-            config.check_backend()
-        except ConfigError:
-            return choices
+        if not ready:
+            try:
+                config.check_backend()
+            except ConfigError:
+                return choices
         choices.append(config.backend)
     return choices
 
