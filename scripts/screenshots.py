@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             viewer = page.context.new_page()
             viewer.set_viewport_size({"width": 900, "height": 1000})
             viewer.goto(f"{running.url}/viewer/{document_id(pdf)}?marks={citation['quote_start']}-"
-                        f"{citation['quote_end']}")
+                        f"{citation['quote_end']}#hit")
             viewer.wait_for_selector("img", timeout=30_000)
             shot(viewer, "03-pdf-viewer")
             page.context.close()
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             page.context.close()
 
             page = _open(browser, running.url, width=390, height=844)
-            shot(page, "06-mobile", full_page=False)
+            shot(page, "06-mobile", full_page=True)
             page.context.close()
             browser.close()
     finally:

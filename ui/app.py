@@ -746,13 +746,18 @@ def viewer_route(service: ResearchService) -> Route:
         if path.suffix.lower() == ".pdf" and document.pages:
             page = document.page_at(marks[0][0]) if marks else 1
             quotes = [document.text[a:b] for a, b in marks]
-            png = base64.b64encode(pdf_page_png(path, page or 1, quotes)).decode("ascii")
+            image = pdf_page_png(path, page or 1, quotes)
+            png = base64.b64encode(image.png).decode("ascii")
+            # An anchor a little above the first highlight: the frame opens at "#hit" (no script needed).
+            hit = max(0.0, (image.first_hit or 0.0) * 100 - 4)
             return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html_escape(title)}</title>"
-                    "<style>body{margin:0;background:#525659}img{width:100%;display:block}"
+                    "<style>body{margin:0;background:#525659}.page{position:relative}"
+                    "img{width:100%;display:block}#hit{position:absolute;left:0;width:1px;height:1px}"
                     "p{font:13px system-ui,sans-serif;color:#fff;margin:.4em .6em}</style></head><body>"
-                    f"<p>{html_escape(path.name)}, page {page}</p>"
+                    f"<p>{html_escape(path.name)}, page {page}</p><div class='page'>"
+                    f"<span id='hit' style='top:{hit:.2f}%'></span>"
                     f"<img alt='Page {page} of {html_escape(path.name)}, the quote highlighted' "
-                    f"src='data:image/png;base64,{png}'></body></html>")
+                    f"src='data:image/png;base64,{png}'></div></body></html>")
         return context_html(document.text, marks, title=title, note=path.name)
 
     async def endpoint(request: Request) -> Response:

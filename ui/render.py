@@ -288,9 +288,12 @@ def viewer_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | 
         spans = [] if qs is None or qe is None else [(int(qs), int(qe))]
     if not spans:
         spans = [(int(citation.get("start") or 0), int(citation.get("end") or 0))]
-    what = "Show the page" if Path(source).suffix.lower() == ".pdf" else "Show in the document"
+    pdf = Path(source).suffix.lower() == ".pdf"
+    what = "Show the page" if pdf else "Show in the document"
+    # The fragment opens the frame at the first highlight (the viewer page has no script).
+    url = viewer_url(source, list(spans)) + ("#hit" if pdf else "#q0")
     return (f'<details class="rag-viewer"><summary>{what}</summary>'
-            f'<iframe class="rag-viewer-frame" loading="lazy" src="{_e(viewer_url(source, list(spans)))}" '
+            f'<iframe class="rag-viewer-frame" loading="lazy" src="{_e(url)}" '
             f'title="{_e(citation.get("title") or Path(source).name)}"></iframe></details>')
 
 
@@ -374,9 +377,10 @@ def welcome_html(documents: int, updated: str | None, recent: Sequence[str]) -> 
     if documents:
         corpus = (f'<p class="rag-corpus"><strong>{documents} document{"s" if documents != 1 else ""}</strong> '
                   f'loaded{f", last updated {_e(updated)}" if updated else ""}.</p>')
-        if recent:
+        unique = list({" ".join(str(t).split()).lower(): t for t in reversed(recent)}.values())[::-1]
+        if unique:
             corpus += ('<p>Most recent:</p><ul class="rag-recent">'
-                       + "".join(f"<li>{_e(t)}</li>" for t in recent) + "</ul>")
+                       + "".join(f"<li>{_e(t)}</li>" for t in unique) + "</ul>")
     else:
         corpus = '<p class="rag-corpus"><strong>No documents yet.</strong> Add some in the Documents tab.</p>'
     return ('<div class="rag-sources rag-welcome">'

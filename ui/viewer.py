@@ -23,6 +23,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -110,7 +111,15 @@ def _normalise(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
 
-def pdf_page_png(path: Path, page: int, quotes: Sequence[str], scale: float = 1.6) -> bytes:
+@dataclass(frozen=True)
+class PageImage:
+    """A rendered PDF page: the PNG, and where the first highlight starts (0..1 of the height)."""
+
+    png: bytes
+    first_hit: float | None
+
+
+def pdf_page_png(path: Path, page: int, quotes: Sequence[str], scale: float = 1.6) -> PageImage:
     """Page ``page`` (1-based) of the PDF as PNG, each quote painted over in translucent yellow.
 
     The quote is searched in the page's own text layer: whole first, then by its
@@ -130,13 +139,15 @@ def pdf_page_png(path: Path, page: int, quotes: Sequence[str], scale: float = 1.
         overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(overlay)
         textpage = pdf_page.get_textpage()
+        tops: list[float] = []
         for quote in quotes:
             for left, bottom, right, top in _quote_rects(textpage, _normalise(quote)):
                 draw.rectangle([left * scale, (height - top) * scale, right * scale, (height - bottom) * scale],
                                fill=(255, 214, 0, 110), outline=(200, 150, 0, 200))
+                tops.append(max(0.0, min(1.0, (height - top) / height)))
         out = io.BytesIO()
         Image.alpha_composite(image, overlay).convert("RGB").save(out, format="PNG", optimize=True)
-        return out.getvalue()
+        return PageImage(out.getvalue(), min(tops) if tops else None)
     finally:
         pdf.close()
 

@@ -39,7 +39,7 @@ def test_the_panel_offers_the_viewer_and_markers_link_to_their_source() -> None:
                              "quotes": [{"citation": 3, "quote": "deal was", "quote_start": 4,
                                          "quote_end": 12}]}]}
     panel = sources_html([{"question": "q", "answer": answer}], None)
-    assert "Show the page" in panel and f'src="{viewer_url("/c/a.pdf", [(4, 12)])}"' in panel
+    assert "Show the page" in panel and f'src="{viewer_url("/c/a.pdf", [(4, 12)])}#hit"' in panel
     chat = answer_html(answer, turn=2)
     assert 'href="#cite-2-1"' in chat and "title=\"“deal was” (A)\"" in chat and ">[1]</a>" in chat
 
@@ -53,9 +53,11 @@ def test_a_pdf_page_is_rendered_with_the_quote_painted_over_it() -> None:
     document = loaded(SAMPLE_PDF)
     page = document.pages[0]
     quote = document.text[page.start + 200:page.start + 320]
-    plain = Image.open(io.BytesIO(pdf_page_png(SAMPLE_PDF, 1, []))).convert("RGB")
-    marked = Image.open(io.BytesIO(pdf_page_png(SAMPLE_PDF, 1, [quote]))).convert("RGB")
+    plain_page, marked_page = pdf_page_png(SAMPLE_PDF, 1, []), pdf_page_png(SAMPLE_PDF, 1, [quote])
+    plain = Image.open(io.BytesIO(plain_page.png)).convert("RGB")
+    marked = Image.open(io.BytesIO(marked_page.png)).convert("RGB")
     assert plain.size == marked.size
+    assert plain_page.first_hit is None and marked_page.first_hit is not None and 0.1 < marked_page.first_hit < 0.5
 
     def yellow(image: Image.Image) -> int:
         import numpy as np
