@@ -540,7 +540,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             stop = gr.Button("■ Stop", elem_id="stop-btn", size="sm", variant="stop")
                             regen = gr.Button("↻ Regenerate", elem_id="regen-btn", size="sm")
                             edit = gr.Button("✎ Edit last question", elem_id="edit-btn", size="sm")
-                            copy = gr.Button("⧉ Copy answer", elem_id="copy-btn", size="sm")
+                            copy = gr.Button("Copy answer", elem_id="copy-btn", size="sm")
                         with gr.Row():
                             clear = gr.Button("New conversation", elem_id="clear-btn", size="sm")
                             export = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
