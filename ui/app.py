@@ -67,6 +67,7 @@ _FEEDBACK_KIND = {True: "up", False: "down", "Like": "up", "Dislike": "down", "W
 CONVERSATIONS_FILE = "conversations.sqlite3"  # next to the index
 EXAMPLES = 4  # example questions on the first screen
 STOPPED = "Stopped before the answer was finished; nothing unverified is kept. Regenerate to ask again."
+MAX_QUEUED = 1  # questions a page may have waiting behind its running answer
 _QUEUE_WAIT_S = 600.0  # how long a queued question waits for the answer before it gives up
 DOC_HEADERS = ["Title", "File", "Collection", "Date", "Format", "Pages", "Chunks"]
 NO_DATE = "— none found"
@@ -182,6 +183,11 @@ class Handlers:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""
             return
         page = self._page(request)
+        if page.lock.locked() and len(page.queued) >= MAX_QUEUED:
+            # A waiting question holds a worker; more than one per page would starve other users.
+            gr.Warning("A question is already waiting for the answer in progress; send this one after it.")
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
         page.queued.append(question)
         if not page.lock.acquire(blocking=False):
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""  # the running answer shows it as queued

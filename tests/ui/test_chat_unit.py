@@ -183,3 +183,14 @@ def test_a_reload_reopens_the_conversation_the_browser_had_open(handlers: Handle
     assert opened == cid and [t["question"] for t in reopened] == [Q1]
     assert all(v == {"__type__": "update"} for v in handlers.resume(cid, "stranger", _request("page-12")))
     assert all(v == {"__type__": "update"} for v in handlers.resume(None, browser, _request("page-12")))
+
+
+def test_only_one_question_per_page_waits_behind_a_running_answer(handlers: Handlers) -> None:
+    first = _respond(handlers, Q1, [], "page-13")
+    next(first)
+    second = _respond(handlers, Q2, [], "page-13")
+    assert next(second)[4] == ""  # queued
+    third = list(_respond(handlers, "And a third question?", [], "page-13"))
+    assert len(third) == 1 and third[0][4] == {"__type__": "update"}  # refused, left in the box
+    list(first)
+    assert [t["question"] for t in list(second)[-1][1]] == [Q1, Q2]
