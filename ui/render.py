@@ -503,6 +503,10 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
         # One bibliography entry per quoted span: two sentences resting on different words of one
         # passage each point at their own quote, and a repeated span keeps its number.
         citations = {int(c["id"]): c for c in answer.get("citations") or []}
+        # The same article in two files is one source (see same_passage): cite the first file.
+        numbers = display_numbers(answer)
+        first_of: dict[int, int] = {}
+        representative = {n: first_of.setdefault(number, n) for n, number in numbers.items()}
 
         def entry(c: Mapping[str, Any], span: tuple[int, int] | None) -> int:
             key = (str(c["source"]), int(c["start"]), int(c["end"]), span)
@@ -522,10 +526,11 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
                    for q in s.get("quotes") or [] if q.get("quote_start") is not None}
             numbers: list[int] = []
             for n in s.get("citations", []):
-                c = citations.get(int(n))
+                rep = representative.get(int(n), int(n))
+                c = citations.get(rep)
                 if c is None:
                     continue
-                span = own.get(int(n))
+                span = own.get(int(n)) if rep == int(n) else None
                 if span is None and c.get("quote_start") is not None and c.get("quote_end") is not None:
                     span = (int(c["quote_start"]), int(c["quote_end"]))
                 numbers.append(entry(c, span))

@@ -106,6 +106,8 @@ def test_the_same_article_as_txt_and_pdf_is_cited_once() -> None:
     assert panel.count('class="rag-citation"') == 2 and "also" in panel and "truce.pdf, p. 3" in panel
     copied = answer_with_footnotes(answer)
     assert copied.count("\n[1] ") == 1 and "\n[2] " in copied
+    bibliography = export_markdown([{"question": "q", "answer": answer}]).split("## Bibliography", 1)[1]
+    assert "truce.txt" in bibliography and "truce.pdf" not in bibliography and "**[3]**" not in bibliography
 
 
 def test_copy_puts_the_sources_under_the_answer_as_footnotes() -> None:
