@@ -162,6 +162,10 @@ class Assistant:
                 self._sentence_cache = VectorCache(embedder)
             return self._sentence_cache
 
+    def has_chat_model(self, backend: str | None = None) -> bool:
+        """Whether a chat model for ``backend`` was given or is already built (nothing is built here)."""
+        return (backend or self.config.backend) in self._chat_models
+
     def chat_model(self, backend: str | None = None, model: str | None = None) -> Any:
         """The chat model for ``backend`` (and model name), built once and reused.
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.chunk import split_sentences
-from rag.records import REFUSAL, Citation, Passage, SentenceSupport
+from rag.records import REFUSAL, Citation, Passage, SentenceQuote, SentenceSupport
 from rag.verify import Support, SupportScorer, lexical_support
 
 _MARKER = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
@@ -121,13 +121,18 @@ def verify_answer(
         supported = bool(sentence.citations) and support.score >= threshold
         if strict and not supported:
             continue
-        kept.append(SentenceSupport(sentence.text, sentence.citations, support.score, supported))
+        own_quotes: list[SentenceQuote] = []
         for i, n in enumerate(sentence.citations):
             # The quote for each cited passage: its best window for the sentences citing it.
             own = support if support.passage == i else scorer(sentence.text, [passages[n - 1].chunk.text])
             if own.passage is not None and own.end > own.start:
                 if n not in quotes or own.score > quotes[n][0]:
                     quotes[n] = (own.score, own.start, own.end)
+                chunk = passages[n - 1].chunk
+                own_quotes.append(SentenceQuote(n, chunk.text[own.start:own.end], chunk.start + own.start,
+                                                chunk.start + own.end))
+        kept.append(SentenceSupport(sentence.text, sentence.citations, support.score, supported,
+                                    tuple(own_quotes)))
     used = sorted({n for s in kept for n in s.citations})
     citations = []
     for n in used:

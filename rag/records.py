@@ -203,13 +203,31 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class SentenceQuote:
+    """The words of cited passage ``citation`` that one sentence rests on (document offsets)."""
+
+    citation: int
+    quote: str
+    quote_start: int
+    quote_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class SentenceSupport:
-    """An answer sentence, the citations it carries and how well they support it."""
+    """An answer sentence, the citations it carries and how well they support it.
+
+    ``quotes`` holds, per cited passage, the span this sentence rests on: two
+    sentences citing one passage usually rest on different words of it.
+    """
 
     text: str
     citations: tuple[int, ...]
     support: float
     supported: bool
+    quotes: tuple[SentenceQuote, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +235,7 @@ class SentenceSupport:
             "citations": list(self.citations),
             "support": round(self.support, 4),
             "supported": self.supported,
+            "quotes": [q.to_dict() for q in self.quotes],
         }
 
 

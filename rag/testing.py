@@ -4,6 +4,8 @@
   compute by hand (each lowercased word adds 1 to one hashed dimension).
 - :class:`ScriptedChatModel`: a LangChain chat model that replays scripted
   replies and records every prompt it was given.
+- :func:`routed_chat_model`: a slow chat model that answers by keyword, for
+  browser tests where several questions run at once.
 
 Integration tests use the real embedder and a real model server instead.
 
@@ -97,3 +99,46 @@ def scripted_chat_model(replies: Sequence[str]) -> Any:
                 yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
     return ScriptedChatModel(replies=list(replies), prompts=[])
+
+
+def routed_chat_model(routes: Sequence[tuple[str, str]], delay_s: float = 0.1) -> Any:
+    """A slow LangChain chat model that answers by keyword, word by word, like a model server.
+
+    Scripted replies in order break as soon as two users ask at once; this one picks
+    its reply from the question itself: the first ``(keyword, reply)`` whose keyword the question contains
+    (case-insensitive) gives the reply; otherwise the fixed refusal. A follow-up rewrite gets the
+    question back unchanged. Streaming waits ``delay_s`` per word."""
+    import time
+
+    from rag.records import REFUSAL
+
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+    class RoutedChatModel(BaseChatModel):
+        routes: list[tuple[str, str]]
+        delay_s: float
+
+        @property
+        def _llm_type(self) -> str:
+            return "routed"
+
+        def _reply(self, messages: list[BaseMessage]) -> str:
+            system, last = str(messages[0].content), str(messages[-1].content)
+            if system.startswith("Rewrite the last user question"):
+                return last.rsplit("Last question:", 1)[-1].strip()
+            question = last.rsplit("Question:", 1)[-1].lower()
+            return next((reply for key, reply in self.routes if key.lower() in question), REFUSAL)
+
+        def _generate(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                      **kwargs: Any) -> ChatResult:
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages)))])
+
+        def _stream(self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None,
+                    **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            for piece in re.findall(r"\S+\s*|\s+", self._reply(messages)):
+                time.sleep(self.delay_s)
+                yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+    return RoutedChatModel(routes=list(routes), delay_s=delay_s)

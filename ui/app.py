@@ -22,12 +22,16 @@ Example:
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+from html import escape as html_escape
 import re
 import signal
 import threading
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -41,26 +45,38 @@ from gradio.utils import get_upload_folder  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
 from starlette.middleware import Middleware  # noqa: E402
 from starlette.requests import Request  # noqa: E402
-from starlette.responses import FileResponse, PlainTextResponse, Response  # noqa: E402
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
-from rag.config import BACKENDS, Config  # noqa: E402
+from rag.config import Config  # noqa: E402
 from ui.access import AccessPolicy, PolicyFile  # noqa: E402
+from ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
+from ui.conversations import ConversationStore  # noqa: E402
 from ui.files import discard_uploads  # noqa: E402
+from ui.live import LivePage, LivePages  # noqa: E402
 from ui.login import Authenticator  # noqa: E402
 from ui.markdown import escape_markdown  # noqa: E402
-from ui.render import CSS, Turn, question_html, sources_html, streaming_html, turn_messages  # noqa: E402
+from ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, example_questions,  # noqa: E402
+                       filter_chips, welcome_html, filter_chips_html, queued_html, question_html,  # noqa: E402
+                       sources_html, streaming_html, turn_messages)
 from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from ui.sessions import SessionGuard  # noqa: E402
 from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
-from ui.sources import SANDBOX_HEADERS, document_id, media_type  # noqa: E402
+from ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
+from ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 FEEDBACK_OPTIONS = ("Like", "Dislike", "Wrong citation")
 _FEEDBACK_KIND = {True: "up", False: "down", "Like": "up", "Dislike": "down", "Wrong citation": "wrong_citation"}
-DOC_HEADERS = ["Title", "File", "Collection", "Format", "Pages", "Chunks"]
+CONVERSATIONS_FILE = "conversations.sqlite3"  # next to the index
+EXAMPLES = 4  # example questions on the first screen
+STOPPED = "Stopped before the answer was finished; nothing unverified is kept. Regenerate to ask again."
+MAX_QUEUED = 1  # questions a page may have waiting behind its running answer
+_QUEUE_WAIT_S = 600.0  # how long a queued question waits for the answer before it gives up
+DOC_HEADERS = ["Title", "File", "Collection", "Date", "Format", "Pages", "Chunks"]
+NO_DATE = "— none found"
 UPLOAD_HEADERS = ["File", "Status", "Reason"]
 
 
@@ -83,40 +99,201 @@ class Handlers:
     request carrying ``username``.
     """
 
-    def __init__(self, service: ResearchService) -> None:
+    def __init__(self, service: ResearchService, conversations: ConversationStore | None = None) -> None:
         self.service = service
+        self.pages = LivePages()
+        self.conversations = conversations or ConversationStore(
+            Path(service.assistant.config.index_dir) / CONVERSATIONS_FILE)
+
+    # ------------------------------------------------------- saved conversations
+    def _owner(self, request: gr.Request | None, browser: str | None) -> str | None:
+        """Whose conversations: the signed-in user, else this browser's random id (None: unknown yet)."""
+        user = _user(request)
+        if user:
+            return f"user:{user}"
+        if self.service.policy.login_required:
+            return None
+        return f"browser:{browser}" if browser else None
+
+    def _conversation_list(self, owner: str | None, value: str | None = None) -> Any:
+        items = self.conversations.list(owner) if owner else []
+        return gr.update(choices=[(c.label(), c.id) for c in items], value=value)
+
+    def start_conversations(self, browser: str | None, request: gr.Request) -> tuple[Any, Any]:
+        """On page load: give a new browser its id; list the owner's saved conversations."""
+        browser = browser or uuid.uuid4().hex
+        return browser, self._conversation_list(self._owner(request, browser))
+
+    def save_conversation(self, turns: list[Turn] | None, conversation: str | None, browser: str | None,
+                          request: gr.Request) -> tuple[Any, Any]:
+        """After each answer: store the conversation; outputs (its id, the list)."""
+        owner = self._owner(request, browser)
+        if owner is None or not turns:
+            return gr.skip(), gr.skip()
+        conversation = self.conversations.save(owner, conversation, turns)
+        return conversation, self._conversation_list(owner, conversation)
+
+    def open_conversation(self, conversation: str | None, browser: str | None,
+                          request: gr.Request) -> tuple[Any, ...]:
+        """Reopen a saved conversation; outputs (chat, turns, selected, panel, its id, export file)."""
+        owner = self._owner(request, browser)
+        turns = self.conversations.load(owner, conversation) if owner and conversation else None
+        if turns is None:
+            gr.Warning("That conversation is not there any more.")
+            return (gr.skip(),) * 6
+        key = getattr(request, "session_hash", None)
+        if key:
+            self.pages.get(key).turns = list(turns)
+        return (turn_messages(turns), turns, None, sources_html(turns, None), conversation,
+                gr.update(value=None, visible=False))
+
+    def resume(self, conversation: str | None, browser: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """On page load: reopen the conversation this browser had open (a reload loses nothing)."""
+        owner = self._owner(request, browser)
+        if not owner or not conversation or self.conversations.load(owner, conversation) is None:
+            return (gr.skip(),) * 6
+        return self.open_conversation(conversation, browser, request)
+
+    def rename_conversation(self, conversation: str | None, title: str | None, browser: str | None,
+                            request: gr.Request) -> tuple[Any, str]:
+        owner = self._owner(request, browser)
+        if not owner or not conversation:
+            return gr.skip(), "Open a saved conversation first."
+        try:
+            done = self.conversations.rename(owner, conversation, title or "")
+        except ValueError as exc:
+            return gr.skip(), f"⚠ {exc}"
+        return self._conversation_list(owner, conversation), ("Renamed." if done else "⚠ Not found.")
+
+    def delete_conversation(self, conversation: str | None, browser: str | None,
+                            request: gr.Request) -> tuple[Any, ...]:
+        """Delete the open conversation and start a new one."""
+        owner = self._owner(request, browser)
+        if not owner or not conversation:
+            return (gr.skip(),) * 3 + ("Open a saved conversation first.",)
+        done = self.conversations.delete(owner, conversation)
+        return (None, self._conversation_list(owner), "", "Deleted." if done else "⚠ Not found.")
 
     # ---------------------------------------------------------------- chat
     def respond(self, message: str, turns: list[Turn] | None, backend: str | None, model: str | None,
                 k: float | None, strict: bool | None, sources: list[str] | None, title: str | None,
                 date_from: str | None, date_to: str | None, collections: list[str] | None,
                 request: gr.Request) -> Iterator[tuple[Any, ...]]:
-        """Stream an answer into the chat; outputs (chat, turns, selected, sources panel, textbox)."""
-        turns = list(turns or [])
+        """Stream an answer into the chat; outputs (chat, turns, selected, sources panel, textbox).
+
+        One answer per page at a time: a question sent while another streams is shown
+        as queued under it and answered next, on top of the history that answer leaves.
+        """
         question = (message or "").strip()
         if not question:
-            yield turn_messages(turns), turns, None, sources_html(turns, None), ""
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""
             return
-        options = options_from(dict(backend=backend, model=model, k=k, strict=strict, sources=sources,
-                                    title=title, date_from=date_from, date_to=date_to, collections=collections))
-        pending = turn_messages(turns) + [{"role": "user", "content": question_html(question)}]
-        yield pending + [{"role": "assistant", "content": streaming_html("")}], turns, None, \
-            sources_html(turns, None), ""
-        text = ""
-        turn: dict[str, Any] = {"question": question, "answer": None, "error": None}
+        page = self._page(request)
+        if page.lock.locked() and len(page.queued) >= MAX_QUEUED:
+            # A waiting question holds a worker; more than one per page would starve other users.
+            gr.Warning("A question is already waiting for the answer in progress; send this one after it.")
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        page.queued.append(question)
+        if not page.lock.acquire(blocking=False):
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""  # the running answer shows it as queued
+            if not page.lock.acquire(timeout=_QUEUE_WAIT_S):
+                page.queued.remove(question)
+                gr.Warning("The previous answer is taking too long; send the question again.")
+                return
         try:
-            for item in self.service.stream(question, ResearchService.history_of(turns), options, _user(request)):
+            page.queued.remove(question)
+            turns = list(page.turns if page.turns is not None else (turns or []))
+            yield from self._answer(question, turns, page, backend=backend, model=model, k=k, strict=strict,
+                                    sources=sources, title=title, date_from=date_from, date_to=date_to,
+                                    collections=collections, user=_user(request))
+        finally:
+            page.lock.release()
+
+    def _answer(self, question: str, turns: list[Turn], page: LivePage, *, user: str | None,
+                **values: Any) -> Iterator[tuple[Any, ...]]:
+        options = options_from(values)
+
+        def waiting() -> list[dict[str, str]]:
+            return [{"role": "user", "content": queued_html(q)} for q in list(page.queued)]
+
+        pending = turn_messages(turns) + [{"role": "user", "content": question_html(question)}]
+        yield (pending + [{"role": "assistant", "content": streaming_html("")}] + waiting(), turns, None,
+               sources_html(turns, None) if turns else gr.skip(), "")
+        text = ""
+        turn: dict[str, Any] = {"question": question, "answer": None, "error": None,
+                                "filters": self._chips(values, user)[0]}
+        page.stop.clear()
+        try:
+            for item in self.service.stream(question, ResearchService.history_of(turns), options, user):
+                if page.stop.is_set():  # Stop: the unfinished, unverified text is not kept
+                    turn["error"] = STOPPED
+                    break
                 if isinstance(item, str):
                     text += item
-                    yield pending + [{"role": "assistant", "content": streaming_html(text)}], turns, None, \
-                        gr.skip(), gr.skip()
+                    yield (pending + [{"role": "assistant", "content": streaming_html(text)}] + waiting(),
+                           gr.skip(), gr.skip(), gr.skip(), gr.skip())
                 else:
                     turn["answer"] = item
         except Exception as exc:  # a backend or filter error must not kill the session
             log.warning("answering %r failed: %s", question, exc)
-            turn["error"] = f"Could not answer: {exc}"
+            turn["error"] = f"Could not answer: {friendly_error(exc, self.service.assistant.config, options.backend)}"
         turns = turns + [turn]
-        yield turn_messages(turns), turns, len(turns) - 1, sources_html(turns, len(turns) - 1), ""
+        page.turns = turns
+        # The textbox is left alone: the reader may already be typing the next question.
+        yield (turn_messages(turns) + waiting(), turns, len(turns) - 1, sources_html(turns, len(turns) - 1),
+               gr.skip())
+
+    # ------------------------------------------------------ per-answer actions
+    def stop(self, request: gr.Request) -> None:
+        """The Stop button: the streaming answer of this page ends at its next piece."""
+        self._page(request).stop.set()
+
+    def regenerate(self, turns: list[Turn] | None, backend: str | None, model: str | None, k: float | None,
+                   strict: bool | None, sources: list[str] | None, title: str | None, date_from: str | None,
+                   date_to: str | None, collections: list[str] | None,
+                   request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """Ask the last question again in place of its answer (same outputs as :meth:`respond`)."""
+        page = self._page(request)
+        current = list(page.turns if page.turns is not None else (turns or []))
+        if page.lock.locked() or not current:
+            gr.Warning("Nothing to regenerate yet." if not current else "Wait for the answer to finish.")
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        page.turns = current[:-1]
+        yield from self.respond(current[-1]["question"], current[:-1], backend, model, k, strict, sources,
+                                title, date_from, date_to, collections, request)
+
+    def edit_last(self, turns: list[Turn] | None, request: gr.Request) -> tuple[Any, ...]:
+        """Take the last question back into the box to edit and send again; its answer goes.
+        Outputs (chat, turns, selected, sources panel, textbox)."""
+        page = self._page(request)
+        current = list(page.turns if page.turns is not None else (turns or []))
+        if page.lock.locked() or not current:
+            gr.Warning("Nothing to edit yet." if not current else "Wait for the answer to finish.")
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        last, current = current[-1], current[:-1]
+        page.turns = current
+        return turn_messages(current), current, None, sources_html(current, None), last["question"]
+
+    def copy_text(self, turns: list[Turn] | None, selected: int | None) -> str:
+        """The answer shown in the sources panel, as text with footnotes, for the clipboard."""
+        turns = turns or []
+        index = len(turns) - 1 if selected is None else int(selected)
+        if not 0 <= index < len(turns) or turns[index].get("answer") is None:
+            gr.Warning("No answer to copy yet.")
+            return ""
+        return answer_with_footnotes(turns[index]["answer"])
+
+    def _page(self, request: gr.Request | None) -> LivePage:
+        key = getattr(request, "session_hash", None)
+        return self.pages.get(key) if key else LivePage()
+
+    def forget_page(self, request: gr.Request) -> None:
+        """The page closed: drop what the server kept for it."""
+        key = getattr(request, "session_hash", None)
+        if key:
+            self.pages.forget(key)
 
     def select(self, turns: list[Turn] | None, evt: gr.SelectData) -> tuple[str, int | None]:
         """Clicking a message shows the sources of that exchange."""
@@ -126,8 +303,29 @@ class Handlers:
             return gr.skip(), gr.skip()
         return sources_html(turns, index), index
 
-    def clear(self) -> tuple[Any, ...]:
-        return [], [], None, sources_html([], None), "", gr.update(value=None, visible=False)
+    def clear(self, request: gr.Request = None) -> tuple[Any, ...]:  # type: ignore[assignment]
+        """A new conversation (the button, or the chat's own trash icon): the turns, the selected
+        answer, the sources panel, the feedback note and the export all start empty."""
+        key = getattr(request, "session_hash", None)
+        if key:
+            self.pages.get(key).turns = []
+        return [], [], None, self._welcome(_user(request)), "", gr.update(value=None, visible=False)
+
+    def _welcome(self, user: str | None) -> str:
+        docs = self.service.documents(user)
+        updated = None
+        stamps = [Path(d.source).stat().st_mtime for d in docs if Path(d.source).is_file()]
+        if stamps:
+            updated = datetime.fromtimestamp(max(stamps), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return welcome_html(len(docs), updated, [d.title or Path(d.source).name for d in _recent(docs)[:5]])
+
+    def first_screen(self, request: gr.Request) -> tuple[Any, ...]:
+        """On page load: the corpus in the sources panel, and example questions from its titles."""
+        user = _user(request)
+        examples = example_questions([d.title for d in _recent(self.service.documents(user)) if d.title])
+        buttons = [gr.update(value=q, visible=True) if q else gr.update(visible=False)
+                   for q in (examples + [""] * EXAMPLES)[:EXAMPLES]]
+        return (self._welcome(user), gr.update(visible=bool(examples)), *buttons)
 
     # ------------------------------------------------------------ feedback
     def like(self, turns: list[Turn] | None, evt: gr.LikeData, request: gr.Request) -> str:
@@ -167,7 +365,8 @@ class Handlers:
     def _doc_views(self, user: str | None) -> tuple[Any, Any, Any, Any]:
         """The documents table, the remove and source-filter choices, the collections."""
         docs = self.service.documents(user)
-        rows = [[d.title, Path(d.source).name, d.collection, d.format, d.pages or "", d.chunks] for d in docs]
+        rows = [[d.title, Path(d.source).name, d.collection, d.date or NO_DATE, d.format, d.pages or "", d.chunks]
+                for d in docs]
         choices = [(f"{d.title or Path(d.source).name} ({Path(d.source).name}, {d.collection})",
                     document_id(d.source)) for d in docs]
         collections = sorted({d.collection for d in docs})
@@ -179,6 +378,41 @@ class Handlers:
         user = _user(request)
         who = f"Signed in as **{_md_safe(user)}**" if user else ""
         return (who, *self._doc_views(user))
+
+    def editing(self, request: gr.Request) -> tuple[Any, Any, Any]:
+        """On page load: upload and remove controls for editors only, a note for everyone else."""
+        may = self.service.may_edit(_user(request))
+        note = "" if may else ("You can read and search these documents; adding and removing them is for "
+                               "editors (ask an administrator).")
+        return gr.update(visible=may), gr.update(visible=may), note
+
+    def chips(self, sources: list[str] | None, collections: list[str] | None, title: str | None,
+              date_from: str | None, date_to: str | None, request: gr.Request) -> str:
+        """The active filters, shown on the Ask tab."""
+        return filter_chips_html(*self._chips(dict(sources=sources, collections=collections, title=title,
+                                                   date_from=date_from, date_to=date_to), _user(request)))
+
+    def _chips(self, values: dict[str, Any], user: str | None) -> tuple[list[str], int]:
+        """Chip labels for the filter values, and how many readable documents have no date."""
+        active = any(values.get(k) for k in ("sources", "collections", "title", "date_from", "date_to"))
+        if not active:
+            return [], 0
+        docs = self.service.documents(user)
+        titles = {document_id(d.source): d.title or Path(d.source).name for d in docs}
+        return filter_chips(values, titles), sum(1 for d in docs if not d.date)
+
+    def confirm_remove(self, doc_id: str | None, request: gr.Request) -> tuple[Any, str, str]:
+        """First click on Remove: name the document and what happens to its file; nothing is removed yet."""
+        if not doc_id:
+            return gr.update(visible=False), "", "Choose a document to remove."
+        record = next((d for d in self.service.documents(_user(request)) if document_id(d.source) == doc_id), None)
+        if record is None:
+            return gr.update(visible=False), "", "⚠ That document is not in the index (or not visible to you)."
+        uploaded = self.service.settings.uploads_path.resolve() in Path(record.source).resolve().parents
+        fate = "its uploaded file is deleted too" if uploaded else "its file stays in the corpus folder"
+        return (gr.update(visible=True),
+                f"Remove **{_md_safe(record.title or Path(record.source).name)}** "
+                f"({_md_safe(Path(record.source).name)}) from the index? {fate.capitalize()}.", "")
 
     def documents(self, request: gr.Request) -> tuple[Any, ...]:
         return self._doc_views(_user(request))
@@ -196,6 +430,7 @@ class Handlers:
         return (result.message, gr.update(value=rows), *self._doc_views(user), None)
 
     def remove(self, doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """The confirmed removal; outputs (message, docs...)."""
         user = _user(request)
         if not doc_id:
             message = "Choose a document to remove."
@@ -238,6 +473,15 @@ class Handlers:
             raise gr.Error(str(exc)) from None
 
 
+def _recent(docs: Sequence[Any]) -> list[Any]:
+    """Documents newest first: by their own date when they have one, else by file time."""
+    def key(d: Any) -> tuple[str, float]:
+        path = Path(d.source)
+        return (d.date or "", path.stat().st_mtime if path.is_file() else 0.0)
+
+    return sorted(docs, key=key, reverse=True)
+
+
 def _check_history(history: Any) -> None:
     if history is None:
         return
@@ -267,7 +511,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     """
     settings = settings or UISettings()
     service = ResearchService(assistant, settings, policy)
-    handlers = Handlers(service)
+    handlers = Handlers(service, ConversationStore(Path(assistant.config.index_dir) / CONVERSATIONS_FILE))
     cfg = assistant.config
     private: dict[str, Any] = {"api_visibility": "private"}
 
@@ -276,6 +520,11 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                    delete_cache=(300, 600)) as demo:
         turns = gr.State([])
         selected = gr.State(None)
+        # The open saved conversation's id, kept in the browser so a reload reopens it.
+        conversation = gr.BrowserState(None, storage_key="rag-chat-current",
+                                       secret=handlers.conversations.secret())
+        # With login off, this browser's random id (the owner of its saved conversations).
+        browser = gr.BrowserState(None, storage_key="rag-chat-owner", secret=handlers.conversations.secret())
         with gr.Row(equal_height=True):
             gr.Markdown(f"## {_md_safe(settings.title)}", scale=3)
             who = gr.Markdown("", elem_id="who", elem_classes=["rag-who"], scale=1)
@@ -285,7 +534,16 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=200, elem_id="conv-col"):
+                        conv_list = gr.Radio([], label="Saved conversations", elem_id="conv-list")
+                        conv_title = gr.Textbox("", label="Rename the open conversation", max_lines=1,
+                                                elem_id="conv-title")
+                        with gr.Row():
+                            conv_rename = gr.Button("Rename", size="sm", elem_id="conv-rename")
+                            conv_delete = gr.Button("Delete", size="sm", variant="stop", elem_id="conv-delete")
+                        conv_status = gr.Markdown("", elem_id="conv-status")
                     with gr.Column(scale=3):
+                        chips = gr.HTML("", elem_id="filter-chips")
                         chat = gr.Chatbot(
                             elem_id="chat", label="Conversation", height=560, layout="bubble",
                             feedback_options=FEEDBACK_OPTIONS, latex_delimiters=[], buttons=[],
@@ -295,9 +553,20 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             question = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1,
                                                   max_lines=6, placeholder="Ask a question…", autofocus=True)
                             ask = gr.Button("Ask", elem_id="ask-btn", variant="primary", scale=1, min_width=80)
+                        with gr.Row(visible=False, elem_id="examples") as examples_row:
+                            gr.Markdown("**Try:**", elem_classes=["rag-try"])
+                            example_buttons = [gr.Button("", size="sm", visible=False, elem_id=f"example-{i}",
+                                                         elem_classes=["rag-example"]) for i in range(EXAMPLES)]
+                        with gr.Row():
+                            stop = gr.Button("■ Stop", elem_id="stop-btn", size="sm", variant="stop")
+                            regen = gr.Button("↻ Regenerate", elem_id="regen-btn", size="sm")
+                            edit = gr.Button("✎ Edit last question", elem_id="edit-btn", size="sm")
+                            copy = gr.Button("Copy answer", elem_id="copy-btn", size="sm")
                         with gr.Row():
                             clear = gr.Button("New conversation", elem_id="clear-btn", size="sm")
                             export = gr.Button("Export as Markdown", elem_id="export-btn", size="sm")
+                        copy_text = gr.Textbox("", visible=False, elem_id="copy-text")
+                        copy_status = gr.Markdown("", elem_id="copy-status")
                         export_file = gr.HTML("", elem_id="export-file", visible=False)
                     with gr.Column(scale=2):
                         panel = gr.HTML(sources_html([], None), elem_id="sources", label="Sources")
@@ -307,7 +576,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             wrong = gr.Button("⚠ Wrong citation", elem_id="fb-wrong", size="sm")
                         feedback_status = gr.Markdown("", elem_id="feedback-status")
             with gr.Tab("Documents", id="documents") as documents_tab:
-                with gr.Row():
+                edit_note = gr.Markdown("", elem_id="edit-note")
+                # Hidden until the page load says this user may edit (see Handlers.editing).
+                with gr.Row(visible=False) as upload_row:
                     files = gr.File(label=f"Add documents ({', '.join(ALLOWED_SUFFIXES)}; "
                                           f"at most {settings.max_file_mb:g} MB each)",
                                     file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
@@ -322,18 +593,31 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                                            latex_delimiters=[], column_widths=["30%", "12%", "58%"])
                 docs = gr.Dataframe(headers=DOC_HEADERS, value=None, interactive=False, elem_id="docs-table",
                                     label="Indexed documents", wrap=True, latex_delimiters=[],
-                                    column_widths=["40%", "24%", "12%", "8%", "8%", "8%"])
-                with gr.Row():
-                    remove_choice = gr.Dropdown([], label="Document to remove", elem_id="remove-doc", scale=3)
-                    remove = gr.Button("Remove from index", elem_id="remove-btn", variant="stop", scale=1)
+                                    column_widths=["34%", "20%", "10%", "12%", "8%", "8%", "8%"])
+                gr.Markdown(f"*Date:* {UNDATED_NOTE.replace('<', '&lt;')} A date filter leaves undated "
+                            "documents out.", elem_id="docs-date-note")
+                with gr.Column(visible=False) as remove_col:
+                    with gr.Row():
+                        remove_choice = gr.Dropdown([], label="Document to remove", elem_id="remove-doc", scale=3)
+                        remove = gr.Button("Remove from index…", elem_id="remove-btn", variant="stop", scale=1)
+                    with gr.Row(visible=False) as confirm_row:
+                        confirm_text = gr.Markdown("", elem_id="remove-confirm-text")
+                        confirm = gr.Button("Yes, remove it", elem_id="remove-confirm", variant="stop",
+                                            size="sm")
+                        cancel = gr.Button("Cancel", elem_id="remove-cancel", size="sm")
                 remove_message = gr.Markdown("", elem_id="remove-message")
-            with gr.Tab("Settings", id="settings"):
+            # Not "Settings": Gradio's footer has its own Settings (theme, language).
+            with gr.Tab("Options", id="settings"):
                 with gr.Row():
-                    backend = gr.Dropdown(list(BACKENDS), value=cfg.backend, label="Answer backend",
-                                          elem_id="backend", info="extractive works offline; the others need "
-                                                                 "a model server")
+                    choices = backend_choices(cfg, ready=assistant.has_chat_model())
+                    backend = gr.Dropdown(choices, value=cfg.backend if cfg.backend in choices else "extractive",
+                                          label="Answer backend", elem_id="backend",
+                                          info="extractive quotes the passages and works offline; other "
+                                               "backends are set up by the administrator (rag serve --backend)")
                     model = gr.Textbox(cfg.llm_model or "", label="Model", elem_id="model",
-                                       info="for openai / ollama / llamacpp")
+                                       visible=cfg.backend in SERVER_BACKENDS,
+                                       info=f"a model the server at {model_server(cfg, cfg.backend)} serves"
+                                       if cfg.backend in SERVER_BACKENDS else None)
                 with gr.Row():
                     k = gr.Slider(1, settings.max_k, value=min(cfg.k, settings.max_k), step=1,
                                   label="Passages retrieved (k)", elem_id="k")
@@ -354,16 +638,52 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                       date_to, collection_filter]
         ask_outputs = [chat, turns, selected, panel, question]
         for trigger in (question.submit, ask.click):
-            trigger(handlers.respond, ask_inputs, ask_outputs, show_progress="hidden", **private)
+            # "multiple": a second question while one streams is queued by respond(), not dropped.
+            trigger(handlers.respond, ask_inputs, ask_outputs, show_progress="hidden", trigger_mode="multiple",
+                    **private).then(handlers.save_conversation, [turns, conversation, browser],
+                                    [conversation, conv_list], show_progress="hidden", **private)
+        regen.click(handlers.regenerate, ask_inputs[1:], ask_outputs, show_progress="hidden", **private).then(
+            handlers.save_conversation, [turns, conversation, browser], [conversation, conv_list],
+            show_progress="hidden", **private)
+        edit.click(handlers.edit_last, [turns], ask_outputs, show_progress="hidden", **private)
+        stop.click(handlers.stop, None, None, queue=False, show_progress="hidden", **private)
+        copy.click(handlers.copy_text, [turns, selected], [copy_text], show_progress="hidden", **private).then(
+            None, [copy_text], [copy_status], show_progress="hidden", **private,
+            js="""(text) => { if (!text) return "";
+                 return navigator.clipboard.writeText(text).then(() => "Copied, with the sources as footnotes.",
+                                                                 () => "⚠ The browser did not allow copying."); }""")
         chat.select(handlers.select, [turns], [panel, selected], show_progress="hidden", **private)
         chat.like(handlers.like, [turns], [feedback_status], show_progress="hidden", **private)
-        clear.click(handlers.clear, None, [chat, turns, selected, panel, feedback_status, export_file],
-                    show_progress="hidden", **private)
+        cleared = [chat, turns, selected, panel, feedback_status, export_file]
+        clear.click(handlers.clear, None, cleared, show_progress="hidden", **private)
+        # The chat's own trash icon empties only the chat widget: reset everything else with it.
+        chat.clear(handlers.clear, None, cleared, show_progress="hidden", **private)
+        for trigger in (clear.click, chat.clear):  # the next answer starts a new saved conversation
+            trigger(lambda: (None, gr.update(value=None), ""), None, [conversation, conv_list, conv_title],
+                    queue=False, show_progress="hidden", **private)
+        demo.load(handlers.start_conversations, [browser], [browser, conv_list], **private)
+        conv_list.input(handlers.open_conversation, [conv_list, browser],
+                        [chat, turns, selected, panel, conversation, export_file], show_progress="hidden",
+                        **private)
+        conv_rename.click(handlers.rename_conversation, [conversation, conv_title, browser],
+                          [conv_list, conv_status], show_progress="hidden", **private)
+        conv_delete.click(handlers.delete_conversation, [conversation, browser],
+                          [conversation, conv_list, conv_title, conv_status], show_progress="hidden",
+                          **private).then(handlers.clear, None, cleared, show_progress="hidden", **private)
         for button, kind in ((up, "up"), (down, "down"), (wrong, "wrong_citation")):
             button.click(handlers.feedback, [turns, selected, gr.State(kind)], [feedback_status],
                          show_progress="hidden", **private)
         export.click(handlers.export, [turns], [export_file], **private)
 
+        demo.unload(handlers.forget_page)
+        demo.load(handlers.first_screen, None, [panel, examples_row, *example_buttons], **private).then(
+            handlers.resume, [conversation, browser], [chat, turns, selected, panel, conversation, export_file],
+            show_progress="hidden", **private)
+        for button in example_buttons:
+            button.click(lambda q: q, [button], [question], queue=False, **private).then(
+                handlers.respond, ask_inputs, ask_outputs, show_progress="hidden", trigger_mode="multiple",
+                **private).then(handlers.save_conversation, [turns, conversation, browser],
+                                [conversation, conv_list], show_progress="hidden", **private)
         doc_views = [docs, remove_choice, source_filter, collection_filter]
         demo.load(handlers.refresh, None, [who, *doc_views], **private)
         logout.click(None, None, None, js="() => { window.location.assign('logout'); }")
@@ -371,8 +691,19 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         # Writes to the index go one at a time (the index takes a single writer).
         upload.click(handlers.upload, [files, collection], [upload_message, upload_rows, *doc_views, files],
                      concurrency_limit=1, concurrency_id="index-write", **private)
-        remove.click(handlers.remove, [remove_choice], [remove_message, *doc_views],
-                     concurrency_limit=1, concurrency_id="index-write", **private)
+        remove.click(handlers.confirm_remove, [remove_choice], [confirm_row, confirm_text, remove_message],
+                     show_progress="hidden", **private)
+        cancel.click(lambda: (gr.update(visible=False), "Nothing was removed."), None,
+                     [confirm_row, remove_message], show_progress="hidden", **private)
+        confirm.click(lambda: gr.update(visible=False), None, [confirm_row], queue=False, **private).then(
+            handlers.remove, [remove_choice], [remove_message, *doc_views],
+            concurrency_limit=1, concurrency_id="index-write", **private)
+        demo.load(handlers.editing, None, [upload_row, remove_col, edit_note], **private)
+        backend.change(lambda b: gr.update(visible=b in SERVER_BACKENDS), [backend], [model], queue=False,
+                       show_progress="hidden", **private)
+        filter_inputs = [source_filter, collection_filter, title_filter, date_from, date_to]
+        for widget in filter_inputs:
+            widget.change(handlers.chips, filter_inputs, [chips], show_progress="hidden", **private)
 
         gr.api(handlers.api_chat, api_name="chat")
         gr.api(handlers.api_ask, api_name="ask")
@@ -429,6 +760,7 @@ def source_route(service: ResearchService) -> Route:
 def export_route(service: ResearchService) -> Route:
     """``GET /export/{token}``: a conversation export, only to the user who made it."""
 
+
     async def endpoint(request: Request) -> Response:
         user = request_user(request)
         if service.policy.login_required and user is None:
@@ -443,6 +775,48 @@ def export_route(service: ResearchService) -> Route:
     return Route("/export/{token}", endpoint, methods=["GET", "HEAD"])
 
 
+def viewer_route(service: ResearchService) -> Route:
+    """``GET /viewer/{doc_id}?marks=a-b,...``: the in-app viewer page (see :mod:`ui.viewer`), with the
+    same rights as ``/source/{doc_id}``: text around the marks, or the PDF page with them painted."""
+
+    def render(path: Path, marks: list[tuple[int, int]]) -> str:
+        document = loaded(path)
+        title = document.title or path.name
+        if path.suffix.lower() == ".pdf" and document.pages:
+            page = document.page_at(marks[0][0]) if marks else 1
+            quotes = [document.text[a:b] for a, b in marks]
+            image = pdf_page_png(path, page or 1, quotes)
+            png = base64.b64encode(image.png).decode("ascii")
+            # An anchor a little above the first highlight: the frame opens at "#hit" (no script needed).
+            hit = max(0.0, (image.first_hit or 0.0) * 100 - 4)
+            return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html_escape(title)}</title>"
+                    "<style>body{margin:0;background:#525659}.page{position:relative}"
+                    "img{width:100%;display:block}#hit{position:absolute;left:0;width:1px;height:1px}"
+                    "p{font:13px system-ui,sans-serif;color:#fff;margin:.4em .6em}</style></head><body>"
+                    f"<p>{html_escape(path.name)}, page {page}</p><div class='page'>"
+                    f"<span id='hit' style='top:{hit:.2f}%'></span>"
+                    f"<img alt='Page {page} of {html_escape(path.name)}, the quote highlighted' "
+                    f"src='data:image/png;base64,{png}'></div></body></html>")
+        return context_html(document.text, marks, title=title, note=path.name)
+
+    async def endpoint(request: Request) -> Response:
+        user = request_user(request)
+        if service.policy.login_required and user is None:
+            return PlainTextResponse("Log in first.", status_code=401)
+        path = await run_in_threadpool(service.source_path, request.path_params["doc_id"], user)
+        if path is None:
+            return PlainTextResponse("No such document.", status_code=404)
+        marks = parse_spans(request.query_params.get("marks"))
+        try:
+            page = await run_in_threadpool(render, path, marks)
+        except Exception as exc:  # a file that changed or broke since indexing: say so, do not crash
+            log.warning("viewer: %s: %s", path.name, exc)
+            return PlainTextResponse(f"{path.name}: cannot be shown ({type(exc).__name__}).", status_code=422)
+        return HTMLResponse(page, headers=VIEWER_HEADERS)
+
+    return Route("/viewer/{doc_id}", endpoint, methods=["GET"])
+
+
 # --------------------------------------------------------------------------- serving
 @dataclass
 class RunningApp:
@@ -453,6 +827,7 @@ class RunningApp:
     service: ResearchService
 
     def close(self) -> None:
+        _force_exit(self.demo)
         self.demo.close()
         self.service.private_files.close()
         self.service.assistant.store.release_write_lock()
@@ -522,8 +897,9 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
             auth_message="Sign in with your research account." if policy.login_required else None,
             max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
             show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
-            run_history=False, theme=theme(), css=CSS,
-            app_kwargs={"routes": [source_route(service), export_route(service)], "middleware": [guard]},
+            run_history=False, theme=theme(), css=CSS, js=CHAT_JS,
+            app_kwargs={"routes": [source_route(service), export_route(service), viewer_route(service)],
+                        "middleware": [guard]},
         )
     except BaseException:
         assistant.store.release_write_lock()
@@ -533,12 +909,24 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         return running
     if threading.current_thread() is threading.main_thread():
         # A service manager stops us with SIGTERM: close the server as Ctrl-C would.
-        signal.signal(signal.SIGTERM, _interrupt)
+        def terminate(signum: int, frame: Any) -> None:
+            _force_exit(demo)
+            _interrupt(signum, frame)
+
+        signal.signal(signal.SIGTERM, terminate)
     try:
         demo.block_thread()  # returns on Ctrl-C
     finally:
         running.close()
     return None
+
+
+def _force_exit(demo: gr.Blocks) -> None:
+    """Stop without waiting for open connections: every open page holds a heartbeat stream, and
+    uvicorn's graceful shutdown would wait for each (Gradio then gives up after 5 s per close)."""
+    server = getattr(demo, "server", None)
+    if server is not None:
+        server.force_exit = True
 
 
 def _interrupt(signum: int, frame: Any) -> None:

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ui.sources import source_url
+from ui.sources import source_url, viewer_url
 
 Turn = Mapping[str, Any]
 
@@ -51,8 +51,70 @@ def _related_label(related: Mapping[str, Any]) -> str:
     return f"{_e(title)} ({_e(name)})" if title != name else _e(name)
 
 
-def _markers(citations: Sequence[int]) -> str:
-    return "".join(f"[{int(n)}]" for n in citations)
+def _markers(citations: Sequence[int], numbers: Mapping[int, int] | None = None) -> str:
+    numbers = numbers or {}
+    return "".join(f"[{m}]" for m in dict.fromkeys(numbers.get(int(n), int(n)) for n in citations))
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def same_passage(a: Mapping[str, Any], b: Mapping[str, Any], overlap: float = 0.6) -> bool:
+    """Two citations are one source shown twice: the same article in two files (a .txt and its .pdf).
+
+    The title must match (ignoring case and spacing) and the passages must share
+    most of their words (Jaccard ≥ ``overlap``), so two different articles under
+    one generic title, or two parts of one article, stay apart.
+    """
+    def norm(title: Any) -> str:
+        return " ".join(str(title or "").lower().split())
+
+    if str(a.get("source")) == str(b.get("source")) or not norm(a.get("title")) \
+            or norm(a.get("title")) != norm(b.get("title")):
+        return False
+    wa = set(_WORDS.findall(str(a.get("text") or "").lower()))
+    wb = set(_WORDS.findall(str(b.get("text") or "").lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= overlap
+
+
+def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
+    """The answer's citation ids → 1, 2, 3… in the order its sentences first cite them.
+
+    The library numbers citations by retrieval rank, so an answer may cite [4]
+    and [1] only; readers see [1] and [2], in reading order, here and in the panel.
+    A citation of the same passage in another file of the same article (see
+    :func:`same_passage`) shares the number of the first.
+    """
+    order: list[int] = []
+    for sentence in answer.get("sentences") or []:
+        for n in sentence.get("citations") or []:
+            if int(n) not in order:
+                order.append(int(n))
+    for citation in answer.get("citations") or []:
+        if int(citation["id"]) not in order:
+            order.append(int(citation["id"]))
+    by_id = {int(c["id"]): c for c in answer.get("citations") or []}
+    numbers: dict[int, int] = {}
+    shown: list[int] = []  # ids that got a number of their own
+    for n in order:
+        twin = next((m for m in shown if n in by_id and m in by_id and same_passage(by_id[m], by_id[n])), None)
+        if twin is not None:
+            numbers[n] = numbers[twin]
+        else:
+            shown.append(n)
+            numbers[n] = len(shown)
+    return numbers
+
+
+def invalid_citations_note(answer: Mapping[str, Any]) -> str:
+    """Plain words for markers the model wrote that point at no retrieved passage ("" when none)."""
+    invalid = [int(n) for n in answer.get("invalid_citations") or []]
+    if not invalid:
+        return ""
+    marks = ", ".join(f"[{n}]" for n in invalid)
+    if len(invalid) == 1:
+        return f"The model cited passage {marks}, which does not exist; that citation was removed."
+    return f"The model cited passages {marks}, which do not exist; those citations were removed."
 
 
 # ----------------------------------------------------------------------------- chat messages
@@ -66,12 +128,38 @@ def streaming_html(partial: str) -> str:
     return _html_block(_lines(partial) + '<span class="rag-cursor"> ▌</span>', "rag-answer rag-streaming")
 
 
+def queued_html(question: str) -> str:
+    """A question sent while another answer streams: it waits its turn, shown below."""
+    return _html_block(_lines(question) + '<br><span class="rag-queued">queued: answered next</span>',
+                       "rag-question rag-queued-question")
+
+
 def error_html(message: str) -> str:
     return _html_block("⚠ " + _lines(message), "rag-error")
 
 
-def answer_html(answer: Mapping[str, Any]) -> str:
-    """A verified answer for the chat: ``[n]`` markers kept, unsupported sentences marked."""
+def _cite_links(sentence: Mapping[str, Any], answer: Mapping[str, Any], numbers: Mapping[int, int],
+                turn: int) -> str:
+    """The sentence's markers as links: hovering shows the words it rests on, clicking opens that
+    source in the panel (``CHAT_JS``); ``#cite-<turn>-<n>`` says which answer and which source."""
+    quotes = {int(q["citation"]): str(q.get("quote") or "") for q in sentence.get("quotes") or []}
+    by_id = {int(c["id"]): c for c in answer.get("citations") or []}
+    links: dict[int, str] = {}
+    for n in sentence.get("citations") or []:
+        number = numbers.get(int(n), int(n))
+        if number in links:
+            continue
+        citation = by_id.get(int(n), {})
+        quote = quotes.get(int(n)) or str(citation.get("quote") or "")
+        hint = f"“{' '.join(quote.split())}” ({citation.get('title') or Path(str(citation.get('source', ''))).name})"
+        links[number] = (f'<a class="rag-cite-link" href="#cite-{int(turn)}-{number}" '
+                         f'title="{_e(hint)}">[{number}]</a>')
+    return "".join(links.values())
+
+
+def answer_html(answer: Mapping[str, Any], turn: int | None = None) -> str:
+    """A verified answer for the chat: ``[n]`` markers kept (as links to the sources panel when
+    ``turn``, the answer's index in the conversation, is given), unsupported sentences marked."""
     if answer.get("refused"):
         related = answer.get("related") or []
         closest = ""
@@ -80,26 +168,31 @@ def answer_html(answer: Mapping[str, Any]) -> str:
         return _html_block(f'<strong>No answer found.</strong> {_lines(answer.get("answer", ""))}{closest}',
                            "rag-answer rag-refusal")
     sentences = answer.get("sentences") or []
+    note = invalid_citations_note(answer)
+    note_html = f'<div class="rag-invalid">⚠ {_e(note)}</div>' if note else ""
     if not sentences:
-        return _html_block(_lines(answer.get("answer", "")), "rag-answer")
+        return _html_block(_lines(answer.get("answer", "")) + note_html, "rag-answer")
+    numbers = display_numbers(answer)
     parts = []
     for s in sentences:
-        text = f"{_lines(s['text'])} {_markers(s.get('citations', []))}".rstrip()
+        marks = (_markers(s.get("citations", []), numbers) if turn is None
+                 else _cite_links(s, answer, numbers, turn))
+        text = f"{_lines(s['text'])} {marks}".rstrip()
         if s.get("supported", True):
             parts.append(text)
         else:
             parts.append(f'<span class="rag-unsupported" title="The cited passage does not support this '
                          f'sentence (support {float(s.get("support", 0.0)):.2f})">⚠ {text}</span>')
-    return _html_block(" ".join(parts), "rag-answer")
+    return _html_block(" ".join(parts) + note_html, "rag-answer")
 
 
 def turn_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
     """Chatbot messages for the turns: exactly two per turn, so message ``i`` is turn ``i // 2``."""
     messages: list[dict[str, str]] = []
-    for turn in turns:
+    for index, turn in enumerate(turns):
         messages.append({"role": "user", "content": question_html(turn["question"])})
         if turn.get("answer") is not None:
-            content = answer_html(turn["answer"])
+            content = answer_html(turn["answer"], index)
         else:
             content = error_html(turn.get("error") or "no answer")
         messages.append({"role": "assistant", "content": content})
@@ -107,20 +200,49 @@ def turn_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
 
 
 # ----------------------------------------------------------------------------- sources panel
-def passage_html(citation: Mapping[str, Any]) -> str:
-    """The cited passage with its quote in ``<mark>``; all of it escaped.
+def passage_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None) -> str:
+    """The cited passage with its quoted words in ``<mark>``; all of it escaped.
 
-    ``quote_start``/``quote_end`` are document offsets; the passage starts at ``start``.
+    ``spans`` are (start, end) document offsets, one per sentence that rests on
+    the passage (default: the citation's own ``quote_start``/``quote_end``); the
+    passage starts at ``start``. Overlapping spans merge; spans outside the
+    passage are ignored rather than guessed at.
     """
     text = str(citation.get("text") or "")
     start = int(citation.get("start") or 0)
-    qs, qe = citation.get("quote_start"), citation.get("quote_end")
-    if qs is None or qe is None:
-        return _e(text)
-    a, b = int(qs) - start, int(qe) - start
-    if not 0 <= a < b <= len(text):
-        return _e(text)
-    return f"{_e(text[:a])}<mark>{_e(text[a:b])}</mark>{_e(text[b:])}"
+    if spans is None:
+        qs, qe = citation.get("quote_start"), citation.get("quote_end")
+        spans = [] if qs is None or qe is None else [(int(qs), int(qe))]
+    local = sorted((a - start, b - start) for a, b in spans if 0 <= a - start < b - start <= len(text))
+    merged: list[list[int]] = []
+    for a, b in local:
+        if merged and a < merged[-1][1]:  # overlapping; adjacent quotes stay two marks
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, cursor = [], 0
+    for a, b in merged:
+        out.append(f"{_e(text[cursor:a])}<mark>{_e(text[a:b])}</mark>")
+        cursor = b
+    out.append(_e(text[cursor:]))
+    return "".join(out)
+
+
+def sentence_quotes(answer: Mapping[str, Any], citation_id: int) -> list[tuple[int, int]]:
+    """The spans of passage ``citation_id`` that the answer's sentences rest on, one per sentence.
+
+    Answers recorded before sentences carried their own quotes fall back to the
+    citation's single quote.
+    """
+    spans = [(int(q["quote_start"]), int(q["quote_end"]))
+             for s in answer.get("sentences") or [] for q in s.get("quotes") or []
+             if int(q.get("citation", -1)) == citation_id and q.get("quote_start") is not None]
+    if spans:
+        return list(dict.fromkeys(spans))
+    citation = next((c for c in answer.get("citations") or [] if int(c["id"]) == citation_id), None)
+    if citation and citation.get("quote_start") is not None and citation.get("quote_end") is not None:
+        return [(int(citation["quote_start"]), int(citation["quote_end"]))]
+    return []
 
 
 def _doc_link(source: str, title: str, page: int | None = None) -> str:
@@ -129,22 +251,53 @@ def _doc_link(source: str, title: str, page: int | None = None) -> str:
             f'rel="noopener noreferrer">{label}</a>')
 
 
-def citation_html(citation: Mapping[str, Any]) -> str:
+def citation_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None,
+                  number: int | None = None, also: Sequence[Mapping[str, Any]] = ()) -> str:
+    """One cited passage for the sources panel; ``number`` is its display number (default: its id),
+    ``also`` the same passage in other files of the article (listed, not repeated)."""
     source = str(citation.get("source", ""))
     page = citation.get("page")
     where = [f"p. {int(page)}"] if page is not None else []
     where.append(_e(Path(source).name))
-    return (f'<details class="rag-citation" id="rag-cite-{int(citation["id"])}" open>'
-            f'<summary><span class="rag-cite-n">[{int(citation["id"])}]</span> '
+    for twin in also:
+        twin_page = twin.get("page")
+        label = _e(Path(str(twin.get("source", ""))).name) + (f", p. {int(twin_page)}" if twin_page is not None
+                                                              else "")
+        where.append(f'also <a class="rag-open" href="{_e(source_url(str(twin.get("source", "")), twin_page))}" '
+                     f'target="_blank" rel="noopener noreferrer">{label}</a>')
+    shown = int(citation["id"]) if number is None else int(number)
+    return (f'<details class="rag-citation" id="rag-cite-{shown}" open>'
+            f'<summary><span class="rag-cite-n">[{shown}]</span> '
             f'{_doc_link(source, str(citation.get("title") or ""), page)}'
             f' <span class="rag-cite-where">· {" · ".join(where)}</span></summary>'
-            f'<blockquote class="rag-passage">{passage_html(citation)}</blockquote>'
+            f'<blockquote class="rag-passage">{passage_html(citation, spans)}</blockquote>'
+            f'{viewer_html(citation, spans)}'
             f'<a class="rag-open-link" href="{_e(source_url(source, page))}" target="_blank" '
             f'rel="noopener noreferrer">Open source{f" at page {int(page)}" if page is not None else ""} ↗</a>'
             f'</details>')
 
 
-def sentences_html(sentences: Sequence[Mapping[str, Any]]) -> str:
+def viewer_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | None = None) -> str:
+    """A fold-out in-app viewer: the passage in its document (the PDF page itself for a PDF).
+
+    The frame loads only when opened (``loading="lazy"`` inside a closed ``<details>``).
+    """
+    source = str(citation.get("source", ""))
+    if spans is None:
+        qs, qe = citation.get("quote_start"), citation.get("quote_end")
+        spans = [] if qs is None or qe is None else [(int(qs), int(qe))]
+    if not spans:
+        spans = [(int(citation.get("start") or 0), int(citation.get("end") or 0))]
+    pdf = Path(source).suffix.lower() == ".pdf"
+    what = "Show the page" if pdf else "Show in the document"
+    # The fragment opens the frame at the first highlight (the viewer page has no script).
+    url = viewer_url(source, list(spans)) + ("#hit" if pdf else "#q0")
+    return (f'<details class="rag-viewer"><summary>{what}</summary>'
+            f'<iframe class="rag-viewer-frame" loading="lazy" src="{_e(url)}" '
+            f'title="{_e(citation.get("title") or Path(source).name)}"></iframe></details>')
+
+
+def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int, int] | None = None) -> str:
     if not sentences:
         return ""
     items = []
@@ -153,7 +306,7 @@ def sentences_html(sentences: Sequence[Mapping[str, Any]]) -> str:
         badge = (f'<span class="rag-badge rag-ok">✔ supported {float(s.get("support", 0)):.2f}</span>' if ok else
                  f'<span class="rag-badge rag-bad">⚠ unsupported {float(s.get("support", 0)):.2f}</span>')
         items.append(f'<li class="{"rag-supported" if ok else "rag-unsupported"}">{_e(s.get("text", ""))} '
-                     f'{_markers(s.get("citations", []))} {badge}</li>')
+                     f'{_markers(s.get("citations", []), numbers)} {badge}</li>')
     return f'<details class="rag-verification"><summary>Verification</summary><ul>{"".join(items)}</ul></details>'
 
 
@@ -180,16 +333,140 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
                 f'<p>{_e(answer.get("answer", ""))}</p>'
                 + (f'<p>Closest documents:</p><ul class="rag-related">{items}</ul>' if items else
                    '<p>No document came close.</p>')
+                + filtered_refusal_note(turn.get("filters") or [])
                 + '</div>' + sentences_html(answer.get("sentences") or []))
         return f'<div class="rag-sources">{head}{body}</div>'
     unsupported = [s for s in answer.get("sentences") or [] if not s.get("supported")]
     warning = (f'<div class="rag-warning">⚠ {len(unsupported)} sentence(s) not supported by the passage '
                'they cite; they are marked in the answer.</div>' if unsupported else "")
-    citations = "".join(citation_html(c) for c in answer.get("citations") or [])
+    note = invalid_citations_note(answer)
+    if note:
+        warning += f'<div class="rag-warning rag-invalid">⚠ {_e(note)}</div>'
+
+    numbers = display_numbers(answer)
+    cited = sorted(answer.get("citations") or [], key=lambda c: numbers.get(int(c["id"]), int(c["id"])))
+    groups: dict[int, list[Mapping[str, Any]]] = {}
+    for c in cited:
+        groups.setdefault(numbers.get(int(c["id"]), int(c["id"])), []).append(c)
+    citations = "".join(citation_html(group[0], sentence_quotes(answer, int(group[0]["id"])), number,
+                                      also=group[1:])
+                        for number, group in groups.items())
     if not citations:
         citations = '<p class="rag-empty">This answer cites no passage.</p>'
     return (f'<div class="rag-sources">{head}{warning}{citations}'
-            f'{sentences_html(answer.get("sentences") or [])}</div>')
+            f'{sentences_html(answer.get("sentences") or [], numbers)}</div>')
+
+
+# ----------------------------------------------------------------------------- first screen
+def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
+    """Questions a reader could ask of these documents, from their titles alone (no model)."""
+    templates = ("What are the main points of “{}”?", "What does “{}” say happened, and when?",
+                 "Who are the main actors in “{}”?", "What are the consequences described in “{}”?")
+    picked: list[str] = []
+    for title in titles:
+        clean = " ".join(str(title).split()).rstrip(".")
+        if 8 <= len(clean) <= 90 and clean.lower() not in {p.lower() for p in picked}:
+            picked.append(clean)
+        if len(picked) == limit:
+            break
+    return [templates[i % len(templates)].format(t) for i, t in enumerate(picked)]
+
+
+def welcome_html(documents: int, updated: str | None, recent: Sequence[str]) -> str:
+    """The first screen's panel: which corpus is loaded, and what the assistant does and does not do."""
+    if documents:
+        corpus = (f'<p class="rag-corpus"><strong>{documents} document{"s" if documents != 1 else ""}</strong> '
+                  f'loaded{f", last updated {_e(updated)}" if updated else ""}.</p>')
+        unique = list({" ".join(str(t).split()).lower(): t for t in reversed(recent)}.values())[::-1]
+        if unique:
+            corpus += ('<p>Most recent:</p><ul class="rag-recent">'
+                       + "".join(f"<li>{_e(t)}</li>" for t in unique) + "</ul>")
+    else:
+        corpus = '<p class="rag-corpus"><strong>No documents yet.</strong> Add some in the Documents tab.</p>'
+    return ('<div class="rag-sources rag-welcome">'
+            f'{corpus}'
+            '<p><strong>What it does:</strong> answers from these documents only; every sentence cites the '
+            'passage it rests on, and the quoted words are highlighted here.</p>'
+            '<p><strong>What it does not do:</strong> use the web or general knowledge, or guess: when the '
+            'documents do not hold the answer it says so and lists the closest documents. A sentence its '
+            'sources do not support is marked ⚠.</p></div>')
+
+
+# ----------------------------------------------------------------------------- copy
+def answer_with_footnotes(answer: Mapping[str, Any]) -> str:
+    """The answer as plain text for the clipboard: ``[n]`` markers (display numbers) and, below,
+    one footnote per cited passage with its title, file, page and the quoted words."""
+    if answer.get("refused"):
+        return str(answer.get("answer") or "")
+    numbers = display_numbers(answer)
+    sentences = answer.get("sentences") or []
+    if sentences:
+        body = " ".join(f"{s['text']} {_markers(s.get('citations', []), numbers)}".rstrip() for s in sentences)
+    else:
+        body = str(answer.get("answer") or "")
+    notes = []
+    noted: set[int] = set()
+    for c in sorted(answer.get("citations") or [], key=lambda c: numbers.get(int(c["id"]), int(c["id"]))):
+        n = numbers.get(int(c["id"]), int(c["id"]))
+        if n in noted:  # the same passage in another file of the article
+            continue
+        noted.add(n)
+        page = f", p. {int(c['page'])}" if c.get("page") is not None else ""
+        quotes = [str(c.get("text") or "")[a - int(c["start"]):b - int(c["start"])]
+                  for a, b in sentence_quotes(answer, int(c["id"]))] or [str(c.get("quote") or "")]
+        quoted = " … ".join(f"“{' '.join(q.split())}”" for q in quotes if q.strip())
+        notes.append(f"[{n}] {c.get('title') or Path(str(c['source'])).name} "
+                     f"({Path(str(c['source'])).name}{page}). {quoted}".rstrip())
+    return body + ("\n\n" + "\n".join(notes) if notes else "")
+
+
+# ----------------------------------------------------------------------------- filters
+UNDATED_NOTE = ("Dates come from the document itself (HTML metadata, Markdown front matter or a "
+                "<file>.meta.json sidecar); plain text and most PDFs carry none.")
+
+
+def filter_chips(filters: Mapping[str, Any], titles: Mapping[str, str] | None = None) -> list[str]:
+    """One short label per active filter: ``filters`` as the Ask options hold them (``sources`` are
+    document ids, named through ``titles``), empty values meaning no filter."""
+    titles = titles or {}
+    chips: list[str] = []
+    sources = [titles.get(str(i), "an unknown document") for i in filters.get("sources") or []]
+    if sources:
+        chips.append("Documents: " + ", ".join(sources))
+    if filters.get("collections"):
+        chips.append("Collections: " + ", ".join(str(c) for c in filters["collections"]))
+    if str(filters.get("title") or "").strip():
+        chips.append(f"Title contains “{str(filters['title']).strip()}”")
+    date_from, date_to = str(filters.get("date_from") or "").strip(), str(filters.get("date_to") or "").strip()
+    if date_from and date_to:
+        chips.append(f"Published {date_from} to {date_to}")
+    elif date_from:
+        chips.append(f"Published from {date_from}")
+    elif date_to:
+        chips.append(f"Published until {date_to}")
+    return chips
+
+
+def filter_chips_html(chips: Sequence[str], undated: int = 0) -> str:
+    """The active filters above the chat ("" when none), so a narrowed search is never a surprise."""
+    if not chips:
+        return ""
+    items = "".join(f'<span class="rag-chip">{_e(c)}</span>' for c in chips)
+    note = ""
+    if undated and any(c.startswith("Published") for c in chips):
+        note = (f'<span class="rag-chip-note">A date filter leaves out the {undated} document(s) without a '
+                'date.</span>')
+    return (f'<div class="rag-chips" role="status"><span class="rag-chips-label">Filters on:</span> {items} '
+            f'{note}<span class="rag-chip-note">(change them in Options)</span></div>')
+
+
+def filtered_refusal_note(chips: Sequence[str]) -> str:
+    """Why a refusal may be the filters' doing, for the sources panel ("" without filters)."""
+    if not chips:
+        return ""
+    return ('<p class="rag-filter-note">Filters were on: ' + "; ".join(_e(c) for c in chips)
+            + '. They may have excluded the passages that answer this; clear them in Options and ask '
+            'again.</p>')
 
 
 # ----------------------------------------------------------------------------- export
@@ -203,11 +480,12 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
                     now: datetime | None = None) -> str:
     """The conversation as Markdown, markers renumbered into one numbered bibliography.
 
-    Each answer's ``[n]`` is local to it; the export gives every distinct cited
-    passage one number across the conversation so the bibliography has no repeats.
+    Each answer's ``[n]`` is local to it; the export gives every distinct quoted
+    span one number across the conversation, so each sentence points at the words
+    that support it and the bibliography has no repeats.
     """
     now = now or datetime.now(timezone.utc)
-    bibliography: dict[tuple[str, int, int], tuple[int, Mapping[str, Any]]] = {}
+    bibliography: dict[tuple[Any, ...], tuple[int, Mapping[str, Any]]] = {}
     out = [f"# {_md_text(title)}: conversation", "",
            f"Exported {now.strftime('%Y-%m-%d %H:%M UTC')}" + (f" by {_md_text(user)}" if user else "") + ".", ""]
     for number, turn in enumerate(turns, start=1):
@@ -222,20 +500,45 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
             out += [f"*No answer: {_md_text(answer.get('answer', ''))}*"
                     + (f" Closest documents: {related}." if related else ""), ""]
             continue
-        local: dict[int, int] = {}
-        for c in answer.get("citations") or []:
-            key = (str(c["source"]), int(c["start"]), int(c["end"]))
+        # One bibliography entry per quoted span: two sentences resting on different words of one
+        # passage each point at their own quote, and a repeated span keeps its number.
+        citations = {int(c["id"]): c for c in answer.get("citations") or []}
+        # The same article in two files is one source (see same_passage): cite the first file.
+        numbers = display_numbers(answer)
+        first_of: dict[int, int] = {}
+        representative = {n: first_of.setdefault(number, n) for n, number in numbers.items()}
+
+        def entry(c: Mapping[str, Any], span: tuple[int, int] | None) -> int:
+            key = (str(c["source"]), int(c["start"]), int(c["end"]), span)
             if key not in bibliography:
-                bibliography[key] = (len(bibliography) + 1, c)
-            local[int(c["id"])] = bibliography[key][0]
+                quote = c.get("quote") or c.get("text") or ""
+                if span is not None:
+                    text, start = str(c.get("text") or ""), int(c["start"])
+                    quote = text[span[0] - start:span[1] - start] or quote
+                bibliography[key] = (len(bibliography) + 1, {**c, "quote": quote})
+            return bibliography[key][0]
+
         sentences = answer.get("sentences") or [{"text": _MARKER.sub("", answer.get("answer", "")),
                                                  "citations": [], "supported": True}]
         parts = []
         for s in sentences:
-            marks = "".join(f"[{local[n]}]" for n in s.get("citations", []) if n in local)
+            own = {int(q["citation"]): (int(q["quote_start"]), int(q["quote_end"]))
+                   for q in s.get("quotes") or [] if q.get("quote_start") is not None}
+            numbers: list[int] = []
+            for n in s.get("citations", []):
+                rep = representative.get(int(n), int(n))
+                c = citations.get(rep)
+                if c is None:
+                    continue
+                span = own.get(int(n)) if rep == int(n) else None
+                if span is None and c.get("quote_start") is not None and c.get("quote_end") is not None:
+                    span = (int(c["quote_start"]), int(c["quote_end"]))
+                numbers.append(entry(c, span))
+            marks = "".join(f"[{m}]" for m in dict.fromkeys(numbers))
             text = f"{_md_text(s['text'])} {marks}".rstrip()
             parts.append(text if s.get("supported", True) else f"⚠ *(unsupported)* {text}")
-        out += [" ".join(parts), ""]
+        note = invalid_citations_note(answer)
+        out += [" ".join(parts) + (f" *({_md_text(note)})*" if note else ""), ""]
     if bibliography:
         out += ["## Bibliography", ""]
         for number, c in sorted(bibliography.values(), key=lambda item: item[0]):
@@ -246,6 +549,41 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
             out += [entry, ""]
     return "\n".join(out).rstrip() + "\n"
 
+
+CHAT_JS = """() => {
+  // A click on [n] in an answer: the chat's select event shows that answer's sources; once the panel
+  // shows them, open citation n and scroll its highlighted words into view.
+  const show = (turn, n, link) => {
+    const started = Date.now();
+    let nudged = false;
+    const tick = () => {
+      const head = document.querySelector('#sources .rag-sources-head');
+      const cite = document.querySelector('#sources #rag-cite-' + n);
+      if (head && cite && head.textContent.includes('answer ' + (turn + 1) + ' of')) {
+        cite.open = true;
+        (cite.querySelector('mark') || cite).scrollIntoView({block: 'center'});
+        cite.classList.add('rag-flash');
+        setTimeout(() => cite.classList.remove('rag-flash'), 1600);
+      } else if (Date.now() - started < 8000) {
+        if (!nudged && Date.now() - started > 700) {  // the chat did not take the link click as a select
+          nudged = true;
+          const bubble = link.closest('.message-content') || link.closest('.message');
+          if (bubble) bubble.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+        }
+        setTimeout(tick, 100);
+      }
+    };
+    tick();
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest ? event.target.closest('a.rag-cite-link') : null;
+    if (!link) return;
+    event.preventDefault();
+    const m = (link.getAttribute('href') || '').match(/#cite-(\\d+)-(\\d+)/);
+    if (m) show(parseInt(m[1], 10), parseInt(m[2], 10), link);
+  }, true);
+}"""
+"""Page script handed to ``launch(js=...)``: clickable citations."""
 
 CSS = """
 .rag-who { text-align: right; }
@@ -264,9 +602,34 @@ CSS = """
 .rag-ok { background: #e3f4e4; color: #1b5e20; }
 .rag-bad { background: #fde2e1; color: #7a1212; }
 .rag-warning, .rag-error { background: #fff4e5; color: #6d3b00; padding: .4em .6em; border-radius: 6px; }
-.rag-refusal-box { background: #eef2f7; border-left: 4px solid #5b6b82; padding: .5em .8em; border-radius: 6px; }
-.rag-refusal { color: #37474f; }
+.rag-refusal-box { background: #eef2f7; color: #1f2937; border-left: 4px solid #5b6b82; padding: .5em .8em;
+                   border-radius: 6px; }
+.rag-refusal-box a { color: #1d4ed8; }
+.rag-refusal-box .rag-score { color: #475569; }
+.rag-refusal { color: #263238; }
+.rag-invalid { margin-top: .4em; font-size: .9em; }
+.rag-queued { opacity: .75; font-style: italic; }
+/* Dark theme (the OS setting or the footer's toggle puts .dark on <body>): every box that sets a
+   background also sets its text colour, or the theme's near-white text lands on a light box. */
+.dark .rag-refusal-box { background: #1e293b; color: #e5e7eb; border-left-color: #94a3b8; }
+.dark .rag-refusal-box a { color: #93c5fd; }
+.dark .rag-refusal-box .rag-score { color: #cbd5e1; }
+.dark .rag-refusal { color: #e5e7eb; }
 .rag-score { color: var(--body-text-color-subdued); font-size: .85em; }
 .rag-cursor { opacity: .6; }
+.rag-welcome ul { margin: .2em 0 .6em 1.2em; }
+/* On a phone the chat comes first; the saved conversations go below the sources. */
+@media (max-width: 720px) { #conv-col { order: 3; } }
+.rag-viewer summary { cursor: pointer; color: var(--link-text-color); }
+.rag-viewer-frame { width: 100%; height: 420px; border: 1px solid var(--border-color-primary);
+                    border-radius: 6px; background: #fff; }
+.rag-cite-link { text-decoration: none; font-weight: 600; cursor: pointer; }
+.rag-flash { outline: 3px solid #f59e0b; outline-offset: 2px; transition: outline-color 1.5s; }
+.rag-chips { display: flex; flex-wrap: wrap; gap: .35em; align-items: center; font-size: .9em; }
+.rag-chips-label { font-weight: 600; }
+.rag-chip { background: #e0ecff; color: #0b3b8c; border-radius: 999px; padding: .1em .6em; }
+.dark .rag-chip { background: #1e3a8a; color: #e0ecff; }
+.rag-chip-note { color: var(--body-text-color-subdued); }
+.rag-filter-note { font-weight: 600; }
 """
 """Styles for the classes above, handed to ``launch(css=...)``."""

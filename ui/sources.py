@@ -59,3 +59,16 @@ def source_url(source: str, page: int | None = None) -> str:
 
 def media_type(path: str | Path) -> str | None:
     return MEDIA_TYPES.get(Path(path).suffix.lower())
+
+
+def viewer_url(source: str, spans: "list[tuple[int, int]] | tuple[tuple[int, int], ...]") -> str:
+    """Relative link to the in-app viewer of ``source`` with ``spans`` (document offsets) highlighted."""
+    marks = ",".join(f"{int(a)}-{int(b)}" for a, b in spans)
+    return f"viewer/{document_id(source)}" + (f"?marks={marks}" if marks else "")
+
+
+VIEWER_HEADERS: dict[str, str] = {
+    **SANDBOX_HEADERS,
+    # The page is ours but shows document text: no script, and the PDF page comes inline as data:.
+    "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+}

@@ -102,8 +102,10 @@ def test_chat_streams_then_shows_the_verified_answer(assistant: Assistant, setti
     steps = list(handlers.respond(KARSK, [], "extractive", "", 5, False, [], "", "", "", [], request()))
     assert len(steps) > 2, "the answer should arrive in pieces"
     assert "rag-streaming" in steps[1][0][-1]["content"]
+    assert steps[0][4] == ""  # the question leaves the box at once…
     chat, turns, selected, _, textbox = steps[-1]
-    assert selected == 0 and textbox == ""
+    # …and the finished answer leaves the box alone: the reader may be typing the next question.
+    assert selected == 0 and textbox == {"__type__": "update"}
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert "2004" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
     assert turns[0]["answer"]["citations"][0]["source"].endswith("karsk.txt")

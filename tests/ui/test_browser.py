@@ -142,6 +142,7 @@ def test_login_is_required(browser: Any, app: SimpleNamespace, outside_requests:
     assert page.locator("#question").count() == 0
     page.screenshot(path=str(SHOTS / "01-login.png"))
     assert context.request.get(f"{app.url}/source/{app.secret_id}").status == 401
+    assert context.request.get(f"{app.url}/viewer/{app.secret_id}").status == 401
     page.fill("input[type=text]", "bob")
     page.fill("input[type=password]", "not-his-password")
     page.click("button.primary")
@@ -224,7 +225,7 @@ def test_off_corpus_question_is_refused(browser: Any, app: SimpleNamespace, outs
     assert page.locator("#sources .rag-refusal-box").is_visible()
     page.click("#export-btn")
     page.wait_for_selector("#export-file a", timeout=20_000)
-    _open_tab(page, "Settings")
+    _open_tab(page, "Options")
     page.wait_for_selector("#backend", state="visible")
     page.screenshot(path=str(SHOTS / "09-settings.png"))
     page.context.close()
@@ -241,10 +242,13 @@ def test_restricted_document_is_never_shown_outside_its_group(
     page.wait_for_timeout(1000)
     assert "quillfeather" not in page.inner_text("#docs-table").lower()
     assert page.context.request.get(f"{app.url}/source/{app.secret_id}").status == 404
+    assert page.context.request.get(f"{app.url}/viewer/{app.secret_id}?marks=0-10").status == 404
     page.context.close()
 
     page = _login(browser, app, "alice", outside_requests)
     assert "14 June 2020" in _ask(page, SECRET_QUESTION)
+    viewer = page.context.request.get(f"{app.url}/viewer/{app.secret_id}?marks=20-60")
+    assert viewer.status == 200 and "<mark" in viewer.text() and "sandbox" in viewer.headers["content-security-policy"]
     page.screenshot(path=str(SHOTS / "08-restricted-alice.png"))
     page.context.close()
 
