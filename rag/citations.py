@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.chunk import split_sentences
 from rag.records import REFUSAL, Citation, Passage, SentenceSupport
+from rag.text import split_sentences
 from rag.verify import Support, SupportScorer, lexical_support
 
 _MARKER = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")

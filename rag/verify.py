@@ -26,8 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
-from rag.chunk import split_sentences
-from rag.text import has_negation, names, numbers, terms
+from rag.text import has_negation, names, numbers, split_sentences, terms
 
 
 @dataclass(frozen=True)
