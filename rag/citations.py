@@ -20,7 +20,7 @@ from typing import Sequence
 
 from rag.records import REFUSAL, Citation, Passage, SentenceSupport
 from rag.text import split_sentences
-from rag.verify import Support, SupportScorer, lexical_support
+from rag.verify import Support, SupportScorer, lexical_support, scorer_name
 
 _MARKER = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
@@ -115,13 +115,19 @@ def verify_answer(
     """
     kept: list[SentenceSupport] = []
     quotes: dict[int, tuple[float, int, int]] = {}
+    score_many = getattr(scorer, "score_many", None)
+    if score_many is not None:
+        # A judge model scores all sentences concurrently up front; the loop below then reads its cache.
+        score_many([(s.text, [passages[n - 1].chunk.text for n in s.citations])
+                    for s in parsed.sentences if s.citations])
     for sentence in parsed.sentences:
         cited_passages = [passages[n - 1].chunk.text for n in sentence.citations]
         support = scorer(sentence.text, cited_passages) if cited_passages else Support(0.0, reason="no citation")
         supported = bool(sentence.citations) and support.score >= threshold
         if strict and not supported:
             continue
-        kept.append(SentenceSupport(sentence.text, sentence.citations, support.score, supported))
+        kept.append(SentenceSupport(sentence.text, sentence.citations, support.score, supported,
+                                    support.verifier or scorer_name(scorer)))
         for i, n in enumerate(sentence.citations):
             # The quote for each cited passage: its best window for the sentences citing it.
             own = support if support.passage == i else scorer(sentence.text, [passages[n - 1].chunk.text])

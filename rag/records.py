@@ -210,6 +210,7 @@ class SentenceSupport:
     citations: tuple[int, ...]
     support: float
     supported: bool
+    verifier: str = ""  # the scorer that produced ``support`` (names a fallback, e.g. when a judge failed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +218,7 @@ class SentenceSupport:
             "citations": list(self.citations),
             "support": round(self.support, 4),
             "supported": self.supported,
+            "verifier": self.verifier,
         }
 
 
@@ -248,6 +250,7 @@ class Answer:
     invalid_citations: tuple[int, ...] = ()
     standalone_question: str | None = None
     backend: str = ""
+    verifier: str = ""  # the support scorer that checked the sentences (see rag.verifiers)
     passages: tuple[Passage, ...] = field(default=(), compare=False, repr=False)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -269,5 +272,6 @@ class Answer:
                 for p in self.passages
             ],
             "backend": self.backend,
+            "verifier": self.verifier,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }

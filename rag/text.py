@@ -7,7 +7,7 @@ Example:
     >>> [t[s.start:s.end] for t in ["No. 10 Downing St. said so. It did."] for s in split_sentences(t)]
     ['No. 10 Downing St. said so.', 'It did.']
     >>> terms("The drones were striking Armenian positions")
-    ['drone', 'strik', 'armenian', 'position']
+    ['dron', 'strik', 'armenian', 'position']
     >>> numbers("On 13 September 2022, 1,200 troops")
     ['13', '2022', '1200']
 """

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
+import numpy as np
 import pytest
 
 from rag.chunk import split_sentences
@@ -187,53 +189,52 @@ def test_best_passage_is_reported() -> None:
     assert "France called a special meeting" in UN[support.start:support.end]
 
 
-# -------------------------------------------------------------- similarity hook
-def test_similarity_cannot_rescue_a_failed_number_check() -> None:
-    claim = "The two countries signed a deal on mutual military assistance in 1998."
-    seen: list[tuple[str, str]] = []
-
-    def perfect(a: str, b: str) -> float:
-        seen.append((a, b))
-        return 1.0
-
-    plain = lexical_support(claim, [RUSSIA])
-    hooked = lexical_support(claim, [RUSSIA], similarity=perfect)
-
-    assert seen, "the similarity hook was not called"
-    assert hooked.score <= plain.score < THRESHOLD
-    assert "1998" in hooked.reason
+# -------------------------------------------------------------- similarity features
+def same_vector(texts: Sequence[str]) -> np.ndarray:
+    """Every text at cosine 1 from every other: the most similarity can add."""
+    return np.full((len(texts), 4), 0.5)
 
 
-@pytest.mark.parametrize("claim", [
-    "Germany and Armenia signed a deal on mutual military assistance in 1997.",
-    "The two countries did not sign a deal on mutual military assistance in 1997.",
+def orthogonal_to_claim(texts: Sequence[str]) -> np.ndarray:
+    """The claim (first text) at cosine 0 from everything else."""
+    return np.array([[1.0, 0.0]] + [[0.0, 1.0]] * (len(texts) - 1))
+
+
+@pytest.mark.parametrize("claim, reason", [
+    ("The two countries signed a deal on mutual military assistance in 1998.", "1998"),
+    ("Germany and Armenia signed a deal on mutual military assistance in 1997.", "germany"),
+    ("The two countries did not sign a deal on mutual military assistance in 1997.", "negation"),
 ])
-def test_similarity_cannot_rescue_a_failed_name_or_negation_check(claim: str) -> None:
-    hooked = lexical_support(claim, [RUSSIA], similarity=lambda a, b: 1.0)
+def test_similarity_cannot_rescue_a_failed_number_name_or_negation_check(claim: str, reason: str) -> None:
+    hooked = lexical_support(claim, [RUSSIA], embed=same_vector)
 
-    assert hooked.score <= lexical_support(claim, [RUSSIA]).score
     assert hooked.score < THRESHOLD
+    assert reason in hooked.reason
 
 
 def test_similarity_refines_a_passing_judgement() -> None:
     claim = "The two countries signed a deal on mutual military assistance in 1997."
     plain = lexical_support(claim, [RUSSIA])
 
-    low = lexical_support(claim, [RUSSIA], similarity=lambda a, b: 0.0, similarity_weight=0.3)
-    negative = lexical_support(claim, [RUSSIA], similarity=lambda a, b: -1.0, similarity_weight=0.3)
+    similar = lexical_support(claim, [RUSSIA], embed=same_vector)
+    dissimilar = lexical_support(claim, [RUSSIA], embed=orthogonal_to_claim)
 
-    assert low.score == pytest.approx(0.7 * plain.score)
-    assert negative.score == pytest.approx(low.score)  # negative similarity counts as zero
-    assert (low.start, low.end) == (plain.start, plain.end)
+    assert similar.score >= THRESHOLD and similar.score > dissimilar.score
+    assert (similar.start, similar.end) == (dissimilar.start, dissimilar.end) == (plain.start, plain.end)
 
 
-def test_similarity_sees_the_located_window() -> None:
+def test_similarity_sees_the_claim_the_located_window_and_every_sentence() -> None:
     claim = "The two countries signed a deal on mutual military assistance in 1997."
     seen: list[str] = []
 
-    lexical_support(claim, [RUSSIA], similarity=lambda a, b: seen.append(b) or 0.5)
+    def recording(texts: Sequence[str]) -> np.ndarray:
+        seen.extend(texts)
+        return same_vector(texts)
 
-    assert seen == [JOINT_A]
+    lexical_support(claim, [RUSSIA], embed=recording)
+
+    assert seen[:2] == [claim, JOINT_A]
+    assert seen[2:] == sentences_of(RUSSIA)
 
 
 # ---------------------------------------------------------------- located span
