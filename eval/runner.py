@@ -294,11 +294,9 @@ def make_judge(assistant: Any, spec: str | None) -> Judge:
         # The historical default: lexical support at the answering threshold, i.e. the system's own rule.
         return Judge(config.verifier, "lexical", answering, lexical_support_at(config.support_threshold),
                      self_graded=config.verifier == "lexical" or answering.startswith("lexical"))
-    embed = None if spec.startswith("nli:") else assistant.sentence_cache.embed
-    scorer = make_verifier(config, embed, spec=spec)
+    scorer = make_verifier(config, spec=spec)
     name = scorer_name(scorer)
-    # The answering verifier's own kind grades by its own rule, whatever its weights (lexical with or
-    # without similarity); another NLI model directory is another judge.
+    # The answering verifier's own kind grades by its own rule; another NLI model directory is another judge.
     family = spec.split(":", 1)[0]
     same = family == config.verifier.split(":", 1)[0] and (family != "nli" or spec == config.verifier)
     return Judge(spec, name, answering, verifier_support_at(scorer, config.support_threshold), self_graded=same)

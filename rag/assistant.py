@@ -118,7 +118,7 @@ class Assistant:
         else:
             self.config.check_backend()  # eager: a missing model name fails here, not mid-question
         self.support_scorer = support_scorer
-        self._scorers: dict[str, SupportScorer] = {}
+        self._verifier: SupportScorer | None = None
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
@@ -173,19 +173,14 @@ class Assistant:
     def scorer(self, backend: str | None = None) -> SupportScorer:
         """The support scorer: the injected one, else the configured verifier (see :mod:`rag.verifiers`).
 
-        The ``lexical`` verifier adds embedding similarity for chat models; extractive
-        answers are verbatim copies of passage sentences, so there it would only add latency.
+        ``backend`` is accepted for callers that ask per backend; every backend is checked alike.
         """
         if self.support_scorer is not None:
             return self.support_scorer
-        extractive = (backend or self.config.backend) == "extractive"
-        key = f"{self.config.verifier}|{'lexical-only' if extractive else 'embedding'}"
         with self._lock:
-            if key not in self._scorers:
-                lexical_only = extractive and self.config.verifier == "lexical"
-                embed = None if lexical_only else self.sentence_cache.embed
-                self._scorers[key] = make_verifier(self.config, embed)
-            return self._scorers[key]
+            if self._verifier is None:
+                self._verifier = make_verifier(self.config)
+            return self._verifier
 
     # ---------------------------------------------------------------- corpus
     def ingest(self, paths: Iterable[str | Path], *, collection: str = "default", prune: bool = True,

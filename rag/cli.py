@@ -128,9 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--half", choices=["tune", "report"],
                    help="only one half of a WiCE file (split by claim id; lexical was fitted on tune)")
     p.add_argument("--limit", type=int, help="only the first N pairs")
-    p.add_argument("--no-similarity", action="store_true",
-                   help="lexical checks only, as for extractive answers (default: + MiniLM similarity, as for "
-                        "chat models)")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     return parser
 
@@ -332,12 +329,7 @@ def cmd_eval_verifier(args: argparse.Namespace) -> int:
         if args.limit <= 0:
             raise UsageError(f"--limit: must be > 0, got {args.limit}")
         pairs = pairs[:args.limit]
-    embed = None
-    if not args.no_similarity and not config.verifier.startswith("nli:"):
-        from rag.embed import make_embedder
-
-        embed = make_embedder(config).embed_documents  # chat answers are checked with similarity too
-    scorer = make_verifier(config, embed)
+    scorer = make_verifier(config)
     result = evaluate_verifier(pairs, scorer, threshold)
     result.update(file=str(args.file), half=args.half)
     if args.json:

@@ -5,7 +5,7 @@ A verifier is named by a spec string, ``NAME`` or ``NAME:ARGUMENT``, taken from
 
 =============  =====================================================================
 ``lexical``    the offline default (:class:`rag.verify.LexicalVerifier`), calibrated on
-               WiCE; with an embedder it adds MiniLM similarity (chat backends)
+               human-labelled claims (WiCE)
 ``nli:DIR``    a local sentence-transformers CrossEncoder NLI model
                (:class:`rag.verify.NLISupport`); nothing is downloaded
 ``llm``        a judge model behind an OpenAI-compatible server or Ollama's ``/v1``
@@ -28,17 +28,14 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from rag.config import Config
     from rag.verify import SupportScorer
 
-Embed = Callable[[Sequence[str]], Any]
-"""Texts -> unit-length vectors (an ``Embedder.embed_documents`` or a ``VectorCache.embed``)."""
-
-VerifierFactory = Callable[[str, "Config", "Embed | None"], "SupportScorer"]
-"""Builds a scorer from (the spec's argument, the config, an embed function or None). Must be cheap."""
+VerifierFactory = Callable[[str, "Config"], "SupportScorer"]
+"""Builds a scorer from (the spec's argument, the config). Must be cheap: models load on first use."""
 
 
 @dataclass(frozen=True)
@@ -88,35 +85,32 @@ def check_verifier_spec(spec: str) -> tuple[Registration, str]:
     return registration, argument
 
 
-def make_verifier(config: "Config", embed: Embed | None = None, spec: str | None = None) -> "SupportScorer":
-    """The scorer ``spec`` (default ``config.verifier``) names, built cheaply (models load on first use).
-
-    ``embed`` lets the lexical verifier (and the judge's lexical fallback) add embedding similarity.
-    """
+def make_verifier(config: "Config", spec: str | None = None) -> "SupportScorer":
+    """The scorer ``spec`` (default ``config.verifier``) names, built cheaply (models load on first use)."""
     registration, argument = check_verifier_spec(spec or config.verifier)
-    return registration.factory(argument, config, embed)
+    return registration.factory(argument, config)
 
 
 # ------------------------------------------------------------- built-ins
 
-def _lexical(argument: str, config: "Config", embed: Embed | None) -> "SupportScorer":
+def _lexical(argument: str, config: "Config") -> "SupportScorer":
     from rag.verify import LexicalVerifier
 
-    return LexicalVerifier(embed=embed)
+    return LexicalVerifier()
 
 
-def _nli(argument: str, config: "Config", embed: Embed | None) -> "SupportScorer":
+def _nli(argument: str, config: "Config") -> "SupportScorer":
     from rag.verify import NLISupport
 
     return NLISupport(argument)
 
 
-def _llm(argument: str, config: "Config", embed: Embed | None) -> "SupportScorer":
+def _llm(argument: str, config: "Config") -> "SupportScorer":
     from rag.judge import make_llm_judge
 
-    return make_llm_judge(config, fallback=_lexical("", config, embed))
+    return make_llm_judge(config, fallback=_lexical("", config))
 
 
-register_verifier("lexical", _lexical, help="lexical checks calibrated on WiCE (+ MiniLM similarity for chat models)")
+register_verifier("lexical", _lexical, help="lexical checks calibrated on WiCE")
 register_verifier("nli", _nli, argument="DIR", help="a local CrossEncoder NLI model directory")
 register_verifier("llm", _llm, help="a judge model: --verifier-model, --verifier-base-url")

@@ -18,21 +18,17 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT_HALF = REPO / "eval" / "data" / "wice" / "wice_oracle_dev_report_half.jsonl"
-FLOORS = {
-    # verifier flags: (AUROC floor, balanced-accuracy-at-0.5 floor)
-    "lexical": (["--no-similarity"], 0.77, 0.68),
-    "lexical+embedding": ([], 0.79, 0.70),
-}
+# Measured on this file (lexical, threshold 0.5): AUROC 0.816, balanced accuracy 0.684.
+AUROC_FLOOR = 0.79
+BALANCED_ACCURACY_FLOOR = 0.66
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_lexical_verifier_on_the_wice_report_half(name: str) -> None:
-    flags, auroc_floor, ba_floor = FLOORS[name]
+def test_lexical_verifier_on_the_wice_report_half() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "rag.cli", "eval-verifier", str(REPORT_HALF), "--json", *flags],
+        [sys.executable, "-m", "rag.cli", "eval-verifier", str(REPORT_HALF), "--json", "--verifier", "lexical"],
         capture_output=True, text=True, timeout=900, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     metrics = json.loads(result.stdout)
-    assert metrics["verifier"] == name and metrics["n"] == 503
-    assert metrics["auroc"] >= auroc_floor, metrics
-    assert metrics["balanced_accuracy"] >= ba_floor, metrics
+    assert metrics["verifier"] == "lexical" and metrics["n"] == 503
+    assert metrics["auroc"] >= AUROC_FLOOR, metrics
+    assert metrics["balanced_accuracy"] >= BALANCED_ACCURACY_FLOOR, metrics

@@ -107,7 +107,7 @@ def test_cli_prints_json_metrics(tmp_path: Path, capsys: pytest.CaptureFixture[s
         {"doc": "Armenia and Russia signed a deal in 1997.", "claim": "Russia signed a deal in 1998.", "label": 0},
         {"doc": "The glacier lost 6 percent of its ice.", "claim": "Russia annexed the glacier.", "label": 0}])
 
-    assert main(["eval-verifier", str(path), "--json", "--no-similarity"]) == 0
+    assert main(["eval-verifier", str(path), "--json"]) == 0
 
     result = json.loads(capsys.readouterr().out)
     assert result["verifier"] == "lexical" and result["n"] == 3

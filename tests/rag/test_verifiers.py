@@ -56,7 +56,7 @@ def test_a_new_verifier_is_one_registration() -> None:
         def __call__(self, claim: str, evidence: Any) -> Support:
             return Support(1.0, 0, 0, 1)
 
-    register_verifier("always", lambda argument, config, embed: Always())
+    register_verifier("always", lambda argument, config: Always())
     try:
         scorer = make_verifier(Config(verifier="always"))
         assert scorer.name == "always" and scorer(CLAIM, EVIDENCE).score == 1.0
@@ -66,10 +66,8 @@ def test_a_new_verifier_is_one_registration() -> None:
         verifiers._REGISTRY.pop("always")
 
 
-def test_lexical_verifier_names_itself_with_and_without_similarity() -> None:
+def test_lexical_verifier_names_itself() -> None:
     assert make_verifier(Config()).name == "lexical"
-    embedder = FakeEmbedder()
-    assert make_verifier(Config(), embedder.embed_documents).name == "lexical+embedding"
     support = LexicalVerifier()(CLAIM, EVIDENCE)
     assert support.verifier == "lexical" and support.score >= 0.5
 
