@@ -250,3 +250,64 @@ def test_nli_verifier_scores_the_best_window_with_a_local_model(tmp_path: Path) 
 def test_nli_verifier_names_a_directory_that_is_not_a_model(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="not a CrossEncoder model directory"):
         NLISupport(str(tmp_path))(CLAIM, EVIDENCE)
+
+
+# ------------------------------------------------------------------ the HTTP client, against a local stub
+class _Stub:
+    """A local OpenAI-compatible stub: records request bodies; refuses logprobs when told to."""
+
+    def __init__(self, refuse_logprobs: bool) -> None:
+        import http.server
+        import json as _json
+
+        stub = self
+        self.bodies: list[dict[str, Any]] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                body = _json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                stub.bodies.append(body)
+                if refuse_logprobs and body.get("logprobs"):
+                    self.send_response(400)
+                    self.end_headers()
+                    return
+                choice: dict[str, Any] = {"message": {"role": "assistant", "content": "No"}}
+                if body.get("logprobs"):
+                    choice["logprobs"] = {"content": [{"token": "No", "logprob": math.log(0.6), "top_logprobs": [
+                        {"token": "No", "logprob": math.log(0.6)}, {"token": "Yes", "logprob": math.log(0.3)}]}]}
+                data = _json.dumps({"choices": [choice]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("refuse_logprobs", [False, True])
+def test_http_client_reads_logprobs_or_falls_back_to_text(refuse_logprobs: bool) -> None:
+    from rag.judge import OpenAIJudgeClient
+
+    stub = _Stub(refuse_logprobs)
+    try:
+        scorer = LLMJudge(OpenAIJudgeClient(stub.url, "judge", api_key="k"), model="judge", fallback=LexicalVerifier())
+        first = scorer(CLAIM, EVIDENCE)
+        second = scorer(CLAIM + " Again.", EVIDENCE)
+    finally:
+        stub.server.shutdown()
+    assert stub.bodies[0]["model"] == "judge" and stub.bodies[0]["max_tokens"] == 2
+    assert stub.bodies[0]["messages"][-1]["content"].startswith("Document: ")
+    if refuse_logprobs:
+        # 400 to logprobs: asked again for text only, and never asks for logprobs again.
+        assert [bool(b.get("logprobs")) for b in stub.bodies] == [True, False, False]
+        assert first.score == second.score == 0.0
+    else:
+        assert first.score == pytest.approx(1 / 3, abs=1e-6)
+    assert first.verifier == "llm:judge"
