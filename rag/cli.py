@@ -177,7 +177,7 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
         return
     unsupported = [s for s in answer.sentences if not s.supported]
     if unsupported:
-        print("\nNot supported by the cited passages:", file=stream)
+        print(f"\nNot supported by the cited passages (verifier: {answer.verifier or 'lexical'}):", file=stream)
         for s in unsupported:
             print(f"  ! {s.text} (support {s.support:.2f})", file=stream)
     print("\nSources:", file=stream)

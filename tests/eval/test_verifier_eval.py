@@ -157,3 +157,58 @@ def test_an_independent_judge_is_not_flagged(fake_embedder: Any, tmp_path: Path)
     judge = runner.make_judge(assistant, "llm")
     assert not judge.self_graded and judge.warning() is None
     assert judge.to_dict()["name"] == "llm:judge" and judge.to_dict()["answering_verifier"] == "lexical"
+
+
+def tiny_run(tmp_path: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+    from rag.assistant import Assistant
+    from rag.cli import build_parser
+    from rag.testing import FakeEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    (corpus / "kars.txt").write_text("Treaty of Kars\n\nThe Treaty of Kars was signed in 1921 by Turkey and the "
+                                     "Soviet republics.\n", encoding="utf-8")
+    dataset = write_jsonl(tmp_path / "tiny.jsonl", [{
+        "id": "kars", "question": "When was the Treaty of Kars signed?", "answers": ["1921"],
+        "evidence": "The Treaty of Kars was signed in 1921 by Turkey and the Soviet republics.", "answerable": True}])
+    out = tmp_path / "out"
+    args = build_parser().parse_args(["eval", str(dataset), "--index", str(tmp_path / "index"), "--out", str(out),
+                                      "--corpus", str(corpus), *extra])
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
+    stderr = io.StringIO()
+    code = runner.run_eval(args, assistant.config, assistant=assistant, support_data="", stdout=io.StringIO(),
+                           stderr=stderr)
+    return code, json.loads((out / "report.json").read_text(encoding="utf-8")), stderr.getvalue()
+
+
+def test_a_self_graded_run_warns_in_the_report_and_on_the_terminal(tmp_path: Path) -> None:
+    code, report, stderr = tiny_run(tmp_path)
+
+    assert code == 0
+    assert report["judge"]["self_graded"] and report["judge"]["name"] == "lexical"
+    assert any("same verifier that checked the answers" in n for n in report["gate"]["notes"])
+    assert "warning:" in stderr and "same verifier" in stderr
+    assert report["git"] is None or set(report["git"]) == {"commit", "dirty"}
+
+
+def test_an_independent_judge_grades_citations_and_faithfulness(tmp_path: Path) -> None:
+    from rag import verifiers
+
+    class Sceptic:
+        name = "sceptic"
+
+        def __call__(self, claim: str, evidence: Any) -> Support:
+            return Support(0.0, 0, 0, 1)
+
+    verifiers.register_verifier("sceptic", lambda argument, config: Sceptic())
+    try:
+        code, report, stderr = tiny_run(tmp_path, "--judge", "sceptic")
+    finally:
+        verifiers._REGISTRY.pop("sceptic")
+
+    assert not report["judge"]["self_graded"] and report["judge"]["name"] == "sceptic"
+    metrics = report["metrics"]
+    # The answer's own verifier accepted its sentence; the judge did not, and the metrics are the judge's.
+    assert metrics["n_answered"] == 1
+    assert metrics["citation_recall"] == 0.0 and metrics["faithfulness"] == 0.0
+    assert "warning:" not in stderr
