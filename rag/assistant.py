@@ -118,7 +118,8 @@ class Assistant:
         else:
             self.config.check_backend()  # eager: a missing model name fails here, not mid-question
         self.support_scorer = support_scorer
-        self._verifier: SupportScorer | None = None
+        # Eager and cheap (models load on first use): an llm verifier without a model fails here.
+        self._verifier: SupportScorer | None = None if support_scorer else make_verifier(self.config)
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None

@@ -49,6 +49,11 @@ def test_llm_verifier_needs_a_model_and_a_url() -> None:
         make_verifier(Config(verifier="llm", verifier_model="judge"))
 
 
+def test_assistant_checks_its_verifier_when_built(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="verifier_model: the llm verifier needs a judge model name"):
+        Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder(), verifier="llm")
+
+
 def test_a_new_verifier_is_one_registration() -> None:
     class Always:
         name = "always"
