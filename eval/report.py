@@ -298,6 +298,11 @@ def render_html(report: Mapping[str, Any], records: Sequence[Mapping[str, Any]])
     else:
         verdict = '<p class="muted">No thresholds given: nothing gated.</p>'
     verdict += "".join(f"<p class=muted>{_e(note)}</p>" for note in gate.get("notes", []))
+    judge = report.get("judge") or {}
+    if judge:
+        verdict += (f"<p class=muted>Citations and faithfulness judged by {_e(judge.get('name'))}; answers "
+                    f"verified by {_e(judge.get('answering_verifier'))}"
+                    f"{' (self-graded)' if judge.get('self_graded') else ''}.</p>")
     if dataset.get("licence"):
         verdict += f"<p class=muted>Dataset text: {_e(dataset['licence'])}.</p>"
     ordered = sorted(enumerate(records, start=1), key=lambda pair: (_severity(pair[1]), pair[0]))

@@ -71,6 +71,8 @@ __all__ = [
     "load_dataset",
     "load_thresholds",
     "lexical_support_at",
+    "make_judge",
+    "verifier_support_at",
     "measure_support_scorer",
     "run_eval",
     "score_answer",
@@ -250,6 +252,56 @@ def lexical_support_at(threshold: float) -> Support:
     return support
 
 
+def verifier_support_at(scorer: Any, threshold: float) -> Support:
+    """An ALCE support judge from any :class:`rag.verify.SupportScorer`: ``score >= threshold``."""
+
+    def support(sentence: str, passages: Sequence[str]) -> bool:
+        return bool(passages) and scorer(sentence, list(passages)).score >= threshold
+
+    return support
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Who grades citations and faithfulness in a run, and whether that is the answering verifier itself."""
+
+    spec: str
+    name: str
+    answering_verifier: str
+    support: Support
+    self_graded: bool
+
+    def warning(self) -> str | None:
+        if not self.self_graded:
+            return None
+        return (f"citation recall/precision and faithfulness were judged by {self.name}, the same verifier "
+                f"that checked the answers ({self.answering_verifier}): they grade the system by its own rule "
+                "(pass --judge llm or --judge nli:DIR for an independent judge)")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spec": self.spec, "name": self.name, "answering_verifier": self.answering_verifier,
+                "self_graded": self.self_graded, "warning": self.warning()}
+
+
+def make_judge(assistant: Any, spec: str | None) -> Judge:
+    """The run's judge: ``spec`` (``--judge``) or, by default, the answering verifier's lexical rule."""
+    from rag.verifiers import make_verifier
+    from rag.verify import scorer_name
+
+    config = assistant.config
+    answering = scorer_name(assistant.scorer())
+    if not spec:
+        # The historical default: lexical support at the answering threshold, i.e. the system's own rule.
+        return Judge(config.verifier, "lexical", answering, lexical_support_at(config.support_threshold),
+                     self_graded=config.verifier == "lexical" or answering.startswith("lexical"))
+    scorer = make_verifier(config, spec=spec)
+    name = scorer_name(scorer)
+    # The answering verifier's own kind grades by its own rule; another NLI model directory is another judge.
+    family = spec.split(":", 1)[0]
+    same = family == config.verifier.split(":", 1)[0] and (family != "nli" or spec == config.verifier)
+    return Judge(spec, name, answering, verifier_support_at(scorer, config.support_threshold), self_graded=same)
+
+
 def _gold_units(item: EvalItem, passages: Sequence[Any], item_source_key: str | None) -> list[str]:
     """Each retrieved passage's id for ranking: ``evidence:<i>`` when it holds evidence text ``i``.
 
@@ -269,7 +321,7 @@ def _gold_units(item: EvalItem, passages: Sequence[Any], item_source_key: str | 
 
 
 def score_answer(item: EvalItem, answer: Any, *, k: int, support: Support, latency_s: float,
-                 item_source_key: str | None = None) -> dict[str, Any]:
+                 item_source_key: str | None = None, judge_faithfulness: bool = False) -> dict[str, Any]:
     """Per-question scores of one :class:`rag.records.Answer` against its item.
 
     ``None`` means "not applicable" (retrieval for an unanswerable question, citations for a
@@ -307,7 +359,10 @@ def score_answer(item: EvalItem, answer: Any, *, k: int, support: Support, laten
         cited = [(s.text, [passages[n - 1].chunk.text for n in s.citations if 1 <= n <= len(passages)])
                  for s in answer.sentences]
         alce = citation_scores(cited, support)
-        flags = [bool(s.supported) for s in answer.sentences]
+        if judge_faithfulness:  # the judge's verdict on each sentence, not the answering verifier's
+            flags = [bool(passages_) and support(text, passages_) for text, passages_ in cited]
+        else:
+            flags = [bool(s.supported) for s in answer.sentences]
         scores.update(citation_recall=alce.recall, citation_precision=alce.precision,
                       n_citations=alce.n_citations, supported_share=supported_share(flags),
                       any_unsupported=any_unsupported(flags))
@@ -340,13 +395,15 @@ def evaluate(
     support: Support | None = None,
     source_keys: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    judge_faithfulness: bool = False,
 ) -> list[dict[str, Any]]:
     """Ask every question through ``assistant.ask`` (as the chat does) and score the answer.
 
     Returns one record per item: ``Answer.to_dict()`` + the item's fields + ``scores``.
     ``support`` judges ALCE citation support (default: :func:`lexical_support_at` at the
     assistant's ``support_threshold``); ``source_keys`` maps an item's ``source`` to the indexed
-    file stem when they differ (SQuAD paragraph ids).
+    file stem when they differ (SQuAD paragraph ids). With ``judge_faithfulness`` faithfulness is
+    ``support``'s verdict per sentence too, instead of the answer's own ``supported`` flags.
     """
     config = assistant.config
     support = support or lexical_support_at(config.support_threshold)
@@ -366,7 +423,8 @@ def evaluate(
         key = None
         if item.source:
             key = source_keys.get(item.source) or source_key(item.source)
-        scores = score_answer(item, answer, k=config.k, support=support, latency_s=latency, item_source_key=key)
+        scores = score_answer(item, answer, k=config.k, support=support, latency_s=latency, item_source_key=key,
+                              judge_faithfulness=judge_faithfulness)
         record = {"id": item.id, **answer.to_dict()}
         record.update({name: value for name, value in item.to_dict().items() if name not in ("id", "question")})
         record["scores"] = scores
@@ -678,6 +736,16 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
                             "(not your working index)")
         assistant = Assistant(config=config)
     config = assistant.config
+    write_baseline = getattr(args, "write_baseline", None)
+    git = _git_commit()
+    if write_baseline and (git is None or git["dirty"]):
+        state = "no git commit could be read" if git is None else f"commit {git['commit'][:12]} has uncommitted changes"
+        raise EvalError(f"--write-baseline {write_baseline}: refused, {state}; a baseline must be measured "
+                        "from a clean commit (commit or stash, then run again)")
+    try:
+        judge = make_judge(assistant, getattr(args, "judge", None))
+    except Exception as exc:  # a bad --judge fails before the long run
+        raise EvalError(f"--judge: {exc}") from exc
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -713,7 +781,9 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     print(f"rag eval: {len(dataset.items)} questions from {dataset.path} (backend {config.backend})",
           file=stderr, flush=True)
     answer_started = time.perf_counter()
-    records = evaluate(dataset.items, assistant, source_keys=dataset.source_keys, progress=_progress(stderr))
+    print(f"rag eval: citations and faithfulness judged by {judge.name}", file=stderr, flush=True)
+    records = evaluate(dataset.items, assistant, support=judge.support, source_keys=dataset.source_keys,
+                       progress=_progress(stderr), judge_faithfulness=bool(getattr(args, "judge", None)))
     answer_s = time.perf_counter() - answer_started
     metrics = summarize(records, config.k)
 
@@ -727,6 +797,8 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     baseline_metrics = baseline_report["metrics"] if baseline_report else None
     breaches = check_gate(metrics, thresholds, baseline_metrics)
     notes: list[str] = []
+    if judge.warning():
+        notes.append(str(judge.warning()))
     if baseline_report and baseline_report.get("dataset", {}).get("sha256") != dataset.sha256:
         notes.append(f"baseline {args.baseline} was measured on a different dataset file; comparing anyway")
     elif baseline_report and (baseline_report.get("dataset", {}).get("seed"), baseline_report.get("dataset", {})
@@ -736,7 +808,8 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     report = {
         "schema": 1,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "git": _git_commit(),
+        "git": git,
+        "judge": judge.to_dict(),
         "dataset": {"path": str(dataset.path), "sha256": dataset.sha256, "kind": dataset.kind,
                     "profile": dataset.profile, "seed": seed, "limit": limit,
                     "corpus": str(corpus) if corpus else None,
@@ -759,6 +832,9 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         "config": config.to_dict(),
     }
     _write_outputs(out, report, records)
+    if write_baseline:
+        Path(write_baseline).parent.mkdir(parents=True, exist_ok=True)
+        Path(write_baseline).write_text((out / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
 
     print(summary_table(metrics, thresholds, baseline_metrics, breaches), file=stdout)
     ba = support_info.get("balanced_accuracy")
@@ -768,6 +844,10 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
           f"reports in {out}/", file=stdout)
     for note in notes:
         print(f"note: {note}", file=stdout)
+    if judge.warning():
+        print(f"rag eval: warning: {judge.warning()}", file=stderr)
+    if write_baseline:
+        print(f"baseline written to {write_baseline} (commit {git['commit'][:12] if git else '?'})", file=stdout)
     for breach in breaches:
         print(f"FAIL {breach.message()}", file=stdout)
     return 1 if breaches else 0

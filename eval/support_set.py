@@ -41,6 +41,7 @@ from typing import Any
 
 from eval.datasets import SquadData, article_key, read_jsonl_lines, write_jsonl
 from eval.metrics import balanced_accuracy
+from rag.text import sentences
 
 __all__ = [
     "KINDS",
@@ -81,35 +82,18 @@ class SupportPair:
 
 # ----------------------------------------------------------------- sentences
 
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“'(]?[A-Z0-9])")
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Capt|Sgt|Rev|Gov|Sen|Rep|Inc|Ltd|Co|Corp"
-    r"|vs|etc|e\.g|i\.e|No|Vol|Fig|approx|ca|c|Mt|Ft|Jan|Feb|Mar|Apr|Aug|Sept|Oct|Nov|Dec))\.$")
-
-
 def split_sentences(text: str) -> list[str]:
-    """Split on ., ! or ? followed by a capital or digit, not after an initial or a common abbreviation.
+    """The project's sentence splitter (:func:`rag.text.split_sentences`) as exact, stripped strings.
 
-    Every returned sentence is an exact substring of ``text`` (stripped), which
-    the ``verbatim`` kind relies on.
+    The support set must cut passages exactly as the answering system does, or it measures
+    another system. Every returned sentence is an exact substring of ``text``, which the
+    ``verbatim`` kind relies on.
 
     Example:
         >>> split_sentences("The U.S. Army left in 1945. Dr. Smith stayed. Why? Nobody knows.")
         ['The U.S. Army left in 1945.', 'Dr. Smith stayed.', 'Why?', 'Nobody knows.']
     """
-    sentences: list[str] = []
-    start = 0
-    for match in _BOUNDARY.finditer(text):
-        if _ABBREVIATION.search(text[start:match.start() + 1]):
-            continue
-        sentence = text[start:match.end()].strip()
-        if sentence:
-            sentences.append(sentence)
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
+    return sentences(text)
 
 
 def _usable(sentence: str) -> bool:

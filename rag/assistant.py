@@ -28,11 +28,12 @@ from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ingest
-from rag.records import REFUSAL, Answer, Passage, RelatedDocument
+from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
 from rag.text import names, terms
-from rag.verify import SupportScorer, lexical_support
+from rag.verifiers import make_verifier
+from rag.verify import SupportScorer, scorer_name
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,8 @@ class Assistant:
         else:
             self.config.check_backend()  # eager: a missing model name fails here, not mid-question
         self.support_scorer = support_scorer
+        # Eager and cheap (models load on first use): an llm verifier without a model fails here.
+        self._verifier: SupportScorer | None = None if support_scorer else make_verifier(self.config)
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
@@ -197,22 +200,16 @@ class Assistant:
             return client
 
     def scorer(self, backend: str | None = None) -> SupportScorer:
-        """The support scorer: the injected one, else lexical checks (+ embedding similarity for models).
+        """The support scorer: the injected one, else the configured verifier (see :mod:`rag.verifiers`).
 
-        Extractive answers are verbatim copies of passage sentences, so the
-        similarity term would only add latency there.
+        ``backend`` is accepted for callers that ask per backend; every backend is checked alike.
         """
         if self.support_scorer is not None:
             return self.support_scorer
-        if (backend or self.config.backend) == "extractive":
-            return lexical_support
-        embedder = self.embedder
-
-        def similarity(claim: str, span: str) -> float:
-            vectors = embedder.embed_documents([claim, span])
-            return float(vectors[0] @ vectors[1])
-
-        return lambda claim, evidence: lexical_support(claim, evidence, similarity=similarity)
+        with self._lock:
+            if self._verifier is None:
+                self._verifier = make_verifier(self.config)
+            return self._verifier
 
     # ---------------------------------------------------------------- corpus
     def ingest(self, paths: Iterable[str | Path], *, collection: str = "default", prune: bool = True,
@@ -321,12 +318,14 @@ class Assistant:
         strict = self.config.strict if state.get("strict") is None else bool(state["strict"])
         backend = state.get("backend") or self.config.backend
         parsed = parse_answer(raw, len(passages))
-        verified = verify_answer(parsed, passages, self.scorer(backend), self.config.support_threshold, strict)
+        scorer = self.scorer(backend)
+        verified = verify_answer(parsed, passages, scorer, self.config.support_threshold, strict)
         refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
         common = dict(question=state["question"], standalone_question=state["standalone"], backend=backend,
-                      passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings)
+                      passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings,
+                      verifier=answer_verifier(scorer_name(scorer), verified.sentences))
         if refused:
             return Answer(answer=REFUSAL, refused=True, related=_related(passages),
                           sentences=() if is_refusal(raw) else verified.sentences, **common)
@@ -404,6 +403,21 @@ class Assistant:
         """Just the passages, best first."""
         flt = Filters.from_mapping(filters).restrict(allowed_collections)
         return self.retriever.retrieve(question, k=k, filters=flt)
+
+
+def answer_verifier(configured: str, sentences: Sequence[SentenceSupport]) -> str:
+    """The verifier an answer reports: the configured one, naming any sentences scored by a fallback.
+
+    Example:
+        >>> s = [SentenceSupport("a", (1,), 0.9, True, verifier="llm:m"), SentenceSupport("b", (1,), 0.2, False, verifier="lexical")]
+        >>> answer_verifier("llm:m", s)
+        'llm:m (1 of 2 sentences scored by lexical)'
+    """
+    others = [s.verifier for s in sentences if s.verifier and s.verifier != configured]
+    if not others:
+        return configured
+    names = ", ".join(dict.fromkeys(o.split(" (")[0] for o in others))
+    return f"{configured} ({len(others)} of {len(sentences)} sentences scored by {names})"
 
 
 def _related(passages: Sequence[Passage], n: int = 3) -> tuple[RelatedDocument, ...]:

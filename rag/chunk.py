@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from rag.records import Chunk, SourceDocument
+from rag.text import Span, split_sentences
+
+__all__ = ["Span", "TokenIndex", "TokenOffsets", "chunk_document", "split_sentences", "whitespace_offsets"]
 
 TokenOffsets = Callable[[str], Sequence[tuple[int, int]]]
 """Maps a text to the (start, end) character offsets of its tokens."""
@@ -28,59 +30,6 @@ TokenOffsets = Callable[[str], Sequence[tuple[int, int]]]
 def whitespace_offsets(text: str) -> list[tuple[int, int]]:
     """A tokenizer a person can check by hand: one token per whitespace-separated word."""
     return [m.span() for m in re.finditer(r"\S+", text)]
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    paragraph_start: bool = False
-
-
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st vs etc gen col lt maj capt sgt adm gov sen rep jr sr inc ltd co corp "
-    "jan feb mar apr jun jul aug sep sept oct nov dec fig al approx dept est e.g i.e u.s u.k u.n".split())
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9•])|\n")
-
-
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Sentence spans (whitespace-trimmed) of ``text[start:end]``.
-
-    Line breaks always end a sentence (headings, list items, paragraphs);
-    ``paragraph_start`` marks a sentence that follows a blank line.
-    """
-    end = len(text) if end is None else end
-    raw: list[tuple[int, int]] = []
-    cursor = start
-    for match in _BOUNDARY.finditer(text, start, end):
-        if match.group(0) != "\n" and _ends_with_abbreviation(text, cursor, match.start()):
-            continue
-        _append(raw, text, cursor, match.end())
-        cursor = match.end()
-    _append(raw, text, cursor, end)
-    spans: list[Span] = []
-    previous_end = start
-    for s, e in raw:
-        spans.append(Span(s, e, not spans or text.count("\n", previous_end, s) >= 2))
-        previous_end = e
-    return spans
-
-
-def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    segment = text[start:end]
-    stripped = segment.strip()
-    if stripped:
-        s = start + len(segment) - len(segment.lstrip())
-        spans.append((s, s + len(stripped)))
-
-
-def _ends_with_abbreviation(text: str, start: int, stop: int) -> bool:
-    word = text[start:stop].rsplit(None, 1)[-1] if text[start:stop].split() else ""
-    word = word.rstrip(".").lower().lstrip("(\"“‘")
-    if word in _ABBREVIATIONS:
-        return True
-    # A single initial ("J. Smith") is not the end of a sentence.
-    return len(word) == 1 and word.isalpha()
 
 
 class TokenIndex:

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.chunk import split_sentences
 from rag.records import REFUSAL, Citation, Passage, SentenceQuote, SentenceSupport
-from rag.verify import Support, SupportScorer, lexical_support
+from rag.text import split_sentences
+from rag.verify import Support, SupportScorer, lexical_support, scorer_name
 
 _MARKER = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
@@ -115,6 +115,11 @@ def verify_answer(
     """
     kept: list[SentenceSupport] = []
     quotes: dict[int, tuple[float, int, int]] = {}
+    score_many = getattr(scorer, "score_many", None)
+    if score_many is not None:
+        # A judge model scores all sentences concurrently up front; the loop below then reads its cache.
+        score_many([(s.text, [passages[n - 1].chunk.text for n in s.citations])
+                    for s in parsed.sentences if s.citations])
     for sentence in parsed.sentences:
         cited_passages = [passages[n - 1].chunk.text for n in sentence.citations]
         support = scorer(sentence.text, cited_passages) if cited_passages else Support(0.0, reason="no citation")
@@ -132,7 +137,8 @@ def verify_answer(
                 own_quotes.append(SentenceQuote(n, chunk.text[own.start:own.end], chunk.start + own.start,
                                                 chunk.start + own.end))
         kept.append(SentenceSupport(sentence.text, sentence.citations, support.score, supported,
-                                    tuple(own_quotes)))
+                                    quotes=tuple(own_quotes),
+                                    verifier=support.verifier or scorer_name(scorer)))
     used = sorted({n for s in kept for n in s.citations})
     citations = []
     for n in used:

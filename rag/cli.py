@@ -1,4 +1,4 @@
-"""The ``rag`` command: ingest, docs, remove, ask, chat, serve, eval.
+"""The ``rag`` command: ingest, docs, remove, ask, chat, serve, eval, eval-verifier.
 
 Exit status: 0 success, 1 when some input failed (e.g. a file that could not be
 ingested, an eval threshold breached), 2 for usage and configuration errors.
@@ -47,6 +47,15 @@ def _answering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="only documents whose title contains this")
     parser.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
     parser.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
+    _verifying(parser)
+
+
+def _verifying(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verifier", metavar="SPEC",
+                        help="support verifier: lexical (default), nli:DIR, llm (see rag.verifiers)")
+    parser.add_argument("--verifier-model", help="judge model name for --verifier llm (e.g. bespoke-minicheck)")
+    parser.add_argument("--verifier-base-url",
+                        help="OpenAI-compatible URL of the judge, e.g. http://localhost:11434/v1 (Ollama)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,6 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="folder of documents to ingest for this dataset")
     p.add_argument("--baseline", help="report.json to compare against")
     p.add_argument("--thresholds", help="TOML file of metric thresholds and tolerances")
+    p.add_argument("--judge", metavar="SPEC",
+                   help="verifier that judges ALCE citations and faithfulness (same choices as --verifier); "
+                        "default: the answering verifier, which the report then flags as self-graded")
+    p.add_argument("--write-baseline", metavar="JSON",
+                   help="also write report.json here as a baseline (refused from a dirty git tree)")
+
+    p = sub.add_parser("eval-verifier", help="measure a support verifier on labelled (document, claim) pairs")
+    p.add_argument("file", help="JSONL: LLM-AggreFact (doc, claim, label 0/1) or WiCE (claim, evidence, label)")
+    p.add_argument("--config", metavar="TOML", help="configuration file (default: $RAG_CONFIG)")
+    _verifying(p)
+    p.add_argument("--threshold", type=float, help="support threshold (default: the configured support_threshold)")
+    p.add_argument("--half", choices=["tune", "report"],
+                   help="only one half of a WiCE file (split by claim id; lexical was fitted on tune)")
+    p.add_argument("--limit", type=int, help="only the first N pairs")
+    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     return parser
 
 
@@ -112,7 +136,8 @@ def _config(args: argparse.Namespace) -> Any:
     from rag.config import Config
 
     fields = ("index_dir", "chroma_url", "backend", "llm_model", "llm_base_url", "ollama_url", "gguf_path", "k",
-              "strict", "chunk_tokens", "chunk_overlap", "max_file_mb")
+              "strict", "chunk_tokens", "chunk_overlap", "max_file_mb", "verifier", "verifier_model",
+              "verifier_base_url")
     overrides = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
     return Config.load(getattr(args, "config", None), overrides=overrides)
 
@@ -152,7 +177,7 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
         return
     unsupported = [s for s in answer.sentences if not s.supported]
     if unsupported:
-        print("\nNot supported by the cited passages:", file=stream)
+        print(f"\nNot supported by the cited passages (verifier: {answer.verifier or 'lexical'}):", file=stream)
         for s in unsupported:
             print(f"  ! {s.text} (support {s.support:.2f})", file=stream)
     print("\nSources:", file=stream)
@@ -293,6 +318,37 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_eval(args, _config(args))
 
 
+def cmd_eval_verifier(args: argparse.Namespace) -> int:
+    from eval.verifier_eval import VerifierEvalError, evaluate_verifier, load_pairs
+    from rag.verifiers import make_verifier
+
+    config = _config(args)
+    threshold = config.support_threshold if args.threshold is None else args.threshold
+    try:
+        pairs = load_pairs(args.file, half=args.half)
+    except VerifierEvalError as exc:
+        raise UsageError(str(exc)) from None
+    if args.limit is not None:
+        if args.limit <= 0:
+            raise UsageError(f"--limit: must be > 0, got {args.limit}")
+        pairs = pairs[:args.limit]
+    scorer = make_verifier(config)
+    result = evaluate_verifier(pairs, scorer, threshold)
+    result.update(file=str(args.file), half=args.half)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"{result['verifier']} on {args.file}{f' ({args.half} half)' if args.half else ''}: "
+              f"n={result['n']} (supported {result['n_supported']})")
+        print(f"  AUROC {result['auroc']}  balanced accuracy {result['balanced_accuracy']}  F1 {result['f1']}  "
+              f"at threshold {threshold:g}")
+        print(f"  best balanced accuracy {result['best_balanced_accuracy']} at threshold {result['best_threshold']}")
+        lat = result["latency_ms"]
+        print(f"  latency per claim: mean {lat['mean']:.1f} ms, median {lat['median']:.1f} ms, p95 {lat['p95']:.1f} ms"
+              + (f"; {result['fallbacks']} scored by the fallback" if result["fallbacks"] else ""))
+    return EXIT_OK
+
+
 def _require_index(assistant: Any) -> None:
     if not assistant.store.exists():
         raise UsageError(f"{assistant.store.location}: no index here yet; run `rag ingest PATH --index "
@@ -300,7 +356,7 @@ def _require_index(assistant: Any) -> None:
 
 
 COMMANDS = {"ingest": cmd_ingest, "docs": cmd_docs, "remove": cmd_remove, "ask": cmd_ask, "chat": cmd_chat,
-            "serve": cmd_serve, "eval": cmd_eval}
+            "serve": cmd_serve, "eval": cmd_eval, "eval-verifier": cmd_eval_verifier}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
-SECRET_FIELDS = frozenset({"llm_api_key"})
+SECRET_FIELDS = frozenset({"llm_api_key", "verifier_api_key"})
 
 
 class ConfigError(ValueError):
@@ -105,6 +105,14 @@ class Config:
     request_timeout: float = 120.0
     max_chat_models: int = 4  # chat-model clients kept per Assistant (least recently used dropped)
 
+    # Support verifier (rag.verifiers): "lexical", "nli:DIR" or "llm" (a judge model, not the answering one).
+    verifier: str = "lexical"
+    verifier_model: str | None = None
+    verifier_base_url: str | None = None
+    verifier_api_key: str | None = field(default=None, repr=False)
+    verifier_timeout: float = 30.0
+    verifier_concurrency: int = 4
+
     def __post_init__(self) -> None:
         def positive(name: str) -> None:
             if getattr(self, name) <= 0:
@@ -112,7 +120,8 @@ class Config:
 
         for name in ("embed_batch_size", "chunk_tokens", "max_file_mb", "max_pdf_pages",
                      "max_text_chars", "k", "fetch_k", "rrf_k", "max_per_source",
-                     "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models"):
+                     "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models",
+                     "verifier_timeout", "verifier_concurrency"):
             positive(name)
         if self.chunk_tokens > 254:
             raise ConfigError(
@@ -128,6 +137,9 @@ class Config:
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:
                 raise ConfigError(f"{name}: must be between 0 and 1, got {value!r}")
+        from rag.verifiers import check_verifier_spec
+
+        check_verifier_spec(self.verifier)
         if self.fetch_k < self.k:
             object.__setattr__(self, "fetch_k", self.k)
         if self.llm_model is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rag.records import PageSpan, SourceDocument, sha256_hex
+from rag.text import sentences
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -452,7 +453,7 @@ def _title_from_text(text: str, author: str | None) -> str | None:
     match = _DATELINE.match(first)
     if match:
         first = first[match.end():]
-    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    sentence = next(iter(sentences(first)), "")
     words = sentence.split()
     if not words:
         return None

@@ -228,6 +228,7 @@ class SentenceSupport:
     support: float
     supported: bool
     quotes: tuple[SentenceQuote, ...] = ()
+    verifier: str = ""  # the scorer that produced ``support`` (names a fallback, e.g. when a judge failed)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -236,6 +237,7 @@ class SentenceSupport:
             "support": round(self.support, 4),
             "supported": self.supported,
             "quotes": [q.to_dict() for q in self.quotes],
+            "verifier": self.verifier,
         }
 
 
@@ -267,6 +269,7 @@ class Answer:
     invalid_citations: tuple[int, ...] = ()
     standalone_question: str | None = None
     backend: str = ""
+    verifier: str = ""  # the support scorer that checked the sentences (see rag.verifiers)
     passages: tuple[Passage, ...] = field(default=(), compare=False, repr=False)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -288,5 +291,6 @@ class Answer:
                 for p in self.passages
             ],
             "backend": self.backend,
+            "verifier": self.verifier,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }

@@ -18,6 +18,8 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 import re
 from typing import Any, Iterator, Sequence
 
@@ -142,3 +144,44 @@ def routed_chat_model(routes: Sequence[tuple[str, str]], delay_s: float = 0.1) -
                 yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
     return RoutedChatModel(routes=list(routes), delay_s=delay_s)
+
+
+class ScriptedJudgeClient:
+    """A judge client that replays scripted replies and records every prompt (see :mod:`rag.judge`).
+
+    Each reply is a ``str`` (text only, as from a server without log-probs), a
+    :class:`rag.judge.JudgeReply`, or an ``Exception`` to raise (a failing server).
+    The last reply repeats when the script runs out.
+
+    Example:
+        >>> client = ScriptedJudgeClient(["No"])
+        >>> client.complete([{"role": "user", "content": "Document: a\\nClaim: b"}], timeout=1).text
+        'No'
+        >>> len(client.prompts)
+        1
+    """
+
+    def __init__(self, replies: Sequence[Any], delay: float = 0.0) -> None:
+        if not replies:
+            raise ValueError("ScriptedJudgeClient: give at least one reply")
+        self.replies = list(replies)
+        self.delay = delay
+        self.prompts: list[list[dict[str, str]]] = []
+        self.timeouts: list[float] = []
+        self._lock = threading.Lock()
+
+    def complete(self, messages: list[dict[str, str]], *, timeout: float) -> Any:
+        from rag.judge import JudgeError, JudgeReply
+
+        with self._lock:
+            reply = self.replies[min(len(self.prompts), len(self.replies) - 1)]
+            self.prompts.append(messages)
+            self.timeouts.append(timeout)
+        if self.delay:
+            if self.delay > timeout:
+                time.sleep(timeout)
+                raise JudgeError(f"scripted judge: no reply within {timeout:g} s")
+            time.sleep(self.delay)
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply if isinstance(reply, JudgeReply) else JudgeReply(str(reply))

@@ -1,8 +1,13 @@
 """Small, pure text utilities shared by lexical search, answering and verification.
 
+Also the project's one sentence splitter (:func:`split_sentences`): chunking, the
+loader, answering, verification and the eval all cut text into sentences with it.
+
 Example:
+    >>> [t[s.start:s.end] for t in ["No. 10 Downing St. said so. It did."] for s in split_sentences(t)]
+    ['No. 10 Downing St. said so.', 'It did.']
     >>> terms("The drones were striking Armenian positions")
-    ['drone', 'strik', 'armenian', 'position']
+    ['dron', 'strik', 'armenian', 'position']
     >>> numbers("On 13 September 2022, 1,200 troops")
     ['13', '2022', '1200']
 """
@@ -10,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below
@@ -91,3 +97,82 @@ def has_negation(text: str) -> bool:
 
 def normalise_space(text: str) -> str:
     return " ".join(text.split())
+
+
+# ---------------------------------------------------------------- sentences
+
+@dataclass(frozen=True)
+class Span:
+    """A sentence's character span; ``paragraph_start`` when it follows a blank line."""
+
+    start: int
+    end: int
+    paragraph_start: bool = False
+
+
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st vs etc gen col lt maj capt sgt adm gov sen rep rev jr sr inc ltd co corp mt ft "
+    "jan feb mar apr jun jul aug sep sept oct nov dec fig al approx dept est ca e.g i.e u.s u.k u.n".split())
+# Abbreviations that only ever precede a number: "No. 10", "Vol. 3", "pp. 4-7".
+_NUMBER_ABBREVIATIONS = frozenset("no nos vol vols pp art sec ch".split())
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9•])|\n")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Sentence spans (whitespace-trimmed) of ``text[start:end]``; the one splitter of the project.
+
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (plus closing quotes/brackets)
+    followed by a capital or a digit, except after an initial ("J. Smith"), a
+    common abbreviation ("Dr.", "St.", "U.S.") or a number abbreviation before
+    its number ("No. 10"). Line breaks always end a sentence (headings, list
+    items, paragraphs); ``paragraph_start`` marks a sentence after a blank line.
+
+    Example:
+        >>> text = "Dr. Smith met J. Doe at No. 10. Why? Nobody knows."
+        >>> [text[s.start:s.end] for s in split_sentences(text)]
+        ['Dr. Smith met J. Doe at No. 10.', 'Why?', 'Nobody knows.']
+    """
+    end = len(text) if end is None else end
+    raw: list[tuple[int, int]] = []
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if match.group(0) != "\n" and _ends_with_abbreviation(text, cursor, match.start(), match.end()):
+            continue
+        _append(raw, text, cursor, match.end())
+        cursor = match.end()
+    _append(raw, text, cursor, end)
+    spans: list[Span] = []
+    previous_end = start
+    for s, e in raw:
+        spans.append(Span(s, e, not spans or text.count("\n", previous_end, s) >= 2))
+        previous_end = e
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` as strings (exact, stripped substrings), by :func:`split_sentences`."""
+    return [text[s.start:s.end] for s in split_sentences(text)]
+
+
+def _append(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    segment = text[start:end]
+    stripped = segment.strip()
+    if stripped:
+        s = start + len(segment) - len(segment.lstrip())
+        spans.append((s, s + len(stripped)))
+
+
+def _ends_with_abbreviation(text: str, start: int, stop: int, after: int) -> bool:
+    word = text[start:stop].rsplit(None, 1)[-1] if text[start:stop].split() else ""
+    if not word.endswith("."):
+        return False  # "!" and "?" end a sentence whatever precedes them
+    word = word.rstrip(".").lstrip("(\"“‘")
+    if word.lower() in _ABBREVIATIONS:
+        return True
+    # "No. 10" is an abbreviation, "he said no. 10 came" ends a sentence: "No"/"Nos" must be capitalised.
+    if (word.lower() in _NUMBER_ABBREVIATIONS and (word[:1].isupper() or word.lower() not in {"no", "nos"})
+            and text[after:after + 20].lstrip()[:1].isdigit()):
+        return True
+    word = word.lower()
+    # A single initial ("J. Smith") is not the end of a sentence.
+    return len(word) == 1 and word.isalpha()

@@ -10,7 +10,6 @@ from rag.assistant import Assistant
 from rag.citations import parse_answer
 from rag.records import Answer
 from rag.testing_servers import llama_server, llama_server_available
-from rag.verify import lexical_support
 
 pytestmark = [pytest.mark.integration, pytest.mark.network]
 
@@ -48,7 +47,8 @@ def test_streams_parses_citations_and_flags_unsupported_sentences(server_url, sa
             assert set(sentence.citations) <= set(range(1, len(final.passages) + 1))
             # The flag is the verifier's verdict on exactly the passages the sentence cites.
             evidence = [final.passages[n - 1].chunk.text for n in sentence.citations]
-            expected = bool(evidence) and lexical_support(sentence.text, evidence).score >= assistant.config.support_threshold
+            expected = (bool(evidence)
+                        and assistant.scorer()(sentence.text, evidence).score >= assistant.config.support_threshold)
             assert sentence.supported == expected, sentence
             flagged += not sentence.supported
         if not final.refused:

@@ -187,55 +187,6 @@ def test_best_passage_is_reported() -> None:
     assert "France called a special meeting" in UN[support.start:support.end]
 
 
-# -------------------------------------------------------------- similarity hook
-def test_similarity_cannot_rescue_a_failed_number_check() -> None:
-    claim = "The two countries signed a deal on mutual military assistance in 1998."
-    seen: list[tuple[str, str]] = []
-
-    def perfect(a: str, b: str) -> float:
-        seen.append((a, b))
-        return 1.0
-
-    plain = lexical_support(claim, [RUSSIA])
-    hooked = lexical_support(claim, [RUSSIA], similarity=perfect)
-
-    assert seen, "the similarity hook was not called"
-    assert hooked.score <= plain.score < THRESHOLD
-    assert "1998" in hooked.reason
-
-
-@pytest.mark.parametrize("claim", [
-    "Germany and Armenia signed a deal on mutual military assistance in 1997.",
-    "The two countries did not sign a deal on mutual military assistance in 1997.",
-])
-def test_similarity_cannot_rescue_a_failed_name_or_negation_check(claim: str) -> None:
-    hooked = lexical_support(claim, [RUSSIA], similarity=lambda a, b: 1.0)
-
-    assert hooked.score <= lexical_support(claim, [RUSSIA]).score
-    assert hooked.score < THRESHOLD
-
-
-def test_similarity_refines_a_passing_judgement() -> None:
-    claim = "The two countries signed a deal on mutual military assistance in 1997."
-    plain = lexical_support(claim, [RUSSIA])
-
-    low = lexical_support(claim, [RUSSIA], similarity=lambda a, b: 0.0, similarity_weight=0.3)
-    negative = lexical_support(claim, [RUSSIA], similarity=lambda a, b: -1.0, similarity_weight=0.3)
-
-    assert low.score == pytest.approx(0.7 * plain.score)
-    assert negative.score == pytest.approx(low.score)  # negative similarity counts as zero
-    assert (low.start, low.end) == (plain.start, plain.end)
-
-
-def test_similarity_sees_the_located_window() -> None:
-    claim = "The two countries signed a deal on mutual military assistance in 1997."
-    seen: list[str] = []
-
-    lexical_support(claim, [RUSSIA], similarity=lambda a, b: seen.append(b) or 0.5)
-
-    assert seen == [JOINT_A]
-
-
 # ---------------------------------------------------------------- located span
 def test_located_span_is_the_single_sentence_that_supports() -> None:
     claim = "The two countries signed a deal on mutual military assistance in 1997."
@@ -274,6 +225,14 @@ def test_located_span_is_inside_the_right_passage() -> None:
 
 def test_score_window_reasons_name_the_failed_checks() -> None:
     score, reason = score_window("Germany signed the deal in 1998.", "Russia signed the deal in 1997.")
+    swapped, name_reason = score_window("Germany signed the deal in 1997.", "Russia signed the deal in 1997.")
 
-    assert score < THRESHOLD
-    assert "1998" in reason and "germany" in reason
+    assert score < THRESHOLD and "1998" in reason
+    assert swapped < THRESHOLD and "germany" in name_reason
+
+
+def test_number_words_count_as_numbers() -> None:
+    passage = "The committee has five members and meets twice a year."
+    assert lexical_support("The committee has seven members.", [passage]).score < THRESHOLD
+    assert lexical_support("The committee has five members.", [passage]).score >= THRESHOLD
+    assert "7" in lexical_support("The committee has seven members.", [passage]).reason

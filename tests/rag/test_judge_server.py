@@ -1,0 +1,92 @@
+"""The llm judge against a real OpenAI-compatible server: llama-cpp-python's, serving the packaged
+SmolLM2-135M. Prompts go out, Yes/No come back, scores land in the answer. A 135M model is a poor
+judge: this checks the plumbing, not the verdicts (see eval/README.md for judges worth using)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.config import Config
+from rag.judge import JudgeReply, LLMJudge, OpenAIJudgeClient, make_llm_judge
+from rag.testing_servers import llama_server, llama_server_available
+from rag.verify import LexicalVerifier
+
+pytestmark = [pytest.mark.integration, pytest.mark.network]
+
+EVIDENCE = ["Armenia and Russia signed a deal on mutual military assistance in 1997."]
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Any:
+    reason = llama_server_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"llama server must run in CI: {reason}")
+        pytest.skip(reason)
+    with llama_server() as url:
+        yield url
+
+
+class Recording:
+    """Wraps the real HTTP client and keeps every prompt and reply."""
+
+    def __init__(self, inner: OpenAIJudgeClient) -> None:
+        self.inner = inner
+        self.exchanges: list[tuple[list[dict[str, str]], JudgeReply]] = []
+
+    def complete(self, messages: list[dict[str, str]], *, timeout: float) -> JudgeReply:
+        reply = self.inner.complete(messages, timeout=timeout)
+        self.exchanges.append((messages, reply))
+        return reply
+
+
+def test_judge_prompts_go_out_and_yes_no_comes_back(server_url: str) -> None:
+    client = Recording(OpenAIJudgeClient(server_url, "smollm2"))
+    judge = LLMJudge(client, model="smollm2", fallback=LexicalVerifier(), timeout=60, concurrency=2)
+    claims = ["Armenia and Russia signed a military assistance deal in 1997.",
+              "France invaded Armenia in 1997."]
+
+    supports = judge.score_many([(c, EVIDENCE) for c in claims])
+
+    assert len(client.exchanges) == 2
+    for messages, reply in client.exchanges:
+        assert messages[-1]["content"].startswith("Document: " + EVIDENCE[0])
+        # The server returned first-token log-probabilities holding Yes or No, or a Yes/No text.
+        words = {t.strip().lower() for t in (reply.top_logprobs or {})} | {reply.text.strip().lower()[:3]}
+        assert words & {"yes", "no"}, reply
+    for support in supports:
+        assert support.verifier == "llm:smollm2" and 0.0 <= support.score <= 1.0
+    # Cached: asking again sends nothing.
+    judge(claims[0], EVIDENCE)
+    assert len(client.exchanges) == 2
+
+
+def test_judge_scores_land_in_a_real_answer(server_url: str, sample_index: Path, real_embedder: Any) -> None:
+    assistant = Assistant(index_dir=sample_index, embedder=real_embedder, verifier="llm",
+                          verifier_model="smollm2", verifier_base_url=server_url, verifier_timeout=60)
+
+    answer = assistant.ask("When does the Russian peacekeeping mission end?").to_dict()
+
+    assert answer["verifier"].startswith("llm:smollm2")
+    assert answer["sentences"] and all(s["verifier"] == "llm:smollm2" for s in answer["sentences"])
+
+
+def test_a_dead_judge_server_falls_back_to_lexical_without_failing_the_answer(sample_index: Path,
+                                                                             real_embedder: Any) -> None:
+    from rag.testing_servers import free_port
+
+    config = Config(verifier="llm", verifier_model="judge", verifier_timeout=2,
+                    verifier_base_url=f"http://127.0.0.1:{free_port()}/v1")
+    judge = make_llm_judge(config, fallback=LexicalVerifier())
+    assistant = Assistant(index_dir=sample_index, embedder=real_embedder, support_scorer=judge)
+
+    answer = assistant.ask("When does the Russian peacekeeping mission end?").to_dict()
+
+    assert not answer["refused"]
+    assert all(s["verifier"] == "lexical (fallback: llm:judge failed)" for s in answer["sentences"])
+    assert "lexical" in answer["verifier"]
