@@ -441,7 +441,8 @@ def llama_server(
 
     def command(port: int) -> list[str]:
         argv = [
-            sys.executable, "-m", "llama_cpp.server",
+            # The project's wrapper: llama_cpp.server without the repacked weights that crash (llama_safe).
+            sys.executable, "-m", "rag.backends.llama_safe",
             "--model", str(model),
             "--model_alias", alias,
             "--host", HOST,

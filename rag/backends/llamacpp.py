@@ -48,6 +48,9 @@ def make_llamacpp_model(config: Config) -> Any:
         if "model" not in state:
             from llama_cpp import Llama
 
+            from rag.backends.llama_safe import disable_extra_buffers
+
+            disable_extra_buffers()
             state["model"] = Llama(model_path=str(path), n_ctx=4096, n_threads=2, seed=0, verbose=False)
         return state["model"]
 
