@@ -193,8 +193,10 @@ class Assistant:
         if rebuild:
             with self.store.write_lock():
                 self.store.reset()
-        return ingest(paths, self.store, self.embedder, self.config, collection=collection,
-                      prune=prune, progress=progress)
+        report = ingest(paths, self.store, self.embedder, self.config, collection=collection,
+                        prune=prune, progress=progress)
+        self.retriever.lexical()  # the lexical index takes the changed documents now, not at the next question
+        return report
 
     def documents(self, allowed_collections: Sequence[str] | None = None) -> list[DocumentRecord]:
         return self.store.documents(allowed_collections)
@@ -210,6 +212,7 @@ class Assistant:
                 source = resolved
             removed = self.store.delete_document(source)
             self.store.bump_generation()
+        self.retriever.lexical()
         return removed
 
     # ----------------------------------------------------------------- steps
