@@ -169,16 +169,22 @@ def worker(index: Path, questions: list[str], scratch: Path, rebuild: bool, spaw
 
     assistant = Assistant(index_dir=index)
     first = assistant.ask(questions[0])
-    out: dict[str, Any] = {"cold_start_s": time.time() - spawned, "first_refused": first.refused}
-    retrieval, answer = [], []
+    # CPU seconds next to wall-clock ones: on a machine shared with other work, wall time
+    # measures the queue as much as the code.
+    out: dict[str, Any] = {"cold_start_s": time.time() - spawned, "cold_start_cpu_s": time.process_time(),
+                           "first_refused": first.refused}
+    retrieval, answer, retrieval_cpu, answer_cpu = [], [], [], []
     for q in questions[1:]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         assistant.retrieve(q)
         retrieval.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
+        retrieval_cpu.append((time.process_time() - c) * 1000)
+        t, c = time.perf_counter(), time.process_time()
         assistant.ask(q)
         answer.append((time.perf_counter() - t) * 1000)
-    out.update(retrieval_ms=retrieval, answer_ms=answer)
+        answer_cpu.append((time.process_time() - c) * 1000)
+    out.update(retrieval_ms=retrieval, answer_ms=answer, retrieval_cpu_ms=retrieval_cpu, answer_cpu_ms=answer_cpu)
+    out["load_average"] = os.getloadavg()[0]
     out["rss_mb"], out["peak_rss_mb"] = rss_mb()
     scratch.mkdir(parents=True, exist_ok=True)
     new = scratch / "new-article.txt"
@@ -235,12 +241,17 @@ def show(r: dict[str, Any]) -> None:
     print(f"  ingest (write + lexical, no encoding) {r['ingest_chunks_per_s']:8.0f} chunks/s   "
           f"(store {r['write_s']:.1f} s, lexical index {r['lexical_s']:.1f} s)")
     print(f"  on disk                               {r['disk_mb']:8.0f} MB")
-    print(f"  cold start to first answer            {r['cold_start_s']:8.2f} s     (goal <= 5 s at 100k)")
+    print(f"  cold start to first answer            {r['cold_start_s']:8.2f} s     (goal <= 5 s at 100k; "
+          f"CPU {r.get('cold_start_cpu_s', float('nan')):.1f} s)")
     print(f"  RSS after answering / peak            {r['rss_mb']:8.0f} MB / {r['peak_rss_mb']:.0f} MB (goal <= 1500)")
     print(f"  retrieval                     median {statistics.median(ret):7.1f} ms   p95 {percentile(ret, .95):7.1f} ms"
           "   (goal <= 50 ms median)")
     print(f"  extractive answer             median {statistics.median(ans):7.1f} ms   p95 {percentile(ans, .95):7.1f} ms"
           "   (goal <= 200 ms median)")
+    if "retrieval_cpu_ms" in r:
+        print(f"  CPU time: retrieval median {statistics.median(r['retrieval_cpu_ms']):6.1f} ms, extractive answer "
+              f"median {statistics.median(r['answer_cpu_ms']):6.1f} ms   (load average {r['load_average']:.1f} "
+              f"on {os.cpu_count()} cores)")
     print(f"  add one document / remove it          {r['add_s']:8.2f} s / {r['remove_s']:.2f} s   (goal <= 2 s; "
           f"new document answered: {r['new_doc_answered']})")
     if "rebuild_s" in r:
