@@ -96,6 +96,12 @@ def document_key(record: Any) -> str:
     return f"{record.content_hash}|{record.collection}|{record.chunks}|{record.state}"
 
 
+def _meta_key(meta: Mapping[str, Any]) -> str:
+    """:func:`document_key` of a raw manifest record (defaults as :meth:`ChunkStore.documents` reads them)."""
+    return (f"{meta.get('content_hash', '')}|{meta.get('collection', 'default')}|{int(meta.get('chunks', 0))}|"
+            f"{meta.get('state', 'complete')}")
+
+
 def default_path(config: Any) -> Path:
     """Where the lexical index of a :class:`rag.config.Config` lives.
 
@@ -239,6 +245,37 @@ class LexicalIndex:
                         self.path, len(changed), len(chunks), len(removed))
             return len(changed) + len(removed)
 
+    def apply(self, store: Any, sources: Sequence[str], before: str) -> bool:
+        """After this process wrote ``sources`` (added, replaced or removed): re-read just those.
+
+        The fast path for the writer, which knows what it changed: no manifest
+        read. Valid only when this index was in step at ``before`` (the token
+        when the write began) and the store moved by exactly one generation
+        since (this write's bump; writers hold the index lock, so another
+        bump means another writer): otherwise a full :meth:`sync`. Returns
+        True when the fast path was taken.
+        """
+        with self._lock:
+            token = store_token(store)
+            if token == before:
+                return True  # the write changed nothing
+            if not before or self.token != before or token != _next(before):
+                self.sync(store)
+                return False
+            sources = list(dict.fromkeys(sources))
+            records: dict[str, str] = {}
+            for i in range(0, len(sources), _FETCH_SOURCES):
+                part = sources[i:i + _FETCH_SOURCES]
+                where = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
+                for meta in store.docs.get(where=where, include=["metadatas"])["metadatas"]:
+                    if meta and meta.get("source") in part:
+                        records[str(meta["source"])] = _meta_key(meta)
+            present = [s for s in sources if s in records]
+            removed = [s for s in sources if s not in records]
+            self.replace_documents({s: records[s] for s in present}, list(fetch_chunks(store, present)),
+                                   removed, token=token)
+            return True
+
     # ---------------------------------------------------------------- search
     def search(self, query: str, n: int, *, sources: Sequence[str] = (), collections: Sequence[str] | None = None,
                date_from: int | None = None, date_to: int | None = None) -> list[tuple[Chunk, float]]:
@@ -274,6 +311,12 @@ def store_token(store: Any) -> str:
     if not store.exists():
         return ""
     return f"{store.chunks.id}:{store.generation()}"
+
+
+def _next(token: str) -> str:
+    """The token one write after ``token``."""
+    collection, _, generation = token.rpartition(":")
+    return f"{collection}:{int(generation or 0) + 1}"
 
 
 def fetch_chunks(store: Any, sources: Sequence[str]) -> Iterable[Chunk]:

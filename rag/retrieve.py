@@ -183,6 +183,13 @@ class HybridRetriever:
         self._lexical.sync(self.store)
         return self._lexical
 
+    def lexical_changed(self, sources: Sequence[str], before: str) -> None:
+        """This process just wrote ``sources``: bring the lexical index in step by re-reading only them."""
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex(lexical_path(self.config))
+        self._lexical.apply(self.store, sources, before)
+
     def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
         hits = self.store.query(query_vector, n if not filters.title else n * 4, filters.where())
         return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
