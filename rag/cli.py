@@ -33,6 +33,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", dest="index_dir", metavar="DIR", help="index directory (default: index)")
     parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server, e.g. http://localhost:8000")
     parser.add_argument("--config", metavar="TOML", help="configuration file (default: $RAG_CONFIG)")
+    parser.add_argument("--embed-backend", choices=["torch", "onnx", "onnx-int8"],
+                        help="how the embedding model runs (default torch; RAG_EMBED_BACKEND)")
 
 
 def _answering(parser: argparse.ArgumentParser) -> None:
@@ -137,7 +139,7 @@ def _config(args: argparse.Namespace) -> Any:
 
     fields = ("index_dir", "chroma_url", "backend", "llm_model", "llm_base_url", "ollama_url", "gguf_path", "k",
               "strict", "chunk_tokens", "chunk_overlap", "max_file_mb", "verifier", "verifier_model",
-              "verifier_base_url")
+              "verifier_base_url", "embed_backend")
     overrides = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
     return Config.load(getattr(args, "config", None), overrides=overrides)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
+EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
 SECRET_FIELDS = frozenset({"llm_api_key", "verifier_api_key"})
 
 
@@ -70,6 +71,11 @@ class Config:
     embedding_path: str | None = None
     embed_batch_size: int = 64
     normalize_embeddings: bool = True
+    # How the model runs: torch, or ONNX Runtime (fp32, or int8-quantized weights); see rag.embed_onnx.
+    embed_backend: str = "torch"
+
+    # Lexical index replicas of Chroma server indexes (default ~/.cache/rag/lexical); see rag.lexical.
+    lexical_dir: str | None = None
 
     # Chunking, in the embedding model's word pieces (its window is 256).
     chunk_tokens: int = 200
@@ -131,6 +137,8 @@ class Config:
             raise ConfigError(
                 f"chunk_overlap: must be >= 0 and < chunk_tokens ({self.chunk_tokens}), "
                 f"got {self.chunk_overlap}")
+        if self.embed_backend not in EMBED_BACKENDS:
+            raise ConfigError(f"embed_backend: {self.embed_backend!r} is not one of {', '.join(EMBED_BACKENDS)}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"backend: {self.backend!r} is not one of {', '.join(BACKENDS)}")
         for name in ("support_threshold", "min_similarity", "min_sentence_score"):
@@ -212,6 +220,8 @@ class Config:
             "chunk_tokens": self.chunk_tokens,
             "chunk_overlap": self.chunk_overlap,
             "normalize_embeddings": self.normalize_embeddings,
+            # torch and onnx give the same vectors (to float rounding); int8 weights do not.
+            "embed_vectors": "int8" if self.embed_backend == "onnx-int8" else "fp32",
         }
 
     def write_json(self, path: str | os.PathLike[str]) -> None:

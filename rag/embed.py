@@ -142,8 +142,24 @@ class LangChainEmbeddings:
         return _Adapter()
 
 
+def onnx_cache_dir(config: Any) -> Path:
+    """Where ONNX exports are cached: next to an embedded index, else ``$XDG_CACHE_HOME/rag/onnx``."""
+    if not config.chroma_url:
+        return Path(config.index_dir) / "onnx"
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "rag" / "onnx"
+
+
 def make_embedder(config: Any) -> Embedder:
-    """The embedder a :class:`rag.config.Config` asks for."""
+    """The embedder a :class:`rag.config.Config` asks for (``embed_backend``: torch, onnx, onnx-int8)."""
+    backend = getattr(config, "embed_backend", "torch")
+    if backend in ("onnx", "onnx-int8"):
+        from rag.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(
+            config.embedding_path, cache_dir=onnx_cache_dir(config), quantize=backend == "onnx-int8",
+            name=config.embedding_model, batch_size=config.embed_batch_size,
+            normalize=config.normalize_embeddings)
     return SentenceTransformerEmbedder(
         config.embedding_path, name=config.embedding_model,
         batch_size=config.embed_batch_size, normalize=config.normalize_embeddings)

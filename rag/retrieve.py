@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25, :mod:`rag.lexical`) fused by reciprocal rank.
 
 Filters (sources, title, dates, collections) apply to both sides; access
 control passes its allowed collections here, so a passage a user may not read
@@ -13,16 +13,17 @@ Example:
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from rag.config import Config
 from rag.embed import Embedder
+from rag.lexical import LexicalIndex
+from rag.lexical import default_path as lexical_path
 from rag.records import Chunk, Passage
 from rag.store import ChunkStore
-from rag.text import terms
 
 
 class FilterError(ValueError):
@@ -158,59 +159,48 @@ def diversify(ranked: Sequence[str], group_of: Mapping[str, str], k: int, max_pe
     return sorted(chosen, key=order.__getitem__)
 
 
-@dataclass
-class _Lexical:
-    generation: int
-    chunks: list[Chunk]
-    bm25: Any
-    vectors: np.ndarray | None = None
-    by_id: dict[str, int] = field(default_factory=dict)
-
-
 class HybridRetriever:
-    """Dense + BM25 retrieval with RRF, filters and per-document diversity."""
+    """Dense + BM25 retrieval with RRF, filters and per-document diversity.
 
-    def __init__(self, store: ChunkStore, embedder: Embedder, config: Config) -> None:
+    The dense side is the store's vector index; the lexical side is a
+    persistent :class:`rag.lexical.LexicalIndex` that follows the store's
+    writes per document (nothing is loaded into memory wholesale).
+    """
+
+    def __init__(self, store: ChunkStore, embedder: Embedder, config: Config,
+                 lexical_index: LexicalIndex | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.config = config
-        self._lexical: _Lexical | None = None
+        self._lexical = lexical_index
         self._lock = threading.Lock()
 
-    def lexical(self) -> _Lexical:
-        """The BM25 index, rebuilt only when the store's generation moved."""
-        generation = self.store.generation()
+    def lexical(self) -> LexicalIndex:
+        """The lexical index, brought in step with the store (cheap when nothing changed)."""
         with self._lock:
-            if self._lexical is None or self._lexical.generation != generation:
-                import bm25s
+            if self._lexical is None:
+                self._lexical = LexicalIndex(lexical_path(self.config))
+        self._lexical.sync(self.store)
+        return self._lexical
 
-                chunks, vectors = self.store.all_chunks_with_vectors()
-                bm25 = bm25s.BM25()
-                if chunks:
-                    corpus = [terms(f"{c.title} {c.text}") or ["\x00"] for c in chunks]
-                    bm25.index(_tokenized(corpus), show_progress=False)
-                self._lexical = _Lexical(generation, chunks, bm25, vectors, {c.id: i for i, c in enumerate(chunks)})
-            return self._lexical
+    def lexical_changed(self, sources: Sequence[str], before: str) -> None:
+        """This process just wrote ``sources``: bring the lexical index in step by re-reading only them."""
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex(lexical_path(self.config))
+        self._lexical.apply(self.store, sources, before)
 
     def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
         hits = self.store.query(query_vector, n if not filters.title else n * 4, filters.where())
         return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
 
     def sparse(self, query: str, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
-        lex = self.lexical()
-        query_terms = terms(query)
-        if not lex.chunks or not query_terms:
-            return []
-        scores = lex.bm25.get_scores(query_terms)
-        order = np.argsort(-scores)
-        out: list[tuple[Chunk, float]] = []
-        for i in order:
-            if scores[i] <= 0 or len(out) >= n:
-                break
-            chunk = lex.chunks[int(i)]
-            if filters.matches(chunk):
-                out.append((chunk, float(scores[i])))
-        return out
+        """The ``n`` best chunks by BM25; filters other than the title run inside the index."""
+        hits = self.lexical().search(
+            query, n if not filters.title else n * 4, sources=filters.sources, collections=filters.collections,
+            date_from=_date_int(filters.date_from) if filters.date_from else None,
+            date_to=_date_int(filters.date_to, end=True) if filters.date_to else None)
+        return [(chunk, score) for chunk, score in hits if filters.matches(chunk)][:n]
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | Mapping[str, Any] | None = None,
                  query_vector: np.ndarray | None = None) -> list[Passage]:
@@ -234,12 +224,9 @@ class HybridRetriever:
         chosen = diversify(ranked, {i: chunks[i].source for i in ranked}, k, self.config.max_per_source)
         missing = [i for i in chosen if i not in similarity]
         if missing:
-            # Lexical-only hits still need a similarity for the relevance gate: from stored vectors.
-            lex = self.lexical()
-            for i in missing:
-                row = lex.by_id.get(i)
-                if lex.vectors is not None and row is not None:
-                    similarity[i] = float(np.dot(lex.vectors[row], vector))
+            # Lexical-only hits still need a similarity for the relevance gate: their stored vectors.
+            for i, stored in stored_vectors(self.store, missing).items():
+                similarity[i] = float(np.dot(stored, vector))
         return [Passage(chunk=chunks[i], score=fused[i], dense_rank=dense_rank.get(i),
                         lexical_rank=sparse_rank.get(i), similarity=similarity.get(i)) for i in chosen]
 
@@ -248,13 +235,15 @@ class HybridRetriever:
         return make_langchain_retriever(self, k=k, filters=filters)
 
 
-def _tokenized(corpus: list[list[str]]) -> Any:
-    """bm25s wants ids + vocabulary; build them from our own terms."""
-    import bm25s
-
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
-    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
+def stored_vectors(store: ChunkStore, ids: Sequence[str]) -> dict[str, np.ndarray]:
+    """The stored vectors of the chunks ``ids`` (absent ids are left out), fetched by id."""
+    if not ids or not store.exists():
+        return {}
+    got = store.chunks.get(ids=list(ids), include=["embeddings"])
+    embeddings = got.get("embeddings")
+    if embeddings is None:
+        return {}
+    return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], embeddings)}
 
 
 def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None,

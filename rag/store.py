@@ -46,7 +46,7 @@ CONFIG_FILENAME = "rag-config.json"
 LOCK_FILENAME = ".rag-write.lock"
 # Settings that decide whether vectors are comparable: a reader must match them. Chunking only
 # matters to writers (one index, one chunking).
-VECTOR_SETTINGS = frozenset({"embedding_model", "normalize_embeddings"})
+VECTOR_SETTINGS = frozenset({"embedding_model", "normalize_embeddings", "embed_vectors"})
 
 
 class StoreError(RuntimeError):
@@ -154,6 +154,7 @@ class ChunkStore:
             return self._chunks, self._docs
 
     def _check_settings(self, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
+        stored = {"embed_vectors": "fp32", **stored}  # indexes from before the setting: PyTorch vectors
         differing = {key: value for key, value in wanted.items() if key in stored and stored[key] != value}
         if not differing:
             return

@@ -1,0 +1,201 @@
+"""The packaged embedding model on ONNX Runtime: exported (and int8-quantized) locally, cached.
+
+``embed_backend = "onnx"`` runs the same all-MiniLM-L6-v2 weights through ONNX
+Runtime; ``"onnx-int8"`` through a copy with dynamically quantized int8 weights
+(``onnxruntime.quantization.quantize_dynamic``). The model is exported once from
+the packaged model directory (``torch.onnx.export`` of the transformer with its
+mean pooling; nothing is downloaded) into a cache folder next to the index, and
+loaded from there afterwards.
+
+Why not sentence-transformers' own ``backend="onnx"``: it goes through
+``optimum-onnx``, whose current release (0.1.0) requires ``transformers<4.58``
+and would downgrade this environment's transformers 5; exporting with torch and
+running with ONNX Runtime needs only ``onnx`` and ``onnxruntime``.
+
+Vectors: ``onnx`` gives the PyTorch vectors to float rounding (measured by
+``bench/embed_bench.py``), so both are recorded as ``embed_vectors = "fp32"`` and
+may share an index; ``onnx-int8`` vectors differ measurably and are recorded as
+``"int8"``: an index refuses vectors of the other kind, as it refuses another model.
+
+Example:
+    >>> emb = OnnxEmbedder(cache_dir="index/onnx", quantize=True)   # cheap: nothing exported yet
+    >>> emb.embed_query("drone strikes").shape                        # doctest: +SKIP
+    (384,)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from rag.embed import DEFAULT_MODEL_NAME, SentenceTransformerEmbedder
+
+logger = logging.getLogger(__name__)
+
+# Bump when the export changes (graph, opset, pooling), so cached exports are redone.
+EXPORT_VERSION = "2"
+OPSET = 17
+
+
+class OnnxEmbedder(SentenceTransformerEmbedder):
+    """A sentence-transformers model directory run on ONNX Runtime (mean pooling, optional int8).
+
+    Shares tokenisation for chunking (``token_offsets``) with
+    :class:`rag.embed.SentenceTransformerEmbedder`; only encoding differs.
+    """
+
+    def __init__(
+        self,
+        model_dir: str | Path | None = None,
+        *,
+        cache_dir: str | Path,
+        quantize: bool = False,
+        name: str = DEFAULT_MODEL_NAME,
+        batch_size: int = 64,
+        normalize: bool = True,
+        threads: int | None = None,
+    ) -> None:
+        super().__init__(model_dir, name=name, batch_size=batch_size, normalize=normalize)
+        self.cache_dir = Path(cache_dir)
+        self.quantize = quantize
+        self.threads = threads
+        self._session: Any = None
+        self._encoder: Any = None
+
+    @property
+    def backend(self) -> str:
+        return "onnx-int8" if self.quantize else "onnx"
+
+    # ------------------------------------------------------------- the model
+    def model_path(self) -> Path:
+        """Where this model's export lives: keyed by the weights, the export version and the precision."""
+        weights = next((self.model_dir / n for n in ("model.safetensors", "pytorch_model.bin")
+                        if (self.model_dir / n).exists()), self.model_dir / "config.json")
+        stat = weights.stat()
+        key = hashlib.sha256(f"{weights.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{EXPORT_VERSION}|{OPSET}"
+                             .encode()).hexdigest()[:12]
+        return self.cache_dir / f"{Path(self.name).name}-{key}" / ("model_int8.onnx" if self.quantize else "model.onnx")
+
+    def ensure_exported(self) -> Path:
+        """Export (and quantize) once; later calls and other processes find the cached files."""
+        target = self.model_path()
+        if target.exists():
+            return target
+        from filelock import FileLock
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target.parent / ".export.lock")):
+            if target.exists():  # another process exported it while we waited
+                return target
+            fp32 = target.with_name("model.onnx")
+            if not fp32.exists():
+                logger.info("exporting %s to ONNX at %s (once)", self.model_dir, fp32)
+                _export(self.model_dir, fp32)
+            if self.quantize:
+                from onnxruntime.quantization import QuantType, quantize_dynamic
+
+                logger.info("quantizing %s to int8 at %s (once)", fp32, target)
+                partial = target.with_name(target.name + ".partial")
+                # Per-channel scales on the MatMul weights only: the default (per-tensor, every op)
+                # measured a median cosine of 0.952 to the PyTorch vectors here, this one 0.994.
+                quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True,
+                                 op_types_to_quantize=["MatMul"])
+                os.replace(partial, target)
+        return target
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    import onnxruntime as ort
+
+                    path = self.ensure_exported()
+                    options = ort.SessionOptions()
+                    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                    if self.threads:
+                        options.intra_op_num_threads = self.threads
+                    self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return self._session
+
+    @property
+    def encoder(self) -> Any:
+        """The fast tokenizer set up for encoding: truncated to the model's window, padded per batch."""
+        if self._encoder is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+            tok.enable_truncation(max_length=self.max_tokens)
+            tok.enable_padding(pad_id=0, pad_token="[PAD]")
+            self._encoder = tok
+        return self._encoder
+
+    @property
+    def dimension(self) -> int:
+        return int(self.session.get_outputs()[0].shape[-1] or 384)
+
+    # ------------------------------------------------------------- encoding
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        session = self.session
+        wanted = {i.name for i in session.get_inputs()}
+        # Sorted by length, like sentence-transformers: batches of similar lengths pad less.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        rows: list[np.ndarray] = []
+        for start in range(0, len(order), self.batch_size):
+            batch = [texts[i] for i in order[start:start + self.batch_size]]
+            encoded = self.encoder.encode_batch(batch)
+            feeds = {
+                "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+            }
+            rows.append(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+        stacked = np.vstack(rows).astype(np.float32)
+        out = np.empty_like(stacked)
+        out[np.asarray(order)] = stacked
+        if self.normalize:
+            out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+def _export(model_dir: Path, target: Path) -> None:
+    """The transformer plus mean pooling as one ONNX graph (dynamic batch and length)."""
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self, inner: Any) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                                token_type_ids=token_type_ids).last_hidden_state
+            weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+
+    # An example with padding, so the traced graph keeps the masking path.
+    ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 2023, 102, 0, 0, 0]], dtype=torch.long)
+    mask = (ids != 0).long()
+    axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+            "token_type_ids": {0: "batch", 1: "tokens"}, "sentence_embedding": {0: "batch"}}
+    partial = target.with_name(target.name + ".partial")
+    import warnings
+
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")  # tracer warnings about Python branches on shapes
+        torch.onnx.export(MeanPooled(model), (ids, mask, torch.zeros_like(ids)), str(partial),
+                          input_names=["input_ids", "attention_mask", "token_type_ids"],
+                          output_names=["sentence_embedding"], dynamic_axes=axes, opset_version=OPSET,
+                          dynamo=False)
+    os.replace(partial, target)
+
