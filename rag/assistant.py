@@ -187,14 +187,15 @@ class Assistant:
         return lambda claim, evidence: lexical_support(claim, evidence, similarity=similarity)
 
     # ---------------------------------------------------------------- corpus
-    def ingest(self, paths: Iterable[str | Path], *, collection: str = "default", prune: bool = True,
-               progress: bool | None = None, rebuild: bool = False) -> IngestReport:
+    def ingest(self, paths: Iterable[str | Path], *, collection: str | None = None, prune: bool = True,
+               progress: bool | None = None, rebuild: bool = False, move: bool = False,
+               follow_symlinks: bool = False) -> IngestReport:
         """Sync files or folders into the index (see :func:`rag.ingest.ingest`)."""
         if rebuild:
             with self.store.write_lock():
                 self.store.reset()
         return ingest(paths, self.store, self.embedder, self.config, collection=collection,
-                      prune=prune, progress=progress)
+                      prune=prune, progress=progress, move=move, follow_symlinks=follow_symlinks)
 
     def documents(self, allowed_collections: Sequence[str] | None = None) -> list[DocumentRecord]:
         return self.store.documents(allowed_collections)

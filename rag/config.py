@@ -61,7 +61,13 @@ class Config:
     # Ingestion limits.
     max_file_mb: float = 50.0
     max_pdf_pages: int = 2000
-    max_text_chars: int = 5_000_000
+    max_text_chars: int = 2_000_000
+    # Extracted characters per byte of the file: ordinary text and PDFs stay under ~5; a small
+    # PDF whose streams inflate to millions of characters (text amplification) does not.
+    max_chars_per_byte: float = 20.0
+    max_chunks_per_file: int = 5000
+    # A flush embeds about this many seconds of chunks: what a killed ingest loses at most.
+    ingest_flush_seconds: float = 5.0
 
     # Retrieval.
     k: int = 5
@@ -93,7 +99,8 @@ class Config:
                 raise ConfigError(f"{name}: must be > 0, got {getattr(self, name)!r}")
 
         for name in ("embed_batch_size", "chunk_tokens", "max_file_mb", "max_pdf_pages",
-                     "max_text_chars", "k", "fetch_k", "rrf_k", "max_per_source",
+                     "max_text_chars", "max_chars_per_byte", "max_chunks_per_file", "ingest_flush_seconds",
+                     "k", "fetch_k", "rrf_k", "max_per_source",
                      "max_answer_sentences", "max_tokens", "request_timeout"):
             positive(name)
         if self.chunk_tokens > 254:
