@@ -14,12 +14,16 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
+
+logger = logging.getLogger(__name__)
 
 BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
 SECRET_FIELDS = frozenset({"llm_api_key"})
@@ -145,10 +149,16 @@ class Config:
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         path = path or environ.get("RAG_CONFIG")
+        known = {f.name: f for f in fields(cls)}
         if path:
             data = read_toml(path)
-            values.update(data.get("rag", data))
-        known = {f.name: f for f in fields(cls)}
+            table = data["rag"] if isinstance(data.get("rag"), dict) else data
+            for key, value in table.items():
+                # Other tables at the top level ([ui], ...) belong to other parts; [rag] is ours alone.
+                if key not in known and not (table is data and isinstance(value, dict)):
+                    raise ConfigError(f"{path}: unknown setting {key!r}{_suggest(key, known)}")
+            values.update({k: v for k, v in table.items() if k in known})
+        warn_unknown_environment(environ, known)
         for name in known:
             env_value = environ.get(f"RAG_{name.upper()}")
             if env_value is not None:
@@ -162,7 +172,7 @@ class Config:
                 values[name] = value
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown setting {unknown[0]!r}{_suggest(unknown[0], known)}")
         return cls(**{name: _coerce(known[name], value) for name, value in values.items()})
 
     def replace(self, **changes: Any) -> "Config":
@@ -191,6 +201,35 @@ class Config:
 
     def write_json(self, path: str | os.PathLike[str]) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+# RAG_* variables that are not Config fields but are read elsewhere (their owners document them).
+OTHER_ENVIRONMENT = frozenset({"RAG_CONFIG", "RAG_EVAL_SQUAD"})
+OTHER_ENVIRONMENT_PREFIXES = ("RAG_UI_",)
+_warned: set[str] = set()  # once per process: Config.load runs for every Assistant
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else " (no similar setting)"
+
+
+def warn_unknown_environment(environ: Mapping[str, str], known: Iterable[str] = ()) -> list[str]:
+    """Log a warning for each ``RAG_*`` variable no part of the project reads; returns the names.
+
+    A mistyped variable (``RAG_EMBED_BACKEND``) would otherwise be silently ignored.
+    """
+    names = {f"RAG_{name.upper()}": name for name in (known or {f.name for f in fields(Config)})}
+    unknown = sorted(var for var in environ if var.startswith("RAG_") and var not in names
+                     and var not in OTHER_ENVIRONMENT and not var.startswith(OTHER_ENVIRONMENT_PREFIXES))
+    for var in unknown:
+        if var in _warned:
+            continue
+        _warned.add(var)
+        close = difflib.get_close_matches(var, [*names, *OTHER_ENVIRONMENT], n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        logger.warning("environment variable %s is not a setting and is ignored%s", var, hint)
+    return unknown
 
 
 def _coerce(f: dataclasses.Field[Any], value: Any) -> Any:
