@@ -25,7 +25,7 @@ from rag.backends.extractive import VectorCache, extractive_answer
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config
 from rag.embed import Embedder, make_embedder
-from rag.ingest import IngestReport, ingest
+from rag.ingest import IngestReport, ingest, named_key
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
@@ -205,7 +205,7 @@ class Assistant:
         with self.store.write_lock():
             known = {r.source for r in self.store.documents()}
             if source not in known:
-                resolved = str(Path(source).resolve())
+                resolved = named_key(source)
                 if resolved not in known:
                     raise KeyError(f"{source}: not in the index")
                 source = resolved

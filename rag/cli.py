@@ -124,9 +124,10 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _indexed_under(config: Any, paths: Sequence[str]) -> bool:
     """Does the index hold documents at or under any of ``paths`` (files deleted since)?"""
+    from rag.ingest import named_key
     from rag.store import ChunkStore
 
-    scopes = [Path(p).resolve() for p in paths]
+    scopes = [Path(named_key(p)) for p in paths]
     return any(Path(r.source) == scope or scope in Path(r.source).parents
                for r in ChunkStore(config).documents() for scope in scopes)
 
@@ -141,7 +142,9 @@ def _with_index_chunking(config: Any) -> Any:
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
-    filters = {"source": [str(Path(s).resolve()) for s in (args.source or [])], "title": args.title,
+    from rag.ingest import named_key
+
+    filters = {"source": [named_key(s) for s in (args.source or [])], "title": args.title,
                "date_from": args.date_from, "date_to": args.date_to}
     filters = {k: v for k, v in filters.items() if v}
     return filters or None

@@ -7,6 +7,11 @@ texts keep their vectors); files that left the given folders leave the index
 file that fails to load is reported with its reason and the previous version,
 if any, stays in the index.
 
+Files keep the path they were found at (links are not resolved) and never
+move to a less restricted collection by accident; see
+:mod:`rag.collection_rules`. A file over the text limits (characters, characters
+per byte, chunks) fails before anything is embedded.
+
 Example:
     >>> report = ingest(["corpus/sample"], ChunkStore(cfg), embedder, cfg)   # doctest: +SKIP
     >>> report.to_dict()["failed"]                                            # doctest: +SKIP
@@ -73,6 +78,16 @@ def source_key(path: Path) -> str:
     return os.path.abspath(path)
 
 
+def named_key(path: str | Path) -> str:
+    """The index name of a path a user typed: its folder resolved, the file itself not followed.
+
+    >>> named_key("/tmp/../tmp/a.txt")
+    '/tmp/a.txt'
+    """
+    absolute = Path(os.path.abspath(path))
+    return str(absolute.parent.resolve() / absolute.name)
+
+
 def discover(paths: Iterable[str | Path], *, follow_symlinks: bool = False
              ) -> tuple[list[Path], list[Path], list[dict[str, str]], list[str]]:
     """Expand the paths into files to ingest, each under the path it was found at.
@@ -96,10 +111,10 @@ def discover(paths: Iterable[str | Path], *, follow_symlinks: bool = False
             named.append((path.resolve(), True))
         elif path.is_file():
             # A file named on the command line is the user's choice, link or not; only its folder is resolved.
-            named.append((Path(os.path.abspath(path)).parent.resolve() / path.name, False))
+            named.append((Path(named_key(path)), False))
         else:
             failures.append({"path": str(path), "reason": "no such file or directory"})
-            scopes.append(Path(source_key(path.parent.resolve() / path.name)))  # a named file that vanished is pruned too
+            scopes.append(Path(named_key(path)))  # a named file that vanished is pruned too
     roots = [root for root, is_dir in named if is_dir]
 
     def add(candidate: Path) -> None:
