@@ -121,6 +121,7 @@ def test_uploads_keep_their_collection_on_corpus_ingest_and_rebuild_and_stay_hid
     from ui.access import AccessPolicy, hash_password
     from ui.service import ResearchService
     from ui.settings import UISettings
+    from ui.sources import document_id
 
     corpus = tmp_path / "corpus"
     tf.make_text(corpus / "public", "harbour.txt", PUBLIC)
@@ -149,6 +150,8 @@ def test_uploads_keep_their_collection_on_corpus_ingest_and_rebuild_and_stay_hid
     for_bob = assistant.ask(question, allowed_collections=service.allowed_collections("bob"))
     assert all(c.source != upload for c in for_bob.citations)
     assert all(upload != d.source for d in service.documents("bob"))
+    assert service.source_path(document_id(upload), "bob") is None      # the /source route's check
+    assert service.source_path(document_id(upload), "alice") == Path(upload)
     for_alice = assistant.ask(question, allowed_collections=service.allowed_collections("alice"))
     assert any(c.source == upload for c in for_alice.citations)
 
