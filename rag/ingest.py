@@ -403,16 +403,18 @@ class _FlushPacer:
     Large flushes let sentence-transformers sort by length across many files
     (less padding), but what a run killed mid-flush loses is the flush being
     encoded, so a flush is sized to the measured encoding rate: a ``kill -9``
-    costs at most about ``seconds`` of embedding. Bounded by one model batch
-    below and by 16 batches (the old fixed size) above.
+    costs at most about ``seconds`` of embedding. Bounded by 4 model batches
+    below (flushes of one batch each cost up to 2x in padding on paragraphs of
+    mixed lengths: measured on SQuAD paragraphs, 0.11 s vs 0.058 s per chunk)
+    and by 16 batches (the old fixed size) above.
     """
 
     def __init__(self, batch_size: int, seconds: float) -> None:
-        self.low, self.high, self.seconds = batch_size, batch_size * 16, seconds
-        self.limit = min(self.high, batch_size * 2)  # a first, small flush measures the rate
+        self.batch, self.low, self.high, self.seconds = batch_size, batch_size * 4, batch_size * 16, seconds
+        self.limit = batch_size * 2  # a first, small flush measures the rate
 
     def encoded(self, n: int, elapsed: float) -> None:
-        if n >= self.low and elapsed > 0:
+        if n >= self.batch and elapsed > 0:  # a tail flush under one batch says little about the rate
             self.limit = max(self.low, min(self.high, int(n / elapsed * self.seconds)))
 
 

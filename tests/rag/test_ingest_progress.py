@@ -79,11 +79,11 @@ def test_rerun_after_kill_embeds_only_what_was_not_stored(tmp_path: Path) -> Non
 def test_flush_size_follows_the_encoding_rate() -> None:
     pacer = _FlushPacer(batch_size=64, seconds=5.0)
     assert pacer.limit == 128                   # the first flush measures the rate
-    pacer.encoded(128, 4.0)                     # 32 chunks/s
-    assert pacer.limit == 160
-    pacer.encoded(160, 0.1)                     # very fast: capped at 16 batches
+    pacer.encoded(128, 2.0)                     # 64 chunks/s
+    assert pacer.limit == 320
+    pacer.encoded(320, 0.1)                     # very fast: capped at 16 batches
     assert pacer.limit == 1024
-    pacer.encoded(1024, 1000.0)                 # very slow: at least one batch
-    assert pacer.limit == 64
+    pacer.encoded(1024, 1000.0)                 # very slow: at least 4 batches (less padding)
+    assert pacer.limit == 256
     pacer.encoded(3, 10.0)                      # a tail flush is too small to measure: unchanged
-    assert pacer.limit == 64
+    assert pacer.limit == 256
