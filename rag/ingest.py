@@ -404,8 +404,9 @@ class _FlushPacer:
     (less padding), but what a run killed mid-flush loses is the flush being
     encoded, so a flush is sized to the measured encoding rate: a ``kill -9``
     costs at most about ``seconds`` of embedding. Bounded by 4 model batches
-    below (flushes of one batch each cost up to 2x in padding on paragraphs of
-    mixed lengths: measured on SQuAD paragraphs, 0.11 s vs 0.058 s per chunk)
+    below (flushes of one batch each cost 1.2-2x per chunk in padding on
+    paragraphs of mixed lengths: measured on SQuAD paragraphs, 0.064-0.11 s vs
+    0.055-0.058 s per chunk in 252-chunk flushes)
     and by 16 batches (the old fixed size) above.
     """
 
