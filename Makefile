@@ -38,8 +38,14 @@ setup-test: $(VENV)/.test
 ingest: setup
 	$(VENV)/bin/rag ingest corpus/sample --index $(INDEX)
 
+# One factual question, one analytic question, and one the article does not answer (a refusal).
 demo: ingest
+	@echo; echo "== A factual question"
 	$(VENV)/bin/rag ask "When did Armenia and Russia sign their deal on mutual military assistance?" --index $(INDEX)
+	@echo; echo "== An analytic question"
+	$(VENV)/bin/rag ask "What reasons does the author give for the September 2022 offensive?" --index $(INDEX)
+	@echo; echo "== A question the sources do not answer"
+	$(VENV)/bin/rag ask "What is NATO's 2024 budget?" --index $(INDEX)
 	$(VENV)/bin/rag serve --index $(INDEX)
 
 serve: setup

@@ -6,10 +6,13 @@ the sample article) into a fresh index with the real embedding model and prints
 - chunks per second for the whole ingest (load, chunk, embed, write),
 - the same chunk texts encoded directly with sentence-transformers in the same
   process: the ingest's overhead as a ratio (goal: within 10 % of pure encoding),
-- an unchanged re-ingest's time as a share of the first (goal: under 5 %).
+- an unchanged re-ingest's time as a share of the first (goal: under 5 %),
+- with ``--fixed-flush``: the same ingest with flushes of a fixed 16 model batches (the size before
+  flushes were paced to ``ingest_flush_seconds`` so a killed run keeps its progress), timed in the
+  same rounds: the cost of keeping progress (goal: within 3 %).
 
 Usage:
-    python bench/ingest_bench.py [--docs 300] [--corpus DIR] [--rounds 3]
+    python bench/ingest_bench.py [--docs 300] [--corpus DIR] [--rounds 3] [--fixed-flush]
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=300, help="SQuAD paragraphs to use as documents")
     parser.add_argument("--corpus", type=Path, help="ingest this folder instead")
     parser.add_argument("--rounds", type=int, default=3, help="encode/ingest/encode rounds (medians reported)")
+    parser.add_argument("--fixed-flush", action="store_true",
+                        help="also time ingests with fixed 16-batch flushes (no progress pacing) in each round")
     args = parser.parse_args()
 
     from rag.config import Config
@@ -95,7 +100,20 @@ def main() -> None:
         encodes: list[float] = []
         opens: list[float] = []
         ratios: list[float] = []
+        fixed: list[float] = []
+
+        def fixed_flush_ingest(round_no: int) -> None:
+            # Pacing to a day of encoding = the old fixed flush of 16 batches (after a first, 2-batch one).
+            old = Config(index_dir=str(work / f"fixed{round_no}"), ingest_flush_seconds=86_400.0)
+            old_store = ChunkStore(old)
+            _ = old_store.chunks
+            started = time.perf_counter()
+            ingest([corpus], old_store, embedder, old, progress=False, log=lambda _: None)
+            fixed.append(time.perf_counter() - started)
+
         for round_no in range(args.rounds):
+            if args.fixed_flush and round_no % 2 == 0:  # alternate which runs first
+                fixed_flush_ingest(round_no)
             config = Config(index_dir=str(work / f"index{round_no}"))
             before = encode()
             started = time.perf_counter()
@@ -108,6 +126,11 @@ def main() -> None:
             after = encode()
             encodes += [before, after]
             ratios.append(ingests[-1] / ((before + after) / 2))
+            if args.fixed_flush and round_no % 2 == 1:
+                fixed_flush_ingest(round_no)
+            fixed_note = f", fixed-flush ingest {fixed[-1]:.2f} s" if fixed else ""
+            print(f"round {round_no}: ingest {ingests[-1]:.2f} s, encoding {before:.2f}/{after:.2f} s"
+                  f"{fixed_note}", flush=True)
             if round_no == 0:
                 stored = sorted(c.text for c in ChunkStore(config).all_chunks())
                 assert sorted(texts) == stored, "the baseline must encode exactly the chunks the ingest stored"
@@ -128,6 +151,11 @@ def main() -> None:
               f"goal within +10 %); per round: {', '.join(f'{r:.3f}x' for r in ratios)}")
         print(f"unchanged re-ingest: {rerun_s:8.3f} s  = {100 * rerun_s / ingest_s:.2f} % of the first "
               f"(goal < 5 %); embedded {again.embedded}")
+        if fixed:
+            fixed_s = statistics.median(fixed)
+            print(f"fixed 16-batch flush:{fixed_s:8.2f} s  paced / fixed = {ingest_s / fixed_s:.3f}x "
+                  f"(cost of keeping progress {100 * (ingest_s / fixed_s - 1):+.1f} %; goal within +3 %); "
+                  f"per round: {', '.join(f'{a / b:.3f}x' for a, b in zip(ingests, fixed))}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -79,8 +79,9 @@ __all__ = [
     "summarize",
 ]
 
-DEFAULT_SQUAD = Path("/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json")
-"""SQuAD 2.0 dev, used to measure the support scorer when the dataset is not SQuAD itself."""
+DEFAULT_SQUAD = Path(__file__).resolve().parent / "data" / "squad_v2_sample.json"
+"""The SQuAD 2.0 sample shipped with the project (eval/data/PROVENANCE.md), used to measure the support
+scorer when the dataset is not SQuAD itself; ``$RAG_EVAL_SQUAD`` names another (e.g. the full dev set)."""
 
 SQUAD_ENV = "RAG_EVAL_SQUAD"
 """Environment variable naming another SQuAD 2.0 JSON for the support-scorer measurement ("" = skip)."""

@@ -27,7 +27,7 @@ from rag.backends.extractive import VectorCache, extractive_answer
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config, check_model_name
 from rag.embed import Embedder, make_embedder
-from rag.ingest import IngestReport, ingest
+from rag.ingest import IngestReport, ingest, named_key
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
@@ -212,15 +212,17 @@ class Assistant:
             return self._verifier
 
     # ---------------------------------------------------------------- corpus
-    def ingest(self, paths: Iterable[str | Path], *, collection: str = "default", prune: bool = True,
-               progress: bool | None = None, rebuild: bool = False) -> IngestReport:
+    def ingest(self, paths: Iterable[str | Path], *, collection: str | None = None, prune: bool = True,
+               progress: bool | None = None, rebuild: bool = False, move: bool = False,
+               follow_symlinks: bool = False) -> IngestReport:
         """Sync files or folders into the index (see :func:`rag.ingest.ingest`)."""
         if rebuild:
             with self.store.write_lock():
                 self.store.reset()
         before = self.retriever.lexical().token
         report = ingest(paths, self.store, self.embedder, self.config, collection=collection,
-                        prune=prune, progress=progress)
+                        prune=prune, progress=progress, move=move,
+                        follow_symlinks=follow_symlinks)
         # The lexical index takes the changed documents now, not at the next question.
         self.retriever.lexical_changed([*report.added, *report.updated, *report.removed], before)
         return report
@@ -234,7 +236,7 @@ class Assistant:
         with self.store.write_lock():
             known = {r.source for r in self.store.documents()}
             if source not in known:
-                resolved = str(Path(source).resolve())
+                resolved = named_key(source)
                 if resolved not in known:
                     raise KeyError(f"{source}: not in the index")
                 source = resolved

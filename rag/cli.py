@@ -67,9 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="sync files or folders into the index")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _common(p)
-    p.add_argument("--collection", default="default", help="collection the documents belong to (access groups)")
-    p.add_argument("--no-prune", dest="prune", action="store_false",
-                   help="keep documents whose files left the given folders")
+    p.add_argument("--collection", help="collection new documents belong to (access groups; default: "
+                   "'default', or the collection a folder's .rag-collection marker names)")
+    p.add_argument("--move", action="store_true",
+                   help="allow moving documents already indexed in a non-default collection to --collection")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="also index symlinked files whose targets are outside the folders named")
+    p.add_argument("--prune", action=argparse.BooleanOptionalAction, default=True,
+                   help="remove documents whose files left the given folders (default: on)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -146,9 +151,10 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _indexed_under(config: Any, paths: Sequence[str]) -> bool:
     """Does the index hold documents at or under any of ``paths`` (files deleted since)?"""
+    from rag.ingest import named_key
     from rag.store import ChunkStore
 
-    scopes = [Path(p).resolve() for p in paths]
+    scopes = [Path(named_key(p)) for p in paths]
     return any(Path(r.source) == scope or scope in Path(r.source).parents
                for r in ChunkStore(config).documents() for scope in scopes)
 
@@ -163,7 +169,9 @@ def _with_index_chunking(config: Any) -> Any:
 
 
 def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
-    filters = {"source": [str(Path(s).resolve()) for s in (args.source or [])], "title": args.title,
+    from rag.ingest import named_key
+
+    filters = {"source": [named_key(s) for s in (args.source or [])], "title": args.title,
                "date_from": args.date_from, "date_to": args.date_to}
     filters = {k: v for k, v in filters.items() if v}
     return filters or None
@@ -202,8 +210,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.chunk_tokens is None and args.chunk_overlap is None and not args.rebuild:
         config = _with_index_chunking(config)
     assistant = Assistant(config=config)
+    if args.move and not args.collection:
+        raise UsageError("--move: name the collection to move documents to with --collection")
     report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune,
-                              progress=False if (args.quiet or args.json) else None, rebuild=args.rebuild)
+                              progress=False if (args.quiet or args.json) else None, rebuild=args.rebuild,
+                              move=args.move, follow_symlinks=args.follow_symlinks)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:

@@ -14,13 +14,17 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
+import logging
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
+
+logger = logging.getLogger(__name__)
 
 BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -84,7 +88,13 @@ class Config:
     # Ingestion limits.
     max_file_mb: float = 50.0
     max_pdf_pages: int = 2000
-    max_text_chars: int = 5_000_000
+    max_text_chars: int = 2_000_000
+    # Extracted characters per byte of the file: ordinary text and PDFs stay under ~5; a small
+    # PDF whose streams inflate to millions of characters (text amplification) does not.
+    max_chars_per_byte: float = 20.0
+    max_chunks_per_file: int = 5000
+    # A flush embeds about this many seconds of chunks: what a killed ingest loses at most.
+    ingest_flush_seconds: float = 5.0
 
     # Retrieval.
     k: int = 5
@@ -125,7 +135,8 @@ class Config:
                 raise ConfigError(f"{name}: must be > 0, got {getattr(self, name)!r}")
 
         for name in ("embed_batch_size", "chunk_tokens", "max_file_mb", "max_pdf_pages",
-                     "max_text_chars", "k", "fetch_k", "rrf_k", "max_per_source",
+                     "max_text_chars", "max_chars_per_byte", "max_chunks_per_file", "ingest_flush_seconds",
+                     "k", "fetch_k", "rrf_k", "max_per_source",
                      "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models",
                      "verifier_timeout", "verifier_concurrency"):
             positive(name)
@@ -178,10 +189,16 @@ class Config:
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         path = path or environ.get("RAG_CONFIG")
+        known = {f.name: f for f in fields(cls)}
         if path:
             data = read_toml(path)
-            values.update(data.get("rag", data))
-        known = {f.name: f for f in fields(cls)}
+            table = data["rag"] if isinstance(data.get("rag"), dict) else data
+            for key, value in table.items():
+                # Other tables at the top level ([ui], ...) belong to other parts; [rag] is ours alone.
+                if key not in known and not (table is data and isinstance(value, dict)):
+                    raise ConfigError(f"{path}: unknown setting {key!r}{_suggest(key, known)}")
+            values.update({k: v for k, v in table.items() if k in known})
+        warn_unknown_environment(environ, known)
         for name in known:
             env_value = environ.get(f"RAG_{name.upper()}")
             if env_value is not None:
@@ -195,7 +212,7 @@ class Config:
                 values[name] = value
         unknown = sorted(set(values) - set(known))
         if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown setting {unknown[0]!r}{_suggest(unknown[0], known)}")
         return cls(**{name: _coerce(known[name], value) for name, value in values.items()})
 
     def replace(self, **changes: Any) -> "Config":
@@ -226,6 +243,35 @@ class Config:
 
     def write_json(self, path: str | os.PathLike[str]) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+# RAG_* variables that are not Config fields but are read elsewhere (their owners document them).
+OTHER_ENVIRONMENT = frozenset({"RAG_CONFIG", "RAG_EVAL_SQUAD"})
+OTHER_ENVIRONMENT_PREFIXES = ("RAG_UI_",)
+_warned: set[str] = set()  # once per process: Config.load runs for every Assistant
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else " (no similar setting)"
+
+
+def warn_unknown_environment(environ: Mapping[str, str], known: Iterable[str] = ()) -> list[str]:
+    """Log a warning for each ``RAG_*`` variable no part of the project reads; returns the names.
+
+    A mistyped variable (``RAG_EMBED_BACKEND``) would otherwise be silently ignored.
+    """
+    names = {f"RAG_{name.upper()}": name for name in (known or {f.name for f in fields(Config)})}
+    unknown = sorted(var for var in environ if var.startswith("RAG_") and var not in names
+                     and var not in OTHER_ENVIRONMENT and not var.startswith(OTHER_ENVIRONMENT_PREFIXES))
+    for var in unknown:
+        if var in _warned:
+            continue
+        _warned.add(var)
+        close = difflib.get_close_matches(var, [*names, *OTHER_ENVIRONMENT], n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        logger.warning("environment variable %s is not a setting and is ignored%s", var, hint)
+    return unknown
 
 
 def _coerce(f: dataclasses.Field[Any], value: Any) -> Any:

@@ -46,7 +46,9 @@ class LoadLimits:
 
     max_file_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 2000
-    max_text_chars: int = 5_000_000
+    max_text_chars: int = 2_000_000
+    # Text amplification: a few KB of PDF whose streams inflate to millions of characters.
+    max_chars_per_byte: float = 20.0
     # pypdf's text extraction is quadratic in text operators per stream: a few MB of them
     # in a 4 KB file stall it for minutes, so page streams and total time are bounded.
     max_page_content_bytes: int = 1_000_000
@@ -54,9 +56,18 @@ class LoadLimits:
 
     @classmethod
     def from_config(cls, config: Any) -> "LoadLimits":
-        """The limits a :class:`rag.config.Config` sets (``max_file_mb``, ``max_pdf_pages``, ``max_text_chars``)."""
+        """The limits a :class:`rag.config.Config` sets (``max_file_mb``, ``max_pdf_pages``, ``max_text_chars``,
+        ``max_chars_per_byte``)."""
         return cls(max_file_bytes=int(config.max_file_mb * 1024 * 1024), max_pdf_pages=config.max_pdf_pages,
-                   max_text_chars=config.max_text_chars)
+                   max_text_chars=config.max_text_chars, max_chars_per_byte=config.max_chars_per_byte)
+
+    def text_budget(self, n_bytes: int) -> tuple[int, str]:
+        """Most characters a file of ``n_bytes`` may yield, and the reason naming the limit that sets it."""
+        by_ratio = int(self.max_chars_per_byte * n_bytes)
+        if by_ratio < self.max_text_chars:
+            return by_ratio, (f"{by_ratio:,} characters ({self.max_chars_per_byte:g} per byte of its "
+                              f"{n_bytes:,}-byte file: max_chars_per_byte; text amplification?)")
+        return self.max_text_chars, f"{self.max_text_chars:,} character limit (max_text_chars)"
 
 
 def load_document(
@@ -106,9 +117,9 @@ def load_document(
     loaded = loader(source, data, limits)
 
     text = loaded.text
-    if len(text) > limits.max_text_chars:
-        raise LoadError(source, f"extracted text has {len(text):,} characters, over the "
-                                f"{limits.max_text_chars:,} limit (max_text_chars)")
+    budget, why = limits.text_budget(len(data))
+    if len(text) > budget:
+        raise LoadError(source, f"extracted text has {len(text):,} characters, over the {why} — skipped")
     if len(text.strip()) < 2:
         raise LoadError(source, "no text content after removing site furniture")
 
@@ -360,7 +371,7 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
     parts: list[str] = []
     spans: list[PageSpan] = []
     offset = 0
-    budget = limits.max_text_chars
+    budget, why = limits.text_budget(len(data))
     deadline = time.monotonic() + limits.max_pdf_seconds
     for number, page in enumerate(reader.pages, start=1):
         if time.monotonic() > deadline:
@@ -387,8 +398,7 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
         page_text = unwrap_lines(_normalise_blank_lines(page_text.replace("\x00", "")))
         budget -= len(page_text)
         if budget < 0:
-            raise LoadError(source, f"extracted text is over the {limits.max_text_chars:,} character "
-                                    "limit (max_text_chars)")
+            raise LoadError(source, f"extracted text is over the {why} at page {number} — skipped")
         if parts:
             parts.append("\n\n")
             offset += 2

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from rag import Assistant
 from rag.paths import public_answer, public_source
+from rag.collection_rules import COLLECTION_MARKER, pin_collection
 from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
@@ -102,6 +103,7 @@ class ResearchService:
         self.private_files = PrivateFiles(ttl_s=self.settings.export_minutes * 60)
         self._recent_feedback: dict[tuple[Any, ...], float] = {}
         self._feedback_lock = threading.Lock()
+        _pin_upload_folders(self.settings.uploads_path)
 
     # ------------------------------------------------------------------ access
     @property
@@ -244,6 +246,8 @@ class ResearchService:
             copies[copy] = row
 
         if copies:
+            # The marker keeps these files in this collection on every later `rag ingest` (and --rebuild).
+            pin_collection(target_dir, collection)
             try:
                 with self._write_lock:
                     report = self.assistant.ingest(list(copies), collection=collection, prune=False,
@@ -347,6 +351,15 @@ def _safe_name(name: str) -> str:
     stem, suffix = Path(name).stem, Path(name).suffix.lower()
     stem = re.sub(r"[^\w.-]+", "_", stem).strip("._")[:100] or "document"
     return stem + suffix
+
+
+def _pin_upload_folders(uploads: Path) -> None:
+    """Uploads stored before folders carried a collection marker get one now (named by their folder)."""
+    if not uploads.is_dir():
+        return
+    for folder in uploads.iterdir():
+        if folder.is_dir() and _COLLECTION.match(folder.name) and not (folder / COLLECTION_MARKER).exists():
+            pin_collection(folder, folder.name)
 
 
 def _copy_into(path: Path, folder: Path, name: str) -> tuple[str, bool]:
