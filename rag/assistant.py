@@ -21,11 +21,12 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
 from rag.backends.chat import build_messages, condense_messages
-from rag.backends.extractive import VectorCache, extractive_answer
+from rag.backends.extractive import VectorCache, extractive_result
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ingest
+from rag.questions import question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
@@ -242,11 +243,14 @@ class Assistant:
         filters = Filters.from_mapping(state.get("filters")).restrict(state.get("allowed_collections"))
         query = state["standalone"]
         vector = self.embedder.embed_query(query)
-        passages = self.retriever.retrieve(query, k=state.get("k"), filters=filters, query_vector=vector)
+        k = state.get("k")
+        if k is None and question_kind(query) == "analytic":
+            k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
+        passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
         if state.get("carried") and terms(state["question"]):
             # Terms carried from the previous turn pull retrieval back to its topic; the follow-up's
             # own words get their own search, and the two rankings are fused.
-            own = self.retriever.retrieve(state["question"], k=state.get("k"), filters=filters)
+            own = self.retriever.retrieve(state["question"], k=k, filters=filters)
             fused = rrf([[p.chunk.id for p in own], [p.chunk.id for p in passages]])
             # Where both found a passage, keep its similarity to the full query (the relevance gate's).
             by_id = {p.chunk.id: p for p in [*own, *passages]}
@@ -261,6 +265,7 @@ class Assistant:
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         passages = state["passages"]
+        extra: dict[str, Any] = {"question_kind": question_kind(state["standalone"])}
         if not self._relevant(passages):
             text = REFUSAL
         else:
@@ -269,16 +274,19 @@ class Assistant:
                 # Terms carried from the previous turn give context; the ranking weighs them less.
                 carried = state.get("carried", "")
                 question = state["question"] if carried else state["standalone"]
-                text, _ = extractive_answer(
+                result = extractive_result(
                     question, passages, self.embedder, min_score=self.config.min_sentence_score,
-                    max_sentences=self.config.max_answer_sentences, query_vector=state.get("query_vector"),
+                    max_sentences=self.config.max_answer_sentences,
+                    min_answerability=self.config.min_answerability, query_vector=state.get("query_vector"),
                     cache=self.sentence_cache, carried=carried)
+                text = result.text
+                extra = {"question_kind": result.kind, "answerability": result.answerability}
             else:
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
                                           [p.chunk.title for p in passages])
                 text = str(model.invoke(messages).content)
         timings = dict(state.get("timings", {}), generate=time.perf_counter() - started)
-        return {**state, "raw": text, "timings": timings}
+        return {**state, **extra, "raw": text, "timings": timings}
 
     def _finish(self, state: dict[str, Any]) -> Answer:
         """Parse citations, verify sentences and decide whether to refuse."""
@@ -293,7 +301,8 @@ class Assistant:
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
         common = dict(question=state["question"], standalone_question=state["standalone"], backend=backend,
-                      passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings)
+                      passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings,
+                      question_kind=state.get("question_kind"), answerability=state.get("answerability"))
         if refused:
             return Answer(answer=REFUSAL, refused=True, related=_related(passages),
                           sentences=() if is_refusal(raw) else verified.sentences, **common)

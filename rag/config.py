@@ -76,6 +76,10 @@ class Config:
     support_threshold: float = 0.5
     max_answer_sentences: int = 3
     min_sentence_score: float = 0.50  # calibrated on a SQuAD 2.0 sample (seed 1), not the CI one
+    # A factoid sentence must state the question's focus and answer type (rag.questions); see eval/README.md.
+    min_answerability: float = 0.5
+    # Analytic questions (why / reasons / how did X react…) retrieve this many passages for key points.
+    analytic_k: int = 10
 
     # Chat model backends.
     llm_base_url: str | None = None
@@ -94,7 +98,7 @@ class Config:
 
         for name in ("embed_batch_size", "chunk_tokens", "max_file_mb", "max_pdf_pages",
                      "max_text_chars", "k", "fetch_k", "rrf_k", "max_per_source",
-                     "max_answer_sentences", "max_tokens", "request_timeout"):
+                     "max_answer_sentences", "max_tokens", "request_timeout", "analytic_k"):
             positive(name)
         if self.chunk_tokens > 254:
             raise ConfigError(
@@ -106,7 +110,7 @@ class Config:
                 f"got {self.chunk_overlap}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"backend: {self.backend!r} is not one of {', '.join(BACKENDS)}")
-        for name in ("support_threshold", "min_similarity", "min_sentence_score"):
+        for name in ("support_threshold", "min_similarity", "min_sentence_score", "min_answerability"):
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:
                 raise ConfigError(f"{name}: must be between 0 and 1, got {value!r}")
