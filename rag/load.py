@@ -256,7 +256,7 @@ def clean_article_text(raw: str, take_title: bool = True) -> _Loaded:
             first_kept = not any(k.strip() for k in kept)
             if (title is None and take_title and (followed_by_blank or first_kept and len(stripped.split()) <= 15)
                     and len(stripped.split()) <= 20 and not stripped.endswith((".", ":", ",", ";", "?", "!"))):
-                title = stripped
+                title = stripped.lstrip("#").strip() or None  # a Markdown heading's "#" is markup
                 continue
         kept.append(line)
 

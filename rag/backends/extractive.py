@@ -337,19 +337,66 @@ class ExtractiveResult:
 MIN_POINTS = 3
 MAX_POINTS = 6
 MAX_POINT_WORDS = 180
-MMR_LAMBDA = 0.7
+MMR_LAMBDA = 0.6
+POINT_FLOOR = 0.7  # a point is at least this share as relevant as the best one
+# An analytic question whose best point is less relevant than this is not about the sources.
+MIN_POINT_RELEVANCE = 0.3
 
 
-def select_key_points(ranking: Ranking, *, min_score: float, max_points: int = MAX_POINTS,
-                      max_words: int = MAX_POINT_WORDS, mmr_lambda: float = MMR_LAMBDA) -> list[Candidate]:
+NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
+
+
+def _repeats(cand: Candidate, chosen: Sequence[Candidate], vectors: dict[str, np.ndarray]) -> bool:
+    """Is ``cand`` a near-copy of a chosen sentence (another rendering of the article, a rephrasing)?"""
+    cand_terms = set(terms(cand.text))
+    for c in chosen:
+        if float(vectors[cand.text] @ vectors[c.text]) >= NEAR_DUPLICATE:
+            return True
+        if len(cand_terms & set(terms(c.text))) > 0.6 * max(1, min(len(cand_terms), len(set(terms(c.text))))):
+            return True
+    return False
+
+
+def point_relevance(ranking: Ranking, query_vector: np.ndarray) -> dict[str, float]:
+    """How well each candidate serves as a point of an analytic answer, 0..1.
+
+    Half its similarity to the question, a quarter its centrality (similarity to
+    the centroid of all retrieved sentences: what the sources mostly talk
+    about), a quarter how much of the question's focus it states. Lexical
+    overlap with the question matters less here than for factoids: the reasons
+    for an offensive rarely repeat the word "offensive".
+    """
+    texts = [c.text for c in ranking.candidates]
+    if not texts:
+        return {}
+    matrix = np.vstack([ranking.vectors[t] for t in texts])
+    centroid = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    central = matrix @ (centroid / norm)
+    sims = matrix @ query_vector
+    return {c.text: 0.5 * max(0.0, float(s)) + 0.25 * max(0.0, float(k)) + 0.25 * c.answerability
+            for c, s, k in zip(ranking.candidates, sims, central)}
+
+
+def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_points: int = MAX_POINTS,
+                      max_words: int = MAX_POINT_WORDS, mmr_lambda: float = MMR_LAMBDA,
+                      relative_floor: float = POINT_FLOOR) -> list[Candidate]:
     """Distinct points relevant to an analytic question, by maximal marginal relevance.
 
-    Relevance is the candidate's score; redundancy its highest cosine to a point
-    already taken (a point from an already-cited passage counts a little more
-    redundant, so the points spread across passages). Stops at ``max_points`` or
-    when the next point would pass ``max_words``. Returned in reading order.
+    Candidates within ``relative_floor`` of the most relevant one compete (the
+    few next best too, while at least half as relevant, so there are a few points);
+    redundancy is a candidate's highest cosine to a point already taken (one
+    from an already-cited passage counts a little more redundant, so the points
+    spread across passages). Stops at ``max_points`` or when the next point
+    would pass ``max_words``. Returned in reading order.
     """
-    pool = [c for c in ranking.candidates if c.score >= min_score]
+    if not relevance:
+        return []
+    top = max(relevance.values())
+    by_relevance = sorted(ranking.candidates, key=lambda c: -relevance[c.text])
+    pool = [c for c in by_relevance if relevance[c.text] >= relative_floor * top]
+    # An answer of key points has a few of them: the next best join while they are half as relevant.
+    pool += [c for c in by_relevance[len(pool):MIN_POINTS + 2] if relevance[c.text] >= 0.5 * top]
     chosen: list[Candidate] = []
     words_used = 0
     while pool and len(chosen) < max_points:
@@ -361,13 +408,15 @@ def select_key_points(ranking: Ranking, *, min_score: float, max_points: int = M
                 redundancy = max(float(vec @ ranking.vectors[c.text]) for c in chosen)
                 if any(c.passage == cand.passage for c in chosen):
                     redundancy = min(1.0, redundancy + 0.1)
-            value = mmr_lambda * cand.score - (1 - mmr_lambda) * redundancy
+            value = mmr_lambda * relevance[cand.text] - (1 - mmr_lambda) * redundancy
             if value > best_value:
                 best, best_value = cand, value
         assert best is not None
         pool.remove(best)
+        if _repeats(best, chosen, ranking.vectors):
+            continue
         size = len(best.text.split())
-        if chosen and words_used + size > max_words:
+        if words_used + size > max_words:
             if len(chosen) >= MIN_POINTS:
                 break
             continue  # a long sentence does not end the list before it has a few points
@@ -378,7 +427,7 @@ def select_key_points(ranking: Ranking, *, min_score: float, max_points: int = M
 
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = 0.5,
-                      analytic_min_score: float | None = None,
+                      analytic_min_relevance: float | None = None,
                       query_vector: np.ndarray | None = None,
                       cache: VectorCache | None = None, carried: str = "") -> ExtractiveResult:
     """Answer ``question`` from ``passages``: a short answer, key points, or the refusal.
@@ -386,8 +435,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     Factoid questions: the best sentence that is *answerable* (see
     :func:`answerability`, at least ``min_answerability``) and scores at least
     ``min_score``, plus up to ``max_sentences - 1`` close runners-up. Analytic
-    questions: bullets chosen by :func:`select_key_points` among sentences
-    scoring at least ``analytic_min_score``.
+    questions: bullets chosen by :func:`select_key_points`, or the refusal when
+    no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`).
+    ``answerability`` is then the best point's relevance.
     """
     ranking = rank(question, passages, embedder, query_vector, cache, carried)
     ranked = ranking.candidates
@@ -395,12 +445,14 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     if not ranked:
         return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
     if kind == "analytic":
-        floor = min_score if analytic_min_score is None else analytic_min_score
-        points = select_key_points(ranking, min_score=floor)
-        if points and max(c.answerability for c in points) >= min_answerability * 0.5:
+        q_vec = embedder.embed_query(question) if query_vector is None else query_vector
+        relevance = point_relevance(ranking, q_vec)
+        floor = MIN_POINT_RELEVANCE if analytic_min_relevance is None else analytic_min_relevance
+        points = select_key_points(ranking, relevance) if max(relevance.values()) >= floor else []
+        if points:
             text = "\n".join(f"- {c.text} [{c.passage}]" for c in points)
-            return ExtractiveResult(text, ranked, points, kind, max(c.answerability for c in points))
-        return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked))
+            return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points))
+        return ExtractiveResult(REFUSAL, ranked, [], kind, max(relevance.values()))
     answerable = [c for c in ranked if c.answerability >= min_answerability]
     if not answerable or answerable[0].score < min_score:
         return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked))
