@@ -78,6 +78,8 @@ number amount percentage percent many much long old far often first last main ma
 article author text passage source sources document say said tell told mention mentioned according
 country countries city cities province region place person people leader organisation organization group
 give summarise summarize summary overview explain describe discuss argue argument reason
+ever eventually also still often usually generally currently originally actually really exactly specifically
+mainly primarily particular particularly approximately roughly
 """.split())
 
 
@@ -146,7 +148,9 @@ def focus_terms(question: str) -> tuple[str, ...]:
             continue
         term = t[0]
         is_name = word[:1].isupper() and stem(word) in own_names and word not in first
-        if is_name or term in q_numbers or term in _GENERIC or term.isdigit():
+        # Manner adverbs ("openly", "eventually") shade the question; they are not what it asks about.
+        adverb = word.lower().endswith("ly") and len(word) > 5
+        if is_name or adverb or term in q_numbers or term in _GENERIC or term.isdigit():
             continue
         if term not in focus:
             focus.append(term)
