@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
 from rag.backends.chat import build_messages, condense_messages
-from rag.backends.extractive import VectorCache, extractive_result
+from rag.backends.extractive import AnswerChecker, VectorCache, extractive_result
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config
 from rag.embed import Embedder, make_embedder
@@ -106,6 +106,7 @@ class Assistant:
         embedder: Embedder | None = None,
         chat_model: Any = None,
         support_scorer: SupportScorer | None = None,
+        answer_checker: AnswerChecker | None = None,
         **overrides: Any,
     ) -> None:
         if index_dir is not None:
@@ -118,6 +119,7 @@ class Assistant:
         else:
             self.config.check_backend()  # eager: a missing model name fails here, not mid-question
         self.support_scorer = support_scorer
+        self.answer_checker = answer_checker  # a QA reader / NLI model judging answerability, if any
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
@@ -278,7 +280,7 @@ class Assistant:
                     question, passages, self.embedder, min_score=self.config.min_sentence_score,
                     max_sentences=self.config.max_answer_sentences,
                     min_answerability=self.config.min_answerability, query_vector=state.get("query_vector"),
-                    cache=self.sentence_cache, carried=carried)
+                    cache=self.sentence_cache, carried=carried, checker=self.answer_checker)
                 text = result.text
                 extra = {"question_kind": result.kind, "answerability": result.answerability}
             else:

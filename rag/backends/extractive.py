@@ -252,6 +252,13 @@ PARAPHRASE_FLOOR = 0.35
 PARAPHRASE_FULL = 0.65
 
 
+AnswerChecker = Callable[[str, str, str], float]
+"""A pluggable answerability model: ``(question, sentence, context) -> 0..1`` (a QA reader, an NLI model).
+
+When given to :func:`extractive_result` it replaces :func:`answerability`; none ships here.
+"""
+
+
 @dataclass
 class Ranking:
     """Candidates scored for one question, with what key-point selection needs."""
@@ -263,8 +270,11 @@ class Ranking:
 
 def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
          query_vector: np.ndarray | None = None, cache: VectorCache | None = None,
-         carried: str = "") -> Ranking:
-    """Score every candidate sentence (relevance) and its answerability; best first."""
+         carried: str = "", checker: AnswerChecker | None = None) -> Ranking:
+    """Score every candidate sentence (relevance) and its answerability; best first.
+
+    ``checker`` replaces the built-in :func:`answerability` (see :data:`AnswerChecker`).
+    """
     prof = profile(question)
     cands = candidates(passages)
     if not cands:
@@ -290,7 +300,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # The follow-up's own words decide as much as the carried context does.
         sims = (sims + vectors @ embedder.embed_query(question)) / 2
     focus_sims = None
-    if prof.focus_text and prof.focus_text.lower() != question.lower():
+    if checker is None and prof.focus_text and prof.focus_text.lower() != question.lower():
         focus_sims = vectors @ embedder.embed_query(prof.focus_text)
     scored = []
     for i, (cand, sim) in enumerate(zip(cands, sims)):
@@ -300,8 +310,11 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # Names/numbers the question insists on gate the dense part too.
         if lexical == 0.0:
             score *= 0.5
-        able = answerability(prof, cand.text, context=cand.context, weight=weight,
-                             focus_similarity=None if focus_sims is None else float(focus_sims[i]))
+        if checker is not None:
+            able = float(checker(question, cand.text, cand.context))
+        else:
+            able = answerability(prof, cand.text, context=cand.context, weight=weight,
+                                 focus_similarity=None if focus_sims is None else float(focus_sims[i]))
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
     return Ranking(prof, sorted(scored, key=lambda c: -c.score), dict(zip(texts, vectors)))
 
@@ -429,7 +442,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
                       min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = 0.5,
                       analytic_min_relevance: float | None = None,
                       query_vector: np.ndarray | None = None,
-                      cache: VectorCache | None = None, carried: str = "") -> ExtractiveResult:
+                      cache: VectorCache | None = None, carried: str = "",
+                      checker: AnswerChecker | None = None) -> ExtractiveResult:
     """Answer ``question`` from ``passages``: a short answer, key points, or the refusal.
 
     Factoid questions: the best sentence that is *answerable* (see
@@ -439,7 +453,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`).
     ``answerability`` is then the best point's relevance.
     """
-    ranking = rank(question, passages, embedder, query_vector, cache, carried)
+    ranking = rank(question, passages, embedder, query_vector, cache, carried, checker)
     ranked = ranking.candidates
     kind = ranking.profile.kind
     if not ranked:

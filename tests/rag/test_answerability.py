@@ -140,3 +140,15 @@ def test_bullets_are_verified_like_sentences_and_strict_mode_drops_bad_ones() ->
     assert verified.text.startswith("- The first reason") and "\n- The moon" in verified.text
     strict = verify_answer(parsed, passages, strict=True)
     assert strict.text.count("\n") == 0 and strict.text.startswith("- The first reason")
+
+
+def test_an_answer_checker_model_can_replace_the_built_in_answerability() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def checker(question: str, sentence: str, context: str) -> float:
+        calls.append((question, sentence))
+        return 1.0 if "icebreakers" in sentence else 0.0
+
+    result = extractive_result("What is NATO's 2024 budget?", [passage(NATO, 1)], FakeEmbedder(), min_score=0.1,
+                               checker=checker)
+    assert calls and "icebreakers" in result.text and result.answerability == 1.0
