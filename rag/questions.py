@@ -171,7 +171,7 @@ def focus_matches(asked: str, stated: str) -> bool:
     """Do two stemmed terms name the same thing? Equal, or one a long shared prefix of the other.
 
     Catches the endings the light stemmer leaves ("operate"/"operation",
-    "recognise"/"recognition", "die"/"died") without matching "war"/"ward".
+    "recognise"/"recognition", "die"/"died") without matching "war"/"warsaw".
     """
     if asked == stated:
         return True
@@ -180,5 +180,7 @@ def focus_matches(asked: str, stated: str) -> bool:
         if a != b:
             break
         shared += 1
-    shortest = min(len(asked), len(stated))
-    return shared >= 3 and shared >= 0.75 * shortest and (shortest >= 4 or shared == shortest)
+    shortest, longest = sorted((len(asked), len(stated)))
+    if shortest < 4:  # "die"/"died" yes, "war"/"warsaw" no
+        return shared == shortest and longest - shortest <= 2
+    return shared >= 0.75 * shortest
