@@ -246,7 +246,8 @@ class Assistant:
         query = state["standalone"]
         vector = self.embedder.embed_query(query)
         k = state.get("k")
-        if k is None and question_kind(query) == "analytic":
+        kind = question_kind(query)
+        if k is None and kind == "analytic":
             k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
         passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
         if state.get("carried") and terms(state["question"]):
@@ -258,7 +259,7 @@ class Assistant:
             by_id = {p.chunk.id: p for p in [*own, *passages]}
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
-        return {**state, "passages": passages, "query_vector": vector, "timings": timings}
+        return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind}
 
     def _relevant(self, passages: Sequence[Passage]) -> bool:
         best = max((p.similarity or 0.0 for p in passages), default=0.0)
@@ -267,7 +268,7 @@ class Assistant:
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         passages = state["passages"]
-        extra: dict[str, Any] = {"question_kind": question_kind(state["standalone"])}
+        extra: dict[str, Any] = {}
         if not self._relevant(passages):
             text = REFUSAL
         else:
