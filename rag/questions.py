@@ -78,6 +78,7 @@ number amount percentage percent many much long old far often first last main ma
 article author text passage source sources document say said tell told mention mentioned according
 country countries city cities province region place person people leader organisation organization group
 give summarise summarize summary overview explain describe discuss argue argument reason
+come came comes take took taken takes go went goes happen happened happens occur occurred
 ever eventually also still often usually generally currently originally actually really exactly specifically
 mainly primarily particular particularly approximately roughly
 """.split())
@@ -132,6 +133,17 @@ def answer_type(question: str) -> str:
     return "other"
 
 
+# "Which historical peace treaty does…", "Which senior US politician visited…": the words after
+# which/what name the kind of thing the answer is, which the answer sentence names by itself.
+_WH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){1,4}?)(?=(?:is|are|was|were|do|does|did|has|have|had|"
+                        r"can|could|will|would|should|may|might)\b|\w+ed\b)", re.I)
+
+
+def _answer_kind_terms(question: str) -> set[str]:
+    match = _WH_PHRASE.search(question)
+    return set(terms(match.group(1))) if match else set()
+
+
 def focus_terms(question: str) -> tuple[str, ...]:
     """The stemmed terms of what is asked about: content words that are not names, numbers or generic words.
 
@@ -140,6 +152,7 @@ def focus_terms(question: str) -> tuple[str, ...]:
     """
     own_names = names(question)
     q_numbers = set(numbers(question))
+    kind_terms = _answer_kind_terms(question)
     first = words(question)[:1]
     focus: list[str] = []
     for word in words(question):
@@ -150,7 +163,7 @@ def focus_terms(question: str) -> tuple[str, ...]:
         is_name = word[:1].isupper() and stem(word) in own_names and word not in first
         # Manner adverbs ("openly", "eventually") shade the question; they are not what it asks about.
         adverb = word.lower().endswith("ly") and len(word) > 5
-        if is_name or adverb or term in q_numbers or term in _GENERIC or term.isdigit():
+        if is_name or adverb or term in q_numbers or term in _GENERIC or term in kind_terms or term.isdigit():
             continue
         if term not in focus:
             focus.append(term)

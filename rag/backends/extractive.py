@@ -243,7 +243,19 @@ def answerability(profile: QuestionProfile, sentence: str, *, context: str = "",
     paraphrase = 0.0
     if focus_similarity is not None:
         paraphrase = min(1.0, max(0.0, (focus_similarity - PARAPHRASE_FLOOR) / (PARAPHRASE_FULL - PARAPHRASE_FLOOR)))
-    return max(lexical, paraphrase) * _answer_type_ok(profile.question, sentence)
+    return max(lexical, paraphrase) * _type_present(profile, sentence)
+
+
+def _type_present(profile: QuestionProfile, sentence: str) -> float:
+    """1.0 when the sentence holds the kind of thing asked for; a number or a date is not optional."""
+    found = _answer_type_ok(profile.question, sentence)
+    if profile.answer_type == "date" and not (numbers(sentence) or _MONTH.search(sentence)):
+        return min(found, 0.3)
+    if profile.answer_type == "number":
+        if not (numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I)):
+            return min(found, 0.3)
+        return min(found, 1.0) if found >= 1.0 else 0.3  # "how many soldiers": the count must be of soldiers
+    return found
 
 
 # Cosine between the focus words and a sentence: below the floor no paraphrase, at "full" a sure one.
