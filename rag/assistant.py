@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
 from rag.backends.chat import build_messages, condense_messages
-from rag.backends.extractive import AnswerChecker, VectorCache, extractive_result
+from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config
 from rag.embed import Embedder, make_embedder
@@ -249,7 +249,11 @@ class Assistant:
         kind = question_kind(query)
         if k is None and kind == "analytic":
             k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
-        passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
+            # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
+            wide = self.retriever.retrieve(query, k=2 * k, filters=filters, query_vector=vector)
+            passages = distinct_passages(wide, k)
+        else:
+            passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
         if state.get("carried") and terms(state["question"]):
             # Terms carried from the previous turn pull retrieval back to its topic; the follow-up's
             # own words get their own search, and the two rankings are fused.

@@ -185,6 +185,27 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     return out
 
 
+def distinct_passages(passages: Sequence[Passage], k: int, overlap: float = 0.6) -> list[Passage]:
+    """The first ``k`` passages that are not mostly sentences of passages already taken.
+
+    Two renderings of one article (its .txt and its .pdf) give chunks with other
+    boundaries but the same sentences; for key points they are one passage, and
+    the slot is better spent on another part of the article.
+    """
+    kept: list[Passage] = []
+    seen: set[str] = set()
+    for p in passages:
+        keys = {" ".join(p.chunk.text[s.start:s.end].lower().split()) for s in split_sentences(p.chunk.text)}
+        keys.discard("")
+        if keys and len(keys & seen) >= overlap * len(keys):
+            continue
+        kept.append(p)
+        seen |= keys
+        if len(kept) >= k:
+            break
+    return kept
+
+
 class VectorCache:
     """Sentence vectors by text, bounded; the same passages come back question after question."""
 

@@ -152,3 +152,13 @@ def test_an_answer_checker_model_can_replace_the_built_in_answerability() -> Non
     result = extractive_result("What is NATO's 2024 budget?", [passage(NATO, 1)], FakeEmbedder(), min_score=0.1,
                                checker=checker)
     assert calls and "icebreakers" in result.text and result.answerability == 1.0
+
+
+def test_distinct_passages_count_copies_of_one_text_once() -> None:
+    from rag.backends.extractive import distinct_passages
+
+    a = "Russia is busy in Ukraine. The EU needs gas. Turkey backs Baku."
+    copy = "The EU needs gas. Turkey backs Baku. Russia is busy in Ukraine. A new line."
+    other = "Corruption angers veterans. The regime needs a victory."
+    kept = distinct_passages([passage(a, 1), passage(copy, 2), passage(other, 3)], k=2)
+    assert [p.chunk.text for p in kept] == [a, other]
