@@ -62,8 +62,9 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time|century|decade|period|era)\b|"
                         r"\bwhich (?:year|date|month|day|century|decade)\b|\bin what year\b|\bhow soon\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|fast)\b|"
-                          r"\bwhat (?:percentage|percent|proportion|share|number|amount|size|population|"
-                          r"rate|age|length|distance|cost|price|budget|temperature)\b", re.I)),
+                          r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:percentage|percent|proportion|"
+                          r"number|amount|size|population|rate|age|length|distance|cost|price|budget|temperature)\b",
+                          re.I)),
     ("person", re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:person|people|leader|president|"
                           r"minister|official|politician|author|man|woman|king|queen|general|scientist)\b|"
                           r"\bby whom\b|\bwho\b", re.I)),

@@ -50,6 +50,7 @@ def test_factoid_questions_are_recognised(question: str) -> None:
     ("In which year was the deal signed?", "date"),
     ("How many icebreakers does Russia operate?", "number"),
     ("What percentage of voters agreed?", "number"),
+    ("What is the population of Nagorno Karabakh?", "number"),
     ("Who called the meeting?", "person"),
     ("Where did the meeting take place?", "place"),
     ("Which country does not recognise Armenia?", "place"),
