@@ -75,8 +75,10 @@ class Config:
     strict: bool = False
     support_threshold: float = 0.5
     max_answer_sentences: int = 3
-    min_sentence_score: float = 0.50  # calibrated on a SQuAD 2.0 sample (seed 1), not the CI one
-    # A factoid sentence must state the question's focus and answer type (rag.questions); see eval/README.md.
+    # With the answerability gate below, relevance can be lower (was 0.50 alone): both were chosen on the
+    # tune half of held-out SQuAD articles + on-topic noise (eval/answerability.py, eval/README.md).
+    min_sentence_score: float = 0.25
+    # A factoid sentence must state the question's focus and answer type (rag.questions).
     min_answerability: float = 0.5
     # Analytic questions (why / reasons / how did X react…) retrieve this many passages for key points.
     analytic_k: int = 10
