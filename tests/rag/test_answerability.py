@@ -162,3 +162,9 @@ def test_distinct_passages_count_copies_of_one_text_once() -> None:
     other = "Corruption angers veterans. The regime needs a victory."
     kept = distinct_passages([passage(a, 1), passage(copy, 2), passage(other, 3)], k=2)
     assert [p.chunk.text for p in kept] == [a, other]
+
+
+def test_analytic_question_about_someone_the_sources_never_mention_is_refused() -> None:
+    passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
+    result = extractive_result("What did Japan say about the attack?", passages, FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text == REFUSAL
