@@ -476,7 +476,9 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
 
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
-    asked = names(question)
+    first = re.match(r"\s*\S+", question)
+    # The first word is capitalised because it starts the question ("Summarise…"), not because it is a name.
+    asked = names(question[first.end():] if first else question)
     if not asked:
         return False
     present: set[str] = set()

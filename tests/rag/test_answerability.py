@@ -168,3 +168,9 @@ def test_analytic_question_about_someone_the_sources_never_mention_is_refused() 
     passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
     result = extractive_result("What did Japan say about the attack?", passages, FakeEmbedder(), min_score=0.1)
     assert result.kind == "analytic" and result.text == REFUSAL
+
+
+def test_the_first_word_of_an_analytic_question_is_not_a_missing_name() -> None:
+    passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
+    result = extractive_result("Summarise the reasons for the attack.", passages, FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text != REFUSAL
