@@ -37,8 +37,8 @@ _ANALYTIC_NOUNS = (
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
-    re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be) )?(?:[\w’'-]+ ){{0,3}}(?:{_ANALYTIC_NOUNS})\b",
-               re.I),
+    re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be) )?(?:[\w’'-]+ ){{0,3}}"
+               rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
     re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
     re.compile(r"\bhow (?:did|does|do|has|have|will|would|could|might|should)\b.*\b(?:react|respond|reply|view|see|"
                r"affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),

@@ -10,8 +10,13 @@ is scored against the question by
 - whether the sentence has the kind of thing asked for (a date for "when",
   a number for "how many", a name for "who").
 
-The best sentences above ``min_sentence_score`` become the answer, each with
-its ``[n]`` citation; if none clears it, the answer is the fixed refusal.
+Factual questions (:mod:`rag.questions`): the best sentences above
+``min_sentence_score`` that are also *answerable* (:func:`answerability`: the
+question's focus is stated and the expected answer type is there) become the
+answer, each with its ``[n]`` citation; if none qualifies, the answer is the
+fixed refusal, even when the passages are on-topic. Analytic questions get
+key points (:func:`select_key_points`): distinct, relevant sentences as
+``- point [n]`` bullets.
 
 Example:
     >>> scored = score_sentence_terms("When did the war start?", "The war started in 2020.")

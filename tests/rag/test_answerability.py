@@ -103,17 +103,23 @@ def test_key_points_respect_the_word_cap() -> None:
     long = " ".join([
         "One reason for the attack was gas: European buyers needed Caspian supplies badly and would not risk "
         "losing them over a border skirmish in the mountains.",
-        "A reason for the attack: Moscow was weak, its army bogged down near Kharkiv, its peacekeepers passive, its alliance hollow and "
+        "A reason for the attack: "
+        "Moscow was weak, its army bogged down near Kharkiv, its peacekeepers passive, its alliance hollow and "
         "unwilling to honour old promises of mutual assistance.",
-        "A reason for the attack: Ankara offered drones, diplomatic cover and training, and its foreign minister praised Baku publicly "
+        "A reason for the attack: "
+        "Ankara offered drones, diplomatic cover and training, and its foreign minister praised Baku publicly "
         "throughout the crisis week in several televised interviews.",
-        "A reason for the attack: At home, corruption and falling living standards angered veterans, and a short victorious campaign "
+        "A reason for the attack: "
+        "At home, corruption and falling living standards angered veterans, and a short victorious campaign "
         "distracted voters from unpaid pensions and shortages.",
-        "A reason for the attack: Washington was absorbed by midterm elections, so the timing promised little American interference "
+        "A reason for the attack: "
+        "Washington was absorbed by midterm elections, so the timing promised little American interference "
         "before the winter set in across the Caucasus.",
-        "A reason for the attack: Railway planners wanted a corridor through Syunik linking Nakhchivan to the mainland without customs "
+        "A reason for the attack: "
+        "Railway planners wanted a corridor through Syunik linking Nakhchivan to the mainland without customs "
         "checks by Yerevan's officials or its soldiers.",
-        "A reason for the attack: Border demarcation talks had stalled for months, and generals argued that facts on the ground would "
+        "A reason for the attack: "
+        "Border demarcation talks had stalled for months, and generals argued that facts on the ground would "
         "speed up negotiations considerably under European mediation.",
     ])
     result = extractive_result("What are the reasons for the attack?", [passage(long, 1)], FakeEmbedder(),

@@ -1,7 +1,8 @@
 """Issue 15 end to end on the sample corpus: real embedding model, extractive backend, real index.
 
 Analytic questions get cited, verified key points (how much of the article's own points they cover
-is gated at a floor, see the test); questions whose topic the article discusses but whose answer it does not hold are refused.
+is gated at a floor, see the test); questions whose topic the article discusses but whose answer it
+does not hold are refused.
 """
 
 from __future__ import annotations
