@@ -47,6 +47,7 @@ __all__ = [
 
 _REQUIRED = ("id", "question", "answers", "evidence", "answerable")
 _OPTIONAL = ("source", "context_id")
+_LISTS = ("key_points",)  # optional lists of strings
 
 
 _FEEDBACK_FIELDS = ("feedback", "answer", "user", "time")
@@ -67,9 +68,12 @@ class EvalItem:
     answerable: bool
     source: str | None = None
     context_id: str | None = None
+    # For analytic questions: the source sentences a good answer covers (eval.metrics.key_point_recall).
+    key_points: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "answers", tuple(self.answers))
+        object.__setattr__(self, "key_points", tuple(self.key_points))
         if self.evidence is not None and not isinstance(self.evidence, str):
             object.__setattr__(self, "evidence", tuple(self.evidence))
 
@@ -103,6 +107,8 @@ class EvalItem:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
+        if self.key_points:
+            out["key_points"] = list(self.key_points)
         return out
 
     @classmethod
@@ -118,14 +124,14 @@ class EvalItem:
         """
         if not isinstance(obj, dict):
             raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
-        unknown = sorted(set(obj) - set(_REQUIRED) - set(_OPTIONAL))
+        unknown = sorted(set(obj) - set(_REQUIRED) - set(_OPTIONAL) - set(_LISTS))
         if "feedback" in obj:
             # Lines from the chat's feedback file carry the reviewed answer and who reviewed it.
             unknown = [k for k in unknown if k not in _FEEDBACK_FIELDS]
         if unknown:
             # Strict on purpose: a typo such as "answer" would otherwise silently lose the references.
             raise ValueError(f"field {unknown[0]!r} is not known; "
-                             f"allowed fields: {', '.join(_REQUIRED + _OPTIONAL)}")
+                             f"allowed fields: {', '.join(_REQUIRED + _OPTIONAL + _LISTS)}")
         for name in _REQUIRED:
             if name not in obj:
                 raise ValueError(f"field {name!r} is missing")
@@ -147,6 +153,11 @@ class EvalItem:
             value = obj.get(name)
             if value is not None and not isinstance(value, str):
                 raise ValueError(f"field {name!r} must be a string or null")
+        key_points = obj.get("key_points") or []
+        if not isinstance(key_points, list) or not all(isinstance(k, str) and k.strip() for k in key_points):
+            raise ValueError("field 'key_points' must be a list of non-empty strings")
+        if key_points and not answerable:
+            raise ValueError("field 'key_points' must be empty when 'answerable' is false")
         if not answerable:
             if answers:
                 raise ValueError("field 'answers' must be [] when 'answerable' is false")
@@ -163,6 +174,7 @@ class EvalItem:
             answerable=answerable,
             source=obj.get("source"),
             context_id=obj.get("context_id"),
+            key_points=tuple(key_points),
         )
 
 

@@ -26,6 +26,8 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from rag.text import terms
+
 __all__ = [
     "CitationScores",
     "Support",
@@ -550,3 +552,48 @@ def mean(values: Iterable[float | None]) -> float | None:
     if not kept:
         return None
     return math.fsum(kept) / len(kept)
+
+
+# ------------------------------------------------------------ key points
+
+KEY_POINT_OVERLAP = 0.6
+"""A key point counts as stated when one answer sentence holds this share of its content words."""
+
+_MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+def key_point_recall(answer_sentences: Sequence[str], key_points: Sequence[str],
+                     overlap: float = KEY_POINT_OVERLAP) -> float | None:
+    """Share of ``key_points`` the answer states; ``None`` when there are none.
+
+    The rule: a key point is covered when a single answer sentence contains at
+    least ``overlap`` (0.6) of the key point's distinct content words — words
+    after :func:`rag.text.terms` (lowercased, stop words dropped, lightly
+    stemmed), so "Russia is focused on its war" covers "Russia was focused on
+    her war in Ukraine" only if enough of the other words are there too.
+    Citation markers are ignored.
+
+    Example:
+        >>> key_point_recall(["Azerbaijan wants a corridor in Southern Armenia [1]."],
+        ...                  ["Azerbaijan wants a corridor in Southern Armenia.", "Baku wants a treaty."])
+        0.5
+    """
+    if not key_points:
+        return None
+    sentence_terms = [set(terms(_MARKERS.sub(" ", s))) for s in answer_sentences]
+    covered = 0
+    for point in key_points:
+        wanted = set(terms(point))
+        if wanted and any(len(wanted & have) >= overlap * len(wanted) for have in sentence_terms):
+            covered += 1
+    return covered / len(key_points)
+
+
+def answer_words(answer: str) -> int:
+    """Length of an answer in words, citation markers and bullet dashes not counted.
+
+    Example:
+        >>> answer_words("- Baku attacked on 13 September [1]\\n- It paused. [2]")
+        7
+    """
+    return len(re.findall(r"\w[\w’'.,-]*", _MARKERS.sub(" ", answer)))

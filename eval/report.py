@@ -163,7 +163,8 @@ def _plots(report: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> l
             ranks[min(gold) - 1 if gold and min(gold) <= k else k] += 1
         plots.append(svg_bars([str(i) for i in range(1, k + 1)] + ["miss"], {"answerable": ranks},
                               "Rank of the first gold passage", "rank"))
-        plots.append(svg_histogram({"token F1": [s.get("token_f1", 0.0) for s in answerable]},
+        # Analytic items (key points, no short answer) have no token F1.
+        plots.append(svg_histogram({"token F1": [s["token_f1"] for s in answerable if s.get("token_f1") is not None]},
                                    "Token F1, answerable questions", lo=0.0, hi=1.0000001, bins=10, xlabel="F1"))
     support = [sent.get("support", 0.0) for r in records if not r.get("refused") for sent in r.get("sentences", [])]
     if support:

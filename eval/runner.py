@@ -33,7 +33,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,9 +43,11 @@ from eval.report import fmt
 from eval.metrics import (
     Support,
     alias_containment,
+    answer_words,
     any_unsupported,
     citation_scores,
     exact_match,
+    key_point_recall,
     latency_summary,
     match_gold_by_text,
     mean,
@@ -93,6 +95,10 @@ SQUAD_LICENCE = ("SQuAD 2.0 (Rajpurkar, Jia, Liang 2018, \"Know What You Don't K
 SUPPORT_PAIRS = 400
 DEFAULT_SQUAD_QUESTIONS = 300
 
+ON_TOPIC_SIMILARITY = 0.25
+"""An unanswerable question is *on-topic* when its best passage is at least this similar (the default
+relevance gate, ``min_similarity``): the gate cannot refuse it, only answerability can."""
+
 HIGHER = "higher"
 LOWER = "lower"
 
@@ -119,6 +125,12 @@ METRICS: dict[str, str] = {
     "correct_refusal_rate": HIGHER,
     "false_refusal_rate": LOWER,
     # latency per question, wall clock around ``Assistant.ask``
+    # analytic questions (items with key_points) and answer shape
+    "key_point_recall": HIGHER,
+    "analytic_refusal_rate": LOWER,
+    "answer_words_median": LOWER,
+    # unanswerable questions whose retrieval is on-topic (top similarity >= ON_TOPIC_SIMILARITY)
+    "on_topic_refusal_rate": HIGHER,
     "latency_median_ms": LOWER,
     "latency_p95_ms": LOWER,
     "latency_mean_ms": LOWER,
@@ -331,13 +343,19 @@ def score_answer(item: EvalItem, answer: Any, *, k: int, support: Support, laten
     passages = list(answer.passages)
     refused = bool(answer.refused)
     prediction = "" if refused else " ".join(s.text for s in answer.sentences)
+    # Analytic items carry key points instead of short answers: answer-string metrics do not apply.
+    strings = not (item.answerable and not item.answers)
     scores: dict[str, Any] = {
         "answerable": item.answerable,
         "refused": refused,
         "prediction": prediction,
-        "exact_match": exact_match(prediction, item.answers),
-        "token_f1": token_f1(prediction, item.answers),
-        "alias_containment": alias_containment(prediction, item.answers),
+        "exact_match": exact_match(prediction, item.answers) if strings else None,
+        "token_f1": token_f1(prediction, item.answers) if strings else None,
+        "alias_containment": alias_containment(prediction, item.answers) if strings else None,
+        "analytic": bool(item.key_points),
+        "key_point_recall": (0.0 if refused else key_point_recall([s.text for s in answer.sentences],
+                                                                   item.key_points)) if item.key_points else None,
+        "answer_words": None if refused else answer_words(answer.answer),
         "latency_s": round(latency_s, 4),
         "top_similarity": max((p.similarity for p in passages if p.similarity is not None), default=None),
     }
@@ -378,7 +396,7 @@ def failures(scores: Mapping[str, Any]) -> list[str]:
         out.append("false refusal")
     if not scores["answerable"] and not scores["refused"]:
         out.append("answered an unanswerable question")
-    if scores["answerable"] and not scores["refused"] and not scores["alias_containment"]:
+    if scores["answerable"] and not scores["refused"] and scores["alias_containment"] == 0.0:
         out.append("answer lacks every reference answer")
     if scores.get("any_unsupported"):
         out.append("unsupported sentence")
@@ -435,6 +453,14 @@ def evaluate(
     return records
 
 
+def _median(values: Iterable[int | float | None]) -> float | None:
+    kept = sorted(float(v) for v in values if v is not None)
+    if not kept:
+        return None
+    middle = len(kept) // 2
+    return kept[middle] if len(kept) % 2 else (kept[middle - 1] + kept[middle]) / 2
+
+
 def _rate(values: Sequence[bool]) -> float | None:
     return sum(1 for v in values if v) / len(values) if values else None
 
@@ -467,6 +493,11 @@ def summarize(records: Sequence[Mapping[str, Any]], k: int) -> dict[str, Any]:
         "squad_v2_f1": mean(s["token_f1"] for s in scores),
         "correct_refusal_rate": refusal["correct_refusal_rate"],
         "false_refusal_rate": refusal["false_refusal_rate"],
+        "key_point_recall": mean(s.get("key_point_recall") for s in scores),
+        "analytic_refusal_rate": _rate([s["refused"] for s in scores if s.get("analytic")]),
+        "answer_words_median": _median([s.get("answer_words") for s in scores]),
+        "on_topic_refusal_rate": _rate([s["refused"] for s in scores if not s["answerable"]
+                                        and (s.get("top_similarity") or 0.0) >= ON_TOPIC_SIMILARITY]),
         "latency_median_ms": latency["median_ms"],
         "latency_p95_ms": latency["p95_ms"],
         "latency_mean_ms": latency["mean_ms"],

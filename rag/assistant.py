@@ -23,11 +23,12 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from rag.backends import make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
-from rag.backends.extractive import VectorCache, extractive_answer
+from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ingest, named_key
+from rag.questions import question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord
@@ -110,6 +111,7 @@ class Assistant:
         embedder: Embedder | None = None,
         chat_model: Any = None,
         support_scorer: SupportScorer | None = None,
+        answer_checker: AnswerChecker | None = None,
         **overrides: Any,
     ) -> None:
         if index_dir is not None:
@@ -128,6 +130,7 @@ class Assistant:
         self.support_scorer = support_scorer
         # Eager and cheap (models load on first use): an llm verifier without a model fails here.
         self._verifier: SupportScorer | None = None if support_scorer else make_verifier(self.config)
+        self.answer_checker = answer_checker  # a QA reader / NLI model judging answerability, if any
         self._store: ChunkStore | None = None
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
@@ -280,17 +283,25 @@ class Assistant:
         filters = Filters.from_mapping(state.get("filters")).restrict(state.get("allowed_collections"))
         query = state["standalone"]
         vector = self.embedder.embed_query(query)
-        passages = self.retriever.retrieve(query, k=state.get("k"), filters=filters, query_vector=vector)
+        k = state.get("k")
+        kind = question_kind(query)
+        if k is None and kind == "analytic":
+            k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
+            # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
+            wide = self.retriever.retrieve(query, k=2 * k, filters=filters, query_vector=vector)
+            passages = distinct_passages(wide, k)
+        else:
+            passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
         if state.get("carried") and terms(state["question"]):
             # Terms carried from the previous turn pull retrieval back to its topic; the follow-up's
             # own words get their own search, and the two rankings are fused.
-            own = self.retriever.retrieve(state["question"], k=state.get("k"), filters=filters)
+            own = self.retriever.retrieve(state["question"], k=k, filters=filters)
             fused = rrf([[p.chunk.id for p in own], [p.chunk.id for p in passages]])
             # Where both found a passage, keep its similarity to the full query (the relevance gate's).
             by_id = {p.chunk.id: p for p in [*own, *passages]}
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
-        return {**state, "passages": passages, "query_vector": vector, "timings": timings}
+        return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind}
 
     def _relevant(self, passages: Sequence[Passage]) -> bool:
         best = max((p.similarity or 0.0 for p in passages), default=0.0)
@@ -299,6 +310,7 @@ class Assistant:
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         passages = state["passages"]
+        extra: dict[str, Any] = {}
         if not self._relevant(passages):
             text = REFUSAL
         else:
@@ -307,16 +319,19 @@ class Assistant:
                 # Terms carried from the previous turn give context; the ranking weighs them less.
                 carried = state.get("carried", "")
                 question = state["question"] if carried else state["standalone"]
-                text, _ = extractive_answer(
+                result = extractive_result(
                     question, passages, self.embedder, min_score=self.config.min_sentence_score,
-                    max_sentences=self.config.max_answer_sentences, query_vector=state.get("query_vector"),
-                    cache=self.sentence_cache, carried=carried)
+                    max_sentences=self.config.max_answer_sentences,
+                    min_answerability=self.config.min_answerability, query_vector=state.get("query_vector"),
+                    cache=self.sentence_cache, carried=carried, checker=self.answer_checker)
+                text = result.text
+                extra = {"question_kind": result.kind, "answerability": result.answerability}
             else:
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
                                           [p.chunk.title for p in passages])
                 text = str(model.invoke(messages).content)
         timings = dict(state.get("timings", {}), generate=time.perf_counter() - started)
-        return {**state, "raw": text, "timings": timings}
+        return {**state, **extra, "raw": text, "timings": timings}
 
     def _finish(self, state: dict[str, Any]) -> Answer:
         """Parse citations, verify sentences and decide whether to refuse."""
@@ -333,7 +348,8 @@ class Assistant:
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
         common = dict(question=state["question"], standalone_question=state["standalone"], backend=backend,
                       passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings,
-                      verifier=answer_verifier(scorer_name(scorer), verified.sentences))
+                      verifier=answer_verifier(scorer_name(scorer), verified.sentences),
+                      question_kind=state.get("question_kind"), answerability=state.get("answerability"))
         if refused:
             return Answer(answer=REFUSAL, refused=True, related=_related(passages),
                           sentences=() if is_refusal(raw) else verified.sentences, **common)

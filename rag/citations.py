@@ -27,10 +27,26 @@ _LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
 _GLUED = re.compile(r"([.!?…])((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
 
 
+_BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+
+
 @dataclass(frozen=True)
 class ParsedSentence:
-    text: str  # without markers
+    text: str  # without markers (and without a bullet's "- ")
     citations: tuple[int, ...]
+    bullet: bool = False  # a "- point [n]" line of a key-points answer
+
+
+def render(parts: Sequence[tuple[str, Sequence[int], bool]]) -> str:
+    """Sentences with their markers: running text, bullets one per line ("- point [2]")."""
+    out = ""
+    for text, cited, bullet in parts:
+        piece = f"{text} {''.join(f'[{n}]' for n in cited)}".strip()
+        if bullet:
+            out += ("\n" if out else "") + "- " + piece
+        else:
+            out += (" " if out else "") + piece
+    return out
 
 
 @dataclass(frozen=True)
@@ -40,11 +56,7 @@ class ParsedAnswer:
 
     def text(self) -> str:
         """The answer re-rendered with only valid markers."""
-        parts = []
-        for s in self.sentences:
-            marks = "".join(f"[{n}]" for n in s.citations)
-            parts.append(f"{s.text} {marks}".strip() if marks else s.text)
-        return " ".join(parts)
+        return render([(s.text, s.citations, s.bullet) for s in self.sentences])
 
 
 def _numbers(group: str) -> list[int]:
@@ -68,6 +80,9 @@ def parse_answer(text: str, n_passages: int) -> ParsedAnswer:
     invalid: list[int] = []
     sentences: list[ParsedSentence] = []
     for sentence in merged:
+        bullet = _BULLET.match(sentence)
+        if bullet:
+            sentence = sentence[bullet.end():]
         cited: list[int] = []
         for match in _MARKER.finditer(sentence):
             for n in _numbers(match.group(1)):
@@ -79,7 +94,7 @@ def parse_answer(text: str, n_passages: int) -> ParsedAnswer:
         clean = " ".join(_MARKER.sub("", sentence).split())
         clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
         if clean:
-            sentences.append(ParsedSentence(clean, tuple(cited)))
+            sentences.append(ParsedSentence(clean, tuple(cited), bool(bullet)))
     return ParsedAnswer(tuple(sentences), tuple(invalid))
 
 
@@ -114,6 +129,7 @@ def verify_answer(
     they used). A sentence without citations is unsupported by definition.
     """
     kept: list[SentenceSupport] = []
+    bullets: list[bool] = []
     quotes: dict[int, tuple[float, int, int]] = {}
     score_many = getattr(scorer, "score_many", None)
     if score_many is not None:
@@ -127,6 +143,7 @@ def verify_answer(
         if strict and not supported:
             continue
         own_quotes: list[SentenceQuote] = []
+        bullets.append(sentence.bullet)
         for i, n in enumerate(sentence.citations):
             # The quote for each cited passage: its best window for the sentences citing it.
             own = support if support.passage == i else scorer(sentence.text, [passages[n - 1].chunk.text])
@@ -148,6 +165,5 @@ def verify_answer(
             id=n, chunk_id=chunk.id, source=chunk.source, title=chunk.title, page=chunk.page,
             start=chunk.start, end=chunk.end, text=chunk.text, quote=chunk.text[qs:qe],
             quote_start=chunk.start + qs, quote_end=chunk.start + qe))
-    text = " ".join(
-        f"{s.text} {''.join(f'[{n}]' for n in s.citations)}".strip() for s in kept)
+    text = render([(s.text, s.citations, b) for s, b in zip(kept, bullets)])
     return Verified(tuple(kept), tuple(citations), text)

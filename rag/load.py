@@ -123,7 +123,7 @@ def load_document(
     if len(text.strip()) < 2:
         raise LoadError(source, "no text content after removing site furniture")
 
-    title = meta.get("title") or loaded.title or _title_from_text(text, loaded.author) or path.stem
+    title = meta.get("title") or loaded.title or leading_heading(text) or _title_from_stem(path)
     return SourceDocument(
         source=source,
         title=_clean_inline(title)[:300],
@@ -217,7 +217,7 @@ def _control_ratio(data: bytes) -> float:
     return bad / len(data)
 
 
-_REPEATED_BANNER = re.compile(r"^(.{8,}?)\1+$")
+_REPEATED_BANNER = re.compile(r"^(.{8,}?)(?:\s*[|•·-]?\s*\1)+$")
 _ADDRESS_LIKE = re.compile(r"\b\d{5}(?:-\d{4})?\b|\bP\.?O\.? Box\b|^\+?[\d\s().-]{7,}$", re.I)
 _NAV_LIKE = re.compile(r"(\S.*?\s[|•·»]\s){2,}")
 _FOOTER_MARKERS = re.compile(
@@ -242,23 +242,33 @@ def clean_article_text(raw: str, take_title: bool = True) -> _Loaded:
 
     first_paragraph = next(
         (i for i, line in enumerate(lines) if len(line.split()) >= 25), len(lines))
+    # A masthead printed on several lines (the institute's name, again and again) is furniture.
+    head_counts: dict[str, int] = {}
+    for line in lines[:first_paragraph]:
+        if line.strip():
+            head_counts[line.strip().lower()] = head_counts.get(line.strip().lower(), 0) + 1
     title: str | None = None
     author: str | None = None
     kept: list[str] = []
+    furniture: list[str] = []
     for i, line in enumerate(lines):
         stripped = line.strip()
         if i < first_paragraph and stripped:
-            if _REPEATED_BANNER.match(stripped) or _ADDRESS_LIKE.search(stripped) or _NAV_LIKE.search(stripped):
+            if (_REPEATED_BANNER.match(stripped) or _ADDRESS_LIKE.search(stripped) or _NAV_LIKE.search(stripped)
+                    or head_counts.get(stripped.lower(), 0) > 1):
+                furniture.append(stripped.lower())
                 continue
             byline = _BYLINE.match(stripped)
             if byline:
                 author = byline.group(1)
                 continue
             # A headline stands alone: followed by a blank line, no sentence punctuation.
+            # So does a short first line with no sentence punctuation, even right above a byline.
             followed_by_blank = i + 1 < len(lines) and not lines[i + 1].strip()
-            if (title is None and take_title and followed_by_blank and len(stripped.split()) <= 20
-                    and not stripped.endswith((".", ":", ","))):
-                title = stripped
+            first_kept = not any(k.strip() for k in kept)
+            if (title is None and take_title and (followed_by_blank or first_kept and len(stripped.split()) <= 15)
+                    and len(stripped.split()) <= 20 and not stripped.endswith((".", ":", ",", ";", "?", "!"))):
+                title = stripped.lstrip("#").strip() or None  # a Markdown heading's "#" is markup
                 continue
         kept.append(line)
 
@@ -276,7 +286,8 @@ def clean_article_text(raw: str, take_title: bool = True) -> _Loaded:
     cleaned = _normalise_blank_lines("\n".join(kept))
     if author is None:
         match = _DATELINE.match(cleaned)
-        if match:
+        # The site's own name in front of the first paragraph is a masthead, not an author.
+        if match and not any(match.group(1).lower() in line for line in furniture):
             author = match.group(1)
     return _Loaded(text=cleaned, title=title, author=author)
 
@@ -457,19 +468,36 @@ def _clean_inline(text: str) -> str:
     return " ".join(text.split())
 
 
-def _title_from_text(text: str, author: str | None) -> str | None:
-    """A readable title for articles that carry none: their first sentence, shortened."""
-    first = text.strip().split("\n", 1)[0]
-    match = _DATELINE.match(first)
-    if match:
-        first = first[match.end():]
-    sentence = next(iter(sentences(first)), "")
-    words = sentence.split()
-    if not words:
-        return None
-    if len(words) > 20:
-        return " ".join(words[:20]).rstrip(",;:") + "…"
-    return sentence.rstrip(".")
+def leading_heading(text: str) -> str | None:
+    r"""The heading a document opens with: its first short, unpunctuated lines, up to a byline or a paragraph.
+
+    A PDF's title wrapped over two printed lines ("Azerbaijan’s September 2022
+    offensive" / "against Armenia" / "By George Meneshian") is one title. A
+    document that opens with a paragraph has no heading (None): a first
+    sentence is not a title.
+
+    Example:
+        >>> leading_heading("Drone Doctrine\nin Europe\nBy A. Analyst\nThe text starts here.")
+        'Drone Doctrine in Europe'
+        >>> leading_heading("The council met on Monday. It debated the budget.") is None
+        True
+    """
+    found: list[str] = []
+    for line in text.lstrip().split("\n")[:6]:
+        stripped = line.strip()
+        if not stripped:
+            break
+        if (_BYLINE.match(stripped) or _DATELINE.match(stripped) or len(stripped.split()) > 15
+                or stripped.endswith((".", ",", ";", ":", "!", "?", "…"))):
+            break
+        found.append(stripped)
+    heading = " ".join(found)
+    return heading if found and 2 <= len(heading.split()) <= 25 and not _REPEATED_BANNER.match(heading) else None
+
+
+def _title_from_stem(path: Path) -> str:
+    """A document without a heading is known by its file name ("drone_doctrine-2023" -> "drone doctrine 2023")."""
+    return re.sub(r"[_-]+", " ", path.stem).strip() or path.name
 
 
 _MONTHS = {m: i for i, m in enumerate(

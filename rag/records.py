@@ -270,6 +270,10 @@ class Answer:
     standalone_question: str | None = None
     backend: str = ""
     verifier: str = ""  # the support scorer that checked the sentences (see rag.verifiers)
+    # "factoid" or "analytic" (rag.questions) and, for the extractive backend, how well the answer's
+    # best sentence states what was asked (0..1; rag.backends.extractive.answerability).
+    question_kind: str | None = None
+    answerability: float | None = None
     passages: tuple[Passage, ...] = field(default=(), compare=False, repr=False)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -292,5 +296,7 @@ class Answer:
             ],
             "backend": self.backend,
             "verifier": self.verifier,
+            "question_kind": self.question_kind,
+            "answerability": None if self.answerability is None else round(self.answerability, 4),
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }

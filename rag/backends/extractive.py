@@ -10,8 +10,13 @@ is scored against the question by
 - whether the sentence has the kind of thing asked for (a date for "when",
   a number for "how many", a name for "who").
 
-The best sentences above ``min_sentence_score`` become the answer, each with
-its ``[n]`` citation; if none clears it, the answer is the fixed refusal.
+Factual questions (:mod:`rag.questions`): the best sentences above
+``min_sentence_score`` that are also *answerable* (:func:`answerability`: the
+question's focus is stated and the expected answer type is there) become the
+answer, each with its ``[n]`` citation; if none qualifies, the answer is the
+fixed refusal, even when the passages are on-topic. Analytic questions get
+key points (:func:`select_key_points`): distinct, relevant sentences as
+``- point [n]`` bullets.
 
 Example:
     >>> scored = score_sentence_terms("When did the war start?", "The war started in 2020.")
@@ -25,13 +30,14 @@ import math
 import re
 import threading
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.embed import Embedder
+from rag.questions import QuestionProfile, focus_matches, profile
 from rag.records import REFUSAL, Passage
 from rag.text import has_negation, name_phrases, names, numbers, terms
 
@@ -47,6 +53,8 @@ class Candidate:
     text: str
     score: float = 0.0
     context: str = ""  # the sentence before it, where "they"/"it" usually get their names
+    answerability: float = 0.0  # does it state what was asked (focus × answer type), 0..1
+    position: int = 0  # order in the passages, for reading order
 
 
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
@@ -143,6 +151,22 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
     return coverage * factor * _answer_type_ok(question, sentence)
 
 
+# Site furniture that reaches the text as sentences: never an answer, never a point.
+_FURNITURE = re.compile(
+    r"\b(?:subscribe|newsletter|sign up|log in|view all posts|all rights reserved|click here|follow us|"
+    r"share this|read more|cookie|privacy policy|terms of use|promotions|delivered directly to your inbox)\b", re.I)
+# "George Meneshian – In the early hours …": the byline is not part of the claim.
+_DATELINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s+[–—]\s+(?=[A-Z])")
+
+
+def _tighten(sentence: str) -> str:
+    """The claim of a sentence without a leading byline or a glued-on question ("…community?Aliyev …")."""
+    sentence = _DATELINE.sub("", sentence)
+    if "?" in sentence[:-1]:
+        sentence = sentence.rsplit("?", 1)[1].strip() if not sentence.endswith("?") else sentence
+    return sentence
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Every sentence of the passages once (copies of an article repeat sentences)."""
     seen: set[str] = set()
@@ -153,17 +177,38 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         text = _DOC_MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
         for span in split_sentences(text):
-            sentence = " ".join(text[span.start:span.end].split())
+            sentence = _tighten(" ".join(text[span.start:span.end].split()))
             key = sentence.lower()
             # Headings and fragments ("Azerbaijan’s September 2022 offensive") are not answers.
             is_sentence = sentence.endswith((".", "!", "”", '"', "’")) or (
                 len(sentence.split()) >= 8 and not sentence.endswith("?"))
             # The article's own questions ("Will the EU impose sanctions?") answer nothing.
-            if is_sentence and len(terms(sentence)) >= 3 and key not in seen:
+            if is_sentence and len(terms(sentence)) >= 3 and key not in seen and not _FURNITURE.search(sentence):
                 seen.add(key)
-                out.append(Candidate(n, sentence, context=previous))
+                out.append(Candidate(n, sentence, context=previous, position=len(out)))
             previous = sentence
     return out
+
+
+def distinct_passages(passages: Sequence[Passage], k: int, overlap: float = 0.6) -> list[Passage]:
+    """The first ``k`` passages that are not mostly sentences of passages already taken.
+
+    Two renderings of one article (its .txt and its .pdf) give chunks with other
+    boundaries but the same sentences; for key points they are one passage, and
+    the slot is better spent on another part of the article.
+    """
+    kept: list[Passage] = []
+    seen: set[str] = set()
+    for p in passages:
+        keys = {" ".join(p.chunk.text[s.start:s.end].lower().split()) for s in split_sentences(p.chunk.text)}
+        keys.discard("")
+        if keys and len(keys & seen) >= overlap * len(keys):
+            continue
+        kept.append(p)
+        seen |= keys
+        if len(kept) >= k:
+            break
+    return kept
 
 
 class VectorCache:
@@ -188,6 +233,133 @@ class VectorCache:
             return np.vstack([self._vectors[t] for t in texts])
 
 
+def _focus_coverage(focus: Sequence[str], sentence: str, context: str, weight: Callable[[str], float]) -> float:
+    """IDF-weighted share of the focus terms the sentence states (its context counts half)."""
+    if not focus:
+        return 1.0
+    own, near = set(terms(sentence)), set(terms(context))
+    total = covered = 0.0
+    for term in focus:
+        w = weight(term)
+        total += w
+        if any(focus_matches(term, t) for t in own):
+            covered += w
+        elif any(focus_matches(term, t) for t in near):
+            covered += 0.5 * w
+    return covered / total if total else 1.0
+
+
+def answerability(profile: QuestionProfile, sentence: str, *, context: str = "",
+                  weight: Callable[[str], float] | None = None, focus_similarity: float | None = None) -> float:
+    """Does ``sentence`` answer the question, not merely share its names? 0..1.
+
+    The focus must be stated — by stemmed match, or as a close paraphrase when
+    ``focus_similarity`` (cosine of the focus words' and the sentence's vectors)
+    is given — and the expected answer type must be present (a number for "how
+    many", a date for "when"). Names of the topic alone earn nothing.
+
+    Example:
+        >>> p = profile("What is NATO's 2024 budget?")
+        >>> answerability(p, "NATO set up a new network in January 2024.")
+        0.0
+        >>> answerability(p, "NATO's 2024 budget is 3.3 billion euros.")
+        1.0
+    """
+    lexical = _focus_coverage(profile.focus, sentence, context, weight or (lambda t: 1.0))
+    paraphrase = 0.0
+    if focus_similarity is not None:
+        paraphrase = min(1.0, max(0.0, (focus_similarity - PARAPHRASE_FLOOR) / (PARAPHRASE_FULL - PARAPHRASE_FLOOR)))
+    # Either evidence can carry the focus; together they add up (a noisy-or), as for "brokered the
+    # ceasefire" against "the ceasefire was a product of American pressure".
+    return (lexical + (1.0 - lexical) * paraphrase) * _type_present(profile, sentence)
+
+
+def _type_present(profile: QuestionProfile, sentence: str) -> float:
+    """1.0 when the sentence holds the kind of thing asked for; a number or a date is not optional."""
+    found = _answer_type_ok(profile.question, sentence)
+    if profile.answer_type == "date" and not (numbers(sentence) or _MONTH.search(sentence)):
+        return min(found, 0.3)
+    if profile.answer_type == "number":
+        if not (numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I)):
+            return min(found, 0.3)
+        return min(found, 1.0) if found >= 1.0 else 0.3  # "how many soldiers": the count must be of soldiers
+    return found
+
+
+# Cosine between the focus words and a sentence: below the floor no paraphrase, at "full" a sure one.
+# Set by judgement from MiniLM cosines of short phrases against sentences (not fitted); the thresholds
+# that use the result were chosen on the tune half of held-out SQuAD (eval/README.md, "Answerability").
+PARAPHRASE_FLOOR = 0.35
+PARAPHRASE_FULL = 0.65
+
+
+AnswerChecker = Callable[[str, str, str], float]
+"""A pluggable answerability model: ``(question, sentence, context) -> 0..1`` (a QA reader, an NLI model).
+
+When given to :func:`extractive_result` it replaces :func:`answerability`; none ships here.
+"""
+
+
+@dataclass
+class Ranking:
+    """Candidates scored for one question, with what key-point selection needs."""
+
+    profile: QuestionProfile
+    candidates: list[Candidate]  # best first
+    vectors: dict[str, np.ndarray]
+
+
+def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
+         query_vector: np.ndarray | None = None, cache: VectorCache | None = None,
+         carried: str = "", checker: AnswerChecker | None = None) -> Ranking:
+    """Score every candidate sentence (relevance) and its answerability; best first.
+
+    ``checker`` replaces the built-in :func:`answerability` (see :data:`AnswerChecker`).
+    """
+    prof = profile(question)
+    cands = candidates(passages)
+    if not cands:
+        return Ranking(prof, [], {})
+    docs = [set(terms(c.text)) for c in cands]
+    df: dict[str, int] = {}
+    for d in docs:
+        for t in d:
+            df[t] = df.get(t, 0) + 1
+    n = len(docs)
+    idf = {t: math.log(1 + (n + 1) / (c + 0.5)) for t, c in df.items()}
+    rarest = math.log(1 + (n + 1) / 0.5)
+
+    def weight(term: str) -> float:
+        # A focus term no candidate states is the rarest of all, not an average one.
+        return idf.get(term, rarest)
+
+    q_vec = embedder.embed_query(question) if query_vector is None else query_vector
+    texts = [c.text for c in cands]
+    vectors = cache.embed(texts) if cache is not None else embedder.embed_documents(texts)
+    sims = vectors @ q_vec
+    if carried and len(terms(question)) >= 2:
+        # The follow-up's own words decide as much as the carried context does.
+        sims = (sims + vectors @ embedder.embed_query(question)) / 2
+    focus_sims = None
+    if checker is None and prof.focus_text and prof.focus_text.lower() != question.lower():
+        focus_sims = vectors @ embedder.embed_query(prof.focus_text)
+    scored = []
+    for i, (cand, sim) in enumerate(zip(cands, sims)):
+        lexical = score_sentence_terms(question, cand.text, idf, passages[cand.passage - 1].chunk.title,
+                                       cand.context, carried)
+        score = 0.45 * max(0.0, float(sim)) + 0.55 * lexical
+        # Names/numbers the question insists on gate the dense part too.
+        if lexical == 0.0:
+            score *= 0.5
+        if checker is not None:
+            able = float(checker(question, cand.text, cand.context))
+        else:
+            able = answerability(prof, cand.text, context=cand.context, weight=weight,
+                                 focus_similarity=None if focus_sims is None else float(focus_sims[i]))
+        scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
+    return Ranking(prof, sorted(scored, key=lambda c: -c.score), dict(zip(texts, vectors)))
+
+
 def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedder,
                    query_vector: np.ndarray | None = None, cache: VectorCache | None = None,
                    carried: str = "") -> list[Candidate]:
@@ -197,50 +369,184 @@ def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedde
     previous turn's terms (see :func:`rag.assistant.carry_terms`);
     ``query_vector`` may be of both together, as retrieval used it.
     """
-    cands = candidates(passages)
-    if not cands:
+    return rank(question, passages, embedder, query_vector, cache, carried).candidates
+
+
+@dataclass(frozen=True)
+class ExtractiveResult:
+    """An extractive answer: text with ``[n]`` markers (or the refusal) and how it was chosen."""
+
+    text: str
+    ranked: list[Candidate]
+    chosen: list[Candidate]
+    kind: str  # "factoid" or "analytic"
+    answerability: float  # of the answer's best sentence (the refusal: of the best candidate seen)
+
+    @property
+    def refused(self) -> bool:
+        return not self.chosen
+
+
+# Key-points answers: how many points and words, and how much a point must differ from the others.
+MIN_POINTS = 3
+MAX_POINTS = 6
+MAX_POINT_WORDS = 180
+MMR_LAMBDA = 0.6
+POINT_FLOOR = 0.7  # a point is at least this share as relevant as the best one
+# An analytic question whose best point is less relevant than this is not about the sources.
+MIN_POINT_RELEVANCE = 0.3
+
+
+NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
+
+
+def _repeats(cand: Candidate, chosen: Sequence[Candidate], vectors: dict[str, np.ndarray]) -> bool:
+    """Is ``cand`` a near-copy of a chosen sentence (another rendering of the article, a rephrasing)?"""
+    cand_terms = set(terms(cand.text))
+    for c in chosen:
+        if float(vectors[cand.text] @ vectors[c.text]) >= NEAR_DUPLICATE:
+            return True
+        if len(cand_terms & set(terms(c.text))) > 0.6 * max(1, min(len(cand_terms), len(set(terms(c.text))))):
+            return True
+    return False
+
+
+def point_relevance(ranking: Ranking, query_vector: np.ndarray) -> dict[str, float]:
+    """How well each candidate serves as a point of an analytic answer, 0..1.
+
+    Half its similarity to the question, a quarter its centrality (similarity to
+    the centroid of all retrieved sentences: what the sources mostly talk
+    about), a quarter how much of the question's focus it states. Lexical
+    overlap with the question matters less here than for factoids: the reasons
+    for an offensive rarely repeat the word "offensive".
+    """
+    texts = [c.text for c in ranking.candidates]
+    if not texts:
+        return {}
+    matrix = np.vstack([ranking.vectors[t] for t in texts])
+    centroid = matrix.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    central = matrix @ (centroid / norm)
+    sims = matrix @ query_vector
+    return {c.text: 0.5 * max(0.0, float(s)) + 0.25 * max(0.0, float(k)) + 0.25 * c.answerability
+            for c, s, k in zip(ranking.candidates, sims, central)}
+
+
+def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_points: int = MAX_POINTS,
+                      max_words: int = MAX_POINT_WORDS, mmr_lambda: float = MMR_LAMBDA,
+                      relative_floor: float = POINT_FLOOR) -> list[Candidate]:
+    """Distinct points relevant to an analytic question, by maximal marginal relevance.
+
+    Candidates within ``relative_floor`` of the most relevant one compete (the
+    few next best too, while at least half as relevant, so there are a few points);
+    redundancy is a candidate's highest cosine to a point already taken (one
+    from an already-cited passage counts a little more redundant, so the points
+    spread across passages). Stops at ``max_points`` or when the next point
+    would pass ``max_words``. Returned in reading order.
+    """
+    if not relevance:
         return []
-    docs = [set(terms(c.text)) for c in cands]
-    df: dict[str, int] = {}
-    for d in docs:
-        for t in d:
-            df[t] = df.get(t, 0) + 1
-    n = len(docs)
-    idf = {t: math.log(1 + (n + 1) / (c + 0.5)) for t, c in df.items()}
-    q_vec = embedder.embed_query(question) if query_vector is None else query_vector
-    texts = [c.text for c in cands]
-    vectors = cache.embed(texts) if cache is not None else embedder.embed_documents(texts)
-    sims = vectors @ q_vec
-    if carried and len(terms(question)) >= 2:
-        # The follow-up's own words decide as much as the carried context does.
-        sims = (sims + vectors @ embedder.embed_query(question)) / 2
-    scored = []
-    for cand, sim in zip(cands, sims):
-        lexical = score_sentence_terms(question, cand.text, idf, passages[cand.passage - 1].chunk.title,
-                                       cand.context, carried)
-        score = 0.45 * max(0.0, float(sim)) + 0.55 * lexical
-        # Names/numbers the question insists on gate the dense part too.
-        if lexical == 0.0:
-            score *= 0.5
-        scored.append(Candidate(cand.passage, cand.text, score, cand.context))
-    return sorted(scored, key=lambda c: -c.score)
+    top = max(relevance.values())
+    by_relevance = sorted(ranking.candidates, key=lambda c: -relevance[c.text])
+    pool = [c for c in by_relevance if relevance[c.text] >= relative_floor * top]
+    # An answer of key points has a few of them: the next best join while they are half as relevant.
+    pool += [c for c in by_relevance[len(pool):MIN_POINTS + 2] if relevance[c.text] >= 0.5 * top]
+    chosen: list[Candidate] = []
+    words_used = 0
+    while pool and len(chosen) < max_points:
+        best, best_value = None, -1e9
+        for cand in pool:
+            redundancy = 0.0
+            if chosen:
+                vec = ranking.vectors[cand.text]
+                redundancy = max(float(vec @ ranking.vectors[c.text]) for c in chosen)
+                if any(c.passage == cand.passage for c in chosen):
+                    redundancy = min(1.0, redundancy + 0.1)
+            value = mmr_lambda * relevance[cand.text] - (1 - mmr_lambda) * redundancy
+            if value > best_value:
+                best, best_value = cand, value
+        assert best is not None
+        pool.remove(best)
+        if _repeats(best, chosen, ranking.vectors):
+            continue
+        size = len(best.text.split())
+        if words_used + size > max_words:
+            if len(chosen) >= MIN_POINTS:
+                break
+            continue  # a long sentence does not end the list before it has a few points
+        chosen.append(best)
+        words_used += size
+    return sorted(chosen, key=lambda c: (c.passage, c.position))
 
 
-def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,
-                      min_score: float = 0.4, max_sentences: int = 3,
+def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
+    """Does the question name someone or something no retrieved passage (or title) mentions?"""
+    first = re.match(r"\s*\S+", question)
+    # The first word is capitalised because it starts the question ("Summarise…"), not because it is a name.
+    asked = names(question[first.end():] if first else question)
+    if not asked:
+        return False
+    present: set[str] = set()
+    for p in passages:
+        text = f"{p.chunk.title} {p.chunk.text}"
+        present |= names(text) | set(terms(text))
+    return bool(asked - present)
+
+
+def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
+                      min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = 0.5,
+                      analytic_min_relevance: float | None = None,
                       query_vector: np.ndarray | None = None,
-                      cache: VectorCache | None = None, carried: str = "") -> tuple[str, list[Candidate]]:
-    """The answer text with ``[n]`` markers (or the refusal) and the ranked candidates."""
-    ranked = rank_sentences(question, passages, embedder, query_vector, cache, carried)
-    if not ranked or ranked[0].score < min_score:
-        return REFUSAL, ranked
-    best = ranked[0]
+                      cache: VectorCache | None = None, carried: str = "",
+                      checker: AnswerChecker | None = None) -> ExtractiveResult:
+    """Answer ``question`` from ``passages``: a short answer, key points, or the refusal.
+
+    Factoid questions: the best sentence that is *answerable* (see
+    :func:`answerability`, at least ``min_answerability``) and scores at least
+    ``min_score``, plus up to ``max_sentences - 1`` close runners-up. Analytic
+    questions: bullets chosen by :func:`select_key_points`, or the refusal when
+    no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`).
+    ``answerability`` is then the best point's relevance.
+    """
+    ranking = rank(question, passages, embedder, query_vector, cache, carried, checker)
+    ranked = ranking.candidates
+    kind = ranking.profile.kind
+    if not ranked:
+        return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
+    if kind == "analytic" and _names_missing(question, passages):
+        # "What did Japan say about the ceasefire?" over sources that never mention Japan.
+        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0)
+    if kind == "analytic":
+        q_vec = embedder.embed_query(question) if query_vector is None else query_vector
+        relevance = point_relevance(ranking, q_vec)
+        floor = MIN_POINT_RELEVANCE if analytic_min_relevance is None else analytic_min_relevance
+        points = select_key_points(ranking, relevance) if max(relevance.values()) >= floor else []
+        if points:
+            text = "\n".join(f"- {c.text} [{c.passage}]" for c in points)
+            return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points))
+        return ExtractiveResult(REFUSAL, ranked, [], kind, max(relevance.values()))
+    answerable = [c for c in ranked if c.answerability >= min_answerability]
+    if not answerable or answerable[0].score < min_score:
+        return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked))
+    best = answerable[0]
     chosen = [best]
-    for cand in ranked[1:]:
+    for cand in answerable[1:]:
         if len(chosen) >= max_sentences or cand.score < max(min_score, 0.85 * best.score):
             break
         cand_terms = set(terms(cand.text))
         if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
             continue  # near-duplicate of a chosen sentence
         chosen.append(cand)
-    return " ".join(f"{c.text} [{c.passage}]" for c in chosen), ranked
+    text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
+    return ExtractiveResult(text, ranked, chosen, kind, best.answerability)
+
+
+def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,
+                      min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = 0.5,
+                      query_vector: np.ndarray | None = None,
+                      cache: VectorCache | None = None, carried: str = "") -> tuple[str, list[Candidate]]:
+    """The answer text with ``[n]`` markers (or the refusal) and the ranked candidates."""
+    result = extractive_result(question, passages, embedder, min_score=min_score, max_sentences=max_sentences,
+                               min_answerability=min_answerability, query_vector=query_vector, cache=cache,
+                               carried=carried)
+    return result.text, result.ranked

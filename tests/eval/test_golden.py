@@ -39,13 +39,24 @@ def test_golden_set_loads_with_unique_ids_and_questions(items: list[Any]) -> Non
     questions = Counter(i.question.casefold() for i in items)
     assert max(questions.values()) == 1
     answerable = [i for i in items if i.answerable]
-    assert 25 <= len(items) <= 32
-    assert 18 <= len(answerable) <= 22 and len(items) - len(answerable) >= 8
+    assert 45 <= len(items) <= 60
+    assert 28 <= len(answerable) <= 36 and len(items) - len(answerable) >= 18
+
+
+def test_golden_set_has_analytic_questions_with_verbatim_key_points(items: list[Any], article: str) -> None:
+    analytic = [i for i in items if i.key_points]
+    assert len(analytic) >= 10
+    for item in analytic:
+        assert 3 <= len(item.key_points) <= 6, item.id
+        for point in item.key_points:
+            assert _flat(point) in article, f"{item.id}: key point not verbatim in {ARTICLE.name}"
 
 
 def test_answerable_evidence_is_verbatim_in_the_article(items: list[Any], article: str) -> None:
     for item in (i for i in items if i.answerable):
         assert item.source == STEM, item.id
+        if item.key_points:  # analytic: the key points are the reference, there is no short answer
+            continue
         assert item.answers, item.id
         assert item.evidence_texts, item.id
         for evidence in item.evidence_texts:

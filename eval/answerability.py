@@ -1,0 +1,188 @@
+"""Calibrate the extractive backend's refusal on held-out SQuAD 2.0 articles and on-topic noise.
+
+Data: SQuAD 2.0 dev articles that are NOT in the CI sample (``sample_squad(..., 300, seed=0)``),
+split into a *tune* and a *report* half by a hash of the article key. Three kinds of question:
+
+- ``answerable``: SQuAD answerable questions (should be answered);
+- ``unanswerable``: SQuAD 2.0's adversarial unanswerables (should be refused);
+- ``noise``: answerable questions whose answer sentence is deleted from its paragraph, so only
+  on-topic noise is retrieved (should be refused; a few stay answerable from another paragraph,
+  which this labelling counts as wrong refusals' opposite — a conservative bias).
+
+Retrieval is simplified to dense top-``k`` paragraphs of the question's own article (on-topic by
+construction) with the project's embedder; answering is :func:`rag.backends.extractive.rank`.
+Each question's ranked candidates are kept, so the decision rule can be replayed at any
+threshold without re-embedding.
+
+Usage::
+
+    python -m eval.answerability --articles 16 --out /tmp/calib.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import random
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from eval.datasets import article_key, load_squad, sample_squad
+from rag.backends.extractive import Candidate, VectorCache, rank
+from rag.chunk import split_sentences
+from rag.records import Chunk, Passage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SQUAD = "/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json"
+
+
+def split_of(article: str) -> str:
+    """``"tune"`` or ``"report"``: a stable hash of the article key, half and half."""
+    return "tune" if int(hashlib.sha256(article.encode()).hexdigest(), 16) % 2 == 0 else "report"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One question with its ranked candidates: (score, answerability, holds an answer)."""
+
+    id: str
+    split: str
+    label: str  # answerable | unanswerable | noise
+    kind: str
+    ranked: tuple[tuple[float, float, bool], ...]
+
+
+def decide(case: Case, min_score: float, min_answerability: float) -> int | None:
+    """Index of the sentence a factoid answer would start with, or None for a refusal (as extractive_result)."""
+    for i, (score, able, _) in enumerate(case.ranked):
+        if able >= min_answerability:
+            return i if score >= min_score else None
+    return None
+
+
+def rates(cases: Sequence[Case], min_score: float, min_answerability: float) -> dict[str, float]:
+    """Correct refusals (unanswerable, noise), false refusals and answer hits (answerable), factoid questions.
+
+    Analytic questions are answered with key points, whose gate is relevance, not answerability.
+    """
+    out: dict[str, float] = {}
+    for label in ("answerable", "unanswerable", "noise"):
+        group = [c for c in cases if c.label == label and c.kind == "factoid"]
+        if not group:
+            continue
+        picks = [decide(c, min_score, min_answerability) for c in group]
+        refused = sum(p is None for p in picks) / len(group)
+        if label == "answerable":
+            out["false_refusal"] = refused
+            out["answer_hit"] = sum(p is not None and c.ranked[p][2] for p, c in zip(picks, group)) / len(group)
+            out["n_answerable"] = len(group)
+        else:
+            out[f"refusal_{label}"] = refused
+            out[f"n_{label}"] = len(group)
+    return out
+
+
+def _passage(doc_id: str, title: str, text: str, similarity: float) -> Passage:
+    chunk = Chunk(id=doc_id, source=doc_id, title=title, text=text, start=0, end=len(text), index=0)
+    return Passage(chunk=chunk, score=similarity, similarity=similarity)
+
+
+def _delete_answer_sentence(text: str, answer_start: int) -> str | None:
+    for span in split_sentences(text):
+        if span.start <= answer_start < span.end:
+            rest = (text[:span.start] + text[span.end:]).strip()
+            return rest if len(rest.split()) >= 20 else None
+    return None
+
+
+def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed: int = 7) -> list[Case]:
+    """Rank candidates for questions of ``n_articles`` held-out articles (see the module docstring)."""
+    from rag.config import Config
+    from rag.embed import make_embedder
+
+    raw = json.loads(Path(squad_path).read_text(encoding="utf-8"))
+    starts: dict[str, int] = {}
+    for article in raw["data"]:
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                if qa.get("answers"):
+                    starts[qa["id"]] = int(qa["answers"][0]["answer_start"])
+    data = load_squad(squad_path)
+    ci = {article_key(d[0]) for d in sample_squad(data, 300, seed=0).documents}
+    rng = random.Random(seed)
+    held_out = rng.sample([a for a in data.articles if a not in ci], n_articles)
+    embedder = make_embedder(Config.load(overrides={}))
+    cache = VectorCache(embedder)
+    cases: list[Case] = []
+    for article in held_out:
+        split = split_of(article)
+        docs = [d for d in data.documents if article_key(d[0]) == article]
+        vectors = embedder.embed_documents([d[2] for d in docs])
+        index = {d[0]: i for i, d in enumerate(docs)}
+        items = [it for it in data.items if it.context_id and article_key(it.context_id) == article]
+        items = rng.sample(items, min(per_article, len(items)))
+        for item in items:
+            q_vec = embedder.embed_query(item.question)
+            sims = vectors @ q_vec
+            texts = {d[0]: d[2] for d in docs}
+            labels = [("answerable" if item.answerable else "unanswerable", texts, sims)]
+            if item.answerable and item.context_id in index and item.id in starts:
+                cut = _delete_answer_sentence(texts[item.context_id], starts[item.id])
+                if cut is not None:
+                    noisy = dict(texts, **{item.context_id: cut})
+                    noisy_sims = sims.copy()
+                    noisy_sims[index[item.context_id]] = float(embedder.embed_documents([cut])[0] @ q_vec)
+                    labels.append(("noise", noisy, noisy_sims))
+            for label, corpus, s in labels:
+                top = np.argsort(-s)[:k]
+                passages = [_passage(docs[i][0], docs[i][1], corpus[docs[i][0]], float(s[i])) for i in top]
+                ranking = rank(item.question, passages, embedder, q_vec, cache)
+                answers = [a.lower() for a in item.answers] if label == "answerable" else []
+                ranked = tuple((round(c.score, 4), round(c.answerability, 4),
+                                any(a in c.text.lower() for a in answers)) for c in ranking.candidates[:25])
+                cases.append(Case(f"{item.id}:{label}", split, label, ranking.profile.kind, ranked))
+        log.info("%s (%s): %d cases so far", article, split, len(cases))
+    return cases
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--squad", default=DEFAULT_SQUAD)
+    parser.add_argument("--articles", type=int, default=16)
+    parser.add_argument("--per-article", type=int, default=30)
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--cases", help="reuse cases saved by an earlier run (JSON)")
+    parser.add_argument("--out", help="save the cases here (JSON)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if args.cases:
+        cases = [Case(**{**c, "ranked": tuple(tuple(r) for r in c["ranked"])})
+                 for c in json.loads(Path(args.cases).read_text())]
+    else:
+        cases = build_cases(args.squad, args.articles, args.per_article, args.k)
+        if args.out:
+            Path(args.out).write_text(json.dumps([c.__dict__ for c in cases]))
+    for split in ("tune", "report"):
+        part = [c for c in cases if c.split == split]
+        analytic = sum(c.kind == "analytic" for c in part)
+        sys.stdout.write(f"\n{split}: {len(part)} cases ({analytic} analytic, left out below)\n")
+        sys.stdout.write("min_score min_ans | false_refusal answer_hit | refusal_unanswerable refusal_noise\n")
+        for min_score in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
+            for min_ans in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+                r = rates(part, min_score, min_ans)
+                sys.stdout.write(f"{min_score:9.2f} {min_ans:7.2f} | {r.get('false_refusal', 0):13.3f} "
+                                 f"{r.get('answer_hit', 0):10.3f} | {r.get('refusal_unanswerable', 0):20.3f} "
+                                 f"{r.get('refusal_noise', 0):13.3f}\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""What a question asks: its kind (analytic or factoid), its focus and the answer type it expects.
+
+Pure functions, no models. The extractive backend uses them twice: analytic
+questions ("Why…", "What are the reasons…", "How did X react…", "Summarise…")
+get a key-points answer; factoid questions ("Who/When/How many…") a short one,
+and every candidate sentence must state the question's *focus* (what is asked
+about: "budget" in "What is NATO's 2024 budget?", not "NATO" or "2024") and
+hold the expected *answer type* (a number for "how many", a date for "when").
+
+Example:
+    >>> p = profile("How many icebreakers does Russia operate?")
+    >>> p.kind, p.answer_type, p.focus
+    ('factoid', 'number', ('icebreaker', 'operate'))
+    >>> profile("Why did Azerbaijan attack Armenia in 2022?").kind
+    'analytic'
+    >>> focus_matches("budget", "budgetary")
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rag.text import names, numbers, stem, terms, words
+
+Kind = Literal["analytic", "factoid"]
+
+_ANALYTIC_NOUNS = (
+    r"reasons?|arguments?|consequences?|implications?|options?|causes?|effects?|impacts?|factors?|motives?|"
+    r"motivations?|goals?|aims?|objectives?|demands?|problems?|challenges?|risks?|lessons?|points?|"
+    r"views?|positions?|strateg(?:y|ies)|interests?|benefits?|advantages?|disadvantages?|drawbacks?|"
+    r"concerns?|criticisms?|responses?|reactions?|differences?|similarities?|ways?|steps?|measures?|"
+    r"policies|trends?|outcomes?|results?|scenarios?|prospects?|explanations?|role|significance"
+)
+_ANALYTIC = [
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),
+    re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
+    re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be) )?(?:[\w’'-]+ ){{0,3}}"
+               rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
+    re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
+    re.compile(r"\bhow (?:did|does|do|has|have|will|would|could|might|should)\b.*\b(?:react|respond|reply|view|see|"
+               r"affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),
+    re.compile(r"\bhow (?:is|are|was|were|does|do|did|can|could|might|would|will|should|has|have)\b", re.I),
+    re.compile(r"^\s*(?:compare|contrast)\b|\bhow (?:does|do|did|would) .{1,80}\bcompare\b|\bdiffer(?:ence)?s? "
+               r"between\b|\bhow (?:does|do|did) .{1,60}\bdiffer\b", re.I),
+    re.compile(r"\b(?:summari[sz]e|summary|overview|outline|explain|describe|discuss|analy[sz]e|assess|evaluate)\b",
+               re.I),
+    re.compile(r"\bwhat (?:does|do|did) (?:the )?(?:author|article|report|paper|analysis|writer|piece)\b", re.I),
+    re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
+               r"say about|propose|suggest|demand)\b", re.I),
+    re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
+]
+# "How many/much/long/old…" ask for a quantity, not an explanation.
+_HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
+# "How did he die?" asks for one fact (a manner), short enough for a sentence.
+_HOW_MANNER = re.compile(r"^\s*how (?:did|does|do|was|were|is|are) [^?]{1,40}\b(?:die|died|end|ended|start|"
+                         r"started|begin|began|get|got|become|became|called|named|known|spelled|pronounced)\b", re.I)
+
+_TYPES: list[tuple[str, re.Pattern[str]]] = [
+    ("date", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time|century|decade|period|era)\b|"
+                        r"\bwhich (?:year|date|month|day|century|decade)\b|\bin what year\b|\bhow soon\b", re.I)),
+    ("number", re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|fast)\b|"
+                          r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:percentage|percent|proportion|"
+                          r"number|amount|size|population|rate|age|length|distance|cost|price|budget|temperature)\b",
+                          re.I)),
+    ("person", re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:person|people|leader|president|"
+                          r"minister|official|politician|author|man|woman|king|queen|general|scientist)\b|"
+                          r"\bby whom\b|\bwho\b", re.I)),
+    ("place", re.compile(r"\bwhere\b|\bwhich (?:country|countries|city|cities|province|region|state|states|town|"
+                         r"place|continent|capital)\b|\bin what (?:country|city|region|place)\b", re.I)),
+]
+
+# Words that shape the question but are not what it is about ("What is the NAME of…").
+_GENERIC = frozenset(stem(w) for w in """
+name named type kind sort term word example thing something someone anyone year date month day time
+number amount percentage percent many much long old far often first last main major key
+article author text passage source sources document say said tell told mention mentioned according
+country countries city cities province region place person people leader organisation organization group
+give summarise summarize summary overview explain describe discuss argue argument reason
+come came comes take took taken takes go went goes happen happened happens occur occurred
+ever eventually also still often usually generally currently originally actually really exactly specifically
+mainly primarily particular particularly approximately roughly
+""".split())
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """What a question asks for.
+
+    ``focus`` holds the stemmed terms an answer must state (what is asked about,
+    not the topic's names); ``focus_text`` the same words as written, for an
+    embedding; ``answer_type`` is ``date``, ``number``, ``person``, ``place``
+    or ``other``.
+    """
+
+    question: str
+    kind: Kind
+    answer_type: str
+    focus: tuple[str, ...]
+    focus_text: str
+
+    @property
+    def analytic(self) -> bool:
+        return self.kind == "analytic"
+
+
+def question_kind(question: str) -> Kind:
+    """``"analytic"`` for why/how/reasons/compare/summarise questions, else ``"factoid"``.
+
+    Example:
+        >>> question_kind("What are the four main reasons for the attack?")
+        'analytic'
+        >>> question_kind("How many soldiers died?")
+        'factoid'
+    """
+    if _HOW_MANNER.search(question):
+        return "factoid"
+    text = _HOW_QUANTITY.sub(" ", question)
+    return "analytic" if any(p.search(text) for p in _ANALYTIC) else "factoid"
+
+
+def answer_type(question: str) -> str:
+    """The kind of thing a factoid answer must contain: date, number, person, place or other.
+
+    Example:
+        >>> answer_type("In which year did they sign the deal?"), answer_type("Who brokered it?")
+        ('date', 'person')
+    """
+    for name, pattern in _TYPES:
+        if pattern.search(question):
+            return name
+    return "other"
+
+
+# "Which historical peace treaty does…", "Which senior US politician visited…": the words after
+# which/what name the kind of thing the answer is, which the answer sentence names by itself.
+_WH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){1,4}?)(?=(?:is|are|was|were|do|does|did|has|have|had|"
+                        r"can|could|will|would|should|may|might)\b|\w+ed\b)", re.I)
+
+
+def _answer_kind_terms(question: str) -> set[str]:
+    match = _WH_PHRASE.search(question)
+    return set(terms(match.group(1))) if match else set()
+
+
+def focus_terms(question: str) -> tuple[str, ...]:
+    """The stemmed terms of what is asked about: content words that are not names, numbers or generic words.
+
+    "What is NATO's 2024 budget?" -> ("budget",). When every content word is a
+    name ("Who is Nancy Pelosi?") the names are the focus.
+    """
+    own_names = names(question)
+    q_numbers = set(numbers(question))
+    kind_terms = _answer_kind_terms(question)
+    first = words(question)[:1]
+    focus: list[str] = []
+    for word in words(question):
+        t = terms(word)
+        if not t:
+            continue
+        term = t[0]
+        is_name = word[:1].isupper() and stem(word) in own_names and word not in first
+        # Manner adverbs ("openly", "eventually") shade the question; they are not what it asks about.
+        adverb = word.lower().endswith("ly") and len(word) > 5
+        if is_name or adverb or term in q_numbers or term in _GENERIC or term in kind_terms or term.isdigit():
+            continue
+        if term not in focus:
+            focus.append(term)
+    if not focus:
+        focus = [t for t in dict.fromkeys(terms(question)) if t not in _GENERIC and not t.isdigit()]
+    return tuple(focus)
+
+
+def profile(question: str) -> QuestionProfile:
+    """Kind, answer type and focus of ``question`` (see :class:`QuestionProfile`)."""
+    focus = focus_terms(question)
+    focus_words = [w for w in words(question) if terms(w) and terms(w)[0] in focus]
+    return QuestionProfile(question=question, kind=question_kind(question), answer_type=answer_type(question),
+                           focus=focus, focus_text=" ".join(dict.fromkeys(focus_words)))
+
+
+def focus_matches(asked: str, stated: str) -> bool:
+    """Do two stemmed terms name the same thing? Equal, or one a long shared prefix of the other.
+
+    Catches the endings the light stemmer leaves ("operate"/"operation",
+    "recognise"/"recognition", "die"/"died") without matching "war"/"warsaw".
+    """
+    if asked == stated:
+        return True
+    shared = 0
+    for a, b in zip(asked, stated):
+        if a != b:
+            break
+        shared += 1
+    shortest, longest = sorted((len(asked), len(stated)))
+    if shortest < 4:  # "die"/"died" yes, "war"/"warsaw" no
+        return shared == shortest and longest - shortest <= 2
+    return shared >= 0.75 * shortest

@@ -1,0 +1,182 @@
+"""Answerability and key points in the extractive backend (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+from rag.backends.extractive import (
+    MAX_POINT_WORDS,
+    answerability,
+    candidates,
+    extractive_result,
+)
+from rag.citations import parse_answer, verify_answer
+from rag.questions import profile
+from rag.records import REFUSAL, Chunk, Passage
+from rag.testing import FakeEmbedder
+
+
+def passage(text: str, n: int, title: str = "") -> Passage:
+    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title=title, text=text, start=0,
+                  end=len(text), index=0)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+NATO = ("NATO set up a new cyber defence network in January 2024. NATO leaders met in Washington in July 2024 "
+        "to mark the alliance's 75th anniversary. The US Coast Guard operates two heavy icebreakers.")
+
+
+# ----------------------------------------------------------------- answerability
+def test_sentence_with_the_names_but_not_the_asked_relation_is_not_an_answer() -> None:
+    p = profile("What is NATO's 2024 budget?")
+    assert answerability(p, "NATO set up a new cyber defence network in January 2024.") < 0.5
+    p = profile("How many icebreakers does Russia operate?")
+    assert answerability(p, "The US Coast Guard operates two heavy icebreakers.") >= 0.5  # focus stated
+    assert answerability(p, "Russia's navy held exercises in the Arctic in 2023.") < 0.5
+
+
+def test_answer_type_must_be_present() -> None:
+    p = profile("How many soldiers died in the clashes?")
+    assert answerability(p, "Soldiers died on both sides during the clashes.") < 0.5
+    assert answerability(p, "At least 200 soldiers died during the clashes.") >= 0.9
+
+
+def test_paraphrased_answer_is_accepted_through_focus_similarity() -> None:
+    p = profile("What is NATO's 2024 budget?")
+    sentence = "The alliance will spend 3.3 billion euros on its common funding in 2024."
+    assert answerability(p, sentence) < 0.5  # no stated "budget"
+    assert answerability(p, sentence, focus_similarity=0.7) >= 0.9  # but the embedding says it is one
+
+
+def test_on_topic_passages_without_the_answer_are_refused() -> None:
+    result = extractive_result("What is NATO's 2024 budget?", [passage(NATO, 1)], FakeEmbedder(), min_score=0.1)
+    assert result.text == REFUSAL and result.refused
+    assert result.answerability < 0.5
+
+
+def test_factoid_answer_carries_its_answerability() -> None:
+    text = NATO + " NATO's budget for 2024 is 3.3 billion euros."
+    result = extractive_result("What is NATO's 2024 budget?", [passage(text, 1)], FakeEmbedder(), min_score=0.1)
+    assert result.kind == "factoid"
+    assert "3.3 billion" in result.text and result.text.endswith("[1]")
+    assert result.answerability >= 0.5
+
+
+# ------------------------------------------------------------------ key points
+ARTICLE = [
+    ("Azerbaijan’s offensive: four reasons\n\n"
+     "George Meneshian – In the early hours of September 13, 2022, Azerbaijan attacked Armenia. "
+     "So why did Baku attack now? "
+     "The first reason is timing: Russia is bogged down in its war in Ukraine and cannot protect Armenia."),
+    ("The second reason is gas: the EU needs Azerbaijan's gas and will not impose sanctions on Baku. "
+     "European officials did not condemn the attack at first."),
+    ("The third reason is the peace treaty Baku wants to impose on Armenia after its victory. "
+     "The fourth reason is domestic: the war distracts Azerbaijanis from corruption and economic problems.\n\n"
+     "Subscribe to our newsletter for the latest analysis delivered directly to your inbox."),
+    ("The third reason is the peace treaty Baku wants to impose on defeated Armenia after its victory in 2020."),
+]
+
+
+def key_points(question: str) -> list[str]:
+    passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
+    result = extractive_result(question, passages, FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic"
+    return result.text.split("\n")
+
+
+def test_analytic_question_gets_bullets_with_citations() -> None:
+    lines = key_points("What are the reasons for Azerbaijan's attack on Armenia?")
+    assert 3 <= len(lines) <= 6
+    assert all(line.startswith("- ") and line.rstrip().endswith("]") for line in lines)
+
+
+def test_key_points_are_diverse_and_never_furniture() -> None:
+    lines = key_points("What are the reasons for Azerbaijan's attack on Armenia?")
+    text = "\n".join(lines)
+    assert "?" not in text  # the article's own question
+    assert "Subscribe" not in text and "newsletter" not in text
+    assert "George Meneshian" not in text  # the byline is not part of a point
+    assert "four reasons\n" not in text  # the heading
+    # The two copies of the third reason are one point, not two.
+    assert sum("third reason" in line for line in lines) <= 1
+
+
+def test_key_points_respect_the_word_cap() -> None:
+    long = " ".join([
+        "One reason for the attack was gas: European buyers needed Caspian supplies badly and would not risk "
+        "losing them over a border skirmish in the mountains.",
+        "A reason for the attack: "
+        "Moscow was weak, its army bogged down near Kharkiv, its peacekeepers passive, its alliance hollow and "
+        "unwilling to honour old promises of mutual assistance.",
+        "A reason for the attack: "
+        "Ankara offered drones, diplomatic cover and training, and its foreign minister praised Baku publicly "
+        "throughout the crisis week in several televised interviews.",
+        "A reason for the attack: "
+        "At home, corruption and falling living standards angered veterans, and a short victorious campaign "
+        "distracted voters from unpaid pensions and shortages.",
+        "A reason for the attack: "
+        "Washington was absorbed by midterm elections, so the timing promised little American interference "
+        "before the winter set in across the Caucasus.",
+        "A reason for the attack: "
+        "Railway planners wanted a corridor through Syunik linking Nakhchivan to the mainland without customs "
+        "checks by Yerevan's officials or its soldiers.",
+        "A reason for the attack: "
+        "Border demarcation talks had stalled for months, and generals argued that facts on the ground would "
+        "speed up negotiations considerably under European mediation.",
+    ])
+    result = extractive_result("What are the reasons for the attack?", [passage(long, 1)], FakeEmbedder(),
+                               min_score=0.1)
+    words = len(result.text.replace("[1]", "").replace("- ", "").split())
+    assert words <= MAX_POINT_WORDS
+    assert 3 <= len(result.chosen) <= 6
+
+
+def test_candidates_drop_bylines_questions_and_newsletter_text() -> None:
+    texts = [c.text for c in candidates([passage(t, i) for i, t in enumerate(ARTICLE, start=1)])]
+    assert texts[0].startswith("In the early hours")
+    assert not any(t.endswith("?") or "newsletter" in t for t in texts)
+
+
+def test_bullets_are_verified_like_sentences_and_strict_mode_drops_bad_ones() -> None:
+    passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
+    raw = ("- The first reason is timing: Russia is bogged down in its war in Ukraine and cannot protect "
+           "Armenia. [1]\n- The moon is made of green cheese. [2]")
+    parsed = parse_answer(raw, len(passages))
+    assert [s.bullet for s in parsed.sentences] == [True, True]
+    verified = verify_answer(parsed, passages)
+    assert [s.supported for s in verified.sentences] == [True, False]
+    assert verified.text.startswith("- The first reason") and "\n- The moon" in verified.text
+    strict = verify_answer(parsed, passages, strict=True)
+    assert strict.text.count("\n") == 0 and strict.text.startswith("- The first reason")
+
+
+def test_an_answer_checker_model_can_replace_the_built_in_answerability() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def checker(question: str, sentence: str, context: str) -> float:
+        calls.append((question, sentence))
+        return 1.0 if "icebreakers" in sentence else 0.0
+
+    result = extractive_result("What is NATO's 2024 budget?", [passage(NATO, 1)], FakeEmbedder(), min_score=0.1,
+                               checker=checker)
+    assert calls and "icebreakers" in result.text and result.answerability == 1.0
+
+
+def test_distinct_passages_count_copies_of_one_text_once() -> None:
+    from rag.backends.extractive import distinct_passages
+
+    a = "Russia is busy in Ukraine. The EU needs gas. Turkey backs Baku."
+    copy = "The EU needs gas. Turkey backs Baku. Russia is busy in Ukraine. A new line."
+    other = "Corruption angers veterans. The regime needs a victory."
+    kept = distinct_passages([passage(a, 1), passage(copy, 2), passage(other, 3)], k=2)
+    assert [p.chunk.text for p in kept] == [a, other]
+
+
+def test_analytic_question_about_someone_the_sources_never_mention_is_refused() -> None:
+    passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
+    result = extractive_result("What did Japan say about the attack?", passages, FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text == REFUSAL
+
+
+def test_the_first_word_of_an_analytic_question_is_not_a_missing_name() -> None:
+    passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
+    result = extractive_result("Summarise the reasons for the attack.", passages, FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text != REFUSAL

@@ -1,0 +1,74 @@
+"""Issue 15 end to end on the sample corpus: real embedding model, extractive backend, real index.
+
+Analytic questions get cited, verified key points (how much of the article's own points they cover
+is gated at a floor, see the test); questions whose topic the article discusses but whose answer it
+does not hold are refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eval.datasets import load_jsonl
+from eval.metrics import answer_words, key_point_recall
+from rag.assistant import Assistant
+from rag.backends.extractive import MAX_POINT_WORDS
+from rag.records import REFUSAL
+
+pytestmark = pytest.mark.integration
+
+GOLDEN = Path(__file__).resolve().parents[2] / "eval" / "golden" / "sample.jsonl"
+ANALYTIC = [item for item in load_jsonl(GOLDEN) if item.key_points]
+
+ON_TOPIC_UNANSWERABLE = [
+    "What is NATO's 2024 budget?",
+    "How many icebreakers does Russia operate?",
+    "How many soldiers died in the September 2022 clashes?",
+    "How many Russian soldiers are stationed at the Russian bases in Armenia?",
+    "How much natural gas does Azerbaijan export to the EU each year?",
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(sample_index, real_embedder) -> Assistant:
+    return Assistant(index_dir=sample_index, embedder=real_embedder)
+
+
+def test_analytic_questions_get_cited_key_points_covering_most_of_the_article(assistant) -> None:
+    recalls = []
+    for item in ANALYTIC:
+        answer = assistant.ask(item.question)
+        assert not answer.refused, item.question
+        assert answer.to_dict()["question_kind"] == "analytic"
+        lines = answer.answer.split("\n")
+        assert 2 <= len(lines) <= 6, answer.answer
+        assert all(line.startswith("- ") for line in lines)
+        assert answer_words(answer.answer) <= MAX_POINT_WORDS + 10
+        assert all(s.citations and s.supported for s in answer.sentences)
+        recalls.append(key_point_recall([s.text for s in answer.sentences], item.key_points))
+    # A regression floor, below the 0.39 measured (eval/README.md); the issue's goal is 0.75 and not met yet.
+    assert sum(recalls) / len(recalls) >= 0.3, recalls
+
+
+@pytest.mark.parametrize("question", ON_TOPIC_UNANSWERABLE)
+def test_on_topic_question_the_article_does_not_answer_is_refused(assistant, question) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and answer.answer == REFUSAL, answer.to_dict()["sentences"]
+    assert answer.related, "the refusal names the closest documents"
+
+
+def test_factoid_answer_exposes_its_answerability(assistant) -> None:
+    answer = assistant.ask("When does the Russian peacekeeping mission end?")
+    data = answer.to_dict()
+    assert not answer.refused and "2025" in answer.answer
+    assert data["question_kind"] == "factoid"
+    assert 0.5 <= data["answerability"] <= 1.0
+
+
+def test_byline_sentence_is_not_the_answer_to_an_analytic_question(assistant) -> None:
+    answer = assistant.ask("What reasons does the author give for the September 2022 offensive?")
+    assert not answer.refused
+    assert "George Meneshian" not in answer.answer
+    assert len(answer.sentences) >= 3

@@ -1,0 +1,86 @@
+"""Question typing and focus (rag.questions): pure functions, no models."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.questions import answer_type, focus_matches, focus_terms, profile, question_kind
+
+ANALYTIC = [
+    "Why did Azerbaijan attack Armenia in September 2022?",
+    "What are the four main reasons for the attack?",
+    "What reasons does the author give for the offensive?",
+    "How did the international community react to the attack?",
+    "What does Azerbaijan want from Armenia?",
+    "Summarise the article's argument about the EU.",
+    "Compare the US and EU responses to the crisis.",
+    "What does the author argue about sanctions?",
+    "What were the consequences of the 2020 war?",
+    "What options does the EU have?",
+    "How has the war changed Russia's role in the region?",
+    "Explain the role of gas in the EU's response.",
+]
+FACTOID = [
+    "Who brokered the ceasefire?",
+    "When did the offensive start?",
+    "Where did the last meeting take place?",
+    "How many soldiers died in the clashes?",
+    "How much gas does Azerbaijan export?",
+    "Which country does not recognise Armenia?",
+    "What is NATO's 2024 budget?",
+    "How long did the fighting last?",
+    "What is the capital of Australia?",
+    "How did Tesla die?",
+]
+
+
+@pytest.mark.parametrize("question", ANALYTIC)
+def test_analytic_questions_are_recognised(question: str) -> None:
+    assert question_kind(question) == "analytic"
+    assert profile(question).analytic
+
+
+@pytest.mark.parametrize("question", FACTOID)
+def test_factoid_questions_are_recognised(question: str) -> None:
+    assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("When did the offensive start?", "date"),
+    ("In which year was the deal signed?", "date"),
+    ("How many icebreakers does Russia operate?", "number"),
+    ("What percentage of voters agreed?", "number"),
+    ("What is the population of Nagorno Karabakh?", "number"),
+    ("Who called the meeting?", "person"),
+    ("Where did the meeting take place?", "place"),
+    ("Which country does not recognise Armenia?", "place"),
+    ("What did the mission do?", "other"),
+])
+def test_answer_type(question: str, expected: str) -> None:
+    assert answer_type(question) == expected
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("What is NATO's 2024 budget?", ("budget",)),
+    ("How many icebreakers does Russia operate?", ("icebreaker", "operate")),
+    ("When did Azerbaijan launch its offensive against Armenia?", ("launch", "offensive")),
+    ("What is the name of the river that flows through Paris?", ("river", "flow")),
+])
+def test_focus_is_what_is_asked_about_not_the_topic_names(question: str, focus: tuple[str, ...]) -> None:
+    assert focus_terms(question) == focus
+
+
+def test_a_question_made_only_of_names_keeps_them_as_focus() -> None:
+    assert focus_terms("Who is Nancy Pelosi?") != ()
+
+
+@pytest.mark.parametrize("asked, stated, same", [
+    ("budget", "budget", True),
+    ("operate", "operation", True),
+    ("recognise", "recognition", True),
+    ("die", "died", True),
+    ("war", "warsaw", False),
+    ("budget", "network", False),
+])
+def test_focus_matching_forgives_endings_only(asked: str, stated: str, same: bool) -> None:
+    assert focus_matches(asked, stated) is same

@@ -1,0 +1,66 @@
+"""Titles that are titles (issue 15): headings, metadata, never a first sentence or a masthead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag import testing_files as tf
+from rag.load import clean_article_text, leading_heading, load_document
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample"
+HEADLINE = "Azerbaijan’s September 2022 offensive against Armenia"
+BODY = ("The council met on Monday to debate the budget in detail and to vote on the plan. " * 3).strip()
+
+
+@pytest.mark.parametrize("ext", ["html", "pdf"])
+def test_sample_html_and_pdf_titles_are_the_headline(ext: str) -> None:
+    doc = load_document(SAMPLE / f"000_37ea4592f850c55e.{ext}")
+    assert doc.title == HEADLINE
+    assert doc.author == "George Meneshian"
+
+
+def test_sample_txt_title_is_not_its_first_sentence_nor_the_masthead() -> None:
+    doc = load_document(SAMPLE / "000_37ea4592f850c55e.txt")
+    assert "In the early hours" not in doc.title
+    assert "Washington Institute" not in doc.title
+    assert doc.author == "George Meneshian"
+
+
+def test_txt_heading_line_is_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "council.txt"
+    path.write_text(f"Budget Vote Splits the Council\nBy Jane Roe\n\n{BODY}\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "Budget Vote Splits the Council"
+    assert doc.author == "Jane Roe"
+    assert doc.text.startswith("The council met")
+
+
+def test_txt_without_heading_is_named_after_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "council_budget-vote.txt"
+    path.write_text(BODY + "\n", encoding="utf-8")
+    assert load_document(path).title == "council budget vote"
+
+
+def test_markdown_heading_and_front_matter(tmp_path: Path) -> None:
+    md = tf.make_markdown(tmp_path, "a.md", f"# Drone Doctrine\n\n{BODY}\n")
+    assert load_document(md).title == "Drone Doctrine"
+    md = tf.make_markdown(tmp_path, "b.md", f"---\ntitle: Front Matter Title\n---\n# Heading\n\n{BODY}\n")
+    assert load_document(md).title == "Front Matter Title"
+
+
+def test_masthead_repeated_on_lines_is_neither_title_nor_author() -> None:
+    raw = ("Acme Institute\nAcme Institute\nAcme Institute\n\nBudget Vote Splits the Council\n\n" + BODY)
+    loaded = clean_article_text(raw)
+    assert loaded.title == "Budget Vote Splits the Council"
+    assert "Acme Institute" not in loaded.text
+    raw = "Acme Institute Acme Institute Acme Institute\n\nAcme Institute – " + BODY
+    loaded = clean_article_text(raw)
+    assert loaded.author is None and loaded.title is None
+
+
+def test_pdf_heading_wrapped_over_two_lines_is_one_title() -> None:
+    assert leading_heading(f"Azerbaijan’s September 2022 offensive\nagainst Armenia\nBy George Meneshian\n{BODY}") \
+        == HEADLINE
+    assert leading_heading(BODY) is None
