@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rag.records import PageSpan, SourceDocument, sha256_hex
-from rag.text import sentences
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})

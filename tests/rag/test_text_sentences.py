@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from eval.support_set import split_sentences as support_set_sentences
 from rag.chunk import chunk_document, whitespace_offsets
-from rag.load import _title_from_text
 from rag.records import SourceDocument
 from rag.text import sentences, split_sentences
 
@@ -31,4 +30,3 @@ def test_chunker_support_set_and_loader_use_the_same_sentences() -> None:
     chunks = chunk_document(doc, whitespace_offsets, max_tokens=6, overlap=0)
     assert [c.text for c in chunks] == [*EXPECTED[:2], "Was he? Yes."]
     assert support_set_sentences(TRICKY) == EXPECTED
-    assert _title_from_text(TRICKY, None) == "No. 10 Downing St. said so"
