@@ -79,7 +79,8 @@ def test_symlink_inside_the_folders_named_cannot_publish_a_restricted_target(cor
 
 def test_symlink_out_of_the_tree_is_skipped_unless_asked_and_then_indexed_under_its_own_name(
         corpus: Path, tmp_path: Path) -> None:
-    outside = tf.make_text(tmp_path / "elsewhere", "passwd.txt", "root:x:0:0:root:/root:/bin/bash\n" * 3)
+    outside = tf.make_text(tmp_path / "elsewhere", "passwd.txt", "root:x:0:0:root:/root:/bin/bash\n"
+                           "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\n")
     (corpus / "public" / "passwd.txt").symlink_to(outside)
     store, emb, config = make(tmp_path)
     report = ingest([corpus / "public"], store, emb, config)
