@@ -44,7 +44,16 @@ from rag.text import has_negation, name_phrases, names, numbers, terms
 _MONTH = re.compile(r"\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|May|[Jj]une?|"
                     r"[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|"
                     r"[Dd]ec(?:ember)?)\b")
+# A "when" is also answered by a day, a part of a day or a season ("on Tuesday night", "last spring").
+_TIME_WORDS = re.compile(r"\b(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atur|[Ss]un)day\b|\b(?:yesterday|today|"
+                         r"tonight|tomorrow|morning|afternoon|evening|night|dawn|dusk|midnight|noon|spring|"
+                         r"summer|autumn|winter|weekend|decade|century|centuries|ago)\b", re.I)
 _DOC_MARKER = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
+
+
+def _has_time(sentence: str) -> bool:
+    """Does the sentence state a time: a number (a year, a date), a month, a day or a part of one?"""
+    return bool(numbers(sentence) or _MONTH.search(sentence) or _TIME_WORDS.search(sentence))
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def _counted_terms(question: str) -> set[str]:
 def _answer_type_ok(question: str, sentence: str) -> float:
     q = question.lower()
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
-        return 1.0 if numbers(sentence) or _MONTH.search(sentence) else 0.5
+        return 1.0 if _has_time(sentence) else 0.5
     if re.search(r"\bhow (?:many|much)\b", q):
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it.
         counted = _counted_terms(question)
@@ -277,7 +286,7 @@ def answerability(profile: QuestionProfile, sentence: str, *, context: str = "",
 def _type_present(profile: QuestionProfile, sentence: str) -> float:
     """1.0 when the sentence holds the kind of thing asked for; a number or a date is not optional."""
     found = _answer_type_ok(profile.question, sentence)
-    if profile.answer_type == "date" and not (numbers(sentence) or _MONTH.search(sentence)):
+    if profile.answer_type == "date" and not _has_time(sentence):
         return min(found, 0.3)
     if profile.answer_type == "number":
         if not (numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I)):

@@ -39,6 +39,12 @@ def test_answer_type_must_be_present() -> None:
     assert answerability(p, "At least 200 soldiers died during the clashes.") >= 0.9
 
 
+def test_a_day_or_part_of_a_day_answers_when() -> None:
+    p = profile("When did the drones strike the depot?")
+    assert answerability(p, "Drones struck the fuel depot near the border on Tuesday night.") >= 0.5
+    assert answerability(p, "Drones struck the fuel depot near the border.") < 0.5
+
+
 def test_paraphrased_answer_is_accepted_through_focus_similarity() -> None:
     p = profile("What is NATO's 2024 budget?")
     sentence = "The alliance will spend 3.3 billion euros on its common funding in 2024."

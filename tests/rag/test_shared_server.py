@@ -99,7 +99,7 @@ def test_documents_added_through_one_process_are_answered_by_the_other(shared: t
     depot = corpus / "depot.txt"
     depot.write_text("Drones struck the fuel depot near the border on Tuesday night.", encoding="utf-8")
     assert writer.ingest([corpus], progress=False).ok
-    assert reader.ask("Which depot did the drones strike?")["sources"] == [str(depot.resolve())]
+    assert reader.ask("Which depot was struck by the drones?")["sources"] == [str(depot.resolve())]
 
     customs = corpus / "customs.txt"
     customs.write_text("A joint customs post was placed at the Hakari bridge in 2031.", encoding="utf-8")
@@ -109,7 +109,7 @@ def test_documents_added_through_one_process_are_answered_by_the_other(shared: t
     assert seen, "the other process did not answer from the new document within 5 s"
 
     writer.remove(str(depot))
-    gone = within(5, lambda: not (r := reader.ask("Which depot did the drones strike?"))["sources"]
+    gone = within(5, lambda: not (r := reader.ask("Which depot was struck by the drones?"))["sources"]
                   and not r["lexical"])
     assert gone, "the other process still cites (or finds) a removed document"
     # The writer process answers from the same state.
