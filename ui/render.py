@@ -582,8 +582,19 @@ CHAT_JS = """() => {
     const m = (link.getAttribute('href') || '').match(/#cite-(\\d+)-(\\d+)/);
     if (m) show(parseInt(m[1], 10), parseInt(m[2], 10), link);
   }, true);
+  // Signed out in another tab (or the session expired): the server refuses this tab's next action with
+  // "You are signed out"; what the tab still shows from the session goes too, not only the next answer.
+  new MutationObserver(() => {
+    const out = [...document.querySelectorAll('.toast-body')].some(
+      (t) => (t.innerText || '').includes('You are signed out'));
+    if (!out) return;
+    for (const id of ['chat', 'sources', 'conv-col']) {
+      const el = document.getElementById(id);
+      if (el && !el.dataset.signedOut) { el.dataset.signedOut = '1'; el.innerHTML = ''; }
+    }
+  }).observe(document.body, {childList: true, subtree: true});
 }"""
-"""Page script handed to ``launch(js=...)``: clickable citations."""
+"""Page script handed to ``launch(js=...)``: clickable citations; a signed-out tab drops what it showed."""
 
 CSS = """
 .rag-who { text-align: right; }
