@@ -14,7 +14,7 @@ def test_default_params_have_extra_buffers_off_and_patch_is_idempotent():
     # Another test in this process may have loaded a model through the backend (which patches): start bare.
     lib.llama_model_default_params = getattr(original, "__wrapped__", original)
     try:
-        assert original().use_extra_bufts is True  # llama.cpp's own default: what crashed
+        assert lib.llama_model_default_params().use_extra_bufts is True  # llama.cpp's own default: what crashed
         disable_extra_buffers()
         patched = lib.llama_model_default_params
         disable_extra_buffers()
