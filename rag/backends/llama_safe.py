@@ -32,7 +32,7 @@ def disable_extra_buffers() -> None:
         return p
 
     params._rag_no_extra_buffers = True  # type: ignore[attr-defined]
-    params.__wrapped__ = current  # type: ignore[attr-defined]
+    params._rag_original = current  # type: ignore[attr-defined]
     lib.llama_model_default_params = params
 
 

@@ -12,7 +12,7 @@ def test_default_params_have_extra_buffers_off_and_patch_is_idempotent():
 
     original = lib.llama_model_default_params
     # Another test in this process may have loaded a model through the backend (which patches): start bare.
-    lib.llama_model_default_params = getattr(original, "__wrapped__", original)
+    lib.llama_model_default_params = getattr(original, "_rag_original", original)
     try:
         assert lib.llama_model_default_params().use_extra_bufts is True  # llama.cpp's own default: what crashed
         disable_extra_buffers()
