@@ -432,7 +432,11 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray) -> dict[str, flo
     the centroid of all retrieved sentences: what the sources mostly talk
     about), a quarter how much of the question's focus it states. Lexical
     overlap with the question matters less here than for factoids: the reasons
-    for an offensive rarely repeat the word "offensive".
+    for an offensive rarely repeat the word "offensive". For a "why" question a
+    dated narrative sentence loses :data:`NARRATIVE_PENALTY` of it
+    (:func:`rag.keypoints.narrative_score`), and a sentence right after a
+    relevant one in its passage is at least :data:`NEIGHBOUR_SHARE` as relevant
+    (an argument is developed over consecutive sentences).
     """
     texts = [c.text for c in ranking.candidates]
     if not texts:
