@@ -49,7 +49,7 @@ _ANALYTIC = [
                re.I),
     re.compile(r"\bwhat (?:does|do|did) (?:the )?(?:author|article|report|paper|analysis|writer|piece)\b", re.I),
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
-               r"say about|propose|suggest|demand)\b", re.I),
+               r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
     re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
 ]
 # "How many/much/long/old…" ask for a quantity, not an explanation.

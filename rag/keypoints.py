@@ -1,0 +1,130 @@
+"""What a key point must *do* for an analytic question, judged from the sentence's wording.
+
+An analytic question asks for points of a kind: "Why…" / "What reasons…" wants
+sentences that explain (because, aimed at, sought, believed, was a test…);
+"How did X react…" wants reactions (condemned, called for, announced…);
+"What were the consequences…" wants results (led to, caused, as a result…);
+"What measures…" wants actions taken (imposed, banned, introduced…);
+"What does the author argue / summarise…" wants claims (argue, must, should,
+clearly…). :func:`question_aim` reads the aim from the question and
+:func:`role_score` scores how well a sentence plays that role, 0..1. For
+reasons, a sentence that only narrates an event ("In the early hours of
+September 13, 2022, … launched an offensive") is what happened, not why:
+:func:`narrative_score` finds those.
+
+Pure functions on strings, no models. The marker lists are general English
+(they were written from the kinds of question, then checked on the analytic
+dev set eval/dev/analytic_dev.jsonl; never on the golden set).
+
+Example:
+    >>> question_aim("Why did Azerbaijan attack Armenia?")
+    'reasons'
+    >>> role_score("reasons", "Aliyev believed that a small war would not lead to sanctions.") > 0
+    True
+    >>> narrative_score("In the early hours of September 13, 2022, the army launched an offensive.")
+    1.0
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{pattern})\b", re.I)
+
+
+_AIMS: list[tuple[Aim, re.Pattern[str]]] = [
+    ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*")),
+    ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
+                            r"what happen\w*|lead to|led to")),
+    ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
+                       r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what")),
+    ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|what did .{1,60} do|"
+                        r"take|took|taken|done|strateg(?:y|ies)")),
+    ("arguments", _words(r"argu\w*|claims?|views?|positions?|think|believe|says?|said|conclu\w*|recommend\w*|"
+                         r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*")),
+]
+
+# The sentence markers of each role. Phrases are matched on word boundaries, case-insensitively.
+_MARKERS: dict[str, re.Pattern[str]] = {
+    "reasons": _words(
+        r"because|due to|owing to|thanks to|as a result of|in response to|in order to|so as to|so that|"
+        r"aim(?:s|ed|ing)?|intend(?:s|ed)?|intention|purpose|goal|objectives?|reasons?|motives?|motivat\w+|"
+        r"advantage|benefit\w*|calculat\w+|believ\w+|s(?:ought|eeks?)|wants?|wanted|hop(?:e|es|ed)|fear\w*|"
+        r"was a test|a test of|not a coincidence|no coincidence|to avoid|to prevent|to encourage|to ensure|"
+        r"driven by|triggered|prompted|explain\w*|pressure|interests?|opportunity|momentum|knows|knew|"
+        r"understood|expect\w*|calculus|incentives?|caus\w+|factors?|contribut\w+|attribut\w+|"
+        r"thus|therefore|since|given that|as long as|in the hope|to (?:secure|gain|force|impose|weaken|"
+        r"strengthen|boost|distract|divert|exploit|take advantage)|lead(?:s)? (?:directly )?to|led to"),
+    "reactions": _words(
+        r"condemn\w*|call(?:s|ed)? (?:for|on)|respon\w+|react\w*|announc\w+|warn\w*|accus\w+|criticis\w+|"
+        r"criticiz\w+|denounc\w+|welcom\w+|urg\w+|demand\w*|protest\w*|threat\w*|declar\w+|refus\w+|"
+        r"impos\w+|ban(?:s|ned)?|sanction\w*|rationed|issued|statement|appeal\w*|reject\w*|support\w*|"
+        r"(?:asked|told)|sought|negotiat\w+|mediat\w+|deploy\w*|sent|retaliat\w+|express\w+|concern\w*"),
+    "consequences": _words(
+        r"result(?:s|ed|ing)?|consequen\w+|effects?|impacts?|led to|lead(?:s)? to|caus\w+|thus|therefore|"
+        r"hence|so|affect\w*|increas\w+|decreas\w+|reduc\w+|ris(?:e|es|en)|rose|fell|fall|damag\w+|loss\w*|"
+        r"exacerbat\w+|worsen\w*|slow\w*|prone|contribut\w+|shortage\w*|scarcity|inflation\w*|recession\w*|"
+        r"crisis|deaths?|killed|displaced|destroy\w*|left|forced|changed|shift\w*"),
+    "measures": _words(
+        r"introduc\w+|impos\w+|ban(?:s|ned)?|rationed|rationing|creat\w+|establish\w+|allocat\w+|signed|"
+        r"pass(?:ed)?|limits?|laws?|act|polic(?:y|ies)|programs?|programmes?|reserves?|named|appoint\w+|"
+        r"adopt\w+|launch\w*|implement\w+|set up|require\w*|order\w*|cut|subsid\w+|invest\w*|fund\w*"),
+    "arguments": _words(
+        r"argu\w+|claim\w*|must|should|need(?:s|ed)? to|clearly|in fact|indeed|conclud\w+|assert\w*|"
+        r"contend\w*|believ\w+|suggest\w*|points? (?:to|out)|not(?:es|ed)|insist\w*|crucial|important|"
+        r"key|main|essential|significant\w*|therefore|thus|views?|according to|maintain\w*|recommend\w*"),
+}
+
+# A narrative/event sentence: it dates an event and tells what happened, not why.
+_DATE = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b|\b(?:January|February|March|April|May|June|July|August|September|"
+                   r"October|November|December)\b|\b(?:in the early hours|on the (?:morning|night|evening) of)\b")
+_EVENT = _words(r"launch\w*|began|begun|start\w*|attack\w*|invad\w+|took place|occurred|happened|broke out|"
+                r"fired|shell\w*|advanced|captur\w+|signed|held|visited|arrived|met|killed|clash\w*|erupted")
+
+
+def question_aim(question: str) -> Aim:
+    """The kind of point an analytic question asks for (see the module docstring).
+
+    Example:
+        >>> question_aim("How did the EU react to the attack?"), question_aim("Summarise the article.")
+        ('reactions', 'arguments')
+    """
+    for aim, pattern in _AIMS:
+        if pattern.search(question):
+            return aim
+    return "general"
+
+
+def role_score(aim: str, sentence: str) -> float:
+    """How well ``sentence`` plays the role ``aim`` asks for, 0..1 (1 from two distinct markers).
+
+    ``general`` questions have no role to play: 0 for every sentence.
+
+    Example:
+        >>> role_score("reactions", "The EU condemned the attack and called for a ceasefire.")
+        1.0
+        >>> role_score("reactions", "The town lies on the river.")
+        0.0
+    """
+    pattern = _MARKERS.get(aim)
+    if pattern is None:
+        return 0.0
+    found = {m.group(0).lower() for m in pattern.finditer(sentence)}
+    return min(1.0, 0.6 * len(found)) if found else 0.0
+
+
+def narrative_score(sentence: str) -> float:
+    """1.0 for a sentence that dates an event and narrates it with no explaining marker, else 0.0.
+
+    Example:
+        >>> narrative_score("Because Russia was busy, Baku attacked on September 13, 2022.")
+        0.0
+    """
+    if not (_DATE.search(sentence) and _EVENT.search(sentence)):
+        return 0.0
+    return 0.0 if role_score("reasons", sentence) > 0 else 1.0

@@ -1,0 +1,103 @@
+"""What a key point must do (rag.keypoints) and how selection uses it (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+import rag.backends.extractive as extractive
+from rag.backends.extractive import extractive_result, point_relevance, rank
+from rag.keypoints import narrative_score, question_aim, role_score
+from rag.questions import question_kind
+from rag.records import Chunk, Passage
+from rag.testing import FakeEmbedder
+
+
+def passage(text: str, n: int) -> Passage:
+    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+@pytest.mark.parametrize("question, aim", [
+    ("Why did Azerbaijan attack Armenia in 2022?", "reasons"),
+    ("What are the main causes of economic inequality?", "reasons"),
+    ("What motivated the embargo?", "reasons"),
+    ("How did European governments react to the crisis?", "reactions"),
+    ("What was Japan's response to the embargo?", "reactions"),
+    ("What were the consequences of the embargo for the US economy?", "consequences"),
+    ("What measures did the government take?", "measures"),
+    ("What does the author argue about the EU?", "arguments"),
+    ("Summarise the article.", "arguments"),
+    ("Compare the two treaties.", "general"),
+])
+def test_question_aim(question: str, aim: str) -> None:
+    assert question_aim(question) == aim
+
+
+def test_role_score_rewards_the_markers_of_the_asked_role_only() -> None:
+    explains = "Aliyev believed that a short war would not lead to sanctions, because Europe needs his gas."
+    assert role_score("reasons", explains) == 1.0
+    assert role_score("reactions", "The EU condemned the attack and called for a ceasefire.") == 1.0
+    assert role_score("reactions", "The town lies on a river in the south.") == 0.0
+    assert role_score("general", explains) == 0.0
+
+
+def test_narrative_sentences_are_told_apart_from_explanations() -> None:
+    byline = "George Meneshian – In the early hours of September 13, 2022, the armed forces launched an offensive."
+    assert narrative_score(byline) == 1.0
+    assert narrative_score("Baku attacked in September 2022 because Russia was bogged down in Ukraine.") == 0.0
+    assert narrative_score("Russia is bogged down in its war in Ukraine.") == 0.0  # no date: not a narrative
+
+
+def test_conclude_and_recommend_questions_are_analytic_but_find_questions_stay_factoid() -> None:
+    assert question_kind("What did the Standard & Poor's economists conclude and recommend?") == "analytic"
+    assert question_kind("What did she find in the box?") == "factoid"
+
+
+WHY = "Why did the army launch the offensive?"
+OFFENSIVE = [
+    ("On September 13, 2022, the army launched the offensive across the border. "
+     "The army sought to force a peace treaty on its weakened neighbour."),
+    "The offensive aimed to exploit the moment, because the neighbour's ally was busy with another war.",
+]
+
+
+def test_why_questions_rank_a_dated_narrative_sentence_lower(monkeypatch: pytest.MonkeyPatch) -> None:
+    passages = [passage(t, i) for i, t in enumerate(OFFENSIVE, start=1)]
+    embedder = FakeEmbedder()
+    ranking = rank(WHY, passages, embedder)
+    narrative = "On September 13, 2022, the army launched the offensive across the border."
+    penalised = point_relevance(ranking, embedder.embed_query(WHY))[narrative]
+    monkeypatch.setattr(extractive, "NARRATIVE_PENALTY", 0.0)
+    plain = point_relevance(ranking, embedder.embed_query(WHY))[narrative]
+    assert penalised < plain
+    # A "what" question about the same text does not penalise it.
+    what = "What happened in the offensive?"
+    ranking = rank(what, passages, embedder)
+    before = point_relevance(ranking, embedder.embed_query(what))[narrative]
+    monkeypatch.setattr(extractive, "NARRATIVE_PENALTY", 0.3)
+    assert point_relevance(ranking, embedder.embed_query(what))[narrative] == before
+
+
+UK = [
+    ("The United Kingdom faced an oil crisis of its own over the winter. "
+     "Heath asked the British to heat only one room in their houses. "
+     "Sweden rationed gasoline and heating oil."),
+    "Oil prices rose sharply in Asia. Japan issued a statement on the conflict in the Middle East.",
+    "The crisis began when producers proclaimed an embargo. Prices quadrupled within months.",
+]
+
+
+def test_a_sentence_right_after_a_relevant_one_is_nearly_as_relevant() -> None:
+    question = "How did the United Kingdom react to the oil crisis?"
+    passages = [passage(t, i) for i, t in enumerate(UK, start=1)]
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question))
+    # The reactions that follow the lead sentence share few words with the question, yet they
+    # outrank a sentence from another passage that shares more ("Japan issued a statement…").
+    follow = ["Heath asked the British to heat only one room in their houses.",
+              "Sweden rationed gasoline and heating oil."]
+    other = "Japan issued a statement on the conflict in the Middle East."
+    assert all(relevance[f] > relevance[other] for f in follow)
+    chosen = [c.text for c in extractive_result(question, passages, embedder, min_score=0.1).chosen]
+    assert all(f in chosen for f in follow)
