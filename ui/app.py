@@ -731,6 +731,17 @@ def request_user(request: Request) -> str | None:
     return tokens.get(token) if token else None
 
 
+async def _readable_source(service: ResearchService, request: Request) -> Path | Response:
+    """The file behind ``{doc_id}`` if this request's user may read it, else the refusal to send."""
+    user = request_user(request)
+    if service.policy.login_required and user is None:
+        return PlainTextResponse("Log in first.", status_code=401)
+    path = await run_in_threadpool(service.source_path, request.path_params["doc_id"], user)
+    if path is None:
+        return PlainTextResponse("No such document.", status_code=404)
+    return path
+
+
 def source_route(service: ResearchService) -> Route:
     """``GET /source/{doc_id}``: an indexed document's file, if the signed-in user may read it.
 
@@ -739,12 +750,9 @@ def source_route(service: ResearchService) -> Route:
     """
 
     async def endpoint(request: Request) -> Response:
-        user = request_user(request)
-        if service.policy.login_required and user is None:
-            return PlainTextResponse("Log in first.", status_code=401)
-        path = await run_in_threadpool(service.source_path, request.path_params["doc_id"], user)
-        if path is None:
-            return PlainTextResponse("No such document.", status_code=404)
+        path = await _readable_source(service, request)
+        if isinstance(path, Response):
+            return path
         kind = media_type(path) or "application/octet-stream"
         headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
         if not kind.startswith("application/pdf"):
@@ -800,12 +808,9 @@ def viewer_route(service: ResearchService) -> Route:
         return context_html(document.text, marks, title=title, note=path.name)
 
     async def endpoint(request: Request) -> Response:
-        user = request_user(request)
-        if service.policy.login_required and user is None:
-            return PlainTextResponse("Log in first.", status_code=401)
-        path = await run_in_threadpool(service.source_path, request.path_params["doc_id"], user)
-        if path is None:
-            return PlainTextResponse("No such document.", status_code=404)
+        path = await _readable_source(service, request)
+        if isinstance(path, Response):
+            return path
         marks = parse_spans(request.query_params.get("marks"))
         try:
             page = await run_in_threadpool(render, path, marks)
