@@ -56,12 +56,7 @@ NEW_DOC = ("The Lachin corridor agreement of 2031 placed a joint customs post at
            "humanitarian cargo were to be cleared within four hours.")
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+from answer_bench import percentile  # noqa: E402  (bench/ is this script's folder)
 
 
 def rss_mb() -> tuple[float, float]:
