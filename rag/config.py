@@ -94,7 +94,7 @@ class Config:
     max_chars_per_byte: float = 20.0
     max_chunks_per_file: int = 5000
     # A flush embeds about this many seconds of chunks: what a killed ingest loses at most.
-    ingest_flush_seconds: float = 5.0
+    ingest_flush_seconds: float = 15.0
 
     # Retrieval.
     k: int = 5
