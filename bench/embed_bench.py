@@ -32,7 +32,7 @@ SQUAD = REPO.parent / "shared" / "datasets" / "squad_v2_dev" / "dev-v2.0.rebuilt
 
 
 def texts(n: int) -> list[str]:
-    from eval.datasets import load_squad
+    from rag.eval.datasets import load_squad
 
     paragraphs = [text for _, _, text in load_squad(SQUAD).documents]
     return (paragraphs * (n // max(len(paragraphs), 1) + 1))[:n]

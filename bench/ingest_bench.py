@@ -34,7 +34,7 @@ SQUAD = REPO.parent / "shared" / "datasets" / "squad_v2_dev" / "dev-v2.0.rebuilt
 
 
 def build_corpus(directory: Path, n_docs: int) -> Path:
-    from eval.datasets import load_squad, write_corpus
+    from rag.eval.datasets import load_squad, write_corpus
 
     data = load_squad(SQUAD)
     write_corpus(data.documents[:n_docs], directory)

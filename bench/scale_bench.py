@@ -75,7 +75,7 @@ def du_mb(path: Path) -> float:
 # ------------------------------------------------------------------- data
 def base_texts(n: int) -> tuple[list[tuple[str, str]], list[str]]:
     """``n`` distinct (title, text) sentence windows and questions about their paragraphs."""
-    from eval.datasets import load_squad
+    from rag.eval.datasets import load_squad
     from rag.chunk import split_sentences
 
     data = load_squad(SQUAD)

@@ -16,7 +16,7 @@ threshold without re-embedding.
 
 Usage::
 
-    python -m eval.answerability --articles 16 --out /tmp/calib.json
+    python -m rag.eval.answerability --articles 16 --out /tmp/calib.json
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Sequence
 
 import numpy as np
 
-from eval.datasets import article_key, load_squad, sample_squad
+from rag.eval.datasets import article_key, load_squad, sample_squad
 from rag.backends.extractive import Candidate, VectorCache, rank
 from rag.chunk import split_sentences
 from rag.records import Chunk, Passage

@@ -1,8 +1,8 @@
 """Fit the lexical verifier's weights on the tune half of WiCE dev; report on the other half.
 
-``python -m eval.calibrate_verifier [WICE_JSONL]`` prints the weights for
+``python -m rag.eval.calibrate_verifier [WICE_JSONL]`` prints the weights for
 :data:`rag.verify.LEXICAL_WEIGHTS` and the metrics on each half. Rows are split by a hash of
-the WiCE claim id (:func:`eval.verifier_eval.wice_half`), so all evidence chunks of one claim
+the WiCE claim id (:func:`rag.eval.verifier_eval.wice_half`), so all evidence chunks of one claim
 fall in the same half; "partially supported" counts as not supported. Class-balanced weights
 make 0.5 the balanced-accuracy threshold of the model; the intercept is then shifted (on tune)
 so that 0.5 stays the balanced threshold after the number/name/negation penalties. The weights
@@ -20,8 +20,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from eval.metrics import balanced_accuracy
-from eval.verifier_eval import Pair, load_pairs, metrics_at, wice_half
+from rag.eval.metrics import balanced_accuracy
+from rag.eval.verifier_eval import Pair, load_pairs, metrics_at, wice_half
 from rag.verify import CHECK_PENALTY, Features, support_features
 
 LEXICAL = ["cov_best", "cov_all", "bigram_all", "number_missing", "name_missing"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from eval.metrics import normalize_answer
+from rag.eval.metrics import normalize_answer
 
 T = TypeVar("T")
 
@@ -68,7 +68,7 @@ class EvalItem:
     answerable: bool
     source: str | None = None
     context_id: str | None = None
-    # For analytic questions: the source sentences a good answer covers (eval.metrics.key_point_recall).
+    # For analytic questions: the source sentences a good answer covers (rag.eval.metrics.key_point_recall).
     key_points: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

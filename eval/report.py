@@ -191,7 +191,7 @@ def _plots(report: Mapping[str, Any], records: Sequence[Mapping[str, Any]]) -> l
 # ------------------------------------------------------------------ tables
 
 def _metrics_table(report: Mapping[str, Any]) -> str:
-    from eval.runner import METRICS
+    from rag.eval.runner import METRICS
 
     metrics = report.get("metrics") or {}
     gate = report.get("gate") or {}

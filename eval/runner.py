@@ -6,7 +6,7 @@ One run writes three files to ``--out``:
   (``id``, ``answers``, ``evidence``, ``answerable``, ``source``, ``context_id``) and ``scores``;
 - ``report.json``: the metrics, the dataset (path, sha256, seed, limit), the ``Config`` that
   produced them, the support scorer's own measurement, timings, timestamp and git commit;
-- ``report.html``: one self-contained page (no external files) for people (:mod:`eval.report`).
+- ``report.html``: one self-contained page (no external files) for people (:mod:`rag.eval.report`).
 
 With ``--thresholds`` (and optionally ``--baseline``) the run is a gate: it exits 1 and prints
 one line per breached metric. The pieces are importable for tests and notebooks:
@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import EvalItem, SquadData, load_jsonl, load_squad, sample_squad, write_corpus
-from eval.report import fmt
-from eval.metrics import (
+from rag.eval.datasets import EvalItem, SquadData, load_jsonl, load_squad, sample_squad, write_corpus
+from rag.eval.report import fmt
+from rag.eval.metrics import (
     Support,
     alias_containment,
     answer_words,
@@ -58,7 +58,7 @@ from eval.metrics import (
     supported_share,
     token_f1,
 )
-from eval.support_set import build_support_pairs, evaluate_scorer
+from rag.eval.support_set import build_support_pairs, evaluate_scorer
 from rag.config import read_toml
 from rag.records import file_sha256
 
@@ -338,7 +338,7 @@ def score_answer(item: EvalItem, answer: Any, *, k: int, support: Support, laten
     """Per-question scores of one :class:`rag.records.Answer` against its item.
 
     ``None`` means "not applicable" (retrieval for an unanswerable question, citations for a
-    refusal), as in :mod:`eval.metrics`.
+    refusal), as in :mod:`rag.eval.metrics`.
     """
     passages = list(answer.passages)
     refused = bool(answer.refused)
@@ -886,7 +886,7 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
 
 
 def _write_outputs(out: Path, report: dict[str, Any], records: Sequence[Mapping[str, Any]]) -> None:
-    from eval.report import render_html
+    from rag.eval.report import render_html
 
     with (out / "results.jsonl").open("w", encoding="utf-8") as handle:
         for record in records:

@@ -24,7 +24,7 @@ About half the pairs are supported, split evenly between the two supported
 kinds; the unsupported half is split evenly over the four other kinds.
 
 Example:
-    >>> from eval.datasets import load_squad  # doctest: +SKIP
+    >>> from rag.eval.datasets import load_squad  # doctest: +SKIP
     >>> pairs = build_support_pairs(load_squad("dev-v2.0.rebuilt.json"), n=400, seed=7)  # doctest: +SKIP
     >>> evaluate_scorer(pairs, my_scorer)["balanced_accuracy"]  # doctest: +SKIP
     0.91
@@ -39,8 +39,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import SquadData, article_key, read_jsonl_lines, write_jsonl
-from eval.metrics import balanced_accuracy
+from rag.eval.datasets import SquadData, article_key, read_jsonl_lines, write_jsonl
+from rag.eval.metrics import balanced_accuracy
 from rag.text import sentences
 
 __all__ = [

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import balanced_accuracy, percentile
+from rag.eval.metrics import balanced_accuracy, percentile
 from rag.verify import SupportScorer, scorer_name
 
 __all__ = ["Pair", "VerifierEvalError", "auroc", "best_threshold", "evaluate_verifier", "f1_score",

@@ -314,10 +314,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
+    from rag.extras import require
+
     try:
-        from ui.app import serve
+        require("gradio", "ui", "The chat UI (rag serve)")
+        from rag.ui.app import serve
     except ImportError as exc:
-        raise UsageError(f"the web UI is not available ({exc})") from None
+        raise UsageError(str(exc)) from None
     assistant = Assistant(config=_with_index_chunking(_config(args)))  # uploads add to the index as built
     return serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus,
                  editor_groups=args.editors) or 0
@@ -325,14 +328,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     try:
-        from eval.runner import run_eval
+        from rag.eval.runner import run_eval
     except ImportError as exc:
         raise UsageError(f"the eval harness is not available ({exc})") from None
     return run_eval(args, _config(args))
 
 
 def cmd_eval_verifier(args: argparse.Namespace) -> int:
-    from eval.verifier_eval import VerifierEvalError, evaluate_verifier, load_pairs
+    from rag.eval.verifier_eval import VerifierEvalError, evaluate_verifier, load_pairs
     from rag.verifiers import make_verifier
 
     config = _config(args)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
@@ -329,7 +330,10 @@ def _load_markdown(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
 def _load_html(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
     html = decode_text(source, data)
     try:
-        import trafilatura
+        trafilatura = require("trafilatura", "html", "Reading HTML articles")
+    except MissingExtraError as exc:
+        raise LoadError(source, str(exc)) from None
+    try:
 
         result = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=True,

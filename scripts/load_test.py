@@ -180,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.index:
         import socket
 
-        from ui.app import serve
+        from rag.ui.app import serve
 
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -232,7 +232,7 @@ def _throwaway_users(n: int) -> tuple[str, list[tuple[str, str]]]:
     import secrets
     import tempfile
 
-    from ui.access import hash_password
+    from rag.ui.access import hash_password
 
     accounts = [(f"loadtest{i}", secrets.token_urlsafe(12)) for i in range(n)]
     handle, path = tempfile.mkstemp(prefix="rag-load-users-", suffix=".toml")

@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     from rag import Assistant
-    from ui.app import serve
-    from ui.settings import UISettings
-    from ui.sources import document_id
+    from rag.ui.app import serve
+    from rag.ui.settings import UISettings
+    from rag.ui.sources import document_id
 
     work = Path(tempfile.mkdtemp(prefix="rag-screens-"))
     index = args.index or work / "index"
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _only(source: str, document_id: Any) -> Any:
-    from ui.service import AskOptions
+    from rag.ui.service import AskOptions
 
     return AskOptions(sources=(document_id(source),))
 

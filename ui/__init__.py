@@ -1,10 +1,10 @@
 """The web UI: a Gradio app over :class:`rag.Assistant` (chat with cited sources, documents, settings).
 
-Start it with :func:`ui.app.serve` (what ``rag serve`` calls) or build the
-Blocks yourself with :func:`ui.app.build_app`.
+Start it with :func:`rag.ui.app.serve` (what ``rag serve`` calls) or build the
+Blocks yourself with :func:`rag.ui.app.build_app`.
 
 Example:
-    >>> from ui import serve
+    >>> from rag.ui import serve
     >>> serve("index", host="127.0.0.1", port=7860)   # doctest: +SKIP
 """
 
@@ -24,13 +24,13 @@ __all__ = ["RunningApp", "UISettings", "build_app", "serve"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so `python -m ui.access hash` does not pay for importing gradio.
+    # Lazy, so `python -m rag.ui.access hash` does not pay for importing gradio.
     if name in ("RunningApp", "build_app", "serve"):
-        from ui import app
+        from rag.ui import app
 
         return getattr(app, name)
     if name == "UISettings":
-        from ui.settings import UISettings
+        from rag.ui.settings import UISettings
 
         return UISettings
     raise AttributeError(f"module 'ui' has no attribute {name!r}")

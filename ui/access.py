@@ -3,7 +3,7 @@
 Users come from a TOML or JSON file (or inline JSON in ``RAG_UI_USERS``)::
 
     [users.alice]
-    password = "pbkdf2_sha256$600000$<salt hex>$<hash hex>"   # python -m ui.access hash
+    password = "pbkdf2_sha256$600000$<salt hex>$<hash hex>"   # python -m rag.ui.access hash
     groups = ["analysts"]
 
     [users.bob]
@@ -118,10 +118,10 @@ class AccessPolicy:
         for name, entry in raw_users.items():
             if not isinstance(entry, Mapping) or not isinstance(entry.get("password"), str):
                 raise AccessError(f"{origin}: user {name!r} needs a 'password' hash "
-                                  "(make one with `python -m ui.access hash`)")
+                                  "(make one with `python -m rag.ui.access hash`)")
             if not entry["password"].startswith(_SCHEME + "$"):
                 raise AccessError(f"{origin}: user {name!r}: password must be a {_SCHEME} hash, not plain "
-                                  "text (make one with `python -m ui.access hash`)")
+                                  "text (make one with `python -m rag.ui.access hash`)")
             groups = entry.get("groups", [])
             if isinstance(groups, str) or not all(isinstance(g, str) for g in groups):
                 raise AccessError(f"{origin}: user {name!r}: 'groups' must be a list of names")
@@ -253,8 +253,8 @@ class PolicyFile:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m ui.access hash [--password-stdin]``: print a password hash for the users file."""
-    parser = argparse.ArgumentParser(prog="python -m ui.access", description=main.__doc__)
+    """``python -m rag.ui.access hash [--password-stdin]``: print a password hash for the users file."""
+    parser = argparse.ArgumentParser(prog="python -m rag.ui.access", description=main.__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     hash_cmd = sub.add_parser("hash", help="hash a password for the users file")
     hash_cmd.add_argument("--password-stdin", action="store_true",

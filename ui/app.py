@@ -1,7 +1,7 @@
 """The Gradio app: chat with a sources panel, documents, settings, feedback, export, login.
 
-Only wiring lives here: widgets in, :class:`ui.service.ResearchService` calls,
-:mod:`ui.render` strings out. Retrieval, answering and citation checking are
+Only wiring lives here: widgets in, :class:`rag.ui.service.ResearchService` calls,
+:mod:`rag.ui.render` strings out. Retrieval, answering and citation checking are
 the library's (``rag.Assistant``).
 
 API (``gradio_client``), both streaming-capable and subject to the same login
@@ -14,7 +14,7 @@ and collection rights as the page:
   filters=None) -> dict``: the full ``Answer.to_dict()``.
 
 Example:
-    >>> from ui.app import serve
+    >>> from rag.ui.app import serve
     >>> running = serve("index", host="127.0.0.1", port=7860, block=False)   # doctest: +SKIP
     >>> from gradio_client import Client
     >>> Client(running.url).predict("When was the deal signed?", api_name="/chat")  # doctest: +SKIP
@@ -50,21 +50,21 @@ from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
 from rag.config import Config  # noqa: E402
-from ui.access import AccessPolicy, PolicyFile  # noqa: E402
-from ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
-from ui.conversations import ConversationStore  # noqa: E402
-from ui.files import discard_uploads  # noqa: E402
-from ui.live import LivePage, LivePages  # noqa: E402
-from ui.login import Authenticator  # noqa: E402
-from ui.markdown import escape_markdown  # noqa: E402
-from ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, example_questions,  # noqa: E402
+from rag.ui.access import AccessPolicy, PolicyFile  # noqa: E402
+from rag.ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
+from rag.ui.conversations import ConversationStore  # noqa: E402
+from rag.ui.files import discard_uploads  # noqa: E402
+from rag.ui.live import LivePage, LivePages  # noqa: E402
+from rag.ui.login import Authenticator  # noqa: E402
+from rag.ui.markdown import escape_markdown  # noqa: E402
+from rag.ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, example_questions,  # noqa: E402
                        filter_chips, welcome_html, filter_chips_html, queued_html, question_html,  # noqa: E402
                        sources_html, streaming_html, turn_messages)
-from ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
-from ui.sessions import SessionGuard  # noqa: E402
-from ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
-from ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
-from ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
+from rag.ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
+from rag.ui.sessions import SessionGuard  # noqa: E402
+from rag.ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
+from rag.ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
+from rag.ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -497,7 +497,7 @@ def _turn_index(index: Any) -> int | None:
     return int(index) // 2 if isinstance(index, int) else None
 
 
-_md_safe = escape_markdown  # one definition (ui.markdown)
+_md_safe = escape_markdown  # one definition (rag.ui.markdown)
 
 
 def build_app(assistant: Assistant, settings: UISettings | None = None,
@@ -507,7 +507,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
     ``demo.handlers`` (the :class:`Handlers`) and ``demo.service`` are attached
     for the server route and tests. Launching it yourself, pass what :func:`serve`
     passes (at least ``app_kwargs={"routes": [source_route(demo.service)]}``, the
-    theme and ``css=ui.render.CSS``), or the source links have nothing to open.
+    theme and ``css=rag.ui.render.CSS``), or the source links have nothing to open.
     """
     settings = settings or UISettings()
     service = ResearchService(assistant, settings, policy)
@@ -784,7 +784,7 @@ def export_route(service: ResearchService) -> Route:
 
 
 def viewer_route(service: ResearchService) -> Route:
-    """``GET /viewer/{doc_id}?marks=a-b,...``: the in-app viewer page (see :mod:`ui.viewer`), with the
+    """``GET /viewer/{doc_id}?marks=a-b,...``: the in-app viewer page (see :mod:`rag.ui.viewer`), with the
     same rights as ``/source/{doc_id}``: text around the marks, or the PDF page with them painted."""
 
     def render(path: Path, marks: list[tuple[int, int]]) -> str:

@@ -1,6 +1,6 @@
 """Saved conversations per user, in an SQLite file next to the index.
 
-A conversation is the chat's list of turns (see :mod:`ui.render`), stored as
+A conversation is the chat's list of turns (see :mod:`rag.ui.render`), stored as
 JSON with its owner, a title (the first question, until renamed) and times.
 Every read and write names the owner, so one user never lists, opens,
 renames or deletes another's conversation; an unknown id and a foreign id look
@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from ui.render import Turn
+from rag.ui.render import Turn
 
 log = logging.getLogger(__name__)
 

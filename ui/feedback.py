@@ -2,7 +2,7 @@
 
 Every line carries the eval keys (``id``, ``question``, ``answers``,
 ``evidence``, ``answerable``, ``source``), valid under
-``eval.datasets.EvalItem.from_dict``'s rules, plus the feedback itself:
+``rag.eval.datasets.EvalItem.from_dict``'s rules, plus the feedback itself:
 ``feedback`` ("up" | "down" | "wrong_citation"), ``answer`` (the full
 ``Answer.to_dict()``), ``user`` and ``time``. The eval keys are filled so that
 what a reader confirmed becomes a reference, and nothing else does:

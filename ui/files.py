@@ -4,7 +4,7 @@ Gradio's own file route serves whatever sits in its cache to any signed-in user
 who has the URL, for as long as the cache keeps it. An export holds passages the
 user was allowed to read, so it never goes there: :class:`PrivateFiles` keeps it
 in a folder of its own (mode 0700) under an unguessable token, the
-``/export/{token}`` route (:func:`ui.app.export_route`) hands it only to the user
+``/export/{token}`` route (:func:`rag.ui.app.export_route`) hands it only to the user
 who made it, and it is deleted ``ttl_s`` seconds later.
 
 Example:

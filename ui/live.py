@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from ui.render import Turn
+from rag.ui.render import Turn
 
 
 @dataclass

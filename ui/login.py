@@ -11,8 +11,8 @@ address's record.
 
 :class:`Authenticator` is the ``auth=`` callable given to Gradio. Gradio calls it
 with the user name and password only, so the client address comes from
-:func:`client_address`, which :class:`ui.sessions.SessionGuard` sets for each
-request. Every attempt is logged on the ``ui.login`` logger: user, address,
+:func:`client_address`, which :class:`rag.ui.sessions.SessionGuard` sets for each
+request. Every attempt is logged on the ``rag.ui.login`` logger: user, address,
 time and outcome, never the password.
 
 Example:
@@ -49,7 +49,7 @@ def client_address() -> str:
 
 
 def set_client_address(address: str) -> contextvars.Token[str]:
-    """Record the current request's client address (see :class:`ui.sessions.SessionGuard`)."""
+    """Record the current request's client address (see :class:`rag.ui.sessions.SessionGuard`)."""
     return _client_address.set(address or "unknown")
 
 
@@ -148,7 +148,7 @@ class LoginThrottle:
 class Authenticator:
     """Gradio's ``auth=`` coroutine: throttle, check the password in a small pool, log the outcome.
 
-    ``policy`` is a callable returning the current :class:`ui.access.AccessPolicy`
+    ``policy`` is a callable returning the current :class:`rag.ui.access.AccessPolicy`
     (it is re-read when the users file changes). PBKDF2 runs in a pool of
     ``workers`` threads, so a burst of sign-ins waits there instead of blocking
     the event loop or taking the threads that answer questions.

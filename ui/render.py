@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from ui.sources import source_url, viewer_url
+from rag.ui.sources import source_url, viewer_url
 
 Turn = Mapping[str, Any]
 

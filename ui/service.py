@@ -1,5 +1,5 @@
 """What the web app does for a user, with no Gradio in it: the handlers in
-:mod:`ui.app` only translate between widgets and these methods.
+:mod:`rag.ui.app` only translate between widgets and these methods.
 
 Every method takes the user's name (``None`` when login is off) and applies
 the access policy: the collections a user may read are passed to the
@@ -30,13 +30,13 @@ from rag.collection_rules import COLLECTION_MARKER, pin_collection
 from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
-from ui.access import AccessPolicy, PolicyFile
-from ui.feedback import append_feedback, feedback_record
-from ui.files import PrivateFiles
-from ui.markdown import escape_markdown
-from ui.render import Turn, export_markdown
-from ui.settings import ALLOWED_SUFFIXES, UISettings
-from ui.sources import document_id, is_document_id, media_type
+from rag.ui.access import AccessPolicy, PolicyFile
+from rag.ui.feedback import append_feedback, feedback_record
+from rag.ui.files import PrivateFiles
+from rag.ui.markdown import escape_markdown
+from rag.ui.render import Turn, export_markdown
+from rag.ui.settings import ALLOWED_SUFFIXES, UISettings
+from rag.ui.sources import document_id, is_document_id, media_type
 
 log = logging.getLogger(__name__)
 

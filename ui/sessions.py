@@ -11,7 +11,7 @@ that, for every request carrying a session cookie:
 - answers an action from an ended session (asking a question, uploading, calling
   the API) with HTTP 401 and a sentence the page shows: "You are signed out …";
 - refuses Gradio's raw upload route to users who may not upload (``may_upload``);
-- records the client address for :func:`ui.login.client_address`, which the
+- records the client address for :func:`rag.ui.login.client_address`, which the
   sign-in audit log and throttle use.
 
 Example:
@@ -30,7 +30,7 @@ from typing import Any, Awaitable, Callable, MutableMapping
 
 from starlette.requests import HTTPConnection
 
-from ui.login import _client_address
+from rag.ui.login import _client_address
 
 log = logging.getLogger(__name__)
 

@@ -39,7 +39,7 @@ class UISettings:
     corpus_dir: str = "corpus"
     uploads_dir: str | None = None  # default: <corpus_dir>/uploads
     feedback_path: str = "eval/out/feedback.jsonl"
-    # Login: a TOML/JSON file of users, groups and restricted collections (see ui.access).
+    # Login: a TOML/JSON file of users, groups and restricted collections (see rag.ui.access).
     users_file: str | None = None
     max_file_mb: float = 20.0
     default_collection: str = "default"
@@ -94,7 +94,7 @@ class UISettings:
             raw = environ.get(f"RAG_UI_{name.upper()}")
             if raw is not None:
                 values[name] = raw
-        # RAG_UI_USERS names the users file (or holds it inline as JSON); see ui.access.
+        # RAG_UI_USERS names the users file (or holds it inline as JSON); see rag.ui.access.
         if "users_file" not in values and environ.get("RAG_UI_USERS"):
             values["users_file"] = environ["RAG_UI_USERS"]
         values.update({k: v for k, v in (overrides or {}).items() if v is not None})

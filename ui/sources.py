@@ -2,7 +2,7 @@
 
 A document is named in URLs by :func:`document_id` (a hash of its source path),
 never by the path itself, so a URL cannot point anywhere the index does not.
-The route that serves files (``/source/{doc_id}``, see :mod:`ui.app`) maps the
+The route that serves files (``/source/{doc_id}``, see :mod:`rag.ui.app`) maps the
 id back through the documents the current user may read.
 
 Example:

@@ -6,7 +6,7 @@ painted over it. Offsets are the index's (``Citation.start``/``quote_start``):
 the document is loaded again with the same loader, so they land on the same
 characters.
 
-Served by :func:`ui.app.viewer_routes` behind the same rights as the files;
+Served by :func:`rag.ui.app.viewer_routes` behind the same rights as the files;
 everything here is pure or reads only the file it is given.
 
 Example:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rag.config import Config, ConfigError
+from rag.extras import require
 
 
 def make_openai_model(config: Config) -> Any:
@@ -13,7 +14,7 @@ def make_openai_model(config: Config) -> Any:
                           "or an API key for api.openai.com (RAG_LLM_API_KEY / OPENAI_API_KEY)")
     if not config.llm_model:
         raise ConfigError("llm_model: the openai backend needs a model name (--model / RAG_LLM_MODEL)")
-    from langchain_openai import ChatOpenAI
+    ChatOpenAI = require("langchain_openai", "openai", "The openai backend").ChatOpenAI
 
     return ChatOpenAI(
         base_url=config.llm_base_url,

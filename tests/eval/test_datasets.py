@@ -1,4 +1,4 @@
-"""eval.datasets: the JSONL format, the SQuAD 2.0 adapter, seeded samples and corpus files."""
+"""rag.eval.datasets: the JSONL format, the SQuAD 2.0 adapter, seeded samples and corpus files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from eval.datasets import (
+from rag.eval.datasets import (
     EvalItem,
     SquadData,
     article_key,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from eval.datasets import load_jsonl
-from eval.metrics import alias_containment
+from rag.eval.datasets import load_jsonl
+from rag.eval.metrics import alias_containment
 from rag.load import load_document
 
 REPO = Path(__file__).resolve().parents[2]

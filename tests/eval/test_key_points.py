@@ -1,12 +1,12 @@
-"""Key-point recall, answer length and the analytic/on-topic summaries (eval.metrics, eval.runner)."""
+"""Key-point recall, answer length and the analytic/on-topic summaries (rag.eval.metrics, rag.eval.runner)."""
 
 from __future__ import annotations
 
 import pytest
 
-from eval.datasets import EvalItem
-from eval.metrics import answer_words, key_point_recall
-from eval.runner import summarize
+from rag.eval.datasets import EvalItem
+from rag.eval.metrics import answer_words, key_point_recall
+from rag.eval.runner import summarize
 
 POINTS = ["Russia is focused on her disastrous war in Ukraine.",
           "Azerbaijan wants a corridor in Southern Armenia.",

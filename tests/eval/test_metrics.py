@@ -1,4 +1,4 @@
-"""Hand-checked cases for every metric in eval.metrics."""
+"""Hand-checked cases for every metric in rag.eval.metrics."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from eval.metrics import (
+from rag.eval.metrics import (
     alias_containment,
     any_unsupported,
     balanced_accuracy,

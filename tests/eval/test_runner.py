@@ -1,4 +1,4 @@
-"""eval.runner: the end-to-end run (fake embedder, tiny corpus), the reports and the threshold gate."""
+"""rag.eval.runner: the end-to-end run (fake embedder, tiny corpus), the reports and the threshold gate."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from eval.datasets import EvalItem
-from eval.runner import (
+from rag.eval.datasets import EvalItem
+from rag.eval.runner import (
     METRICS,
     Breach,
     EvalError,

@@ -1,4 +1,4 @@
-"""eval.support_set: the labelled pairs that measure the support scorer."""
+"""rag.eval.support_set: the labelled pairs that measure the support scorer."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from eval.datasets import EvalItem, SquadData, article_key, load_squad, sample_squad
+from rag.eval.datasets import EvalItem, SquadData, article_key, load_squad, sample_squad
 
 # The private variant rules are imported too, to check them one by one.
-from eval.support_set import (
+from rag.eval.support_set import (
     KINDS,
     SUPPORTED_KINDS,
     UNSUPPORTED_KINDS,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from eval import runner
-from eval.verifier_eval import (
+from rag.eval import runner
+from rag.eval.verifier_eval import (
     Pair,
     VerifierEvalError,
     auroc,

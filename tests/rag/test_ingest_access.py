@@ -119,10 +119,10 @@ def test_marker_pins_a_folder_and_contradicting_it_fails(corpus: Path, tmp_path:
 
 
 def test_uploads_keep_their_collection_on_corpus_ingest_and_rebuild_and_stay_hidden(tmp_path: Path) -> None:
-    from ui.access import AccessPolicy, hash_password
-    from ui.service import ResearchService
-    from ui.settings import UISettings
-    from ui.sources import document_id
+    from rag.ui.access import AccessPolicy, hash_password
+    from rag.ui.service import ResearchService
+    from rag.ui.settings import UISettings
+    from rag.ui.sources import document_id
 
     corpus = tmp_path / "corpus"
     tf.make_text(corpus / "public", "harbour.txt", PUBLIC)
@@ -158,8 +158,8 @@ def test_uploads_keep_their_collection_on_corpus_ingest_and_rebuild_and_stay_hid
 
 
 def test_upload_folders_from_before_markers_are_pinned_when_the_service_starts(tmp_path: Path) -> None:
-    from ui.service import ResearchService
-    from ui.settings import UISettings
+    from rag.ui.service import ResearchService
+    from rag.ui.settings import UISettings
 
     tf.make_text(tmp_path / "corpus" / "uploads" / "restricted", "old.txt", SECRET)
     assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eval.support_set import split_sentences as support_set_sentences
+from rag.eval.support_set import split_sentences as support_set_sentences
 from rag.chunk import chunk_document, whitespace_offsets
 from rag.records import SourceDocument
 from rag.text import sentences, split_sentences

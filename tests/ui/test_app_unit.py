@@ -15,16 +15,16 @@ from typing import Any, Iterator
 
 import pytest
 
-from eval.datasets import EvalItem
+from rag.eval.datasets import EvalItem
 from rag import Assistant
 from rag.testing import FakeEmbedder
-from ui.access import AccessError, AccessPolicy, hash_password, verify_password
-from ui.access import main as access_main
-from ui.feedback import EVAL_KEYS, FEEDBACK_KINDS, feedback_record, feedback_to_eval, read_feedback
-from ui.render import answer_html, export_markdown, passage_html, sources_html, turn_messages
-from ui.service import ResearchService
-from ui.settings import UISettings, UISettingsError
-from ui.sources import document_id, source_url
+from rag.ui.access import AccessError, AccessPolicy, hash_password, verify_password
+from rag.ui.access import main as access_main
+from rag.ui.feedback import EVAL_KEYS, FEEDBACK_KINDS, feedback_record, feedback_to_eval, read_feedback
+from rag.ui.render import answer_html, export_markdown, passage_html, sources_html, turn_messages
+from rag.ui.service import ResearchService
+from rag.ui.settings import UISettings, UISettingsError
+from rag.ui.sources import document_id, source_url
 
 KARSK = "When was the Karsk treaty on naval cooperation signed?"
 VIENNA = "Where did the council meet in May 2015?"
@@ -73,7 +73,7 @@ def settings(corpus: Path, tmp_path: Path) -> UISettings:
 
 
 def handlers_for(assistant: Assistant, settings: UISettings, policy: AccessPolicy | None = None) -> Any:
-    from ui.app import build_app
+    from rag.ui.app import build_app
 
     return build_app(assistant, settings, policy or AccessPolicy()).handlers
 
@@ -330,7 +330,7 @@ def test_source_route_serves_only_readable_indexed_files(
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from ui.app import source_route
+    from rag.ui.app import source_route
 
     service = ResearchService(assistant, settings, policy)
     app = Starlette(routes=[source_route(service)])
@@ -438,7 +438,7 @@ def test_upload_respects_collection_rights(assistant: Assistant, settings: UISet
 
 # ----------------------------------------------------------------------------- app wiring
 def test_app_exposes_chat_and_ask_and_nothing_else(assistant: Assistant, settings: UISettings) -> None:
-    from ui.app import build_app
+    from rag.ui.app import build_app
 
     demo = build_app(assistant, settings, AccessPolicy())
     endpoints = demo.get_api_info()["named_endpoints"]
@@ -449,7 +449,7 @@ def test_app_exposes_chat_and_ask_and_nothing_else(assistant: Assistant, setting
 def test_theme_uses_system_fonts_only() -> None:
     import gradio as gr
 
-    from ui.app import theme
+    from rag.ui.app import theme
 
     t = theme()
     assert not any(isinstance(f, gr.themes.GoogleFont) for f in [*t.font, *t.font_mono])
@@ -483,7 +483,7 @@ def test_the_running_server_is_the_index_writer(tmp_path: Path) -> None:
     import sys
 
     from rag.testing_servers import free_port
-    from ui.app import serve
+    from rag.ui.app import serve
 
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text("The depot was rebuilt in 2011. It stores fuel.", encoding="utf-8")

@@ -1,6 +1,6 @@
 """The real app in headless Chromium and through gradio_client, over the sample corpus.
 
-One server for the module (``ui.app.serve`` in this process, login on), the
+One server for the module (``rag.ui.app.serve`` in this process, login on), the
 real embedding model, Debian's Chromium driven by Playwright. Screenshots of
 each step go to ``artifacts/screenshots/``.
 """
@@ -44,10 +44,10 @@ def _free_port() -> int:
 def app(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Iterator[SimpleNamespace]:
     """The sample corpus (open) plus one restricted document; alice is an analyst, bob is not."""
     from rag import Assistant
-    from ui.access import hash_password
-    from ui.app import serve
-    from ui.settings import UISettings
-    from ui.sources import document_id
+    from rag.ui.access import hash_password
+    from rag.ui.app import serve
+    from rag.ui.settings import UISettings
+    from rag.ui.sources import document_id
 
     root = tmp_path_factory.mktemp("ui-browser")
     assistant = Assistant(index_dir=root / "index", embedder=real_embedder)

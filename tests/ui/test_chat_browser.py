@@ -2,7 +2,7 @@
 
 A small corpus, the package's FakeEmbedder and a slow chat model that answers
 by keyword (``tests/ui/chat_fakes.py``), so an answer streams for a few seconds
-as with a real model server; the real app (``ui.app.serve``), the real
+as with a real model server; the real app (``rag.ui.app.serve``), the real
 Chromium. Screenshots go to ``artifacts/screenshots/``.
 """
 
@@ -69,8 +69,8 @@ def _free_port() -> int:
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     from rag import Assistant
     from rag.testing import FakeEmbedder
-    from ui.app import serve
-    from ui.settings import UISettings
+    from rag.ui.app import serve
+    from rag.ui.settings import UISettings
 
     root = tmp_path_factory.mktemp("chat-browser")
     corpus = root / "corpus"

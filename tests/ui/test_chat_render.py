@@ -7,7 +7,7 @@ from typing import Any
 
 from rag.citations import parse_answer, verify_answer
 from rag.records import Chunk, Passage
-from ui.render import (answer_html, answer_with_footnotes, display_numbers, export_markdown, passage_html,
+from rag.ui.render import (answer_html, answer_with_footnotes, display_numbers, export_markdown, passage_html,
                        sources_html)
 
 PASSAGE = ("France, the US, Norway and Ireland condemned the strike within hours. "
@@ -119,7 +119,7 @@ def test_copy_puts_the_sources_under_the_answer_as_footnotes() -> None:
 
 def test_backends_offered_are_the_ones_configured() -> None:
     from rag.config import Config
-    from ui.backends import backend_choices, friendly_error
+    from rag.ui.backends import backend_choices, friendly_error
 
     assert backend_choices(Config(backend="extractive")) == ["extractive"]
     assert backend_choices(Config(backend="ollama", llm_model="llama3.1:8b")) == ["extractive", "ollama"]

@@ -14,11 +14,11 @@ import pytest
 
 from rag import Assistant
 from rag.testing import FakeEmbedder, routed_chat_model
-from ui.app import DOC_HEADERS, NO_DATE, Handlers
-from ui.render import filter_chips, filter_chips_html
-from ui.service import ResearchService
-from ui.settings import UISettings
-from ui.sources import document_id
+from rag.ui.app import DOC_HEADERS, NO_DATE, Handlers
+from rag.ui.render import filter_chips, filter_chips_html
+from rag.ui.service import ResearchService
+from rag.ui.settings import UISettings
+from rag.ui.sources import document_id
 
 Q1 = "When did the Tarvik harbour open?"
 Q2 = "What does the Tarvik harbour handle?"
@@ -122,7 +122,7 @@ def test_removal_asks_for_confirmation_first(handlers: Handlers) -> None:
 
 
 def test_upload_and_remove_controls_only_for_editors(tmp_path: Path) -> None:
-    from ui.access import AccessPolicy, hash_password
+    from rag.ui.access import AccessPolicy, hash_password
 
     policy = AccessPolicy.from_mapping({"users": {
         "ed": {"password": hash_password("pw-ed-123", iterations=1000), "groups": ["editors"]},
@@ -168,7 +168,7 @@ def test_first_screen_names_the_corpus_and_offers_questions_from_it(handlers: Ha
 
 
 def test_example_questions_come_from_titles() -> None:
-    from ui.render import example_questions
+    from rag.ui.render import example_questions
 
     questions = example_questions(["Truce talks", "truce talks", "x", "Tarvik harbour opens"])
     assert questions == ["What are the main points of “Truce talks”?",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.conversations import TITLE_CHARS, ConversationStore, title_of
+from rag.ui.conversations import TITLE_CHARS, ConversationStore, title_of
 
 TURN = {"question": "When was the Karsk treaty signed?", "answer": {"answer": "In 2004 [1].", "refused": False}}
 

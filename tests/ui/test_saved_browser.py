@@ -40,8 +40,8 @@ def browser() -> Iterator[Any]:
 def _serve(root: Path) -> Any:
     from rag import Assistant
     from rag.testing import FakeEmbedder, routed_chat_model
-    from ui.app import serve
-    from ui.settings import UISettings
+    from rag.ui.app import serve
+    from rag.ui.settings import UISettings
 
     assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), backend="openai",
                           chat_model=routed_chat_model(ROUTES, delay_s=0.02))
@@ -66,7 +66,7 @@ def test_a_saved_conversation_reopens_after_a_restart_and_stays_private(
         browser: Any, tmp_path: Path) -> None:
     from rag import Assistant
     from rag.testing import FakeEmbedder
-    from ui.access import hash_password
+    from rag.ui.access import hash_password
 
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "harbour.txt").write_text(

@@ -17,10 +17,10 @@ from rag import Assistant
 from rag.paths import public_answer, public_source
 from rag.testing import FakeEmbedder
 from tests.ui.test_app_unit import KARSK, NIGHTJAR, _users, ask, corpus, handlers_for, request  # noqa: F401
-from ui.access import AccessPolicy
-from ui.service import ResearchService
-from ui.settings import UISettings
-from ui.sources import source_url
+from rag.ui.access import AccessPolicy
+from rag.ui.service import ResearchService
+from rag.ui.settings import UISettings
+from rag.ui.sources import source_url
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_removed_message_escapes_the_title(tmp_path: Path) -> None:
     service = ResearchService(assistant, UISettings(corpus_dir=str(docs)), AccessPolicy())
     record = service.documents(None)[0]
     assert "Click me" in record.title
-    from ui.sources import document_id
+    from rag.ui.sources import document_id
 
     message = service.remove(document_id(record.source), None)
     assert "\\[Click me\\]\\(https://evil.example\\)" in message
@@ -109,7 +109,7 @@ class Clock:
 
 
 def test_throttle_backs_off_per_user_and_per_address() -> None:
-    from ui.login import LoginThrottle
+    from rag.ui.login import LoginThrottle
 
     clock = Clock()
     throttle = LoginThrottle(free_failures=3, address_free_failures=3, base_delay_s=1.0, max_delay_s=8.0,
@@ -129,7 +129,7 @@ def test_throttle_backs_off_per_user_and_per_address() -> None:
 
 
 def test_a_shared_address_gets_more_slack_than_a_name() -> None:
-    from ui.login import LoginThrottle
+    from rag.ui.login import LoginThrottle
 
     throttle = LoginThrottle(clock=Clock())  # defaults: 3 per name, 10 per address
     for n in range(9):
@@ -141,7 +141,7 @@ def test_a_shared_address_gets_more_slack_than_a_name() -> None:
 
 
 def test_throttle_memory_is_bounded() -> None:
-    from ui.login import LoginThrottle
+    from rag.ui.login import LoginThrottle
 
     throttle = LoginThrottle(max_entries=100)
     for n in range(1000):
@@ -166,7 +166,7 @@ def test_login_is_throttled_audited_and_hashed_off_the_event_loop(
     import asyncio
     import logging
 
-    from ui.login import Authenticator, LoginThrottle, LoginThrottled, set_client_address
+    from rag.ui.login import Authenticator, LoginThrottle, LoginThrottled, set_client_address
 
     counting = CountingPolicy(policy)
     auth = Authenticator(lambda: counting, LoginThrottle(free_failures=2, address_free_failures=2,
@@ -179,7 +179,7 @@ def test_login_is_throttled_audited_and_hashed_off_the_event_loop(
         except LoginThrottled as exc:
             return exc
 
-    caplog.set_level(logging.INFO, logger="ui.login")
+    caplog.set_level(logging.INFO, logger="rag.ui.login")
     assert asyncio.run(attempt("alice", "alice-pw")) is True
     results = [asyncio.run(attempt("alice", f"guess-{n}")) for n in range(4)]
     assert results[:3] == [False, False, False]
@@ -190,7 +190,7 @@ def test_login_is_throttled_audited_and_hashed_off_the_event_loop(
     assert isinstance(asyncio.run(attempt("alice", "alice-pw")), LoginThrottled)
     assert asyncio.run(attempt("bob", "bob-pw", "198.51.100.1")) is True
     assert all(name.startswith("rag-login") for name in counting.threads)
-    lines = [r.getMessage() for r in caplog.records if r.name == "ui.login"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "rag.ui.login"]
     assert any(line.startswith("login succeeded: user='alice' address=192.0.2.7 time=") for line in lines)
     assert sum(line.startswith("login failed: user='alice' address=192.0.2.7") for line in lines) == 3
     assert any("throttled" in line and "user='alice'" in line for line in lines)
@@ -200,7 +200,7 @@ def test_login_is_throttled_audited_and_hashed_off_the_event_loop(
 
 # ----------------------------------------------------------------------------- 9.7 policy reload, sessions
 def _write_users(path: Path, bob_groups: list[str], with_bob: bool = True) -> None:
-    from ui.access import hash_password
+    from rag.ui.access import hash_password
 
     alice = hash_password("alice-pw", iterations=1000)
     bob = hash_password("bob-pw", iterations=1000)
@@ -220,7 +220,7 @@ def _touch_later(path: Path, seconds: int) -> None:
 
 def test_users_file_changes_apply_without_a_restart(
         assistant: Assistant, settings: UISettings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    from ui.access import PolicyFile
+    from rag.ui.access import PolicyFile
 
     users = tmp_path / "users.toml"
     _write_users(users, [])
@@ -245,8 +245,8 @@ def _guarded_app(policy: Any, clock: Clock, idle_s: float = 60.0, may_upload: An
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
 
-    from ui.login import client_address
-    from ui.sessions import SessionGuard
+    from rag.ui.login import client_address
+    from rag.ui.sessions import SessionGuard
 
     async def page(request: Any) -> Any:
         user = request.app.tokens.get(request.cookies.get("access-token-x"))
@@ -288,7 +288,7 @@ def test_idle_sessions_expire_with_a_clear_signed_out_message(policy: AccessPoli
 def test_a_user_removed_from_the_users_file_loses_the_session(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
-    from ui.access import PolicyFile
+    from rag.ui.access import PolicyFile
 
     users = tmp_path / "users.toml"
     _write_users(users, [])
@@ -310,7 +310,7 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
     import httpx
 
     from rag.testing_servers import free_port
-    from ui.app import serve
+    from rag.ui.app import serve
 
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text("The depot was rebuilt in 2011. It stores fuel.", encoding="utf-8")
@@ -319,7 +319,7 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
     users = tmp_path / "users.toml"
     _write_users(users, [])
     settings = UISettings(corpus_dir=str(tmp_path / "corpus"), users_file=str(users), editor_groups=("analysts",))
-    caplog.set_level(logging.INFO, logger="ui")
+    caplog.set_level(logging.INFO, logger="rag.ui")
     running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
     assert running is not None
     try:
@@ -341,7 +341,7 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
             assert stored.status_code == 200 and stored.json()[0].endswith("a.txt")
     finally:
         running.close()
-    lines = [r.getMessage() for r in caplog.records if r.name == "ui.login"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "rag.ui.login"]
     assert sum(line.startswith("login failed: user='bob' address=127.0.0.1") for line in lines) == 4
     assert any(line.startswith("login refused (throttled") for line in lines)
     assert any(line.startswith("login succeeded: user='bob' address=127.0.0.1") for line in lines)
@@ -372,7 +372,7 @@ def test_many_model_names_share_one_index_and_keep_few_clients(
     assistant = Assistant(index_dir=corpus / "index", embedder=FakeEmbedder(), backend="openai",
                           llm_model="base", llm_base_url="http://127.0.0.1:9/v1", min_similarity=0.0)
     service = ResearchService(assistant, settings, AccessPolicy())
-    from ui.service import AskOptions
+    from rag.ui.service import AskOptions
 
     answer = service.ask(KARSK, options=AskOptions(model="model-0"))
     assert "2004" in answer["answer"]
@@ -412,7 +412,7 @@ def test_the_chat_reports_a_bad_model_name(assistant: Assistant, settings: UISet
 
 # ----------------------------------------------------------------------------- 9.5 uploads and exports
 def test_private_files_go_to_their_owner_only_and_expire(tmp_path: Path) -> None:
-    from ui.files import PrivateFiles
+    from rag.ui.files import PrivateFiles
 
     clock = Clock()
     files = PrivateFiles(tmp_path / "private", ttl_s=60, clock=clock)
@@ -431,7 +431,7 @@ def test_exports_are_served_only_by_the_own_route_to_their_author(
     from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
-    from ui.app import export_route
+    from rag.ui.app import export_route
 
     handlers = handlers_for(assistant, settings, policy)
     service: ResearchService = handlers.service

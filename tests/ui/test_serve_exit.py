@@ -20,8 +20,8 @@ SERVER = """
 import sys
 from rag import Assistant
 from rag.testing import FakeEmbedder
-from ui.app import serve
-from ui.settings import UISettings
+from rag.ui.app import serve
+from rag.ui.settings import UISettings
 root = sys.argv[2]
 serve(Assistant(index_dir=root + "/index", embedder=FakeEmbedder()), port=int(sys.argv[1]),
       settings=UISettings(corpus_dir=root + "/corpus"), quiet=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ui.render import answer_html, sources_html
-from ui.sources import viewer_url
-from ui.viewer import context_html, loaded, parse_spans
+from rag.ui.render import answer_html, sources_html
+from rag.ui.sources import viewer_url
+from rag.ui.viewer import context_html, loaded, parse_spans
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_PDF = REPO / "corpus" / "sample" / "000_37ea4592f850c55e.pdf"
@@ -48,7 +48,7 @@ def test_a_pdf_page_is_rendered_with_the_quote_painted_over_it() -> None:
     pytest.importorskip("pypdfium2")
     from PIL import Image
 
-    from ui.viewer import pdf_page_png
+    from rag.ui.viewer import pdf_page_png
 
     document = loaded(SAMPLE_PDF)
     page = document.pages[0]
