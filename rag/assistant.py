@@ -25,13 +25,13 @@ from rag.backends import make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
 from rag.citations import is_refusal, parse_answer, verify_answer
-from rag.config import Config, check_model_name
+from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ingest, named_key
 from rag.questions import question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
-from rag.store import ChunkStore, DocumentRecord
+from rag.store import ChunkStore, DocumentRecord, Store
 from rag.text import names, terms
 from rag.verifiers import make_verifier
 from rag.verify import SupportScorer, scorer_name
@@ -79,6 +79,16 @@ def normalise_history(history: History) -> list[tuple[str, str]]:
     return pairs
 
 
+def _check_store_settings(store: Store, config: Config) -> None:
+    """Ingest chunks with ``config`` while the store guards its own: the two must agree."""
+    ours, theirs = config.index_settings(), store.config.index_settings()
+    differing = [f"{key}={theirs.get(key)!r} (this Assistant: {value!r})"
+                 for key, value in ours.items() if value != theirs.get(key)]
+    if differing:
+        raise ConfigError(f"store: {store.location} was opened with {', '.join(differing)}; give the Assistant "
+                          "the store's config (or the store the Assistant's)")
+
+
 def carry_terms(question: str, history: Sequence[tuple[str, str]]) -> str:
     """Make a follow-up standalone without a model: add the previous question's terms."""
     if not history:
@@ -101,6 +111,11 @@ class Assistant:
     ``Assistant(index_dir=..., **config)`` is cheap; the embedding model, the
     index and any chat model load on first use. Keyword arguments are
     :class:`rag.config.Config` fields (``backend``, ``k``, ``strict``…).
+
+    ``store`` is any :class:`rag.store.Store` (default: Chroma at ``index_dir``
+    or ``chroma_url``); without ``config`` the assistant starts from the
+    store's. ``Assistant(store=InMemoryStore(), embedder=FakeEmbedder())`` is a
+    throwaway index that touches no disk.
     """
 
     def __init__(
@@ -112,11 +127,15 @@ class Assistant:
         chat_model: Any = None,
         support_scorer: SupportScorer | None = None,
         answer_checker: AnswerChecker | None = None,
+        store: Store | None = None,
         **overrides: Any,
     ) -> None:
         if index_dir is not None:
             overrides["index_dir"] = str(index_dir)
-        self.config = config.replace(**overrides) if config else Config.load(overrides=overrides)
+        base = config or (store.config if store is not None else None)
+        self.config = base.replace(**overrides) if base else Config.load(overrides=overrides)
+        if store is not None:
+            _check_store_settings(store, self.config)
         self._embedder = embedder
         # Chat-model clients by backend (and model name): the injected/configured one is pinned,
         # others are kept least-recently-used, at most ``config.max_chat_models``.
@@ -131,7 +150,7 @@ class Assistant:
         # Eager and cheap (models load on first use): an llm verifier without a model fails here.
         self._verifier: SupportScorer | None = None if support_scorer else make_verifier(self.config)
         self.answer_checker = answer_checker  # a QA reader / NLI model judging answerability, if any
-        self._store: ChunkStore | None = None
+        self._store: Store | None = store
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
         self._lock = threading.RLock()
@@ -146,7 +165,7 @@ class Assistant:
             return self._embedder
 
     @property
-    def store(self) -> ChunkStore:
+    def store(self) -> Store:
         with self._lock:
             if self._store is None:
                 self._store = ChunkStore(self.config)

@@ -36,7 +36,7 @@ from rag.config import Config
 from rag.embed import Embedder
 from rag.load import SUPPORTED_SUFFIXES, LoadError, LoadLimits, check_size, load_document
 from rag.records import Chunk, SourceDocument, sha256_hex
-from rag.store import ChunkStore, DocumentRecord
+from rag.store import DocumentRecord, Store
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ class _Pending:
 
 def ingest(
     paths: Iterable[str | Path],
-    store: ChunkStore,
+    store: Store,
     embedder: Embedder,
     config: Config,
     *,
@@ -426,7 +426,7 @@ def _pending_records(batch: Sequence[_Pending]) -> list[DocumentRecord]:
         date=p.doc.date, pages=len(p.doc.pages)) for p in batch]
 
 
-def _write_batch(store: ChunkStore, batch: Sequence[_Pending], vectors: np.ndarray,
+def _write_batch(store: Store, batch: Sequence[_Pending], vectors: np.ndarray,
                  records: Sequence[DocumentRecord]) -> None:
     """Chunks → stale chunks removed → complete records, once ``records`` were written as pending.
 

@@ -96,19 +96,16 @@ def document_key(record: Any) -> str:
     return f"{record.content_hash}|{record.collection}|{record.chunks}|{record.state}"
 
 
-def _meta_key(meta: Mapping[str, Any]) -> str:
-    """:func:`document_key` of a raw manifest record (defaults as :meth:`ChunkStore.documents` reads them)."""
-    return (f"{meta.get('content_hash', '')}|{meta.get('collection', 'default')}|{int(meta.get('chunks', 0))}|"
-            f"{meta.get('state', 'complete')}")
-
-
-def default_path(config: Any) -> Path:
+def default_path(config: Any, store: Any = None) -> Path:
     """Where the lexical index of a :class:`rag.config.Config` lives.
 
     Next to an embedded index; for a Chroma server, a local replica named after
     the server URL and collection (under ``config.lexical_dir`` or
-    ``$XDG_CACHE_HOME/rag/lexical``).
+    ``$XDG_CACHE_HOME/rag/lexical``); in memory (``:memory:``) for a ``store``
+    that is not persistent (:class:`rag.memory_store.InMemoryStore`).
     """
+    if store is not None and not store.persistent:
+        return Path(":memory:")
     if not config.chroma_url:
         return Path(config.index_dir) / FILENAME
     base = getattr(config, "lexical_dir", None) or os.path.join(
@@ -266,10 +263,7 @@ class LexicalIndex:
             records: dict[str, str] = {}
             for i in range(0, len(sources), _FETCH_SOURCES):
                 part = sources[i:i + _FETCH_SOURCES]
-                where = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
-                for meta in store.docs.get(where=where, include=["metadatas"])["metadatas"]:
-                    if meta and meta.get("source") in part:
-                        records[str(meta["source"])] = _meta_key(meta)
+                records.update((r.source, document_key(r)) for r in store.documents_of(part))
             present = [s for s in sources if s in records]
             removed = [s for s in sources if s not in records]
             self.replace_documents({s: records[s] for s in present}, list(fetch_chunks(store, present)),
@@ -310,7 +304,7 @@ def store_token(store: Any) -> str:
     """The store's generation token: which collection (rebuilds make a new one) and which write."""
     if not store.exists():
         return ""
-    return f"{store.chunks.id}:{store.generation()}"
+    return f"{store.index_id()}:{store.generation()}"
 
 
 def _next(token: str) -> str:
@@ -322,11 +316,7 @@ def _next(token: str) -> str:
 def fetch_chunks(store: Any, sources: Sequence[str]) -> Iterable[Chunk]:
     """The stored chunks (text and metadata, no vectors) of ``sources``."""
     for i in range(0, len(sources), _FETCH_SOURCES):
-        part = list(sources[i:i + _FETCH_SOURCES])
-        where = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
-        got = store.chunks.get(where=where, include=["documents", "metadatas"])
-        for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-            yield Chunk.from_store(chunk_id, text or "", meta or {})
+        yield from store.chunks_of(list(sources[i:i + _FETCH_SOURCES]))
 
 
 class _transaction:

@@ -23,7 +23,7 @@ from rag.embed import Embedder
 from rag.lexical import LexicalIndex
 from rag.lexical import default_path as lexical_path
 from rag.records import Chunk, Passage
-from rag.store import ChunkStore
+from rag.store import Store
 
 
 class FilterError(ValueError):
@@ -167,7 +167,7 @@ class HybridRetriever:
     writes per document (nothing is loaded into memory wholesale).
     """
 
-    def __init__(self, store: ChunkStore, embedder: Embedder, config: Config,
+    def __init__(self, store: Store, embedder: Embedder, config: Config,
                  lexical_index: LexicalIndex | None = None) -> None:
         self.store = store
         self.embedder = embedder
@@ -179,7 +179,7 @@ class HybridRetriever:
         """The lexical index, brought in step with the store (cheap when nothing changed)."""
         with self._lock:
             if self._lexical is None:
-                self._lexical = LexicalIndex(lexical_path(self.config))
+                self._lexical = LexicalIndex(lexical_path(self.config, self.store))
         self._lexical.sync(self.store)
         return self._lexical
 
@@ -187,7 +187,7 @@ class HybridRetriever:
         """This process just wrote ``sources``: bring the lexical index in step by re-reading only them."""
         with self._lock:
             if self._lexical is None:
-                self._lexical = LexicalIndex(lexical_path(self.config))
+                self._lexical = LexicalIndex(lexical_path(self.config, self.store))
         self._lexical.apply(self.store, sources, before)
 
     def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
@@ -235,15 +235,9 @@ class HybridRetriever:
         return make_langchain_retriever(self, k=k, filters=filters)
 
 
-def stored_vectors(store: ChunkStore, ids: Sequence[str]) -> dict[str, np.ndarray]:
+def stored_vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray]:
     """The stored vectors of the chunks ``ids`` (absent ids are left out), fetched by id."""
-    if not ids or not store.exists():
-        return {}
-    got = store.chunks.get(ids=list(ids), include=["embeddings"])
-    embeddings = got.get("embeddings")
-    if embeddings is None:
-        return {}
-    return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], embeddings)}
+    return store.vectors(ids)
 
 
 def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None,

@@ -1,6 +1,15 @@
-"""The vector store: Chroma, embedded on disk or behind a ``chroma run`` server.
+"""The vector store: the :class:`Store` protocol and its Chroma implementation.
 
-Two collections per index:
+:class:`Store` names everything the pipeline asks of an index (ingest,
+retrieval, the lexical index, the chat, the CLI and the eval go through it and
+nothing else). Two implementations pass one contract suite
+(``tests/rag/store_contract.py``):
+
+- :class:`ChunkStore`: Chroma, embedded on disk or behind a ``chroma run`` server;
+- :class:`rag.memory_store.InMemoryStore`: a throwaway index in memory, for unit
+  tests and short-lived uses (``Assistant(store=InMemoryStore(), embedder=...)``).
+
+The Chroma store keeps two collections per index:
 
 - ``<name>_chunks``: one record per chunk (id = content hash, embedding,
   text, provenance metadata). Its collection metadata records the embedding
@@ -28,13 +37,17 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import (TYPE_CHECKING, Any, ContextManager, Iterable, Iterator, Mapping, Protocol, Sequence,
+                    runtime_checkable)
 from urllib.parse import urlparse
 
 import numpy as np
 
 from rag.config import Config
 from rag.records import Chunk, sha256_hex
+
+if TYPE_CHECKING:
+    from rag.memory_store import InMemoryStore as InMemoryStore
 
 _META_ID = "__index__"
 _LOCK_ID = "__write_lock__"
@@ -43,6 +56,8 @@ _RESERVED_IDS = frozenset({_META_ID, _LOCK_ID})
 LEASE_SECONDS = 60.0
 LEASE_SETTLE_SECONDS = 0.3
 CONFIG_FILENAME = "rag-config.json"
+# Chroma caps the size of one `$in` filter / one get; stay well under it.
+_FETCH_SOURCES = 100
 LOCK_FILENAME = ".rag-write.lock"
 # Settings that decide whether vectors are comparable: a reader must match them. Chunking only
 # matters to writers (one index, one chunking).
@@ -86,8 +101,282 @@ def _doc_id(source: str) -> str:
     return sha256_hex(source)[:32]
 
 
+@runtime_checkable
+class Store(Protocol):
+    """What the pipeline needs from an index of chunks and the manifest of their documents.
+
+    Chunks are written with their vectors and read back as :class:`rag.records.Chunk`;
+    documents are :class:`DocumentRecord`. ``where`` filters use Chroma's
+    operators (``$eq $ne $gt $gte $lt $lte $in $nin $and $or``, see
+    :func:`check_where`). Reading never creates an index; writes go inside
+    :meth:`write_lock`. Bad input raises ``ValueError`` naming the argument.
+
+    Example:
+        >>> from rag.memory_store import InMemoryStore
+        >>> store: Store = InMemoryStore()
+        >>> store.exists(), store.count(), store.documents()
+        (False, 0, [])
+    """
+
+    config: Config
+
+    @property
+    def location(self) -> str:
+        """Where the index lives, for messages (a directory, a server URL, ``memory:NAME``)."""
+        ...
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the index outlives the process (caches derived from it may then live on disk)."""
+        ...
+
+    def exists(self) -> bool:
+        """True once the index has been created (reading never creates one)."""
+        ...
+
+    def index_id(self) -> str:
+        """Identity of this incarnation of the index: it changes when :meth:`reset` drops it."""
+        ...
+
+    def close(self) -> None:
+        """Release the writer lock and connections; a later call reopens them."""
+        ...
+
+    # settings guard
+    def check_write_settings(self) -> None:
+        """Raise :class:`IndexMismatchError` unless the index was built with this config's model and chunking."""
+        ...
+
+    def recorded_settings(self) -> dict[str, Any]:
+        """The settings the index was built with ({} when there is none)."""
+        ...
+
+    def record_config(self) -> None:
+        """Keep the configuration next to the index, for reproducibility (a no-op where there is no place)."""
+        ...
+
+    # locking
+    def write_lock(self) -> ContextManager[None]:
+        """Exclusive writer lock; :class:`IndexBusyError` at once when another writer holds it."""
+        ...
+
+    def hold_write_lock(self) -> None:
+        """Keep the writer lock until :meth:`release_write_lock` (a long-lived writer, e.g. the chat server)."""
+        ...
+
+    def release_write_lock(self) -> None:
+        """Give back a lock taken by :meth:`hold_write_lock` (no-op when not held)."""
+        ...
+
+    # the manifest
+    def documents(self, collections: Sequence[str] | None = None) -> list[DocumentRecord]:
+        """Every document record sorted by source, optionally only those of ``collections``."""
+        ...
+
+    def documents_of(self, sources: Sequence[str]) -> list[DocumentRecord]:
+        """The records of ``sources`` (unknown ones left out), sorted by source; no full manifest read."""
+        ...
+
+    def put_document(self, record: DocumentRecord) -> None:
+        """Insert or replace one document record (keyed by its source)."""
+        ...
+
+    def put_documents(self, records: Sequence[DocumentRecord]) -> None:
+        """Insert or replace document records (keyed by source)."""
+        ...
+
+    def delete_document(self, source: str) -> int:
+        """Remove a document's record and chunks; returns how many chunks went (0 when unknown)."""
+        ...
+
+    # chunks
+    def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        """Insert or replace chunks (keyed by id) with their vectors, row-aligned."""
+        ...
+
+    def delete_stale(self, sources: str | set[str], keep: set[str]) -> int:
+        """Delete chunks of ``sources`` whose ids are not in ``keep``; returns how many."""
+        ...
+
+    def embeddings_by_text(self, source: str) -> dict[str, np.ndarray]:
+        """A document's stored vectors keyed by chunk text hash (to skip re-embedding)."""
+        ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of the chunks ``ids``; absent ids are left out."""
+        ...
+
+    def chunks_of(self, sources: Sequence[str]) -> list[Chunk]:
+        """Every stored chunk (no vectors) of ``sources``."""
+        ...
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk."""
+        ...
+
+    def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
+        """Every chunk and (optionally) the row-aligned matrix of their vectors (None when empty)."""
+        ...
+
+    def count(self) -> int:
+        """How many chunks the index holds."""
+        ...
+
+    def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+              ) -> list[tuple[Chunk, float]]:
+        """The ``n`` chunks nearest ``vector`` that match ``where``, with their cosine similarity, best first."""
+        ...
+
+    # generation and rebuild
+    def generation(self) -> int:
+        """A counter bumped by every write, so readers can refresh caches."""
+        ...
+
+    def bump_generation(self) -> int:
+        """Count one more write; returns the new generation."""
+        ...
+
+    def reset(self) -> None:
+        """Drop the whole index (``rag ingest --rebuild``)."""
+        ...
+
+
+_WHERE_OPERATORS = frozenset({"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin"})
+_NUMERIC_OPERATORS = frozenset({"$gt", "$gte", "$lt", "$lte"})
+
+
+def _scalar_type(value: Any) -> str | None:
+    """The kind of a metadata scalar as Chroma compares them (bool is not a number)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    return None
+
+
+def check_where(where: Mapping[str, Any] | None, path: str = "where") -> None:
+    """Refuse a ``where`` filter that Chroma would refuse, naming the bad part.
+
+    The grammar (Chroma's): ``{"field": value}`` (equality), ``{"field": {"$op":
+    operand}}`` with exactly one operator, or ``{"$and" | "$or": [where, where, …]}``
+    with at least two clauses. Values are str, int, float or bool; ``$gt``-style
+    operands are numbers; ``$in``/``$nin`` take a non-empty list of one type.
+
+    Example:
+        >>> check_where({"$and": [{"source": "a.txt"}, {"date_int": {"$gte": 20200101}}]})
+        >>> check_where({"source": {"$in": []}})
+        Traceback (most recent call last):
+        ...
+        ValueError: where.source: $in needs a non-empty list of values of one type, got []
+    """
+    if where is None:
+        return
+    if not isinstance(where, Mapping) or len(where) != 1:
+        raise ValueError(f"{path}: expected a mapping with exactly one field or $and/$or, got {where!r}")
+    (key, value), = where.items()
+    if key in ("$and", "$or"):
+        if not isinstance(value, list) or len(value) < 2:
+            raise ValueError(f"{path}.{key}: expected a list of at least two where clauses, got {value!r}")
+        for i, clause in enumerate(value):
+            check_where(clause, f"{path}.{key}[{i}]")
+        return
+    if not isinstance(key, str) or key.startswith("$"):
+        raise ValueError(f"{path}: {key!r} is not a field name (operators: $and, $or)")
+    if not isinstance(value, Mapping):
+        if _scalar_type(value) is None:
+            raise ValueError(f"{path}.{key}: expected a str, int, float, bool or operator expression, got {value!r}")
+        return
+    if len(value) != 1:
+        raise ValueError(f"{path}.{key}: expected exactly one operator, got {dict(value)!r}")
+    (op, operand), = value.items()
+    if op not in _WHERE_OPERATORS:
+        raise ValueError(f"{path}.{key}: unknown operator {op!r} (known: {', '.join(sorted(_WHERE_OPERATORS))})")
+    if op in _NUMERIC_OPERATORS:
+        if _scalar_type(operand) != "number":
+            raise ValueError(f"{path}.{key}: {op} needs an int or a float, got {operand!r}")
+    elif op in ("$in", "$nin"):
+        kinds = {_scalar_type(v) for v in operand} if isinstance(operand, list) else {None}
+        if not operand or len(kinds) != 1 or None in kinds:
+            raise ValueError(f"{path}.{key}: {op} needs a non-empty list of values of one type, got {operand!r}")
+    elif _scalar_type(operand) is None:
+        raise ValueError(f"{path}.{key}: {op} needs a str, int, float or bool, got {operand!r}")
+
+
+def check_settings(location: str, stored: Mapping[str, Any], wanted: Mapping[str, Any]) -> None:
+    """Raise :class:`IndexMismatchError` when ``wanted`` settings differ from those an index ``stored``."""
+    stored = {"embed_vectors": "fp32", **stored}  # indexes from before the setting: PyTorch vectors
+    differing = {key: value for key, value in wanted.items() if key in stored and stored[key] != value}
+    if not differing:
+        return
+    if differing.keys() & VECTOR_SETTINGS:
+        why = "mixing them would make its vectors incomparable. Use another --index, or rebuild this one"
+    else:
+        flags = " ".join(f"--{key.replace('_', '-')} {stored[key]}" for key in differing)
+        why = (f"one index has one chunking. Add to it with `{flags}` (the CLI does so by itself when "
+               "no chunking is given), or rebuild it with the new chunking")
+    built = ", ".join(f"{key}={stored[key]!r} (this run: {value!r})" for key, value in differing.items())
+    raise IndexMismatchError(f"{location}: this index was built with {built}; {why} "
+                             "with `rag ingest --rebuild`.")
+
+
+def check_chunks_and_vectors(chunks: Sequence[Chunk], vectors: Any) -> np.ndarray:
+    """The vectors of ``chunks`` as a float32 matrix, or a ``ValueError`` naming what is wrong."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim != 2 or matrix.shape[0] != len(chunks):
+        raise ValueError(f"vectors: expected one row per chunk ({len(chunks)} x dimension), got shape "
+                         f"{tuple(matrix.shape)}")
+    if matrix.shape[1] == 0:
+        raise ValueError("vectors: rows are empty (dimension 0)")
+    if not np.isfinite(matrix).all():
+        row = int(np.argwhere(~np.isfinite(matrix))[0][0])
+        raise ValueError(f"vectors: row {row} (chunk {chunks[row].id}) holds NaN or infinity")
+    seen: set[str] = set()
+    for chunk in chunks:
+        if not chunk.id:
+            raise ValueError(f"chunks: a chunk of {chunk.source!r} has an empty id")
+        if chunk.id in seen:
+            raise ValueError(f"chunks: id {chunk.id} appears twice in one write")
+        seen.add(chunk.id)
+    return matrix
+
+
+def check_query(vector: Any, n: int) -> np.ndarray:
+    """A query vector as float32, or a ``ValueError`` naming ``vector`` or ``n``."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n: expected a positive number of results, got {n!r}")
+    array = np.asarray(vector, dtype=np.float32)
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"vector: expected one non-empty vector, got shape {tuple(array.shape)}")
+    if not np.isfinite(array).all():
+        raise ValueError("vector: holds NaN or infinity")
+    return array
+
+
+def check_record(record: DocumentRecord) -> None:
+    """Refuse a document record the manifest cannot key or read back."""
+    if not isinstance(record, DocumentRecord):
+        raise ValueError(f"records: expected DocumentRecord, got {type(record).__name__}")
+    if not record.source:
+        raise ValueError("source: a document record needs a non-empty source")
+    if record.state not in ("pending", "complete"):
+        raise ValueError(f"state: {record.state!r} for {record.source}; expected 'pending' or 'complete'")
+
+
+def dimension_error(field: str, location: str, given: int, detail: str) -> ValueError:
+    """The error for vectors whose dimension differs from the index's."""
+    return ValueError(f"{field}: dimension {given} does not match the vectors already in {location} ({detail})")
+
+
+def _is_dimension_error(exc: Exception) -> bool:
+    return "dimension" in str(exc).lower()
+
+
 class ChunkStore:
-    """Chroma behind the small interface the pipeline needs."""
+    """Chroma behind the :class:`Store` protocol (embedded on disk, or a ``chroma run`` server)."""
+
+    persistent = True
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -103,6 +392,20 @@ class ChunkStore:
     @property
     def location(self) -> str:
         return self.config.chroma_url or str(Path(self.config.index_dir))
+
+    def close(self) -> None:
+        """Release the writer lock and drop the connection; the next call opens it again.
+
+        Chroma keeps one embedded system per path and process, so a store
+        opened again on the same directory reads what this one wrote.
+        """
+        self.release_write_lock()
+        with self._lock:
+            self._client = self._chunks = self._docs = None
+
+    def index_id(self) -> str:
+        """The chunk collection's id: a rebuild (:meth:`reset`) makes a new one ("" when no index)."""
+        return str(self.chunks.id) if self.exists() else ""
 
     @property
     def client(self) -> Any:
@@ -154,19 +457,7 @@ class ChunkStore:
             return self._chunks, self._docs
 
     def _check_settings(self, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
-        stored = {"embed_vectors": "fp32", **stored}  # indexes from before the setting: PyTorch vectors
-        differing = {key: value for key, value in wanted.items() if key in stored and stored[key] != value}
-        if not differing:
-            return
-        if differing.keys() & VECTOR_SETTINGS:
-            why = "mixing them would make its vectors incomparable. Use another --index, or rebuild this one"
-        else:
-            flags = " ".join(f"--{key.replace('_', '-')} {stored[key]}" for key in differing)
-            why = (f"one index has one chunking. Add to it with `{flags}` (the CLI does so by itself when "
-                   "no chunking is given), or rebuild it with the new chunking")
-        built = ", ".join(f"{key}={stored[key]!r} (this run: {value!r})" for key, value in differing.items())
-        raise IndexMismatchError(f"{self.location}: this index was built with {built}; {why} "
-                                 "with `rag ingest --rebuild`.")
+        check_settings(self.location, stored, wanted)
 
     def check_write_settings(self) -> None:
         """Refuse to add chunks made with other settings than the index's (model and chunking)."""
@@ -318,11 +609,28 @@ class ChunkStore:
             self.config.write_json(Path(self.config.index_dir) / CONFIG_FILENAME)
 
     def documents(self, collections: Sequence[str] | None = None) -> list[DocumentRecord]:
+        """Every document record sorted by source, optionally only those of ``collections``."""
         if not self.exists():
             return []
         got = self.docs.get(include=["metadatas"])
+        return self._records(zip(got["ids"], got["metadatas"]), collections)
+
+    def documents_of(self, sources: Sequence[str]) -> list[DocumentRecord]:
+        """The records of ``sources`` (unknown ones left out), sorted by source; read by id."""
+        if not sources or not self.exists():
+            return []
+        pairs: list[tuple[str, Any]] = []
+        wanted = sorted(set(sources))
+        for i in range(0, len(wanted), _FETCH_SOURCES):  # Chroma caps the size of one get
+            got = self.docs.get(ids=[_doc_id(s) for s in wanted[i:i + _FETCH_SOURCES]], include=["metadatas"])
+            pairs.extend(zip(got["ids"], got["metadatas"]))
+        asked = set(wanted)
+        return [r for r in self._records(pairs, None) if r.source in asked]
+
+    @staticmethod
+    def _records(pairs: Iterable[tuple[str, Any]], collections: Sequence[str] | None) -> list[DocumentRecord]:
         records = []
-        for doc_id, meta in zip(got["ids"], got["metadatas"]):
+        for doc_id, meta in pairs:
             if doc_id in _RESERVED_IDS or meta is None:
                 continue
             record = DocumentRecord(
@@ -338,6 +646,8 @@ class ChunkStore:
         self.put_documents([record])
 
     def put_documents(self, records: Sequence[DocumentRecord]) -> None:
+        for record in records:
+            check_record(record)
         if not records:
             return
         metas = [{k: v for k, v in {
@@ -350,6 +660,8 @@ class ChunkStore:
 
     def delete_document(self, source: str) -> int:
         """Remove a document and its chunks; returns how many chunks went."""
+        if not self.exists():  # nothing to remove, and removing must not create an index
+            return 0
         ids = self.chunks.get(where={"source": source}, include=[])["ids"]
         if ids:
             self.chunks.delete(ids=ids)
@@ -358,6 +670,8 @@ class ChunkStore:
 
     def embeddings_by_text(self, source: str) -> dict[str, np.ndarray]:
         """Existing vectors of a document, keyed by chunk text hash (to skip re-embedding)."""
+        if not self.exists():
+            return {}
         got = self.chunks.get(where={"source": source}, include=["metadatas", "embeddings"])
         out: dict[str, np.ndarray] = {}
         embeddings = got.get("embeddings")
@@ -371,17 +685,52 @@ class ChunkStore:
     def upsert_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         if not chunks:
             return
+        matrix = check_chunks_and_vectors(chunks, vectors)
         # Chroma caps one call's batch size; stay well under it.
         step = 1000
         for i in range(0, len(chunks), step):
             part = chunks[i:i + step]
-            self.chunks.upsert(
-                ids=[c.id for c in part], embeddings=vectors[i:i + step],
-                documents=[c.text for c in part], metadatas=[c.metadata() for c in part])
+            try:
+                self.chunks.upsert(
+                    ids=[c.id for c in part], embeddings=matrix[i:i + step],
+                    documents=[c.text for c in part], metadatas=[c.metadata() for c in part])
+            except Exception as exc:
+                if _is_dimension_error(exc):
+                    raise dimension_error("vectors", self.location, matrix.shape[1], str(exc)) from None
+                raise
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of the chunks ``ids``; absent ids are left out."""
+        if not ids or not self.exists():
+            return {}
+        out: dict[str, np.ndarray] = {}
+        wanted = list(dict.fromkeys(ids))
+        for i in range(0, len(wanted), 1000):
+            got = self.chunks.get(ids=wanted[i:i + 1000], include=["embeddings"])
+            embeddings = got.get("embeddings")
+            if embeddings is not None:
+                out.update((c, np.asarray(v, dtype=np.float32)) for c, v in zip(got["ids"], embeddings))
+        return out
+
+    def chunks_of(self, sources: Sequence[str]) -> list[Chunk]:
+        """Every stored chunk (text and metadata, no vectors) of ``sources``."""
+        if not sources or not self.exists():
+            return []
+        wanted = sorted(set(sources))
+        out: list[Chunk] = []
+        for i in range(0, len(wanted), _FETCH_SOURCES):
+            part = wanted[i:i + _FETCH_SOURCES]
+            where = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
+            got = self.chunks.get(where=where, include=["documents", "metadatas"])
+            out.extend(Chunk.from_store(chunk_id, text or "", meta or {})
+                       for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]))
+        return out
 
     def delete_stale(self, sources: str | set[str], keep: set[str]) -> int:
         """Delete chunks of ``sources`` whose ids are not in ``keep``; heals half-finished writes."""
         sources = {sources} if isinstance(sources, str) else sources
+        if not sources or not self.exists():
+            return 0
         where = {"source": next(iter(sources))} if len(sources) == 1 else {"source": {"$in": sorted(sources)}}
         ids = self.chunks.get(where=where, include=[])["ids"]
         stale = [i for i in ids if i not in keep]
@@ -427,17 +776,21 @@ class ChunkStore:
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
               ) -> list[tuple[Chunk, float]]:
         """Nearest chunks with their cosine similarity."""
+        array = check_query(vector, n)
+        check_where(where or None)
         if not self.exists():
             return []
         try:
-            got = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n,
+            got = self.chunks.query(query_embeddings=[array], n_results=n,
                                     where=where or None, include=["documents", "metadatas", "distances"])
-        except Exception:
+        except Exception as exc:
+            if _is_dimension_error(exc):
+                raise dimension_error("vector", self.location, array.size, str(exc)) from None
             # Older Chroma versions refuse n_results above the collection size.
             total = self.chunks.count()
             if total == 0:
                 return []
-            got = self.chunks.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            got = self.chunks.query(query_embeddings=[array],
                                     n_results=min(n, total), where=where or None,
                                     include=["documents", "metadatas", "distances"])
         return [(Chunk.from_store(i, d, m), 1.0 - float(dist))
@@ -461,3 +814,13 @@ def read_index_config(index_dir: str | Path) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def __getattr__(name: str) -> Any:
+    # ``from rag.store import InMemoryStore`` works; it is defined in rag.memory_store, which imports
+    # this module (a plain import here would fail when rag.memory_store is imported first).
+    if name == "InMemoryStore":
+        from rag.memory_store import InMemoryStore
+
+        return InMemoryStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
