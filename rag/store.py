@@ -161,7 +161,11 @@ class Store(Protocol):
         ...
 
     def hold_write_lock(self) -> None:
-        """Keep the writer lock until :meth:`release_write_lock` (a long-lived writer, e.g. the chat server)."""
+        """Keep the writer lock until :meth:`release_write_lock` (a long-lived writer, e.g. the chat server).
+
+        Embedded and in-memory indexes then refuse other writers; a Chroma server
+        does not need to (it alone touches its files) and keeps taking one lease per write.
+        """
         ...
 
     def release_write_lock(self) -> None:
@@ -224,7 +228,8 @@ class Store(Protocol):
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
               ) -> list[tuple[Chunk, float]]:
-        """The ``n`` chunks nearest ``vector`` that match ``where``, with their cosine similarity, best first."""
+        """The ``n`` chunks nearest ``vector`` that match ``where`` (None or {}: all), with their cosine similarity,
+        best first."""
         ...
 
     # generation and rebuild
