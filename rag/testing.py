@@ -6,6 +6,8 @@
   replies and records every prompt it was given.
 - :func:`routed_chat_model`: a slow chat model that answers by keyword, for
   browser tests where several questions run at once.
+- :class:`InMemoryStore` (from :mod:`rag.memory_store`): an index in memory,
+  ``Assistant(store=InMemoryStore(), embedder=FakeEmbedder())``.
 
 Integration tests use the real embedder and a real model server instead.
 
@@ -26,6 +28,9 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from rag.chunk import whitespace_offsets
+from rag.memory_store import InMemoryStore
+
+__all__ = ["FakeEmbedder", "InMemoryStore", "ScriptedJudgeClient", "routed_chat_model", "scripted_chat_model"]
 
 _WORD = re.compile(r"\w+")
 
