@@ -267,6 +267,18 @@ class Assistant:
         self.retriever.lexical_changed([source], before)
         return removed
 
+    def hold_write_lock(self) -> None:
+        """Be the index's writer until :meth:`release_write_lock` (the chat server is, for its life).
+
+        Other processes then get ``IndexBusyError``; this assistant's own
+        writes (ingest, remove) go on. See :meth:`rag.store.Store.hold_write_lock`.
+        """
+        self.store.hold_write_lock()
+
+    def release_write_lock(self) -> None:
+        """Give back the lock taken by :meth:`hold_write_lock` (no-op when not held)."""
+        self.store.release_write_lock()
+
     # ----------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
         history = normalise_history(state.get("history"))

@@ -57,6 +57,25 @@ class TestInMemoryStore(StoreContract):
                                               r"\(this Assistant: 100\)"):
             Assistant(store=InMemoryStore(), embedder=FakeEmbedder(), chunk_tokens=100)
 
+    def test_an_assistant_holding_the_lock_keeps_other_writers_out_and_still_writes(self, tmp_path: Path) -> None:
+        from rag.assistant import Assistant
+        from rag.store import IndexBusyError
+        from rag.testing import FakeEmbedder
+
+        (tmp_path / "a.txt").write_text("Drone strikes hit the port of Odesa in July.", encoding="utf-8")
+        name = f"held-{uuid.uuid4().hex}"
+        assistant = Assistant(store=InMemoryStore(index=name), embedder=FakeEmbedder())
+        assistant.hold_write_lock()
+        try:
+            with pytest.raises(IndexBusyError, match="index is busy"):
+                with InMemoryStore(index=name).write_lock():
+                    pass
+            assert assistant.ingest([tmp_path / "a.txt"], progress=False).ok
+        finally:
+            assistant.release_write_lock()
+        with InMemoryStore(index=name).write_lock():
+            pass
+
     def test_concurrent_writes_and_reads_stay_consistent(self) -> None:
         import threading
 
