@@ -46,7 +46,8 @@ from rag.store import (
     _scalar_type,
     check_chunks_and_vectors,
     check_query,
-    check_record,
+    StoreHelpers,
+    check_records,
     check_settings,
     check_where,
     dimension_error,
@@ -134,7 +135,7 @@ _NAMED: dict[str, _Index] = {}
 _NAMED_LOCK = threading.Lock()
 
 
-class InMemoryStore:
+class InMemoryStore(StoreHelpers):
     """The :class:`rag.store.Store` protocol in memory (see the module docstring).
 
     ``config`` supplies the settings an index records (embedding model,
@@ -251,12 +252,8 @@ class InMemoryStore:
             records = [self._index.docs[s] for s in set(sources) if s in self._index.docs]
         return sorted(records, key=lambda r: r.source)
 
-    def put_document(self, record: DocumentRecord) -> None:
-        self.put_documents([record])
-
     def put_documents(self, records: Sequence[DocumentRecord]) -> None:
-        for record in records:
-            check_record(record)
+        check_records(records)
         if not records:
             return
         with self._index.lock:
@@ -319,9 +316,6 @@ class InMemoryStore:
                 return []
             return [Chunk.from_store(i, e.text, dict(e.meta)) for i, e in self._index.chunks.items()
                     if e.meta.get("source") in wanted]
-
-    def all_chunks(self) -> list[Chunk]:
-        return self.all_chunks_with_vectors(vectors=False)[0]
 
     def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
         with self._index.lock:

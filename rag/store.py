@@ -359,14 +359,33 @@ def check_query(vector: Any, n: int) -> np.ndarray:
     return array
 
 
-def check_record(record: DocumentRecord) -> None:
-    """Refuse a document record the manifest cannot key or read back."""
-    if not isinstance(record, DocumentRecord):
-        raise ValueError(f"records: expected DocumentRecord, got {type(record).__name__}")
-    if not record.source:
-        raise ValueError("source: a document record needs a non-empty source")
-    if record.state not in ("pending", "complete"):
-        raise ValueError(f"state: {record.state!r} for {record.source}; expected 'pending' or 'complete'")
+def check_records(records: Sequence[DocumentRecord]) -> None:
+    """Refuse document records the manifest cannot key or read back."""
+    for record in records:
+        if not isinstance(record, DocumentRecord):
+            raise ValueError(f"records: expected DocumentRecord, got {type(record).__name__}")
+        if not record.source:
+            raise ValueError("source: a document record needs a non-empty source")
+        if record.state not in ("pending", "complete"):
+            raise ValueError(f"state: {record.state!r} for {record.source}; expected 'pending' or 'complete'")
+
+
+class StoreHelpers:
+    """The :class:`Store` methods that every store writes the same way in terms of the others."""
+
+    def put_document(self, record: DocumentRecord) -> None:
+        """Insert or replace one document record (keyed by its source)."""
+        self.put_documents([record])
+
+    def put_documents(self, records: Sequence[DocumentRecord]) -> None:
+        raise NotImplementedError
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every stored chunk (no vectors)."""
+        return self.all_chunks_with_vectors(vectors=False)[0]
+
+    def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
+        raise NotImplementedError
 
 
 def dimension_error(field: str, location: str, given: int, detail: str) -> ValueError:
@@ -378,7 +397,7 @@ def _is_dimension_error(exc: Exception) -> bool:
     return "dimension" in str(exc).lower()
 
 
-class ChunkStore:
+class ChunkStore(StoreHelpers):
     """Chroma behind the :class:`Store` protocol (embedded on disk, or a ``chroma run`` server)."""
 
     persistent = True
@@ -647,12 +666,8 @@ class ChunkStore:
                 records.append(record)
         return sorted(records, key=lambda r: r.source)
 
-    def put_document(self, record: DocumentRecord) -> None:
-        self.put_documents([record])
-
     def put_documents(self, records: Sequence[DocumentRecord]) -> None:
-        for record in records:
-            check_record(record)
+        check_records(records)
         if not records:
             return
         metas = [{k: v for k, v in {
@@ -762,9 +777,6 @@ class ChunkStore:
     # ---------------------------------------------------------------- reading
     def count(self) -> int:
         return self.chunks.count() if self.exists() else 0
-
-    def all_chunks(self) -> list[Chunk]:
-        return self.all_chunks_with_vectors(vectors=False)[0]
 
     def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
         """Every chunk (and optionally the matrix of their vectors, row-aligned)."""
