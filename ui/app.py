@@ -51,7 +51,7 @@ from starlette.routing import Route  # noqa: E402
 from rag import Assistant  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.ui.access import AccessPolicy, PolicyFile  # noqa: E402
-from rag.ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
+from rag.ui.backends import backend_choices, friendly_error, model_server, takes_model_name  # noqa: E402
 from rag.ui.conversations import ConversationStore  # noqa: E402
 from rag.ui.files import discard_uploads  # noqa: E402
 from rag.ui.live import LivePage, LivePages  # noqa: E402
@@ -615,9 +615,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                                           info="extractive quotes the passages and works offline; other "
                                                "backends are set up by the administrator (rag serve --backend)")
                     model = gr.Textbox(cfg.llm_model or "", label="Model", elem_id="model",
-                                       visible=cfg.backend in SERVER_BACKENDS,
+                                       visible=takes_model_name(cfg.backend),
                                        info=f"a model the server at {model_server(cfg, cfg.backend)} serves"
-                                       if cfg.backend in SERVER_BACKENDS else None)
+                                       if takes_model_name(cfg.backend) else None)
                 with gr.Row():
                     k = gr.Slider(1, settings.max_k, value=min(cfg.k, settings.max_k), step=1,
                                   label="Passages retrieved (k)", elem_id="k")
@@ -699,7 +699,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
             handlers.remove, [remove_choice], [remove_message, *doc_views],
             concurrency_limit=1, concurrency_id="index-write", **private)
         demo.load(handlers.editing, None, [upload_row, remove_col, edit_note], **private)
-        backend.change(lambda b: gr.update(visible=b in SERVER_BACKENDS), [backend], [model], queue=False,
+        backend.change(lambda b: gr.update(visible=takes_model_name(b)), [backend], [model], queue=False,
                        show_progress="hidden", **private)
         filter_inputs = [source_filter, collection_filter, title_filter, date_from, date_to]
         for widget in filter_inputs:
