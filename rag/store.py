@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.config import Config
-from rag.records import Chunk, sha256_hex
+from rag.records import Chunk, document_id
 
 _META_ID = "__index__"
 _LOCK_ID = "__write_lock__"
@@ -80,10 +80,6 @@ class DocumentRecord:
         return {"path": self.source, "source": self.source, "title": self.title, "chunks": self.chunks,
                 "format": self.format, "collection": self.collection, "author": self.author,
                 "date": self.date, "pages": self.pages, "state": self.state}
-
-
-def _doc_id(source: str) -> str:
-    return sha256_hex(source)[:32]
 
 
 class ChunkStore:
@@ -345,7 +341,7 @@ class ChunkStore:
             "chunks": r.chunks, "state": r.state, "format": r.format,
             "collection": r.collection, "author": r.author, "date": r.date,
             "pages": r.pages}.items() if v is not None} for r in records]
-        self.docs.upsert(ids=[_doc_id(r.source) for r in records], embeddings=[[1.0]] * len(records),
+        self.docs.upsert(ids=[document_id(r.source) for r in records], embeddings=[[1.0]] * len(records),
                          metadatas=metas, documents=[r.source for r in records])
 
     def delete_document(self, source: str) -> int:
@@ -353,7 +349,7 @@ class ChunkStore:
         ids = self.chunks.get(where={"source": source}, include=[])["ids"]
         if ids:
             self.chunks.delete(ids=ids)
-        self.docs.delete(ids=[_doc_id(source)])
+        self.docs.delete(ids=[document_id(source)])
         return len(ids)
 
     def embeddings_by_text(self, source: str) -> dict[str, np.ndarray]:

@@ -50,6 +50,7 @@ from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
 from rag.config import Config  # noqa: E402
+from rag.load import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.ui.access import AccessPolicy, PolicyFile  # noqa: E402
 from rag.ui.backends import backend_choices, friendly_error, model_server, takes_model_name  # noqa: E402
 from rag.ui.conversations import ConversationStore  # noqa: E402
@@ -62,7 +63,7 @@ from rag.ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnot
                        sources_html, streaming_html, turn_messages)
 from rag.ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from rag.ui.sessions import SessionGuard  # noqa: E402
-from rag.ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
+from rag.ui.settings import UISettings  # noqa: E402
 from rag.ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
 from rag.ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
 
@@ -579,9 +580,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                 edit_note = gr.Markdown("", elem_id="edit-note")
                 # Hidden until the page load says this user may edit (see Handlers.editing).
                 with gr.Row(visible=False) as upload_row:
-                    files = gr.File(label=f"Add documents ({', '.join(ALLOWED_SUFFIXES)}; "
+                    files = gr.File(label=f"Add documents ({', '.join(SUPPORTED_SUFFIXES)}; "
                                           f"at most {settings.max_file_mb:g} MB each)",
-                                    file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
+                                    file_count="multiple", file_types=list(SUPPORTED_SUFFIXES),
                                     elem_id="upload-files", scale=3)
                     with gr.Column(scale=1):
                         collection = gr.Textbox(settings.default_collection, label="Collection",
