@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from rag.citations import MARKER as _MARKERS
 from rag.text import terms
 
 __all__ = [
@@ -558,8 +559,6 @@ def mean(values: Iterable[float | None]) -> float | None:
 
 KEY_POINT_OVERLAP = 0.6
 """A key point counts as stated when one answer sentence holds this share of its content words."""
-
-_MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 
 
 def key_point_recall(answer_sentences: Sequence[str], key_points: Sequence[str],

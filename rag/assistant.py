@@ -21,7 +21,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from rag.backends import make_chat_model
+from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
 from rag.citations import is_refusal, parse_answer, verify_answer
@@ -197,11 +197,12 @@ class Assistant:
         At most ``config.max_chat_models`` clients are kept (least recently used
         dropped); every one shares this Assistant's index, retriever and embedder.
         A model name is validated (:func:`rag.config.check_model_name`) before any
-        client is built. ``llamacpp`` runs the configured GGUF whatever the name.
+        client is built. A backend that takes no model name (``llamacpp`` runs the configured GGUF)
+        ignores it.
         """
         backend = backend or self.config.backend
         model = (model or "").strip() or None
-        if backend == "llamacpp" or model == self.config.llm_model:
+        if not get_backend(backend).takes_model or model == self.config.llm_model:
             model = None
         if model is not None:
             check_model_name(model)
@@ -307,7 +308,7 @@ class Assistant:
 
     def _model_for(self, state: Mapping[str, Any]) -> Any:
         backend = state.get("backend") or self.config.backend
-        return None if backend == "extractive" else self.chat_model(backend, state.get("model"))
+        return self.chat_model(backend, state.get("model")) if get_backend(backend).chat else None
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()

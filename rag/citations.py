@@ -22,9 +22,40 @@ from rag.records import REFUSAL, Citation, Passage, SentenceQuote, SentenceSuppo
 from rag.text import split_sentences
 from rag.verify import Support, SupportScorer, lexical_support, scorer_name
 
-_MARKER = re.compile(r"\s*\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
-_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+")
-_GLUED = re.compile(r"([.!?…])((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)")
+_NUMBERS = r"\d+(?:\s*[,;]\s*\d+)*"
+MARKER_PATTERN = rf"\[\s*{_NUMBERS}\s*\]"
+"""One citation marker: ``[1]``, ``[1, 2]``, ``[1;2]``, ``[ 3 ]`` (``[1][2]`` is two markers).
+
+The one definition: answer parsing, the chat's rendering, feedback records and the eval metrics
+all read markers through it (or :data:`MARKER`, :func:`marker_numbers`, :func:`strip_markers`)."""
+
+MARKER = re.compile(rf"\s*\[\s*({_NUMBERS})\s*\]")
+"""A marker with the spaces before it; group 1 holds its numbers ("1, 2")."""
+
+_LEADING_MARKERS = re.compile(rf"^(?:\s*{MARKER_PATTERN})+")
+_GLUED = re.compile(rf"([.!?…])((?:{MARKER_PATTERN})+)")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
+
+
+def marker_numbers(text: str) -> list[int]:
+    """The passage numbers ``text`` cites, in order of first mention.
+
+    Example:
+        >>> marker_numbers("A [1, 2]. B [2][3]. C [ 4 ].")
+        [1, 2, 3, 4]
+    """
+    return list(dict.fromkeys(n for match in MARKER.finditer(text) for n in _numbers(match.group(1))))
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without its citation markers, spaces before punctuation closed up; line breaks kept.
+
+    Example:
+        >>> strip_markers("Baku attacked [1, 2]. It paused [3][4] .\\n- A point [ 5 ]")
+        'Baku attacked. It paused.\\n- A point'
+    """
+    return "\n".join(_SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(line.split()))
+                     for line in MARKER.sub("", text).split("\n"))
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
@@ -84,15 +115,14 @@ def parse_answer(text: str, n_passages: int) -> ParsedAnswer:
         if bullet:
             sentence = sentence[bullet.end():]
         cited: list[int] = []
-        for match in _MARKER.finditer(sentence):
+        for match in MARKER.finditer(sentence):
             for n in _numbers(match.group(1)):
                 if 1 <= n <= n_passages:
                     if n not in cited:
                         cited.append(n)
                 elif n not in invalid:
                     invalid.append(n)
-        clean = " ".join(_MARKER.sub("", sentence).split())
-        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        clean = strip_markers(" ".join(sentence.split()))
         if clean:
             sentences.append(ParsedSentence(clean, tuple(cited), bool(bullet)))
     return ParsedAnswer(tuple(sentences), tuple(invalid))
@@ -103,7 +133,7 @@ def is_refusal(text: str) -> bool:
     lowered = " ".join(text.lower().split())
     if REFUSAL.lower().rstrip(".") in lowered:
         return True
-    if _MARKER.search(text):
+    if MARKER.search(text):
         return False  # a cited answer that merely starts "The sources do not agree…" is an answer
     return lowered.startswith(("the sources do not", "the provided sources do not", "i cannot find",
                                "i don't know"))

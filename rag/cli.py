@@ -38,7 +38,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _answering(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
+    from rag.backends import backends  # the registry: a registered backend is a valid choice
+
+    described = "; ".join(f"{name} ({spec.description})" if spec.description else name
+                          for name, spec in backends().items())
+    parser.add_argument("--backend", choices=list(backends()),
+                        help="answer backend: " + described.replace("%", "%%"))
     parser.add_argument("--model", dest="llm_model", help="chat model name (openai/ollama backends)")
     parser.add_argument("--base-url", dest="llm_base_url", help="OpenAI-compatible base URL, e.g. http://localhost:8080/v1")
     parser.add_argument("--ollama-url", help="Ollama server URL (default http://localhost:11434)")

@@ -26,7 +26,6 @@ from typing import Any, Iterable, Mapping
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("extractive", "openai", "ollama", "llamacpp")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
 SECRET_FIELDS = frozenset({"llm_api_key", "verifier_api_key"})
 
@@ -156,8 +155,9 @@ class Config:
                 f"got {self.chunk_overlap}")
         if self.embed_backend not in EMBED_BACKENDS:
             raise ConfigError(f"embed_backend: {self.embed_backend!r} is not one of {', '.join(EMBED_BACKENDS)}")
-        if self.backend not in BACKENDS:
-            raise ConfigError(f"backend: {self.backend!r} is not one of {', '.join(BACKENDS)}")
+        from rag.backends import get_backend  # the backend registry; imports rag.config itself
+
+        get_backend(self.backend)  # ConfigError naming the registered backends
         for name in ("support_threshold", "min_similarity", "min_sentence_score", "min_answerability"):
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:
@@ -175,13 +175,9 @@ class Config:
 
     def check_backend(self) -> None:
         """Raise :class:`ConfigError` when the chosen backend lacks what it needs to connect."""
-        if self.backend == "openai" and not self.llm_model:
-            raise ConfigError("llm_model: the openai backend needs a model name (--model / RAG_LLM_MODEL)")
-        if self.backend == "openai" and not (self.llm_base_url or self.llm_api_key):
-            raise ConfigError("llm_base_url: the openai backend needs a base URL (--base-url, e.g. "
-                              "http://localhost:8080/v1) or an API key for api.openai.com (RAG_LLM_API_KEY)")
-        if self.backend == "ollama" and not self.llm_model:
-            raise ConfigError("llm_model: the ollama backend needs a model name (--model, e.g. llama3.1:8b)")
+        from rag.backends import get_backend
+
+        get_backend(self.backend).check_config(self)
 
     # ------------------------------------------------------------------ loading
     @classmethod

@@ -5,6 +5,16 @@ author, date, PDF page spans). Anything wrong with a file raises
 :class:`LoadError` whose message names the file and the reason, so a batch can
 log it and go on.
 
+The loader registry (:func:`register_loader`) maps a file suffix to its loader;
+:data:`SUPPORTED_SUFFIXES` is a live view of it that ingest, the chat's upload
+check and its file server all read, so a new file type is one function plus one
+registration::
+
+    def load_csv(source: str, data: bytes, limits: LoadLimits, meta: Mapping[str, str]) -> Loaded:
+        return Loaded(text=decode_text(source, data).replace(",", " "))
+
+    register_loader(".csv", load_csv, format="csv")
+
 Example:
     >>> from pathlib import Path
     >>> doc = load_document(Path("corpus/sample/000_37ea4592f850c55e.txt"))  # doctest: +SKIP
@@ -17,18 +27,13 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable, Iterable, KeysView, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
-
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-PDF_SUFFIXES = frozenset({".pdf"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
-_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 class LoadError(Exception):
@@ -85,7 +90,8 @@ def load_document(
     """
     source = source or str(path)
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    spec = loader_for(path)
+    if spec is None:
         raise LoadError(source, f"unsupported file type {suffix or '(none)'}; "
                                 f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     if data is None:
@@ -103,18 +109,7 @@ def load_document(
         raise LoadError(source, "empty file" if not data else "file holds only whitespace")
 
     meta = _read_sidecar(path)
-    loader: Callable[[str, bytes, LoadLimits], _Loaded]
-    if suffix in PDF_SUFFIXES:
-        loader = _load_pdf
-    elif suffix in HTML_SUFFIXES:
-        loader = _load_html
-    elif suffix in {".md", ".markdown"}:
-        loader = _load_markdown
-    elif meta.get("title"):
-        loader = lambda src, raw, lim: clean_article_text(decode_text(src, raw), take_title=False)  # noqa: E731
-    else:
-        loader = _load_text
-    loaded = loader(source, data, limits)
+    loaded = spec.load(source, data, limits, meta)
 
     text = loaded.text
     budget, why = limits.text_budget(len(data))
@@ -129,7 +124,7 @@ def load_document(
         title=_clean_inline(title)[:300],
         text=text,
         content_hash=sha256_hex(data + json.dumps(meta, sort_keys=True).encode() if meta else data),
-        format=_FORMATS[suffix],
+        format=spec.format,
         author=meta.get("author") or loaded.author,
         date=_iso_date(meta.get("date") or loaded.date),
         pages=loaded.pages,
@@ -138,12 +133,74 @@ def load_document(
 
 
 @dataclass(frozen=True)
-class _Loaded:
+class Loaded:
+    """What a loader found in a file: the clean text and any title, author, date and PDF page spans."""
+
     text: str
     title: str | None = None
     author: str | None = None
     date: str | None = None
     pages: tuple[PageSpan, ...] = ()
+
+
+Loader = Callable[[str, bytes, LoadLimits, Mapping[str, str]], Loaded]
+"""``loader(source, data, limits, meta) -> Loaded``: ``source`` names the file in errors, ``data`` is its bytes,
+``limits`` the guards it must respect, ``meta`` the ``<file>.meta.json`` sidecar (title/author/date, maybe empty).
+Raise :class:`LoadError` naming ``source`` when the file cannot be used."""
+
+
+@dataclass(frozen=True)
+class LoaderSpec:
+    """A registered file type: its loader, the ``format`` recorded on its documents, and the media type
+    the chat serves the original file with."""
+
+    suffix: str
+    load: Loader
+    format: str
+    media_type: str
+
+
+_LOADERS: dict[str, LoaderSpec] = {}
+
+SUPPORTED_SUFFIXES: KeysView[str] = _LOADERS.keys()
+"""The suffixes a loader is registered for (lowercase, with the dot), in registration order.
+
+A live view of the registry: a loader registered later is included, wherever this was imported."""
+
+TEXT_MEDIA_TYPE = "text/plain; charset=utf-8"
+
+
+def register_loader(suffixes: str | Iterable[str], load: Loader, *, format: str,
+                    media_type: str = TEXT_MEDIA_TYPE, replace: bool = False) -> None:
+    """Load files ending in ``suffixes`` (e.g. ``".csv"``) with ``load``; ingest and the chat pick it up.
+
+    Registering a suffix that already has a loader raises ``ValueError`` unless ``replace`` is true.
+
+    Example:
+        >>> register_loader(".tsv", lambda src, data, limits, meta: Loaded(decode_text(src, data)), format="tsv")
+        >>> ".tsv" in SUPPORTED_SUFFIXES
+        True
+        >>> unregister_loader(".tsv")
+    """
+    names = [suffixes] if isinstance(suffixes, str) else list(suffixes)
+    for suffix in names:
+        if not (isinstance(suffix, str) and suffix.startswith(".") and len(suffix) > 1
+                and suffix == suffix.lower() and "/" not in suffix):
+            raise ValueError(f"loader suffix {suffix!r}: write it lowercase with its dot, e.g. '.csv'")
+        if suffix in _LOADERS and not replace:
+            raise ValueError(f"loader suffix {suffix!r} is already registered (pass replace=True to override it)")
+    for suffix in names:
+        _LOADERS[suffix] = LoaderSpec(suffix, load, format, media_type)
+
+
+def unregister_loader(suffix: str) -> None:
+    """Stop loading files ending in ``suffix`` (tests, plugins); unknown suffixes are ignored."""
+    _LOADERS.pop(suffix, None)
+
+
+def loader_for(path: str | Path) -> LoaderSpec | None:
+    """The registered loader for ``path``'s suffix (case-insensitive), or None."""
+    return _LOADERS.get(Path(path).suffix.lower())
 
 
 def check_size(source: str, size: int, limits: LoadLimits) -> None:
@@ -230,7 +287,7 @@ _DATELINE = re.compile(r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s+[–—
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
 
 
-def clean_article_text(raw: str, take_title: bool = True) -> _Loaded:
+def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
     """Strip site furniture (repeated banners, address lines, newsletter footers).
 
     Furniture is recognised by shape, not by site: a line that is one phrase
@@ -289,7 +346,7 @@ def clean_article_text(raw: str, take_title: bool = True) -> _Loaded:
         # The site's own name in front of the first paragraph is a masthead, not an author.
         if match and not any(match.group(1).lower() in line for line in furniture):
             author = match.group(1)
-    return _Loaded(text=cleaned, title=title, author=author)
+    return Loaded(text=cleaned, title=title, author=author)
 
 
 def _normalise_blank_lines(text: str) -> str:
@@ -298,36 +355,37 @@ def _normalise_blank_lines(text: str) -> str:
     return text.strip()
 
 
-def _load_text(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
-    return clean_article_text(decode_text(source, data))
+def _load_text(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str, str]) -> Loaded:
+    # A sidecar title means the file's first line is text, not a title to take.
+    return clean_article_text(decode_text(source, data), take_title=not sidecar.get("title"))
 
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
-def _load_markdown(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+def _load_markdown(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str, str]) -> Loaded:
     raw = decode_text(source, data)
-    meta: dict[str, str] = {}
+    front: dict[str, str] = {}  # YAML-ish front matter; a sidecar's fields win in load_document
     match = _FRONT_MATTER.match(raw)
     if match:
         for line in match.group(1).splitlines():
             key, sep, value = line.partition(":")
             if sep:
-                meta[key.strip().lower()] = value.strip().strip("'\"")
+                front[key.strip().lower()] = value.strip().strip("'\"")
         raw = raw[match.end():]
     loaded = clean_article_text(raw)
     heading = re.search(r"^#\s+(.+)$", loaded.text, re.M)
-    return _Loaded(
+    return Loaded(
         text=loaded.text,
-        title=meta.get("title") or (heading.group(1).strip() if heading else loaded.title),
-        author=meta.get("author") or loaded.author,
-        date=meta.get("date"),
+        title=front.get("title") or (heading.group(1).strip() if heading else loaded.title),
+        author=front.get("author") or loaded.author,
+        date=front.get("date"),
     )
 
 
 # --------------------------------------------------------------------- html
 
-def _load_html(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str, str]) -> Loaded:
     html = decode_text(source, data)
     try:
         trafilatura = require("trafilatura", "html", "Reading HTML articles")
@@ -347,12 +405,12 @@ def _load_html(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
     text = _normalise_blank_lines(get("text") or "")
     if not text:
         raise LoadError(source, "no article text found in the HTML page")
-    return _Loaded(text=text, title=get("title"), author=get("author"), date=get("date"))
+    return Loaded(text=text, title=get("title"), author=get("author"), date=get("date"))
 
 
 # ---------------------------------------------------------------------- pdf
 
-def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
+def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str, str]) -> Loaded:
     import io
     import logging
 
@@ -430,7 +488,7 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
         pass
     title = str(meta.get("/Title") or "").strip() or None
     author = str(meta.get("/Author") or "").strip() or None
-    return _Loaded(text=text, title=title, author=author, pages=tuple(spans))
+    return Loaded(text=text, title=title, author=author, pages=tuple(spans))
 
 
 def unwrap_lines(text: str) -> str:
@@ -533,3 +591,10 @@ def _iso_date(value: str | None) -> str | None:
         if mon.lower() in _MONTHS:
             return f"{y}-{_MONTHS[mon.lower()]:02d}-{int(d):02d}"
     return None
+
+
+# The built-in file types: one line each.
+register_loader(".txt", _load_text, format="txt")
+register_loader((".md", ".markdown"), _load_markdown, format="md")
+register_loader((".html", ".htm"), _load_html, format="html", media_type="text/html; charset=utf-8")
+register_loader(".pdf", _load_pdf, format="pdf", media_type="application/pdf")

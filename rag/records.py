@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -27,6 +28,27 @@ def sha256_hex(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+def document_id(source: str) -> str:
+    """The id of the document indexed under ``source`` (its path as the index knows it): 32 hex digits.
+
+    The one definition: the index's document records are keyed by it and the chat's
+    ``/source/{id}`` and ``/viewer/{id}`` URLs name documents by it.
+
+    Example:
+        >>> document_id("/corpus/a.pdf") == sha256_hex("/corpus/a.pdf")[:32]
+        True
+    """
+    return sha256_hex(source)[:32]
+
+
+_DOCUMENT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def is_document_id(value: str) -> bool:
+    """Whether ``value`` has the shape of a :func:`document_id` (URLs are checked before any lookup)."""
+    return isinstance(value, str) and bool(_DOCUMENT_ID.match(value))
 
 
 def file_sha256(path: Any) -> str:

@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.config import Config
-from rag.records import Chunk, sha256_hex
+from rag.records import Chunk, document_id
 
 if TYPE_CHECKING:
     from rag.memory_store import InMemoryStore as InMemoryStore
@@ -95,10 +95,6 @@ class DocumentRecord:
         return {"path": self.source, "source": self.source, "title": self.title, "chunks": self.chunks,
                 "format": self.format, "collection": self.collection, "author": self.author,
                 "date": self.date, "pages": self.pages, "state": self.state}
-
-
-def _doc_id(source: str) -> str:
-    return sha256_hex(source)[:32]
 
 
 @runtime_checkable
@@ -646,7 +642,7 @@ class ChunkStore(StoreHelpers):
         pairs: list[tuple[str, Any]] = []
         wanted = sorted(set(sources))
         for i in range(0, len(wanted), _FETCH_SOURCES):  # Chroma caps the size of one get
-            got = self.docs.get(ids=[_doc_id(s) for s in wanted[i:i + _FETCH_SOURCES]], include=["metadatas"])
+            got = self.docs.get(ids=[document_id(s) for s in wanted[i:i + _FETCH_SOURCES]], include=["metadatas"])
             pairs.extend(zip(got["ids"], got["metadatas"]))
         asked = set(wanted)
         return [r for r in self._records(pairs, None) if r.source in asked]
@@ -675,7 +671,7 @@ class ChunkStore(StoreHelpers):
             "chunks": r.chunks, "state": r.state, "format": r.format,
             "collection": r.collection, "author": r.author, "date": r.date,
             "pages": r.pages}.items() if v is not None} for r in records]
-        self.docs.upsert(ids=[_doc_id(r.source) for r in records], embeddings=[[1.0]] * len(records),
+        self.docs.upsert(ids=[document_id(r.source) for r in records], embeddings=[[1.0]] * len(records),
                          metadatas=metas, documents=[r.source for r in records])
 
     def delete_document(self, source: str) -> int:
@@ -685,7 +681,7 @@ class ChunkStore(StoreHelpers):
         ids = self.chunks.get(where={"source": source}, include=[])["ids"]
         if ids:
             self.chunks.delete(ids=ids)
-        self.docs.delete(ids=[_doc_id(source)])
+        self.docs.delete(ids=[document_id(source)])
         return len(ids)
 
     def embeddings_by_text(self, source: str) -> dict[str, np.ndarray]:

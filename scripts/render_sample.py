@@ -174,8 +174,10 @@ def render_html(article: Article) -> str:
 
 
 def _first_sentence(paragraph: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", paragraph)
-    return match.group(1) if match else paragraph
+    from rag.text import sentences  # the project's one sentence splitter
+
+    found = sentences(paragraph)
+    return found[0] if found else paragraph
 
 
 # ---------------------------------------------------------------------- pdf

@@ -50,8 +50,9 @@ from starlette.routing import Route  # noqa: E402
 
 from rag import Assistant  # noqa: E402
 from rag.config import Config  # noqa: E402
+from rag.load import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.ui.access import AccessPolicy, PolicyFile  # noqa: E402
-from rag.ui.backends import SERVER_BACKENDS, backend_choices, friendly_error, model_server  # noqa: E402
+from rag.ui.backends import backend_choices, friendly_error, model_server, takes_model_name  # noqa: E402
 from rag.ui.conversations import ConversationStore  # noqa: E402
 from rag.ui.files import discard_uploads  # noqa: E402
 from rag.ui.live import LivePage, LivePages  # noqa: E402
@@ -62,7 +63,7 @@ from rag.ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnot
                        sources_html, streaming_html, turn_messages)
 from rag.ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from rag.ui.sessions import SessionGuard  # noqa: E402
-from rag.ui.settings import ALLOWED_SUFFIXES, UISettings  # noqa: E402
+from rag.ui.settings import UISettings  # noqa: E402
 from rag.ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
 from rag.ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
 
@@ -579,9 +580,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                 edit_note = gr.Markdown("", elem_id="edit-note")
                 # Hidden until the page load says this user may edit (see Handlers.editing).
                 with gr.Row(visible=False) as upload_row:
-                    files = gr.File(label=f"Add documents ({', '.join(ALLOWED_SUFFIXES)}; "
+                    files = gr.File(label=f"Add documents ({', '.join(SUPPORTED_SUFFIXES)}; "
                                           f"at most {settings.max_file_mb:g} MB each)",
-                                    file_count="multiple", file_types=list(ALLOWED_SUFFIXES),
+                                    file_count="multiple", file_types=list(SUPPORTED_SUFFIXES),
                                     elem_id="upload-files", scale=3)
                     with gr.Column(scale=1):
                         collection = gr.Textbox(settings.default_collection, label="Collection",
@@ -615,9 +616,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                                           info="extractive quotes the passages and works offline; other "
                                                "backends are set up by the administrator (rag serve --backend)")
                     model = gr.Textbox(cfg.llm_model or "", label="Model", elem_id="model",
-                                       visible=cfg.backend in SERVER_BACKENDS,
+                                       visible=takes_model_name(cfg.backend),
                                        info=f"a model the server at {model_server(cfg, cfg.backend)} serves"
-                                       if cfg.backend in SERVER_BACKENDS else None)
+                                       if takes_model_name(cfg.backend) else None)
                 with gr.Row():
                     k = gr.Slider(1, settings.max_k, value=min(cfg.k, settings.max_k), step=1,
                                   label="Passages retrieved (k)", elem_id="k")
@@ -699,7 +700,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
             handlers.remove, [remove_choice], [remove_message, *doc_views],
             concurrency_limit=1, concurrency_id="index-write", **private)
         demo.load(handlers.editing, None, [upload_row, remove_col, edit_note], **private)
-        backend.change(lambda b: gr.update(visible=b in SERVER_BACKENDS), [backend], [model], queue=False,
+        backend.change(lambda b: gr.update(visible=takes_model_name(b)), [backend], [model], queue=False,
                        show_progress="hidden", **private)
         filter_inputs = [source_filter, collection_filter, title_filter, date_from, date_to]
         for widget in filter_inputs:

@@ -17,10 +17,16 @@ from __future__ import annotations
 
 import socket
 
+from rag.backends import get_backend
 from rag.config import Config, ConfigError
 
-SERVER_BACKENDS = ("openai", "ollama")
-"""Backends that talk to a model server at an address and take a model name."""
+
+def takes_model_name(backend: str | None) -> bool:
+    """Whether ``backend`` (a registered name) is told which model to run, so the page offers a model field."""
+    try:
+        return get_backend(backend or "").takes_model
+    except ConfigError:
+        return False
 
 
 def backend_choices(config: Config, ready: bool = False) -> list[str]:
@@ -38,18 +44,18 @@ def backend_choices(config: Config, ready: bool = False) -> list[str]:
 
 
 def model_server(config: Config, backend: str | None) -> str:
-    """Where ``backend`` sends questions, for the Options tab ("" for the offline ones)."""
-    if backend == "ollama":
-        return config.ollama_url
-    if backend == "openai":
-        return config.llm_base_url or "https://api.openai.com/v1"
-    return ""
+    """Where ``backend`` sends questions, for the Options tab ("" for in-process ones and unknown names)."""
+    try:
+        return get_backend(backend or config.backend).server_address(config)
+    except ConfigError:
+        return ""
 
 
 def friendly_error(exc: BaseException, config: Config, backend: str | None = None) -> str:
     """One sentence a reader can act on, instead of "[Errno 111] Connection refused"."""
     backend = backend or config.backend
-    where = f"{backend} at {model_server(config, backend)}" if backend in SERVER_BACKENDS else backend
+    server = model_server(config, backend)
+    where = f"{backend} at {server}" if server else backend
     advice = "Try again later, or choose the extractive backend in Options."
     chain: list[BaseException] = []
     current: BaseException | None = exc

@@ -35,23 +35,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import threading
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from rag.citations import strip_markers as _strip_markers
+
 FEEDBACK_KINDS: tuple[str, ...] = ("up", "down", "wrong_citation")
 EVAL_KEYS: tuple[str, ...] = ("id", "question", "answers", "evidence", "answerable", "source")
 
-_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 _write_lock = threading.Lock()
 
 
 def strip_markers(text: str) -> str:
     """The answer text without its ``[n]`` markers (a reference answer has none)."""
-    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(_MARKER.sub("", text).split()))
+    return " ".join(_strip_markers(text).split())
 
 
 def feedback_record(answer: Mapping[str, Any], kind: str, *, user: str | None = None,

@@ -23,11 +23,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from rag.citations import strip_markers
 from rag.ui.sources import source_url, viewer_url
 
 Turn = Mapping[str, Any]
-
-_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _e(text: Any) -> str:
@@ -518,7 +517,7 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
                 bibliography[key] = (len(bibliography) + 1, {**c, "quote": quote})
             return bibliography[key][0]
 
-        sentences = answer.get("sentences") or [{"text": _MARKER.sub("", answer.get("answer", "")),
+        sentences = answer.get("sentences") or [{"text": strip_markers(answer.get("answer", "")),
                                                  "citations": [], "supported": True}]
         parts = []
         for s in sentences:

@@ -35,7 +35,8 @@ from rag.ui.feedback import append_feedback, feedback_record
 from rag.ui.files import PrivateFiles
 from rag.ui.markdown import escape_markdown
 from rag.ui.render import Turn, export_markdown
-from rag.ui.settings import ALLOWED_SUFFIXES, UISettings
+from rag.load import SUPPORTED_SUFFIXES
+from rag.ui.settings import UISettings
 from rag.ui.sources import document_id, is_document_id, media_type
 
 log = logging.getLogger(__name__)
@@ -224,9 +225,9 @@ class ResearchService:
             result.rows.append(row)
             path = Path(str(raw))
             suffix = path.suffix.lower()
-            if suffix not in ALLOWED_SUFFIXES:
+            if suffix not in SUPPORTED_SUFFIXES:  # what can be indexed may be uploaded; nothing else
                 row.reason = (f"unsupported file type {suffix or '(none)'}; accepted: "
-                              f"{', '.join(ALLOWED_SUFFIXES)}")
+                              f"{', '.join(SUPPORTED_SUFFIXES)}")
                 continue
             try:
                 size = path.stat().st_size

@@ -21,9 +21,6 @@ from typing import Any, Mapping
 
 from rag.config import read_toml
 
-ALLOWED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".pdf")
-"""What may be uploaded; checked on the server, whatever the browser's file picker allowed."""
-
 
 class UISettingsError(ValueError):
     """A UI setting is invalid; the message names the setting and the fix."""

@@ -14,21 +14,13 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
-_DOC_ID = re.compile(r"^[0-9a-f]{32}$")
+from rag.load import loader_for
+from rag.records import document_id, is_document_id
 
-# Served types; every other suffix is refused (only these formats can be indexed anyway).
-MEDIA_TYPES: dict[str, str] = {
-    ".pdf": "application/pdf",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".markdown": "text/plain; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-}
+__all__ = ["SANDBOX_HEADERS", "VIEWER_HEADERS", "document_id", "is_document_id", "media_type", "source_url",
+           "viewer_url"]
 
 # Indexed documents are untrusted: a stored HTML page must not run script on this origin (it would
 # act with the reader's session). The CSP sandbox gives it an opaque origin with scripts off.
@@ -40,15 +32,6 @@ SANDBOX_HEADERS: dict[str, str] = {
 }
 
 
-def document_id(source: str) -> str:
-    """A stable, opaque id for a document's source path (32 hex digits)."""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
-
-
-def is_document_id(value: str) -> bool:
-    return bool(_DOC_ID.match(value or ""))
-
-
 def source_url(source: str, page: int | None = None) -> str:
     """Relative link to the file (PDFs open at ``page``); relative so a mount path still works."""
     url = f"source/{document_id(source)}"
@@ -58,7 +41,10 @@ def source_url(source: str, page: int | None = None) -> str:
 
 
 def media_type(path: str | Path) -> str | None:
-    return MEDIA_TYPES.get(Path(path).suffix.lower())
+    """How the original file is served: the media type its loader registered (:func:`rag.load.register_loader`);
+    None for a file type that cannot be indexed, which is never served."""
+    spec = loader_for(path)
+    return spec.media_type if spec else None
 
 
 def viewer_url(source: str, spans: "list[tuple[int, int]] | tuple[tuple[int, int], ...]") -> str:

@@ -1,4 +1,7 @@
-"""OpenAI-compatible chat endpoints: vLLM, llama.cpp's server, LM Studio, OpenAI itself."""
+"""OpenAI-compatible chat endpoints: vLLM, llama.cpp's server, LM Studio, OpenAI itself.
+
+Registered as the ``openai`` backend in :mod:`rag.backends`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,26 @@ from typing import Any
 from rag.config import Config, ConfigError
 from rag.extras import require
 
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
-def make_openai_model(config: Config) -> Any:
-    if not config.llm_base_url and not config.llm_api_key:
-        raise ConfigError("llm_base_url: the openai backend needs a base URL (e.g. http://localhost:8080/v1) "
-                          "or an API key for api.openai.com (RAG_LLM_API_KEY / OPENAI_API_KEY)")
+
+def check_openai(config: Config) -> None:
+    """Raise :class:`ConfigError` when ``config`` lacks a model name or a server to send it to."""
     if not config.llm_model:
         raise ConfigError("llm_model: the openai backend needs a model name (--model / RAG_LLM_MODEL)")
+    if not (config.llm_base_url or config.llm_api_key):
+        raise ConfigError("llm_base_url: the openai backend needs a base URL (--base-url, e.g. "
+                          "http://localhost:8080/v1) or an API key for api.openai.com (RAG_LLM_API_KEY)")
+
+
+def server_address(config: Config) -> str:
+    """The endpoint questions go to."""
+    return config.llm_base_url or DEFAULT_BASE_URL
+
+
+def make_openai_model(config: Config) -> Any:
+    """A ``ChatOpenAI`` client for ``config`` (needs the ``openai`` extra)."""
+    check_openai(config)
     ChatOpenAI = require("langchain_openai", "openai", "The openai backend").ChatOpenAI
 
     return ChatOpenAI(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from rag.eval.support_set import split_sentences as support_set_sentences
 from rag.chunk import chunk_document, whitespace_offsets
 from rag.records import SourceDocument
@@ -30,3 +34,20 @@ def test_chunker_support_set_and_loader_use_the_same_sentences() -> None:
     chunks = chunk_document(doc, whitespace_offsets, max_tokens=6, overlap=0)
     assert [c.text for c in chunks] == [*EXPECTED[:2], "Was he? Yes."]
     assert support_set_sentences(TRICKY) == EXPECTED
+
+
+def test_no_module_keeps_its_own_splitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The eval's support set and the sample renderer use rag.text's splitter, not a regex of their own."""
+    import importlib.util
+    from pathlib import Path
+
+    from rag.eval import support_set
+
+    assert support_set.split_sentences is sentences
+    script = Path(__file__).resolve().parents[2] / "scripts" / "render_sample.py"
+    spec = importlib.util.spec_from_file_location("render_sample", script)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "render_sample", module)  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    assert module._first_sentence(TRICKY) == EXPECTED[0]  # a naive "[.!?] " split stops at "No."
