@@ -233,6 +233,21 @@ class Assistant:
     def documents(self, allowed_collections: Sequence[str] | None = None) -> list[DocumentRecord]:
         return self.store.documents(allowed_collections)
 
+    def warm_up(self) -> None:
+        """Load the embedding model and open the index and its lexical part now, not at the first question
+        (a server does this before it takes requests)."""
+        self.embedder.embed_query("warm up")
+        self.retriever.lexical()
+
+    def hold_index(self) -> None:
+        """Stay the index's writer until :meth:`release_index`, as a long-running server does: another
+        process that tries to write gets "index is busy" (see ``ChunkStore.hold_write_lock``)."""
+        self.store.hold_write_lock()
+
+    def release_index(self) -> None:
+        """Let other writers at the index again (see :meth:`hold_index`)."""
+        self.store.release_write_lock()
+
     def remove(self, source: str) -> int:
         """Remove one document (by its source path) and its chunks; returns chunks removed."""
         before = self.retriever.lexical().token
