@@ -349,8 +349,17 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
             files = {"files": ("a.txt", b"The depot was rebuilt in 2011.", "text/plain")}
             refused = client.post("/gradio_api/upload", files=files)  # bob is not an editor
             assert refused.status_code == 403 and "may not upload" in refused.json()["detail"]
+            from rag.ui.sessions import SESSION_COOKIE
+
+            kept = client.cookies[SESSION_COOKIE]
             client.get("/logout", follow_redirects=False)
             assert client.get("/gradio_api/user").json() is None
+            # Ended on the server: a copy of the cookie no longer reaches Gradio's pages or API.
+            with httpx.Client(base_url=running.url, timeout=30, cookies={SESSION_COOKIE: kept}) as copy:
+                assert copy.get("/gradio_api/user").json() is None
+                assert copy.get("/config").status_code == 401
+                page = copy.get("/", follow_redirects=False)
+                assert page.status_code == 303 and page.headers["location"] == "login"
             assert client.post("/login", data={"username": "alice", "password": "alice-pw"}).status_code == 200
             stored = client.post("/gradio_api/upload", files=files)  # an editor may
             assert stored.status_code == 200 and stored.json()[0].endswith("a.txt")
