@@ -363,12 +363,18 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
             assert client.post("/login", data={"username": "alice", "password": "alice-pw"}).status_code == 200
             stored = client.post("/gradio_api/upload", files=files)  # an editor may
             assert stored.status_code == 200 and stored.json()[0].endswith("a.txt")
+        # Behind a reverse proxy on this machine: the user's address is logged and the cookie is Secure.
+        proxied = httpx.post(f"{running.url}/login", data={"username": "alice", "password": "alice-pw"},
+                             headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+        assert proxied.status_code == 200 and "secure" in proxied.headers["set-cookie"].lower()
     finally:
         running.close()
     lines = [r.getMessage() for r in caplog.records if r.name == "rag.ui.login"]
     assert sum(line.startswith("login failed: user='bob' address=127.0.0.1") for line in lines) == 4
     assert any(line.startswith("login refused (throttled") for line in lines)
     assert any(line.startswith("login succeeded: user='bob' address=127.0.0.1") for line in lines)
+    assert any(line.startswith("login succeeded: user='alice' address=203.0.113.9") for line in lines)
+    assert any(line.startswith("logout: user='bob' address=127.0.0.1") for line in lines)
     assert not any("bob-pw" in line or "x1" in line for line in lines)
 
 
