@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Literal, Sequence, overload
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
 # Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
@@ -715,7 +715,8 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         demo.load(handlers.editing, None, [upload_row, remove_col, edit_note], **private)
         backend.change(lambda b: gr.update(visible=b in SERVER_BACKENDS), [backend], [model], queue=False,
                        show_progress="hidden", **private)
-        filter_inputs = [source_filter, collection_filter, title_filter, date_from, date_to]
+        filter_inputs: list[gr.Dropdown | gr.Textbox] = [source_filter, collection_filter, title_filter,
+                                                         date_from, date_to]
         for widget in filter_inputs:
             widget.change(handlers.chips, filter_inputs, [chips], show_progress="hidden", **private)
 
@@ -845,6 +846,16 @@ class RunningApp:
         self.service.assistant.release_index()
 
 
+@overload
+def serve(assistant: Assistant | str | Path | None = None, *, host: str = ..., port: int = ...,
+          settings: UISettings | None = ..., config: Config | None = ..., users_file: str | None = ...,
+          corpus_dir: str | Path | None = ..., editor_groups: str | Sequence[str] | None = ...,
+          block: Literal[True] = ..., quiet: bool = ...) -> None: ...
+@overload
+def serve(assistant: Assistant | str | Path | None = None, *, host: str = ..., port: int = ...,
+          settings: UISettings | None = ..., config: Config | None = ..., users_file: str | None = ...,
+          corpus_dir: str | Path | None = ..., editor_groups: str | Sequence[str] | None = ...,
+          block: Literal[False], quiet: bool = ...) -> RunningApp: ...
 def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7860,
           settings: UISettings | None = None, config: Config | None = None, users_file: str | None = None,
           corpus_dir: str | Path | None = None, editor_groups: str | Sequence[str] | None = None,

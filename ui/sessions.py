@@ -172,10 +172,10 @@ class SessionGuard:
         client = scope.get("client")
         marker = set_client_address(str(client[0]) if client else "unknown")
         try:
-            user, reason = self.check(scope)
+            policy = self.policy()
+            user, reason = self.check(scope, policy)
             scope["user"] = SimpleUser(user) if user else UnauthenticatedUser()
             scope["auth"] = AuthCredentials(["authenticated"] if user else [])
-            policy = self.policy()
             if user is None and policy is not None and policy.login_required and scope["type"] == "http":
                 if _is_action(scope):
                     await _send_json(send, 401, SIGNED_OUT.format(
@@ -192,9 +192,10 @@ class SessionGuard:
         finally:
             reset_client_address(marker)
 
-    def check(self, scope: Scope) -> tuple[str | None, str | None]:
-        """This request's user (None: no live session) and, when its session has ended, why."""
-        policy = self.policy()
+    def check(self, scope: Scope, policy: Any = None) -> tuple[str | None, str | None]:
+        """This request's user (None: no live session) and, when its session has ended, why.
+        ``policy``: the AccessPolicy in force (default: ask ``self.policy``)."""
+        policy = policy if policy is not None else self.policy()
         if policy is None or not policy.login_required:
             return None, None
         token = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
