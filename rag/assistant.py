@@ -253,6 +253,12 @@ class Assistant:
     def documents(self, allowed_collections: Sequence[str] | None = None) -> list[DocumentRecord]:
         return self.store.documents(allowed_collections)
 
+    def warm_up(self) -> None:
+        """Load the embedding model and open the index and its lexical part now, not at the first question
+        (a server does this before it takes requests)."""
+        self.embedder.embed_query("warm up")
+        self.retriever.lexical()
+
     def remove(self, source: str) -> int:
         """Remove one document (by its source path) and its chunks; returns chunks removed."""
         before = self.retriever.lexical().token

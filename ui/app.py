@@ -33,7 +33,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Literal, Sequence, overload
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
 # Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
@@ -43,7 +43,6 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
-from starlette.middleware import Middleware  # noqa: E402
 from starlette.requests import Request  # noqa: E402
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
@@ -62,7 +61,8 @@ from rag.ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnot
                        filter_chips, welcome_html, filter_chips_html, queued_html, question_html,  # noqa: E402
                        sources_html, streaming_html, turn_messages)
 from rag.ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
-from rag.ui.sessions import SessionGuard  # noqa: E402
+from rag.ui.server import ServerThread, web_app  # noqa: E402
+from rag.ui.sessions import SessionStore, request_user  # noqa: E402
 from rag.ui.settings import UISettings  # noqa: E402
 from rag.ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
 from rag.ui.viewer import context_html, loaded, parse_spans, pdf_page_png  # noqa: E402
@@ -501,14 +501,28 @@ def _turn_index(index: Any) -> int | None:
 _md_safe = escape_markdown  # one definition (rag.ui.markdown)
 
 
-def build_app(assistant: Assistant, settings: UISettings | None = None,
-              policy: AccessPolicy | Callable[[], AccessPolicy] | None = None) -> gr.Blocks:
-    """The Gradio Blocks of the app over ``assistant`` (no server started; see :func:`serve`).
+@dataclass(frozen=True)
+class ChatApp:
+    """The app built by :func:`build_app`: the Gradio ``blocks``, their event ``handlers`` and the
+    ``service`` (the app's behaviour over the Assistant) that the file routes also use."""
 
-    ``demo.handlers`` (the :class:`Handlers`) and ``demo.service`` are attached
-    for the server route and tests. Launching it yourself, pass what :func:`serve`
-    passes (at least ``app_kwargs={"routes": [source_route(demo.service)]}``, the
-    theme and ``css=rag.ui.render.CSS``), or the source links have nothing to open.
+    blocks: gr.Blocks
+    handlers: "Handlers"
+    service: ResearchService
+
+    def routes(self) -> list[Route]:
+        """The app's own routes besides Gradio's: ``/source``, ``/viewer`` and ``/export``."""
+        return [source_route(self.service), export_route(self.service), viewer_route(self.service)]
+
+
+def build_app(assistant: Assistant, settings: UISettings | None = None,
+              policy: AccessPolicy | Callable[[], AccessPolicy] | None = None) -> ChatApp:
+    """The Gradio Blocks of the app over ``assistant``, with their handlers and service (no server
+    started; see :func:`serve`).
+
+    Serving the blocks yourself, mount them as :func:`serve` does (:func:`rag.ui.server.web_app`
+    with ``routes=chat.routes()``, the theme and ``css=rag.ui.render.CSS``), or the source links
+    have nothing to open and nobody can sign in.
     """
     settings = settings or UISettings()
     service = ResearchService(assistant, settings, policy)
@@ -702,7 +716,8 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         demo.load(handlers.editing, None, [upload_row, remove_col, edit_note], **private)
         backend.change(lambda b: gr.update(visible=takes_model_name(b)), [backend], [model], queue=False,
                        show_progress="hidden", **private)
-        filter_inputs = [source_filter, collection_filter, title_filter, date_from, date_to]
+        filter_inputs: list[gr.Dropdown | gr.Textbox] = [source_filter, collection_filter, title_filter,
+                                                         date_from, date_to]
         for widget in filter_inputs:
             widget.change(handlers.chips, filter_inputs, [chips], show_progress="hidden", **private)
 
@@ -710,28 +725,10 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         gr.api(handlers.api_ask, api_name="ask")
 
     demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_max_size)
-    demo.handlers = handlers  # type: ignore[attr-defined]
-    demo.service = service  # type: ignore[attr-defined]
-    return demo
+    return ChatApp(demo, handlers, service)
 
 
 # --------------------------------------------------------------------------- source files
-def request_user(request: Request) -> str | None:
-    """The Gradio login behind a plain (non-Gradio) route on the same app.
-
-    Gradio keeps sessions as ``app.tokens[cookie] -> username`` with the cookie
-    named after ``app.cookie_id``; this mirrors its own ``/gradio_api/user`` route.
-    """
-    app = request.app
-    cookie_id = getattr(app, "cookie_id", None)
-    tokens = getattr(app, "tokens", None)
-    if cookie_id is None or tokens is None:
-        return None
-    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
-        f"access-token-unsecure-{cookie_id}")
-    return tokens.get(token) if token else None
-
-
 async def _readable_source(service: ResearchService, request: Request) -> Path | Response:
     """The file behind ``{doc_id}`` if this request's user may read it, else the refusal to send."""
     user = request_user(request)
@@ -826,19 +823,40 @@ def viewer_route(service: ResearchService) -> Route:
 # --------------------------------------------------------------------------- serving
 @dataclass
 class RunningApp:
-    """A started server: its URL, the Blocks and the service behind it."""
+    """A started server: its URL, the app (blocks, handlers, service) and the server thread."""
 
-    demo: gr.Blocks
+    chat: ChatApp
     url: str
-    service: ResearchService
+    server: ServerThread
+    authenticator: Authenticator
+
+    @property
+    def service(self) -> ResearchService:
+        return self.chat.service
+
+    def wait(self) -> None:
+        """Block until the server stops or Ctrl-C."""
+        self.server.wait()
 
     def close(self) -> None:
-        _force_exit(self.demo)
-        self.demo.close()
+        """Stop the server (open pages do not hold it up) and release the index."""
+        self.server.stop()
+        self.chat.blocks.close(verbose=False)  # stops Gradio's queue
+        self.authenticator.close()
         self.service.private_files.close()
-        self.service.assistant.store.release_write_lock()
+        self.service.assistant.release_write_lock()
 
 
+@overload
+def serve(assistant: Assistant | str | Path | None = None, *, host: str = ..., port: int = ...,
+          settings: UISettings | None = ..., config: Config | None = ..., users_file: str | None = ...,
+          corpus_dir: str | Path | None = ..., editor_groups: str | Sequence[str] | None = ...,
+          block: Literal[True] = ..., quiet: bool = ...) -> None: ...
+@overload
+def serve(assistant: Assistant | str | Path | None = None, *, host: str = ..., port: int = ...,
+          settings: UISettings | None = ..., config: Config | None = ..., users_file: str | None = ...,
+          corpus_dir: str | Path | None = ..., editor_groups: str | Sequence[str] | None = ...,
+          block: Literal[False], quiet: bool = ...) -> RunningApp: ...
 def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7860,
           settings: UISettings | None = None, config: Config | None = None, users_file: str | None = None,
           corpus_dir: str | Path | None = None, editor_groups: str | Sequence[str] | None = None,
@@ -854,6 +872,10 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
 
     With ``block=True`` (the CLI) it serves until interrupted and returns None;
     with ``block=False`` it returns the :class:`RunningApp` at once.
+
+    Sign-in is the app's own (``/login``, a server-side session cookie; see
+    :mod:`rag.ui.server`); Gradio is mounted at ``/`` with an ``auth_dependency``
+    that hands it the session's user.
 
     Example:
         >>> serve(Assistant(index_dir="index"), host="127.0.0.1", port=7860)    # doctest: +SKIP
@@ -871,68 +893,54 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
             assistant = Assistant(config=config if index_dir is None else config.replace(index_dir=index_dir))
         else:
             assistant = Assistant(index_dir=index_dir)
-    # The server is the index's writer while it runs (see ChunkStore.hold_write_lock).
-    assistant.store.hold_write_lock()
+    # The server is the index's writer while it runs (see Assistant.hold_write_lock).
+    assistant.hold_write_lock()
+    authenticator: Authenticator | None = None
     try:
-        policy = AccessPolicy.load(settings.users_file)
         # Re-read when the users file changes; rights are checked against it on every request.
-        demo = build_app(assistant, settings, PolicyFile(settings.users_file, initial=policy))
-        service: ResearchService = demo.service  # type: ignore[attr-defined]
+        policy = PolicyFile(settings.users_file, initial=AccessPolicy.load(settings.users_file))
+        chat = build_app(assistant, settings, policy)
+        service = chat.service
         if not quiet:
             print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
-        service.warm_up()
+        # Components load lazily; loading them once here keeps the first users from waiting (and racing).
+        assistant.warm_up()
         # The corpus, the uploads and the index are reached only through /source/{id}; Gradio's own
         # file route must never serve them, whatever a client asks for.
         blocked = sorted({str(Path(p).resolve()) for p in (assistant.config.index_dir, settings.corpus_dir,
                                                              settings.uploads_path)})
-
         # Backoff after failures, an audit line per attempt, PBKDF2 in its own small pool.
         authenticator = Authenticator(lambda: service.policy)
-
-        async def check_login(username: str, password: str) -> bool:
-            # A plain coroutine function: Gradio awaits only those (an object with async __call__ it would not).
-            return await authenticator(username, password)
-
-        guard = Middleware(SessionGuard, policy=lambda: service.policy, may_upload=service.may_edit,
-                           idle_timeout_s=settings.session_idle_minutes * 60)
-
-        _, url, _ = demo.launch(
-            server_name=host, server_port=port, prevent_thread_lock=True, quiet=quiet,
-            # Gradio awaits a coroutine auth function (routes.login), though launch() is typed for a plain one.
-            auth=check_login if policy.login_required else None,  # type: ignore[arg-type]
-            auth_message="Sign in with your research account." if policy.login_required else None,
+        app = web_app(
+            chat.blocks, policy=lambda: service.policy,
+            sessions=SessionStore(idle_timeout_s=settings.session_idle_minutes * 60),
+            authenticator=authenticator, may_upload=service.may_edit, routes=chat.routes(),
+            title=settings.title, auth_message="Sign in with your research account.",
             max_file_size=settings.max_file_bytes, blocked_paths=blocked, allowed_paths=[],
             show_error=False, ssr_mode=False, mcp_server=False, footer_links=["api", "settings"],
-            run_history=False, theme=theme(), css=CSS, js=CHAT_JS,
-            app_kwargs={"routes": [source_route(service), export_route(service), viewer_route(service)],
-                        "middleware": [guard]},
-        )
+            run_history=False, theme=theme(), css=CSS, js=CHAT_JS)
+        server = ServerThread(app, host, port)
+        server.start()
     except BaseException:
-        assistant.store.release_write_lock()
+        if authenticator is not None:
+            authenticator.close()
+        assistant.release_write_lock()
         raise
-    running = RunningApp(demo, url.rstrip("/"), service)
+    running = RunningApp(chat, server.url, server, authenticator)
+    if not quiet:
+        print(f"Serving at {running.url}", flush=True)
     if not block:
         return running
     if threading.current_thread() is threading.main_thread():
         # A service manager stops us with SIGTERM: close the server as Ctrl-C would.
-        def terminate(signum: int, frame: Any) -> None:
-            _force_exit(demo)
-            _interrupt(signum, frame)
-
-        signal.signal(signal.SIGTERM, terminate)
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
-        demo.block_thread()  # returns on Ctrl-C
+        running.wait()  # returns on Ctrl-C
+    except KeyboardInterrupt:
+        pass
     finally:
         running.close()
     return None
-
-
-def _force_exit(demo: gr.Blocks) -> None:
-    """Stop without waiting for open connections: every open page holds a heartbeat stream, and
-    uvicorn's graceful shutdown would wait for each (Gradio then gives up after 5 s per close)."""
-    server = getattr(demo, "server", None)
-    if server is not None:
-        server.force_exit = True
 
 
 def _interrupt(signum: int, frame: Any) -> None:

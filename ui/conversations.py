@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import sqlite3
@@ -112,7 +113,8 @@ class ConversationStore:
             db.commit()
             return new_id
 
-    def list(self, owner: str, limit: int = 200) -> list[ConversationSummary]:
+    # Annotations below say builtins.list: inside the class, `list` is this method.
+    def list(self, owner: str, limit: int = 200) -> builtins.list[ConversationSummary]:
         """The owner's conversations, most recently updated first."""
         with self._lock:
             rows = self._conn().execute(
@@ -120,7 +122,7 @@ class ConversationStore:
                 "ORDER BY updated DESC, created DESC LIMIT ?", (owner, limit)).fetchall()
         return [ConversationSummary(r[0], r[1], r[2], r[3], len(json.loads(r[4]))) for r in rows]
 
-    def load(self, owner: str, conversation_id: str) -> list[dict[str, Any]] | None:
+    def load(self, owner: str, conversation_id: str) -> builtins.list[dict[str, Any]] | None:
         """The turns, or None when there is no such conversation of this owner."""
         with self._lock:
             row = self._conn().execute("SELECT turns FROM conversations WHERE id = ? AND owner = ?",

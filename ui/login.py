@@ -9,8 +9,8 @@ locked, attempts are refused without checking the password, so guessing costs
 the attacker time and the server nothing. A success clears the user's and the
 address's record.
 
-:class:`Authenticator` is the ``auth=`` callable given to Gradio. Gradio calls it
-with the user name and password only, so the client address comes from
+:class:`Authenticator` checks a user name and password for the app's own sign-in
+route (``POST /login`` in :mod:`rag.ui.server`). The client address comes from
 :func:`client_address`, which :class:`rag.ui.sessions.SessionGuard` sets for each
 request. Every attempt is logged on the ``rag.ui.login`` logger: user, address,
 time and outcome, never the password.
@@ -51,6 +51,11 @@ def client_address() -> str:
 def set_client_address(address: str) -> contextvars.Token[str]:
     """Record the current request's client address (see :class:`rag.ui.sessions.SessionGuard`)."""
     return _client_address.set(address or "unknown")
+
+
+def reset_client_address(token: contextvars.Token[str]) -> None:
+    """Restore the address recorded before :func:`set_client_address` returned ``token``."""
+    _client_address.reset(token)
 
 
 class LoginThrottled(HTTPException):
@@ -146,7 +151,7 @@ class LoginThrottle:
 
 
 class Authenticator:
-    """Gradio's ``auth=`` coroutine: throttle, check the password in a small pool, log the outcome.
+    """The sign-in check: throttle, check the password in a small pool, log the outcome.
 
     ``policy`` is a callable returning the current :class:`rag.ui.access.AccessPolicy`
     (it is re-read when the users file changes). PBKDF2 runs in a pool of

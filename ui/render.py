@@ -523,7 +523,7 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
         for s in sentences:
             own = {int(q["citation"]): (int(q["quote_start"]), int(q["quote_end"]))
                    for q in s.get("quotes") or [] if q.get("quote_start") is not None}
-            numbers: list[int] = []
+            cited: list[int] = []
             for n in s.get("citations", []):
                 rep = representative.get(int(n), int(n))
                 c = citations.get(rep)
@@ -532,8 +532,8 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
                 span = own.get(int(n)) if rep == int(n) else None
                 if span is None and c.get("quote_start") is not None and c.get("quote_end") is not None:
                     span = (int(c["quote_start"]), int(c["quote_end"]))
-                numbers.append(entry(c, span))
-            marks = "".join(f"[{m}]" for m in dict.fromkeys(numbers))
+                cited.append(entry(c, span))
+            marks = "".join(f"[{m}]" for m in dict.fromkeys(cited))
             text = f"{_md_text(s['text'])} {marks}".rstrip()
             parts.append(text if s.get("supported", True) else f"⚠ *(unsupported)* {text}")
         note = invalid_citations_note(answer)
@@ -543,9 +543,9 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
         for number, c in sorted(bibliography.values(), key=lambda item: item[0]):
             page = f", p. {int(c['page'])}" if c.get("page") is not None else ""
             quote = c.get("quote") or c.get("text") or ""
-            entry = (f"**[{number}]** {_md_text(c.get('title') or Path(c['source']).name)}. "
-                     f"{_md_text(Path(str(c['source'])).name)}{page}. “{_md_text(quote)}”")
-            out += [entry, ""]
+            line = (f"**[{number}]** {_md_text(c.get('title') or Path(c['source']).name)}. "
+                    f"{_md_text(Path(str(c['source'])).name)}{page}. “{_md_text(quote)}”")
+            out += [line, ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -127,15 +127,6 @@ class ResearchService:
     def may_edit(self, user: str | None) -> bool:
         return self.policy.may_edit(user, self.settings.editor_groups)
 
-    def warm_up(self) -> None:
-        """Load the embedding model and open the index before the first question.
-
-        The Assistant's components load lazily; loading them here, once, keeps the
-        first users from waiting and from racing to load them twice.
-        """
-        self.assistant.embedder.embed_query("warm up")
-        self.assistant.retriever.lexical()
-
     # -------------------------------------------------------------------- chat
     def filters(self, options: AskOptions, user: str | None) -> dict[str, Any] | None:
         """The library's filter mapping; raises ``rag.retrieve.FilterError`` on a bad date."""

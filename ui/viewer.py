@@ -72,7 +72,8 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def _marked(text: str, offset: int, spans: Sequence[tuple[int, int]]) -> str:
-    out, cursor = [], 0
+    out: list[str] = []
+    cursor = 0
     for a, b in sorted(spans):
         a, b = max(a - offset, cursor), min(b - offset, len(text))
         if a >= b:

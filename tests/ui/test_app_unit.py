@@ -78,6 +78,24 @@ def handlers_for(assistant: Assistant, settings: UISettings, policy: AccessPolic
     return build_app(assistant, settings, policy or AccessPolicy()).handlers
 
 
+def signed_in_app(routes: list[Any], policy: Any, clock: Any = None, idle_s: float = 1800.0,
+                  may_upload: Any = None) -> tuple[Any, Any, dict[str, str]]:
+    """A Starlette app with ``routes`` behind the app's SessionGuard, and live sessions for alice and bob.
+
+    Returns (app, the SessionStore, user -> session token for the cookie ``rag.ui.sessions.SESSION_COOKIE``).
+    """
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+
+    from rag.ui.sessions import SessionGuard, SessionStore
+
+    sessions = SessionStore(idle_timeout_s=idle_s, **({"clock": clock} if clock else {}))
+    app = Starlette(routes=routes, middleware=[Middleware(SessionGuard, sessions=sessions,
+                                                          policy=policy if callable(policy) else lambda: policy,
+                                                          may_upload=may_upload)])
+    return app, sessions, {user: sessions.start(user) for user in ("alice", "bob")}
+
+
 def request(user: str | None = None) -> Any:
     """Stand-in for gr.Request: the handlers only read ``username``."""
     return SimpleNamespace(username=user)
@@ -327,19 +345,20 @@ def test_api_endpoints_apply_the_same_rights(
 
 def test_source_route_serves_only_readable_indexed_files(
         assistant: Assistant, settings: UISettings, policy: AccessPolicy) -> None:
-    from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
     from rag.ui.app import source_route
+    from rag.ui.sessions import SESSION_COOKIE
 
     service = ResearchService(assistant, settings, policy)
-    app = Starlette(routes=[source_route(service)])
-    app.cookie_id, app.tokens = "x", {"tok-alice": "alice", "tok-bob": "bob"}  # what Gradio's App keeps
+    app, _, tokens = signed_in_app([source_route(service)], policy)
     docs = {Path(d.source).name: d.source for d in service.documents("alice")}
     client = TestClient(app)
     vienna, secret = document_id(docs["vienna.txt"]), document_id(docs["nightjar.txt"])
     assert client.get(f"/source/{vienna}").status_code == 401  # not signed in
-    client.cookies.set("access-token-x", "tok-bob")
+    client.cookies.set(SESSION_COOKIE, "forged-token")
+    assert client.get(f"/source/{vienna}").status_code == 401
+    client.cookies.set(SESSION_COOKIE, tokens["bob"])
     response = client.get(f"/source/{vienna}")
     assert response.status_code == 200 and "Vienna" in response.text
     assert response.headers["content-type"].startswith("text/plain")
@@ -347,7 +366,7 @@ def test_source_route_serves_only_readable_indexed_files(
     assert client.get(f"/source/{secret}").status_code == 404
     assert client.get("/source/..%2F..%2Fetc%2Fpasswd").status_code == 404
     assert client.get(f"/source/{document_id(str(Path(settings.feedback_path)))}").status_code == 404
-    client.cookies.set("access-token-x", "tok-alice")
+    client.cookies.set(SESSION_COOKIE, tokens["alice"])
     assert client.get(f"/source/{secret}").status_code == 200
 
 
@@ -440,7 +459,7 @@ def test_upload_respects_collection_rights(assistant: Assistant, settings: UISet
 def test_app_exposes_chat_and_ask_and_nothing_else(assistant: Assistant, settings: UISettings) -> None:
     from rag.ui.app import build_app
 
-    demo = build_app(assistant, settings, AccessPolicy())
+    demo = build_app(assistant, settings, AccessPolicy()).blocks
     endpoints = demo.get_api_info()["named_endpoints"]
     assert set(endpoints) == {"/chat", "/ask"}
     assert [p["parameter_name"] for p in endpoints["/chat"]["parameters"]] == ["message", "history"]

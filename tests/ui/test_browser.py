@@ -146,7 +146,7 @@ def test_login_is_required(browser: Any, app: SimpleNamespace, outside_requests:
     page.fill("input[type=text]", "bob")
     page.fill("input[type=password]", "not-his-password")
     page.click("button.primary")
-    page.wait_for_timeout(1000)
+    page.wait_for_selector("text=Incorrect user name or password", timeout=10_000)
     assert page.locator("#question").count() == 0
     context.close()
     assert outside_requests == []

@@ -16,7 +16,8 @@ import pytest
 from rag import Assistant
 from rag.paths import public_answer, public_source
 from rag.testing import FakeEmbedder
-from tests.ui.test_app_unit import KARSK, NIGHTJAR, _users, ask, corpus, handlers_for, request  # noqa: F401
+from tests.ui.test_app_unit import (KARSK, NIGHTJAR, _users, ask, corpus, handlers_for, request,  # noqa: F401
+                                    signed_in_app)
 from rag.ui.access import AccessPolicy
 from rag.ui.service import ResearchService
 from rag.ui.settings import UISettings
@@ -240,35 +241,34 @@ def test_users_file_changes_apply_without_a_restart(
 
 
 def _guarded_app(policy: Any, clock: Clock, idle_s: float = 60.0, may_upload: Any = None) -> Any:
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
+    """A stand-in app behind the SessionGuard: its routes answer with the request's user and address."""
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
 
     from rag.ui.login import client_address
-    from rag.ui.sessions import SessionGuard
+    from rag.ui.sessions import request_user
 
     async def page(request: Any) -> Any:
-        user = request.app.tokens.get(request.cookies.get("access-token-x"))
-        return PlainTextResponse(f"user={user} address={client_address()}")
+        return PlainTextResponse(f"user={request_user(request)} address={client_address()}")
 
-    app = Starlette(routes=[Route("/", page), Route("/gradio_api/queue/join", page, methods=["POST"]),
-                            Route("/gradio_api/upload", page, methods=["POST"]),
-                            Route("/gradio_api/heartbeat/abc", page), Route("/login", page, methods=["POST"])],
-                    middleware=[Middleware(SessionGuard, policy=policy, idle_timeout_s=idle_s, clock=clock,
-                                           may_upload=may_upload)])
-    app.cookie_id, app.tokens = "x", {"tok-alice": "alice", "tok-bob": "bob"}  # what Gradio's App keeps
-    return app
+    return signed_in_app([Route("/", page), Route("/whoami", page),
+                          Route("/gradio_api/queue/join", page, methods=["POST"]),
+                          Route("/gradio_api/upload", page, methods=["POST"]),
+                          Route("/gradio_api/heartbeat/abc", page), Route("/login", page, methods=["POST"])],
+                         policy, clock=clock, idle_s=idle_s, may_upload=may_upload)
 
 
 def test_idle_sessions_expire_with_a_clear_signed_out_message(policy: AccessPolicy) -> None:
     from starlette.testclient import TestClient
 
+    from rag.ui.sessions import SESSION_COOKIE
+
     clock = Clock()
-    app = _guarded_app(lambda: policy, clock)
+    app, sessions, tokens = _guarded_app(lambda: policy, clock)
     client = TestClient(app)
-    client.cookies.set("access-token-x", "tok-alice")
-    assert client.get("/").text == "user=alice address=testclient"
+    client.cookies.set(SESSION_COOKIE, tokens["alice"])
+    assert client.get("/whoami").text == "user=alice address=testclient"
+    assert client.get("/").text.startswith("user=alice")  # a live session sees the app's page
     clock.now += 50
     assert client.post("/gradio_api/queue/join").status_code == 200
     clock.now += 50
@@ -277,30 +277,45 @@ def test_idle_sessions_expire_with_a_clear_signed_out_message(policy: AccessPoli
     response = client.post("/gradio_api/queue/join")
     assert response.status_code == 401
     assert response.json()["detail"].startswith("You are signed out (no activity for more than 1 minutes)")
-    assert "tok-alice" not in app.tokens and "tok-bob" in app.tokens
-    assert client.get("/").text.startswith("user=None")  # the page shows the sign-in page again
+    assert sessions.lookup(tokens["alice"]) == (None, "no activity for more than 1 minutes")
+    assert client.get("/whoami").text.startswith("user=None")
+    page = client.get("/", follow_redirects=False)  # reloading the page shows the sign-in page again
+    assert page.status_code == 303 and page.headers["location"] == "login"
     assert client.post("/login").status_code == 200  # signing in again is not blocked
     client.cookies.clear()  # logging out in another tab deletes the cookie
     response = client.post("/gradio_api/queue/join")
     assert response.status_code == 401 and response.json()["detail"].startswith("You are signed out")
 
 
+def test_without_login_nobody_is_signed_in_and_nothing_is_redirected() -> None:
+    from starlette.testclient import TestClient
+
+    from rag.ui.sessions import SESSION_COOKIE
+
+    app, _, tokens = _guarded_app(lambda: AccessPolicy(), Clock())
+    client = TestClient(app)
+    client.cookies.set(SESSION_COOKIE, tokens["alice"])  # a cookie from when login was on
+    assert client.get("/", follow_redirects=False).text == "user=None address=testclient"
+    assert client.post("/gradio_api/queue/join").status_code == 200
+
+
 def test_a_user_removed_from_the_users_file_loses_the_session(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
     from rag.ui.access import PolicyFile
+    from rag.ui.sessions import SESSION_COOKIE
 
     users = tmp_path / "users.toml"
     _write_users(users, [])
-    app = _guarded_app(PolicyFile(users, check_every_s=0), Clock())
+    app, sessions, tokens = _guarded_app(PolicyFile(users, check_every_s=0), Clock())
     client = TestClient(app)
-    client.cookies.set("access-token-x", "tok-bob")
+    client.cookies.set(SESSION_COOKIE, tokens["bob"])
     assert client.post("/gradio_api/queue/join").status_code == 200
     _write_users(users, [], with_bob=False)
     _touch_later(users, 2)
     response = client.post("/gradio_api/queue/join")
     assert response.status_code == 401 and "no longer in the users file" in response.json()["detail"]
-    assert "tok-bob" not in app.tokens
+    assert sessions.lookup(tokens["bob"])[0] is None and sessions.lookup(tokens["alice"])[0] == "alice"
 
 
 @pytest.mark.network
@@ -334,17 +349,32 @@ def test_real_server_throttles_and_audits_sign_ins(tmp_path: Path, caplog: pytes
             files = {"files": ("a.txt", b"The depot was rebuilt in 2011.", "text/plain")}
             refused = client.post("/gradio_api/upload", files=files)  # bob is not an editor
             assert refused.status_code == 403 and "may not upload" in refused.json()["detail"]
+            from rag.ui.sessions import SESSION_COOKIE
+
+            kept = client.cookies[SESSION_COOKIE]
             client.get("/logout", follow_redirects=False)
             assert client.get("/gradio_api/user").json() is None
+            # Ended on the server: a copy of the cookie no longer reaches Gradio's pages or API.
+            with httpx.Client(base_url=running.url, timeout=30, cookies={SESSION_COOKIE: kept}) as copy:
+                assert copy.get("/gradio_api/user").json() is None
+                assert copy.get("/config").status_code == 401
+                page = copy.get("/", follow_redirects=False)
+                assert page.status_code == 303 and page.headers["location"] == "login"
             assert client.post("/login", data={"username": "alice", "password": "alice-pw"}).status_code == 200
             stored = client.post("/gradio_api/upload", files=files)  # an editor may
             assert stored.status_code == 200 and stored.json()[0].endswith("a.txt")
+        # Behind a reverse proxy on this machine: the user's address is logged and the cookie is Secure.
+        proxied = httpx.post(f"{running.url}/login", data={"username": "alice", "password": "alice-pw"},
+                             headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+        assert proxied.status_code == 200 and "secure" in proxied.headers["set-cookie"].lower()
     finally:
         running.close()
     lines = [r.getMessage() for r in caplog.records if r.name == "rag.ui.login"]
     assert sum(line.startswith("login failed: user='bob' address=127.0.0.1") for line in lines) == 4
     assert any(line.startswith("login refused (throttled") for line in lines)
     assert any(line.startswith("login succeeded: user='bob' address=127.0.0.1") for line in lines)
+    assert any(line.startswith("login succeeded: user='alice' address=203.0.113.9") for line in lines)
+    assert any(line.startswith("logout: user='bob' address=127.0.0.1") for line in lines)
     assert not any("bob-pw" in line or "x1" in line for line in lines)
 
 
@@ -428,10 +458,10 @@ def test_private_files_go_to_their_owner_only_and_expire(tmp_path: Path) -> None
 
 def test_exports_are_served_only_by_the_own_route_to_their_author(
         assistant: Assistant, settings: UISettings, policy: AccessPolicy) -> None:
-    from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
     from rag.ui.app import export_route
+    from rag.ui.sessions import SESSION_COOKIE
 
     handlers = handlers_for(assistant, settings, policy)
     service: ResearchService = handlers.service
@@ -439,13 +469,12 @@ def test_exports_are_served_only_by_the_own_route_to_their_author(
     update = handlers.export(turns, request("alice"))
     assert 'href="export/' in update["value"] and "download" in update["value"]
     token = update["value"].split('href="export/', 1)[1].split('"', 1)[0]
-    app = Starlette(routes=[export_route(service)])
-    app.cookie_id, app.tokens = "x", {"tok-alice": "alice", "tok-bob": "bob"}
+    app, _, tokens = signed_in_app([export_route(service)], policy)
     client = TestClient(app)
     assert client.get(f"/export/{token}").status_code == 401
-    client.cookies.set("access-token-x", "tok-bob")
+    client.cookies.set(SESSION_COOKIE, tokens["bob"])
     assert client.get(f"/export/{token}").status_code == 404
-    client.cookies.set("access-token-x", "tok-alice")
+    client.cookies.set(SESSION_COOKIE, tokens["alice"])
     response = client.get(f"/export/{token}")
     assert response.status_code == 200 and "## Bibliography" in response.text
     assert response.headers["content-disposition"].startswith("attachment")
@@ -479,10 +508,13 @@ def test_gradio_upload_copies_are_deleted_once_handled(
 def test_non_editors_cannot_use_the_raw_upload_route(policy: AccessPolicy) -> None:
     from starlette.testclient import TestClient
 
-    client = TestClient(_guarded_app(lambda: policy, Clock(), may_upload=lambda user: user == "alice"))
+    from rag.ui.sessions import SESSION_COOKIE
+
+    app, _, tokens = _guarded_app(lambda: policy, Clock(), may_upload=lambda user: user == "alice")
+    client = TestClient(app)
     files = {"files": ("a.txt", b"x" * 10, "text/plain")}
-    client.cookies.set("access-token-x", "tok-bob")
+    client.cookies.set(SESSION_COOKIE, tokens["bob"])
     response = client.post("/gradio_api/upload", files=files)
     assert response.status_code == 403 and "may not upload" in response.json()["detail"]
-    client.cookies.set("access-token-x", "tok-alice")
+    client.cookies.set(SESSION_COOKIE, tokens["alice"])
     assert client.post("/gradio_api/upload", files=files).text.startswith("user=alice")
