@@ -60,6 +60,7 @@ from rag.eval.metrics import (
 )
 from rag.eval.support_set import build_support_pairs, evaluate_scorer
 from rag.config import read_toml
+from rag.errors import RagError
 from rag.records import file_sha256
 
 __all__ = [
@@ -142,7 +143,7 @@ METRICS: dict[str, str] = {
 _MACHINE_DEPENDENT = frozenset({"latency_median_ms", "latency_p95_ms", "latency_mean_ms"})
 
 
-class EvalError(Exception):
+class EvalError(RagError):
     """A bad input to the eval (dataset, thresholds, index); the message names it and the fix."""
 
 
@@ -868,6 +869,11 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         Path(write_baseline).parent.mkdir(parents=True, exist_ok=True)
         Path(write_baseline).write_text((out / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
 
+    if getattr(args, "json", False):  # `rag eval --json`: report.json on stdout, messages stay on stderr
+        print(json.dumps(report, indent=2, ensure_ascii=False), file=stdout)
+        if judge.warning():
+            print(f"rag eval: warning: {judge.warning()}", file=stderr)
+        return 1 if breaches else 0
     print(summary_table(metrics, thresholds, baseline_metrics, breaches), file=stdout)
     ba = support_info.get("balanced_accuracy")
     print(f"support scorer balanced accuracy: {_fmt(ba)}" if ba is not None

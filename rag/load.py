@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from rag.errors import LoadError  # also importable as rag.load.LoadError
 from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
 
@@ -29,15 +30,6 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
 _FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-
-
-class LoadError(Exception):
-    """A file could not be loaded. ``str(err)`` is ``"<path>: <reason>"``."""
-
-    def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -354,12 +346,12 @@ def _load_html(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
 
 def _load_pdf(source: str, data: bytes, limits: LoadLimits) -> _Loaded:
     import io
-    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # pypdf logs warnings about malformed files to its "pypdf" logger; quieting it is the application's
+    # choice (the rag command does), not the library's.
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
