@@ -261,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write report.json here as a baseline (refused from a dirty git tree)")
     p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary table")
 
-    p = sub.add_parser("eval-verifier", parents=[flags], help="measure a support verifier on labelled (document, claim) pairs")
+    p = sub.add_parser("eval-verifier", parents=[flags],
+                       help="measure a support verifier on labelled (document, claim) pairs")
     p.add_argument("file", help="JSONL: LLM-AggreFact (doc, claim, label 0/1) or WiCE (claim, evidence, label)")
     p.add_argument("--config", metavar="TOML", help="configuration file (default: $RAG_CONFIG)")
     _verifying(p)
@@ -487,8 +488,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UsageError(f"the chat UI cannot be imported ({exc})") from None
     assistant = Assistant(config=_with_index_chunking(_config(args)))  # uploads add to the index as built
-    return serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus,
-                 editor_groups=args.editors) or 0
+    # Serves until interrupted (Ctrl-C or SIGTERM).
+    serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus,
+          editor_groups=args.editors)
+    return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
