@@ -893,8 +893,8 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         # Re-read when the users file changes; rights are checked against it on every request.
         demo = build_app(assistant, settings, PolicyFile(settings.users_file, initial=policy))
         service: ResearchService = demo.service  # type: ignore[attr-defined]
-        if not quiet:
-            print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
+        if not quiet:  # `rag serve` shows rag.ui's info records on stderr
+            log.info("loading the embedding model and the index at %s…", assistant.config.index_dir)
         service.warm_up()
         # The corpus, the uploads and the index are reached only through /source/{id}; Gradio's own
         # file route must never serve them, whatever a client asks for.
