@@ -101,6 +101,16 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def stream(self, value: Any) -> None:  # StreamHandler.__init__ assigns it; sys.stderr is always used
         pass
 
+    def emit(self, record: logging.LogRecord) -> None:
+        bar = _ProgressBar.drawing
+        if bar is None:
+            super().emit(record)
+            return
+        try:  # above the progress bar, not through it
+            bar.write(self.format(record), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
+            self.handleError(record)
+
 
 def verbosity(args: argparse.Namespace) -> int:
     """``-v`` counts up, ``-q`` down: -1 quiet, 0 normal, 1 info, 2 debug."""
@@ -337,6 +347,8 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
 class _ProgressBar:
     """Draws ingest progress (:data:`rag.ingest.ProgressCallback`) as a tqdm bar on stderr."""
 
+    drawing: Any = None  # the bar on screen, if any: log records are written above it
+
     def __init__(self) -> None:
         self._bar: Any = None
 
@@ -344,12 +356,13 @@ class _ProgressBar:
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+            self._bar = _ProgressBar.drawing = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
         self._bar.update(done - self._bar.n)
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.close()
+            _ProgressBar.drawing = None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -366,8 +379,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.move and not args.collection:
         raise UsageError("--move: name the collection to move documents to with --collection")
     bar = _ProgressBar() if verbosity(args) >= 0 and not args.json and sys.stderr.isatty() else None
+    # Without a terminal (a log file, CI), -v shows the progress as info records instead of a bar.
+    progress: Any = bar if bar is not None else verbosity(args) >= 1
     try:
-        report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune, progress=bar,
+        report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune, progress=progress,
                                   rebuild=args.rebuild, move=args.move, follow_symlinks=args.follow_symlinks)
     finally:
         if bar is not None:

@@ -299,7 +299,7 @@ def _progress_records(done: int, total: int) -> None:
     """``progress=True``: an info record at every tenth of the files (and the last)."""
     step = max(1, total // 10)
     if done and (done % step == 0 or done == total):
-        logger.info("ingest: read %d/%d files", done, total)
+        logger.info("ingest: file %d of %d", done, total)
 
 
 # Bump when loaders or the chunker change what they produce, so the next sync redoes every file.

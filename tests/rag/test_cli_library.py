@@ -235,7 +235,7 @@ def test_ingest_progress_true_logs_records(tmp_path: Path, caplog: pytest.LogCap
     config = Config(index_dir=str(tmp_path / "index"))
     caplog.set_level(logging.INFO, logger="rag.ingest")
     assert ingest([tmp_path / "corpus"], ChunkStore(config), FakeEmbedder(), config, progress=True).ok
-    assert [r.getMessage() for r in caplog.records if r.name == "rag.ingest"] == ["ingest: read 1/1 files"]
+    assert [r.getMessage() for r in caplog.records if r.name == "rag.ingest"] == ["ingest: file 1 of 1"]
 
 
 def test_failed_files_are_warning_records(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
