@@ -51,6 +51,10 @@ EXIT_CODES: dict[type[BaseException], int] = {
 }
 """Exit status for each exception type; the most specific class in an exception's MRO wins."""
 
+# Loggers whose info records a command shows without -v: a server's sign-in audit lines and users-file
+# reloads; an eval's progress (what it syncs, how many questions are answered).
+INFO_BY_DEFAULT: dict[str, tuple[str, ...]] = {"serve": ("rag.ui",), "eval": ("rag.eval",)}
+
 # What the command runs under unless the environment says otherwise: nothing downloads, no telemetry.
 # Set by main() (the application), never at import.
 OFFLINE_DEFAULTS = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
@@ -563,8 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _set_offline_defaults()
-    # A server's sign-in audit lines and users-file reloads are info records: shown by default.
-    undo_logging = configure_logging(verbosity(args), info=("rag.ui",) if args.command == "serve" else ())
+    undo_logging = configure_logging(verbosity(args), info=INFO_BY_DEFAULT.get(args.command, ()))
     try:
         return COMMANDS[args.command](args)
     except BrokenPipeError:  # `rag docs --json | head` is fine

@@ -183,18 +183,22 @@ def test_log_level_follows_v_and_q(monkeypatch: pytest.MonkeyPatch, capsys: pyte
     assert after == before
 
 
-def test_serve_shows_the_ui_audit_records_by_default(monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    def fake_serve(args: argparse.Namespace) -> int:
-        logging.getLogger("rag.ui.login").info("login succeeded: user='ana'")
+@pytest.mark.parametrize(("argv", "logger"), [(["serve"], "rag.ui.login"),
+                                             (["eval", "data.jsonl", "--out", "out"], "rag.eval.runner")])
+def test_serve_and_eval_show_their_info_records_by_default(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           argv: list[str], logger: str) -> None:
+    """The server's sign-in audit lines, the eval's progress; not the rest of the library's info records."""
+    def fake(args: argparse.Namespace) -> int:
+        logging.getLogger(logger).info("shown")
         logging.getLogger("rag.retrieve").info("not shown")
         return 0
 
-    monkeypatch.setitem(cli.COMMANDS, "serve", fake_serve)
-    assert cli.main(["serve"]) == 0
+    monkeypatch.setitem(cli.COMMANDS, argv[0], fake)
+    assert cli.main(argv) == 0
     err = capsys.readouterr().err
-    assert "login succeeded: user='ana'" in err and "not shown" not in err
-    assert logging.getLogger("rag.ui").level == logging.NOTSET
+    assert "INFO: shown" in err and "not shown" not in err
+    assert logging.getLogger(logger.rsplit(".", 1)[0]).level == logging.NOTSET
 
 
 # ------------------------------------------------------------------ commands on a real (fake-embedded) index
