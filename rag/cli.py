@@ -30,8 +30,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rag.errors import (ConfigError, FilterError, IndexBusyError, IndexMismatchError, LoadError, MarkerError,
-                        RagError, StoreError, UsageError)
+from rag.errors import (
+    ConfigError,
+    FilterError,
+    IndexBusyError,
+    IndexMismatchError,
+    LoadError,
+    MarkerError,
+    RagError,
+    StoreError,
+    UsageError,
+)
 from rag.extras import DISTRIBUTION, MissingExtraError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130
@@ -496,7 +505,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
-
     from rag.extras import require
 
     try:

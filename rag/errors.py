@@ -20,8 +20,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["RagError", "UsageError", "ConfigError", "FilterError", "MarkerError", "StoreError",
-           "IndexBusyError", "IndexMismatchError", "LoadError"]
+__all__ = [
+    "ConfigError",
+    "FilterError",
+    "IndexBusyError",
+    "IndexMismatchError",
+    "LoadError",
+    "MarkerError",
+    "RagError",
+    "StoreError",
+    "UsageError",
+]
 
 
 class RagError(Exception):

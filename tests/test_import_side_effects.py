@@ -66,7 +66,7 @@ def clean_env() -> dict[str, str]:
 
 def run_child(body: str, timeout: float = 300) -> dict:
     result = subprocess.run([sys.executable, "-c", PRELUDE + textwrap.dedent(body)], capture_output=True, text=True,
-                            env=clean_env(), cwd=REPO, timeout=timeout)
+                            env=clean_env(), cwd=REPO, timeout=timeout, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 

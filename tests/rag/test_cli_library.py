@@ -20,8 +20,17 @@ from rag import cli
 from rag import testing_files as tf
 from rag.assistant import Assistant
 from rag.config import Config
-from rag.errors import (ConfigError, FilterError, IndexBusyError, IndexMismatchError, LoadError, MarkerError,
-                        RagError, StoreError, UsageError)
+from rag.errors import (
+    ConfigError,
+    FilterError,
+    IndexBusyError,
+    IndexMismatchError,
+    LoadError,
+    MarkerError,
+    RagError,
+    StoreError,
+    UsageError,
+)
 from rag.extras import MissingExtraError
 from rag.ingest import ingest
 from rag.store import ChunkStore
@@ -213,7 +222,7 @@ def fake_index(tmp_path: Path) -> Path:
 
 def test_remove_json_reports_removed_and_failed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     index = fake_index(tmp_path)
-    gone = str((tmp_path / "corpus" / "gone.txt"))
+    gone = str(tmp_path / "corpus" / "gone.txt")
     status = cli.main(["remove", gone, str(tmp_path / "corpus" / "never.txt"), "--index", str(index), "--json"])
     assert status == cli.EXIT_FAILED
     out = json.loads(capsys.readouterr().out)
