@@ -125,6 +125,14 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self.handleError(record)
 
 
+class _PlainFormatter(logging.Formatter):
+    """Without -v: an info record is its message; others say what they are (``warning: …``), as git does."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
+
+
 def verbosity(args: argparse.Namespace) -> int:
     """``-v`` counts up, ``-q`` down: -1 quiet, 0 normal, 1 info, 2 debug."""
     return int(getattr(args, "verbose", 0) or 0) - int(getattr(args, "quiet", 0) or 0)
@@ -146,7 +154,7 @@ def configure_logging(level: int, info: Sequence[str] = ()) -> Callable[[], None
     if level >= 1:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     else:
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(_PlainFormatter())
     root.addHandler(handler)
     root.setLevel(logging.ERROR if level < 0 else logging.INFO if level >= 2 else logging.WARNING)
     ours.setLevel(logging.ERROR if level < 0 else logging.WARNING if level == 0

@@ -186,7 +186,9 @@ def test_log_level_follows_v_and_q(monkeypatch: pytest.MonkeyPatch, capsys: pyte
     for word in hidden:
         assert f"{word} record" not in err, (flag, err)
     line = next(line for line in err.splitlines() if "error record" in line)
-    assert line[:2].isdigit() is timestamps, line  # "2026-…" with -v, "ERROR: …" without
+    assert line[:2].isdigit() is timestamps, line  # "2026-… ERROR rag.somewhere: …" with -v
+    if not timestamps:
+        assert line == "error: error record"
     # main() undid its logging set-up: an in-process caller's logging is as it was.
     after = (list(root.handlers), root.level, logging.getLogger("rag").level, logging.getLogger("pypdf").level)
     assert after == before
@@ -206,7 +208,7 @@ def test_serve_and_eval_show_their_info_records_by_default(monkeypatch: pytest.M
     monkeypatch.setitem(cli.COMMANDS, argv[0], fake)
     assert cli.main(argv) == 0
     err = capsys.readouterr().err
-    assert "INFO: shown" in err and "not shown" not in err
+    assert "shown" in err.splitlines() and "not shown" not in err
     assert logging.getLogger(logger.rsplit(".", 1)[0]).level == logging.NOTSET
 
 
