@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import logging
 import math
 import os
 import subprocess
@@ -60,7 +61,10 @@ from rag.eval.metrics import (
 )
 from rag.eval.support_set import build_support_pairs, evaluate_scorer
 from rag.config import read_toml
+from rag.errors import RagError
 from rag.records import file_sha256
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_SQUAD",
@@ -142,7 +146,7 @@ METRICS: dict[str, str] = {
 _MACHINE_DEPENDENT = frozenset({"latency_median_ms", "latency_p95_ms", "latency_mean_ms"})
 
 
-class EvalError(Exception):
+class EvalError(RagError):
     """A bad input to the eval (dataset, thresholds, index); the message names it and the fix."""
 
 
@@ -719,12 +723,12 @@ def summary_table(metrics: Mapping[str, Any], thresholds: Thresholds | None,
     return counts + "\n" + "\n".join(lines)
 
 
-def _progress(stream: Any) -> Callable[[int, int], None]:
+def _progress() -> Callable[[int, int], None]:
     started = time.perf_counter()
 
     def report(done: int, total: int) -> None:
         if done == total or done % 25 == 0:
-            print(f"  answered {done}/{total} ({time.perf_counter() - started:.0f} s)", file=stream, flush=True)
+            log.info("answered %d/%d (%.0f s)", done, total, time.perf_counter() - started)
 
     return report
 
@@ -791,13 +795,13 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
             raise EvalError(f"--corpus {corpus}: folder not found")
     ingest_info: dict[str, Any] | None = None
     if corpus is not None:
-        print(f"rag eval: syncing {corpus} into {assistant.store.location}", file=stderr, flush=True)
+        log.info("syncing %s into %s", corpus, assistant.store.location)
         report = assistant.ingest([corpus], progress=False)
         ingest_info = {k: v for k, v in report.to_dict().items() if not isinstance(v, list)}
         ingest_info.update({k: len(v) for k, v in report.to_dict().items() if isinstance(v, list)},
                            failed_files=report.failed, corpus=str(corpus))
         for failure in report.failed:
-            print(f"rag eval: warning: {failure['path']}: {failure['reason']}", file=stderr)
+            log.warning("%s: %s", failure["path"], failure["reason"])
     elif not assistant.store.exists():
         raise EvalError(f"{assistant.store.location}: no index here; pass --corpus DIR to ingest the "
                         "dataset's documents, or point --index at an existing index")
@@ -807,15 +811,14 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     missing = sorted({i.source for i in dataset.items if i.answerable and i.source
                       and dataset.source_keys.get(i.source, source_key(i.source)) not in indexed})
     if missing:
-        print(f"rag eval: warning: {len(missing)} gold source(s) are not in the index, so their retrieval "
-              f"scores 0: {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}", file=stderr)
+        log.warning("%d gold source(s) are not in the index, so their retrieval scores 0: %s%s", len(missing),
+                    ", ".join(missing[:5]), " ..." if len(missing) > 5 else "")
 
-    print(f"rag eval: {len(dataset.items)} questions from {dataset.path} (backend {config.backend})",
-          file=stderr, flush=True)
+    log.info("%d questions from %s (backend %s)", len(dataset.items), dataset.path, config.backend)
     answer_started = time.perf_counter()
-    print(f"rag eval: citations and faithfulness judged by {judge.name}", file=stderr, flush=True)
+    log.info("citations and faithfulness judged by %s", judge.name)
     records = evaluate(dataset.items, assistant, support=judge.support, source_keys=dataset.source_keys,
-                       progress=_progress(stderr), judge_faithfulness=bool(getattr(args, "judge", None)))
+                       progress=_progress(), judge_faithfulness=bool(getattr(args, "judge", None)))
     answer_s = time.perf_counter() - answer_started
     metrics = summarize(records, config.k)
 
@@ -868,6 +871,11 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         Path(write_baseline).parent.mkdir(parents=True, exist_ok=True)
         Path(write_baseline).write_text((out / "report.json").read_text(encoding="utf-8"), encoding="utf-8")
 
+    if getattr(args, "json", False):  # `rag eval --json`: report.json on stdout, messages stay on stderr
+        print(json.dumps(report, indent=2, ensure_ascii=False), file=stdout)
+        if judge.warning():
+            log.warning("%s", judge.warning())
+        return 1 if breaches else 0
     print(summary_table(metrics, thresholds, baseline_metrics, breaches), file=stdout)
     ba = support_info.get("balanced_accuracy")
     print(f"support scorer balanced accuracy: {_fmt(ba)}" if ba is not None
@@ -877,7 +885,7 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     for note in notes:
         print(f"note: {note}", file=stdout)
     if judge.warning():
-        print(f"rag eval: warning: {judge.warning()}", file=stderr)
+        log.warning("%s", judge.warning())
     if write_baseline:
         print(f"baseline written to {write_baseline} (commit {git['commit'][:12] if git else '?'})", file=stdout)
     for breach in breaches:

@@ -12,8 +12,9 @@ Example:
 """
 
 from rag.assistant import Assistant
-from rag.config import Config, ConfigError
+from rag.config import Config
+from rag.errors import ConfigError, IndexBusyError, RagError
 from rag.records import REFUSAL, Answer, Chunk, Citation, Passage, SentenceSupport, SourceDocument
 
-__all__ = ["Assistant", "Config", "ConfigError", "REFUSAL", "Answer", "Chunk", "Citation", "Passage",
-           "SentenceSupport", "SourceDocument"]
+__all__ = ["Assistant", "Config", "ConfigError", "IndexBusyError", "RagError", "REFUSAL", "Answer", "Chunk",
+           "Citation", "Passage", "SentenceSupport", "SourceDocument"]

@@ -27,7 +27,7 @@ from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passage
 from rag.citations import is_refusal, parse_answer, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
-from rag.ingest import IngestReport, ingest, named_key
+from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
 from rag.questions import question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
@@ -236,7 +236,7 @@ class Assistant:
 
     # ---------------------------------------------------------------- corpus
     def ingest(self, paths: Iterable[str | Path], *, collection: str | None = None, prune: bool = True,
-               progress: bool | None = None, rebuild: bool = False, move: bool = False,
+               progress: ProgressCallback | bool | None = None, rebuild: bool = False, move: bool = False,
                follow_symlinks: bool = False) -> IngestReport:
         """Sync files or folders into the index (see :func:`rag.ingest.ingest`)."""
         if rebuild:

@@ -1,32 +1,189 @@
 """The ``rag`` command: ingest, docs, remove, ask, chat, serve, eval, eval-verifier.
 
-Exit status: 0 success, 1 when some input failed (e.g. a file that could not be
-ingested, an eval threshold breached), 2 for usage and configuration errors.
+Exit status (:data:`EXIT_CODES` maps the library's exception *types* to it):
+0 success; 1 when some input failed (a file that could not be ingested, an eval
+threshold breached); 2 for usage and configuration errors (a bad flag or setting, an
+index built with another model); 75 when the index is busy (another process is
+writing to it: try again later); 130 when interrupted.
+
+``-v`` shows the library's progress records (``-vv`` debug), with timestamps; ``-q``
+only errors, and no progress bar. ``--json`` prints machine-readable data on every
+command that prints data; ``--version`` the distribution and its version.
+
+Importing this module changes nothing global: :func:`main` configures logging for
+the run (and undoes it when called in-process) and sets the offline defaults
+(``HF_HUB_OFFLINE`` …) the command runs under.
 
 Example:
     $ rag ingest corpus/sample --index index --json
-    $ rag ask "When did the offensive start?" --index index
+    $ rag -v ask "When did the offensive start?" --index index
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from rag.errors import (
+    ConfigError,
+    FilterError,
+    IndexBusyError,
+    IndexMismatchError,
+    LoadError,
+    MarkerError,
+    RagError,
+    StoreError,
+    UsageError,
+)
+from rag.extras import DISTRIBUTION, MissingExtraError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130
+
+EXIT_CODES: dict[type[BaseException], int] = {
+    RagError: EXIT_FAILED,
+    LoadError: EXIT_FAILED,
+    UsageError: EXIT_USAGE,
+    ConfigError: EXIT_USAGE,
+    FilterError: EXIT_USAGE,
+    MarkerError: EXIT_USAGE,
+    MissingExtraError: EXIT_USAGE,
+    StoreError: EXIT_USAGE,  # no index there, a server that cannot be reached: fix the command or the setup
+    IndexMismatchError: EXIT_USAGE,
+    IndexBusyError: EXIT_BUSY,  # EX_TEMPFAIL (sysexits.h): another writer holds the index, try again
+    KeyboardInterrupt: EXIT_INTERRUPTED,
+}
+"""Exit status for each exception type; the most specific class in an exception's MRO wins."""
+
+# Loggers whose info records a command shows without -v: a server's sign-in audit lines and users-file
+# reloads; an eval's progress (what it syncs, how many questions are answered).
+INFO_BY_DEFAULT: dict[str, tuple[str, ...]] = {"serve": ("rag.ui",), "eval": ("rag.eval",)}
+
+# What the command runs under unless the environment says otherwise: nothing downloads, no telemetry.
+# Set by main() (the application), never at import.
+OFFLINE_DEFAULTS = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+                    "ANONYMIZED_TELEMETRY": "False", "TOKENIZERS_PARALLELISM": "false"}
 
 
-class UsageError(Exception):
-    pass
+def exit_code(exc: BaseException) -> int | None:
+    """The exit status :data:`EXIT_CODES` gives ``exc`` (by type, most specific first); None if unmapped."""
+    for cls in type(exc).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return None
+
+
+def package_version() -> str:
+    """The installed distribution's version; in a source checkout that is not installed, pyproject's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        pass
+    import tomllib
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        project = {}
+    if project.get("name") == DISTRIBUTION and project.get("version"):
+        return f"{project['version']} (source tree, not installed)"
+    return "unknown (not installed)"
+
+
+# ---------------------------------------------------------------------- logging
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record arrives (tests and pagers swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:  # StreamHandler.__init__ assigns it; sys.stderr is always used
+        pass
+
+    def emit(self, record: logging.LogRecord) -> None:
+        bar = _ProgressBar.drawing
+        if bar is None:
+            super().emit(record)
+            return
+        try:  # above the progress bar, not through it
+            bar.write(self.format(record), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging's own contract: report, never raise
+            self.handleError(record)
+
+
+class _PlainFormatter(logging.Formatter):
+    """Without -v: an info record is its message; others say what they are (``warning: …``), as git does."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return message if record.levelno == logging.INFO else f"{record.levelname.lower()}: {message}"
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    """``-v`` counts up, ``-q`` down: -1 quiet, 0 normal, 1 info, 2 debug."""
+    return int(getattr(args, "verbose", 0) or 0) - int(getattr(args, "quiet", 0) or 0)
+
+
+def configure_logging(level: int, info: Sequence[str] = ()) -> Callable[[], None]:
+    """Send log records to stderr for this run; returns the function that undoes it.
+
+    ``level`` is :func:`verbosity`: -1 errors only; 0 warnings (the library's and
+    other libraries'), without timestamps; 1 the library's info records, 2 its
+    debug records (and other libraries' info), both with timestamps. pypdf's
+    complaints about malformed files stay hidden below 2: the ingest report names
+    each file that failed and why. Loggers named in ``info`` show info records at 0.
+    """
+    root, ours, pypdf = logging.getLogger(), logging.getLogger("rag"), logging.getLogger("pypdf")
+    extra = [logging.getLogger(name) for name in info] if level == 0 else []
+    saved = [(logger, logger.level) for logger in (root, ours, pypdf, *extra)]
+    handler = _StderrHandler()
+    if level >= 1:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    else:
+        handler.setFormatter(_PlainFormatter())
+    root.addHandler(handler)
+    root.setLevel(logging.ERROR if level < 0 else logging.INFO if level >= 2 else logging.WARNING)
+    ours.setLevel(logging.ERROR if level < 0 else logging.WARNING if level == 0
+                  else logging.INFO if level == 1 else logging.DEBUG)
+    if level < 2:
+        pypdf.setLevel(logging.ERROR)
+    for logger in extra:
+        logger.setLevel(logging.INFO)
+
+    def undo() -> None:
+        root.removeHandler(handler)
+        for logger, previous in saved:
+            logger.setLevel(previous)
+
+    return undo
+
+
+def _set_offline_defaults() -> None:
+    for key, value in OFFLINE_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def _verbosity_flags(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # On the main parser and on every command, so `rag -v ask …` and `rag ask … -v` both work.
+    default = 0 if top else argparse.SUPPRESS
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="more log output: -v the library's progress, -vv debug (with timestamps)")
+    parser.add_argument("-q", "--quiet", action="count", default=default,
+                        help="only errors on stderr, and no progress bar")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -66,10 +223,16 @@ def _verifying(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rag", description="Grounded answers with verified citations.")
+    parser = argparse.ArgumentParser(prog="rag", description="Grounded answers with verified citations.",
+                                     epilog="exit status: 0 ok, 1 some input failed, 2 usage or configuration "
+                                            "error, 75 index busy (try again), 130 interrupted")
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {package_version()}")
+    _verbosity_flags(parser, top=True)
+    flags = argparse.ArgumentParser(add_help=False)
+    _verbosity_flags(flags, top=False)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="sync files or folders into the index")
+    p = sub.add_parser("ingest", parents=[flags], help="sync files or folders into the index")
     p.add_argument("paths", nargs="+", metavar="PATH")
     _common(p)
     p.add_argument("--collection", help="collection new documents belong to (access groups; default: "
@@ -82,30 +245,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="remove documents whose files left the given folders (default: on)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and build it again")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--chunk-tokens", type=int, help="chunk size in word pieces (max 254)")
     p.add_argument("--chunk-overlap", type=int, help="overlap between chunks in word pieces")
     p.add_argument("--max-file-mb", type=float, help="skip files larger than this")
 
-    p = sub.add_parser("docs", help="list indexed documents")
+    p = sub.add_parser("docs", parents=[flags], help="list indexed documents")
     _common(p)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the documents as JSON")
 
-    p = sub.add_parser("remove", help="remove documents from the index")
+    p = sub.add_parser("remove", parents=[flags], help="remove documents from the index")
     p.add_argument("sources", nargs="+", metavar="PATH")
     _common(p)
+    p.add_argument("--json", action="store_true",
+                   help='print {"removed": [{"path", "chunks"}], "failed": [{"path", "reason"}]} as JSON')
 
-    p = sub.add_parser("ask", help="answer one question with citations")
+    p = sub.add_parser("ask", parents=[flags], help="answer one question with citations")
     p.add_argument("question")
     _common(p)
     _answering(p)
     p.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
 
-    p = sub.add_parser("chat", help="a conversation in the terminal")
+    p = sub.add_parser("chat", parents=[flags], help="a conversation in the terminal")
     _common(p)
     _answering(p)
 
-    p = sub.add_parser("serve", help="start the web chat")
+    p = sub.add_parser("serve", parents=[flags], help="start the web chat")
     _common(p)
     _answering(p)
     p.add_argument("--host", default="127.0.0.1")
@@ -116,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated groups that may upload and remove documents "
                         "(default: every signed-in user; RAG_UI_EDITOR_GROUPS)")
 
-    p = sub.add_parser("eval", help="evaluate answers on a dataset")
+    p = sub.add_parser("eval", parents=[flags], help="evaluate answers on a dataset")
     p.add_argument("dataset", help="JSONL dataset, or a SQuAD 2.0 JSON file")
     _common(p)
     _answering(p)
@@ -131,8 +295,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "default: the answering verifier, which the report then flags as self-graded")
     p.add_argument("--write-baseline", metavar="JSON",
                    help="also write report.json here as a baseline (refused from a dirty git tree)")
+    p.add_argument("--json", action="store_true", help="print report.json to stdout instead of the summary table")
 
-    p = sub.add_parser("eval-verifier", help="measure a support verifier on labelled (document, claim) pairs")
+    p = sub.add_parser("eval-verifier", parents=[flags],
+                       help="measure a support verifier on labelled (document, claim) pairs")
     p.add_argument("file", help="JSONL: LLM-AggreFact (doc, claim, label 0/1) or WiCE (claim, evidence, label)")
     p.add_argument("--config", metavar="TOML", help="configuration file (default: $RAG_CONFIG)")
     _verifying(p)
@@ -204,6 +370,27 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
         print(f"\n(removed citations to passages that do not exist: {answer.invalid_citations})", file=stream)
 
 
+class _ProgressBar:
+    """Draws ingest progress (:data:`rag.ingest.ProgressCallback`) as a tqdm bar on stderr."""
+
+    drawing: Any = None  # the bar on screen, if any: log records are written above it
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = _ProgressBar.drawing = tqdm(total=total, unit="file", desc="ingest", file=sys.stderr)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            _ProgressBar.drawing = None
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
 
@@ -217,9 +404,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = Assistant(config=config)
     if args.move and not args.collection:
         raise UsageError("--move: name the collection to move documents to with --collection")
-    report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune,
-                              progress=False if (args.quiet or args.json) else None, rebuild=args.rebuild,
-                              move=args.move, follow_symlinks=args.follow_symlinks)
+    bar = _ProgressBar() if verbosity(args) >= 0 and not args.json and sys.stderr.isatty() else None
+    # Without a terminal (a log file, CI), -v shows the progress as info records instead of a bar.
+    progress: Any = bar if bar is not None else verbosity(args) >= 1
+    try:
+        report = assistant.ingest(args.paths, collection=args.collection, prune=args.prune, progress=progress,
+                                  rebuild=args.rebuild, move=args.move, follow_symlinks=args.follow_symlinks)
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -257,15 +450,22 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     assistant = Assistant(config=_config(args))
     _require_index(assistant)
-    status = EXIT_OK
+    removed: list[dict[str, Any]] = []
+    failed: list[dict[str, str]] = []
     for source in args.sources:
         try:
             n = assistant.remove(source)
-            print(f"removed {source} ({n} chunks)")
         except KeyError as exc:
-            print(f"rag remove: {exc.args[0]}", file=sys.stderr)
-            status = EXIT_FAILED
-    return status
+            failed.append({"path": source, "reason": str(exc.args[0])})
+            if not args.json:
+                print(f"rag remove: {exc.args[0]}", file=sys.stderr)
+            continue
+        removed.append({"path": source, "chunks": n})
+        if not args.json:
+            print(f"removed {source} ({n} chunks)")
+    if args.json:
+        print(json.dumps({"removed": removed, "failed": failed}, indent=2, ensure_ascii=False))
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -318,17 +518,20 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from rag.assistant import Assistant
-
     from rag.extras import require
 
     try:
         require("gradio", "ui", "The chat UI (rag serve)")
         from rag.ui.app import serve
+    except MissingExtraError:
+        raise
     except ImportError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"the chat UI cannot be imported ({exc})") from None
     assistant = Assistant(config=_with_index_chunking(_config(args)))  # uploads add to the index as built
-    return serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus,
-                 editor_groups=args.editors) or 0
+    # Serves until interrupted (Ctrl-C or SIGTERM).
+    serve(assistant, host=args.host, port=args.port, users_file=args.users, corpus_dir=args.corpus,
+          editor_groups=args.editors)
+    return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -381,25 +584,25 @@ COMMANDS = {"ingest": cmd_ingest, "docs": cmd_docs, "remove": cmd_remove, "ask":
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from rag.config import ConfigError
-    from rag.retrieve import FilterError
-    from rag.store import StoreError
-
+    """Run the ``rag`` command; returns the exit status (see :data:`EXIT_CODES`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _set_offline_defaults()
+    undo_logging = configure_logging(verbosity(args), info=INFO_BY_DEFAULT.get(args.command, ()))
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, FilterError) as exc:
-        print(f"rag {args.command}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except StoreError as exc:
-        print(f"rag {args.command}: {exc}", file=sys.stderr)
-        return EXIT_USAGE if "busy" not in str(exc) else EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:  # `rag docs --json | head` is fine
         sys.stderr.close()
         return EXIT_OK
+    except (RagError, KeyboardInterrupt) as exc:
+        code = exit_code(exc)
+        if code is None:
+            raise
+        if not isinstance(exc, KeyboardInterrupt):
+            print(f"rag {args.command}: {exc}", file=sys.stderr)
+        return code
+    finally:
+        undo_logging()
 
 
 if __name__ == "__main__":

@@ -28,13 +28,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rag.errors import MarkerError  # also importable as rag.collection_rules.MarkerError
+
 DEFAULT_COLLECTION = "default"
 COLLECTION_MARKER = ".rag-collection"
 _VALID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class MarkerError(ValueError):
-    """A marker file cannot be used; the message names the file and the reason."""
 
 
 def valid_collection(name: str) -> bool:

@@ -24,14 +24,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from rag.errors import ConfigError  # also importable as rag.config.ConfigError
+
 logger = logging.getLogger(__name__)
 
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
 SECRET_FIELDS = frozenset({"llm_api_key", "verifier_api_key"})
-
-
-class ConfigError(ValueError):
-    """A configuration value is invalid; the message names the field and the fix."""
 
 
 def read_toml(path: str | os.PathLike[str], what: str = "config file",

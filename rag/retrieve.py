@@ -20,14 +20,11 @@ import numpy as np
 
 from rag.config import Config
 from rag.embed import Embedder
+from rag.errors import FilterError  # also importable as rag.retrieve.FilterError
 from rag.lexical import LexicalIndex
 from rag.lexical import default_path as lexical_path
 from rag.records import Chunk, Passage
 from rag.store import Store
-
-
-class FilterError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.config import Config
+from rag.errors import IndexBusyError, IndexMismatchError, StoreError  # also importable from here
 from rag.records import Chunk, document_id
 
 if TYPE_CHECKING:
@@ -62,18 +63,6 @@ LOCK_FILENAME = ".rag-write.lock"
 # Settings that decide whether vectors are comparable: a reader must match them. Chunking only
 # matters to writers (one index, one chunking).
 VECTOR_SETTINGS = frozenset({"embedding_model", "normalize_embeddings", "embed_vectors"})
-
-
-class StoreError(RuntimeError):
-    """The index cannot be used; the message says why and what to do."""
-
-
-class IndexBusyError(StoreError):
-    pass
-
-
-class IndexMismatchError(StoreError):
-    pass
 
 
 @dataclass(frozen=True)

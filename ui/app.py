@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import contextlib
 import logging
 import os
 from html import escape as html_escape
@@ -35,11 +36,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Literal, Sequence, overload
 
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported: no telemetry calls
-# Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
-# once per 100 events is plenty and spares each answer that work.
-os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
-
+# Importing this module changes no environment variable: no telemetry because the Blocks are built with
+# analytics_enabled=False (Gradio's documented switch; it is read there, not at import).
 import gradio as gr  # noqa: E402
 from gradio.utils import get_upload_folder  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
@@ -501,6 +499,23 @@ def _turn_index(index: Any) -> int | None:
 _md_safe = escape_markdown  # one definition (rag.ui.markdown)
 
 
+@contextlib.contextmanager
+def _queue_env() -> Iterator[None]:
+    """Gradio summarises every finished event with pandas for its (local, unused here) monitoring page;
+    once per 100 events is plenty and spares each answer that work. Its queue reads the frequency from
+    GRADIO_ANALYTICS_CACHE_FREQUENCY when it is built, so the default is set only around that call
+    (an explicit value in the environment wins)."""
+    key = "GRADIO_ANALYTICS_CACHE_FREQUENCY"
+    if key in os.environ:
+        yield
+        return
+    os.environ[key] = "100"
+    try:
+        yield
+    finally:
+        os.environ.pop(key, None)
+
+
 @dataclass(frozen=True)
 class ChatApp:
     """The app built by :func:`build_app`: the Gradio ``blocks``, their event ``handlers`` and the
@@ -724,7 +739,8 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         gr.api(handlers.api_chat, api_name="chat")
         gr.api(handlers.api_ask, api_name="ask")
 
-    demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_max_size)
+    with _queue_env():
+        demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_max_size)
     return ChatApp(demo, handlers, service)
 
 
@@ -901,8 +917,8 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         policy = PolicyFile(settings.users_file, initial=AccessPolicy.load(settings.users_file))
         chat = build_app(assistant, settings, policy)
         service = chat.service
-        if not quiet:
-            print(f"Loading the embedding model and the index at {assistant.config.index_dir}…", flush=True)
+        if not quiet:  # `rag serve` shows rag.ui's info records on stderr
+            log.info("loading the embedding model and the index at %s…", assistant.config.index_dir)
         # Components load lazily; loading them once here keeps the first users from waiting (and racing).
         assistant.warm_up()
         # The corpus, the uploads and the index are reached only through /source/{id}; Gradio's own
@@ -928,7 +944,7 @@ def serve(assistant: Assistant | str | Path | None = None, *, host: str = "127.0
         raise
     running = RunningApp(chat, server.url, server, authenticator)
     if not quiet:
-        print(f"Serving at {running.url}", flush=True)
+        log.info("serving at %s", running.url)
     if not block:
         return running
     if threading.current_thread() is threading.main_thread():

@@ -158,6 +158,14 @@ def test_stdout_has_a_summary_table(first_run: dict[str, Any]) -> None:
     assert "citation_recall" in out and "false_refusal_rate" in out and "FAIL" not in out
 
 
+def test_json_prints_the_report_instead_of_the_table(tiny: dict[str, Path], first_run: dict[str, Any]) -> None:
+    code, stdout, stderr = _run(tiny, tiny["root"] / "json", "--json")
+    assert code == 0, stderr
+    report = json.loads(stdout)  # nothing but the report on stdout: no table, no notes
+    assert report["n"] == first_run["report"]["n"] and report["gate"]["passed"]
+    assert report == json.loads((tiny["root"] / "json" / "report.json").read_text(encoding="utf-8"))
+
+
 def test_rerun_embeds_nothing(tiny: dict[str, Path], first_run: dict[str, Any]) -> None:
     code, _, stderr = _run(tiny, tiny["root"] / "again")
     assert code == 0, stderr
