@@ -167,11 +167,11 @@ def test_the_web_app_calls_no_one_without_gradio_analytics_variable(tmp_path: Pa
                         settings=UISettings(corpus_dir={str(tmp_path / "corpus")!r}), quiet=True, block=False)
         urllib.request.urlopen(running.url + "/", timeout=30).close()
         time.sleep(2)  # analytics would run in background threads
-        queue_frequency = running.demo._queue.ANAYLTICS_CACHE_FREQUENCY
+        queue_frequency = running.chat.blocks._queue.ANAYLTICS_CACHE_FREQUENCY
         running.close()
         after = snapshot()
         print(json.dumps({{"attempts": attempts, "env_changes": env_changes(before, after),
-                          "analytics": running.demo.analytics_enabled, "queue_frequency": queue_frequency}}))
+                          "analytics": running.chat.blocks.analytics_enabled, "queue_frequency": queue_frequency}}))
     """)
     # Gradio's own Blocks(analytics_enabled=False) sets HF_HUB_DISABLE_TELEMETRY (gradio/blocks.py); nothing else.
     assert got["env_changes"] in ({}, {"HF_HUB_DISABLE_TELEMETRY": [None, "True"]}), got
