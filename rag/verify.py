@@ -31,7 +31,16 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from rag.text import Span, has_negation, names, numbers, split_sentences, terms
+from rag.text import (
+    Span,
+    has_negation,
+    names,
+    numbers,
+    split_sentences,
+    stem,
+    terms,
+    words,
+)
 
 
 @dataclass(frozen=True)
@@ -198,12 +207,18 @@ def support_features(claim: str, evidence: Sequence[str]) -> Features:
     restates = (best[1] is not None and bool(rest)
                 and len(rest & best_terms) / len(rest) >= RESTATES) if missing_names else best[0] >= RESTATES
     if missing_names and restates:
-        reasons.append(f"name(s) not in source: {', '.join(sorted(missing_names))}")
+        reasons.append(f"name(s) not in source: {', '.join(sorted(_as_written(claim, missing_names)))}")
     _, p, start, end = best
     window = evidence[p][start:end] if p is not None else ""
     if restates and window and has_negation(claim) != has_negation(_closest_sentence(claim_terms, window)):
         reasons.append("negation differs from the source")
     return Features(values, tuple(reasons), p, start, end, n)
+
+
+def _as_written(text: str, stems: set[str]) -> set[str]:
+    """The words of ``text`` (lowercased) whose stems are ``stems``: a reason says "germany", not "germani"."""
+    found = {w.lower().replace("’", "'").removesuffix("'s") for w in words(text) if stem(w) in stems}
+    return found or stems
 
 
 def _sentence_range(spans: Sequence[Span], start: int, end: int) -> range:
