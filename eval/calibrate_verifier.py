@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from rag.eval.metrics import balanced_accuracy
-from rag.eval.verifier_eval import Pair, auroc, load_pairs, metrics_at, wice_half
+from rag.eval.verifier_eval import Pair, auroc, load_pairs, metrics_at
 from rag.verify import CHECK_PENALTY, Features, support_features
 
 # The features of rag.verify.support_features the model uses, chosen by the same grouped 5-fold

@@ -215,11 +215,11 @@ def support_features(claim: str, evidence: Sequence[str]) -> Features:
                 and len(rest & best_terms) / len(rest) >= RESTATES) if missing_names else best[0] >= RESTATES
     if missing_names and restates:
         reasons.append(f"name(s) not in source: {', '.join(sorted(_as_written(claim, missing_names)))}")
-    _, p, start, end = best
-    window = evidence[p][start:end] if p is not None else ""
+    _, best_passage, start, end = best
+    window = evidence[best_passage][start:end] if best_passage is not None else ""
     if restates and window and has_negation(claim) != has_negation(_closest_sentence(claim_terms, window)):
         reasons.append("negation differs from the source")
-    return Features(values, tuple(reasons), p, start, end, n)
+    return Features(values, tuple(reasons), best_passage, start, end, n)
 
 
 def _as_written(text: str, stems: set[str]) -> set[str]:
