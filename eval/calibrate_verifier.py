@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from rag import verify
 from rag.eval.metrics import balanced_accuracy
 from rag.eval.verifier_eval import Pair, auroc, load_pairs, metrics_at
 from rag.verify import CHECK_PENALTY, Features, support_features
@@ -39,7 +40,8 @@ from rag.verify import CHECK_PENALTY, Features, support_features
 # coverage, trigram and word-pair coverage, claim length, name/number counts) kept only
 # ``names_missing_count`` (+0.007 mean out-of-fold AUROC); none of the others added 0.002.
 FEATURES = ["cov_best", "cov_all", "bigram_all", "number_missing", "name_missing", "names_missing_count"]
-L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
+RESTATES_GRID = (0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 FOLDS = 5
 REPEATS = 5
 DEFAULT_DATA = Path("/work/shared/datasets/wice_dev/wice_oracle_claim_dev.jsonl")
@@ -128,7 +130,27 @@ def cross_validated(logits: Sequence[np.ndarray], y: np.ndarray, penalty: np.nda
 
 
 def calibrate(pairs: Sequence[Pair]) -> dict[str, Any]:
-    """Choose L2 and the intercept shift by grouped CV on ``pairs`` (the tune half), fit, return everything."""
+    """Choose the check gate, L2 and the intercept by grouped CV on ``pairs`` (the tune half); fit; return all.
+
+    :data:`rag.verify.RESTATES` (from which window coverage the name and negation checks apply) is
+    chosen among :data:`RESTATES_GRID` by the best mean out-of-fold AUROC, like L2.
+    """
+    saved = verify.RESTATES
+    try:
+        results = []
+        for restates in RESTATES_GRID:
+            verify.RESTATES = restates
+            results.append({**_calibrate_at(pairs), "restates": restates})
+    finally:
+        verify.RESTATES = saved
+    best = max(results, key=lambda r: r["_cv_auroc"])
+    best["cv_auroc_by_restates"] = {str(r["restates"]): r["_cv_auroc"] for r in results}
+    for r in results:
+        r.pop("_cv_auroc")
+    return best
+
+
+def _calibrate_at(pairs: Sequence[Pair]) -> dict[str, Any]:
     rows = feature_rows(pairs)
     y = np.array([p.label for p in pairs])
     ids = [p.id for p in pairs]
@@ -148,11 +170,11 @@ def calibrate(pairs: Sequence[Pair]) -> dict[str, Any]:
     return {"LEXICAL_WEIGHTS": weights, "l2": l2, "intercept_shift": round(shift, 3),
             "cv_auroc_by_l2": {str(k): round(v[0], 4) for k, v in by_l2.items()},
             "tune_cross_validated": cross_validated(logits, y, penalty, shift),
-            "tune_in_sample": metrics_at(y.tolist(), scores.tolist(), 0.5)}
+            "tune_in_sample": metrics_at(y.tolist(), scores.tolist(), 0.5), "_cv_auroc": round(by_l2[l2][0], 4)}
 
 
-def write_weights(weights: dict[str, float], path: Path = VERIFY_PY) -> None:
-    """Replace the ``LEXICAL_WEIGHTS = {...}`` literal in rag/verify.py with ``weights``."""
+def write_weights(weights: dict[str, float], path: Path = VERIFY_PY, restates: float | None = None) -> None:
+    """Replace the ``LEXICAL_WEIGHTS = {...}`` literal (and ``RESTATES = x`` when given) in rag/verify.py."""
     text = path.read_text(encoding="utf-8")
     pattern = re.compile(r"^LEXICAL_WEIGHTS: dict\[str, float\] = \{.*?\}$", re.MULTILINE | re.DOTALL)
     if not pattern.search(text):
@@ -166,7 +188,13 @@ def write_weights(weights: dict[str, float], path: Path = VERIFY_PY) -> None:
             line = "    "
         line += piece + " "
     lines.append(line.rstrip())
-    path.write_text(pattern.sub(lambda _: "\n".join(lines), text, count=1), encoding="utf-8")
+    text = pattern.sub(lambda _: "\n".join(lines), text, count=1)
+    if restates is not None:
+        gate = re.compile(r"^RESTATES = [0-9.]+$", re.MULTILINE)
+        if not gate.search(text):
+            raise SystemExit(f"{path}: no 'RESTATES = x' line to replace")
+        text = gate.sub(f"RESTATES = {restates!r}", text, count=1)
+    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -182,7 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores = final_scores(feature_rows(report), FEATURES, out["LEXICAL_WEIGHTS"])
         out["report_held_out"] = metrics_at([p.label for p in report], scores.tolist(), 0.5)
     if args.write:
-        write_weights(out["LEXICAL_WEIGHTS"])
+        write_weights(out["LEXICAL_WEIGHTS"], restates=out["restates"])
     json.dump(out, sys.stdout, indent=2)
     print()
     return 0

@@ -58,18 +58,20 @@ def test_calibrate_chooses_by_cross_validation_and_reports_tune_only() -> None:
     assert set(out["LEXICAL_WEIGHTS"]) == {*FEATURES, "bias"}
     assert out["tune_cross_validated"]["auroc"] == 1.0
     assert out["l2"] in {float(k) for k in out["cv_auroc_by_l2"]}
+    assert out["restates"] in {float(k) for k in out["cv_auroc_by_restates"]}
     assert "report_held_out" not in out
 
 
 def test_write_weights_replaces_the_literal_and_nothing_else(tmp_path: Path) -> None:
     source = tmp_path / "verify.py"
-    source.write_text('A = 1\nLEXICAL_WEIGHTS: dict[str, float] = {"cov_best": 1.0,\n    "bias": -2.0}\nB = 2\n',
-                      encoding="utf-8")
+    source.write_text('A = 1\nLEXICAL_WEIGHTS: dict[str, float] = {"cov_best": 1.0,\n    "bias": -2.0}\nB = 2\n'
+                      "RESTATES = 0.8\nNEGATION_RESTATES = 0.8\n", encoding="utf-8")
     weights = {f"feature_{i}": float(i) for i in range(12)} | {"bias": -1.5}
 
-    write_weights(weights, source)
+    write_weights(weights, source, restates=0.95)
 
     namespace: dict[str, object] = {}
     exec(source.read_text(encoding="utf-8"), namespace)  # noqa: S102 - our own generated test file
     assert namespace["LEXICAL_WEIGHTS"] == weights and namespace["A"] == 1 and namespace["B"] == 2
+    assert namespace["RESTATES"] == 0.95 and namespace["NEGATION_RESTATES"] == 0.8
     assert max(len(line) for line in source.read_text(encoding="utf-8").splitlines()) <= 120
