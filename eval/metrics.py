@@ -567,7 +567,7 @@ def key_point_recall(answer_sentences: Sequence[str], key_points: Sequence[str],
 
     The rule: a key point is covered when a single answer sentence contains at
     least ``overlap`` (0.6) of the key point's distinct content words — words
-    after :func:`rag.text.terms` (lowercased, stop words dropped, lightly
+    after :func:`rag.text.terms` (lowercased, stop words dropped, Snowball-
     stemmed), so "Russia is focused on its war" covers "Russia was focused on
     her war in Ukraine" only if enough of the other words are there too.
     Citation markers are ignored.

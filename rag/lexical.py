@@ -47,13 +47,14 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from rag.records import Chunk
-from rag.text import terms
+from rag.text import TERMS_VERSION, terms
 
 logger = logging.getLogger(__name__)
 
 FILENAME = "lexical.sqlite3"
-# Bump when what is indexed changes (the terms of a chunk), so existing files are rebuilt.
-SCHEMA_VERSION = "1"
+# Bump when what is indexed changes (the terms of a chunk), so existing files are rebuilt; a new
+# tokenizer (rag.text.TERMS_VERSION: stemmer, stop words) changes it too.
+SCHEMA_VERSION = f"1/{TERMS_VERSION}"
 # Chroma caps the size of one `$in` filter / one get; stay well under it.
 _FETCH_SOURCES = 100
 

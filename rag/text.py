@@ -7,7 +7,7 @@ Example:
     >>> [t[s.start:s.end] for t in ["No. 10 Downing St. said so. It did."] for s in split_sentences(t)]
     ['No. 10 Downing St. said so.', 'It did.']
     >>> terms("The drones were striking Armenian positions")
-    ['dron', 'strik', 'armenian', 'position']
+    ['drone', 'strike', 'armenian', 'posit']
     >>> numbers("On 13 September 2022, 1,200 troops")
     ['13', '2022', '1200']
 """
@@ -15,7 +15,10 @@ Example:
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+
+import Stemmer
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below
@@ -35,15 +38,33 @@ _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)*")
 
 
+# Bump when :func:`terms` would give different tokens for the same text (stemmer, stop words, word
+# pattern): the lexical index records it and rebuilds a file written with another version.
+TERMS_VERSION = "snowball-english-1"
+
+# Snowball English (Porter 2), in C. A Stemmer object is not thread-safe (it keeps a cache and buffers):
+# one per thread.
+_LOCAL = threading.local()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        stemmer = _LOCAL.stemmer = Stemmer.Stemmer("english")
+    return stemmer
+
+
 def stem(word: str) -> str:
-    """A deliberately light stemmer: plural and common verb endings only."""
+    """The Snowball English stem of ``word`` (lowercased; a possessive ``'s`` dropped).
+
+    Example:
+        >>> [stem(w) for w in ["species", "studies", "striking", "strikes", "Armenia's"]]
+        ['speci', 'studi', 'strike', 'strike', 'armenia']
+    """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
-            return w[: -len(suffix)] + keep
-    return w
+    return str(_stemmer().stemWord(w))
 
 
 def words(text: str) -> list[str]:
@@ -51,7 +72,7 @@ def words(text: str) -> list[str]:
 
 
 def terms(text: str) -> list[str]:
-    """Content terms: lowercased, stop words removed, lightly stemmed."""
+    """Content terms: lowercased, stop words removed, stemmed (:func:`stem`)."""
     out = []
     for word in words(text):
         lower = word.lower().replace("’", "'")

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT_HALF = REPO / "eval" / "data" / "wice" / "wice_oracle_dev_report_half.jsonl"
-# Measured on this file (lexical, threshold 0.5): AUROC 0.816, balanced accuracy 0.684.
-AUROC_FLOOR = 0.79
-BALANCED_ACCURACY_FLOOR = 0.66
+# Measured on this file (lexical, threshold 0.5): AUROC 0.824, balanced accuracy 0.735 (eval/README.md).
+# These floors are the eval-verifier gate (eval/thresholds.toml gates `rag eval` reports only).
+AUROC_FLOOR = 0.81
+BALANCED_ACCURACY_FLOOR = 0.71
 
 
 def test_lexical_verifier_on_the_wice_report_half() -> None:

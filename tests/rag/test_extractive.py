@@ -11,7 +11,7 @@ from rag.citations import parse_answer
 from rag.chunk import split_sentences
 from rag.records import REFUSAL, Chunk, Passage
 from rag.testing import FakeEmbedder
-from rag.text import terms
+from rag.text import stem, terms
 
 OUTPUT_SENTENCE = re.compile(r"(?P<text>.+?) \[(?P<n>\d+)\](?: |$)")
 
@@ -106,7 +106,7 @@ def test_question_name_missing_from_the_sentence_costs() -> None:
 
 def test_idf_weights_rare_terms() -> None:
     question = "Did the volcano erupt beside the village?"  # terms: volcano, erupt, beside, village
-    idf = {"village": 5.0}  # the others default to 1
+    idf = {stem("village"): 5.0}  # the others default to 1 (keys are stems, as terms() gives them)
 
     village_only = score_sentence_terms(question, "The village was calm.", idf)
     volcano_only = score_sentence_terms(question, "The volcano was calm.", idf)

@@ -4,7 +4,10 @@ judge: this checks the plumbing, not the verdicts (see eval/README.md for judges
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +67,28 @@ def test_judge_prompts_go_out_and_yes_no_comes_back(server_url: str) -> None:
     # Cached: asking again sends nothing.
     judge(claims[0], EVIDENCE)
     assert len(client.exchanges) == 2
+
+
+def test_eval_verifier_measures_the_llm_judge_end_to_end(server_url: str, tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [("Armenia and Russia signed a military assistance deal in 1997.", 1),
+            ("France invaded Armenia in 1997.", 0),
+            ("Russia and Armenia agreed on mutual military assistance.", 1),
+            ("Armenia and Russia signed a trade deal in 2005.", 0)]
+    pairs.write_text("".join(json.dumps({"doc": EVIDENCE[0], "claim": c, "label": y}) + "\n" for c, y in rows),
+                     encoding="utf-8")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "eval-verifier", str(pairs), "--json", "--verifier", "llm",
+         "--verifier-model", "smollm2", "--verifier-base-url", server_url],
+        capture_output=True, text=True, timeout=600, check=False)
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    metrics = json.loads(result.stdout)
+    # Every pair was judged by the server (none fell back to lexical); the verdicts of a 135M model
+    # are not asserted.
+    assert metrics["verifier"] == "llm:smollm2" and metrics["n"] == 4 and metrics["fallbacks"] == 0
+    assert metrics["auroc"] is not None and metrics["latency_ms"]["mean"] > 0
 
 
 def test_judge_scores_land_in_a_real_answer(server_url: str, sample_index: Path, real_embedder: Any) -> None:

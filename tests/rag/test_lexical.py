@@ -10,7 +10,14 @@ import pytest
 
 from rag.assistant import Assistant
 from rag.config import Config
-from rag.lexical import FILENAME, LexicalIndex, default_path, match_expression, search_body
+from rag.lexical import (
+    FILENAME,
+    SCHEMA_VERSION,
+    LexicalIndex,
+    default_path,
+    match_expression,
+    search_body,
+)
 from rag.records import Chunk
 from rag.testing import FakeEmbedder
 
@@ -23,11 +30,11 @@ def chunk(source: str, text: str, *, title: str = "T", collection: str = "defaul
 
 # ------------------------------------------------------------ pure helpers
 def test_search_body_is_the_terms_of_title_and_text() -> None:
-    assert search_body(chunk("a", "Drones were striking depots", title="The War")) == "war dron strik depot"
+    assert search_body(chunk("a", "Drones were striking depots", title="The War")) == "war drone strike depot"
 
 
 def test_match_expression_quotes_every_term_so_question_syntax_is_inert() -> None:
-    assert match_expression('What did "NEAR" AND the drones do?') == '"near" OR "and" OR "dron"'
+    assert match_expression('What did "NEAR" AND the drones do?') == '"near" OR "and" OR "drone"'
     assert match_expression("what is it?") is None
 
 
@@ -129,6 +136,25 @@ def test_an_older_schema_is_rebuilt_not_misread(tmp_path: Path) -> None:
 
     again = LexicalIndex(path)
     assert again.token == "" and again.count() == 0  # the next sync re-reads everything
+
+
+def test_an_index_written_by_the_old_stemmer_is_rebuilt(tmp_path: Path) -> None:
+    # Schema "1" held the toy stemmer's terms ("dron", "strik"); the Snowball stems differ ("drone",
+    # "strike"), so such a file would silently miss words until rebuilt.
+    path = tmp_path / FILENAME
+    ix = LexicalIndex(path)
+    ix.replace_documents({"a": "k"}, [chunk("a", "Drones struck.")], token="t:1")
+    ix.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema'")
+        conn.execute("UPDATE fts SET body='dron struck'")
+
+    again = LexicalIndex(path)
+    assert again.token == "" and again.count() == 0
+    again.replace_documents({"a": "k"}, [chunk("a", "Drones struck.")], token="t:1")
+    assert [c.source for c, _ in again.search("drone", 5)] == ["a"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == SCHEMA_VERSION
 
 
 # ------------------------------------------- following a store, per document

@@ -62,8 +62,8 @@ def test_answer_type(question: str, expected: str) -> None:
 
 @pytest.mark.parametrize("question, focus", [
     ("What is NATO's 2024 budget?", ("budget",)),
-    ("How many icebreakers does Russia operate?", ("icebreaker", "operate")),
-    ("When did Azerbaijan launch its offensive against Armenia?", ("launch", "offensive")),
+    ("How many icebreakers does Russia operate?", ("icebreak", "oper")),  # Snowball stems
+    ("When did Azerbaijan launch its offensive against Armenia?", ("launch", "offens")),
     ("What is the name of the river that flows through Paris?", ("river", "flow")),
 ])
 def test_focus_is_what_is_asked_about_not_the_topic_names(question: str, focus: tuple[str, ...]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag.chunk import split_sentences
-from rag.verify import Support, lexical_support, score_window
+from rag.verify import Support, lexical_support, score_window, support_features
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample" / "000_37ea4592f850c55e.txt"
 DOC = SAMPLE.read_text(encoding="utf-8")
@@ -236,3 +236,39 @@ def test_number_words_count_as_numbers() -> None:
     assert lexical_support("The committee has seven members.", [passage]).score < THRESHOLD
     assert lexical_support("The committee has five members.", [passage]).score >= THRESHOLD
     assert "7" in lexical_support("The committee has seven members.", [passage]).reason
+
+
+# ------------------------------------------- paraphrases a chat model writes (WiCE recalibration)
+@pytest.mark.parametrize(("claim", "evidence"), [
+    # Both scored below 0.5 before the WiCE refit (0.45, 0.47): correct sentences marked unsupported.
+    ("Armenia and Russia have been military allies since a 1997 agreement on mutual assistance.", RUSSIA),
+    ("In 1919 the Allied Powers made Germany accept the Treaty of Versailles.", VERSAILLES),
+    ("On September 13, 2022, Azerbaijani forces began an offensive against Armenia.", OFFENSIVE),
+    ("France requested that the UN Security Council hold a special meeting.", UN),
+    ("The Aliyev regime faces additional internal problems.", INTERNAL),
+])
+def test_reworded_correct_sentences_are_supported(claim: str, evidence: str) -> None:
+    support = lexical_support(claim, [evidence])
+
+    assert support.score >= THRESHOLD, support
+    assert support.reason == ""
+
+
+def test_an_ordinal_date_states_the_same_number() -> None:
+    passage = "Foxtel will be airing episodes weekly in Australia from March 4th, 2019."
+
+    same = lexical_support("Foxtel aired the episodes in Australia from March 4, 2019.", [passage])
+    other = lexical_support("Foxtel aired the episodes in Australia from March 5, 2019.", [passage])
+
+    assert "number" not in same.reason and same.score >= THRESHOLD
+    assert "5" in other.reason and other.score < THRESHOLD
+
+
+def test_each_name_the_evidence_lacks_lowers_the_score() -> None:
+    passage = "The committee met in Paris and approved the budget for the next year."
+    one = lexical_support("The committee met in Paris with Smith and approved the budget.", [passage])
+    two = lexical_support("The committee met in Paris with Smith and Jones and approved the budget.", [passage])
+
+    assert support_features("The committee met in Paris with Smith and Jones.", [passage]).values[
+        "names_missing_count"] == 2
+    assert two.score < one.score
