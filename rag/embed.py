@@ -126,20 +126,11 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
-class LangChainEmbeddings:
-    """Adapter exposing an :class:`Embedder` as a LangChain ``Embeddings``."""
+def LangChainEmbeddings(embedder: Embedder) -> Any:  # noqa: N802  (kept for callers of the old class)
+    """An :class:`Embedder` as LangChain ``Embeddings``: see :class:`rag.langchain_adapters.RagEmbeddings`."""
+    from rag.langchain_adapters import RagEmbeddings
 
-    def __new__(cls, embedder: Embedder) -> Any:
-        from langchain_core.embeddings import Embeddings
-
-        class _Adapter(Embeddings):
-            def embed_documents(self, texts: list[str]) -> list[list[float]]:
-                return embedder.embed_documents(texts).tolist()
-
-            def embed_query(self, text: str) -> list[float]:
-                return embedder.embed_query(text).tolist()
-
-        return _Adapter()
+    return RagEmbeddings(embedder)
 
 
 def onnx_cache_dir(config: Any) -> Path:
