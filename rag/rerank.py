@@ -119,6 +119,10 @@ class CrossEncoderReranker:
     def __init__(self, model_dir: str | Path, *, batch_size: int = 32, device: str = "cpu",
                  max_length: int = 512) -> None:
         self.model_dir = str(model_dir)
+        if not Path(self.model_dir, "config.json").is_file():  # eager and cheap: the model itself loads later
+            raise FileNotFoundError(
+                f"{self.model_dir}: not a CrossEncoder model directory (no config.json); give "
+                "reranker = cross-encoder:DIR a local sentence-transformers CrossEncoder model")
         self.batch_size = batch_size
         self.device = device
         self.max_length = max_length
@@ -129,10 +133,6 @@ class CrossEncoderReranker:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                if not Path(self.model_dir, "config.json").is_file():
-                    raise FileNotFoundError(
-                        f"{self.model_dir}: not a CrossEncoder model directory (no config.json); give "
-                        "reranker = cross-encoder:DIR a local sentence-transformers CrossEncoder model")
                 from sentence_transformers import CrossEncoder
 
                 logger.info("loading reranker %s", self.model_dir)
