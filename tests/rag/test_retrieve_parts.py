@@ -14,7 +14,7 @@ from rag.assistant import Assistant
 from rag.config import Config, ConfigError
 from rag.records import Chunk, Passage
 from rag.rerank import CrossEncoderReranker, Reranker, make_reranker
-from rag.retrieve import (DenseRetriever, Filters, HybridRetriever, LexicalRetriever, WeightedRRF, mmr, rrf)
+from rag.retrieve import DenseRetriever, Filters, HybridRetriever, LexicalRetriever, WeightedRRF, mmr, rrf
 from rag.testing import FakeEmbedder
 
 DOCS = {
