@@ -290,8 +290,16 @@ class DenseRetriever:
 
     def search(self, query: str, vector: np.ndarray, n: int, filters: Filters) -> list[Hit]:
         present = self.present_collections() if self.present_collections else None
-        where = filters.covering(present).where()
-        hits = self.store.query(vector, n if not filters.title else n * 4, where)
+        pushed = filters.covering(present)
+        want = n if not filters.title else n * 4
+        if pushed.collections is not None and not (pushed.sources or pushed.date_from or pushed.date_to):
+            # Only a collection restriction left: Chroma's filtered query costs time in proportion to the
+            # chunks that pass (0.6 s for 90k of 100k), so first look among the nearest few hundred
+            # unfiltered; a narrow restriction that leaves too few falls through to the filtered query.
+            nearest = [(c, s) for c, s in self.store.query(vector, max(4 * want, 100), None) if filters.matches(c)]
+            if len(nearest) >= n:
+                return nearest[:n]
+        hits = self.store.query(vector, want, pushed.where())
         return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
 
 

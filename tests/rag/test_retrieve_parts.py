@@ -342,3 +342,32 @@ def test_langchain_embeddings_adapter_pickles_with_a_fake() -> None:
     assert isinstance(again, Embeddings) and isinstance(LangChainEmbeddings(FakeEmbedder()), RagEmbeddings)
     assert again.embed_query("drones strike") == adapter.embed_query("drones strike")
     assert len(again.embed_documents(["a", "b"])) == 2 and len(again.embed_documents(["a"])[0]) == 8
+
+
+class CountingStore:
+    """Wraps a store, recording the ``where`` of every vector query."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.wheres: list[Any] = []
+
+    def query(self, vector: np.ndarray, n: int, where: Any = None) -> Any:
+        self.wheres.append(where)
+        return self.store.query(vector, n, where)
+
+
+@pytest.mark.parametrize(("n", "queries"), [(1, 1), (5, 2)])
+def test_dense_partial_collection_access_looks_among_the_nearest_first(corpus: Assistant, n: int,
+                                                                       queries: int) -> None:
+    store = CountingStore(corpus.store)
+    dense = DenseRetriever(store, present_collections=lambda: {"a", "b"})  # type: ignore[arg-type]
+    query = "Lava flows Etna Zafferana"
+    vector = corpus.embedder.embed_query(query)
+    flt = Filters().restrict(["a"])
+
+    hits = dense.search(query, vector, n, flt)
+    exact = [(c, s) for c, s in corpus.store.query(vector, n, flt.where())]
+
+    assert [c.id for c, _ in hits] == [c.id for c, _ in exact][:n]
+    assert len(store.wheres) == queries and store.wheres[0] is None  # the unfiltered look came first
+    assert all(c.collection == "a" for c, _ in hits)
