@@ -448,7 +448,12 @@ class HybridRetriever:
 
 def stored_vectors(store: ChunkStore, ids: Sequence[str]) -> dict[str, np.ndarray]:
     """The stored vectors of the chunks ``ids`` (absent ids are left out), fetched by id."""
-    if not ids or not store.exists():
+    if not ids:
+        return {}
+    by_id = getattr(store, "vectors", None)
+    if callable(by_id):  # a store that offers it (the Store protocol)
+        return dict(by_id(list(ids)))
+    if not store.exists():
         return {}
     got = store.chunks.get(ids=list(ids), include=["embeddings"])
     embeddings = got.get("embeddings")
