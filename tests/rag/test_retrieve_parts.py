@@ -231,7 +231,7 @@ def test_weight_zero_leaves_a_retriever_out(corpus: Assistant) -> None:
     assert dense_only and all(p.lexical_rank is None and p.dense_rank for p in dense_only)
 
 
-def test_mmr_setting_changes_the_order_only_among_similar_passages(corpus: Assistant) -> None:
+def test_mmr_setting_keeps_the_candidates_and_the_best_first(corpus: Assistant) -> None:
     plain = hybrid(corpus).retrieve("Lava flows Etna Zafferana", k=4)
     diverse = hybrid(corpus, mmr_lambda=0.5).retrieve("Lava flows Etna Zafferana", k=4)
 
