@@ -32,11 +32,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 from rag.records import Passage
+from rag.registry import Registration, SpecRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -52,47 +52,25 @@ class Reranker(Protocol):
 RerankerFactory = Callable[[str], Reranker]
 """Builds a reranker from the spec's argument. Must be cheap: models load on first use."""
 
-
-@dataclass(frozen=True)
-class _Registration:
-    name: str
-    factory: RerankerFactory
-    argument: str | None = None
-    help: str = ""
-
-
-_REGISTRY: dict[str, _Registration] = {}
+_REGISTRY: SpecRegistry[RerankerFactory] = SpecRegistry("reranker")
 
 
 def register_reranker(name: str, factory: RerankerFactory, *, argument: str | None = None,
                       help: str = "") -> None:
     """Make ``name`` (``name:ARGUMENT`` when ``argument`` is given) a valid ``reranker`` setting."""
-    if not name or ":" in name:
-        raise ValueError(f"reranker name {name!r}: must be non-empty and without ':'")
-    _REGISTRY[name] = _Registration(name, factory, argument, help)
+    _REGISTRY.register(name, factory, argument=argument, help=help)
 
 
 def describe_rerankers() -> str:
     """For messages and ``--help``: ``cross-encoder:DIR``."""
-    return ", ".join(f"{r.name}:{r.argument}" if r.argument else r.name for r in _REGISTRY.values())
+    return _REGISTRY.describe()
 
 
-def check_reranker_spec(spec: str | None) -> tuple[_Registration, str] | None:
+def check_reranker_spec(spec: str | None) -> tuple[Registration[RerankerFactory], str] | None:
     """Validate a spec eagerly (None when no reranker); raise ``ConfigError`` naming the field."""
-    from rag.config import ConfigError
-
     if spec is None or not str(spec).strip() or str(spec).strip().lower() == "none":
         return None
-    name, _, argument = str(spec).strip().partition(":")
-    registration = _REGISTRY.get(name)
-    if registration is None:
-        raise ConfigError(f"reranker: {spec!r} is not one of {describe_rerankers()} (or empty for none)")
-    if registration.argument and not argument:
-        raise ConfigError(f"reranker: {spec!r} needs an argument: {name}:{registration.argument}"
-                          + (f" ({registration.help})" if registration.help else ""))
-    if not registration.argument and argument:
-        raise ConfigError(f"reranker: {name!r} takes no argument, got {spec!r}")
-    return registration, argument
+    return _REGISTRY.check(str(spec).strip(), suffix=" (or empty for none)")
 
 
 def make_reranker(spec: str | None) -> Reranker | None:
