@@ -334,7 +334,7 @@ class Assistant:
             # Terms carried from the previous turn pull retrieval back to its topic; the follow-up's
             # own words get their own search, and the two rankings are fused.
             own = self.retriever.retrieve(state["question"], k=k, filters=filters)
-            fused = rrf([[p.chunk.id for p in own], [p.chunk.id for p in passages]])
+            fused = rrf([[p.chunk.id for p in own], [p.chunk.id for p in passages]], k=self.config.rrf_k)
             # Where both found a passage, keep its similarity to the full query (the relevance gate's).
             by_id = {p.chunk.id: p for p in [*own, *passages]}
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]

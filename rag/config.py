@@ -99,6 +99,12 @@ class Config:
     rrf_k: int = 60
     max_per_source: int = 3
     min_similarity: float = 0.25
+    # Retrieval parts (rag.retrieve): RRF weight of each retriever (0 = not run), MMR trade-off
+    # (1 = off; lower favours passages unlike those already taken), optional reranker spec (rag.rerank).
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    mmr_lambda: float = 1.0
+    reranker: str = ""
 
     # Answering.
     backend: str = "extractive"
@@ -160,6 +166,16 @@ class Config:
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:
                 raise ConfigError(f"{name}: must be between 0 and 1, got {value!r}")
+        for name in ("dense_weight", "lexical_weight"):
+            if not getattr(self, name) >= 0:
+                raise ConfigError(f"{name}: must be >= 0, got {getattr(self, name)!r}")
+        if self.dense_weight == 0 and self.lexical_weight == 0:
+            raise ConfigError("dense_weight, lexical_weight: at least one retriever needs a weight > 0")
+        if not 0.0 <= self.mmr_lambda <= 1.0:
+            raise ConfigError(f"mmr_lambda: must be between 0 and 1 (1 = off), got {self.mmr_lambda!r}")
+        from rag.rerank import check_reranker_spec
+
+        check_reranker_spec(self.reranker)
         from rag.verifiers import check_verifier_spec
 
         check_verifier_spec(self.verifier)

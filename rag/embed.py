@@ -14,9 +14,11 @@ Example:
 from __future__ import annotations
 
 import os
+import sys
 import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, Protocol, Sequence, runtime_checkable
+from typing import Any, Iterator, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -122,29 +124,57 @@ class SentenceTransformerEmbedder:
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        vectors = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=self.normalize,
-            convert_to_numpy=True, show_progress_bar=False)
+        model = self.model
+        # A query or an answer's few new sentences: one thread (see one_torch_thread); ingest batches keep all.
+        with one_torch_thread() if len(texts) <= SMALL_BATCH else nullcontext():
+            vectors = model.encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=self.normalize,
+                convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]
 
 
-class LangChainEmbeddings:
-    """Adapter exposing an :class:`Embedder` as a LangChain ``Embeddings``."""
+SMALL_BATCH = 32  # texts; up to this many are encoded on one torch thread
+_threads_lock = threading.Lock()
+_one_thread_users = 0
+_saved_threads = 0
 
-    def __new__(cls, embedder: Embedder) -> Any:
-        from langchain_core.embeddings import Embeddings
 
-        class _Adapter(Embeddings):
-            def embed_documents(self, texts: list[str]) -> list[list[float]]:
-                return embedder.embed_documents(texts).tolist()
+@contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Run torch on one intra-op thread inside the block (nested and concurrent uses are counted).
 
-            def embed_query(self, text: str) -> list[float]:
-                return embedder.embed_query(text).tolist()
+    One query is a tiny matrix: a second thread gains little alone, and when the
+    cores are busy (other requests, other processes) the threads' spin-waits
+    made a query encoding 25-30x slower (2 cores, load average 8: 873 vs 33 ms
+    median wall). The previous setting is restored when the last user leaves.
+    """
+    global _one_thread_users, _saved_threads
+    torch = sys.modules.get("torch")
+    if torch is None:  # nothing to limit (the ONNX encoders never import torch)
+        yield
+        return
+    with _threads_lock:
+        if _one_thread_users == 0:
+            _saved_threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _one_thread_users += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _one_thread_users -= 1
+            if _one_thread_users == 0:
+                torch.set_num_threads(_saved_threads)
 
-        return _Adapter()
+
+def LangChainEmbeddings(embedder: Embedder) -> Any:  # noqa: N802  (kept for callers of the old class)
+    """An :class:`Embedder` as LangChain ``Embeddings``: see :class:`rag.langchain_adapters.RagEmbeddings`."""
+    from rag.langchain_adapters import RagEmbeddings
+
+    return RagEmbeddings(embedder)
 
 
 def onnx_cache_dir(config: Any) -> Path:

@@ -1,20 +1,36 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25, :mod:`rag.lexical`) fused by reciprocal rank.
+"""Hybrid retrieval as small parts (Haystack-style), composed by :class:`HybridRetriever`.
 
-Filters (sources, title, dates, collections) apply to both sides; access
+A question travels through:
+
+1. **first-stage retrievers**, each ``search(query, vector, n, filters) -> [(chunk, score)]``:
+   :class:`DenseRetriever` (the store's vector index) and :class:`LexicalRetriever`
+   (the persistent BM25 index of :mod:`rag.lexical`);
+2. **fusion**: :class:`WeightedRRF`, reciprocal rank fusion with one weight per
+   retriever and ``config.rrf_k``;
+3. an optional **reranker** (:mod:`rag.rerank`: ``Reranker.rerank(question, passages)``,
+   e.g. a local cross-encoder), over the best ``fetch_k`` fused candidates;
+4. **diversity**: optional :func:`mmr` (``config.mmr_lambda`` < 1), then a per-document
+   cap (:func:`diversify`, ``config.max_per_source``).
+
+Filters (sources, title, dates, collections) apply inside every first-stage
+retriever — pushed into the query, and checked again on every hit — and access
 control passes its allowed collections here, so a passage a user may not read
-is never retrieved at all. Diversity caps how many passages one document may
-take before others get a turn.
+is never retrieved at all; later parts only see what the retrievers returned.
 
 Example:
     >>> rrf([["a", "b"], ["b", "c"]], k=60)["b"] > rrf([["a", "b"], ["b", "c"]], k=60)["a"]
     True
+    >>> WeightedRRF(k=60, weights={"lexical": 0.0}).fuse({"dense": ["a"], "lexical": ["b"]})["b"]
+    0.0
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import threading
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Collection, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -24,7 +40,13 @@ from rag.errors import FilterError  # also importable as rag.retrieve.FilterErro
 from rag.lexical import LexicalIndex
 from rag.lexical import default_path as lexical_path
 from rag.records import Chunk, Passage
+from rag.rerank import Reranker, make_reranker
 from rag.store import Store
+
+logger = logging.getLogger(__name__)
+
+Hit = tuple[Chunk, float]
+
 
 
 @dataclass(frozen=True)
@@ -74,6 +96,18 @@ class Filters:
         return Filters(self.sources, self.title, self.date_from, self.date_to,
                        tuple(c for c in self.collections if c in allowed_set))
 
+    def covering(self, present: Collection[str] | None) -> "Filters":
+        """These filters without a collection restriction that excludes nothing in ``present``.
+
+        For the *query* only (a filter that excludes nothing costs a Chroma
+        query hundreds of milliseconds at 100k chunks); hits are still checked
+        with :meth:`matches` of the full filters, so a stale ``present`` can
+        cost recall, never access.
+        """
+        if self.collections is None or present is None or not set(present) <= set(self.collections):
+            return self
+        return dataclasses.replace(self, collections=None)
+
     def where(self) -> dict[str, Any] | None:
         """The same filters as a Chroma ``where`` clause (title is matched afterwards)."""
         clauses: list[dict[str, Any]] = []
@@ -90,6 +124,7 @@ class Filters:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def matches(self, chunk: Chunk) -> bool:
+        """Whether ``chunk`` passes every filter (the check every retriever applies to its hits)."""
         if self.sources and chunk.source not in self.sources:
             return False
         if self.collections is not None and chunk.collection not in self.collections:
@@ -121,13 +156,48 @@ def _date_int(value: str, end: bool = False) -> int | None:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def rrf(rankings: Iterable[Sequence[str]], k: int = 60) -> dict[str, float]:
-    """Reciprocal rank fusion (Cormack et al. 2009): sum of 1 / (k + rank), rank from 1."""
+def rrf(rankings: Iterable[Sequence[str]], k: int = 60, weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Reciprocal rank fusion (Cormack et al. 2009): sum of weight / (k + rank), rank from 1.
+
+    ``weights`` (one per ranking, default 1) scale each ranking's votes.
+    """
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for position, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else float(weights[position])
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
     return scores
+
+
+@dataclass(frozen=True)
+class WeightedRRF:
+    """Fusion of named rankings by weighted RRF (Haystack's ``DocumentJoiner`` with weights).
+
+    A retriever without a weight counts 1; weight 0 makes its ranking add nothing.
+    """
+
+    k: int = 60
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.k <= 0:
+            raise ValueError(f"rrf_k: must be > 0, got {self.k!r}")
+        bad = {name: w for name, w in self.weights.items() if not w >= 0}
+        if bad:
+            raise ValueError(f"fusion weights must be >= 0, got {bad}")
+
+    def weight(self, name: str) -> float:
+        return float(self.weights.get(name, 1.0))
+
+    def fuse(self, rankings: Mapping[str, Sequence[str]]) -> dict[str, float]:
+        """Scores by item id from rankings by retriever name."""
+        names = list(rankings)
+        return rrf([rankings[n] for n in names], k=self.k, weights=[self.weight(n) for n in names])
+
+    def ranked(self, rankings: Mapping[str, Sequence[str]]) -> list[tuple[str, float]]:
+        """(item, score), best first; ties by item id, so the order is deterministic."""
+        scores = self.fuse(rankings)
+        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
 def diversify(ranked: Sequence[str], group_of: Mapping[str, str], k: int, max_per_group: int) -> list[str]:
@@ -156,22 +226,134 @@ def diversify(ranked: Sequence[str], group_of: Mapping[str, str], k: int, max_pe
     return sorted(chosen, key=order.__getitem__)
 
 
-class HybridRetriever:
-    """Dense + BM25 retrieval with RRF, filters and per-document diversity.
+def mmr(ranked: Sequence[str], vectors: Mapping[str, np.ndarray], lambda_: float,
+        k: int | None = None) -> list[str]:
+    """Maximal marginal relevance (Carbonell & Goldstein 1998): a relevant-and-novel reordering.
 
-    The dense side is the store's vector index; the lexical side is a
-    persistent :class:`rag.lexical.LexicalIndex` that follows the store's
-    writes per document (nothing is loaded into memory wholesale).
+    Relevance is the fused rank (1 for the best, falling linearly), novelty one
+    minus the highest cosine similarity to an item already taken. ``lambda_=1``
+    keeps ``ranked`` as it is; lower values favour passages unlike those
+    already chosen. Items without a vector keep their place by relevance alone.
+
+    Example:
+        >>> v = {"a": np.array([1.0, 0.0]), "b": np.array([1.0, 0.0]), "c": np.array([0.0, 1.0])}
+        >>> mmr(["a", "b", "c"], v, lambda_=0.5)
+        ['a', 'c', 'b']
+    """
+    if not 0.0 <= lambda_ <= 1.0:
+        raise ValueError(f"mmr_lambda: must be between 0 and 1, got {lambda_!r}")
+    k = len(ranked) if k is None else min(k, len(ranked))
+    if lambda_ >= 1.0 or len(ranked) <= 1:
+        return list(ranked[:k])
+    relevance = {item: 1.0 - i / len(ranked) for i, item in enumerate(ranked)}
+    left = list(ranked)
+    chosen: list[str] = []
+    while left and len(chosen) < k:
+        def value(item: str) -> float:
+            v = vectors.get(item)
+            overlap = max((float(np.dot(v, vectors[c])) for c in chosen if c in vectors), default=0.0) \
+                if v is not None else 0.0
+            return lambda_ * relevance[item] - (1.0 - lambda_) * overlap
+
+        best = max(left, key=lambda item: (value(item), relevance[item]))
+        chosen.append(best)
+        left.remove(best)
+    return chosen
+
+
+# ------------------------------------------------------------------ retrievers
+@runtime_checkable
+class FirstStageRetriever(Protocol):
+    """A retriever the hybrid fuses: ``name`` keys its fusion weight and its rank in each passage."""
+
+    name: str
+
+    def search(self, query: str, vector: np.ndarray, n: int, filters: Filters) -> list[Hit]:
+        """The ``n`` best chunks passing ``filters``, best first, with this retriever's score."""
+
+
+class DenseRetriever:
+    """Nearest chunks by embedding in the store (score: cosine similarity).
+
+    ``present_collections`` (optional) tells which collections hold chunks, so a
+    collection filter that excludes nothing is left out of the store query.
+    """
+
+    name = "dense"
+
+    def __init__(self, store: Store,
+                 present_collections: Callable[[], Collection[str] | None] | None = None) -> None:
+        self.store = store
+        self.present_collections = present_collections
+
+    def search(self, query: str, vector: np.ndarray, n: int, filters: Filters) -> list[Hit]:
+        present = self.present_collections() if self.present_collections else None
+        pushed = filters.covering(present)
+        want = n if not filters.title else n * 4
+        if pushed.collections is not None and not (pushed.sources or pushed.date_from or pushed.date_to):
+            # Only a collection restriction left: Chroma's filtered query costs time in proportion to the
+            # chunks that pass (0.6 s for 90k of 100k), so first look among the nearest few hundred
+            # unfiltered; a narrow restriction that leaves too few falls through to the filtered query.
+            nearest = [(c, s) for c, s in self.store.query(vector, max(4 * want, 100), None) if filters.matches(c)]
+            if len(nearest) >= n:
+                return nearest[:n]
+        hits = self.store.query(vector, want, pushed.where())
+        return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
+
+
+class LexicalRetriever:
+    """The best chunks by BM25 in a :class:`rag.lexical.LexicalIndex` (score: BM25, higher is better).
+
+    ``index`` returns the index, in step with the store; filters other than the
+    title run inside its SQL.
+    """
+
+    name = "lexical"
+
+    def __init__(self, index: Callable[[], LexicalIndex]) -> None:
+        self.index = index
+
+    def search(self, query: str, vector: np.ndarray | None, n: int, filters: Filters) -> list[Hit]:
+        index = self.index()
+        pushed = filters.covering(index.collections())
+        hits = index.search(
+            query, n if not filters.title else n * 4, sources=pushed.sources, collections=pushed.collections,
+            date_from=_date_int(filters.date_from) if filters.date_from else None,
+            date_to=_date_int(filters.date_to, end=True) if filters.date_to else None)
+        return [(chunk, score) for chunk, score in hits if filters.matches(chunk)][:n]
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval: weighted RRF, an optional reranker, MMR and a per-document cap.
+
+    The parts are attributes, each replaceable: ``retrievers`` (first stage,
+    default :class:`DenseRetriever` and :class:`LexicalRetriever`), ``fusion``
+    (:class:`WeightedRRF` from ``config.rrf_k``, ``config.dense_weight`` and
+    ``config.lexical_weight``), ``reranker`` (from ``config.reranker``, or pass
+    any :class:`rag.rerank.Reranker`), then :func:`mmr` and :func:`diversify`.
+
+    Example:
+        >>> retriever = HybridRetriever(store, embedder, config)      # doctest: +SKIP
+        >>> retriever.reranker = MyReranker()                         # doctest: +SKIP
+        >>> retriever.retrieve("drone strikes", k=5, filters={"collection": "public"})  # doctest: +SKIP
     """
 
     def __init__(self, store: Store, embedder: Embedder, config: Config,
-                 lexical_index: LexicalIndex | None = None) -> None:
+                 lexical_index: LexicalIndex | None = None, *, reranker: Reranker | None = None) -> None:
         self.store = store
         self.embedder = embedder
         self.config = config
         self._lexical = lexical_index
         self._lock = threading.Lock()
+        self._question = threading.local()  # the lexical index synced for the question in progress
+        self.dense_retriever = DenseRetriever(store, present_collections=self._present_collections)
+        self.lexical_retriever = LexicalRetriever(self._index_for_question)
+        self.retrievers: list[FirstStageRetriever] = [self.dense_retriever, self.lexical_retriever]
+        self.fusion = WeightedRRF(k=config.rrf_k, weights={
+            "dense": getattr(config, "dense_weight", 1.0), "lexical": getattr(config, "lexical_weight", 1.0)})
+        self.reranker = reranker if reranker is not None else make_reranker(getattr(config, "reranker", None))
 
+    # ------------------------------------------------------------ lexical
     def lexical(self) -> LexicalIndex:
         """The lexical index, brought in step with the store (cheap when nothing changed)."""
         with self._lock:
@@ -187,17 +369,26 @@ class HybridRetriever:
                 self._lexical = LexicalIndex(lexical_path(self.config, self.store))
         self._lexical.apply(self.store, sources, before)
 
-    def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
-        hits = self.store.query(query_vector, n if not filters.title else n * 4, filters.where())
-        return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
+    def _index_for_question(self) -> LexicalIndex:
+        """The index synced once for the question in progress (one generation read, not one per part)."""
+        index = getattr(self._question, "index", None)
+        return index if index is not None else self.lexical()
 
-    def sparse(self, query: str, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
-        """The ``n`` best chunks by BM25; filters other than the title run inside the index."""
-        hits = self.lexical().search(
-            query, n if not filters.title else n * 4, sources=filters.sources, collections=filters.collections,
-            date_from=_date_int(filters.date_from) if filters.date_from else None,
-            date_to=_date_int(filters.date_to, end=True) if filters.date_to else None)
-        return [(chunk, score) for chunk, score in hits if filters.matches(chunk)][:n]
+    def _present_collections(self) -> Collection[str] | None:
+        try:
+            return self._index_for_question().collections()
+        except Exception as exc:  # the dense side must not fail because the lexical file did
+            logger.warning("lexical index unavailable for collection pruning: %s", exc)
+            return None
+
+    # ------------------------------------------------------------- parts
+    def dense(self, query_vector: np.ndarray, n: int, filters: Filters) -> list[Hit]:
+        """The ``n`` nearest chunks passing ``filters`` (the dense part alone)."""
+        return self.dense_retriever.search("", query_vector, n, filters)
+
+    def sparse(self, query: str, n: int, filters: Filters) -> list[Hit]:
+        """The ``n`` best chunks by BM25 passing ``filters`` (the lexical part alone)."""
+        return self.lexical_retriever.search(query, None, n, filters)
 
     def retrieve(self, query: str, k: int | None = None, filters: Filters | Mapping[str, Any] | None = None,
                  query_vector: np.ndarray | None = None) -> list[Passage]:
@@ -209,49 +400,50 @@ class HybridRetriever:
             return []
         n = max(self.config.fetch_k, k)
         vector = self.embedder.embed_query(query) if query_vector is None else query_vector
-        dense = self.dense(vector, n, filters)
-        sparse = self.sparse(query, n, filters)
-        chunks = {c.id: c for c, _ in dense}
-        chunks.update({c.id: c for c, _ in sparse})
-        dense_rank = {c.id: r for r, (c, _) in enumerate(dense, start=1)}
-        sparse_rank = {c.id: r for r, (c, _) in enumerate(sparse, start=1)}
-        similarity = {c.id: s for c, s in dense}
-        fused = rrf([[c.id for c, _ in dense], [c.id for c, _ in sparse]], k=self.config.rrf_k)
-        ranked = sorted(fused, key=lambda i: (-fused[i], i))
-        chosen = diversify(ranked, {i: chunks[i].source for i in ranked}, k, self.config.max_per_source)
-        missing = [i for i in chosen if i not in similarity]
+        self._question.index = self.lexical()
+        try:
+            hits = {part.name: part.search(query, vector, n, filters) for part in self.retrievers
+                    if self.fusion.weight(part.name) > 0 or len(self.retrievers) == 1}
+        finally:
+            self._question.index = None
+        chunks: dict[str, Chunk] = {}
+        for found in hits.values():
+            chunks.update((c.id, c) for c, _ in found if c.id not in chunks)
+        ranks = {name: {c.id: r for r, (c, _) in enumerate(found, start=1)} for name, found in hits.items()}
+        similarity = {c.id: s for c, s in hits.get("dense", [])}
+        fused = self.fusion.ranked({name: [c.id for c, _ in found] for name, found in hits.items()})
+        passages = [Passage(chunk=chunks[i], score=score, dense_rank=ranks.get("dense", {}).get(i),
+                            lexical_rank=ranks.get("lexical", {}).get(i), similarity=similarity.get(i))
+                    for i, score in fused]
+        if self.reranker is not None and passages:
+            passages = list(self.reranker.rerank(query, passages[:n]))
+        vectors: dict[str, np.ndarray] = {}
+        mmr_lambda = float(getattr(self.config, "mmr_lambda", 1.0))
+        if mmr_lambda < 1.0 and len(passages) > 1:
+            vectors = stored_vectors(self.store, [p.chunk.id for p in passages])
+            order = mmr([p.chunk.id for p in passages], vectors, mmr_lambda)
+            by_id = {p.chunk.id: p for p in passages}
+            passages = [by_id[i] for i in order]
+        order = [p.chunk.id for p in passages]
+        by_id = {p.chunk.id: p for p in passages}
+        chosen = [by_id[i] for i in diversify(order, {i: by_id[i].chunk.source for i in order}, k,
+                                               self.config.max_per_source)]
+        # A part must never hand on what the filters exclude; this is the last line of that defence.
+        chosen = [p for p in chosen if filters.matches(p.chunk)]
+        missing = [p.chunk.id for p in chosen if p.similarity is None and p.chunk.id not in vectors]
         if missing:
             # Lexical-only hits still need a similarity for the relevance gate: their stored vectors.
-            for i, stored in stored_vectors(self.store, missing).items():
-                similarity[i] = float(np.dot(stored, vector))
-        return [Passage(chunk=chunks[i], score=fused[i], dense_rank=dense_rank.get(i),
-                        lexical_rank=sparse_rank.get(i), similarity=similarity.get(i)) for i in chosen]
+            vectors.update(stored_vectors(self.store, missing))
+        return [p if p.similarity is not None or p.chunk.id not in vectors else
+                dataclasses.replace(p, similarity=float(np.dot(vectors[p.chunk.id], vector))) for p in chosen]
 
     def as_langchain(self, k: int | None = None, filters: Mapping[str, Any] | None = None) -> Any:
-        """This retriever as a LangChain ``BaseRetriever`` (returns ``Document`` objects)."""
-        return make_langchain_retriever(self, k=k, filters=filters)
+        """This retriever as a LangChain ``BaseRetriever`` (:class:`rag.langchain_adapters.RagRetriever`)."""
+        from rag.langchain_adapters import RagRetriever
+
+        return RagRetriever.wrapping(self, k=k, filters=filters)
 
 
 def stored_vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray]:
     """The stored vectors of the chunks ``ids`` (absent ids are left out), fetched by id."""
-    return store.vectors(ids)
-
-
-def make_langchain_retriever(retriever: HybridRetriever, k: int | None = None,
-                             filters: Mapping[str, Any] | None = None) -> Any:
-    from langchain_core.callbacks import CallbackManagerForRetrieverRun
-    from langchain_core.documents import Document
-    from langchain_core.retrievers import BaseRetriever
-
-    class RagRetriever(BaseRetriever):
-        """Hybrid dense + BM25 retriever over a rag index."""
-
-        search_k: int | None = None
-        search_filters: dict[str, Any] | None = None
-
-        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                    ) -> list[Document]:
-            passages = retriever.retrieve(query, k=self.search_k, filters=self.search_filters)
-            return [p.to_langchain() for p in passages]
-
-    return RagRetriever(search_k=k, search_filters=dict(filters) if filters else None)
+    return store.vectors(list(ids)) if ids else {}

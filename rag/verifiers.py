@@ -27,8 +27,10 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
+
+from rag.registry import Registration as _Registration
+from rag.registry import SpecRegistry
 
 if TYPE_CHECKING:
     from rag.config import Config
@@ -38,51 +40,29 @@ VerifierFactory = Callable[[str, "Config"], "SupportScorer"]
 """Builds a scorer from (the spec's argument, the config). Must be cheap: models load on first use."""
 
 
-@dataclass(frozen=True)
-class Registration:
-    """One verifier: its factory, whether it needs ``NAME:ARGUMENT`` and what the argument is."""
-
-    name: str
-    factory: VerifierFactory
-    argument: str | None = None  # e.g. "DIR"; None = takes no argument
-    help: str = ""
-
-
-_REGISTRY: dict[str, Registration] = {}
+Registration = _Registration  # one verifier: its factory, whether it needs NAME:ARGUMENT, the argument
+_REGISTRY: SpecRegistry[VerifierFactory] = SpecRegistry("verifier")
 
 
 def register_verifier(name: str, factory: VerifierFactory, *, argument: str | None = None,
                       help: str = "") -> None:
     """Make ``name`` (``name:ARGUMENT`` when ``argument`` is given) a valid ``verifier`` setting."""
-    if not name or ":" in name:
-        raise ValueError(f"verifier name {name!r}: must be non-empty and without ':'")
-    _REGISTRY[name] = Registration(name, factory, argument, help)
+    _REGISTRY.register(name, factory, argument=argument, help=help)
 
 
 def verifier_names() -> list[str]:
     """Registered verifier names, e.g. ``['lexical', 'nli', 'llm']``."""
-    return list(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def describe_verifiers() -> str:
     """One line for ``--help``: ``lexical, nli:DIR, llm``."""
-    return ", ".join(f"{r.name}:{r.argument}" if r.argument else r.name for r in _REGISTRY.values())
+    return _REGISTRY.describe()
 
 
-def check_verifier_spec(spec: str) -> tuple[Registration, str]:
+def check_verifier_spec(spec: str) -> tuple[_Registration[VerifierFactory], str]:
     """Validate a spec eagerly; raise :class:`rag.config.ConfigError` naming the field and the choices."""
-    from rag.config import ConfigError
-
-    name, _, argument = str(spec).partition(":")
-    registration = _REGISTRY.get(name)
-    if registration is None:
-        raise ConfigError(f"verifier: {spec!r} is not one of {describe_verifiers()}")
-    if registration.argument and not argument:
-        raise ConfigError(f"verifier: {spec!r} needs an argument: {name}:{registration.argument}"
-                          + (f" ({registration.help})" if registration.help else ""))
-    if not registration.argument and argument:
-        raise ConfigError(f"verifier: {name!r} takes no argument, got {spec!r}")
-    return registration, argument
+    return _REGISTRY.check(spec)
 
 
 def make_verifier(config: "Config", spec: str | None = None) -> "SupportScorer":

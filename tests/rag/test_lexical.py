@@ -278,7 +278,7 @@ def test_lexical_only_hits_get_their_similarity_from_the_stored_vectors(built: t
     vector = assistant.embedder.embed_query(query)
     stored = {c.id: c for c in assistant.store.all_chunks()}
     # The dense side finds nothing, so every passage is a lexical-only hit.
-    retriever.dense = lambda *a, **k: []  # type: ignore[method-assign]
+    retriever.dense_retriever.search = lambda *a, **k: []  # type: ignore[method-assign]
 
     passages = retriever.retrieve(query, k=3, query_vector=vector)
 
