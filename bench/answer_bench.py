@@ -28,8 +28,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -64,9 +64,9 @@ def report(label: str, ms: Sequence[float], goal: float | None = None) -> None:
 
 def build_index(directory: Path, size: int, embedder: object) -> "object":
     """An index of ``size`` chunks: SQuAD paragraphs cut into sentence-sized chunks."""
-    from rag.eval.datasets import load_squad
     from rag.chunk import split_sentences
     from rag.config import Config
+    from rag.eval.datasets import load_squad
     from rag.records import Chunk
     from rag.store import ChunkStore, DocumentRecord
 
@@ -108,9 +108,9 @@ def main() -> None:
     parser.add_argument("--llama", action="store_true", help="start llama-cpp-python's server with SmolLM2")
     args = parser.parse_args()
 
-    from rag.eval.datasets import load_squad
     from rag.assistant import Assistant
     from rag.embed import SentenceTransformerEmbedder
+    from rag.eval.datasets import load_squad
 
     embedder = SentenceTransformerEmbedder()
     embedder.embed_query("warm up")
@@ -126,8 +126,8 @@ def main() -> None:
             assistant = Assistant(config=config, embedder=embedder)
             print(f"index of {assistant.store.count()} chunks (built in {built:.0f} s), "
                   f"{len(questions)} questions:")
-            report("retrieval", timed(lambda q: assistant.retrieve(q), questions), 30)
-            report("extractive answer", timed(lambda q: assistant.ask(q), questions), 150)
+            report("retrieval", timed(assistant.retrieve, questions), 30)
+            report("extractive answer", timed(assistant.ask, questions), 150)
             last = assistant
         if last is not None and (args.base_url or args.llama):
             ttft(last, questions[:10], args)

@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rag.config import read_toml
+from rag.errors import RagError
 from rag.eval.datasets import EvalItem, SquadData, load_jsonl, load_squad, sample_squad, write_corpus
-from rag.eval.report import fmt
 from rag.eval.metrics import (
     Support,
     alias_containment,
@@ -59,9 +60,8 @@ from rag.eval.metrics import (
     supported_share,
     token_f1,
 )
+from rag.eval.report import fmt
 from rag.eval.support_set import build_support_pairs, evaluate_scorer
-from rag.config import read_toml
-from rag.errors import RagError
 from rag.records import file_sha256
 
 log = logging.getLogger(__name__)
@@ -842,7 +842,7 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
 
     report = {
         "schema": 1,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "git": git,
         "judge": judge.to_dict(),
         "dataset": {"path": str(dataset.path), "sha256": dataset.sha256, "kind": dataset.kind,

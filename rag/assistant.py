@@ -18,8 +18,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
@@ -471,7 +472,8 @@ def answer_verifier(configured: str, sentences: Sequence[SentenceSupport]) -> st
     """The verifier an answer reports: the configured one, naming any sentences scored by a fallback.
 
     Example:
-        >>> s = [SentenceSupport("a", (1,), 0.9, True, verifier="llm:m"), SentenceSupport("b", (1,), 0.2, False, verifier="lexical")]
+        >>> s = [SentenceSupport("a", (1,), 0.9, True, verifier="llm:m"),
+        ...      SentenceSupport("b", (1,), 0.2, False, verifier="lexical")]
         >>> answer_verifier("llm:m", s)
         'llm:m (1 of 2 sentences scored by lexical)'
     """

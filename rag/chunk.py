@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from rag.records import Chunk, SourceDocument
 from rag.text import Span, split_sentences

@@ -15,8 +15,8 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from rag.records import REFUSAL, Citation, Passage, SentenceQuote, SentenceSupport
 from rag.text import split_sentences

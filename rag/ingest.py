@@ -23,9 +23,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -282,7 +282,7 @@ def ingest(
 
         if prune:
             present = {source_key(p) for p in files}
-            for source, record in known.items():
+            for source in known:
                 if source not in present and _in_scope(source, scopes) and not Path(source).exists():
                     store.delete_document(source)
                     report.removed.append(source)

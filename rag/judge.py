@@ -29,9 +29,10 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 from rag.config import Config, ConfigError
 from rag.verify import Support, SupportScorer

@@ -43,8 +43,9 @@ import logging
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from rag.records import Chunk
 from rag.text import TERMS_VERSION, terms

@@ -31,9 +31,10 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -43,10 +44,10 @@ from rag.store import (
     VECTOR_SETTINGS,
     DocumentRecord,
     IndexBusyError,
+    StoreHelpers,
     _scalar_type,
     check_chunks_and_vectors,
     check_query,
-    StoreHelpers,
     check_records,
     check_settings,
     check_where,

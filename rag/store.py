@@ -34,11 +34,16 @@ from __future__ import annotations
 import json
 import os
 import threading
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import (TYPE_CHECKING, Any, ContextManager, Iterable, Iterator, Mapping, Protocol, Sequence,
-                    runtime_checkable)
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Protocol,
+    runtime_checkable,
+)
 from urllib.parse import urlparse
 
 import numpy as np
@@ -141,7 +146,7 @@ class Store(Protocol):
         ...
 
     # locking
-    def write_lock(self) -> ContextManager[None]:
+    def write_lock(self) -> AbstractContextManager[None]:
         """Exclusive writer lock; :class:`IndexBusyError` at once when another writer holds it."""
         ...
 

@@ -20,10 +20,11 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
-import re
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -117,11 +118,11 @@ def routed_chat_model(routes: Sequence[tuple[str, str]], delay_s: float = 0.1) -
     question back unchanged. Streaming waits ``delay_s`` per word."""
     import time
 
-    from rag.records import REFUSAL
-
     from langchain_core.language_models.chat_models import BaseChatModel
     from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
     from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+    from rag.records import REFUSAL
 
     class RoutedChatModel(BaseChatModel):
         routes: list[tuple[str, str]]

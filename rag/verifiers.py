@@ -27,7 +27,8 @@ Example:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rag.registry import Registration as _Registration
 from rag.registry import SpecRegistry

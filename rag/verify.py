@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -268,7 +269,8 @@ class LexicalVerifier:
     """The ``lexical`` verifier (:func:`lexical_support`) as a named scorer.
 
     Example:
-        >>> LexicalVerifier()("Russia signed the deal in 1997.", ["Armenia and Russia signed a deal in 1997."]).score > 0.5
+        >>> verifier = LexicalVerifier()
+        >>> verifier("Russia signed the deal in 1997.", ["Armenia and Russia signed a deal in 1997."]).score > 0.5
         True
     """
 

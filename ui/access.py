@@ -43,9 +43,10 @@ import sys
 import threading
 import time
 import tomllib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 log = logging.getLogger(__name__)
 

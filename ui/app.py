@@ -26,15 +26,16 @@ import base64
 import contextlib
 import logging
 import os
-from html import escape as html_escape
 import re
 import signal
 import threading
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from html import escape as html_escape
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Sequence, overload
+from typing import Any, Literal, overload
 
 # Importing this module changes no environment variable: no telemetry because the Blocks are built with
 # analytics_enabled=False (Gradio's documented switch; it is read there, not at import).
@@ -55,11 +56,24 @@ from rag.ui.files import discard_uploads  # noqa: E402
 from rag.ui.live import LivePage, LivePages  # noqa: E402
 from rag.ui.login import Authenticator  # noqa: E402
 from rag.ui.markdown import escape_markdown  # noqa: E402
-from rag.ui.render import (CHAT_JS, CSS, UNDATED_NOTE, Turn, answer_with_footnotes, example_questions,  # noqa: E402
-                       filter_chips, welcome_html, filter_chips_html, queued_html, question_html,  # noqa: E402
-                       sources_html, streaming_html, turn_messages)
-from rag.ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
+from rag.ui.render import (  # noqa: E402
+    CHAT_JS,
+    CSS,
+    UNDATED_NOTE,
+    Turn,
+    answer_with_footnotes,
+    example_questions,
+    filter_chips,  # noqa: E402
+    filter_chips_html,
+    question_html,
+    queued_html,
+    sources_html,
+    streaming_html,
+    turn_messages,
+    welcome_html,
+)
 from rag.ui.server import ServerThread, web_app  # noqa: E402
+from rag.ui.service import AccessDenied, ResearchService, options_from  # noqa: E402
 from rag.ui.sessions import SessionStore, request_user  # noqa: E402
 from rag.ui.settings import UISettings  # noqa: E402
 from rag.ui.sources import SANDBOX_HEADERS, VIEWER_HEADERS, document_id, media_type  # noqa: E402
@@ -315,7 +329,7 @@ class Handlers:
         updated = None
         stamps = [Path(d.source).stat().st_mtime for d in docs if Path(d.source).is_file()]
         if stamps:
-            updated = datetime.fromtimestamp(max(stamps), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            updated = datetime.fromtimestamp(max(stamps), UTC).strftime("%Y-%m-%d %H:%M UTC")
         return welcome_html(len(docs), updated, [d.title or Path(d.source).name for d in _recent(docs)[:5]])
 
     def first_screen(self, request: gr.Request) -> tuple[Any, ...]:

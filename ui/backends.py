@@ -10,7 +10,7 @@ Example:
     >>> backend_choices(Config(backend="extractive"))
     ['extractive']
     >>> friendly_error(ConnectionRefusedError(111, "Connection refused"), Config(backend="ollama"))
-    'The model server (ollama at http://localhost:11434) is not reachable: connection refused. Try again later, or choose the extractive backend in Options.'
+    'The model server (ollama at http://localhost:11434) is not reachable: connection refused. Try again later, or choose the extractive backend in Options.'  # noqa: E501
 """
 
 from __future__ import annotations

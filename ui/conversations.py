@@ -26,10 +26,11 @@ import logging
 import sqlite3
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from rag.ui.render import Turn
 
@@ -92,7 +93,7 @@ class ConversationStore:
 
     @staticmethod
     def _now() -> str:
-        return datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return datetime.now(UTC).isoformat(timespec="seconds")
 
     def save(self, owner: str, conversation_id: str | None, turns: Sequence[Turn]) -> str:
         """Store ``turns`` as conversation ``conversation_id`` of ``owner`` (a new one when None or

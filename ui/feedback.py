@@ -37,9 +37,10 @@ import hashlib
 import json
 import threading
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from rag.citations import strip_markers as _strip_markers
 
@@ -59,7 +60,7 @@ def feedback_record(answer: Mapping[str, Any], kind: str, *, user: str | None = 
     """One JSONL line for feedback ``kind`` on ``answer`` (an ``Answer.to_dict()``)."""
     if kind not in FEEDBACK_KINDS:
         raise ValueError(f"feedback: {kind!r} is not one of {', '.join(FEEDBACK_KINDS)}")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     question = str(answer.get("standalone_question") or answer.get("question") or "").strip()
     refused = bool(answer.get("refused"))
     citations = list(answer.get("citations") or [])

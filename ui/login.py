@@ -31,10 +31,11 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from starlette.exceptions import HTTPException
 
@@ -167,7 +168,7 @@ class Authenticator:
 
     async def __call__(self, username: str, password: str) -> bool:
         address = client_address()
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        when = datetime.now(UTC).isoformat(timespec="seconds")
         wait = self.throttle.retry_after(username, address)
         if wait > 0:
             log.warning("login refused (throttled, %.0f s left): user=%r address=%s time=%s",

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timezone
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from rag.citations import strip_markers
 from rag.ui.sources import source_url, viewer_url
@@ -483,7 +484,7 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
     span one number across the conversation, so each sentence points at the words
     that support it and the bibliography has no repeats.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     bibliography: dict[tuple[Any, ...], tuple[int, Mapping[str, Any]]] = {}
     out = [f"# {_md_text(title)}: conversation", "",
            f"Exported {now.strftime('%Y-%m-%d %H:%M UTC')}" + (f" by {_md_text(user)}" if user else "") + ".", ""]

@@ -19,14 +19,16 @@ import re
 import shutil
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from rag import Assistant
-from rag.paths import public_answer, public_source
 from rag.collection_rules import COLLECTION_MARKER, pin_collection
+from rag.load import SUPPORTED_SUFFIXES
+from rag.paths import public_answer, public_source
 from rag.records import file_sha256
 from rag.retrieve import Filters
 from rag.store import DocumentRecord, IndexBusyError
@@ -35,7 +37,6 @@ from rag.ui.feedback import append_feedback, feedback_record
 from rag.ui.files import PrivateFiles
 from rag.ui.markdown import escape_markdown
 from rag.ui.render import Turn, export_markdown
-from rag.load import SUPPORTED_SUFFIXES
 from rag.ui.settings import UISettings
 from rag.ui.sources import document_id, is_document_id, media_type
 
@@ -328,7 +329,7 @@ class ResearchService:
         The file is kept apart from Gradio's cache (which serves to anyone signed in who
         has the URL) and is deleted after ``settings.export_minutes``.
         """
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         text = export_markdown(turns, title=self.settings.title, user=user, now=now)
         return self.private_files.add_text(f"conversation-{now.strftime('%Y%m%d-%H%M%S')}.md", text, user)
 

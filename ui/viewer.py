@@ -23,9 +23,9 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from rag.load import load_document
 from rag.records import SourceDocument

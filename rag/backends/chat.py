@@ -14,7 +14,8 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rag.fencing import FENCE, fold, has_fence, neutralise
 from rag.records import REFUSAL

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from rag.assistant import Assistant
+from rag.cli import build_parser
 from rag.eval.datasets import EvalItem
 from rag.eval.runner import (
     METRICS,
@@ -24,8 +26,6 @@ from rag.eval.runner import (
     source_key,
     summarize,
 )
-from rag.assistant import Assistant
-from rag.cli import build_parser
 from rag.testing import FakeEmbedder
 
 DOCS = {

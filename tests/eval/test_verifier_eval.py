@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from rag.cli import main
 from rag.eval import runner
 from rag.eval.verifier_eval import (
     Pair,
@@ -24,7 +25,6 @@ from rag.eval.verifier_eval import (
     metrics_at,
     wice_half,
 )
-from rag.cli import main
 from rag.verify import Support
 
 

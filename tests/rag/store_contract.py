@@ -14,8 +14,9 @@ in-memory store imitates Chroma, so every row runs against all of them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest

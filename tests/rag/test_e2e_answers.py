@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.eval.datasets import load_jsonl
-from rag.eval.metrics import answer_words, key_point_recall
 from rag.assistant import Assistant
 from rag.backends.extractive import MAX_POINT_WORDS
+from rag.eval.datasets import load_jsonl
+from rag.eval.metrics import answer_words, key_point_recall
 from rag.records import REFUSAL
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from rag.backends.extractive import candidates, extractive_answer, rank_sentences, score_sentence_terms
-from rag.citations import parse_answer
 from rag.chunk import split_sentences
+from rag.citations import parse_answer
 from rag.records import REFUSAL, Chunk, Passage
 from rag.testing import FakeEmbedder
 from rag.text import stem, terms

@@ -13,6 +13,7 @@ from rag.records import Passage
 from rag.retrieve import FilterError, Filters, diversify, rrf
 from rag.testing import FakeEmbedder
 
+
 # ----------------------------------------------------------------------- rrf
 def test_rrf_by_hand() -> None:
     scores = rrf([["a", "b", "c"], ["b", "d"]], k=60)

@@ -4,8 +4,9 @@ alone, the reranker hook (fake and a tiny local CrossEncoder), and the pickling 
 from __future__ import annotations
 
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pytest

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from rag.eval.support_set import split_sentences as support_set_sentences
 from rag.chunk import chunk_document, whitespace_offsets
+from rag.eval.support_set import split_sentences as support_set_sentences
 from rag.records import SourceDocument
 from rag.text import sentences, split_sentences
 

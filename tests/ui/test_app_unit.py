@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from rag.eval.datasets import EvalItem
 from rag import Assistant
+from rag.eval.datasets import EvalItem
 from rag.testing import FakeEmbedder
 from rag.ui.access import AccessError, AccessPolicy, hash_password, verify_password
 from rag.ui.access import main as access_main
@@ -225,7 +226,7 @@ def _refused() -> dict[str, Any]:
 @pytest.mark.parametrize("make", [_answered, _refused])
 def test_feedback_lines_are_valid_eval_items(kind: str, make: Any) -> None:
     answer = make()
-    record = feedback_record(answer, kind, user="alice", now=datetime(2025, 1, 2, tzinfo=timezone.utc))
+    record = feedback_record(answer, kind, user="alice", now=datetime(2025, 1, 2, tzinfo=UTC))
     item = EvalItem.from_dict({k: record[k] for k in EVAL_KEYS})  # raises on anything invalid
     assert record["feedback"] == kind and record["answer"] == answer
     assert record["user"] == "alice" and record["time"] == "2025-01-02T00:00:00+00:00"
@@ -268,7 +269,7 @@ def test_export_renumbers_markers_into_one_bibliography() -> None:
                                                          {"text": "Z.", "citations": [2], "supported": False}]}},
         {"question": OFF_CORPUS, "answer": _refused()},
     ]
-    md = export_markdown(turns, user="alice", now=datetime(2025, 1, 2, tzinfo=timezone.utc))
+    md = export_markdown(turns, user="alice", now=datetime(2025, 1, 2, tzinfo=UTC))
     assert "## 1. First?" in md and "X. [1]" in md
     assert "Y. [2]" in md and "⚠ *(unsupported)* Z. [1]" in md  # the same passage keeps its number
     bibliography = md.split("## Bibliography", 1)[1]

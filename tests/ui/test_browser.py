@@ -11,9 +11,10 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from rag.citations import parse_answer, verify_answer
 from rag.records import Chunk, Passage
-from rag.ui.render import (answer_html, answer_with_footnotes, display_numbers, export_markdown, passage_html,
-                       sources_html)
+from rag.ui.render import (
+    answer_html,
+    answer_with_footnotes,
+    display_numbers,
+    export_markdown,
+    passage_html,
+    sources_html,
+)
 
 PASSAGE = ("France, the US, Norway and Ireland condemned the strike within hours. "
            "The ceasefire itself was a product of American pressure on both sides.")
@@ -61,7 +67,7 @@ def test_passage_html_merges_overlapping_spans_and_ignores_outside_ones() -> Non
 
 def test_export_pairs_each_sentence_with_its_own_quote() -> None:
     md = export_markdown([{"question": "q", "answer": _two_sentences_one_passage()}],
-                         now=datetime(2025, 1, 2, tzinfo=timezone.utc))
+                         now=datetime(2025, 1, 2, tzinfo=UTC))
     assert "Four states condemned it. [1]" in md and "US pressure made the ceasefire. [2]" in md
     bibliography = md.split("## Bibliography", 1)[1]
     first, second = bibliography.split("**[2]**")

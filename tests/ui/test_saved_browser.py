@@ -4,8 +4,9 @@ never shown to another user; upload and remove controls only for editors."""
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

@@ -16,12 +16,11 @@ import pytest
 from rag import Assistant
 from rag.paths import public_answer, public_source
 from rag.testing import FakeEmbedder
-from tests.ui.test_app_unit import (KARSK, NIGHTJAR, _users, ask, corpus, handlers_for, request,  # noqa: F401
-                                    signed_in_app)
 from rag.ui.access import AccessPolicy
 from rag.ui.service import ResearchService
 from rag.ui.settings import UISettings
 from rag.ui.sources import source_url
+from tests.ui.test_app_unit import KARSK, NIGHTJAR, _users, ask, corpus, handlers_for, request, signed_in_app  # noqa: F401
 
 
 @pytest.fixture
