@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from rag.ui.settings import UISettings, UISettingsError
 
@@ -30,6 +31,14 @@ def test_users_variable_names_the_users_file() -> None:
     assert UISettings.load(environ={"RAG_UI_USERS": "/etc/users.toml"}).users_file == "/etc/users.toml"
     both = {"RAG_UI_USERS": "/etc/users.toml", "RAG_UI_USERS_FILE": "/srv/users.toml"}
     assert UISettings.load(environ=both).users_file == "/srv/users.toml"
+
+
+def test_users_variable_is_an_environment_layer_above_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "ui.toml"
+    path.write_text("[ui]\nusers_file = 'file-users.toml'\n")
+    assert UISettings.load(path, environ={}).users_file == "file-users.toml"
+    assert UISettings.load(path, environ={"RAG_UI_USERS": "env-users.toml"}).users_file == "env-users.toml"
+    assert UISettings.load(path, environ={"RAG_UI_USERS": ""}).users_file == "file-users.toml"
 
 
 def test_editor_groups_from_a_comma_list_anywhere() -> None:
@@ -65,6 +74,6 @@ def test_unknown_settings_and_missing_files_are_named(tmp_path: Path) -> None:
 def test_frozen_with_derived_paths(tmp_path: Path) -> None:
     settings = UISettings(corpus_dir=str(tmp_path), max_file_mb=1)
     assert settings.uploads_path == tmp_path / "uploads" and settings.max_file_bytes == 1024 * 1024
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):  # frozen
         settings.max_k = 2  # type: ignore[misc]
     assert settings.replace(max_k=3).max_k == 3 and settings.max_k == 20
