@@ -62,6 +62,16 @@ def read_toml(path: str | os.PathLike[str], what: str = "config file",
         raise error(f"{p}: not valid TOML ({exc})") from None
 
 
+def check_backend_name(name: str) -> str:
+    """``name`` if it is an answering backend (``backend`` setting), else ConfigError naming the choices.
+
+    The one place backend names are validated: a backend registry replaces :data:`BACKENDS` here.
+    """
+    if name not in BACKENDS:
+        raise ConfigError(f"backend: {name!r} is not one of {', '.join(BACKENDS)}")
+    return name
+
+
 _MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$")
 
 
@@ -293,8 +303,7 @@ class Config(LayeredSettings):
                 f"got {self.chunk_overlap}")
         if self.embed_backend not in EMBED_BACKENDS:
             raise ConfigError(f"embed_backend: {self.embed_backend!r} is not one of {', '.join(EMBED_BACKENDS)}")
-        if self.backend not in BACKENDS:
-            raise ConfigError(f"backend: {self.backend!r} is not one of {', '.join(BACKENDS)}")
+        check_backend_name(self.backend)
         for name in ("support_threshold", "min_similarity", "min_sentence_score", "min_answerability"):
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:

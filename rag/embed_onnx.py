@@ -7,6 +7,13 @@ the packaged model directory (``torch.onnx.export`` of the transformer with its
 mean pooling; nothing is downloaded) into a cache folder next to the index, and
 loaded from there afterwards.
 
+Speed: the transformer is exported with eager attention, whose graph ONNX Runtime's
+transformer optimizer fuses (``Attention``, ``EmbedLayerNormalization``,
+``SkipLayerNormalization``, ``BiasGelu``) for BERT-type models; the int8 copy then
+quantizes the fused attention too (``QAttention``). Texts are encoded longest first
+in sub-batches of :attr:`OnnxEmbedder.max_batch` (less padding, and activations that
+stay in cache); ``bench/embed_bench.py`` measures each choice against PyTorch.
+
 Why not sentence-transformers' own ``backend="onnx"``: it goes through
 ``optimum-onnx``, whose current release (0.1.0) requires ``transformers<4.58``
 and would downgrade this environment's transformers 5; exporting with torch and
@@ -28,8 +35,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +46,7 @@ from rag.embed import DEFAULT_MODEL_NAME, SentenceTransformerEmbedder
 logger = logging.getLogger(__name__)
 
 # Bump when the export changes (graph, opset, pooling), so cached exports are redone.
-EXPORT_VERSION = "2"
+EXPORT_VERSION = "3"
 OPSET = 17
 
 
@@ -48,6 +56,10 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
     Shares tokenisation for chunking (``token_offsets``) with
     :class:`rag.embed.SentenceTransformerEmbedder`; only encoding differs.
     """
+
+    # ONNX Runtime runs at most this many texts at once, whatever ``batch_size`` (the caller's batch)
+    # says: on the 2-core machine, sub-batches of 16 encoded faster than 64 (bench/embed_bench.py).
+    max_batch = 16
 
     def __init__(
         self,
@@ -103,8 +115,10 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
                 partial = target.with_name(target.name + ".partial")
                 # Per-channel scales on the MatMul weights only: the default (per-tensor, every op)
                 # measured a median cosine of 0.952 to the PyTorch vectors here, this one 0.994.
+                # The fused attention's projections are quantized as well (QAttention).
                 quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True,
-                                 op_types_to_quantize=["MatMul"])
+                                 op_types_to_quantize=["MatMul", "Attention"],
+                                 extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops' outputs
                 os.replace(partial, target)
         return target
 
@@ -148,8 +162,9 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         # Sorted by length, like sentence-transformers: batches of similar lengths pad less.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         rows: list[np.ndarray] = []
-        for start in range(0, len(order), self.batch_size):
-            batch = [texts[i] for i in order[start:start + self.batch_size]]
+        step = max(1, min(self.batch_size, self.max_batch))
+        for start in range(0, len(order), step):
+            batch = [texts[i] for i in order[start:start + step]]
             encoded = self.encoder.encode_batch(batch)
             feeds = {
                 "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
@@ -166,11 +181,15 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
 
 
 def _export(model_dir: Path, target: Path) -> None:
-    """The transformer plus mean pooling as one ONNX graph (dynamic batch and length)."""
+    """The transformer plus mean pooling as one ONNX graph (dynamic batch and length), fused where it can be.
+
+    Eager attention exports as MatMul/Softmax/MatMul, a pattern ONNX Runtime's transformer
+    optimizer fuses; the default (SDPA) exports with NaN guards it does not recognise.
+    """
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager").eval()
 
     class MeanPooled(torch.nn.Module):
         def __init__(self, inner: Any) -> None:
@@ -197,5 +216,21 @@ def _export(model_dir: Path, target: Path) -> None:
                           input_names=["input_ids", "attention_mask", "token_type_ids"],
                           output_names=["sentence_embedding"], dynamic_axes=axes, opset_version=OPSET,
                           dynamo=False)
+    _fuse(partial, model.config)
     os.replace(partial, target)
+
+
+def _fuse(path: Path, config: Any) -> None:
+    """Rewrite ``path`` with ONNX Runtime's BERT fusions; other model types are left as exported."""
+    if getattr(config, "model_type", None) != "bert":
+        logger.info("no transformer fusion for model type %r; the plain export is used",
+                    getattr(config, "model_type", None))
+        return
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fused = optimize_model(str(path), model_type="bert", num_heads=int(config.num_attention_heads),
+                           hidden_size=int(config.hidden_size), opt_level=1, use_gpu=False)
+    logger.info("fused %s: %s", path.name,
+                {k: v for k, v in fused.get_fused_operator_statistics().items() if v})
+    fused.save_model_to_file(str(path))
 
