@@ -138,6 +138,14 @@ class LayeredSettings(BaseSettings):
         except ValidationError as exc:
             type(self).raise_readable(exc)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _paths_as_text(cls, data: Any) -> Any:
+        """``Path`` objects are accepted wherever a path is set (stored as text, so the JSON round-trips)."""
+        if isinstance(data, dict):
+            return {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in data.items()}
+        return data
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -73,6 +73,11 @@ def test_missing_and_malformed_files_are_named(tmp_path: Path) -> None:
         Config.load(bad, environ={})
 
 
+def test_paths_are_accepted_and_stored_as_text(tmp_path: Path) -> None:
+    assert Config.load(overrides={"index_dir": tmp_path}, environ={}).index_dir == str(tmp_path)
+    assert Config(index_dir=tmp_path).replace(embedding_path=tmp_path / "m").embedding_path == str(tmp_path / "m")
+
+
 def test_direct_construction_validates_too() -> None:
     with pytest.raises(ConfigError, match=r"^chunk_tokens: 300 exceeds the embedding model's 256 word-piece"):
         Config(chunk_tokens=300)
