@@ -12,7 +12,8 @@ transformer optimizer fuses (``Attention``, ``EmbedLayerNormalization``,
 ``SkipLayerNormalization``, ``BiasGelu``) for BERT-type models; the int8 copy then
 quantizes the fused attention too (``QAttention``). Texts are encoded longest first
 in sub-batches of :attr:`OnnxEmbedder.max_batch` (less padding, and activations that
-stay in cache); ``bench/embed_bench.py`` measures each choice against PyTorch.
+stay in cache), one single-threaded run per CPU side by side (no synchronisation
+inside each operator); ``bench/embed_bench.py`` measures each choice against PyTorch.
 
 Why not sentence-transformers' own ``backend="onnx"``: it goes through
 ``optimum-onnx``, whose current release (0.1.0) requires ``transformers<4.58``
@@ -36,6 +37,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +60,8 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
     """
 
     # ONNX Runtime runs at most this many texts at once, whatever ``batch_size`` (the caller's batch)
-    # says: on the 2-core machine, sub-batches of 16 encoded faster than 64 (bench/embed_bench.py).
+    # says: on the 2-core machine, sub-batches of 16 encoded faster than 64 (bench/embed_bench.py);
+    # ``workers`` sub-batches run side by side, one thread each.
     max_batch = 16
 
     def __init__(
@@ -132,8 +135,9 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
                     path = self.ensure_exported()
                     options = ort.SessionOptions()
                     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                    if self.threads:
-                        options.intra_op_num_threads = self.threads
+                    # One thread per run; parallelism comes from running sub-batches side by side
+                    # (see embed_documents), which wastes no time synchronising threads inside each op.
+                    options.intra_op_num_threads = 1
                     self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         return self._session
 
@@ -153,25 +157,43 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
     def dimension(self) -> int:
         return int(self.session.get_outputs()[0].shape[-1] or 384)
 
+    @property
+    def workers(self) -> int:
+        """Sub-batches encoded at once: ``threads`` if given, else the CPUs this process may use."""
+        if self.threads:
+            return max(1, self.threads)
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+
     # ------------------------------------------------------------- encoding
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         session = self.session
+        encoder = self.encoder
         wanted = {i.name for i in session.get_inputs()}
-        # Sorted by length, like sentence-transformers: batches of similar lengths pad less.
+        # Longest first, like sentence-transformers: sub-batches of similar lengths pad less.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        rows: list[np.ndarray] = []
         step = max(1, min(self.batch_size, self.max_batch))
-        for start in range(0, len(order), step):
-            batch = [texts[i] for i in order[start:start + step]]
-            encoded = self.encoder.encode_batch(batch)
+        batches = [order[start:start + step] for start in range(0, len(order), step)]
+
+        def run(batch: list[int]) -> np.ndarray:
+            encoded = encoder.encode_batch([texts[i] for i in batch])
             feeds = {
                 "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
             }
-            rows.append(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+            return np.asarray(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+
+        workers = min(self.workers, len(batches))
+        if workers > 1:  # ONNX Runtime releases the GIL while it runs
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="onnx-embed") as pool:
+                rows = list(pool.map(run, batches))
+        else:
+            rows = [run(batch) for batch in batches]
         stacked = np.vstack(rows).astype(np.float32)
         out = np.empty_like(stacked)
         out[np.asarray(order)] = stacked

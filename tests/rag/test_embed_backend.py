@@ -136,16 +136,19 @@ class _RecordingSession:
         return [np.stack([mask.sum(axis=1), np.ones(len(mask))], axis=1).astype(np.float32)]
 
 
-def test_onnx_encodes_longest_first_in_small_batches_and_keeps_the_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("threads", [1, 2])
+def test_onnx_encodes_longest_first_in_small_batches_and_keeps_the_order(tmp_path: Path, threads: int) -> None:
     from rag.embed_onnx import OnnxEmbedder
 
-    emb = OnnxEmbedder(cache_dir=tmp_path, batch_size=64, normalize=False)
+    emb = OnnxEmbedder(cache_dir=tmp_path, batch_size=64, normalize=False, threads=threads)
     emb._session = session = _RecordingSession()
     texts = [" ".join(["word"] * n) for n in (3, 40, 1, 17, 9) * 8]  # 40 texts of mixed lengths
 
     out = emb.embed_documents(texts)
 
     assert [int(v) for v in out[:, 0]] == [len(emb.encoder.encode(t).ids) for t in texts]  # input order kept
-    assert [b for b, _ in session.batches] == [16, 16, 8]  # at most max_batch texts per run
-    widths = [w for _, w in session.batches]
-    assert widths == sorted(widths, reverse=True) and widths[-1] < widths[0]  # longest first: less padding
+    assert sorted(b for b, _ in session.batches) == [8, 16, 16]  # at most max_batch texts per run
+    widths = sorted((w for _, w in session.batches), reverse=True)
+    assert widths[-1] < widths[0]  # longest first: the sub-batch of short texts is padded less
+    if threads == 1:
+        assert [w for _, w in session.batches] == widths
