@@ -5,6 +5,11 @@ Precedence, lowest first: defaults < TOML file (``--config`` or ``$RAG_CONFIG``)
 keyword arguments). Every value is validated when the object is built, with a
 message that names the field.
 
+Both the library's :class:`Config` and the web UI's ``rag.ui.settings.UISettings``
+are pydantic-settings classes built on :class:`LayeredSettings`: ``Config(...)``
+takes only its arguments (and defaults), ``Config.load(...)`` stacks the file, the
+environment and the overrides as pydantic-settings sources.
+
 Example:
     >>> cfg = Config.load(overrides={"k": 8})
     >>> cfg.k
@@ -13,16 +18,26 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import json
 import logging
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+import types
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, ClassVar, NoReturn, Self
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from rag.errors import ConfigError  # also importable as rag.config.ConfigError
 
@@ -60,8 +75,137 @@ def check_model_name(name: str) -> str:
     return name
 
 
-@dataclass(frozen=True)
-class Config:
+# The sources Config.load / UISettings.load stack under the constructor's arguments, for the class
+# being loaded; a plain ``Config(...)`` sees none and reads neither files nor the environment.
+_LAYERS: ContextVar[tuple[type[BaseSettings], tuple[PydanticBaseSettingsSource, ...]] | None] = ContextVar(
+    "rag_settings_layers", default=None)
+
+
+class EnvironmentSource(PydanticBaseSettingsSource):
+    """``<PREFIX><FIELD>`` variables of an environment mapping (``os.environ`` unless a caller passes one).
+
+    ``aliases`` maps a field to another variable read when the field's own is unset.
+    Values stay strings; the settings class turns them into the field's type.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str], prefix: str,
+                 aliases: Mapping[str, str] | None = None) -> None:
+        super().__init__(settings_cls)
+        self.environ, self.prefix, self.aliases = environ, prefix, dict(aliases or {})
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        value = self.environ.get(f"{self.prefix}{field_name.upper()}")
+        if value is None and field_name in self.aliases:
+            value = self.environ.get(self.aliases[field_name]) or None
+        return value, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = {}
+        for name, info in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(info, name)
+            if value is not None:
+                values[key] = value
+        return values
+
+
+class LayeredSettings(BaseSettings):
+    """A frozen pydantic-settings class whose errors are one exception naming the field and the bad value.
+
+    Subclasses set :attr:`settings_error` and :meth:`unknown_message`; their ``load``
+    calls :meth:`from_layers` with the sources under the explicit overrides.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", case_sensitive=True,
+                                      coerce_numbers_to_str=True)
+    settings_error: ClassVar[type[ValueError]] = ValueError
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            type(self).raise_readable(exc)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _paths_as_text(cls, data: Any) -> Any:
+        """``Path`` objects are accepted wherever a path is set (stored as text, so the JSON round-trips)."""
+        if isinstance(data, dict):
+            return {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in data.items()}
+        return data
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The constructor's arguments, then (inside :meth:`from_layers` only) the loaded layers, highest first."""
+        layers = _LAYERS.get()
+        if layers is None or layers[0] is not settings_cls:
+            return (init_settings,)
+        return (init_settings, *layers[1])
+
+    @classmethod
+    def from_layers(cls, overrides: Mapping[str, Any] | None, *layers: PydanticBaseSettingsSource) -> Self:
+        """Build from ``overrides`` (``None`` values skipped) over ``layers`` (highest first) over the defaults."""
+        values = {name: value for name, value in (overrides or {}).items() if value is not None}
+        token = _LAYERS.set((cls, layers))
+        try:
+            return cls(**values)
+        finally:
+            _LAYERS.reset(token)
+
+    @classmethod
+    def dict_source(cls, values: Mapping[str, Any]) -> PydanticBaseSettingsSource:
+        """A layer of plain values (a TOML table, a fallback variable)."""
+        return InitSettingsSource(cls, init_kwargs=dict(values))
+
+    @classmethod
+    def unknown_message(cls, names: list[str]) -> str:
+        return f"unknown setting(s): {', '.join(names)}"
+
+    @classmethod
+    def raise_readable(cls, exc: ValidationError) -> NoReturn:
+        """Re-raise pydantic's error as :attr:`settings_error`: ``field: expected int, got 'lots'``."""
+        errors = exc.errors()
+        extra = sorted(str(e["loc"][0]) for e in errors if e["type"] == "extra_forbidden" and e["loc"])
+        if extra:
+            raise cls.settings_error(cls.unknown_message(extra)) from None
+        for error in errors:
+            raised = (error.get("ctx") or {}).get("error")
+            if isinstance(raised, cls.settings_error):
+                raise raised from None
+        error = errors[0]
+        name = str(error["loc"][0]) if error["loc"] else ""
+        if name in cls.model_fields:
+            raise cls.settings_error(
+                f"{name}: expected {_type_name(cls.model_fields[name].annotation)}, got {error['input']!r}") from None
+        raise cls.settings_error(f"{name or cls.__name__}: {error['msg']}") from None
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes`` applied and validated like any other value."""
+        unknown = sorted(set(changes) - set(type(self).model_fields))
+        if unknown:
+            raise self.settings_error(type(self).unknown_message(unknown))
+        return type(self)(**{**self.model_dump(), **changes})
+
+
+def _type_name(annotation: Any) -> str:
+    """``int`` for ``int``, ``str`` for ``str | None``, ``tuple`` for ``tuple[str, ...]``."""
+    if isinstance(annotation, types.UnionType):
+        annotation = next(a for a in annotation.__args__ if a is not type(None))
+    origin = getattr(annotation, "__origin__", annotation)
+    return getattr(origin, "__name__", str(origin))
+
+
+class Config(LayeredSettings):
+    """How questions are answered and indexes built (see the module docstring for where values come from)."""
+
+    settings_error: ClassVar[type[ValueError]] = ConfigError
+
     # Where the index lives: a directory for embedded Chroma, or a server URL.
     index_dir: str = "index"
     chroma_url: str | None = None
@@ -122,7 +266,7 @@ class Config:
     # Chat model backends.
     llm_base_url: str | None = None
     llm_model: str | None = None
-    llm_api_key: str | None = field(default=None, repr=False)
+    llm_api_key: str | None = Field(default=None, repr=False)
     ollama_url: str = "http://localhost:11434"
     gguf_path: str | None = None
     temperature: float = 0.0
@@ -134,11 +278,12 @@ class Config:
     verifier: str = "lexical"
     verifier_model: str | None = None
     verifier_base_url: str | None = None
-    verifier_api_key: str | None = field(default=None, repr=False)
+    verifier_api_key: str | None = Field(default=None, repr=False)
     verifier_timeout: float = 30.0
     verifier_concurrency: int = 4
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _check(self) -> Self:
         def positive(name: str) -> None:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name}: must be > 0, got {getattr(self, name)!r}")
@@ -180,12 +325,13 @@ class Config:
 
         check_verifier_spec(self.verifier)
         if self.fetch_k < self.k:
-            object.__setattr__(self, "fetch_k", self.k)
+            self.__dict__["fetch_k"] = self.k  # frozen: set once, while validating
         if self.llm_model is not None:
             check_model_name(self.llm_model)
         if self.chroma_url is not None and not self.chroma_url.startswith(("http://", "https://")):
             raise ConfigError(
                 f"chroma_url: {self.chroma_url!r} is not an http(s) URL (e.g. http://localhost:8000)")
+        return self
 
     def check_backend(self) -> None:
         """Raise :class:`ConfigError` when the chosen backend lacks what it needs to connect."""
@@ -200,12 +346,15 @@ class Config:
         path: str | os.PathLike[str] | None = None,
         overrides: Mapping[str, Any] | None = None,
         environ: Mapping[str, str] | None = None,
-    ) -> "Config":
-        """Build a config from a TOML file, ``RAG_*`` variables and overrides."""
+    ) -> Config:
+        """Build a config from a TOML file, ``RAG_*`` variables and overrides (highest wins).
+
+        ``OPENAI_API_KEY`` fills ``llm_api_key`` when neither the file nor ``RAG_LLM_API_KEY`` does.
+        """
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
         path = path or environ.get("RAG_CONFIG")
-        known = {f.name: f for f in fields(cls)}
+        known = cls.model_fields
+        table: dict[str, Any] = {}
         if path:
             data = read_toml(path)
             table = data["rag"] if isinstance(data.get("rag"), dict) else data
@@ -213,34 +362,19 @@ class Config:
                 # Other tables at the top level ([ui], ...) belong to other parts; [rag] is ours alone.
                 if key not in known and not (table is data and isinstance(value, dict)):
                     raise ConfigError(f"{path}: unknown setting {key!r}{_suggest(key, known)}")
-            values.update({k: v for k, v in table.items() if k in known})
+            table = {k: v for k, v in table.items() if k in known}
         warn_unknown_environment(environ, known)
-        for name in known:
-            env_value = environ.get(f"RAG_{name.upper()}")
-            if env_value is not None:
-                values[name] = env_value
-        if "llm_api_key" not in values:
-            key = environ.get("OPENAI_API_KEY")
-            if key:
-                values["llm_api_key"] = key
-        for name, value in (overrides or {}).items():
-            if value is not None:
-                values[name] = value
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            raise ConfigError(f"unknown setting {unknown[0]!r}{_suggest(unknown[0], known)}")
-        return cls(**{name: _coerce(known[name], value) for name, value in values.items()})
+        fallback = {"llm_api_key": environ["OPENAI_API_KEY"]} if environ.get("OPENAI_API_KEY") else {}
+        return cls.from_layers(overrides, EnvironmentSource(cls, environ, "RAG_"), cls.dict_source(table),
+                               cls.dict_source(fallback))
 
-    def replace(self, **changes: Any) -> "Config":
-        known = {f.name: f for f in fields(self)}
-        unknown = sorted(set(changes) - set(known))
-        if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
-        return dataclasses.replace(self, **{k: _coerce(known[k], v) for k, v in changes.items()})
+    @classmethod
+    def unknown_message(cls, names: list[str]) -> str:
+        return f"unknown setting {names[0]!r}{_suggest(names[0], cls.model_fields)}"
 
     def to_dict(self, include_secrets: bool = False) -> dict[str, Any]:
         """Everything needed to reproduce a result; secrets are left out."""
-        data = dataclasses.asdict(self)
+        data = self.model_dump()
         if not include_secrets:
             for name in SECRET_FIELDS:
                 data[name] = "***" if data.get(name) else None
@@ -277,7 +411,7 @@ def warn_unknown_environment(environ: Mapping[str, str], known: Iterable[str] = 
 
     A mistyped variable (``RAG_EMBED_BACKEND``) would otherwise be silently ignored.
     """
-    names = {f"RAG_{name.upper()}": name for name in (known or {f.name for f in fields(Config)})}
+    names = {f"RAG_{name.upper()}": name for name in (known or Config.model_fields)}
     unknown = sorted(var for var in environ if var.startswith("RAG_") and var not in names
                      and var not in OTHER_ENVIRONMENT and not var.startswith(OTHER_ENVIRONMENT_PREFIXES))
     for var in unknown:
@@ -289,30 +423,3 @@ def warn_unknown_environment(environ: Mapping[str, str], known: Iterable[str] = 
         logger.warning("environment variable %s is not a setting and is ignored%s", var, hint)
     return unknown
 
-
-def _coerce(f: dataclasses.Field[Any], value: Any) -> Any:
-    """Turn strings from the environment or the command line into the field's type."""
-    kind = str(f.type)
-    if value is None:
-        return None
-    try:
-        if kind.startswith("bool"):
-            if isinstance(value, str):
-                lowered = value.strip().lower()
-                if lowered in {"1", "true", "yes", "on"}:
-                    return True
-                if lowered in {"0", "false", "no", "off"}:
-                    return False
-                raise ValueError(value)
-            return bool(value)
-        if kind.startswith("int"):
-            if isinstance(value, float) and not value.is_integer():
-                raise ValueError(value)
-            return int(value)
-        if kind.startswith("float"):
-            return float(value)
-        if kind.startswith("str"):
-            return str(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{f.name}: expected {kind.split(' ')[0]}, got {value!r}") from None
-    return value

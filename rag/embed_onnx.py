@@ -7,6 +7,14 @@ the packaged model directory (``torch.onnx.export`` of the transformer with its
 mean pooling; nothing is downloaded) into a cache folder next to the index, and
 loaded from there afterwards.
 
+Speed: the transformer is exported with eager attention, whose graph ONNX Runtime's
+transformer optimizer fuses (``Attention``, ``EmbedLayerNormalization``,
+``SkipLayerNormalization``, ``BiasGelu``) for BERT-type models; the int8 copy then
+quantizes the fused attention too (``QAttention``). Texts are encoded longest first
+in sub-batches of :attr:`OnnxEmbedder.max_batch` (less padding, and activations that
+stay in cache), one single-threaded run per CPU side by side (no synchronisation
+inside each operator); ``bench/embed_bench.py`` measures each choice against PyTorch.
+
 Why not sentence-transformers' own ``backend="onnx"``: it goes through
 ``optimum-onnx``, whose current release (0.1.0) requires ``transformers<4.58``
 and would downgrade this environment's transformers 5; exporting with torch and
@@ -28,8 +36,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +48,7 @@ from rag.embed import DEFAULT_MODEL_NAME, SentenceTransformerEmbedder
 logger = logging.getLogger(__name__)
 
 # Bump when the export changes (graph, opset, pooling), so cached exports are redone.
-EXPORT_VERSION = "2"
+EXPORT_VERSION = "3"
 OPSET = 17
 
 
@@ -48,6 +58,11 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
     Shares tokenisation for chunking (``token_offsets``) with
     :class:`rag.embed.SentenceTransformerEmbedder`; only encoding differs.
     """
+
+    # ONNX Runtime runs at most this many texts at once, whatever ``batch_size`` (the caller's batch)
+    # says: on the 2-core machine, sub-batches of 16 encoded faster than 64 (bench/embed_bench.py);
+    # ``workers`` sub-batches run side by side, one thread each.
+    max_batch = 16
 
     def __init__(
         self,
@@ -103,8 +118,10 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
                 partial = target.with_name(target.name + ".partial")
                 # Per-channel scales on the MatMul weights only: the default (per-tensor, every op)
                 # measured a median cosine of 0.952 to the PyTorch vectors here, this one 0.994.
+                # The fused attention's projections are quantized as well (QAttention).
                 quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True,
-                                 op_types_to_quantize=["MatMul"])
+                                 op_types_to_quantize=["MatMul", "Attention"],
+                                 extra_options={"DefaultTensorType": 1})  # FLOAT, for the fused ops' outputs
                 os.replace(partial, target)
         return target
 
@@ -118,8 +135,9 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
                     path = self.ensure_exported()
                     options = ort.SessionOptions()
                     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                    if self.threads:
-                        options.intra_op_num_threads = self.threads
+                    # One thread per run; parallelism comes from running sub-batches side by side
+                    # (see embed_documents), which wastes no time synchronising threads inside each op.
+                    options.intra_op_num_threads = 1
                     self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         return self._session
 
@@ -139,24 +157,43 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
     def dimension(self) -> int:
         return int(self.session.get_outputs()[0].shape[-1] or 384)
 
+    @property
+    def workers(self) -> int:
+        """Sub-batches encoded at once: ``threads`` if given, else the CPUs this process may use."""
+        if self.threads:
+            return max(1, self.threads)
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+
     # ------------------------------------------------------------- encoding
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         session = self.session
+        encoder = self.encoder
         wanted = {i.name for i in session.get_inputs()}
-        # Sorted by length, like sentence-transformers: batches of similar lengths pad less.
+        # Longest first, like sentence-transformers: sub-batches of similar lengths pad less.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        rows: list[np.ndarray] = []
-        for start in range(0, len(order), self.batch_size):
-            batch = [texts[i] for i in order[start:start + self.batch_size]]
-            encoded = self.encoder.encode_batch(batch)
+        step = max(1, min(self.batch_size, self.max_batch))
+        batches = [order[start:start + step] for start in range(0, len(order), step)]
+
+        def run(batch: list[int]) -> np.ndarray:
+            encoded = encoder.encode_batch([texts[i] for i in batch])
             feeds = {
                 "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
             }
-            rows.append(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+            return np.asarray(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+
+        workers = min(self.workers, len(batches))
+        if workers > 1:  # ONNX Runtime releases the GIL while it runs
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="onnx-embed") as pool:
+                rows = list(pool.map(run, batches))
+        else:
+            rows = [run(batch) for batch in batches]
         stacked = np.vstack(rows).astype(np.float32)
         out = np.empty_like(stacked)
         out[np.asarray(order)] = stacked
@@ -166,11 +203,15 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
 
 
 def _export(model_dir: Path, target: Path) -> None:
-    """The transformer plus mean pooling as one ONNX graph (dynamic batch and length)."""
+    """The transformer plus mean pooling as one ONNX graph (dynamic batch and length), fused where it can be.
+
+    Eager attention exports as MatMul/Softmax/MatMul, a pattern ONNX Runtime's transformer
+    optimizer fuses; the default (SDPA) exports with NaN guards it does not recognise.
+    """
     import torch
     from transformers import AutoModel
 
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager").eval()
 
     class MeanPooled(torch.nn.Module):
         def __init__(self, inner: Any) -> None:
@@ -197,5 +238,21 @@ def _export(model_dir: Path, target: Path) -> None:
                           input_names=["input_ids", "attention_mask", "token_type_ids"],
                           output_names=["sentence_embedding"], dynamic_axes=axes, opset_version=OPSET,
                           dynamo=False)
+    _fuse(partial, model.config)
     os.replace(partial, target)
+
+
+def _fuse(path: Path, config: Any) -> None:
+    """Rewrite ``path`` with ONNX Runtime's BERT fusions; other model types are left as exported."""
+    if getattr(config, "model_type", None) != "bert":
+        logger.info("no transformer fusion for model type %r; the plain export is used",
+                    getattr(config, "model_type", None))
+        return
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    fused = optimize_model(str(path), model_type="bert", num_heads=int(config.num_attention_heads),
+                           hidden_size=int(config.hidden_size), opt_level=1, use_gpu=False)
+    logger.info("fused %s: %s", path.name,
+                {k: v for k, v in fused.get_fused_operator_statistics().items() if v})
+    fused.save_model_to_file(str(path))
 

@@ -3,7 +3,9 @@
 The library's :class:`rag.config.Config` says how questions are answered; these
 settings say how the web app around it behaves. Precedence, lowest first:
 defaults < the ``[ui]`` table of a TOML file (``RAG_UI_CONFIG``) < environment
-variables ``RAG_UI_<FIELD>`` < explicit overrides.
+variables ``RAG_UI_<FIELD>`` (``RAG_UI_USERS`` when ``RAG_UI_USERS_FILE`` is unset)
+< explicit overrides. Like ``Config``, a pydantic-settings class
+(:class:`rag.config.LayeredSettings`): ``UISettings(...)`` reads no environment.
 
 Example:
     >>> settings = UISettings.load(overrides={"max_file_mb": 5}, environ={})
@@ -13,22 +15,24 @@ Example:
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, ClassVar, Self
 
-from rag.config import read_toml
+from pydantic import field_validator, model_validator
+
+from rag.config import EnvironmentSource, LayeredSettings, read_toml
 
 
 class UISettingsError(ValueError):
     """A UI setting is invalid; the message names the setting and the fix."""
 
 
-@dataclass(frozen=True)
-class UISettings:
+class UISettings(LayeredSettings):
     """How the web app behaves (see the module docstring for where values come from)."""
+
+    settings_error: ClassVar[type[ValueError]] = UISettingsError
 
     title: str = "Research assistant"
     # Uploaded files are copied here (one sub-folder per collection) before ingestion, so they
@@ -50,7 +54,16 @@ class UISettings:
     queue_max_size: int = 64
     max_k: int = 20
 
-    def __post_init__(self) -> None:
+    @field_validator("editor_groups", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        """``"editors, admins"`` (an environment variable, a flag) is two groups."""
+        if isinstance(value, str):
+            return tuple(g.strip() for g in value.split(",") if g.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
         if self.max_file_mb <= 0:
             raise UISettingsError(f"max_file_mb: must be > 0, got {self.max_file_mb!r}")
         if self.session_idle_minutes < 0:
@@ -63,11 +76,7 @@ class UISettings:
             raise UISettingsError(f"queue_max_size: must be >= 1, got {self.queue_max_size!r}")
         if self.max_k < 1:
             raise UISettingsError(f"max_k: must be >= 1, got {self.max_k!r}")
-        if isinstance(self.editor_groups, str):
-            object.__setattr__(self, "editor_groups", tuple(
-                g.strip() for g in self.editor_groups.split(",") if g.strip()))
-        else:
-            object.__setattr__(self, "editor_groups", tuple(self.editor_groups))
+        return self
 
     @property
     def uploads_path(self) -> Path:
@@ -79,44 +88,20 @@ class UISettings:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None, overrides: Mapping[str, Any] | None = None,
-             environ: Mapping[str, str] | None = None) -> "UISettings":
+             environ: Mapping[str, str] | None = None) -> UISettings:
         """Settings from a TOML file's ``[ui]`` table, ``RAG_UI_*`` variables and overrides."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
         path = path or environ.get("RAG_UI_CONFIG")
+        table: dict[str, Any] = {}
         if path:
-            values.update(read_toml(path, "UI settings file", UISettingsError).get("ui", {}))
-        known = {f.name: f for f in fields(cls)}
-        for name in known:
-            raw = environ.get(f"RAG_UI_{name.upper()}")
-            if raw is not None:
-                values[name] = raw
+            table = read_toml(path, "UI settings file", UISettingsError).get("ui", {})
+            unknown = sorted(set(table) - set(cls.model_fields))
+            if unknown:
+                raise UISettingsError(f"{path}: {cls.unknown_message(unknown)}")
         # RAG_UI_USERS names the users file (or holds it inline as JSON); see rag.ui.access.
-        if "users_file" not in values and environ.get("RAG_UI_USERS"):
-            values["users_file"] = environ["RAG_UI_USERS"]
-        values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            raise UISettingsError(f"unknown UI setting(s): {', '.join(unknown)}; "
-                                  f"known: {', '.join(sorted(known))}")
-        return cls(**{name: _coerce(known[name], value) for name, value in values.items()})
+        environment = EnvironmentSource(cls, environ, "RAG_UI_", aliases={"users_file": "RAG_UI_USERS"})
+        return cls.from_layers(overrides, environment, cls.dict_source(table))
 
-    def replace(self, **changes: Any) -> "UISettings":
-        return dataclasses.replace(self, **changes)
-
-
-def _coerce(f: dataclasses.Field[Any], value: Any) -> Any:
-    """Strings from the environment into the field's type, naming the field when that fails."""
-    kind = str(f.type)
-    if not isinstance(value, str):
-        return value
-    try:
-        if kind.startswith("int"):
-            return int(value)
-        if kind.startswith("float"):
-            return float(value)
-        if kind.startswith("tuple"):
-            return tuple(v.strip() for v in value.split(",") if v.strip())
-    except ValueError:
-        raise UISettingsError(f"{f.name}: expected {kind.split(' ')[0]}, got {value!r}") from None
-    return value
+    @classmethod
+    def unknown_message(cls, names: list[str]) -> str:
+        return f"unknown UI setting(s): {', '.join(names)}; known: {', '.join(sorted(cls.model_fields))}"

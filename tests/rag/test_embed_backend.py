@@ -119,3 +119,36 @@ def test_onnx_vectors_match_pytorch(tmp_path: Path, real_embedder: SentenceTrans
     assert cosines.min() > (0.99999 if backend == "onnx" else 0.97)
     assert onnx.model_path().is_file()
     assert onnx.token_offsets("Drones struck") == real_embedder.token_offsets("Drones struck")
+
+
+class _RecordingSession:
+    """Stands in for an ONNX Runtime session: one row per text (its length in tokens), batch sizes recorded."""
+
+    def __init__(self) -> None:
+        self.batches: list[tuple[int, int]] = []
+
+    def get_inputs(self) -> list[object]:
+        return [type("I", (), {"name": n})() for n in ("input_ids", "attention_mask", "token_type_ids")]
+
+    def run(self, _outputs: object, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        mask = feeds["attention_mask"]
+        self.batches.append(mask.shape)
+        return [np.stack([mask.sum(axis=1), np.ones(len(mask))], axis=1).astype(np.float32)]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_onnx_encodes_longest_first_in_small_batches_and_keeps_the_order(tmp_path: Path, threads: int) -> None:
+    from rag.embed_onnx import OnnxEmbedder
+
+    emb = OnnxEmbedder(cache_dir=tmp_path, batch_size=64, normalize=False, threads=threads)
+    emb._session = session = _RecordingSession()
+    texts = [" ".join(["word"] * n) for n in (3, 40, 1, 17, 9) * 8]  # 40 texts of mixed lengths
+
+    out = emb.embed_documents(texts)
+
+    assert [int(v) for v in out[:, 0]] == [len(emb.encoder.encode(t).ids) for t in texts]  # input order kept
+    assert sorted(b for b, _ in session.batches) == [8, 16, 16]  # at most max_batch texts per run
+    widths = sorted((w for _, w in session.batches), reverse=True)
+    assert widths[-1] < widths[0]  # longest first: the sub-batch of short texts is padded less
+    if threads == 1:
+        assert [w for _, w in session.batches] == widths
