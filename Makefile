@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup setup-test demo ingest serve test test-fast eval bench clean
+.PHONY: setup setup-test demo ingest serve lint test test-fast eval bench clean
 
 $(VENV)/.base: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,12 @@ demo: ingest
 serve: setup
 	$(VENV)/bin/rag serve --index $(INDEX)
 
-test: setup-test
+# Lint and type-check first (seconds), then the suite.
+lint: setup-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) -m pytest
 
 test-fast: setup-test

@@ -81,7 +81,8 @@ def main() -> None:
         results[name] = {"chunks_per_s": round(rate, 1), "vs_torch": round(rate / base, 2),
                          "vs_torch_cpu": round(cpu_ratio, 2),
                          "min_cos": float(cos.min()), "median_cos": float(np.median(cos)), "max_abs_diff": diff}
-        print(f"{name:<10} {rate:7.1f} chunks/s  {rate / base:4.2f}x torch ({cpu_ratio:4.2f}x per CPU-s)   cos to torch: min {cos.min():.6f} "
+        print(f"{name:<10} {rate:7.1f} chunks/s  {rate / base:4.2f}x torch ({cpu_ratio:4.2f}x per CPU-s)   "
+              f"cos to torch: min {cos.min():.6f} "
               f"median {np.median(cos):.6f}   max |diff| {diff:.2e}")
     print(json.dumps({"texts": len(sample), "rounds": args.rounds, "results": results}))
 

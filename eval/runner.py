@@ -658,7 +658,8 @@ def check_gate(metrics: Mapping[str, Any], thresholds: Thresholds | None,
         value = metrics.get(name)
         if value is None or value > limit + eps:
             breaches.append(Breach(name, value, limit, "max"))
-    for name, direction in (METRICS.items() if baseline else ()):
+    for name, direction in (METRICS.items() if baseline is not None else ()):
+        assert baseline is not None
         base, value, tol = baseline.get(name), metrics.get(name), thresholds.tolerance_for(name)
         if base is None or tol is None or any(b.metric == name for b in breaches):
             continue

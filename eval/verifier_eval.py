@@ -78,7 +78,8 @@ def _pair(row: Any, where: str, line: int) -> Pair:
         if label not in WICE_LABELS:
             raise VerifierEvalError(f"{where}: 'label' must be one of {', '.join(sorted(WICE_LABELS))}, "
                                     f"got {label!r}")
-        meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+        meta = row.get("meta")
+        meta = meta if isinstance(meta, dict) else {}
         pair_id = str(meta.get("id") or row.get("id") or f"line{line}")
         return Pair(pair_id, claim, "\n".join(e.strip() for e in evidence), label == WICE_SUPPORTED)
     document = row.get("doc")

@@ -438,8 +438,8 @@ class Assistant:
         state = self._state(question, history, k=k, filters=filters, strict=strict, backend=backend,
                             model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
-        model = self._model_for(state)
-        if model is None or not self._relevant(state["passages"]):
+        chat_model = self._model_for(state)
+        if chat_model is None or not self._relevant(state["passages"]):
             state = self._generate(state)
             for piece in re.findall(r"\S+\s*", state["raw"]):
                 yield piece
@@ -449,7 +449,7 @@ class Assistant:
                                       [p.chunk.title for p in state["passages"]])
             parts: list[str] = []
             first: float | None = None
-            for chunk in model.stream(messages):
+            for chunk in chat_model.stream(messages):
                 piece = str(chunk.content)
                 if piece:
                     if first is None:

@@ -100,13 +100,13 @@ def package_version() -> str:
 
 # ---------------------------------------------------------------------- logging
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
     """Writes to whatever ``sys.stderr`` is when a record arrives (tests and pagers swap it)."""
 
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property  # type: ignore[override,unused-ignore]
     def stream(self) -> Any:
         return sys.stderr
 

@@ -415,9 +415,9 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
         if reader.is_encrypted:
             # Owner-password-only PDFs open with the empty user password.
             try:
-                ok = reader.decrypt("")
+                ok = bool(reader.decrypt(""))
             except (NotImplementedError, FileNotDecryptedError, PdfReadError):
-                ok = 0
+                ok = False
             if not ok:
                 raise LoadError(source, "encrypted PDF, no password given — skipped")
         n_pages = len(reader.pages)

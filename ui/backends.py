@@ -9,8 +9,10 @@ Example:
     >>> from rag.config import Config
     >>> backend_choices(Config(backend="extractive"))
     ['extractive']
-    >>> friendly_error(ConnectionRefusedError(111, "Connection refused"), Config(backend="ollama"))
-    'The model server (ollama at http://localhost:11434) is not reachable: connection refused. Try again later, or choose the extractive backend in Options.'  # noqa: E501
+    >>> print(friendly_error(ConnectionRefusedError(111, "Connection refused"), Config(backend="ollama")))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The model server (ollama at http://localhost:11434) is not reachable: connection refused.
+    Try again later, or choose the extractive backend in Options.
 """
 
 from __future__ import annotations

@@ -165,7 +165,7 @@ def _quote_rects(textpage: object, quote: str) -> list[tuple[float, float, float
         if found:
             index, count = found
             n = textpage.count_rects(index, count)  # type: ignore[attr-defined]
-            rects += [tuple(textpage.get_rect(i)) for i in range(n)]  # type: ignore[attr-defined,misc]
+            rects += [tuple(textpage.get_rect(i)) for i in range(n)]  # type: ignore[attr-defined]
             if needle == quote:
                 break
     return rects

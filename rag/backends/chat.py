@@ -51,9 +51,12 @@ Reply with the rewritten question only, as one question."""
 _FENCE = FENCE
 
 
+_ATTRIBUTE_SAFE = str.maketrans('"<>', "'‹›")
+
+
 def _attribute(text: str) -> str:
     """A title inside our tag's attribute: it may neither end the attribute nor the tag."""
-    return neutralise(" ".join(text.split())).translate(str.maketrans({'"': "'", "<": "‹", ">": "›"}))
+    return neutralise(" ".join(text.split())).translate(_ATTRIBUTE_SAFE)
 
 
 def format_passages(passages: Sequence[str], titles: Sequence[str] | None = None) -> str:
