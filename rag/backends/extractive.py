@@ -417,8 +417,9 @@ NARRATIVE_PENALTY = 0.3
 # A sentence is at least this share as relevant as the one before it in its passage; tuned on the dev
 # set (0 → 0.456, 0.8 → 0.497, 0.85 → 0.519, 0.9 → 0.549, 0.95 → 0.488).
 NEIGHBOUR_SHARE = 0.9
-# Third round, tuned on the dev set (21 questions, three SQuAD articles; golden held out), each against the
-# others at their chosen values (dev key-point recall 0.454 before, 0.660 after):
+# Third round, tuned on the dev set (21 questions, three SQuAD articles; golden held out). The grids ran in
+# sequence, each with the values chosen so far, so a figure is approximate for the final mix (dev key-point
+# recall 0.454 before, 0.660 after; eval/README.md, "Third round"):
 # - a point from the n-th retrieved passage is 1 / (1 + PASSAGE_DECAY·(n-1)) as relevant (0: 0.543, 0.1: 0.587,
 #   0.2: 0.660, 0.4: 0.610);
 # - a sentence's similarity to the question is taken with CONTEXT_MIX × its previous sentence's vector added
