@@ -30,7 +30,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -103,8 +103,20 @@ def _delete_answer_sentence(text: str, answer_start: int) -> str | None:
     return None
 
 
-def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed: int = 7) -> list[Case]:
-    """Rank candidates for questions of ``n_articles`` held-out articles (see the module docstring)."""
+@dataclass(frozen=True)
+class Inputs:
+    """What one case is answered from: the question, its label, the passages and the reference answers."""
+
+    id: str
+    split: str
+    label: str
+    question: str
+    passages: tuple[tuple[str, str, str, float], ...]  # (doc id, title, text, similarity), best first
+    answers: tuple[str, ...]
+
+
+def build_inputs(squad_path: str, n_articles: int, per_article: int, k: int, seed: int = 7) -> list[Inputs]:
+    """Retrieve for questions of ``n_articles`` held-out articles (see the module docstring)."""
     from rag.config import Config
     from rag.embed import make_embedder
 
@@ -120,8 +132,7 @@ def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed
     rng = random.Random(seed)
     held_out = rng.sample([a for a in data.articles if a not in ci], n_articles)
     embedder = make_embedder(Config.load(overrides={}))
-    cache = VectorCache(embedder)
-    cases: list[Case] = []
+    out: list[Inputs] = []
     for article in held_out:
         split = split_of(article)
         docs = [d for d in data.documents if article_key(d[0]) == article]
@@ -143,14 +154,36 @@ def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed
                     labels.append(("noise", noisy, noisy_sims))
             for label, corpus, s in labels:
                 top = np.argsort(-s)[:k]
-                passages = [_passage(docs[i][0], docs[i][1], corpus[docs[i][0]], float(s[i])) for i in top]
-                ranking = rank(item.question, passages, embedder, q_vec, cache)
-                answers = [a.lower() for a in item.answers] if label == "answerable" else []
-                ranked = tuple((round(c.score, 4), round(c.answerability, 4),
-                                any(a in c.text.lower() for a in answers)) for c in ranking.candidates[:25])
-                cases.append(Case(f"{item.id}:{label}", split, label, ranking.profile.kind, ranked))
-        log.info("%s (%s): %d cases so far", article, split, len(cases))
+                answers = tuple(item.answers) if label == "answerable" else ()
+                out.append(Inputs(f"{item.id}:{label}", split, label, item.question,
+                                  tuple((docs[i][0], docs[i][1], corpus[docs[i][0]], float(s[i])) for i in top),
+                                  answers))
+        log.info("%s (%s): %d cases so far", article, split, len(out))
+    return out
+
+
+def rank_cases(inputs: Sequence[Inputs], embedder: Any = None, cache: VectorCache | None = None) -> list[Case]:
+    """Answer each input with the current :func:`rag.backends.extractive.rank` (cheap with a warm ``cache``)."""
+    if embedder is None:
+        from rag.config import Config
+        from rag.embed import make_embedder
+
+        embedder = make_embedder(Config.load(overrides={}))
+    cache = cache or VectorCache(embedder)
+    cases: list[Case] = []
+    for inp in inputs:
+        passages = [_passage(doc_id, title, text, sim) for doc_id, title, text, sim in inp.passages]
+        ranking = rank(inp.question, passages, embedder, None, cache)
+        answers = [a.lower() for a in inp.answers]
+        ranked = tuple((round(c.score, 4), round(c.answerability, 4),
+                        any(a in c.text.lower() for a in answers)) for c in ranking.candidates[:25])
+        cases.append(Case(inp.id, inp.split, inp.label, ranking.profile.kind, ranked))
     return cases
+
+
+def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed: int = 7) -> list[Case]:
+    """Rank candidates for questions of ``n_articles`` held-out articles (see the module docstring)."""
+    return rank_cases(build_inputs(squad_path, n_articles, per_article, k, seed))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -161,13 +194,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--cases", help="reuse cases saved by an earlier run (JSON)")
     parser.add_argument("--out", help="save the cases here (JSON)")
+    parser.add_argument("--inputs", help="retrieved inputs: reused when the file exists, else saved there (JSON); "
+                                         "re-ranking them with the current code needs no new retrieval")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.cases:
         cases = [Case(**{**c, "ranked": tuple(tuple(r) for r in c["ranked"])})
                  for c in json.loads(Path(args.cases).read_text())]
     else:
-        cases = build_cases(args.squad, args.articles, args.per_article, args.k)
+        if args.inputs and Path(args.inputs).exists():
+            inputs = [Inputs(**{**i, "passages": tuple(tuple(p) for p in i["passages"]),
+                                "answers": tuple(i["answers"])}) for i in json.loads(Path(args.inputs).read_text())]
+        else:
+            inputs = build_inputs(args.squad, args.articles, args.per_article, args.k)
+            if args.inputs:
+                Path(args.inputs).write_text(json.dumps([i.__dict__ for i in inputs]))
+        cases = rank_cases(inputs)
         if args.out:
             Path(args.out).write_text(json.dumps([c.__dict__ for c in cases]))
     for split in ("tune", "report"):

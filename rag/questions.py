@@ -32,7 +32,11 @@ _ANALYTIC_NOUNS = (
     r"motivations?|goals?|aims?|objectives?|demands?|problems?|challenges?|risks?|lessons?|points?|"
     r"views?|positions?|strateg(?:y|ies)|interests?|benefits?|advantages?|disadvantages?|drawbacks?|"
     r"concerns?|criticisms?|responses?|reactions?|differences?|similarities?|ways?|steps?|measures?|"
-    r"policies|trends?|outcomes?|results?|scenarios?|prospects?|explanations?|role|significance"
+    r"policies|trends?|outcomes?|results?|scenarios?|prospects?|explanations?|role|significance|"
+    # Plural only: "What alternatives/doubts…" asks for several points; "What method is used…" for one fact.
+    r"alternatives|doubts|objections|proposals|solutions|obstacles|barriers|threats|opportunities|tactics|"
+    r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
+    r"changes|developments|priorities|evidence"
 )
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),

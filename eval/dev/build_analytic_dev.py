@@ -14,7 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-ARTICLES = {"1973_oil_crisis": "1973 oil crisis", "Economic_inequality": "Economic inequality"}
+ARTICLES = {"1973_oil_crisis": "1973 oil crisis", "Economic_inequality": "Economic inequality",
+            "Black_Death": "Black Death"}
 PARAGRAPHS = 18
 HERE = Path(__file__).resolve().parent
 
@@ -95,6 +96,55 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
         "According to Kuznets, countries with low levels of development have relatively equal distributions",
         "As a country develops, it acquires more capital, which leads to the owners of this capital having more",
         "Eventually, through various possible redistribution mechanisms such as social welfare programs",
+    ]),
+    # Second round: a third article, its questions and key points written from the text before any
+    # system output on it was seen (a check that the rules tuned on the first two carry over).
+    ("b01-bubonic-doubts", "Why do sceptics doubt that the Black Death was bubonic plague?", [
+        "In addition to arguing that the rat population was insufficient to account for a bubonic plague",
+        "Other arguments include the lack of accounts of the death of rats before outbreaks of plague",
+        "The plague theory was first significantly challenged by the work of British bacteriologist",
+        "Archaeologist Barney Sloane has argued that there is insufficient evidence of the extinction",
+    ]),
+    ("b02-alternatives", "What alternatives to Yersinia pestis have been proposed as the cause of the epidemic?", [
+        "Twigg suggested that the cause was a form of anthrax",
+        "Scott and Duncan have argued that the pandemic was a form of infectious disease",
+        "Archaeologist Barney Sloane has argued that there is insufficient evidence of the extinction",
+        "Many scholars arguing for the Y. pestis as the major agent of the pandemic suggest",
+    ]),
+    ("b03-pestis-evidence", "What evidence shows that Yersinia pestis caused the Black Death?", [
+        "They assessed the presence of DNA/RNA with Polymerase Chain Reaction (PCR) techniques",
+        "The authors concluded that this new research, together with prior analyses",
+        "Based on genetic evidence derived from Black Death victims in the East Smithfield burial site",
+        "A study published in Nature in October 2011 sequenced the genome of Y. pestis",
+    ]),
+    ("b04-medieval-explanation", "How did medieval physicians explain the cause of the plague?", [
+        "Medical knowledge had stagnated during the Middle Ages.",
+        "The most authoritative account at the time came from the medical faculty in Paris",
+        "That the plague was caused by bad air became the most widely accepted theory.",
+    ]),
+    ("b05-population-consequences", "What were the consequences of the Black Death for Europe's population?", [
+        "Spreading throughout the Mediterranean and Europe, the Black Death is estimated to have killed",
+        "Half of Paris's population of 100,000 people died.",
+        "In Italy, the population of Florence was reduced",
+        "At least 60% of the population of Hamburg and Bremen perished",
+        "Before 1350, there were about 170,000 settlements in Germany",
+    ]),
+    ("b06-spread-to-europe", "How did the plague spread from Asia to Europe?", [
+        "The Black Death is thought to have originated in the arid plains of Central Asia",
+        "From there, it was most likely carried by Oriental rat fleas",
+        "Plague was reportedly first introduced to Europe via Genoese traders at the port city of Kaffa",
+        "The Genoese traders fled, taking the plague by ship into Sicily",
+    ]),
+    ("b07-estimates-hard", "Why are the numbers of plague victims hard to estimate?", [
+        "It is recognised that an epidemiological account of the plague is as important",
+        "Most work has been done on the spread of the plague in England",
+        "Estimates of plague victims are usually extrapolated from figures from the clergy.",
+    ]),
+    ("b08-flea-mechanism", "How does the bubonic plague pass from fleas and rats to people?", [
+        "The mechanism by which Y. pestis was usually transmitted was established in 1898",
+        "This blockage results in starvation and aggressive feeding behaviour by the fleas",
+        "The bubonic plague mechanism was also dependent on two populations of rodents",
+        "When the second population dies, the fleas move on to other hosts",
     ]),
 ]
 

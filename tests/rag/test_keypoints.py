@@ -101,3 +101,37 @@ def test_a_sentence_right_after_a_relevant_one_is_nearly_as_relevant() -> None:
     assert all(relevance[f] > relevance[other] for f in follow)
     chosen = [c.text for c in extractive_result(question, passages, embedder, min_score=0.1).chosen]
     assert all(f in chosen for f in follow)
+
+
+def test_a_point_from_a_lower_ranked_passage_counts_less() -> None:
+    # The same sentence, retrieved in the first and in the fourth passage: retrieval read all of each
+    # passage, so the first one's copy is the likelier point.
+    question = "Why did the cabinet ration fuel?"
+    text = "The cabinet rationed fuel because the reserves had run low."
+    embedder = FakeEmbedder()
+    passages = [passage(text, 1), passage("Trains ran late in the winter.", 2),
+                passage("The harbour froze in January.", 3), passage(text.replace("cabinet", "ministry"), 4)]
+    ranking = rank(question, passages, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question))
+    first = relevance[text]
+    fourth = relevance[text.replace("cabinet", "ministry")]
+    assert fourth < first
+    assert fourth <= first / (1 + extractive.PASSAGE_DECAY * 3) + 0.05
+
+
+def test_long_sentences_must_earn_their_share_of_the_word_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "What measures did the government take?"
+    short = "The government banned driving on Sundays."
+    long = ("The government, after weeks of debate in parliament and many hearings with industry, unions, "
+            "regional authorities, motoring clubs and consumer groups across the whole country, and after a long "
+            "series of reports by committees, experts, advisers and think tanks on the state of the reserves, the "
+            "prices at the pump and the winter ahead, finally took measures.")
+    embedder = FakeEmbedder()
+    ranking = rank(question, [passage(short, 1), passage(long, 2)], embedder)
+    relevance = {short: 0.50, long: 0.52}  # the long one is a little more relevant
+    monkeypatch.setattr(extractive, "LEN_PENALTY", 0.0)
+    first = extractive.select_key_points(ranking, relevance, max_points=1)
+    monkeypatch.setattr(extractive, "LEN_PENALTY", 0.05)
+    penalised = extractive.select_key_points(ranking, relevance, max_points=1)
+    assert [c.text for c in first] == [long]
+    assert [c.text for c in penalised] == [short]

@@ -19,6 +19,9 @@ ANALYTIC = [
     "What options does the EU have?",
     "How has the war changed Russia's role in the region?",
     "Explain the role of gas in the EU's response.",
+    "What alternatives to the plague theory have been proposed?",
+    "What evidence shows that the bacterium caused the epidemic?",
+    "What objections do sceptics raise?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -31,6 +34,8 @@ FACTOID = [
     "How long did the fighting last?",
     "What is the capital of Australia?",
     "How did Tesla die?",
+    "What method is used to measure the speed?",
+    "What alternative name was the disease given?",
 ]
 
 
