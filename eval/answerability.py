@@ -26,17 +26,17 @@ import hashlib
 import json
 import logging
 import random
-import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from rag.eval.datasets import article_key, load_squad, sample_squad
-from rag.backends.extractive import Candidate, VectorCache, rank
+from rag.backends.extractive import VectorCache, rank
 from rag.chunk import split_sentences
+from rag.eval.datasets import article_key, load_squad, sample_squad
 from rag.records import Chunk, Passage
 
 log = logging.getLogger(__name__)

@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 
