@@ -884,7 +884,8 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
     print(f"time: ingest {ingest_s:.1f} s, answering {answer_s:.1f} s, support scorer {support_s:.1f} s; "
           f"reports in {out}/", file=stdout)
     for note in notes:
-        print(f"note: {note}", file=stdout)
+        if note != judge.warning():  # that one is the warning just below (stderr), not said twice
+            print(f"note: {note}", file=stdout)
     if judge.warning():
         log.warning("%s", judge.warning())
     if write_baseline:
