@@ -179,13 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     running = None
     url = args.url
     if args.index:
-        import socket
-
+        from rag.testing_servers import free_port
         from rag.ui.app import serve
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         users_file, login_auths = None, None
         if args.logins and auth is None:
             # A user for the conversations and one per sign-in: each sign-in pays the full PBKDF2 cost.
