@@ -21,7 +21,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
@@ -31,19 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-REPO = Path(__file__).resolve().parent.parent
-SQUAD = REPO.parent / "shared" / "datasets" / "squad_v2_dev" / "dev-v2.0.rebuilt.json"
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+from _common import SQUAD, p95  # bench/ is this script's folder; sets the environment
 
 
 def timed(fn: Callable[[str], object], questions: Sequence[str]) -> list[float]:
@@ -59,7 +46,7 @@ def timed(fn: Callable[[str], object], questions: Sequence[str]) -> list[float]:
 def report(label: str, ms: Sequence[float], goal: float | None = None) -> None:
     med = statistics.median(ms)
     note = f"  (goal < {goal:.0f} ms median: {'met' if med < goal else 'NOT met'})" if goal else ""
-    print(f"  {label:<22} median {med:7.1f} ms   p95 {percentile(ms, 0.95):7.1f} ms{note}")
+    print(f"  {label:<22} median {med:7.1f} ms   p95 {p95(ms):7.1f} ms{note}")
 
 
 def build_index(directory: Path, size: int, embedder: object) -> "object":

@@ -18,7 +18,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
@@ -26,11 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-REPO = Path(__file__).resolve().parent.parent
-SQUAD = REPO.parent / "shared" / "datasets" / "squad_v2_dev" / "dev-v2.0.rebuilt.json"
+from _common import REPO, SQUAD  # bench/ is this script's folder; sets the environment
 
 
 def build_corpus(directory: Path, n_docs: int) -> Path:

@@ -43,20 +43,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from _common import REPO, SQUAD, p95  # bench/ is this script's folder; sets the environment
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-SQUAD = REPO.parent / "shared" / "datasets" / "squad_v2_dev" / "dev-v2.0.rebuilt.json"
 NEW_DOC = ("The Lachin corridor agreement of 2031 placed a joint customs post at the Hakari bridge, "
            "staffed by inspectors from both governments and observed by the mission. Trucks carrying "
            "humanitarian cargo were to be cleared within four hours.")
-
-
-from answer_bench import percentile  # noqa: E402  (bench/ is this script's folder)
 
 
 def rss_mb() -> tuple[float, float]:
@@ -254,13 +245,13 @@ def show(r: dict[str, Any]) -> None:
           f"CPU {r.get('cold_start_cpu_s', float('nan')):.1f} s)")
     print(f"  RSS after answering / peak            {r['rss_mb']:8.0f} MB / {r['peak_rss_mb']:.0f} MB (goal <= 1500)")
     print(f"  retrieval                     median {statistics.median(ret):7.1f} ms   "
-          f"p95 {percentile(ret, .95):7.1f} ms   (goal <= 50 ms median)")
+          f"p95 {p95(ret):7.1f} ms   (goal <= 50 ms median)")
     if r.get("retrieval_acl_ms"):
         acl = r["retrieval_acl_ms"]
         print(f"  retrieval, access-controlled  median {statistics.median(acl):7.1f} ms   "
-              f"p95 {percentile(acl, .95):7.1f} ms   (a reader allowed listed collections)")
+              f"p95 {p95(acl):7.1f} ms   (a reader allowed listed collections)")
     print(f"  extractive answer             median {statistics.median(ans):7.1f} ms   "
-          f"p95 {percentile(ans, .95):7.1f} ms   (goal <= 200 ms median)")
+          f"p95 {p95(ans):7.1f} ms   (goal <= 200 ms median)")
     if "retrieval_cpu_ms" in r:
         print(f"  CPU time: retrieval median {statistics.median(r['retrieval_cpu_ms']):6.1f} ms, extractive answer "
               f"median {statistics.median(r['answer_cpu_ms']):6.1f} ms   (load average {r['load_average']:.1f} "

@@ -22,7 +22,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rag.eval.datasets import read_jsonl_lines
 from rag.eval.metrics import balanced_accuracy, percentile
 from rag.verify import SupportScorer, scorer_name
 
@@ -96,19 +96,15 @@ def load_pairs(path: str | Path, half: str | None = None) -> list[Pair]:
     if half not in (None, "tune", "report"):
         raise VerifierEvalError(f"half: must be 'tune' or 'report', got {half!r}")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        rows = list(read_jsonl_lines(path, lambda row: row))
     except FileNotFoundError:
         raise VerifierEvalError(f"{path}: file not found") from None
     except UnicodeDecodeError as exc:
         raise VerifierEvalError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except ValueError as exc:  # a line that is not JSON, named "<path>:<line>: ..."
+        raise VerifierEvalError(str(exc)) from None
     pairs = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise VerifierEvalError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    for n, row in rows:
         pair = _pair(row, f"{path}:{n}", n)
         if half is None or wice_half(pair.id) == half:
             pairs.append(pair)

@@ -33,7 +33,7 @@ from rag.chunk import chunk_document
 from rag.collection_rules import DEFAULT_COLLECTION, MarkerError, MarkerLookup, may_move, move_refusal
 from rag.config import Config
 from rag.embed import Embedder
-from rag.load import SUPPORTED_SUFFIXES, LoadError, LoadLimits, check_size, load_document
+from rag.load import SUPPORTED_SUFFIXES, LoadError, LoadLimits, load_document, read_bounded
 from rag.records import Chunk, SourceDocument, sha256_hex
 from rag.store import DocumentRecord, Store
 
@@ -251,7 +251,7 @@ def ingest(
             try:
                 previous = known.get(source)
                 target = _placement(path, source, previous, collection, move, markers, known)
-                data = _read_bounded(path, source, limits)
+                data = read_bounded(path, source, limits)
                 content_hash = file_hash(path, data)
                 if (previous and previous.content_hash == content_hash and previous.state == "complete"
                         and previous.collection == target):
@@ -347,18 +347,6 @@ def _placement(path: Path, source: str, previous: DocumentRecord | None, request
             if not may_move(held, target, move=move):
                 raise LoadError(source, move_refusal(held, target, what=f"a link to {real}, which is "))
     return target
-
-
-def _read_bounded(path: Path, source: str, limits: LoadLimits) -> bytes:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
-    check_size(source, size, limits)
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _with_hash(doc: SourceDocument, content_hash: str) -> SourceDocument:

@@ -87,15 +87,7 @@ def load_document(
         raise LoadError(source, f"unsupported file type {suffix or '(none)'}; "
                                 f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
     if data is None:
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
-        check_size(source, size, limits)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
+        data = read_bounded(path, source, limits)
     check_size(source, len(data), limits)
     if not data.strip():
         raise LoadError(source, "empty file" if not data else "file holds only whitespace")
@@ -200,6 +192,22 @@ def check_size(source: str, size: int, limits: LoadLimits) -> None:
     if size > limits.max_file_bytes:
         raise LoadError(source, f"file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit "
                                 f"(max_file_mb = {limits.max_file_bytes / 2**20:g})")
+
+
+def read_bounded(path: Path, source: str, limits: LoadLimits) -> bytes:
+    """The bytes of ``path``, refused (:class:`LoadError` naming ``source``) when unreadable or over the size limit.
+
+    The size is checked from ``stat`` before anything is read, so an oversized file is never loaded into memory.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
+    check_size(source, size, limits)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(source, f"cannot read file ({exc.strerror or exc})") from None
 
 
 def _read_sidecar(path: Path) -> dict[str, str]:

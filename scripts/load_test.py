@@ -179,13 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     running = None
     url = args.url
     if args.index:
-        import socket
-
+        from rag.testing_servers import free_port
         from rag.ui.app import serve
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         users_file, login_auths = None, None
         if args.logins and auth is None:
             # A user for the conversations and one per sign-in: each sign-in pays the full PBKDF2 cost.
@@ -207,23 +204,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{summary['users']} users x {summary['turns']} turns against {url}: "
               f"{summary['asked']} questions asked, {summary['calls']} answers, {summary['errors']} errors "
               f"in {summary['wall_s']} s")
-        if summary["calls"]:
-            print(f"latency: median {summary['median_s']} s, p95 {summary['p95_s']} s, "
-                  f"max {summary['max_s']} s (min {summary['min_s']} s)")
-        for message in summary["error_messages"]:
-            print(f"  error: {message}")
+        _print_latency(summary, "", with_min=True)
         if "logins" in summary:
             signins = summary["logins"]
             print(f"logins under load: {signins['calls']} of {signins['attempted']} signed in, "
                   f"{signins['errors']} errors; client timeout {signins['timeout_s']} s")
-            if signins["calls"]:
-                print(f"login latency: median {signins['median_s']} s, p95 {signins['p95_s']} s, "
-                      f"max {signins['max_s']} s")
-            for message in signins["error_messages"]:
-                print(f"  login error: {message}")
+            _print_latency(signins, "login ")
     signins = summary.get("logins", {})
     too_slow = bool(signins.get("calls")) and signins["max_s"] > LOGIN_TIMEOUT_S
     return 1 if summary["errors"] or signins.get("errors") or too_slow else 0
+
+
+def _print_latency(stats: dict[str, Any], what: str, with_min: bool = False) -> None:
+    """Print one summary's latency line (when it has calls) and its error messages, each prefixed with ``what``."""
+    if stats["calls"]:
+        print(f"{what}latency: median {stats['median_s']} s, p95 {stats['p95_s']} s, max {stats['max_s']} s"
+              + (f" (min {stats['min_s']} s)" if with_min else ""))
+    for message in stats["error_messages"]:
+        print(f"  {what}error: {message}")
 
 
 def _throwaway_users(n: int) -> tuple[str, list[tuple[str, str]]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -28,15 +27,8 @@ sys.path.insert(0, str(REPO))
 
 log = logging.getLogger("screenshots")
 SAMPLE = REPO / "corpus" / "sample"
-CHROMIUM = "/usr/bin/chromium"
 QUESTION = "When did Armenia and Russia sign the mutual military assistance deal?"
 OFF_CORPUS = "Who won the 2018 FIFA World Cup?"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _ask(page: Any, question: str, answers: int) -> None:
@@ -64,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    from playwright.sync_api import sync_playwright
-
     from rag import Assistant
+    from rag.testing_browser import chromium
+    from rag.testing_servers import free_port
     from rag.ui.app import serve
     from rag.ui.settings import UISettings
     from rag.ui.sources import document_id
@@ -78,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         log.info("indexing %s …", SAMPLE)
         assistant.ingest([SAMPLE], progress=False)
     settings = UISettings(corpus_dir=str(work / "corpus"), feedback_path=str(work / "feedback.jsonl"))
-    running = serve(assistant, port=_free_port(), settings=settings, block=False, quiet=True)
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
     assert running is not None
     args.out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
@@ -89,10 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         shots.append(path)
 
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run"])
+        with chromium() as browser:
             page = _open(browser, running.url)
             shot(page, "01-first-screen")
             _ask(page, QUESTION, 1)
@@ -123,7 +112,6 @@ def main(argv: list[str] | None = None) -> int:
             page = _open(browser, running.url, width=390, height=844)
             shot(page, "06-mobile", full_page=True)
             page.context.close()
-            browser.close()
     finally:
         running.close()
     for path in shots:

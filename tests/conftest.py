@@ -75,3 +75,41 @@ def sample_index(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -
     report = Assistant(index_dir=index, embedder=real_embedder).ingest([SAMPLE_DIR], progress=False)
     assert report.ok, report.failed
     yield index
+
+
+@pytest.fixture(scope="module")
+def sample_assistant(sample_index: Path, real_embedder: Any) -> Any:
+    """An :class:`~rag.assistant.Assistant` over :func:`sample_index` (the real model, the default backend)."""
+    from rag.assistant import Assistant
+
+    return Assistant(index_dir=sample_index, embedder=real_embedder)
+
+
+def _require_llama() -> None:
+    """Skip when llama-cpp-python's server cannot run here, but fail in CI, which must run it."""
+    from rag.testing_servers import llama_server_available
+
+    reason = llama_server_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the llama.cpp server tests: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def llama_available() -> None:
+    """For a test that starts its own llama server: skips where it cannot run, fails in CI."""
+    _require_llama()
+
+
+@pytest.fixture(scope="module")
+def llama_url() -> Iterator[str]:
+    """One llama-cpp-python server (the packaged SmolLM2-135M) for a test module; yields its ``/v1`` base URL.
+
+    Skips where the server cannot run, fails in CI.
+    """
+    from rag.testing_servers import llama_server
+
+    _require_llama()
+    with llama_server() as url:
+        yield url

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -146,9 +145,9 @@ def test_the_packaged_model_loads_offline_without_any_offline_variable() -> None
 def test_the_web_app_calls_no_one_without_gradio_analytics_variable(tmp_path: Path) -> None:
     """GRADIO_ANALYTICS_ENABLED unset: serving the app (Blocks built with analytics_enabled=False) still makes
     no connection except to itself, and sets no environment variable of its own."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    from rag.testing_servers import free_port
+
+    port = free_port()
     got = run_child(f"""
         import time, urllib.request
         attempts = []

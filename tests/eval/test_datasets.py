@@ -20,9 +20,7 @@ from rag.eval.datasets import (
     write_corpus,
     write_jsonl,
 )
-
-SQUAD_DEV = Path("/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json")
-needs_squad = pytest.mark.skipif(not SQUAD_DEV.is_file(), reason=f"{SQUAD_DEV} not present")
+from tests.shared_data import SQUAD_DEV, needs_squad
 
 VALID = {"id": "q1", "question": "Where is Normandy?", "answers": ["France"],
          "evidence": "Normandy, a region in France.", "answerable": True, "source": "normans.txt"}

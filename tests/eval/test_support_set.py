@@ -29,9 +29,7 @@ from rag.eval.support_set import (
     split_sentences,
     write_pairs_jsonl,
 )
-
-SQUAD_DEV = Path("/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json")
-needs_squad = pytest.mark.skipif(not SQUAD_DEV.is_file(), reason=f"{SQUAD_DEV} not present")
+from tests.shared_data import SQUAD_DEV, needs_squad
 
 
 @pytest.fixture(scope="module")

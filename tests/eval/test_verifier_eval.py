@@ -217,3 +217,10 @@ def test_an_independent_judge_grades_citations_and_faithfulness(tmp_path: Path,
     assert metrics["n_answered"] == 1
     assert metrics["citation_recall"] == 0.0 and metrics["faithfulness"] == 0.0
     assert not any("same verifier" in r.getMessage() for r in caplog.records)
+
+
+def test_a_line_that_is_not_json_names_the_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"doc": "D", "claim": "C", "label": 1}\n\n{not json\n', encoding="utf-8")
+    with pytest.raises(VerifierEvalError, match=r"bad\.jsonl:3: invalid JSON"):
+        load_pairs(path)

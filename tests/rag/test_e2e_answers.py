@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from rag.assistant import Assistant
 from rag.backends.extractive import MAX_POINT_WORDS
 from rag.eval.datasets import load_jsonl
 from rag.eval.metrics import answer_words, key_point_recall
@@ -31,15 +30,10 @@ ON_TOPIC_UNANSWERABLE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def assistant(sample_index, real_embedder) -> Assistant:
-    return Assistant(index_dir=sample_index, embedder=real_embedder)
-
-
-def test_analytic_questions_get_cited_key_points_covering_most_of_the_article(assistant) -> None:
+def test_analytic_questions_get_cited_key_points_covering_most_of_the_article(sample_assistant) -> None:
     recalls = []
     for item in ANALYTIC:
-        answer = assistant.ask(item.question)
+        answer = sample_assistant.ask(item.question)
         assert not answer.refused, item.question
         assert answer.to_dict()["question_kind"] == "analytic"
         lines = answer.answer.split("\n")
@@ -53,22 +47,22 @@ def test_analytic_questions_get_cited_key_points_covering_most_of_the_article(as
 
 
 @pytest.mark.parametrize("question", ON_TOPIC_UNANSWERABLE)
-def test_on_topic_question_the_article_does_not_answer_is_refused(assistant, question) -> None:
-    answer = assistant.ask(question)
+def test_on_topic_question_the_article_does_not_answer_is_refused(sample_assistant, question) -> None:
+    answer = sample_assistant.ask(question)
     assert answer.refused and answer.answer == REFUSAL, answer.to_dict()["sentences"]
     assert answer.related, "the refusal names the closest documents"
 
 
-def test_factoid_answer_exposes_its_answerability(assistant) -> None:
-    answer = assistant.ask("When does the Russian peacekeeping mission end?")
+def test_factoid_answer_exposes_its_answerability(sample_assistant) -> None:
+    answer = sample_assistant.ask("When does the Russian peacekeeping mission end?")
     data = answer.to_dict()
     assert not answer.refused and "2025" in answer.answer
     assert data["question_kind"] == "factoid"
     assert 0.5 <= data["answerability"] <= 1.0
 
 
-def test_byline_sentence_is_not_the_answer_to_an_analytic_question(assistant) -> None:
-    answer = assistant.ask("What reasons does the author give for the September 2022 offensive?")
+def test_byline_sentence_is_not_the_answer_to_an_analytic_question(sample_assistant) -> None:
+    answer = sample_assistant.ask("What reasons does the author give for the September 2022 offensive?")
     assert not answer.refused
     assert "George Meneshian" not in answer.answer
     assert len(answer.sentences) >= 3

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from rag.assistant import Assistant
 from rag.records import REFUSAL
 
 pytestmark = pytest.mark.integration
@@ -38,14 +37,9 @@ REFUSED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def assistant(sample_index, real_embedder) -> Assistant:
-    return Assistant(index_dir=sample_index, embedder=real_embedder)
-
-
 @pytest.mark.parametrize("question, fact, evidence", ANSWERED)
-def test_factual_question_is_answered_citing_the_passage_that_holds_it(assistant, question, fact, evidence):
-    answer = assistant.ask(question)
+def test_factual_question_is_answered_citing_the_passage_that_holds_it(sample_assistant, question, fact, evidence):
+    answer = sample_assistant.ask(question)
     assert not answer.refused, answer.to_dict()
     assert fact in answer.answer
     quotes = [" ".join(c.quote.split()) for c in answer.citations]
@@ -58,17 +52,17 @@ def test_factual_question_is_answered_citing_the_passage_that_holds_it(assistant
 
 
 @pytest.mark.parametrize("question", REFUSED)
-def test_question_the_article_does_not_answer_is_refused(assistant, question):
-    answer = assistant.ask(question)
+def test_question_the_article_does_not_answer_is_refused(sample_assistant, question):
+    answer = sample_assistant.ask(question)
     assert answer.refused, answer.answer
     assert answer.answer == REFUSAL
     assert answer.citations == ()
 
 
-def test_follow_up_question_is_made_standalone(assistant):
-    first = assistant.ask("Which countries condemned Azerbaijan's aggression at the UN Security Council?")
+def test_follow_up_question_is_made_standalone(sample_assistant):
+    first = sample_assistant.ask("Which countries condemned Azerbaijan's aggression at the UN Security Council?")
     assert not first.refused
-    follow = assistant.ask("And who called that meeting?", history=[(first.question, first.answer)])
+    follow = sample_assistant.ask("And who called that meeting?", history=[(first.question, first.answer)])
     assert "Security Council" in follow.standalone_question
     assert "France" in follow.answer
 
@@ -82,11 +76,11 @@ FOLLOW_UPS = [
 
 
 @pytest.mark.parametrize("follow_up, evidence", FOLLOW_UPS)
-def test_follow_up_answers_the_new_question_not_the_previous_one(assistant, follow_up, evidence):
+def test_follow_up_answers_the_new_question_not_the_previous_one(sample_assistant, follow_up, evidence):
     first_question = "When does the Russian peacekeeping mission end?"
-    first = assistant.ask(first_question)
+    first = sample_assistant.ask(first_question)
 
-    answer = assistant.ask(follow_up, history=[(first_question, first.answer)])
+    answer = sample_assistant.ask(follow_up, history=[(first_question, first.answer)])
 
     assert not answer.refused, answer.to_dict()
     assert "peacekeeping mission ends in 2025" not in answer.answer, "the previous answer came back"

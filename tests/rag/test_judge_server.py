@@ -5,7 +5,6 @@ judge: this checks the plumbing, not the verdicts (see eval/README.md for judges
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,23 +15,11 @@ import pytest
 from rag.assistant import Assistant
 from rag.config import Config
 from rag.judge import JudgeReply, LLMJudge, OpenAIJudgeClient, make_llm_judge
-from rag.testing_servers import llama_server, llama_server_available
 from rag.verify import LexicalVerifier
 
 pytestmark = [pytest.mark.integration, pytest.mark.network]
 
 EVIDENCE = ["Armenia and Russia signed a deal on mutual military assistance in 1997."]
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Any:
-    reason = llama_server_available()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"llama server must run in CI: {reason}")
-        pytest.skip(reason)
-    with llama_server() as url:
-        yield url
 
 
 class Recording:
@@ -48,8 +35,8 @@ class Recording:
         return reply
 
 
-def test_judge_prompts_go_out_and_yes_no_comes_back(server_url: str) -> None:
-    client = Recording(OpenAIJudgeClient(server_url, "smollm2"))
+def test_judge_prompts_go_out_and_yes_no_comes_back(llama_url: str) -> None:
+    client = Recording(OpenAIJudgeClient(llama_url, "smollm2"))
     judge = LLMJudge(client, model="smollm2", fallback=LexicalVerifier(), timeout=60, concurrency=2)
     claims = ["Armenia and Russia signed a military assistance deal in 1997.",
               "France invaded Armenia in 1997."]
@@ -69,7 +56,7 @@ def test_judge_prompts_go_out_and_yes_no_comes_back(server_url: str) -> None:
     assert len(client.exchanges) == 2
 
 
-def test_eval_verifier_measures_the_llm_judge_end_to_end(server_url: str, tmp_path: Path) -> None:
+def test_eval_verifier_measures_the_llm_judge_end_to_end(llama_url: str, tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.jsonl"
     rows = [("Armenia and Russia signed a military assistance deal in 1997.", 1),
             ("France invaded Armenia in 1997.", 0),
@@ -80,7 +67,7 @@ def test_eval_verifier_measures_the_llm_judge_end_to_end(server_url: str, tmp_pa
 
     result = subprocess.run(
         [sys.executable, "-m", "rag.cli", "eval-verifier", str(pairs), "--json", "--verifier", "llm",
-         "--verifier-model", "smollm2", "--verifier-base-url", server_url],
+         "--verifier-model", "smollm2", "--verifier-base-url", llama_url],
         capture_output=True, text=True, timeout=600, check=False)
 
     assert result.returncode == 0, result.stderr[-2000:]
@@ -91,9 +78,9 @@ def test_eval_verifier_measures_the_llm_judge_end_to_end(server_url: str, tmp_pa
     assert metrics["auroc"] is not None and metrics["latency_ms"]["mean"] > 0
 
 
-def test_judge_scores_land_in_a_real_answer(server_url: str, sample_index: Path, real_embedder: Any) -> None:
+def test_judge_scores_land_in_a_real_answer(llama_url: str, sample_index: Path, real_embedder: Any) -> None:
     assistant = Assistant(index_dir=sample_index, embedder=real_embedder, verifier="llm",
-                          verifier_model="smollm2", verifier_base_url=server_url, verifier_timeout=60)
+                          verifier_model="smollm2", verifier_base_url=llama_url, verifier_timeout=60)
 
     answer = assistant.ask("When does the Russian peacekeeping mission end?").to_dict()
 

@@ -126,13 +126,20 @@ def test_a_failed_write_leaves_the_index_as_it_was(index: LexicalIndex) -> None:
     assert len(index.search("drones", 5)) == 1
 
 
-def test_an_older_schema_is_rebuilt_not_misread(tmp_path: Path) -> None:
-    path = tmp_path / FILENAME
+def _write_as_schema(path: Path, schema: str, *statements: str) -> None:
+    """A one-document index at ``path``, then marked as written under ``schema`` (and ``statements`` run on it)."""
     ix = LexicalIndex(path)
     ix.replace_documents({"a": "k"}, [chunk("a", "Drones struck.")], token="t:1")
     ix.close()
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE meta SET value='0' WHERE key='schema'")
+        conn.execute("UPDATE meta SET value=? WHERE key='schema'", (schema,))
+        for statement in statements:
+            conn.execute(statement)
+
+
+def test_an_older_schema_is_rebuilt_not_misread(tmp_path: Path) -> None:
+    path = tmp_path / FILENAME
+    _write_as_schema(path, "0")
 
     again = LexicalIndex(path)
     assert again.token == "" and again.count() == 0  # the next sync re-reads everything
@@ -142,12 +149,7 @@ def test_an_index_written_by_the_old_stemmer_is_rebuilt(tmp_path: Path) -> None:
     # Schema "1" held the toy stemmer's terms ("dron", "strik"); the Snowball stems differ ("drone",
     # "strike"), so such a file would silently miss words until rebuilt.
     path = tmp_path / FILENAME
-    ix = LexicalIndex(path)
-    ix.replace_documents({"a": "k"}, [chunk("a", "Drones struck.")], token="t:1")
-    ix.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE meta SET value='1' WHERE key='schema'")
-        conn.execute("UPDATE fts SET body='dron struck'")
+    _write_as_schema(path, "1", "UPDATE fts SET body='dron struck'")
 
     again = LexicalIndex(path)
     assert again.token == "" and again.count() == 0

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from rag.assistant import Assistant
 from rag.citations import parse_answer
 from rag.records import Answer
-from rag.testing_servers import llama_server, llama_server_available
 
 pytestmark = [pytest.mark.integration, pytest.mark.network]
 
 
-@pytest.fixture(scope="module")
-def server_url():
-    reason = llama_server_available()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"llama server must run in CI: {reason}")
-        pytest.skip(reason)
-    with llama_server() as url:
-        yield url
-
-
-def test_streams_parses_citations_and_flags_unsupported_sentences(server_url, sample_index, real_embedder) -> None:
+def test_streams_parses_citations_and_flags_unsupported_sentences(llama_url, sample_index, real_embedder) -> None:
     assistant = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai",
-                          llm_base_url=server_url, llm_model="smollm2", max_tokens=96)
+                          llm_base_url=llama_url, llm_model="smollm2", max_tokens=96)
     questions = ["When does the Russian peacekeeping mission end?",
                  "Which countries condemned Azerbaijan's aggression at the UN Security Council?",
                  "What is the capital of France?"]
@@ -61,8 +47,8 @@ def test_streams_parses_citations_and_flags_unsupported_sentences(server_url, sa
     assert flagged >= 1, "a 135M model's free text should not pass verification everywhere"
 
 
-def test_strict_mode_drops_what_the_small_model_made_up(server_url, sample_index, real_embedder) -> None:
+def test_strict_mode_drops_what_the_small_model_made_up(llama_url, sample_index, real_embedder) -> None:
     assistant = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai",
-                          llm_base_url=server_url, llm_model="smollm2", max_tokens=96, strict=True)
+                          llm_base_url=llama_url, llm_model="smollm2", max_tokens=96, strict=True)
     answer = assistant.ask("What did France do after the attack?")
     assert all(s.supported for s in answer.sentences) or answer.refused

@@ -21,7 +21,6 @@ from rag.testing_servers import (
     chroma_server,
     free_port,
     llama_server,
-    llama_server_available,
     smollm2_gguf_path,
     wait_http,
 )
@@ -88,15 +87,6 @@ def _remove_kept_log(text: str) -> None:
     match = re.search(r"(\S+[/\\]rag-(?:chroma|llama)-[^/\\\s]+)[/\\]\w+\.log", text)
     assert match, f"no log path in: {text[:500]}"
     shutil.rmtree(match.group(1), ignore_errors=True)
-
-
-def _require_llama() -> None:
-    """Skip when llama-cpp-python's server cannot run here, but fail in CI, which must run it."""
-    reason = llama_server_available()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the llama.cpp server tests: {reason}")
-        pytest.skip(reason)
 
 
 # --- helpers -----------------------------------------------------------------
@@ -187,14 +177,14 @@ def test_chroma_server_rejects_a_file_as_path(tmp_path: Path) -> None:
 # --- llama.cpp ---------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("llama_available")
 def test_smollm2_gguf_is_packaged() -> None:
-    _require_llama()
     path = smollm2_gguf_path()
     assert path.suffix == ".gguf" and path.stat().st_size > 50_000_000
 
 
+@pytest.mark.usefixtures("llama_available")
 def test_llama_server_chat_stream_and_stop() -> None:
-    _require_llama()
     from langchain_openai import ChatOpenAI
 
     before = _child_pids() if _HAS_PROC else set()
@@ -229,8 +219,8 @@ def test_llama_server_chat_stream_and_stop() -> None:
     _assert_stopped(pid, _port_of(base_url))
 
 
+@pytest.mark.usefixtures("llama_available")
 def test_llama_server_start_failure_includes_the_log(tmp_path: Path) -> None:
-    _require_llama()
     bogus = tmp_path / "bogus.gguf"
     bogus.write_bytes(b"not a gguf file" * 100)
     with pytest.raises(ServerStartError) as info, llama_server(bogus, timeout=60):

@@ -8,7 +8,6 @@ each step go to ``artifacts/screenshots/``.
 from __future__ import annotations
 
 import re
-import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -19,12 +18,14 @@ from urllib.parse import urlparse
 
 import pytest
 
+from rag.testing_browser import login
+from rag.testing_servers import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO / "corpus" / "sample"
 SAMPLE_TXT = SAMPLE_DIR / "000_37ea4592f850c55e.txt"
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "artifacts" / "screenshots"
 PASSWORDS = {"alice": "alice-browser-pw", "bob": "bob-browser-pw"}
 ARMENIA = "When did Armenia and Russia sign the mutual military assistance deal?"
@@ -33,12 +34,6 @@ UPLOAD_FACT = "The Varnholm naval exercise was first held in 1987 off the coast 
 UPLOAD_QUESTION = "When was the Varnholm naval exercise first held?"
 SECRET_FACT = "Project Quillfeather was approved by the defence ministry on 14 June 2020 after a long review."
 SECRET_QUESTION = "When was Project Quillfeather approved by the defence ministry?"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -65,27 +60,12 @@ def app(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Iterato
         '[collections]\nrestricted = ["analysts"]\n', encoding="utf-8")
     settings = UISettings(corpus_dir=str(root / "corpus"), feedback_path=str(root / "feedback.jsonl"),
                           users_file=str(users))
-    running = serve(assistant, port=_free_port(), settings=settings, block=False, quiet=True)
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
     assert running is not None
     try:
         yield SimpleNamespace(url=running.url, root=root, settings=settings, secret_id=document_id(str(secret)))
     finally:
         running.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -108,11 +88,7 @@ def _context(browser: Any, app: SimpleNamespace, outside: list[str]) -> Any:
 
 def _login(browser: Any, app: SimpleNamespace, user: str, outside: list[str]) -> Any:
     page = _context(browser, app, outside).new_page()
-    page.goto(app.url)
-    page.fill("input[type=text]", user)
-    page.fill("input[type=password]", PASSWORDS[user])
-    page.click("button.primary")
-    page.wait_for_selector("#question textarea", timeout=20_000)
+    login(page, app.url, user, PASSWORDS[user], timeout_ms=20_000)
     page.wait_for_function("document.querySelector('#who').innerText.includes('Signed in')", timeout=10_000)
     return page
 

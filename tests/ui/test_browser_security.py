@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.test_browser import SECRET_QUESTION, SHOTS, _ask, _login, app, browser, outside_requests  # noqa: F401
+from tests.ui.test_browser import SECRET_QUESTION, SHOTS, _ask, _login, app, outside_requests  # noqa: F401
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 

@@ -9,7 +9,6 @@ Chromium. Screenshots go to ``artifacts/screenshots/``.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,11 +18,11 @@ from urllib.parse import urlparse
 import pytest
 
 from rag.testing import routed_chat_model
+from rag.testing_servers import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "artifacts" / "screenshots"
 
 TRUCE = ("Truce talks\n\nFrance, the US, Norway and Ireland condemned the strike within hours of the attack. "
@@ -60,12 +59,6 @@ def _write_pdf(path: Path, title: str, text: str) -> None:
     pdf.save()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     from rag import Assistant
@@ -83,27 +76,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
                           chat_model=routed_chat_model(ROUTES, delay_s=0.12))
     assert assistant.ingest([corpus], progress=False).ok
     settings = UISettings(corpus_dir=str(corpus), feedback_path=str(root / "feedback.jsonl"))
-    running = serve(assistant, port=_free_port(), settings=settings, block=False, quiet=True)
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
     assert running is not None
     try:
         yield SimpleNamespace(url=running.url, root=root)
     finally:
         running.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 def _open(browser: Any, app: SimpleNamespace, query: str = "", **context: Any) -> Any:

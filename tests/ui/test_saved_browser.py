@@ -3,39 +3,19 @@ never shown to another user; upload and remove controls only for editors."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from rag.testing_browser import login
+from rag.testing_servers import free_port
+
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORDS = {"alice": "alice-saved-pw", "bob": "bob-saved-pw"}
 QUESTION = "When did the Tarvik harbour open?"
 ROUTES = [("harbour open", "The new harbour at Tarvik opened in 2011 after four years of building work [1].")]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing: apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 def _serve(root: Path) -> Any:
@@ -48,18 +28,14 @@ def _serve(root: Path) -> Any:
                           chat_model=routed_chat_model(ROUTES, delay_s=0.02))
     settings = UISettings(corpus_dir=str(root / "corpus"), feedback_path=str(root / "feedback.jsonl"),
                           users_file=str(root / "users.toml"), editor_groups=("editors",))
-    running = serve(assistant, port=_free_port(), settings=settings, block=False, quiet=True)
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
     assert running is not None
     return running
 
 
 def _login(browser: Any, url: str, user: str) -> Any:
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(url)
-    page.fill("input[type=text]", user)
-    page.fill("input[type=password]", PASSWORDS[user])
-    page.click("button.primary")
-    page.wait_for_selector("#question textarea", timeout=30_000)
+    login(page, url, user, PASSWORDS[user])
     return page
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from rag.testing_servers import free_port
+
 pytestmark = [pytest.mark.integration, pytest.mark.network]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,14 +30,8 @@ serve(Assistant(index_dir=root + "/index", embedder=FakeEmbedder()), port=int(sy
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_sigterm_stops_the_server_within_seconds_with_a_page_connected(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(tmp_path)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
