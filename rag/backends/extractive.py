@@ -36,6 +36,7 @@ import numpy as np
 
 from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
+from rag.citations import MARKER
 from rag.embed import Embedder
 from rag.keypoints import narrative_score, question_aim, role_score
 from rag.questions import QuestionProfile, focus_matches, profile
@@ -49,7 +50,6 @@ _MONTH = re.compile(r"\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr
 _TIME_WORDS = re.compile(r"\b(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atur|[Ss]un)day\b|\b(?:yesterday|today|"
                          r"tonight|tomorrow|morning|afternoon|evening|night|dawn|dusk|midnight|noon|spring|"
                          r"summer|autumn|winter|weekend|decade|century|centuries|ago)\b", re.I)
-_DOC_MARKER = re.compile(r"\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
 
 
 def _has_time(sentence: str) -> bool:
@@ -184,7 +184,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     for n, passage in enumerate(passages, start=1):
         # A document's own "[3]" must not become our citation, and fence-like tags planted in it
         # must break sentences rather than ride along inside an answer.
-        text = _DOC_MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
+        text = MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
         for span in split_sentences(text):
             sentence = _tighten(" ".join(text[span.start:span.end].split()))
