@@ -225,6 +225,8 @@ class Handlers:
 
     def _answer(self, question: str, turns: list[Turn], page: LivePage, *, user: str | None,
                 **values: Any) -> Iterator[tuple[Any, ...]]:
+        if values.get("k") not in (None, "") and float(values["k"]) == self.service.default_k:
+            values = {**values, "k": None}  # the slider left at its start: k chosen per question kind
         options = options_from(values)
 
         def waiting() -> list[dict[str, str]]:
@@ -663,8 +665,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                                        info=f"a model the server at {model_server(cfg, cfg.backend)} serves"
                                        if takes_model_name(cfg.backend) else None)
                 with gr.Row():
-                    k = gr.Slider(1, settings.max_k, value=min(cfg.k, settings.max_k), step=1,
-                                  label="Passages retrieved (k)", elem_id="k")
+                    k = gr.Slider(1, settings.max_k, value=service.default_k, step=1,
+                                  label="Passages retrieved (k)", elem_id="k",
+                                  info=f"at {service.default_k}, the default: more for analytic questions")
                     strict = gr.Checkbox(cfg.strict, label="Strict: drop sentences the passages do not support",
                                          elem_id="strict")
                 gr.Markdown("**Filters** (empty means no filter)")

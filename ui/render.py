@@ -157,6 +157,14 @@ def _cite_links(sentence: Mapping[str, Any], answer: Mapping[str, Any], numbers:
     return "".join(links.values())
 
 
+def is_key_points(answer: Mapping[str, Any]) -> bool:
+    """True when the answer is a list of key points: one ``- point [n]`` line per sentence (the shape
+    :func:`rag.citations.render` gives bullets), so the chat, the clipboard and the export keep the list."""
+    lines = [line for line in str(answer.get("answer") or "").splitlines() if line.strip()]
+    return (bool(lines) and len(lines) == len(answer.get("sentences") or [])
+            and all(line.lstrip().startswith("- ") for line in lines))
+
+
 def answer_html(answer: Mapping[str, Any], turn: int | None = None) -> str:
     """A verified answer for the chat: ``[n]`` markers kept (as links to the sources panel when
     ``turn``, the answer's index in the conversation, is given), unsupported sentences marked."""
@@ -183,6 +191,9 @@ def answer_html(answer: Mapping[str, Any], turn: int | None = None) -> str:
         else:
             parts.append(f'<span class="rag-unsupported" title="The cited passage does not support this '
                          f'sentence (support {float(s.get("support", 0.0)):.2f})">⚠ {text}</span>')
+    if is_key_points(answer):
+        return _html_block('<ul class="rag-points">' + "".join(f"<li>{p}</li>" for p in parts) + "</ul>"
+                           + note_html, "rag-answer")
     return _html_block(" ".join(parts) + note_html, "rag-answer")
 
 
@@ -401,7 +412,8 @@ def answer_with_footnotes(answer: Mapping[str, Any]) -> str:
     numbers = display_numbers(answer)
     sentences = answer.get("sentences") or []
     if sentences:
-        body = " ".join(f"{s['text']} {_markers(s.get('citations', []), numbers)}".rstrip() for s in sentences)
+        lines = [f"{s['text']} {_markers(s.get('citations', []), numbers)}".rstrip() for s in sentences]
+        body = "\n".join(f"- {line}" for line in lines) if is_key_points(answer) else " ".join(lines)
     else:
         body = str(answer.get("answer") or "")
     notes = []
@@ -538,7 +550,8 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
             text = f"{_md_text(s['text'])} {marks}".rstrip()
             parts.append(text if s.get("supported", True) else f"⚠ *(unsupported)* {text}")
         note = invalid_citations_note(answer)
-        out += [" ".join(parts) + (f" *({_md_text(note)})*" if note else ""), ""]
+        body = "\n".join(f"- {p}" for p in parts) if is_key_points(answer) else " ".join(parts)
+        out += [body + (f" *({_md_text(note)})*" if note else ""), ""]
     if bibliography:
         out += ["## Bibliography", ""]
         for number, c in sorted(bibliography.values(), key=lambda item: item[0]):

@@ -125,6 +125,12 @@ class ResearchService:
             return []
         return self.assistant.documents(allowed_collections=self.allowed_collections(user))
 
+    @property
+    def default_k(self) -> int:
+        """Where the chat's passages slider starts. Left there, it means "the server's default", so the
+        library picks k by question kind (analytic questions get ``analytic_k`` passages, as on the CLI)."""
+        return min(self.assistant.config.k, self.settings.max_k)
+
     def may_edit(self, user: str | None) -> bool:
         return self.policy.may_edit(user, self.settings.editor_groups)
 

@@ -208,6 +208,27 @@ def test_filters_reach_the_library(assistant: Assistant, settings: UISettings) -
     assert turns[0]["answer"]["refused"]
 
 
+def test_the_passages_slider_at_its_start_lets_the_library_choose_k(
+        assistant: Assistant, settings: UISettings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chat always sends the slider's value; at its starting value that must mean "the default", or
+    analytic questions lose the wider retrieval (analytic_k) that `rag ask` gives them."""
+    seen: list[int | None] = []
+    stream = assistant.stream
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("k"))
+        return stream(*args, **kwargs)
+
+    monkeypatch.setattr(assistant, "stream", spy)
+    handlers = handlers_for(assistant, settings)
+    start = min(assistant.config.k, settings.max_k)
+    assert handlers.service.default_k == start
+    ask(handlers, "What are the main points of the Karsk treaty?", k=start)
+    ask(handlers, "What are the main points of the Karsk treaty?", k=float(start))  # as a Gradio slider sends it
+    ask(handlers, KARSK, k=start - 2)
+    assert seen == [None, None, start - 2]
+
+
 # ----------------------------------------------------------------------------- feedback
 def _answered() -> dict[str, Any]:
     return {"question": "When?", "standalone_question": "When was it signed?", "answer": "In 2004. [1]",

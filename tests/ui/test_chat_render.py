@@ -137,3 +137,28 @@ def test_backends_offered_are_the_ones_configured() -> None:
         message = friendly_error(exc, config)
     assert message.startswith("The model server (openai at http://127.0.0.1:9/v1) is not reachable")
     assert "Errno" not in message and "extractive" in message
+
+
+def test_a_key_points_answer_stays_a_list_in_the_chat_the_copy_and_the_export() -> None:
+    """An analytic answer is "- point [n]" lines (rag.citations.render); the chat used to run them into
+    one paragraph although the terminal shows a list."""
+    chunk = Chunk(id="c1", source="/c/a.txt", title="Truce", text=PASSAGE, start=100, end=100 + len(PASSAGE),
+                  index=0)
+    parsed = parse_answer("- France, the US, Norway and Ireland condemned the strike [1]\n"
+                          "- The ceasefire was a product of American pressure [1]", n_passages=1)
+    verified = verify_answer(parsed, [Passage(chunk=chunk, score=1.0)])
+    answer = {"question": "q", "answer": verified.text, "refused": False, "invalid_citations": [],
+              "citations": [c.to_dict() for c in verified.citations],
+              "sentences": [s.to_dict() for s in verified.sentences]}
+    assert verified.text.startswith("- ")
+    chat = answer_html(answer, 0)
+    assert chat.count("<li>") == 2 and '<ul class="rag-points">' in chat and "\n" not in chat
+    copied = answer_with_footnotes(answer).split("\n\n")[0].splitlines()
+    assert [line[:9] for line in copied] == ["- France,", "- The cea"]
+    exported = export_markdown([{"question": "q", "answer": answer}], now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert "\n- France, the US" in exported and "\n- The ceasefire" in exported
+    # Running text stays running text.
+    prose = _two_sentences_one_passage()
+    assert "<li>" not in answer_html(prose, 0)
+    assert "\n- " not in answer_with_footnotes(prose) and "\n- " not in export_markdown([{"question": "q",
+                                                                                           "answer": prose}])
