@@ -330,6 +330,24 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     cands = candidates(passages)
     if not cands:
         return Ranking(prof, [], {})
+    asked = _asked_names(question) if prof.kind == "factoid" else set()
+    asked_numbers = set(numbers(question)) if prof.kind == "factoid" else set()
+    seen: dict[int, set[str]] = {}
+    seen_numbers: dict[int, set[str]] = {}
+
+    def passage_numbers(n: int) -> set[str]:
+        if n not in seen_numbers:
+            chunk = passages[n - 1].chunk
+            seen_numbers[n] = set(numbers(f"{chunk.title} {chunk.text}"))
+        return seen_numbers[n]
+
+    def passage_names(n: int) -> set[str]:
+        if n not in seen:
+            chunk = passages[n - 1].chunk
+            text = f"{chunk.title} {chunk.text}"
+            seen[n] = names(text) | set(terms(text))
+        return seen[n]
+
     docs = [set(terms(c.text)) for c in cands]
     df: dict[str, int] = {}
     for d in docs:
@@ -366,6 +384,10 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         else:
             able = answerability(prof, cand.text, context=cand.context, weight=weight,
                                  focus_similarity=None if focus_sims is None else float(focus_sims[i]))
+            if asked and asked - passage_names(cand.passage):
+                able *= NAME_MISSING  # about someone/something else than the question names
+            if asked_numbers and asked_numbers - passage_numbers(cand.passage):
+                able *= NAME_MISSING  # about another year/figure than the one asked ("2024" vs "2027")
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
     return Ranking(prof, sorted(scored, key=lambda c: -c.score), dict(zip(texts, vectors)))
 
@@ -435,6 +457,10 @@ CONTEXT_MIX = 0.5
 LEN_PENALTY = 0.05
 SAME_PASSAGE = 0.0  # extra redundancy of a point from a passage already cited
 
+
+# A factoid candidate whose passage (with its title) never mentions a name the question asks about
+# ("What is NATO's budget?" over a memo on the institute's budget) keeps this share of its answerability.
+NAME_MISSING = 0.5
 
 NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
 
@@ -549,11 +575,15 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
     return sorted(chosen, key=lambda c: (c.passage, c.position))
 
 
+def _asked_names(question: str) -> set[str]:
+    """The names a question asks about (its first word is capitalised because it starts the question)."""
+    first = re.match(r"\s*\S+", question)
+    return names(question[first.end():] if first else question)
+
+
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
-    first = re.match(r"\s*\S+", question)
-    # The first word is capitalised because it starts the question ("Summarise…"), not because it is a name.
-    asked = names(question[first.end():] if first else question)
+    asked = _asked_names(question)
     if not asked:
         return False
     present: set[str] = set()

@@ -66,6 +66,21 @@ def test_factoid_answer_carries_its_answerability() -> None:
     assert result.answerability >= 0.5
 
 
+
+def test_a_passage_that_never_names_what_the_question_names_does_not_answer_it() -> None:
+    # Found in a user audit: "NATO's 2024 budget" was answered with a memo about the institute's own budget.
+    memo = "The institute's research budget for 2027 is 2.1 million euros. It funds four new fellowships."
+    result = extractive_result("What is NATO's 2024 budget?", [passage(memo, 1, title="Budget memo")],
+                               FakeEmbedder(), min_score=0.1)
+    assert result.refused
+    # The same sentence answers when the passage (or its title) names the alliance.
+    named = extractive_result("What is the research budget of the institute in 2027?",
+                              [passage(memo, 1, title="Budget memo")], FakeEmbedder(), min_score=0.1)
+    assert "2.1 million" in named.text
+    titled = extractive_result("What is NATO's 2027 research budget?",
+                               [passage(memo, 1, title="NATO research budget memo")], FakeEmbedder(), min_score=0.1)
+    assert "2.1 million" in titled.text
+
 # ------------------------------------------------------------------ key points
 ARTICLE = [
     ("Azerbaijan’s offensive: four reasons\n\n"
