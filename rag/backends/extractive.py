@@ -337,15 +337,19 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
 
     def passage_numbers(n: int) -> set[str]:
         if n not in seen_numbers:
-            chunk = passages[n - 1].chunk
-            seen_numbers[n] = set(numbers(f"{chunk.title} {chunk.text}"))
+            source = passages[n - 1].chunk.source
+            seen_numbers[n] = set(numbers(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages
+                                                   if p.chunk.source == source)))
         return seen_numbers[n]
 
     def passage_names(n: int) -> set[str]:
+        # Names the candidate's document states in any retrieved passage of it (a passage deep in an
+        # article says "the country"), in a form close enough ("Turkish" ~ "Turkey": same first letters).
         if n not in seen:
-            chunk = passages[n - 1].chunk
-            text = f"{chunk.title} {chunk.text}"
-            seen[n] = names(text) | set(terms(text))
+            source = passages[n - 1].chunk.source
+            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)
+            words = names(text) | set(terms(text))
+            seen[n] = {a for a in asked if a in words or any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)}
         return seen[n]
 
     docs = [set(terms(c.text)) for c in cands]
