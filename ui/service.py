@@ -269,10 +269,15 @@ class ResearchService:
                         failed_row.reason = _short_reason(failure["reason"], failure["path"])
                         if failure["path"] in fresh:
                             Path(failure["path"]).unlink(missing_ok=True)
-        done = sum(r.status in ("added", "updated", "unchanged") for r in result.rows)
-        bad = len(result.rows) - done
-        result.message = (f"{done} file(s) indexed in collection {collection!r}"
-                          + (f"; {bad} not indexed (see the reasons below)." if bad else "."))
+        counts = {status: sum(r.status == status for r in result.rows) for status in ("added", "updated", "unchanged")}
+        indexed = counts["added"] + counts["updated"]
+        bad = len(result.rows) - indexed - counts["unchanged"]
+        parts = [f"{indexed} file(s) indexed in collection {collection!r}"]
+        if counts["unchanged"]:  # the same content again: nothing was re-embedded
+            parts.append(f"{counts['unchanged']} already indexed, unchanged")
+        if bad:
+            parts.append(f"{bad} not indexed (see the reasons below)")
+        result.message = "; ".join(parts) + "."
         return result
 
     def remove(self, doc_id: str, user: str | None) -> str:

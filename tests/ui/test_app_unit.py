@@ -458,8 +458,9 @@ def test_upload_rejects_bad_files_with_reasons_and_reports_failed_ingests(
     _, turns, *_ = ask(handlers, "When was the Tallinn lighthouse agreement concluded?")
     assert "1999" in turns[0]["answer"]["answer"]
     # The same file again is "unchanged"; the document can be removed and its copy goes with it.
-    _, rows = _upload(handlers, [incoming / "lighthouse.txt"])
+    message, rows = _upload(handlers, [incoming / "lighthouse.txt"])
     assert rows == [["lighthouse.txt", "unchanged", ""]]
+    assert message.startswith("0 file(s) indexed") and "1 already indexed, unchanged" in message
     message, *_ = handlers.remove(document_id(str(copy)), request())
     assert "Removed" in message and not copy.exists()
 
