@@ -332,25 +332,19 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         return Ranking(prof, [], {})
     asked = _asked_names(question) if prof.kind == "factoid" else set()
     asked_numbers = set(numbers(question)) if prof.kind == "factoid" else set()
-    seen: dict[int, set[str]] = {}
-    seen_numbers: dict[int, set[str]] = {}
+    unstated: dict[str, int] = {}  # per source document: how many of the two kinds it never states
 
-    def passage_numbers(n: int) -> set[str]:
-        if n not in seen_numbers:
-            source = passages[n - 1].chunk.source
-            seen_numbers[n] = set(numbers(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages
-                                                   if p.chunk.source == source)))
-        return seen_numbers[n]
-
-    def passage_names(n: int) -> set[str]:
-        # Names the candidate's document states in any retrieved passage of it (a passage deep in an
-        # article says "the country"), in a form close enough ("Turkish" ~ "Turkey": same first letters).
-        if n not in seen:
-            source = passages[n - 1].chunk.source
+    def unstated_asks(n: int) -> int:
+        source = passages[n - 1].chunk.source
+        if source not in unstated:
+            # The candidate's document in all its retrieved passages (a passage deep in an article says
+            # "the country"); a name in a close form counts ("Turkish" ~ "Turkey": same first letters).
             text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
-            seen[n] = {a for a in asked if a in words or any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)}
-        return seen[n]
+            names_missing = any(a not in words and not any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)
+                                for a in asked)
+            unstated[source] = int(names_missing) + int(bool(asked_numbers - set(numbers(text))))
+        return unstated[source]
 
     docs = [set(terms(c.text)) for c in cands]
     df: dict[str, int] = {}
@@ -388,10 +382,9 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         else:
             able = answerability(prof, cand.text, context=cand.context, weight=weight,
                                  focus_similarity=None if focus_sims is None else float(focus_sims[i]))
-            if asked and asked - passage_names(cand.passage):
-                able *= NAME_MISSING  # about someone/something else than the question names
-            if asked_numbers and asked_numbers - passage_numbers(cand.passage):
-                able *= NAME_MISSING  # about another year/figure than the one asked ("2024" vs "2027")
+            if asked or asked_numbers:
+                # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
+                able *= NAME_MISSING ** unstated_asks(cand.passage)
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
     return Ranking(prof, sorted(scored, key=lambda c: -c.score), dict(zip(texts, vectors)))
 
