@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import random
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -162,28 +163,173 @@ def build_inputs(squad_path: str, n_articles: int, per_article: int, k: int, see
     return out
 
 
-def rank_cases(inputs: Sequence[Inputs], embedder: Any = None, cache: VectorCache | None = None) -> list[Case]:
-    """Answer each input with the current :func:`rag.backends.extractive.rank` (cheap with a warm ``cache``)."""
-    if embedder is None:
-        from rag.config import Config
-        from rag.embed import make_embedder
+@dataclass(frozen=True)
+class Row:
+    """One candidate's learned-answerability inputs and whether it holds a reference answer."""
 
-        embedder = make_embedder(Config.load(overrides={}))
+    case: str
+    article: str
+    split: str
+    label: str
+    score: float
+    features: tuple[float, ...]
+    hit: bool
+
+
+def _embedder(embedder: Any) -> Any:
+    if embedder is not None:
+        return embedder
+    from rag.config import Config
+    from rag.embed import make_embedder
+
+    return make_embedder(Config.load(overrides={}))
+
+
+def rank_cases(inputs: Sequence[Inputs], embedder: Any = None, cache: VectorCache | None = None,
+               rows: list[Row] | None = None) -> list[Case]:
+    """Answer each input with the current :func:`rag.backends.extractive.rank` (cheap with a warm ``cache``).
+
+    A case's candidates are kept in the order the answer considers them (by learned answerability,
+    then relevance, for factoid questions; by relevance otherwise), so :func:`decide` replays it.
+    ``rows`` collects the learned model's inputs per candidate (for :func:`fit`).
+    """
+    embedder = _embedder(embedder)
     cache = cache or VectorCache(embedder)
     cases: list[Case] = []
     for inp in inputs:
         passages = [_passage(doc_id, title, text, sim) for doc_id, title, text, sim in inp.passages]
         ranking = rank(inp.question, passages, embedder, None, cache)
         answers = [a.lower() for a in inp.answers]
+        ordered = list(ranking.candidates)
+        if ranking.features:
+            ordered.sort(key=lambda c: (-c.answerability, -c.score))
         ranked = tuple((round(c.score, 4), round(c.answerability, 4),
-                        any(a in c.text.lower() for a in answers)) for c in ranking.candidates[:25])
+                        any(a in c.text.lower() for a in answers)) for c in ordered[:25])
         cases.append(Case(inp.id, inp.split, inp.label, ranking.profile.kind, ranked))
+        if rows is not None:
+            article = article_key(inp.passages[0][0]) if inp.passages else inp.id
+            for c in ranking.candidates:
+                if c.text in ranking.features:
+                    rows.append(Row(inp.id, article, inp.split, inp.label, c.score,
+                                    tuple(ranking.features[c.text]), any(a in c.text.lower() for a in answers)))
     return cases
+
+
+def cases_from_rows(rows: Sequence[Row], probabilities: Sequence[float]) -> list[Case]:
+    """Factoid cases replayed with other answerability probabilities (one per row)."""
+    grouped: dict[str, list[tuple[float, float, bool]]] = {}
+    meta: dict[str, Row] = {}
+    for row, p in zip(rows, probabilities):
+        grouped.setdefault(row.case, []).append((row.score, float(p), row.hit))
+        meta.setdefault(row.case, row)
+    return [Case(key, meta[key].split, meta[key].label, "factoid",
+                 tuple(sorted(ranked, key=lambda r: (-r[1], -r[0])))) for key, ranked in grouped.items()]
+
+
+def threshold_for(cases: Sequence[Case], min_score: float, false_refusals: float) -> float:
+    """The highest answerability threshold (step 0.01) whose false refusals stay at most ``false_refusals``."""
+    best = 0.0
+    for step in range(1, 100):
+        t = step / 100
+        if rates(cases, min_score, t).get("false_refusal", 1.0) <= false_refusals:
+            best = t
+    return best
+
+
+RULE_GATE = 0.5  # the hand-written answerability's threshold before the learned model (min_answerability 0.5)
+
+
+def rule_rates(rows: Sequence[Row], min_score: float = 0.25) -> dict[str, float]:
+    """The rates of the rules alone (answerability >= 0.5, best relevance first) on the same rows."""
+    from rag.answer_model import FEATURE_NAMES
+
+    rule = FEATURE_NAMES.index("rule")
+    grouped: dict[str, list[tuple[float, float, bool]]] = {}
+    meta: dict[str, Row] = {}
+    for row in rows:
+        grouped.setdefault(row.case, []).append((row.score, 1.0 if row.features[rule] >= RULE_GATE else 0.0, row.hit))
+        meta.setdefault(row.case, row)
+    cases = [Case(key, meta[key].split, meta[key].label, "factoid", tuple(sorted(ranked, key=lambda r: -r[0])))
+             for key, ranked in grouped.items()]
+    return rates(cases, min_score, 0.5)
+
+
+def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float = 0.25,
+        false_refusals: float | None = None) -> dict[str, Any]:
+    """Fit the learned answerability on the *tune* rows; choose its threshold out of fold.
+
+    The threshold is the highest at which the out-of-fold (grouped by article) false refusals
+    of the tune half stay at ``false_refusals`` — by default at the rules' own false refusals on
+    the same cases (:func:`rule_rates`): the model must answer as often as the rules did, and
+    refuse more. Returns weights, intercept, the threshold and both sets of rates.
+    """
+    from rag.answer_model import fit_logistic
+
+    tune = [r for r in rows if r.split == "tune"]
+    rules = rule_rates(tune, min_score)
+    if false_refusals is None:
+        false_refusals = rules["false_refusal"]
+    fold_of = {a: int(hashlib.sha256(f"fold:{a}".encode()).hexdigest(), 16) % folds for a in {r.article for r in tune}}
+    oof = [0.0] * len(tune)
+    for f in range(folds):
+        train = [r for r in tune if fold_of[r.article] != f]
+        weights, intercept = fit_logistic([r.features for r in train], [int(r.hit) for r in train], l2)
+        for i, r in enumerate(tune):
+            if fold_of[r.article] == f:
+                oof[i] = _probability(r.features, weights, intercept)
+    threshold = threshold_for(cases_from_rows(tune, oof), min_score, false_refusals)
+    weights, intercept = fit_logistic([r.features for r in tune], [int(r.hit) for r in tune], l2)
+    return {"weights": weights, "intercept": intercept, "threshold": threshold, "l2": l2, "rules": rules,
+            "oof": rates(cases_from_rows(tune, oof), min_score, threshold), "n_rows": len(tune),
+            "n_articles": len(fold_of)}
+
+
+def _probability(values: Sequence[float], weights: Sequence[float], intercept: float) -> float:
+    from rag.answer_model import answerability
+
+    return answerability(values, weights, intercept)
+
+
+def write_weights(path: Path, weights: Sequence[float], intercept: float, threshold: float | None = None) -> None:
+    """Paste fitted weights between the markers of ``rag/answer_model.py`` (and its ``THRESHOLD``, if given).
+
+    ``rag.config``'s ``min_answerability`` default must then be set to the same threshold (a test checks).
+    """
+    text = path.read_text(encoding="utf-8")
+    if threshold is not None:
+        text = re.sub(r"(?m)^THRESHOLD = .*$", f"THRESHOLD = {threshold:.2f}", text)
+    start = text.index("# --- fitted by")
+    end = text.index("# --- end of fitted values ---")
+    header = text[start:text.index("\n", start) + 1]
+    body = "WEIGHTS: tuple[float, ...] = (\n"
+    for i in range(0, len(weights), 6):
+        body += "    " + " ".join(f"{w:.6f}," for w in weights[i:i + 6]) + "\n"
+    body += f")\nINTERCEPT: float = {intercept:.6f}\n"
+    path.write_text(text[:start] + header + body + text[end:], encoding="utf-8")
 
 
 def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed: int = 7) -> list[Case]:
     """Rank candidates for questions of ``n_articles`` held-out articles (see the module docstring)."""
     return rank_cases(build_inputs(squad_path, n_articles, per_article, k, seed))
+
+
+def _print_grid(cases: Sequence[Case], thresholds: Sequence[float], min_scores: Sequence[float]) -> None:
+    for split in ("tune", "report"):
+        part = [c for c in cases if c.split == split]
+        analytic = sum(c.kind == "analytic" for c in part)
+        sys.stdout.write(f"\n{split}: {len(part)} cases ({analytic} analytic, left out below)\n")
+        sys.stdout.write("min_score min_ans | false_refusal answer_hit | refusal_unanswerable refusal_noise\n")
+        for min_score in min_scores:
+            for min_ans in thresholds:
+                r = rates(part, min_score, min_ans)
+                sys.stdout.write(f"{min_score:9.2f} {min_ans:7.2f} | {r.get('false_refusal', 0):13.3f} "
+                                 f"{r.get('answer_hit', 0):10.3f} | {r.get('refusal_unanswerable', 0):20.3f} "
+                                 f"{r.get('refusal_noise', 0):13.3f}\n")
+
+
+def _load_inputs(path: str) -> list[Inputs]:
+    return [Inputs(**{**i, "passages": tuple(tuple(p) for p in i["passages"]), "answers": tuple(i["answers"])})
+            for i in json.loads(Path(path).read_text())]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -192,37 +338,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=16)
     parser.add_argument("--per-article", type=int, default=30)
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7, help="which held-out articles and questions are drawn")
     parser.add_argument("--cases", help="reuse cases saved by an earlier run (JSON)")
     parser.add_argument("--out", help="save the cases here (JSON)")
     parser.add_argument("--inputs", help="retrieved inputs: reused when the file exists, else saved there (JSON); "
                                          "re-ranking them with the current code needs no new retrieval")
+    parser.add_argument("--fit", action="store_true",
+                        help="fit the learned answerability (rag/answer_model.py) on the tune half")
+    parser.add_argument("--l2", type=float, default=1.0, help="L2 strength of the fit")
+    parser.add_argument("--false-refusals", type=float, default=None,
+                        help="the threshold is the highest whose out-of-fold false refusals stay at this "
+                             "(default: the rules' own false refusals on the tune half)")
+    parser.add_argument("--write", action="store_true", help="with --fit: paste the weights into rag/answer_model.py")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.cases:
         cases = [Case(**{**c, "ranked": tuple(tuple(r) for r in c["ranked"])})
                  for c in json.loads(Path(args.cases).read_text())]
+        _print_grid(cases, (0.0, 0.3, 0.4, 0.5, 0.6, 0.7), (0.25, 0.3, 0.35, 0.4, 0.45, 0.5))
+        return 0
+    if args.inputs and Path(args.inputs).exists():
+        inputs = _load_inputs(args.inputs)
     else:
-        if args.inputs and Path(args.inputs).exists():
-            inputs = [Inputs(**{**i, "passages": tuple(tuple(p) for p in i["passages"]),
-                                "answers": tuple(i["answers"])}) for i in json.loads(Path(args.inputs).read_text())]
-        else:
-            inputs = build_inputs(args.squad, args.articles, args.per_article, args.k)
-            if args.inputs:
-                Path(args.inputs).write_text(json.dumps([i.__dict__ for i in inputs]))
-        cases = rank_cases(inputs)
-        if args.out:
-            Path(args.out).write_text(json.dumps([c.__dict__ for c in cases]))
-    for split in ("tune", "report"):
-        part = [c for c in cases if c.split == split]
-        analytic = sum(c.kind == "analytic" for c in part)
-        sys.stdout.write(f"\n{split}: {len(part)} cases ({analytic} analytic, left out below)\n")
-        sys.stdout.write("min_score min_ans | false_refusal answer_hit | refusal_unanswerable refusal_noise\n")
-        for min_score in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
-            for min_ans in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
-                r = rates(part, min_score, min_ans)
-                sys.stdout.write(f"{min_score:9.2f} {min_ans:7.2f} | {r.get('false_refusal', 0):13.3f} "
-                                 f"{r.get('answer_hit', 0):10.3f} | {r.get('refusal_unanswerable', 0):20.3f} "
-                                 f"{r.get('refusal_noise', 0):13.3f}\n")
+        inputs = build_inputs(args.squad, args.articles, args.per_article, args.k, args.seed)
+        if args.inputs:
+            Path(args.inputs).write_text(json.dumps([i.__dict__ for i in inputs]))
+    rows: list[Row] = []
+    cases = rank_cases(inputs, rows=rows)
+    if args.out:
+        Path(args.out).write_text(json.dumps([c.__dict__ for c in cases]))
+    if not args.fit:
+        _print_grid(cases, (0.05, 0.1, 0.15, 0.2, 0.3, 0.5), (0.0, 0.25, 0.4))
+        return 0
+    result = fit(rows, l2=args.l2, false_refusals=args.false_refusals)
+    sys.stdout.write(f"fitted on {result['n_rows']} tune rows ({result['n_articles']} articles); out-of-fold at "
+                     f"threshold {result['threshold']:.2f}: {json.dumps(result['oof'])}\n"
+                     f"the rules alone on the same tune cases: {json.dumps(result['rules'])}\n")
+    sys.stdout.write(json.dumps({"weights": result["weights"], "intercept": result["intercept"]}) + "\n")
+    if args.write:
+        write_weights(Path(__file__).resolve().parent.parent / "rag" / "answer_model.py",
+                      result["weights"], result["intercept"], result["threshold"])
+    probabilities = [_probability(r.features, result["weights"], result["intercept"]) for r in rows]
+    refit = cases_from_rows(rows, probabilities)
+    t = result["threshold"]
+    _print_grid(refit, sorted({round(t - 0.04, 2), round(t - 0.02, 2), t, round(t + 0.02, 2), round(t + 0.04, 2),
+                               round(t + 0.08, 2)}), (0.0, 0.25))
     return 0
 
 

@@ -30,10 +30,11 @@ import math
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from rag import answer_model
 from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.citations import MARKER
@@ -303,6 +304,11 @@ PARAPHRASE_FLOOR = 0.35
 PARAPHRASE_FULL = 0.65
 
 
+def _passage_similarity(passage: Passage, sentence_similarity: float) -> float:
+    """The passage's cosine to the question; a hit known only lexically counts as its sentence."""
+    return float(passage.similarity) if passage.similarity is not None else sentence_similarity
+
+
 AnswerChecker = Callable[[str, str, str], float]
 """A pluggable answerability model: ``(question, sentence, context) -> 0..1`` (a QA reader, an NLI model).
 
@@ -317,14 +323,19 @@ class Ranking:
     profile: QuestionProfile
     candidates: list[Candidate]  # best first
     vectors: dict[str, np.ndarray]
+    features: dict[str, list[float]] = field(default_factory=dict)  # the learned answerability's inputs
 
 
 def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
          query_vector: np.ndarray | None = None, cache: VectorCache | None = None,
-         carried: str = "", checker: AnswerChecker | None = None) -> Ranking:
+         carried: str = "", checker: AnswerChecker | None = None,
+         learned_answerability: bool = True) -> Ranking:
     """Score every candidate sentence (relevance) and its answerability; best first.
 
-    ``checker`` replaces the built-in :func:`answerability` (see :data:`AnswerChecker`).
+    A factoid candidate's answerability is the learned probability that it holds
+    the answer (:mod:`rag.answer_model`, over the rules of :func:`answerability`
+    and the relevance); ``learned_answerability=False`` keeps the rules alone.
+    ``checker`` replaces both (see :data:`AnswerChecker`).
     """
     prof = profile(question)
     cands = candidates(passages)
@@ -370,6 +381,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     if checker is None and prof.focus_text and prof.focus_text.lower() != question.lower():
         focus_sims = vectors @ embedder.embed_query(prof.focus_text)
     scored = []
+    checks: dict[str, tuple[float, int]] = {}  # the answer-type check and the unstated asks, per sentence
     for i, (cand, sim) in enumerate(zip(cands, sims)):
         lexical = score_sentence_terms(question, cand.text, idf, passages[cand.passage - 1].chunk.title,
                                        cand.context, carried)
@@ -385,8 +397,27 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
             if asked or asked_numbers:
                 # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
                 able *= NAME_MISSING ** unstated_asks(cand.passage)
+        unstated_count = unstated_asks(cand.passage) if asked or asked_numbers else 0
+        checks[cand.text] = (_type_present(prof, cand.text), unstated_count)
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
-    return Ranking(prof, sorted(scored, key=lambda c: -c.score), dict(zip(texts, vectors)))
+    scored.sort(key=lambda c: -c.score)
+    learned: dict[str, list[float]] = {}
+    if prof.kind == "factoid" and checker is None and learned_answerability:
+        # The rules and the relevance are the learned model's inputs; its probability is the answerability.
+        similarity = dict(zip(texts, (float(s) for s in sims)))
+        best = scored[0].score
+        for j, cand in enumerate(scored):
+            if j >= answer_model.TOP_CANDIDATES:
+                scored[j] = replace(cand, answerability=0.0)
+                continue
+            signals = answer_model.CandidateSignals(
+                score=cand.score, rule=cand.answerability, similarity=similarity[cand.text],
+                passage_similarity=_passage_similarity(passages[cand.passage - 1], similarity[cand.text]),
+                rank=j, best_score=best, passage=cand.passage, answer_type=checks[cand.text][0],
+                unstated=checks[cand.text][1])
+            learned[cand.text] = answer_model.features(prof, cand.text, cand.context, signals)
+            scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
+    return Ranking(prof, scored, dict(zip(texts, vectors)), learned)
 
 
 def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedder,
@@ -591,7 +622,7 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
 
 
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
-                      min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = 0.5,
+                      min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = answer_model.THRESHOLD,
                       analytic_min_relevance: float | None = None,
                       query_vector: np.ndarray | None = None,
                       cache: VectorCache | None = None, carried: str = "",
@@ -623,13 +654,17 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points))
         return ExtractiveResult(REFUSAL, ranked, [], kind, max(relevance.values()))
     answerable = [c for c in ranked if c.answerability >= min_answerability]
+    if ranking.features:  # a learned answerability: the likeliest answer first, relevance breaking ties
+        answerable.sort(key=lambda c: (-c.answerability, -c.score))
     if not answerable or answerable[0].score < min_score:
         return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked))
     best = answerable[0]
     chosen = [best]
     for cand in answerable[1:]:
-        if len(chosen) >= max_sentences or cand.score < max(min_score, 0.85 * best.score):
+        if len(chosen) >= max_sentences:
             break
+        if cand.score < max(min_score, 0.85 * best.score):
+            continue
         cand_terms = set(terms(cand.text))
         if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
             continue  # near-duplicate of a chosen sentence
@@ -639,7 +674,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
 
 
 def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,
-                      min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = 0.5,
+                      min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = answer_model.THRESHOLD,
                       query_vector: np.ndarray | None = None,
                       cache: VectorCache | None = None, carried: str = "") -> tuple[str, list[Candidate]]:
     """The answer text with ``[n]`` markers (or the refusal) and the ranked candidates."""

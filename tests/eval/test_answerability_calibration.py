@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rag import answer_model
 from rag.eval.answerability import Inputs, rank_cases, rates, split_of
 from rag.testing import FakeEmbedder
 
@@ -19,7 +20,7 @@ def test_inputs_are_ranked_into_cases_and_scored_per_label() -> None:
     cases = rank_cases(inputs, FakeEmbedder())
     assert [c.label for c in cases] == ["answerable", "noise"]
     assert cases[0].ranked[0][2] is True  # the answer sentence is found and ranked first
-    r = rates(cases, min_score=0.1, min_answerability=0.5)
+    r = rates(cases, min_score=0.1, min_answerability=answer_model.THRESHOLD)
     assert r["false_refusal"] == 0.0 and r["answer_hit"] == 1.0
     assert r["refusal_noise"] == 1.0  # no sentence holds a count of soldiers
 

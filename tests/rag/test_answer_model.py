@@ -1,0 +1,119 @@
+"""The learned answerability (rag.answer_model): features, fitting, and what it prefers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from rag import answer_model
+from rag.answer_model import FEATURE_NAMES, CandidateSignals, features, fit_logistic, probability
+from rag.backends.extractive import extractive_result
+from rag.eval.answerability import Row, cases_from_rows, fit, threshold_for, write_weights
+from rag.questions import profile
+from rag.records import Chunk, Passage
+from rag.testing import FakeEmbedder
+
+
+def signals(**changes: float) -> CandidateSignals:
+    base = dict(score=0.5, rule=1.0, similarity=0.5, passage_similarity=0.5, rank=0, best_score=0.5, passage=1)
+    base.update(changes)
+    return CandidateSignals(**base)  # type: ignore[arg-type]
+
+
+def test_features_follow_the_names_and_stay_bounded() -> None:
+    row = features(profile("How many icebreakers does Russia operate?"),
+                   "Russia operates 40 icebreakers, seven of them nuclear.", "", signals())
+    assert len(row) == len(FEATURE_NAMES) == len(answer_model.WEIGHTS)
+    named = dict(zip(FEATURE_NAMES, row))
+    assert named["type_number"] == 1.0 and named["type_person"] == 0.0
+    assert named["numbers"] > 0 and named["type_number*numbers"] == named["numbers"]
+    assert all(-1.0 <= v <= 2.0 for v in row)
+
+
+def test_the_fitted_model_prefers_the_sentence_that_answers() -> None:
+    prof = profile("How many icebreakers does Russia operate?")
+    answer = probability(features(prof, "Russia operates 40 icebreakers, seven of them nuclear.", "",
+                                  signals(score=0.7, rule=1.0, similarity=0.75)))
+    related = probability(features(prof, "The US Coast Guard operates two heavy icebreakers.", "",
+                                   signals(score=0.4, rule=0.3, similarity=0.5, rank=1, best_score=0.7)))
+    assert answer > answer_model.THRESHOLD > related
+
+
+def test_a_when_question_needs_a_time_and_a_how_many_question_a_quantity() -> None:
+    # Issue 15: "How long is the corridor?" answered with "Azerbaijan wants a corridor in Southern Armenia."
+    prof = profile("How long is the corridor Azerbaijan wants through southern Armenia?")
+    strong = signals(score=0.9, rule=0.3, similarity=0.9, answer_type=0.3)
+    values = features(prof, "Azerbaijan wants a corridor in Southern Armenia.", "", strong)
+    assert answer_model.probability(values) > 0.0 and answer_model.answerability(values) == 0.0
+    stated = features(prof, "The corridor would run 43 kilometres through Syunik.", "",
+                      signals(score=0.9, similarity=0.9))
+    assert answer_model.answerability(stated) == answer_model.probability(stated) > 0.0
+
+
+def test_probability_refuses_a_vector_of_the_wrong_length() -> None:
+    with pytest.raises(ValueError, match="features"):
+        probability([0.0, 1.0])
+
+
+def test_fit_logistic_recovers_a_separating_direction() -> None:
+    rows = [[x / 10, 0.5] for x in range(-20, 21)]
+    labels = [int(r[0] > 0) for r in rows]
+    weights, intercept = fit_logistic(rows, labels, l2=0.1)
+    assert weights[0] > 5 and abs(intercept) < 1
+    assert probability([1.0, 0.5], weights, intercept) > 0.9 > 0.1 > probability([-1.0, 0.5], weights, intercept)
+
+
+def _rows(split: str, article: str, n: int) -> list[Row]:
+    out = []
+    for i in range(n):
+        answerable = i % 2 == 0
+        # One candidate per case: an answer scores high on the first feature, a non-answer low.
+        values = [0.0] * len(FEATURE_NAMES)
+        values[FEATURE_NAMES.index("score")] = (1.0 if answerable else -1.0) + 0.3 * math.sin(i)
+        values[FEATURE_NAMES.index("rule")] = 0.6
+        values[FEATURE_NAMES.index("answer_type")] = 1.0
+        out.append(Row(f"{article}-{i}", article, split, "answerable" if answerable else "noise", 0.5,
+                       tuple(values), answerable))
+    return out
+
+
+def test_fit_chooses_its_threshold_out_of_fold_for_the_false_refusals_asked() -> None:
+    rows = [r for a in range(10) for r in _rows("tune", f"a{a}", 20)] + _rows("report", "z", 20)
+    result = fit(rows, l2=0.1, min_score=0.25, false_refusals=0.10)
+    assert result["n_articles"] == 10 and result["n_rows"] == 200
+    assert result["oof"]["false_refusal"] <= 0.10 and result["oof"]["refusal_noise"] > 0.9
+    assert result["rules"]["false_refusal"] == 0.0 and result["rules"]["refusal_noise"] == 0.0  # rule 0.6 answers all
+    cases = cases_from_rows(rows, [probability(r.features, result["weights"], result["intercept"]) for r in rows])
+    assert threshold_for([c for c in cases if c.split == "tune"], 0.25, 0.10) >= result["threshold"] - 0.05
+
+
+def test_write_weights_pastes_between_the_markers(tmp_path: Path) -> None:
+    target = tmp_path / "answer_model.py"
+    source = Path(answer_model.__file__).read_text(encoding="utf-8")
+    target.write_text(source, encoding="utf-8")
+    write_weights(target, [0.5, -1.25], 2.0)
+    namespace: dict[str, object] = {}
+    text = target.read_text(encoding="utf-8")
+    start, end = text.index("WEIGHTS:"), text.index("# --- end of fitted values ---")
+    exec(text[start:end], namespace)  # noqa: S102 - our own file, to read the pasted constants
+    assert namespace["WEIGHTS"] == (0.5, -1.25) and namespace["INTERCEPT"] == 2.0
+    assert text.replace(text[start:end], "") == source.replace(source[source.index("WEIGHTS:"):
+                                                                      source.index("# --- end of fitted")], "")
+
+
+def test_config_default_is_the_fitted_threshold() -> None:
+    from rag.config import Config
+
+    assert Config().min_answerability == answer_model.THRESHOLD
+
+
+def test_on_topic_sentence_that_does_not_answer_is_refused() -> None:
+    # Issue 15: "How many icebreakers does Russia operate?" answered with the US Coast Guard's icebreakers.
+    text = ("The US Coast Guard operates two heavy icebreakers. The Arctic is warming faster than the rest of the "
+            "planet. Shipping through the Northern Sea Route has grown.")
+    chunk = Chunk(id="c1", source="/corpus/arctic.txt", title="Arctic", text=text, start=0, end=len(text), index=0)
+    result = extractive_result("How many icebreakers does Russia operate?",
+                               [Passage(chunk=chunk, score=1.0, similarity=0.6)], FakeEmbedder(), min_score=0.1)
+    assert result.refused
