@@ -34,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -74,6 +75,7 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         batch_size: int = 64,
         normalize: bool = True,
         threads: int | None = None,
+        torch_fallback: bool = False,
     ) -> None:
         super().__init__(model_dir, name=name, batch_size=batch_size, normalize=normalize)
         self.cache_dir = Path(cache_dir)
@@ -81,9 +83,15 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         self.threads = threads
         self._session: Any = None
         self._encoder: Any = None
+        # embed_backend "auto": when the model cannot be exported or loaded, encode with torch instead.
+        self.torch_fallback = torch_fallback
+        self.fallback_reason: str | None = None
 
     @property
     def backend(self) -> str:
+        """What encodes: ``onnx``, ``onnx-int8``, or ``torch`` after an ``auto`` fallback."""
+        if self.fallback_reason:
+            return "torch"
         return "onnx-int8" if self.quantize else "onnx"
 
     # ------------------------------------------------------------- the model
@@ -127,25 +135,45 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
 
     @property
     def session(self) -> Any:
-        if self._session is None:
+        """The ONNX Runtime session (exported first if needed); None after an ``auto`` fallback to torch."""
+        if self._session is None and not self.fallback_reason:
             with self._lock:
-                if self._session is None:
-                    import onnxruntime as ort
-
-                    path = self.ensure_exported()
-                    options = ort.SessionOptions()
-                    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                    # One thread per run; parallelism comes from running sub-batches side by side
-                    # (see embed_documents), which wastes no time synchronising threads inside each op.
-                    options.intra_op_num_threads = 1
-                    self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                if self._session is None and not self.fallback_reason:
+                    try:
+                        self._session = self._load_session()
+                    except Exception as exc:
+                        if not self.torch_fallback:
+                            raise
+                        self.fallback_reason = f"{type(exc).__name__}: {exc}"
+                        logger.warning("embed_backend auto: the ONNX model %s could not be exported or loaded "
+                                       "(%s); encoding with torch instead (the same vectors)",
+                                       self.model_path(), self.fallback_reason)
         return self._session
+
+    def _load_session(self) -> Any:
+        import onnxruntime as ort
+
+        path = self.ensure_exported()
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # One thread per run, a query included: parallelism comes from running sub-batches side by
+        # side (see embed_documents), which wastes no time synchronising threads inside each op, and
+        # no idle ONNX Runtime thread spins on a busy machine (rag.embed.one_torch_thread, for torch).
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     @property
     def encoder(self) -> Any:
         """The fast tokenizer set up for encoding: truncated to the model's window, padded per batch."""
         if self._encoder is None:
             from tokenizers import Tokenizer
+
+            try:  # the model's own window, as sentence-transformers truncates
+                config = json.loads((self.model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
+                self.max_tokens = int(config["max_seq_length"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
 
             tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
             tok.enable_truncation(max_length=self.max_tokens)
@@ -155,7 +183,10 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
 
     @property
     def dimension(self) -> int:
-        return int(self.session.get_outputs()[0].shape[-1] or 384)
+        session = self.session
+        if session is None:
+            return super().dimension
+        return int(session.get_outputs()[0].shape[-1] or 384)
 
     @property
     def workers(self) -> int:
@@ -172,6 +203,8 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         session = self.session
+        if session is None:  # auto fell back to torch (logged once)
+            return super().embed_documents(texts)
         encoder = self.encoder
         wanted = {i.name for i in session.get_inputs()}
         # Longest first, like sentence-transformers: sub-batches of similar lengths pad less.
