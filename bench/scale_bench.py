@@ -61,7 +61,7 @@ def rss_mb() -> tuple[float, float]:
 
 
 def du_mb(path: Path) -> float:
-    """Chroma + lexical index; an ONNX export cached in the index folder (the model, 87 MB) is left out."""
+    """Chroma + lexical index; an ONNX export cached in the index folder (the model, 90 MB) is left out."""
     files = [p for p in path.rglob("*") if p.is_file() and "onnx" not in p.relative_to(path).parts]
     return sum(p.stat().st_size for p in files) / 1e6
 
