@@ -257,6 +257,9 @@ def _export(model_dir: Path, target: Path) -> None:
             weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
             return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
+    # eval() on the wrapper itself: a fresh Module is in training mode, and the exporter puts that mode back,
+    # recursively, when it is done (dropout on in the model afterwards).
+    wrapped = MeanPooled(model).eval()
     # An example with padding, so the traced graph keeps the masking path.
     ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 2023, 102, 0, 0, 0]], dtype=torch.long)
     mask = (ids != 0).long()
@@ -267,12 +270,59 @@ def _export(model_dir: Path, target: Path) -> None:
 
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # tracer warnings about Python branches on shapes
-        torch.onnx.export(MeanPooled(model), (ids, mask, torch.zeros_like(ids)), str(partial),
+        torch.onnx.export(wrapped, (ids, mask, torch.zeros_like(ids)), str(partial),
                           input_names=["input_ids", "attention_mask", "token_type_ids"],
                           output_names=["sentence_embedding"], dynamic_axes=axes, opset_version=OPSET,
                           dynamo=False)
     _fuse(partial, model.config)
+
+    def reference(ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return np.asarray(wrapped(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types)))
+
+    try:
+        check_export(partial, reference, int(getattr(model.config, "vocab_size", 0) or 30522))
+    except Exception:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, target)
+
+
+# Largest difference allowed between the export's and PyTorch's mean-pooled vectors, relative to the largest
+# component: torch and onnx are recorded as one kind of vectors (fp32), so the export must reproduce them.
+EXPORT_TOLERANCE = 1e-4
+
+
+def check_export(path: Path, reference: Any, vocab_size: int) -> float:
+    """Compare the ONNX graph at ``path`` with ``reference(ids, mask, token_types)`` on padded probe batches.
+
+    Returns the relative difference; raises ``RuntimeError`` naming the file when it exceeds
+    :data:`EXPORT_TOLERANCE` (a trace that fixed a shape, a fusion that changed the numbers).
+    """
+    import onnxruntime as ort
+
+    rng = np.random.default_rng(0)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    wanted = {i.name for i in session.get_inputs()}
+    worst = 0.0
+    for lengths in ((41, 17, 5), (9, 9)):  # two batch shapes: dynamic batch and length axes
+        width = max(lengths)
+        ids = np.zeros((len(lengths), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, length in enumerate(lengths):
+            ids[row, :length] = rng.integers(1000, max(vocab_size, 1001), size=length)
+            mask[row, :length] = 1
+        types = np.zeros_like(ids)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        got = np.asarray(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+        want = reference(ids, mask, types)
+        worst = max(worst, float(np.abs(got - want).max() / max(float(np.abs(want).max()), 1e-12)))
+    if not worst <= EXPORT_TOLERANCE:
+        raise RuntimeError(f"{path}: the ONNX export's vectors differ from the PyTorch model's by {worst:.2g} "
+                           f"(relative; allowed {EXPORT_TOLERANCE:g}), so it is not used; "
+                           "use embed_backend torch")
+    logger.info("checked %s against PyTorch: largest relative difference %.2g", path.name, worst)
+    return worst
 
 
 def _fuse(path: Path, config: Any) -> None:

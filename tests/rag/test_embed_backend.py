@@ -122,6 +122,26 @@ def test_onnx_vectors_match_pytorch(tmp_path: Path, real_embedder: SentenceTrans
     assert cosines.min() > (0.99999 if backend == "onnx" else 0.97)
     assert onnx.model_path().is_file()
     assert onnx.token_offsets("Drones struck") == real_embedder.token_offsets("Drones struck")
+    if backend == "onnx":
+        _check_export_refuses_a_graph_that_differs(onnx.model_path())
+
+
+def _check_export_refuses_a_graph_that_differs(path: Path) -> None:
+    """check_export (run on every fp32 export) passes the graph against itself, refuses it 1 % off."""
+    import onnxruntime as ort
+
+    from rag.embed_onnx import check_export
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    wanted = {i.name for i in session.get_inputs()}
+
+    def itself(ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        return np.asarray(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+
+    assert check_export(path, itself, 30522) == 0.0
+    with pytest.raises(RuntimeError, match=r"model\.onnx: the ONNX export's vectors differ .* use embed_backend torch"):
+        check_export(path, lambda *feeds: itself(*feeds) * 1.01, 30522)
 
 
 class _RecordingSession:
