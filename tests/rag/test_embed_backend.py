@@ -33,6 +33,7 @@ def test_environment_and_flag_set_it() -> None:
     assert Config.load(environ={"RAG_EMBED_BACKEND": "onnx-int8"}).embed_backend == "onnx-int8"
     args = build_parser().parse_args(["ask", "q", "--embed-backend", "onnx"])
     assert args.embed_backend == "onnx"
+    assert build_parser().parse_args(["ask", "q", "--embed-backend", "auto"]).embed_backend == "auto"
 
 
 def test_an_unknown_backend_is_named() -> None:
