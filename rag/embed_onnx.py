@@ -281,7 +281,7 @@ def _export(model_dir: Path, target: Path) -> None:
             return np.asarray(wrapped(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types)))
 
     try:
-        check_export(partial, reference, int(getattr(model.config, "vocab_size", 0) or 30522))
+        check_export(partial, reference, int(getattr(model.config, "vocab_size", 0) or 30522), shown=target)
     except Exception:
         partial.unlink(missing_ok=True)
         raise
@@ -293,11 +293,12 @@ def _export(model_dir: Path, target: Path) -> None:
 EXPORT_TOLERANCE = 1e-4
 
 
-def check_export(path: Path, reference: Any, vocab_size: int) -> float:
+def check_export(path: Path, reference: Any, vocab_size: int, *, shown: Path | None = None) -> float:
     """Compare the ONNX graph at ``path`` with ``reference(ids, mask, token_types)`` on padded probe batches.
 
-    Returns the relative difference; raises ``RuntimeError`` naming the file when it exceeds
-    :data:`EXPORT_TOLERANCE` (a trace that fixed a shape, a fusion that changed the numbers).
+    Returns the relative difference; raises ``RuntimeError`` naming the file (``shown``, else
+    ``path``) when it exceeds :data:`EXPORT_TOLERANCE` (a trace that fixed a shape, a fusion
+    that changed the numbers).
     """
     import onnxruntime as ort
 
@@ -318,10 +319,10 @@ def check_export(path: Path, reference: Any, vocab_size: int) -> float:
         want = reference(ids, mask, types)
         worst = max(worst, float(np.abs(got - want).max() / max(float(np.abs(want).max()), 1e-12)))
     if not worst <= EXPORT_TOLERANCE:
-        raise RuntimeError(f"{path}: the ONNX export's vectors differ from the PyTorch model's by {worst:.2g} "
+        raise RuntimeError(f"{shown or path}: the ONNX export's vectors differ from the PyTorch model's by {worst:.2g} "
                            f"(relative; allowed {EXPORT_TOLERANCE:g}), so it is not used; "
                            "use embed_backend torch")
-    logger.info("checked %s against PyTorch: largest relative difference %.2g", path.name, worst)
+    logger.info("checked %s against PyTorch: largest relative difference %.2g", shown or path, worst)
     return worst
 
 
