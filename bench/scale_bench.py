@@ -27,6 +27,7 @@ extractive answer median <= 200 ms, add/remove one document <= 2 s.
 
 Usage:
     python bench/scale_bench.py [--sizes 10000,100000] [--questions 40] [--base 1000] [--work DIR]
+                                [--embed-backends torch,auto] [--reuse]
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ def rss_mb() -> tuple[float, float]:
 
 
 def du_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+    """Chroma + lexical index; an ONNX export cached in the index folder (the model, 90 MB) is left out."""
+    files = [p for p in path.rglob("*") if p.is_file() and "onnx" not in p.relative_to(path).parts]
+    return sum(p.stat().st_size for p in files) / 1e6
 
 
 # ------------------------------------------------------------------- data
@@ -149,16 +152,19 @@ def build(index: Path, size: int, texts: list[tuple[str, str]], vectors: Any, pe
 
 
 # ------------------------------------------------------------ the worker
-def worker(index: Path, questions: list[str], scratch: Path, rebuild: bool, spawned: float) -> dict[str, Any]:
+def worker(index: Path, questions: list[str], scratch: Path, rebuild: bool, spawned: float,
+           embed_backend: str | None = None) -> dict[str, Any]:
     """Runs in a fresh process: cold start, latencies, add/remove, memory; then the old rebuild."""
     from rag.assistant import Assistant
 
-    assistant = Assistant(index_dir=index)
+    assistant = Assistant(index_dir=index, **({"embed_backend": embed_backend} if embed_backend else {}))
     first = assistant.ask(questions[0])
     # CPU seconds next to wall-clock ones: on a machine shared with other work, wall time
     # measures the queue as much as the code.
     out: dict[str, Any] = {"cold_start_s": time.time() - spawned, "cold_start_cpu_s": time.process_time(),
-                           "first_refused": first.refused}
+                           "first_refused": first.refused,
+                           "embed_backend": f"{assistant.config.embed_backend} -> "
+                                            f"{getattr(assistant.embedder, 'backend', 'torch')}"}
     retrieval, answer, retrieval_cpu, answer_cpu, retrieval_acl = [], [], [], [], []
     for q in questions[1:]:
         t, c = time.perf_counter(), time.process_time()
@@ -214,7 +220,7 @@ def worker(index: Path, questions: list[str], scratch: Path, rebuild: bool, spaw
 
 
 def run_size(size: int, args: argparse.Namespace, texts: list[tuple[str, str]], vectors: Any,
-             questions: list[str]) -> dict[str, Any]:
+             questions: list[str], embed_backend: str | None = None) -> dict[str, Any]:
     index = Path(args.work) / f"index-{size}"
     stamp = index / "bench-built.json"
     if args.reuse and stamp.exists():
@@ -226,7 +232,9 @@ def run_size(size: int, args: argparse.Namespace, texts: list[tuple[str, str]], 
     qfile = Path(args.work) / "questions.json"
     qfile.write_text(json.dumps(questions[:args.questions + 1]))
     cmd = [sys.executable, __file__, "--worker", str(index), "--questions-file", str(qfile),
-           "--work", args.work, "--spawned", repr(time.time())] + (["--rebuild"] if size <= args.rebuild_max else [])
+           "--work", args.work] + (["--rebuild"] if size <= args.rebuild_max else []) + (
+               ["--embed-backend", embed_backend] if embed_backend else [])
+    cmd += ["--spawned", repr(time.time())]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     if proc.returncode != 0:
         raise SystemExit(f"worker failed at {size}:\n{proc.stderr[-3000:]}")
@@ -237,7 +245,7 @@ def run_size(size: int, args: argparse.Namespace, texts: list[tuple[str, str]], 
 
 def show(r: dict[str, Any]) -> None:
     ret, ans = r["retrieval_ms"], r["answer_ms"]
-    print(f"\n{r['size']:,} chunks")
+    print(f"\n{r['size']:,} chunks, embed_backend {r.get('embed_backend', '?')}")
     print(f"  ingest (write + lexical, no encoding) {r['ingest_chunks_per_s']:8.0f} chunks/s   "
           f"(store {r['write_s']:.1f} s, lexical index {r['lexical_s']:.1f} s)")
     print(f"  on disk                               {r['disk_mb']:8.0f} MB")
@@ -276,6 +284,9 @@ def main() -> None:
                         help="measure the replaced in-memory rebuild up to this size")
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--reuse", action="store_true", help="reuse indexes a previous run built in --work")
+    parser.add_argument("--embed-backends", default="",
+                        help="comma-separated embed_backend values, one worker each (default: the configured one)")
+    parser.add_argument("--embed-backend", help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--questions-file", help=argparse.SUPPRESS)
     parser.add_argument("--rebuild", action="store_true", help=argparse.SUPPRESS)
@@ -284,17 +295,18 @@ def main() -> None:
     if args.worker:
         questions = json.loads(Path(args.questions_file).read_text())
         print(json.dumps(worker(Path(args.worker), questions, Path(args.work) / "scratch", args.rebuild,
-                                args.spawned or time.time())))
+                                args.spawned or time.time(), args.embed_backend)))
         return
     Path(args.work).mkdir(parents=True, exist_ok=True)
     texts, questions = base_texts(args.base)
     vectors = base_vectors(texts, Path(args.cache or Path(args.work) / "cache"))
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
-        result = run_size(size, args, texts, vectors, questions)
-        show(result)
-        results.append(result)
-        sys.stdout.flush()
+        for backend in [b for b in args.embed_backends.split(",") if b] or [None]:
+            result = run_size(size, args, texts, vectors, questions, backend)
+            show(result)
+            results.append(result)
+            sys.stdout.flush()
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 

@@ -264,7 +264,8 @@ class Assistant:
         """Remove one document (by its source path) and its chunks; returns chunks removed."""
         before = self.retriever.lexical().token
         with self.store.write_lock():
-            known = {r.source for r in self.store.documents()}
+            # By id, not the whole manifest (0.6 s for 10k documents).
+            known = {r.source for r in self.store.documents_of([source, named_key(source)])}
             if source not in known:
                 resolved = named_key(source)
                 if resolved not in known:

@@ -190,8 +190,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", dest="index_dir", metavar="DIR", help="index directory (default: index)")
     parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server, e.g. http://localhost:8000")
     parser.add_argument("--config", metavar="TOML", help="configuration file (default: $RAG_CONFIG)")
-    parser.add_argument("--embed-backend", choices=["torch", "onnx", "onnx-int8"],
-                        help="how the embedding model runs (default torch; RAG_EMBED_BACKEND)")
+    parser.add_argument("--embed-backend", choices=["auto", "torch", "onnx", "onnx-int8"],
+                        help="how the embedding model runs (default auto: onnx where usable, else torch; "
+                             "RAG_EMBED_BACKEND)")
 
 
 def _answering(parser: argparse.ArgumentParser) -> None:

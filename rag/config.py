@@ -43,7 +43,7 @@ from rag.errors import ConfigError  # also importable as rag.config.ConfigError
 
 logger = logging.getLogger(__name__)
 
-EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")
+EMBED_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 SECRET_FIELDS = frozenset({"llm_api_key", "verifier_api_key"})
 
 
@@ -217,7 +217,7 @@ class Config(LayeredSettings):
     embed_batch_size: int = 64
     normalize_embeddings: bool = True
     # How the model runs: torch, or ONNX Runtime (fp32, or int8-quantized weights); see rag.embed_onnx.
-    embed_backend: str = "torch"
+    embed_backend: str = "auto"  # auto: onnx (fp32) where usable, else torch; see rag.embed.auto_backend
 
     # Lexical index replicas of Chroma server indexes (default ~/.cache/rag/lexical); see rag.lexical.
     lexical_dir: str | None = None

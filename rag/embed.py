@@ -13,6 +13,8 @@ Example:
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import sys
 import threading
@@ -24,6 +26,8 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+logger = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -182,20 +186,94 @@ def onnx_cache_dir(config: Any) -> Path:
     """Where ONNX exports are cached: next to an embedded index, else ``$XDG_CACHE_HOME/rag/onnx``."""
     if not config.chroma_url:
         return Path(config.index_dir) / "onnx"
+    return user_onnx_cache_dir()
+
+
+def user_onnx_cache_dir() -> Path:
+    """The per-user ONNX export cache, ``$XDG_CACHE_HOME/rag/onnx`` (default ``~/.cache/rag/onnx``)."""
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(cache) / "rag" / "onnx"
 
 
+# The sentence-transformers modules the ONNX export reproduces exactly (transformer, mean pooling, L2 norm).
+_ONNX_MODULES = frozenset({"Transformer", "Pooling", "Normalize"})
+
+
+def onnx_equivalence_problem(model_dir: Path, normalize: bool = True) -> str | None:
+    """Why the ONNX export of ``model_dir`` would not give its sentence-transformers vectors (None: it would).
+
+    The export is the transformer with mean pooling; another pooling, a Dense layer or a
+    Normalize module the configuration switches off would make the two backends disagree.
+    """
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+        kinds = [str(m["type"]).rsplit(".", 1)[-1] for m in modules]
+        pooling_dir = next(model_dir / m.get("path", "") for m in modules if str(m["type"]).endswith("Pooling"))
+        pooling = json.loads((pooling_dir / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, StopIteration) as exc:
+        return f"{model_dir}: no readable modules.json / pooling config.json ({type(exc).__name__}: {exc})"
+    if not set(kinds) <= _ONNX_MODULES:
+        return f"{model_dir / 'modules.json'}: modules {kinds}; the ONNX export has only {sorted(_ONNX_MODULES)}"
+    modes = sorted(k for k, v in pooling.items() if k.startswith("pooling_mode_") and v)
+    if modes != ["pooling_mode_mean_tokens"]:
+        return f"{pooling_dir / 'config.json'}: pooling {modes}; the ONNX export mean-pools"
+    if "Normalize" in kinds and not normalize:
+        return "normalize_embeddings is off but the model normalises (its Normalize module); torch keeps that"
+    return None
+
+
+def auto_backend(config: Any) -> tuple[str, str, Path | None]:
+    """What ``embed_backend = "auto"`` runs: ``("onnx", why, cache_dir)`` or ``("torch", why, None)``.
+
+    ONNX Runtime (fp32) when it is installed, the model's export reproduces its
+    vectors (:func:`onnx_equivalence_problem`), and the export is cached or can be made
+    here (``onnx`` and ``torch`` installed). Both give the same vectors (``embed_vectors
+    = "fp32"``), so the choice never changes which index a run may use. The export is
+    looked for next to the index, then in the per-user cache; a new one goes to the
+    per-user cache, so ``auto`` never writes into a directory that is not an index yet.
+    Only module specs are looked up here: nothing heavy is imported.
+    """
+    from importlib.util import find_spec
+
+    if find_spec("onnxruntime") is None:
+        return "torch", "onnxruntime is not installed (pip install 'thinktank-rag[onnx]')", None
+    model_dir = Path(config.embedding_path) if config.embedding_path else packaged_model_dir()
+    problem = onnx_equivalence_problem(model_dir, bool(config.normalize_embeddings))
+    if problem:
+        return "torch", problem, None
+    from rag.embed_onnx import OnnxEmbedder
+
+    dirs = list(dict.fromkeys([onnx_cache_dir(config), user_onnx_cache_dir()]))
+    for cache_dir in dirs:
+        probe = OnnxEmbedder(model_dir, cache_dir=cache_dir, name=config.embedding_model)
+        if probe.model_path().is_file():
+            return "onnx", f"exported model cached at {probe.model_path()}", cache_dir
+    missing = [m for m in ("onnx", "torch", "transformers") if find_spec(m) is None]
+    if missing:
+        return "torch", f"no cached ONNX export and {', '.join(missing)} missing to make one", None
+    return "onnx", f"the model will be exported once to {dirs[-1]}", dirs[-1]
+
+
 def make_embedder(config: Any) -> Embedder:
-    """The embedder a :class:`rag.config.Config` asks for (``embed_backend``: torch, onnx, onnx-int8)."""
+    """The embedder a :class:`rag.config.Config` asks for (``embed_backend``: auto, torch, onnx, onnx-int8).
+
+    ``auto`` is ONNX Runtime fp32 where :func:`auto_backend` finds it usable, else torch;
+    if the ONNX model then fails to export or load, it encodes with torch instead (logged).
+    """
     backend = getattr(config, "embed_backend", "torch")
+    cache_dir = onnx_cache_dir(config)
+    fallback = False
+    if backend == "auto":
+        backend, why, found = auto_backend(config)
+        logger.info("embed_backend auto: %s (%s)", backend, why)
+        cache_dir, fallback = found or cache_dir, True
     if backend in ("onnx", "onnx-int8"):
         from rag.embed_onnx import OnnxEmbedder
 
         return OnnxEmbedder(
-            config.embedding_path, cache_dir=onnx_cache_dir(config), quantize=backend == "onnx-int8",
+            config.embedding_path, cache_dir=cache_dir, quantize=backend == "onnx-int8",
             name=config.embedding_model, batch_size=config.embed_batch_size,
-            normalize=config.normalize_embeddings)
+            normalize=config.normalize_embeddings, torch_fallback=fallback)
     return SentenceTransformerEmbedder(
         config.embedding_path, name=config.embedding_model,
         batch_size=config.embed_batch_size, normalize=config.normalize_embeddings)

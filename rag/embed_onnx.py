@@ -34,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Sequence
@@ -74,6 +75,7 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         batch_size: int = 64,
         normalize: bool = True,
         threads: int | None = None,
+        torch_fallback: bool = False,
     ) -> None:
         super().__init__(model_dir, name=name, batch_size=batch_size, normalize=normalize)
         self.cache_dir = Path(cache_dir)
@@ -81,9 +83,15 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         self.threads = threads
         self._session: Any = None
         self._encoder: Any = None
+        # embed_backend "auto": when the model cannot be exported or loaded, encode with torch instead.
+        self.torch_fallback = torch_fallback
+        self.fallback_reason: str | None = None
 
     @property
     def backend(self) -> str:
+        """What encodes: ``onnx``, ``onnx-int8``, or ``torch`` after an ``auto`` fallback."""
+        if self.fallback_reason:
+            return "torch"
         return "onnx-int8" if self.quantize else "onnx"
 
     # ------------------------------------------------------------- the model
@@ -127,25 +135,45 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
 
     @property
     def session(self) -> Any:
-        if self._session is None:
+        """The ONNX Runtime session (exported first if needed); None after an ``auto`` fallback to torch."""
+        if self._session is None and not self.fallback_reason:
             with self._lock:
-                if self._session is None:
-                    import onnxruntime as ort
-
-                    path = self.ensure_exported()
-                    options = ort.SessionOptions()
-                    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-                    # One thread per run; parallelism comes from running sub-batches side by side
-                    # (see embed_documents), which wastes no time synchronising threads inside each op.
-                    options.intra_op_num_threads = 1
-                    self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                if self._session is None and not self.fallback_reason:
+                    try:
+                        self._session = self._load_session()
+                    except Exception as exc:
+                        if not self.torch_fallback:
+                            raise
+                        self.fallback_reason = f"{type(exc).__name__}: {exc}"
+                        logger.warning("embed_backend auto: the ONNX model %s could not be exported or loaded "
+                                       "(%s); encoding with torch instead (the same vectors)",
+                                       self.model_path(), self.fallback_reason)
         return self._session
+
+    def _load_session(self) -> Any:
+        import onnxruntime as ort
+
+        path = self.ensure_exported()
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # One thread per run, a query included: parallelism comes from running sub-batches side by
+        # side (see embed_documents), which wastes no time synchronising threads inside each op, and
+        # no idle ONNX Runtime thread spins on a busy machine (rag.embed.one_torch_thread, for torch).
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     @property
     def encoder(self) -> Any:
         """The fast tokenizer set up for encoding: truncated to the model's window, padded per batch."""
         if self._encoder is None:
             from tokenizers import Tokenizer
+
+            try:  # the model's own window, as sentence-transformers truncates
+                config = json.loads((self.model_dir / "sentence_bert_config.json").read_text(encoding="utf-8"))
+                self.max_tokens = int(config["max_seq_length"])
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
 
             tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
             tok.enable_truncation(max_length=self.max_tokens)
@@ -155,7 +183,10 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
 
     @property
     def dimension(self) -> int:
-        return int(self.session.get_outputs()[0].shape[-1] or 384)
+        session = self.session
+        if session is None:
+            return super().dimension
+        return int(session.get_outputs()[0].shape[-1] or 384)
 
     @property
     def workers(self) -> int:
@@ -172,6 +203,8 @@ class OnnxEmbedder(SentenceTransformerEmbedder):
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         session = self.session
+        if session is None:  # auto fell back to torch (logged once)
+            return super().embed_documents(texts)
         encoder = self.encoder
         wanted = {i.name for i in session.get_inputs()}
         # Longest first, like sentence-transformers: sub-batches of similar lengths pad less.
@@ -224,6 +257,9 @@ def _export(model_dir: Path, target: Path) -> None:
             weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
             return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
+    # eval() on the wrapper itself: a fresh Module is in training mode, and the exporter puts that mode back,
+    # recursively, when it is done (dropout on in the model afterwards).
+    wrapped = MeanPooled(model).eval()
     # An example with padding, so the traced graph keeps the masking path.
     ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 2023, 102, 0, 0, 0]], dtype=torch.long)
     mask = (ids != 0).long()
@@ -234,12 +270,60 @@ def _export(model_dir: Path, target: Path) -> None:
 
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")  # tracer warnings about Python branches on shapes
-        torch.onnx.export(MeanPooled(model), (ids, mask, torch.zeros_like(ids)), str(partial),
+        torch.onnx.export(wrapped, (ids, mask, torch.zeros_like(ids)), str(partial),
                           input_names=["input_ids", "attention_mask", "token_type_ids"],
                           output_names=["sentence_embedding"], dynamic_axes=axes, opset_version=OPSET,
                           dynamo=False)
     _fuse(partial, model.config)
+
+    def reference(ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return np.asarray(wrapped(torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types)))
+
+    try:
+        check_export(partial, reference, int(getattr(model.config, "vocab_size", 0) or 30522), shown=target)
+    except Exception:
+        partial.unlink(missing_ok=True)
+        raise
     os.replace(partial, target)
+
+
+# Largest difference allowed between the export's and PyTorch's mean-pooled vectors, relative to the largest
+# component: torch and onnx are recorded as one kind of vectors (fp32), so the export must reproduce them.
+EXPORT_TOLERANCE = 1e-4
+
+
+def check_export(path: Path, reference: Any, vocab_size: int, *, shown: Path | None = None) -> float:
+    """Compare the ONNX graph at ``path`` with ``reference(ids, mask, token_types)`` on padded probe batches.
+
+    Returns the relative difference; raises ``RuntimeError`` naming the file (``shown``, else
+    ``path``) when it exceeds :data:`EXPORT_TOLERANCE` (a trace that fixed a shape, a fusion
+    that changed the numbers).
+    """
+    import onnxruntime as ort
+
+    rng = np.random.default_rng(0)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    wanted = {i.name for i in session.get_inputs()}
+    worst = 0.0
+    for lengths in ((41, 17, 5), (9, 9)):  # two batch shapes: dynamic batch and length axes
+        width = max(lengths)
+        ids = np.zeros((len(lengths), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, length in enumerate(lengths):
+            ids[row, :length] = rng.integers(1000, max(vocab_size, 1001), size=length)
+            mask[row, :length] = 1
+        types = np.zeros_like(ids)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        got = np.asarray(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+        want = reference(ids, mask, types)
+        worst = max(worst, float(np.abs(got - want).max() / max(float(np.abs(want).max()), 1e-12)))
+    if not worst <= EXPORT_TOLERANCE:
+        raise RuntimeError(f"{shown or path}: the ONNX export's vectors differ from the PyTorch model's by {worst:.2g} "
+                           f"(relative; allowed {EXPORT_TOLERANCE:g}), so it is not used; "
+                           "use embed_backend torch")
+    logger.info("checked %s against PyTorch: largest relative difference %.2g", shown or path, worst)
+    return worst
 
 
 def _fuse(path: Path, config: Any) -> None:

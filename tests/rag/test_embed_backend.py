@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,18 +12,19 @@ import pytest
 from rag.assistant import Assistant
 from rag.cli import build_parser
 from rag.config import Config, ConfigError
-from rag.embed import SentenceTransformerEmbedder, make_embedder, onnx_cache_dir
+from rag.embed import SentenceTransformerEmbedder, auto_backend, make_embedder, onnx_cache_dir, packaged_model_dir
 from rag.store import ChunkStore, IndexMismatchError
 from rag.testing import FakeEmbedder
 
 
-def test_default_is_torch_and_records_fp32_vectors() -> None:
+def test_default_is_auto_and_records_fp32_vectors() -> None:
     config = Config()
-    assert config.embed_backend == "torch"
-    assert config.index_settings()["embed_vectors"] == "fp32"
+    assert config.embed_backend == "auto"
+    assert config.index_settings()["embed_vectors"] == "fp32"  # whichever it picks: torch and onnx share indexes
 
 
-@pytest.mark.parametrize("backend,vectors", [("torch", "fp32"), ("onnx", "fp32"), ("onnx-int8", "int8")])
+@pytest.mark.parametrize("backend,vectors", [("auto", "fp32"), ("torch", "fp32"), ("onnx", "fp32"),
+                                             ("onnx-int8", "int8")])
 def test_each_backend_records_its_kind_of_vectors(backend: str, vectors: str) -> None:
     assert Config(embed_backend=backend).index_settings()["embed_vectors"] == vectors
 
@@ -30,17 +33,18 @@ def test_environment_and_flag_set_it() -> None:
     assert Config.load(environ={"RAG_EMBED_BACKEND": "onnx-int8"}).embed_backend == "onnx-int8"
     args = build_parser().parse_args(["ask", "q", "--embed-backend", "onnx"])
     assert args.embed_backend == "onnx"
+    assert build_parser().parse_args(["ask", "q", "--embed-backend", "auto"]).embed_backend == "auto"
 
 
 def test_an_unknown_backend_is_named() -> None:
-    with pytest.raises(ConfigError, match=r"embed_backend: 'tensorrt' is not one of torch, onnx, onnx-int8"):
+    with pytest.raises(ConfigError, match=r"embed_backend: 'tensorrt' is not one of auto, torch, onnx, onnx-int8"):
         Config(embed_backend="tensorrt")
 
 
 def test_make_embedder_builds_the_backend_lazily(tmp_path: Path) -> None:
     from rag.embed_onnx import OnnxEmbedder
 
-    torch_emb = make_embedder(Config(index_dir=str(tmp_path)))
+    torch_emb = make_embedder(Config(index_dir=str(tmp_path), embed_backend="torch"))
     onnx_emb = make_embedder(Config(index_dir=str(tmp_path), embed_backend="onnx-int8"))
 
     assert type(torch_emb) is SentenceTransformerEmbedder
@@ -119,6 +123,26 @@ def test_onnx_vectors_match_pytorch(tmp_path: Path, real_embedder: SentenceTrans
     assert cosines.min() > (0.99999 if backend == "onnx" else 0.97)
     assert onnx.model_path().is_file()
     assert onnx.token_offsets("Drones struck") == real_embedder.token_offsets("Drones struck")
+    if backend == "onnx":
+        _check_export_refuses_a_graph_that_differs(onnx.model_path())
+
+
+def _check_export_refuses_a_graph_that_differs(path: Path) -> None:
+    """check_export (run on every fp32 export) passes the graph against itself, refuses it 1 % off."""
+    import onnxruntime as ort
+
+    from rag.embed_onnx import check_export
+
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    wanted = {i.name for i in session.get_inputs()}
+
+    def itself(ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        return np.asarray(session.run(None, {k: v for k, v in feeds.items() if k in wanted})[0])
+
+    assert check_export(path, itself, 30522) == 0.0
+    with pytest.raises(RuntimeError, match=r"model\.onnx: the ONNX export's vectors differ .* use embed_backend torch"):
+        check_export(path, lambda *feeds: itself(*feeds) * 1.01, 30522)
 
 
 class _RecordingSession:
@@ -152,3 +176,126 @@ def test_onnx_encodes_longest_first_in_small_batches_and_keeps_the_order(tmp_pat
     assert widths[-1] < widths[0]  # longest first: the sub-batch of short texts is padded less
     if threads == 1:
         assert [w for _, w in session.batches] == widths
+
+
+# ------------------------------------------------------------- embed_backend = "auto"
+def _modules(monkeypatch: pytest.MonkeyPatch, missing: set[str]) -> None:
+    """Pretend the modules in ``missing`` are not installed (auto only looks up their specs)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name in missing else real(name, *a))
+
+
+needs_onnxruntime = pytest.mark.skipif(__import__("importlib.util").util.find_spec("onnxruntime") is None,
+                                       reason="the onnx extra is not installed")
+
+
+@pytest.fixture
+def user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "rag" / "onnx"
+
+
+def test_auto_falls_back_to_torch_without_onnxruntime_and_says_why(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path, user_cache: Path) -> None:
+    _modules(monkeypatch, {"onnxruntime"})
+
+    with caplog.at_level("INFO", logger="rag.embed"):
+        emb = make_embedder(Config(index_dir=str(tmp_path / "index")))
+
+    assert type(emb) is SentenceTransformerEmbedder
+    assert "embed_backend auto: torch (onnxruntime is not installed" in caplog.text
+
+
+def test_auto_uses_an_export_cached_next_to_the_index(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                     user_cache: Path) -> None:
+    from rag.embed_onnx import OnnxEmbedder
+
+    _modules(monkeypatch, {"onnx"})  # cannot export here: only the cached export can be used
+    config = Config(index_dir=str(tmp_path / "index"))
+    cached = OnnxEmbedder(cache_dir=onnx_cache_dir(config)).model_path()
+    assert auto_backend(config)[0] == "torch"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"stands in for the export")
+
+    backend, why, cache_dir = auto_backend(config)
+    emb = make_embedder(config)
+
+    assert (backend, cache_dir) == ("onnx", tmp_path / "index" / "onnx") and str(cached) in why
+    assert isinstance(emb, OnnxEmbedder) and not emb.quantize and emb.torch_fallback
+    assert emb.model_path() == cached
+
+
+def test_auto_exports_to_the_user_cache_not_into_a_directory_that_is_no_index_yet(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, user_cache: Path) -> None:
+    from importlib.util import find_spec
+
+    if any(find_spec(m) is None for m in ("onnxruntime", "onnx", "torch")):
+        pytest.skip("the onnx extra is not installed")
+    backend, why, cache_dir = auto_backend(Config(index_dir=str(tmp_path / "index")))
+
+    assert (backend, cache_dir) == ("onnx", user_cache) and "exported once" in why
+    assert not (tmp_path / "index").exists() and not user_cache.exists()  # nothing written by choosing
+
+
+@needs_onnxruntime
+def test_auto_keeps_torch_for_a_model_the_export_would_not_reproduce(tmp_path: Path, user_cache: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(packaged_model_dir(), model)
+    pooling = json.loads((model / "1_Pooling" / "config.json").read_text())
+    pooling.update(pooling_mode_mean_tokens=False, pooling_mode_cls_token=True)
+    (model / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+
+    backend, why, _ = auto_backend(Config(index_dir=str(tmp_path / "index"), embedding_path=str(model)))
+
+    assert backend == "torch"
+    assert str(model / "1_Pooling" / "config.json") in why and "pooling_mode_cls_token" in why
+
+
+@needs_onnxruntime
+def test_auto_keeps_torch_when_normalisation_is_switched_off(tmp_path: Path, user_cache: Path) -> None:
+    backend, why, _ = auto_backend(Config(index_dir=str(tmp_path), normalize_embeddings=False))
+    assert backend == "torch" and "normalize_embeddings" in why
+
+
+def test_auto_encodes_with_torch_when_the_onnx_model_cannot_be_made(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    from rag.embed_onnx import OnnxEmbedder
+
+    def broken(self: OnnxEmbedder) -> None:
+        raise RuntimeError("export failed: disk full")
+
+    monkeypatch.setattr(OnnxEmbedder, "_load_session", broken)
+    monkeypatch.setattr(SentenceTransformerEmbedder, "embed_documents",
+                        lambda self, texts: np.ones((len(texts), 3), dtype=np.float32))
+    strict = OnnxEmbedder(cache_dir=tmp_path)
+    with pytest.raises(RuntimeError, match="disk full"):
+        strict.embed_documents(["a"])
+
+    emb = OnnxEmbedder(cache_dir=tmp_path, torch_fallback=True)
+    with caplog.at_level("WARNING", logger="rag.embed_onnx"):
+        first, second = emb.embed_documents(["a", "b"]), emb.embed_query("c")
+
+    assert first.shape == (2, 3) and second.shape == (3,)
+    assert emb.backend == "torch" and emb.fallback_reason == "RuntimeError: export failed: disk full"
+    assert caplog.text.count("encoding with torch instead") == 1  # decided once, not per call
+
+
+def test_onnx_truncates_at_the_models_own_window(tmp_path: Path) -> None:
+    from rag.embed_onnx import OnnxEmbedder
+
+    model = tmp_path / "model"
+    shutil.copytree(packaged_model_dir(), model)
+    (model / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 128}))
+    emb = OnnxEmbedder(model, cache_dir=tmp_path)
+
+    assert len(emb.encoder.encode("word " * 400).ids) == 128 == emb.max_tokens
+
+
+@pytest.mark.integration
+def test_onnx_runs_each_encode_on_one_thread(tmp_path: Path) -> None:
+    """No ONNX Runtime thread pool to spin on a busy machine: parallelism is sub-batches side by side."""
+    emb = make_embedder(Config(index_dir=str(tmp_path), embed_backend="onnx"))
+    options = emb.session.get_session_options()  # type: ignore[attr-defined]
+    assert (options.intra_op_num_threads, options.inter_op_num_threads) == (1, 1)
