@@ -34,7 +34,7 @@ from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSuppo
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
 from rag.text import names, terms
-from rag.verifiers import make_verifier, with_similarity
+from rag.verifiers import make_verifier
 from rag.verify import SupportScorer, scorer_name
 
 log = logging.getLogger(__name__)
@@ -154,7 +154,6 @@ class Assistant:
         self._store: Store | None = store
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
-        self._verifier_has_vectors = False
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------- components
@@ -234,9 +233,6 @@ class Assistant:
         with self._lock:
             if self._verifier is None:
                 self._verifier = make_verifier(self.config)
-            if not self._verifier_has_vectors:  # the lexical verifier shares the sentence vectors (MiniLM only)
-                self._verifier = with_similarity(self._verifier, self.config, self.sentence_cache)
-                self._verifier_has_vectors = True
             return self._verifier
 
     # ---------------------------------------------------------------- corpus

@@ -543,10 +543,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_verifier(args: argparse.Namespace) -> int:
-    from rag.backends.extractive import VectorCache
-    from rag.embed import make_embedder
     from rag.eval.verifier_eval import VerifierEvalError, evaluate_verifier, load_pairs
-    from rag.verifiers import make_verifier, with_similarity
+    from rag.verifiers import make_verifier
 
     config = _config(args)
     threshold = config.support_threshold if args.threshold is None else args.threshold
@@ -558,8 +556,7 @@ def cmd_eval_verifier(args: argparse.Namespace) -> int:
         if args.limit <= 0:
             raise UsageError(f"--limit: must be > 0, got {args.limit}")
         pairs = pairs[:args.limit]
-    # The same scorer an Assistant uses: the lexical verifier with MiniLM similarity (verifier_embeddings).
-    scorer = with_similarity(make_verifier(config), config, VectorCache(make_embedder(config)))
+    scorer = make_verifier(config)
     result = evaluate_verifier(pairs, scorer, threshold)
     result.update(file=str(args.file), half=args.half)
     if args.json:

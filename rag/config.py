@@ -281,7 +281,6 @@ class Config(LayeredSettings):
     verifier_api_key: str | None = Field(default=None, repr=False)
     verifier_timeout: float = 30.0
     verifier_concurrency: int = 4
-    verifier_embeddings: bool = True  # lexical verifier adds MiniLM similarity (packaged model only; rag.verifiers)
 
     @model_validator(mode="after")
     def _check(self) -> Self:

@@ -34,7 +34,6 @@ from rag.registry import Registration as _Registration
 from rag.registry import SpecRegistry
 
 if TYPE_CHECKING:
-    from rag.backends.extractive import VectorCache
     from rag.config import Config
     from rag.verify import SupportScorer
 
@@ -71,32 +70,6 @@ def make_verifier(config: "Config", spec: str | None = None) -> "SupportScorer":
     """The scorer ``spec`` (default ``config.verifier``) names, built cheaply (models load on first use)."""
     registration, argument = check_verifier_spec(spec or config.verifier)
     return registration.factory(argument, config)
-
-
-def with_similarity(scorer: "SupportScorer", config: "Config", cache: "VectorCache") -> "SupportScorer":
-    """``scorer`` given ``cache``'s sentence vectors for its embedding-similarity features, where that is sound.
-
-    Only a scorer that takes vectors (``with_embed``: the ``lexical`` verifier) gets them, only with
-    ``config.verifier_embeddings`` on, and only when ``cache``'s embedder is the one the similarity
-    weights were fitted with (:data:`rag.verify.CALIBRATED_EMBEDDER`): another model's cosines (or a
-    test fake's) would be read on the wrong scale. Otherwise ``scorer`` comes back unchanged. Cheap:
-    the model loads on the first sentence scored.
-
-    Example:
-        >>> from rag.backends.extractive import VectorCache
-        >>> from rag.config import Config
-        >>> from rag.testing import FakeEmbedder
-        >>> verifier = make_verifier(Config())
-        >>> with_similarity(verifier, Config(), VectorCache(FakeEmbedder())) is verifier  # not MiniLM
-        True
-    """
-    from rag.verify import CALIBRATED_EMBEDDER
-
-    attach = getattr(scorer, "with_embed", None)
-    if not config.verifier_embeddings or attach is None or getattr(cache.embedder, "name", "") != CALIBRATED_EMBEDDER:
-        return scorer
-    result: SupportScorer = attach(cache.embed)
-    return result
 
 
 # ------------------------------------------------------------- built-ins

@@ -7,10 +7,11 @@ logistic model fitted on human-labelled claims (WiCE; see :data:`LEXICAL_WEIGHTS
 - content-word coverage (stemmed) of the best window and of all cited evidence together,
 - coverage of the claim's consecutive word pairs (word order, not just a bag of words),
 - numbers (digits or words) and capitalised names of the claim missing from the evidence;
-- when it is given sentence vectors (``embed``) from the embedder those weights were fitted with
-  (:data:`CALIBRATED_EMBEDDER`, the packaged all-MiniLM-L6-v2): the cosine similarity of the claim with
-  its closest window and with its two closest sentences (:func:`similarity_features`), which lets a
-  correct paraphrase score as supported (:data:`EMBEDDING_WEIGHTS`); without vectors it is lexical only;
+- only when a caller passes sentence vectors (``embed``, of :data:`CALIBRATED_EMBEDDER`): the cosine
+  similarity of the claim with its closest window and its two closest sentences
+  (:func:`similarity_features`, :data:`EMBEDDING_WEIGHTS`). Nothing in the pipeline does: it gained
+  +0.018 out-of-fold AUROC on WiCE tune but lost 0.011 on the held-out half (eval/README.md), so the
+  default verifier is lexical only;
 
 then applies the checks: a changed number, or a swapped name or flipped negation in a claim
 that restates its window, halves the score (below the 0.5 threshold).
@@ -67,7 +68,7 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 """Sentence vectors: one row per text (e.g. :meth:`rag.backends.extractive.VectorCache.embed`)."""
 
 # The embedder whose similarities EMBEDDING_WEIGHTS were fitted on: another model's cosines sit on
-# another scale, so its vectors are not used (rag.verifiers.with_similarity checks the name).
+# another scale, so vectors from any other model must not be passed as ``embed``.
 CALIBRATED_EMBEDDER = "sentence-transformers/all-MiniLM-L6-v2"
 
 
@@ -168,7 +169,8 @@ NEGATION_RESTATES = 0.8
 
 # LEXICAL_WEIGHTS' model plus the embedding similarities of :func:`similarity_features` (MiniLM
 # vectors, :data:`CALIBRATED_EMBEDDER`), fitted the same way on the same tune half at the same gates;
-# used when the verifier is given sentence vectors. Refit by eval/calibrate_verifier.py --write.
+# used only when a caller gives the verifier sentence vectors (off in the pipeline: no held-out gain,
+# see the module docstring). Refit by eval/calibrate_verifier.py --embedding --write.
 EMBEDDING_WEIGHTS: dict[str, float] = {"cov_best": 0.903, "cov_all": 0.903, "bigram_all": 1.015,
     "number_missing": -0.905, "name_missing": -0.467, "names_missing_count": -0.143, "sim_win": 1.411,
     "sim_top2": 1.652, "bias": -2.921}

@@ -17,13 +17,7 @@ from rag.config import Config, ConfigError
 from rag.judge import JUDGE_PROMPT, JudgeError, JudgeReply, LLMJudge, _first_token_logprobs, verdict
 from rag.records import SentenceSupport
 from rag.testing import FakeEmbedder, ScriptedJudgeClient, scripted_chat_model
-from rag.verifiers import (
-    check_verifier_spec,
-    make_verifier,
-    register_verifier,
-    verifier_names,
-    with_similarity,
-)
+from rag.verifiers import check_verifier_spec, make_verifier, register_verifier, verifier_names
 from rag.verify import LexicalVerifier, NLISupport, Support, lexical_support
 
 EVIDENCE = ["Armenia and Russia signed a deal on mutual military assistance in 1997."]
@@ -81,47 +75,6 @@ def test_lexical_verifier_names_itself() -> None:
     assert make_verifier(Config()).name == "lexical"
     support = LexicalVerifier()(CLAIM, EVIDENCE)
     assert support.verifier == "lexical" and support.score >= 0.5
-
-
-def _same_vector(texts: Any) -> Any:
-    import numpy as np
-
-    return np.ones((len(texts), 4))
-
-
-def test_with_similarity_gives_vectors_only_from_the_calibrated_embedder() -> None:
-    from rag.backends.extractive import VectorCache
-    from rag.verify import CALIBRATED_EMBEDDER
-
-    minilm = VectorCache(FakeEmbedder(name=CALIBRATED_EMBEDDER))
-    verifier = make_verifier(Config())
-
-    attached = with_similarity(verifier, Config(), minilm)
-    assert isinstance(attached, LexicalVerifier) and attached.embed == minilm.embed
-    # Another model's cosines sit on another scale; the switch turns it off; other verifiers take none.
-    assert with_similarity(verifier, Config(), VectorCache(FakeEmbedder())) is verifier
-    assert with_similarity(verifier, Config(verifier_embeddings=False), minilm) is verifier
-    judge_verifier = make_verifier(Config(verifier="llm", verifier_model="m", verifier_base_url="http://x/v1"))
-    assert with_similarity(judge_verifier, Config(), minilm) is judge_verifier
-
-
-def test_config_reads_the_embedding_switch_from_the_environment() -> None:
-    assert Config.load(environ={"RAG_VERIFIER_EMBEDDINGS": "false"}).verifier_embeddings is False
-
-
-def test_assistant_shares_its_sentence_vectors_with_the_lexical_verifier(tmp_path: Path) -> None:
-    from rag.verify import CALIBRATED_EMBEDDER
-
-    embedder = FakeEmbedder(name=CALIBRATED_EMBEDDER)
-    assistant = Assistant(index_dir=tmp_path / "index", embedder=embedder)
-    scorer = assistant.scorer()
-
-    assert isinstance(scorer, LexicalVerifier) and scorer.embed is not None
-    assert assistant.scorer() is scorer  # attached once
-    scorer(CLAIM, EVIDENCE)
-    assert CLAIM in assistant.sentence_cache._vectors  # scored with the Assistant's cache
-    fake = Assistant(index_dir=tmp_path / "index2", embedder=FakeEmbedder()).scorer()
-    assert isinstance(fake, LexicalVerifier) and fake.embed is None
 
 
 # ------------------------------------------------------------------ llm judge
