@@ -22,7 +22,7 @@ Example:
     >>> check_verifier_spec("nli")
     Traceback (most recent call last):
     ...
-    rag.config.ConfigError: verifier: 'nli' needs an argument: nli:DIR (a local CrossEncoder NLI model directory)
+    rag.errors.ConfigError: verifier: 'nli' needs an argument: nli:DIR (a local CrossEncoder NLI model directory)
 """
 
 from __future__ import annotations

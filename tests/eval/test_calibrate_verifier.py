@@ -7,14 +7,17 @@ from pathlib import Path
 import numpy as np
 
 from rag.eval.calibrate_verifier import (
+    EMBEDDING_FEATURES,
     FEATURES,
+    FileVectors,
     calibrate,
     fit_logistic,
     folds,
     write_weights,
 )
 from rag.eval.verifier_eval import Pair
-from rag.verify import LEXICAL_WEIGHTS
+from rag.testing import FakeEmbedder
+from rag.verify import EMBEDDING_WEIGHTS, LEXICAL_WEIGHTS
 
 
 def test_the_weights_in_verify_py_use_exactly_the_calibrated_features() -> None:
@@ -75,3 +78,39 @@ def test_write_weights_replaces_the_literal_and_nothing_else(tmp_path: Path) -> 
     assert namespace["LEXICAL_WEIGHTS"] == weights and namespace["A"] == 1 and namespace["B"] == 2
     assert namespace["RESTATES"] == 0.95 and namespace["NEGATION_RESTATES"] == 0.8
     assert max(len(line) for line in source.read_text(encoding="utf-8").splitlines()) <= 120
+
+
+def test_the_embedding_weights_use_exactly_the_calibrated_features() -> None:
+    assert set(EMBEDDING_WEIGHTS) == {*EMBEDDING_FEATURES, "bias"}
+
+
+def test_calibrate_with_vectors_fits_the_embedding_model_at_the_chosen_gate(tmp_path: Path) -> None:
+    passage = "Armenia and Russia signed a deal on mutual military assistance in 1997 in Moscow."
+    pairs = []
+    for i in range(30):
+        pairs.append(Pair(f"s{i}", f"Armenia and Russia signed a military deal in 1997 (case {i}).", passage, True))
+        pairs.append(Pair(f"u{i}", f"Georgia and Turkey built a pipeline across Baku in 2005 (case {i}).", passage,
+                          False))
+    vectors = FileVectors(tmp_path / "vectors.npz", embedder=FakeEmbedder())
+
+    out = calibrate(pairs, vectors)
+
+    assert set(out["embedding"]["EMBEDDING_WEIGHTS"]) == {*EMBEDDING_FEATURES, "bias"}
+    assert out["embedding"]["tune_cross_validated"]["auroc"] == 1.0
+    # Each distinct text was encoded once and kept: a second run reads them from the file.
+    kept = FileVectors(tmp_path / "vectors.npz", embedder=None)
+    assert passage in kept.vectors and pairs[0].claim in kept.vectors
+    assert kept([passage]).shape == (1, FakeEmbedder().dimension)
+
+
+def test_write_weights_replaces_a_named_literal(tmp_path: Path) -> None:
+    source = tmp_path / "verify.py"
+    source.write_text('LEXICAL_WEIGHTS: dict[str, float] = {"a": 1.0}\nEMBEDDING_WEIGHTS: dict[str, float] = {}\n',
+                      encoding="utf-8")
+
+    write_weights({"sim_win": 1.5, "bias": -2.0}, source, name="EMBEDDING_WEIGHTS")
+
+    namespace: dict[str, object] = {}
+    exec(source.read_text(encoding="utf-8"), namespace)  # noqa: S102 - our own generated test file
+    assert namespace["EMBEDDING_WEIGHTS"] == {"sim_win": 1.5, "bias": -2.0}
+    assert namespace["LEXICAL_WEIGHTS"] == {"a": 1.0}

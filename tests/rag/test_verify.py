@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.chunk import split_sentences
-from rag.verify import Support, lexical_support, score_window, support_features
+from rag.verify import (
+    LexicalVerifier,
+    Support,
+    lexical_support,
+    score_window,
+    similarity_features,
+    support_features,
+)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample" / "000_37ea4592f850c55e.txt"
 DOC = SAMPLE.read_text(encoding="utf-8")
@@ -272,3 +282,92 @@ def test_each_name_the_evidence_lacks_lowers_the_score() -> None:
     assert support_features("The committee met in Paris with Smith and Jones.", [passage]).values[
         "names_missing_count"] == 2
     assert two.score < one.score
+
+
+# ---------------------------------------------------------------- embedding similarity (MiniLM vectors)
+
+class TableEmbed:
+    """Sentence vectors a person can check: each text's row from a table; records every call."""
+
+    def __init__(self, table: dict[str, list[float]]) -> None:
+        self.table = table
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return np.array([self.table[t] for t in texts], dtype=float)
+
+
+def _same_vector(texts: Sequence[str]) -> np.ndarray:
+    return np.ones((len(texts), 3))  # every text "means" the same: similarity 1.0
+
+
+SIMILAR = {"C": [1, 0, 0], "A": [0, 1, 0], "B": [1, 1, 0], "D": [1, 0, 1]}
+
+
+def test_similarity_features_by_hand_window_and_two_closest_sentences() -> None:
+    embed = TableEmbed(SIMILAR)
+
+    features = similarity_features("C", [["B", "A", "D"]], embed)
+
+    # Windows: B .707, A 0, D .707, B+A .383, A+D .5, B+A+D .607 -> best .707 (cos 45°).
+    assert features["sim_win"] == pytest.approx(2 ** -0.5, abs=1e-6)
+    # The two closest sentences, B and D, together: (.707, .354, .354) / .866 -> .816.
+    assert features["sim_top2"] == pytest.approx(0.8165, abs=1e-3)
+    assert embed.calls == [["C", "B", "A", "D"]]  # one call, each sentence once
+
+
+def test_similarity_windows_stay_inside_a_passage_but_the_two_closest_sentences_do_not() -> None:
+    features = similarity_features("C", [["B"], ["D"]], TableEmbed(SIMILAR))
+
+    assert features["sim_win"] == pytest.approx(2 ** -0.5, abs=1e-6)  # no window joins B and D
+    assert features["sim_top2"] == pytest.approx(0.8165, abs=1e-3)
+
+
+def test_sentence_vectors_raise_a_paraphrase_and_need_no_embedder_otherwise() -> None:
+    claim = "The regime's troops attacked Armenian villages in 2022."
+    evidence = [OFFENSIVE]
+
+    lexical_only = lexical_support(claim, evidence)
+    with_vectors = lexical_support(claim, evidence, _same_vector)
+
+    assert "sim_win" not in support_features(claim, evidence).values
+    assert support_features(claim, evidence, _same_vector).values["sim_win"] == pytest.approx(1.0)
+    assert with_vectors.score > lexical_only.score
+    assert (with_vectors.passage, with_vectors.start, with_vectors.end) == \
+        (lexical_only.passage, lexical_only.start, lexical_only.end)  # the quote is still the lexical one
+
+
+@pytest.mark.parametrize("claim", [
+    "Russia signed the deal in 1998.",  # changed number
+    "Russia did not sign a deal in 1997.",  # inserted negation
+])
+def test_the_checks_still_fail_a_claim_the_vectors_call_identical(claim: str) -> None:
+    evidence = ["Armenia and Russia signed a deal in 1997."]
+
+    support = lexical_support(claim, evidence, _same_vector)
+
+    assert support.score < THRESHOLD and support.reason
+
+
+def test_a_failing_embedder_falls_back_to_the_lexical_score(caplog: pytest.LogCaptureFixture) -> None:
+    def broken(texts: Sequence[str]) -> np.ndarray:
+        raise RuntimeError("model files missing")
+
+    claim, evidence = "Russia signed the deal in 1997.", ["Armenia and Russia signed a deal in 1997."]
+    with caplog.at_level(logging.WARNING, logger="rag.verify"):
+        support = lexical_support(claim, evidence, broken)
+
+    assert support == lexical_support(claim, evidence)
+    assert "model files missing" in caplog.text
+
+
+def test_lexical_verifier_uses_vectors_only_when_given_them() -> None:
+    claim, evidence = "The regime's troops attacked Armenian villages in 2022.", [OFFENSIVE]
+
+    plain = LexicalVerifier()
+    with_vectors = plain.with_embed(_same_vector)
+
+    assert plain(claim, evidence).score == lexical_support(claim, evidence).score
+    assert with_vectors(claim, evidence).score == lexical_support(claim, evidence, _same_vector).score
+    assert with_vectors.name == plain.name == "lexical"
