@@ -856,7 +856,9 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         "metrics": metrics,
         "support_scorer": support_info,
         "ingest": ingest_info,
-        "index": {"location": assistant.store.location, "documents": len(indexed), "chunks": assistant.store.count()},
+        "index": {"location": assistant.store.location, "documents": len(indexed), "chunks": assistant.store.count(),
+                  # what encoded, after `embed_backend = "auto"` chose (or fell back)
+                  "embed_backend": getattr(assistant.embedder, "backend", config.embed_backend)},
         "timing_s": {"ingest": round(ingest_s, 3), "answer": round(answer_s, 3), "support_scorer": round(support_s, 3),
                      "total": round(time.perf_counter() - started, 3)},
         "gate": {"thresholds": thresholds.path if thresholds else None, "profile": dataset.profile,

@@ -61,6 +61,11 @@ def packaged_model_dir() -> Path:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local directory, lazily."""
 
+    @property
+    def backend(self) -> str:
+        """What encodes (``torch`` here; see :class:`rag.embed_onnx.OnnxEmbedder`)."""
+        return "torch"
+
     def __init__(
         self,
         model_dir: str | Path | None = None,

@@ -136,6 +136,7 @@ def test_report_json_records_what_produced_it(first_run: dict[str, Any], tiny: d
     assert dataset["seed"] == 0 and dataset["limit"] is None
     assert report["config"]["backend"] == "extractive"
     assert report["config"]["index_dir"] == str(tiny["index"])
+    assert report["index"]["embed_backend"] == "auto"  # a fake embedder names no backend: the configured one
     assert report["support_scorer"] == {"skipped": "no SQuAD file given (set $RAG_EVAL_SQUAD)"}
     assert report["gate"]["passed"] is True
 
