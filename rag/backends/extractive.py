@@ -492,6 +492,11 @@ NAME_MISSING = 0.5
 
 NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
 
+# A factual answer's runner-up sentence needs at least this share of the best one's learned answerability.
+# On the tune half of held-out SQuAD (329 answered factual questions): 0 → token F1 0.175, answers containing
+# a reference 0.888; 0.5 → 0.176, 0.888; 0.75 → 0.179, 0.872; one sentence only → 0.179, 0.839.
+RUNNER_UP_SHARE = 0.5
+
 
 def _repeats(cand: Candidate, chosen: Sequence[Candidate], vectors: dict[str, np.ndarray]) -> bool:
     """Is ``cand`` a near-copy of a chosen sentence (another rendering of the article, a rephrasing)?"""
@@ -665,6 +670,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             break
         if cand.score < max(min_score, 0.85 * best.score):
             continue
+        if ranking.features and cand.answerability < RUNNER_UP_SHARE * best.answerability:
+            continue  # a second sentence must be nearly as likely an answer as the first
         cand_terms = set(terms(cand.text))
         if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
             continue  # near-duplicate of a chosen sentence

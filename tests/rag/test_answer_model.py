@@ -117,3 +117,18 @@ def test_on_topic_sentence_that_does_not_answer_is_refused() -> None:
     result = extractive_result("How many icebreakers does Russia operate?",
                                [Passage(chunk=chunk, score=1.0, similarity=0.6)], FakeEmbedder(), min_score=0.1)
     assert result.refused
+
+
+def test_a_runner_up_sentence_must_be_nearly_as_likely_an_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("The Karsk treaty was signed in 2004 by the two admiralties. "
+            "The Karsk treaty was signed again in 2014 when it was extended. "
+            "The Karsk treaty was praised in 2004 by many officials in both capitals at the time.")
+    chunk = Chunk(id="c1", source="/corpus/karsk.txt", title="Karsk", text=text, start=0, end=len(text), index=0)
+    by_length = {11: 0.9, 12: 0.3, 16: 0.5}  # words per sentence -> the model's probability
+    length = FEATURE_NAMES.index("length")
+    monkeypatch.setattr(answer_model, "answerability", lambda values: by_length[round(values[length] * 50)])
+    result = extractive_result("When was the Karsk treaty signed?", [Passage(chunk=chunk, score=1.0, similarity=0.6)],
+                               FakeEmbedder(), min_score=0.0, max_sentences=3)
+    chosen = [c.text for c in result.chosen]
+    assert chosen[0].startswith("The Karsk treaty was signed")
+    assert not any("extended" in c for c in chosen)  # 0.3 < 0.5 × 0.9
