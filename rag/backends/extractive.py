@@ -70,21 +70,25 @@ class Candidate:
 
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                  "thousands?|millions?|billions?|several|many|few")
-_COUNT = re.compile(rf"(?:\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})", re.I)
+# A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations".
+_COUNT = re.compile(rf"((?:\w+\W+){{0,3}})(?:\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})", re.I)
 
 
 def _counted_terms(question: str) -> set[str]:
-    """What a "how many/much" question counts: the head noun right after it ("soldiers")."""
+    """What a "how many/much" question counts: the words of the phrase right after it.
+
+    "How many soldiers died…" → {soldier, die}; "How many students signed up…" → {student, sign}:
+    the phrase ends at the first function word ("were", "does", "up").
+    """
     match = re.search(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s*){1,3})", question, re.I)
     if not match:
         return set()
-    words = match.group(1).split()
-    head: list[str] = []
-    for word in words:  # the noun phrase ends at the first function word ("were", "does", "did")
+    head: set[str] = set()
+    for word in match.group(1).split():
         if not terms(word):
             break
-        head = terms(word)
-    return set(head)
+        head |= set(terms(word))
+    return head
 
 
 def _answer_type_ok(question: str, sentence: str) -> float:
@@ -95,7 +99,8 @@ def _answer_type_ok(question: str, sentence: str) -> float:
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it.
         counted = _counted_terms(question)
         for match in _COUNT.finditer(sentence):
-            if not counted or counted & set(terms(match.group(1))):
+            # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
+            if not counted or counted & set(terms(match.group(2))) or counted & set(terms(match.group(1))):
                 return 1.0
         return 0.4
     if re.search(r"\bhow (?:long|old|far)\b|\bwhat (?:percentage|number)\b", q):
