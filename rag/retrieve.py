@@ -196,9 +196,20 @@ class WeightedRRF:
         return rrf([rankings[n] for n in names], k=self.k, weights=[self.weight(n) for n in names])
 
     def ranked(self, rankings: Mapping[str, Sequence[str]]) -> list[tuple[str, float]]:
-        """(item, score), best first; ties by item id, so the order is deterministic."""
+        """(item, score), best first.
+
+        Equal scores (dense 1st + lexical 2nd against dense 2nd + lexical 1st) are ordered by the
+        rankings in the order given (the dense one first), then by item id: by what the retrievers
+        said, not by an id that changes with the folder a file sits in.
+        """
         scores = self.fuse(rankings)
-        return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        positions = [{item: i for i, item in enumerate(ranking)} for ranking in rankings.values()]
+        missing = sum(len(r) for r in rankings.values()) + 1
+
+        def key(item: tuple[str, float]) -> tuple[float, tuple[int, ...], str]:
+            return -item[1], tuple(p.get(item[0], missing) for p in positions), item[0]
+
+        return sorted(scores.items(), key=key)
 
 
 def diversify(ranked: Sequence[str], group_of: Mapping[str, str], k: int, max_per_group: int) -> list[str]:

@@ -62,8 +62,12 @@ def test_weight_zero_adds_nothing_and_unknown_retrievers_count_one() -> None:
     assert scores["x"] == 0.0 and scores["y"] == pytest.approx(2 / 61)
 
 
-def test_fusion_ranking_breaks_ties_by_id() -> None:
-    assert WeightedRRF().ranked({"dense": ["b"], "lexical": ["a"]}) == [("a", 1 / 61), ("b", 1 / 61)]
+def test_fusion_ranking_breaks_ties_by_the_first_ranking_then_by_id() -> None:
+    # Equal fused scores follow the dense ranking, not chunk ids (which change with the folder a file is in).
+    assert WeightedRRF().ranked({"dense": ["b"], "lexical": ["a"]}) == [("b", 1 / 61), ("a", 1 / 61)]
+    assert [i for i, _ in WeightedRRF().ranked({"dense": ["z", "a"], "lexical": ["a", "z"]})] == ["z", "a"]
+    assert [i for i, _ in WeightedRRF().ranked({"dense": ["b", "a"], "lexical": []})] == ["b", "a"]
+    assert WeightedRRF(weights={"dense": 0.0}).ranked({"dense": ["b"], "other": ["a"]})[0][0] == "a"
 
 
 @pytest.mark.parametrize("weights", [{"dense": -1.0}, {"lexical": float("nan")}])
