@@ -73,7 +73,8 @@ DEFAULT_VECTORS = Path("/tmp/rag-calibrate-verifier-minilm.npz")
 # (cosines of context-free word vectors: the token table's sit lower than the encoder's) and the
 # features of soft_word_features tried, one at a time, on top of FEATURES.
 SOFT_FLOORS = {"tokens": (0.4, 0.5, 0.6, 0.7, 0.8), "encoder": (0.6, 0.7, 0.75, 0.8, 0.85, 0.9)}
-SOFT_CANDIDATES = (("soft_gain",), ("soft_all",), ("soft_best",), ("unmatched",), ("soft_all", "soft_best"))
+SOFT_CANDIDATES = (("soft_gain",), ("soft_all",), ("soft_best",), ("soft_other",), ("unmatched",),
+                   ("soft_all", "soft_best"))
 DEFAULT_WORD_VECTORS = Path("/tmp/rag-calibrate-verifier-minilm-words.npz")
 BOOTSTRAP_DRAWS = 1000
 VERIFY_PY = Path(__file__).resolve().parents[1] / "rag" / "verify.py"
@@ -345,6 +346,8 @@ def soft_word_features(matches: Sequence[TermMatch], floor: float, alpha: float 
 
     - ``soft_all`` / ``soft_best``: mean over the claim's terms against all the evidence / the best window;
     - ``soft_gain``: what the soft matches alone add to ``soft_all``;
+    - ``soft_other``: ``soft_all`` over the words that are neither names nor numbers (1 when there are
+      none), the part soft matching can change;
     - ``unmatched``: how many terms have neither an exact nor a close match in the evidence.
 
     Example:
@@ -353,7 +356,7 @@ def soft_word_features(matches: Sequence[TermMatch], floor: float, alpha: float 
         (0.95, 0.5)
     """
     if not matches:
-        return {"soft_all": 0.0, "soft_best": 0.0, "soft_gain": 0.0, "unmatched": 0.0}
+        return {"soft_all": 0.0, "soft_best": 0.0, "soft_gain": 0.0, "soft_other": 0.0, "unmatched": 0.0}
 
     def credit(exact: bool, sim: float, hard: bool) -> float:
         return 1.0 if exact else alpha * sim if not hard and sim >= floor else 0.0
@@ -361,7 +364,9 @@ def soft_word_features(matches: Sequence[TermMatch], floor: float, alpha: float 
     all_ = [credit(m.exact_all, m.sim_all, m.hard) for m in matches]
     best = [credit(m.exact_best, m.sim_best, m.hard) for m in matches]
     n = len(matches)
+    other = [c for c, m in zip(all_, matches) if not m.hard]
     return {"soft_all": sum(all_) / n, "soft_best": sum(best) / n,
+            "soft_other": sum(other) / len(other) if other else 1.0,
             "soft_gain": sum(c for c, m in zip(all_, matches) if not m.exact_all) / n,
             "unmatched": float(sum(c == 0.0 for c in all_))}
 

@@ -71,6 +71,7 @@ def test_soft_features_by_hand_for_the_window_and_the_floor() -> None:
     assert features["soft_best"] == pytest.approx(1 / 4)  # 0.7 in the window is under the floor
     assert features["soft_gain"] == pytest.approx(0.45 / 4)
     assert features["unmatched"] == 2.0  # the name (hard) and the 0.5 word
+    assert features["soft_other"] == pytest.approx((1 + 0.45) / 3)  # the name left out
     assert soft_word_features([], floor=0.8)["soft_all"] == 0.0
 
 
