@@ -11,7 +11,9 @@ logistic model fitted on human-labelled claims (WiCE; see :data:`LEXICAL_WEIGHTS
   similarity of the claim with its closest window and its two closest sentences
   (:func:`similarity_features`, :data:`EMBEDDING_WEIGHTS`). Nothing in the pipeline does: it gained
   +0.018 out-of-fold AUROC on WiCE tune but lost 0.011 on the held-out half (eval/README.md), so the
-  default verifier is lexical only;
+  default verifier is lexical only. Word-level soft matching (a missing claim word credited with its
+  closest evidence word's vector similarity) was measured the same way and not used either
+  (``calibrate_verifier --soft-words``; eval/README.md);
 
 then applies the checks: a changed number, or a swapped name or flipped negation in a claim
 that restates its window, halves the score (below the 0.5 threshold).
