@@ -69,11 +69,13 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                           r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:percentage|percent|proportion|"
                           r"number|amount|size|population|rate|age|length|distance|cost|price|budget|temperature)\b",
                           re.I)),
-    ("person", re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:person|people|leader|president|"
-                          r"minister|official|politician|author|man|woman|king|queen|general|scientist)\b|"
-                          r"\bby whom\b|\bwho\b", re.I)),
-    ("place", re.compile(r"\bwhere\b|\bwhich (?:country|countries|city|cities|province|region|state|states|town|"
-                         r"place|continent|capital)\b|\bin what (?:country|city|region|place)\b", re.I)),
+    # "Which Azerbaijani generals…", "Which central European country…": a word or two may sit in between.
+    ("person", re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w-]+ ){0,2}(?:person|people|leader|"
+                          r"president|minister|official|politician|author|man|men|woman|women|king|queen|general|"
+                          r"scientist)s?\b|\bby whom\b|\bwho\b", re.I)),
+    ("place", re.compile(r"\bwhere\b|\b(?:which (?:[\w-]+ ){0,2}|what )(?:country|countries|city|cities|province|"
+                         r"region|state|states|town|place|continent|capital)\b(?! of\b)|"
+                         r"\bin what (?:country|city|region|place)\b", re.I)),
 ]
 
 # Words that shape the question but are not what it is about ("What is the NAME of…").
