@@ -176,7 +176,8 @@ TUNE_MORE: list[tuple[str, str, list[str]]] = [
         "Between 1991 and 2000, the total area of forest lost in the Amazon rose",
         "The first two highways successfully opened up the rainforest and led to increased settlement",
     ]),
-    ("m02-environmentalist-concerns", "Why are environmentalists concerned about the destruction of the Amazon rainforest?", [
+    ("m02-environmentalist-concerns",
+     "Why are environmentalists concerned about the destruction of the Amazon rainforest?", [
         "Environmentalists are concerned about loss of biodiversity",
         "Amazonian evergreen forests account for about 10% of the world's terrestrial primary productivity",
         "Amazonian forests are estimated to have accumulated 0.62",
@@ -331,7 +332,8 @@ REPORT: list[tuple[str, str, list[str]]] = [
         "They will have to satisfy a number of infrastructure and human resource related criteria",
         "Critics of this system point out that this leads to corruption by school inspectors",
     ]),
-    ("p05-malaysia-consequences", "What were the consequences of the Malaysian government's order to schools after independence?", [
+    ("p05-malaysia-consequences",
+     "What were the consequences of the Malaysian government's order to schools after independence?", [
         "This caused an uproar among the Chinese and a compromise was achieved",
         "Under such a system, the government is only in charge of the school curriculum",
         "While Chinese primary schools were allowed to retain Chinese as the medium of instruction",
