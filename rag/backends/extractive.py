@@ -451,12 +451,15 @@ class ExtractiveResult:
 MIN_POINTS = 3
 MAX_POINTS = 6  # bullets
 MAX_POINT_WORDS = 180
-# A bullet is one sentence or a span of consecutive sentences of one passage (a passage develops a point
-# over several sentences): a sentence next to a chosen one joins its bullet instead of taking a new one, so
-# short sentences can use the word budget that MAX_POINTS bullets of one sentence left (dev-tune, fourth
-# round: 6 sentences 0.629, 8: 0.663, 10: 0.674 with the rest; capping a span at 3 / 4 sentences cost 0.07 /
-# 0.03, since the key points of a question are often a run of sentences). At most this many sentences.
+# A bullet is one sentence or a tight span of consecutive sentences of one passage (a passage develops a
+# point over several sentences): a sentence next to a chosen one may join its bullet instead of taking a new
+# one, so short sentences can use the word budget that MAX_POINTS one-sentence bullets left (dev-tune, fourth
+# round: at most 6 sentences 0.629, 8: 0.663, 10: 0.674 with the rest). Refusing a sentence that would make
+# a run longer than 3 / 4 cost 0.07 / 0.03 (a question's key points are often a run of sentences), so a
+# longer run is cut into bullets of SPAN_SENTENCES instead (1: 0.641; 2, 3, 4 and 10 all 0.685; 2 keeps
+# bullets tight: 4-6 bullets on most dev-tune answers).
 MAX_POINT_SENTENCES = 10
+SPAN_SENTENCES = 2
 MMR_LAMBDA = 0.8  # see the third-round note below
 POINT_FLOOR = 0.5  # a point is at least this share as relevant as the best one (0.7 until the fourth round)
 # An analytic question whose best point is less relevant than this is not about the sources.
@@ -590,18 +593,25 @@ def _lead_sentences(cands: Sequence[Candidate], passages: Sequence[Passage]) -> 
             and c.position - first[c.passage] < LEAD_SENTENCES}
 
 
-def point_spans(points: Sequence[Candidate]) -> list[list[Candidate]]:
+def point_spans(points: Sequence[Candidate], max_span: int | None = None) -> list[list[Candidate]]:
     """Chosen sentences grouped into bullets: consecutive sentences of one passage form one span.
+
+    A run longer than ``max_span`` (default :data:`SPAN_SENTENCES`) sentences
+    is cut into several bullets, so each stays a tight span.
 
     Example:
         >>> a, b, c = Candidate(1, "A.", position=0), Candidate(1, "B.", position=1), Candidate(2, "C.", position=5)
         >>> [[x.text for x in span] for span in point_spans([c, a, b])]
         [['A.', 'B.'], ['C.']]
+        >>> [[x.text for x in span] for span in point_spans([c, a, b], max_span=1)]
+        [['A.'], ['B.'], ['C.']]
     """
+    max_span = SPAN_SENTENCES if max_span is None else max_span
     spans: list[list[Candidate]] = []
     for c in sorted(points, key=lambda c: (c.passage, c.position)):
         last = spans[-1][-1] if spans else None
-        if last is not None and last.passage == c.passage and c.position == last.position + 1:
+        if (last is not None and last.passage == c.passage and c.position == last.position + 1
+                and len(spans[-1]) < max_span):
             spans[-1].append(c)
         else:
             spans.append([c])
@@ -619,8 +629,8 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
     redundancy is a candidate's highest cosine to a point already taken (one
     from an already-cited passage counts a little more redundant, so the points
     spread across passages). A sentence right after or before a chosen one in
-    its passage joins that bullet (:func:`point_spans`); any other needs a new
-    bullet. Stops at
+    its passage joins that bullet while it has fewer than :data:`SPAN_SENTENCES`
+    (:func:`point_spans`); any other needs a new bullet. Stops at
     ``max_points`` bullets, ``max_sentences`` sentences (default
     :data:`MAX_POINT_SENTENCES`) or when the next sentence would pass
     ``max_words``. Returned in reading order.

@@ -159,6 +159,7 @@ def test_consecutive_points_share_a_bullet_so_short_points_use_the_word_budget()
     assert len(chosen) > extractive.MAX_POINTS
     assert len(chosen) <= extractive.MAX_POINT_SENTENCES
     assert len(spans) <= extractive.MAX_POINTS
+    assert all(len(span) <= extractive.SPAN_SENTENCES for span in spans)  # each bullet a tight span
     assert sum(len(c.text.split()) for c in chosen) <= extractive.MAX_POINT_WORDS
     text = extractive_result(question, passages, embedder, min_score=0.1).text
     lines = text.split("\n")
