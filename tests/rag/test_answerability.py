@@ -200,6 +200,15 @@ def test_analytic_question_about_someone_the_sources_never_mention_is_refused() 
     assert result.kind == "analytic" and result.text == REFUSAL
 
 
+def test_an_analytic_question_naming_a_country_by_its_adjective_is_not_refused() -> None:
+    # "Malaysian" asks about Malaysia: the sources say "Malaysia's", which is the same name.
+    text = ("After Malaysia's independence in 1957, the government instructed all schools to join the national "
+            "system. This caused an uproar and a compromise was achieved. Over 60 schools converted.")
+    result = extractive_result("What were the consequences of the Malaysian government's order to schools?",
+                               [passage(text, 1)], FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text != REFUSAL
+
+
 def test_the_first_word_of_an_analytic_question_is_not_a_missing_name() -> None:
     passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
     result = extractive_result("Summarise the reasons for the attack.", passages, FakeEmbedder(), min_score=0.1)
