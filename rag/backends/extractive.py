@@ -182,7 +182,6 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Every sentence of the passages once (copies of an article repeat sentences)."""
     seen: set[str] = set()
     out: list[Candidate] = []
-    index = 0  # every sentence counts, so the sentences around a dropped heading are not neighbours
     for n, passage in enumerate(passages, start=1):
         # A document's own "[3]" must not become our citation, and fence-like tags planted in it
         # must break sentences rather than ride along inside an answer.
@@ -197,9 +196,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
             # The article's own questions ("Will the EU impose sanctions?") answer nothing.
             if is_sentence and len(terms(sentence)) >= 3 and key not in seen and not _FURNITURE.search(sentence):
                 seen.add(key)
-                out.append(Candidate(n, sentence, context=previous, position=index))
+                out.append(Candidate(n, sentence, context=previous, position=len(out)))
             previous = sentence
-            index += 1
     return out
 
 

@@ -209,16 +209,3 @@ def test_a_long_articles_opening_is_demoted_for_why_questions_but_a_short_docume
     before = point_relevance(ranking, embedder.embed_query(what), long_article)[lead]
     monkeypatch.setattr(extractive, "LEAD_PENALTY", 0.3)
     assert point_relevance(ranking, embedder.embed_query(what), long_article)[lead] == before
-
-
-def test_a_heading_between_two_points_keeps_them_in_separate_bullets() -> None:
-    question = "What measures did the governments take?"
-    text = ("Measure 1: the Swedish office banned driving on Sundays.\n\nMeasures in the south\n\n"
-            "Measure 2: the Danish office banned flying on Sundays.")
-    embedder = FakeEmbedder()
-    ranking = rank(question, [passage(text, 1)], embedder)
-    assert all("Measures in the south" not in c.text for c in ranking.candidates)  # the heading is no point
-    relevance = {c.text: 0.8 for c in ranking.candidates}
-    chosen = extractive.select_key_points(ranking, relevance)
-    assert len(chosen) == 2
-    assert len(extractive.point_spans(chosen)) == 2  # a bullet does not run across a section boundary
