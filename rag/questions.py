@@ -36,7 +36,7 @@ _ANALYTIC_NOUNS = (
     # Plural only: "What alternatives/doubts…" asks for several points; "What method is used…" for one fact.
     r"alternatives|doubts|objections|proposals|solutions|obstacles|barriers|threats|opportunities|tactics|"
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
-    r"changes|developments|priorities|evidence"
+    r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles"
 )
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),

@@ -149,7 +149,8 @@ def test_key_points_respect_the_word_cap() -> None:
                                min_score=0.1)
     words = len(result.text.replace("[1]", "").replace("- ", "").split())
     assert words <= MAX_POINT_WORDS
-    assert 3 <= len(result.chosen) <= 6
+    assert 3 <= len(result.chosen)
+    assert 1 <= len(result.text.split("\n")) <= 6  # bullets; a run of sentences of one passage is one
 
 
 def test_candidates_drop_bylines_questions_and_newsletter_text() -> None:
@@ -197,6 +198,15 @@ def test_analytic_question_about_someone_the_sources_never_mention_is_refused() 
     passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
     result = extractive_result("What did Japan say about the attack?", passages, FakeEmbedder(), min_score=0.1)
     assert result.kind == "analytic" and result.text == REFUSAL
+
+
+def test_an_analytic_question_naming_a_country_by_its_adjective_is_not_refused() -> None:
+    # "Malaysian" asks about Malaysia: the sources say "Malaysia's", which is the same name.
+    text = ("After Malaysia's independence in 1957, the government instructed all schools to join the national "
+            "system. This caused an uproar and a compromise was achieved. Over 60 schools converted.")
+    result = extractive_result("What were the consequences of the Malaysian government's order to schools?",
+                               [passage(text, 1)], FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text != REFUSAL
 
 
 def test_the_first_word_of_an_analytic_question_is_not_a_missing_name() -> None:

@@ -43,8 +43,8 @@ def test_analytic_questions_get_cited_key_points_covering_most_of_the_article(sa
         assert answer_words(answer.answer) <= MAX_POINT_WORDS + 10
         assert all(s.citations and s.supported for s in answer.sentences)
         recalls.append(key_point_recall([s.text for s in answer.sentences], item.key_points))
-    # A regression floor, below the 0.505 measured (eval/README.md); the goal is 0.75 and not met yet.
-    assert sum(recalls) / len(recalls) >= 0.45, recalls
+    # A regression floor, below the 0.618 measured (eval/README.md, fourth round); the goal is 0.75.
+    assert sum(recalls) / len(recalls) >= 0.55, recalls
 
 
 @pytest.mark.parametrize("question", ON_TOPIC_UNANSWERABLE)

@@ -135,3 +135,77 @@ def test_long_sentences_must_earn_their_share_of_the_word_budget(monkeypatch: py
     penalised = extractive.select_key_points(ranking, relevance, max_points=1)
     assert [c.text for c in first] == [long]
     assert [c.text for c in penalised] == [short]
+
+
+def chunk_passage(text: str, n: int, source: str, start: int) -> Passage:
+    chunk = Chunk(id=f"chunk-{n}", source=source, title="", text=text, start=start, end=start + len(text), index=n)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+MEASURES = [f"Measure {n}: the {w} office banned {x} on Sundays." for n, (w, x) in enumerate(
+    [("Swedish", "driving"), ("Danish", "flying"), ("Dutch", "boating"), ("Swiss", "skating"), ("Irish", "racing"),
+     ("Belgian", "parades"), ("Norwegian", "fairs"), ("Finnish", "markets"), ("Austrian", "rallies")], start=1)]
+
+
+def test_consecutive_points_share_a_bullet_so_short_points_use_the_word_budget() -> None:
+    question = "What measures did the governments take?"
+    embedder = FakeEmbedder()
+    passages = [passage(" ".join(MEASURES[:8]), 1), passage(MEASURES[8], 2)]
+    ranking = rank(question, passages, embedder)
+    relevance = {c.text: 0.8 for c in ranking.candidates}
+    chosen = extractive.select_key_points(ranking, relevance)
+    spans = extractive.point_spans(chosen)
+    # More than MAX_POINTS short sentences fit: a run of one passage is one bullet.
+    assert len(chosen) > extractive.MAX_POINTS
+    assert len(chosen) <= extractive.MAX_POINT_SENTENCES
+    assert len(spans) <= extractive.MAX_POINTS
+    assert all(len(span) <= extractive.SPAN_SENTENCES for span in spans)  # each bullet a tight span
+    assert sum(len(c.text.split()) for c in chosen) <= extractive.MAX_POINT_WORDS
+    text = extractive_result(question, passages, embedder, min_score=0.1).text
+    lines = text.split("\n")
+    assert 1 <= len(lines) <= extractive.MAX_POINTS
+    # Each sentence of a bullet keeps its own citation, so verification sees every one cited.
+    assert all(line.startswith("- ") for line in lines)
+    assert text.count("[1]") + text.count("[2]") == text.count("Measure ")
+
+
+def test_bullets_never_exceed_max_points_when_every_point_is_its_own_passage() -> None:
+    question = "What measures did the governments take?"
+    embedder = FakeEmbedder()
+    passages = [passage(m, i) for i, m in enumerate(MEASURES, start=1)]
+    ranking = rank(question, passages, embedder)
+    relevance = {c.text: 0.8 for c in ranking.candidates}
+    chosen = extractive.select_key_points(ranking, relevance)
+    assert len(extractive.point_spans(chosen)) == len(chosen) == extractive.MAX_POINTS
+
+
+OPENING = ("On September 13, 2022, the army crossed the border at dawn. Villages near the border were shelled. "
+           "Thousands of people fled the fighting.")
+BODY = "The army sought to force a treaty on its weakened neighbour, because its ally was busy elsewhere."
+
+
+def test_a_long_articles_opening_is_demoted_for_why_questions_but_a_short_document_is_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "Why did the army attack the neighbour?"
+    embedder = FakeEmbedder()
+    long_article = [chunk_passage(OPENING, 1, "/corpus/article.txt", 0),
+                    chunk_passage(BODY, 2, "/corpus/article.txt", 900)]
+    ranking = rank(question, long_article, embedder)
+    lead = "Villages near the border were shelled."
+    demoted = point_relevance(ranking, embedder.embed_query(question), long_article)[lead]
+    monkeypatch.setattr(extractive, "LEAD_PENALTY", 0.0)
+    plain = point_relevance(ranking, embedder.embed_query(question), long_article)[lead]
+    assert demoted < plain
+    # A one-passage document is all opening: nothing to demote it against.
+    monkeypatch.setattr(extractive, "LEAD_PENALTY", 0.3)
+    short = [chunk_passage(OPENING, 1, "/corpus/note.txt", 0), chunk_passage(BODY, 2, "/corpus/other.txt", 0)]
+    ranking = rank(question, short, embedder)
+    with_penalty = point_relevance(ranking, embedder.embed_query(question), short)[lead]
+    monkeypatch.setattr(extractive, "LEAD_PENALTY", 0.0)
+    assert point_relevance(ranking, embedder.embed_query(question), short)[lead] == with_penalty
+    # Not a "why": the opening is what a "what happened" question asks for.
+    what = "What happened when the army crossed the border?"
+    ranking = rank(what, long_article, embedder)
+    before = point_relevance(ranking, embedder.embed_query(what), long_article)[lead]
+    monkeypatch.setattr(extractive, "LEAD_PENALTY", 0.3)
+    assert point_relevance(ranking, embedder.embed_query(what), long_article)[lead] == before

@@ -22,6 +22,8 @@ ANALYTIC = [
     "What alternatives to the plague theory have been proposed?",
     "What evidence shows that the bacterium caused the epidemic?",
     "What objections do sceptics raise?",
+    "What dangers does the forest hold for visitors?",
+    "What theories have been put forward about the collapse?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -36,6 +38,7 @@ FACTOID = [
     "How did Tesla die?",
     "What method is used to measure the speed?",
     "What alternative name was the disease given?",
+    "What danger sign did the pilot see?",
 ]
 
 
