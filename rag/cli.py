@@ -349,13 +349,24 @@ def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
     return filters or None
 
 
+def _shown(source: str) -> str:
+    """A source as the terminal shows it: relative to the working directory when inside it (as ``--json``)."""
+    path = Path(source)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            pass
+    return source
+
+
 def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
     print(answer.answer, file=stream)
     if answer.refused:
         if answer.related:
             print("\nClosest related documents:", file=stream)
             for r in answer.related:
-                print(f"  - {r.title} ({r.source})", file=stream)
+                print(f"  - {r.title} ({_shown(r.source)})", file=stream)
         return
     unsupported = [s for s in answer.sentences if not s.supported]
     if unsupported:
@@ -365,7 +376,7 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
     print("\nSources:", file=stream)
     for c in answer.citations:
         page = f", p. {c.page}" if c.page else ""
-        print(f"  [{c.id}] {c.title}{page} — {c.source} (chars {c.start}-{c.end})", file=stream)
+        print(f"  [{c.id}] {c.title}{page} — {_shown(c.source)} (chars {c.start}-{c.end})", file=stream)
         print(f"      “{' '.join(c.quote.split())}”", file=stream)
     if answer.invalid_citations:
         print(f"\n(removed citations to passages that do not exist: {answer.invalid_citations})", file=stream)

@@ -261,3 +261,22 @@ def test_failed_files_are_warning_records(tmp_path: Path, caplog: pytest.LogCapt
     assert len(report.failed) == 1
     warnings = [r for r in caplog.records if r.name == "rag.ingest" and r.levelno == logging.WARNING]
     assert len(warnings) == 1 and "encrypted.pdf" in warnings[0].getMessage()
+
+
+def test_the_terminal_shows_sources_relative_to_the_working_directory_like_json(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    from types import SimpleNamespace
+
+    inside, outside = tmp_path / "corpus" / "a.txt", "/elsewhere/b.txt"
+    cite = SimpleNamespace(id=1, title="A", page=None, source=str(inside), start=0, end=10, quote="Quoted text.")
+    answer = SimpleNamespace(answer="It happened. [1]", refused=False, sentences=(), citations=[cite],
+                             invalid_citations=(), related=(), verifier="lexical")
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    cli._print_answer(answer, out)
+    assert "— corpus/a.txt (chars 0-10)" in out.getvalue() and str(tmp_path) not in out.getvalue()
+    refusal = SimpleNamespace(answer="No.", refused=True, related=[SimpleNamespace(title="B", source=outside)])
+    out = io.StringIO()
+    cli._print_answer(refusal, out)
+    assert "  - B (/elsewhere/b.txt)" in out.getvalue()  # outside the working directory: the full path
