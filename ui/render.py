@@ -157,12 +157,45 @@ def _cite_links(sentence: Mapping[str, Any], answer: Mapping[str, Any], numbers:
     return "".join(links.values())
 
 
+def point_groups(answer: Mapping[str, Any]) -> list[list[int]] | None:
+    """The sentences of each bullet of a key-points answer (indexes into ``sentences``), or None.
+
+    A key-points answer is ``- point [n]`` lines (:func:`rag.citations.render`); one bullet may hold
+    two consecutive sentences, each with its own ``[n]``. Sentences are matched to lines in order by
+    their text, so the chat, the clipboard and the export keep the list and its grouping.
+    """
+    lines = [" ".join(line.split()) for line in str(answer.get("answer") or "").splitlines() if line.strip()]
+    sentences = answer.get("sentences") or []
+    if not lines or not sentences or not all(line.startswith("- ") for line in lines):
+        return None
+    groups: list[list[int]] = [[] for _ in lines]
+    line, offset = 0, 0
+    for i, sentence in enumerate(sentences):
+        text = " ".join(str(sentence.get("text") or "").split())
+        while line < len(lines):
+            found = lines[line].find(text, offset)
+            if text and found >= 0:
+                groups[line].append(i)
+                offset = found + len(text)
+                break
+            line, offset = line + 1, 0
+        else:
+            return None  # a sentence that is on no remaining line: not a clean list
+    kept = [g for g in groups if g]
+    return kept or None
+
+
 def is_key_points(answer: Mapping[str, Any]) -> bool:
-    """True when the answer is a list of key points: one ``- point [n]`` line per sentence (the shape
-    :func:`rag.citations.render` gives bullets), so the chat, the clipboard and the export keep the list."""
-    lines = [line for line in str(answer.get("answer") or "").splitlines() if line.strip()]
-    return (bool(lines) and len(lines) == len(answer.get("sentences") or [])
-            and all(line.lstrip().startswith("- ") for line in lines))
+    """True when the answer is a list of key points (see :func:`point_groups`)."""
+    return point_groups(answer) is not None
+
+
+def _as_points(parts: Sequence[str], answer: Mapping[str, Any]) -> list[str] | None:
+    """``parts`` (one per sentence) joined per bullet, or None when the answer is not a list."""
+    groups = point_groups(answer)
+    if groups is None or len(parts) != len(answer.get("sentences") or []):
+        return None
+    return [" ".join(parts[i] for i in group) for group in groups]
 
 
 def answer_html(answer: Mapping[str, Any], turn: int | None = None) -> str:
@@ -191,8 +224,9 @@ def answer_html(answer: Mapping[str, Any], turn: int | None = None) -> str:
         else:
             parts.append(f'<span class="rag-unsupported" title="The cited passage does not support this '
                          f'sentence (support {float(s.get("support", 0.0)):.2f})">⚠ {text}</span>')
-    if is_key_points(answer):
-        return _html_block('<ul class="rag-points">' + "".join(f"<li>{p}</li>" for p in parts) + "</ul>"
+    points = _as_points(parts, answer)
+    if points is not None:
+        return _html_block('<ul class="rag-points">' + "".join(f"<li>{p}</li>" for p in points) + "</ul>"
                            + note_html, "rag-answer")
     return _html_block(" ".join(parts) + note_html, "rag-answer")
 
@@ -413,7 +447,8 @@ def answer_with_footnotes(answer: Mapping[str, Any]) -> str:
     sentences = answer.get("sentences") or []
     if sentences:
         lines = [f"{s['text']} {_markers(s.get('citations', []), numbers)}".rstrip() for s in sentences]
-        body = "\n".join(f"- {line}" for line in lines) if is_key_points(answer) else " ".join(lines)
+        points = _as_points(lines, answer)
+        body = "\n".join(f"- {line}" for line in points) if points is not None else " ".join(lines)
     else:
         body = str(answer.get("answer") or "")
     notes = []
@@ -550,7 +585,8 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
             text = f"{_md_text(s['text'])} {marks}".rstrip()
             parts.append(text if s.get("supported", True) else f"⚠ *(unsupported)* {text}")
         note = invalid_citations_note(answer)
-        body = "\n".join(f"- {p}" for p in parts) if is_key_points(answer) else " ".join(parts)
+        points = _as_points(parts, answer)
+        body = "\n".join(f"- {p}" for p in points) if points is not None else " ".join(parts)
         out += [body + (f" *({_md_text(note)})*" if note else ""), ""]
     if bibliography:
         out += ["## Bibliography", ""]

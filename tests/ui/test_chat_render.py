@@ -162,3 +162,25 @@ def test_a_key_points_answer_stays_a_list_in_the_chat_the_copy_and_the_export() 
     assert "<li>" not in answer_html(prose, 0)
     assert "\n- " not in answer_with_footnotes(prose) and "\n- " not in export_markdown([{"question": "q",
                                                                                            "answer": prose}])
+
+
+def test_a_bullet_of_two_sentences_stays_one_bullet_in_the_chat_the_copy_and_the_export() -> None:
+    """Key points may put two consecutive sentences in one bullet, each with its own [n] (found in a browser
+    audit: any such bullet turned the whole list into one paragraph)."""
+    chunk = Chunk(id="c1", source="/c/a.txt", title="Truce", text=PASSAGE, start=100, end=100 + len(PASSAGE),
+                  index=0)
+    parsed = parse_answer("- France, the US, Norway and Ireland condemned the strike. [1] "
+                          "The ceasefire was a product of American pressure. [1]\n"
+                          "- France, the US, Norway and Ireland condemned the strike again. [1]", n_passages=1)
+    verified = verify_answer(parsed, [Passage(chunk=chunk, score=1.0)])
+    answer = {"question": "q", "answer": verified.text, "refused": False, "invalid_citations": [],
+              "citations": [c.to_dict() for c in verified.citations],
+              "sentences": [s.to_dict() for s in verified.sentences]}
+    assert len(answer["sentences"]) == 3 and verified.text.count("\n") == 1
+    chat = answer_html(answer, 0)
+    assert chat.count("<li>") == 2 and '<ul class="rag-points">' in chat
+    assert "American pressure" in chat.split("<li>")[1] and "again" in chat.split("<li>")[2]
+    copied = answer_with_footnotes(answer).split("\n\n")[0].splitlines()
+    assert len(copied) == 2 and copied[0].startswith("- France") and "American pressure" in copied[0]
+    exported = export_markdown([{"question": "q", "answer": answer}], now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert "American pressure" in exported.split("\n- France")[1].split("\n")[0]
