@@ -403,6 +403,10 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
 
 
 # ----------------------------------------------------------------------------- first screen
+# A token of 8+ characters mixing digits and letters (a hash, an id) marks a title made from a file name.
+_MACHINE_NAME = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{8,}\b", re.I)
+
+
 def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
     """Questions a reader could ask of these documents, from their titles alone (no model)."""
     templates = ("What are the main points of “{}”?", "What does “{}” say happened, and when?",
@@ -410,6 +414,8 @@ def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
     picked: list[str] = []
     for title in titles:
         clean = " ".join(str(title).split()).rstrip(".")
+        if _MACHINE_NAME.search(clean):
+            continue  # "000 37ea4592f850c55e": a file name, not a title a question can be asked about
         if 8 <= len(clean) <= 90 and clean.lower() not in {p.lower() for p in picked}:
             picked.append(clean)
         if len(picked) == limit:

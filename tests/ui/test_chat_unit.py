@@ -194,3 +194,13 @@ def test_only_one_question_per_page_waits_behind_a_running_answer(handlers: Hand
     assert len(third) == 1 and third[0][4] == {"__type__": "update"}  # refused, left in the box
     list(first)
     assert [t["question"] for t in list(second)[-1][1]] == [Q1, Q2]
+
+
+def test_example_questions_skip_titles_made_from_hashed_file_names() -> None:
+    # Found in a browser audit: the sample .txt has no heading, so its title is "000 37ea4592f850c55e" and the
+    # one-click example built from it was refused.
+    from rag.ui.render import example_questions
+
+    questions = example_questions(["000 37ea4592f850c55e", "Drone doctrine 2023", "Report B52 review"])
+    assert not any("37ea4592f850c55e" in q for q in questions)
+    assert any("Drone doctrine 2023" in q for q in questions) and any("Report B52 review" in q for q in questions)
