@@ -186,22 +186,23 @@ def _embedder(embedder: Any) -> Any:
 
 
 def rank_cases(inputs: Sequence[Inputs], embedder: Any = None, cache: VectorCache | None = None,
-               rows: list[Row] | None = None) -> list[Case]:
+               rows: list[Row] | None = None, checker: Any = None) -> list[Case]:
     """Answer each input with the current :func:`rag.backends.extractive.rank` (cheap with a warm ``cache``).
 
     A case's candidates are kept in the order the answer considers them (by learned answerability,
     then relevance, for factoid questions; by relevance otherwise), so :func:`decide` replays it.
-    ``rows`` collects the learned model's inputs per candidate (for :func:`fit`).
+    ``rows`` collects the learned model's inputs per candidate (for :func:`fit`); with ``checker``
+    (:mod:`rag.answer_checkers`) the checker's scores are the answerability instead.
     """
     embedder = _embedder(embedder)
     cache = cache or VectorCache(embedder)
     cases: list[Case] = []
     for inp in inputs:
         passages = [_passage(doc_id, title, text, sim) for doc_id, title, text, sim in inp.passages]
-        ranking = rank(inp.question, passages, embedder, None, cache)
+        ranking = rank(inp.question, passages, embedder, None, cache, checker=checker)
         answers = [a.lower() for a in inp.answers]
         ordered = list(ranking.candidates)
-        if ranking.features:
+        if ranking.answerability_by != "rules":
             ordered.sort(key=lambda c: (-c.answerability, -c.score))
         ranked = tuple((round(c.score, 4), round(c.answerability, 4),
                         any(a in c.text.lower() for a in answers)) for c in ordered[:25])
@@ -350,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the threshold is the highest whose out-of-fold false refusals stay at this "
                              "(default: the rules' own false refusals on the tune half)")
     parser.add_argument("--write", action="store_true", help="with --fit: paste the weights into rag/answer_model.py")
+    parser.add_argument("--checker", metavar="SPEC",
+                        help="measure an answer checker (rag.answer_checkers: cross-encoder:DIR, llm) instead")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.cases:
@@ -364,9 +367,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.inputs:
             Path(args.inputs).write_text(json.dumps([i.__dict__ for i in inputs]))
     rows: list[Row] = []
-    cases = rank_cases(inputs, rows=rows)
+    checker = None
+    if args.checker:
+        from rag.answer_checkers import make_answer_checker
+        from rag.config import Config
+
+        checker = make_answer_checker(Config.load(overrides={}), args.checker)
+    cases = rank_cases(inputs, rows=rows, checker=checker)
     if args.out:
         Path(args.out).write_text(json.dumps([c.__dict__ for c in cases]))
+    if checker is not None:
+        _print_grid(cases, (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), (0.0, 0.25))
+        return 0
     if not args.fit:
         _print_grid(cases, (0.05, 0.1, 0.15, 0.2, 0.3, 0.5), (0.0, 0.25, 0.4))
         return 0

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from rag.answer_checkers import make_answer_checker
 from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
@@ -150,7 +151,8 @@ class Assistant:
         self.support_scorer = support_scorer
         # Eager and cheap (models load on first use): an llm verifier without a model fails here.
         self._verifier: SupportScorer | None = None if support_scorer else make_verifier(self.config)
-        self.answer_checker = answer_checker  # a QA reader / NLI model judging answerability, if any
+        # A QA / NLI model or judge LLM deciding answerability instead of the built-in model (rag.answer_checkers).
+        self.answer_checker = answer_checker if answer_checker is not None else make_answer_checker(self.config)
         self._store: Store | None = store
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
@@ -363,9 +365,11 @@ class Assistant:
                     question, passages, self.embedder, min_score=self.config.min_sentence_score,
                     max_sentences=self.config.max_answer_sentences,
                     min_answerability=self.config.min_answerability, query_vector=state.get("query_vector"),
-                    cache=self.sentence_cache, carried=carried, checker=self.answer_checker)
+                    cache=self.sentence_cache, carried=carried, checker=self.answer_checker,
+                    checker_threshold=self.config.answer_checker_threshold)
                 text = result.text
-                extra = {"question_kind": result.kind, "answerability": result.answerability}
+                extra = {"question_kind": result.kind, "answerability": result.answerability,
+                         "answerability_by": result.answerability_by}
             else:
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
                                           [p.chunk.title for p in passages])
@@ -389,7 +393,8 @@ class Assistant:
         common = dict(question=state["question"], standalone_question=state["standalone"], backend=backend,
                       passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings,
                       verifier=answer_verifier(scorer_name(scorer), verified.sentences),
-                      question_kind=state.get("question_kind"), answerability=state.get("answerability"))
+                      question_kind=state.get("question_kind"), answerability=state.get("answerability"),
+                      answerability_by=state.get("answerability_by"))
         if refused:
             return Answer(answer=REFUSAL, refused=True, related=_related(passages),
                           sentences=() if is_refusal(raw) else verified.sentences, **common)

@@ -213,6 +213,9 @@ def _answering(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date-from", help="only documents dated on or after YYYY-MM-DD")
     parser.add_argument("--date-to", help="only documents dated on or before YYYY-MM-DD")
     _verifying(parser)
+    parser.add_argument("--answer-checker", metavar="SPEC",
+                        help="what decides that a sentence answers a factual question: empty for the built-in "
+                             "model (default), cross-encoder:DIR, llm (the judge of --verifier-model/-base-url)")
 
 
 def _verifying(parser: argparse.ArgumentParser) -> None:
@@ -316,7 +319,7 @@ def _config(args: argparse.Namespace) -> Any:
 
     fields = ("index_dir", "chroma_url", "backend", "llm_model", "llm_base_url", "ollama_url", "gguf_path", "k",
               "strict", "chunk_tokens", "chunk_overlap", "max_file_mb", "verifier", "verifier_model",
-              "verifier_base_url", "embed_backend")
+              "verifier_base_url", "embed_backend", "answer_checker")
     overrides = {name: getattr(args, name) for name in fields if getattr(args, name, None) is not None}
     return Config.load(getattr(args, "config", None), overrides=overrides)
 

@@ -261,6 +261,10 @@ class Config(LayeredSettings):
     # A factoid answer's sentence needs this learned probability of holding the answer (rag.answer_model):
     # chosen out of fold on the tune half of held-out SQuAD + on-topic noise at the old rules' false refusals.
     min_answerability: float = 0.10
+    # A QA/NLI cross-encoder or the judge LLM deciding answerability instead (rag.answer_checkers):
+    # "" (the built-in model), "cross-encoder:DIR", "llm"; a factual answer then needs answer_checker_threshold.
+    answer_checker: str = ""
+    answer_checker_threshold: float = 0.5
     # Analytic questions (why / reasons / how did X react…) retrieve this many passages for key points.
     analytic_k: int = 10
 
@@ -308,7 +312,8 @@ class Config(LayeredSettings):
         from rag.backends import get_backend  # the backend registry; imports rag.config itself
 
         get_backend(self.backend)  # ConfigError naming the registered backends
-        for name in ("support_threshold", "min_similarity", "min_sentence_score", "min_answerability"):
+        for name in ("support_threshold", "min_similarity", "min_sentence_score", "min_answerability",
+                     "answer_checker_threshold"):
             value = getattr(self, name)
             if not -1.0 <= value <= 1.0:
                 raise ConfigError(f"{name}: must be between 0 and 1, got {value!r}")
@@ -325,6 +330,9 @@ class Config(LayeredSettings):
         from rag.verifiers import check_verifier_spec
 
         check_verifier_spec(self.verifier)
+        from rag.answer_checkers import check_answer_checker_spec
+
+        check_answer_checker_spec(self.answer_checker)
         if self.fetch_k < self.k:
             self.__dict__["fetch_k"] = self.k  # frozen: set once, while validating
         if self.llm_model is not None:

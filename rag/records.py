@@ -296,6 +296,9 @@ class Answer:
     # best sentence states what was asked (0..1; rag.backends.extractive.answerability).
     question_kind: str | None = None
     answerability: float | None = None
+    # What scored it: "learned" (rag.answer_model), an answer checker's name, "relevance" (key points),
+    # or "learned (fallback: … failed)" when a configured checker failed.
+    answerability_by: str | None = None
     passages: tuple[Passage, ...] = field(default=(), compare=False, repr=False)
     timings: dict[str, float] = field(default_factory=dict, compare=False)
 
@@ -320,5 +323,6 @@ class Answer:
             "verifier": self.verifier,
             "question_kind": self.question_kind,
             "answerability": None if self.answerability is None else round(self.answerability, 4),
+            "answerability_by": self.answerability_by,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }

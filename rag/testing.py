@@ -24,6 +24,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -191,3 +192,21 @@ class ScriptedJudgeClient:
         if isinstance(reply, BaseException):
             raise reply
         return reply if isinstance(reply, JudgeReply) else JudgeReply(str(reply))
+
+
+def tiny_cross_encoder(folder: Path, words: str) -> Path:
+    """A randomly initialised one-layer BERT with one output, saved as a CrossEncoder directory (for tests).
+
+    ``words`` make its vocabulary; nothing is downloaded.
+    """
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast  # type: ignore[attr-defined]
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted({w.strip(".,").lower() for w in words.split()})]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"))
+    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=128, num_labels=1)  # type: ignore[call-arg]
+    BertForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

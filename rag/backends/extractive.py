@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -35,6 +36,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from rag import answer_model
+from rag.answer_checkers import checker_name, score_candidates
 from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.citations import MARKER
@@ -43,6 +45,8 @@ from rag.keypoints import narrative_score, question_aim, role_score
 from rag.questions import QuestionProfile, focus_matches, profile
 from rag.records import REFUSAL, Passage
 from rag.text import has_negation, name_phrases, names, numbers, terms
+
+logger = logging.getLogger(__name__)
 
 _MONTH = re.compile(r"\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|May|[Jj]une?|"
                     r"[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|"
@@ -329,6 +333,8 @@ class Ranking:
     candidates: list[Candidate]  # best first
     vectors: dict[str, np.ndarray]
     features: dict[str, list[float]] = field(default_factory=dict)  # the learned answerability's inputs
+    # What scored the candidates' answerability: "learned", "rules", a checker's name, or a fallback note.
+    answerability_by: str = "rules"
 
 
 def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
@@ -383,7 +389,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # The follow-up's own words decide as much as the carried context does.
         sims = (sims + vectors @ embedder.embed_query(question)) / 2
     focus_sims = None
-    if checker is None and prof.focus_text and prof.focus_text.lower() != question.lower():
+    if prof.focus_text and prof.focus_text.lower() != question.lower():
         focus_sims = vectors @ embedder.embed_query(prof.focus_text)
     scored = []
     checks: dict[str, tuple[float, int]] = {}  # the answer-type check and the unstated asks, per sentence
@@ -394,20 +400,31 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # Names/numbers the question insists on gate the dense part too.
         if lexical == 0.0:
             score *= 0.5
-        if checker is not None:
-            able = float(checker(question, cand.text, cand.context))
-        else:
-            able = answerability(prof, cand.text, context=cand.context, weight=weight,
-                                 focus_similarity=None if focus_sims is None else float(focus_sims[i]))
-            if asked or asked_numbers:
-                # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
-                able *= NAME_MISSING ** unstated_asks(cand.passage)
+        able = answerability(prof, cand.text, context=cand.context, weight=weight,
+                             focus_similarity=None if focus_sims is None else float(focus_sims[i]))
+        if asked or asked_numbers:
+            # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
+            able *= NAME_MISSING ** unstated_asks(cand.passage)
         unstated_count = unstated_asks(cand.passage) if asked or asked_numbers else 0
         checks[cand.text] = (_type_present(prof, cand.text), unstated_count)
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
     scored.sort(key=lambda c: -c.score)
     learned: dict[str, list[float]] = {}
-    if prof.kind == "factoid" and checker is None and learned_answerability:
+    by = "rules"
+    if prof.kind == "factoid" and checker is not None:
+        top = scored[:answer_model.TOP_CANDIDATES]
+        try:
+            checked = score_candidates(checker, question, [(c.text, c.context) for c in top])
+        except Exception as exc:  # a judge that fails never fails an answer: the built-in model decides
+            logger.warning("answer checker %s failed (%s: %s); the built-in answerability decides",
+                           checker_name(checker), type(exc).__name__, exc)
+            by = f"learned (fallback: {checker_name(checker)} failed)" if learned_answerability else \
+                f"rules (fallback: {checker_name(checker)} failed)"
+        else:
+            scored = [replace(c, answerability=checked[j] if j < len(top) else 0.0) for j, c in enumerate(scored)]
+            return Ranking(prof, scored, dict(zip(texts, vectors)), learned, checker_name(checker))
+    if prof.kind == "factoid" and learned_answerability:
+        by = "learned" if by == "rules" else by
         # The rules and the relevance are the learned model's inputs; its probability is the answerability.
         similarity = dict(zip(texts, (float(s) for s in sims)))
         best = scored[0].score
@@ -422,7 +439,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
                 unstated=checks[cand.text][1])
             learned[cand.text] = answer_model.features(prof, cand.text, cand.context, signals)
             scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
-    return Ranking(prof, scored, dict(zip(texts, vectors)), learned)
+    return Ranking(prof, scored, dict(zip(texts, vectors)), learned, by)
 
 
 def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedder,
@@ -446,6 +463,7 @@ class ExtractiveResult:
     chosen: list[Candidate]
     kind: str  # "factoid" or "analytic"
     answerability: float  # of the answer's best sentence (the refusal: of the best candidate seen)
+    answerability_by: str = "rules"  # what scored it (see Ranking.answerability_by)
 
     @property
     def refused(self) -> bool:
@@ -716,11 +734,12 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
                       analytic_min_relevance: float | None = None,
                       query_vector: np.ndarray | None = None,
                       cache: VectorCache | None = None, carried: str = "",
-                      checker: AnswerChecker | None = None) -> ExtractiveResult:
+                      checker: AnswerChecker | None = None, checker_threshold: float = 0.5) -> ExtractiveResult:
     """Answer ``question`` from ``passages``: a short answer, key points, or the refusal.
 
-    Factoid questions: the best sentence that is *answerable* (see
-    :func:`answerability`, at least ``min_answerability``) and scores at least
+    Factoid questions: the best sentence that is *answerable* (the learned
+    :mod:`rag.answer_model` at least ``min_answerability``, or ``checker`` — see
+    :mod:`rag.answer_checkers` — at least ``checker_threshold``) and scores at least
     ``min_score``, plus up to ``max_sentences - 1`` close runners-up. Analytic
     questions: bullets chosen by :func:`select_key_points`, or the refusal when
     no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`).
@@ -733,7 +752,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
     if kind == "analytic" and _names_missing(question, passages):
         # "What did Japan say about the ceasefire?" over sources that never mention Japan.
-        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0)
+        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic":
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector
         relevance = point_relevance(ranking, q_vec, passages)
@@ -741,13 +760,16 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         points = select_key_points(ranking, relevance) if max(relevance.values()) >= floor else []
         if points:
             text = "\n".join("- " + " ".join(f"{c.text} [{c.passage}]" for c in span) for span in point_spans(points))
-            return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points))
-        return ExtractiveResult(REFUSAL, ranked, [], kind, max(relevance.values()))
-    answerable = [c for c in ranked if c.answerability >= min_answerability]
-    if ranking.features:  # a learned answerability: the likeliest answer first, relevance breaking ties
+            return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points), "relevance")
+        return ExtractiveResult(REFUSAL, ranked, [], kind, max(relevance.values()), "relevance")
+    by = ranking.answerability_by
+    threshold = checker_threshold if checker is not None and by == checker_name(checker) else min_answerability
+    answerable = [c for c in ranked if c.answerability >= threshold]
+    probable = by != "rules"  # a learned model or a checker: the likeliest answer first, relevance breaking ties
+    if probable:
         answerable.sort(key=lambda c: (-c.answerability, -c.score))
     if not answerable or answerable[0].score < min_score:
-        return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked))
+        return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked), by)
     best = answerable[0]
     chosen = [best]
     for cand in answerable[1:]:
@@ -755,14 +777,14 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             break
         if cand.score < max(min_score, 0.85 * best.score):
             continue
-        if ranking.features and cand.answerability < RUNNER_UP_SHARE * best.answerability:
+        if probable and cand.answerability < RUNNER_UP_SHARE * best.answerability:
             continue  # a second sentence must be nearly as likely an answer as the first
         cand_terms = set(terms(cand.text))
         if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
             continue  # near-duplicate of a chosen sentence
         chosen.append(cand)
     text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
-    return ExtractiveResult(text, ranked, chosen, kind, best.answerability)
+    return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
 
 
 def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,

@@ -16,7 +16,7 @@ from rag.config import Config, ConfigError
 from rag.records import Chunk, Passage
 from rag.rerank import CrossEncoderReranker, Reranker, make_reranker
 from rag.retrieve import DenseRetriever, Filters, HybridRetriever, LexicalRetriever, WeightedRRF, mmr, rrf
-from rag.testing import FakeEmbedder
+from rag.testing import FakeEmbedder, tiny_cross_encoder
 
 DOCS = {
     "a": {"etna.txt": "Mount Etna erupted in May 2023. Lava flows reached the village of Zafferana.",
@@ -248,21 +248,6 @@ def test_make_reranker_from_a_spec(tmp_path: Path) -> None:
     assert make_reranker("") is None and make_reranker(None) is None and make_reranker("none") is None
     with pytest.raises(FileNotFoundError, match="not a CrossEncoder model directory"):
         make_reranker(f"cross-encoder:{tmp_path}")
-
-
-def tiny_cross_encoder(folder: Path, words: str) -> Path:
-    """A randomly initialised one-layer BERT with one output (relevance), saved as a CrossEncoder directory."""
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
-
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted({w.strip(".,").lower() for w in words.split()})]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"))
-    config = BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=32, max_position_embeddings=128, num_labels=1)
-    BertForSequenceClassification(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 @pytest.mark.integration  # loads the real sentence-transformers CrossEncoder stack (slow to import)
