@@ -128,12 +128,15 @@ class Assistant:
         embedder: Embedder | None = None,
         chat_model: Any = None,
         support_scorer: SupportScorer | None = None,
-        answer_checker: AnswerChecker | None = None,
+        answer_checker: AnswerChecker | str | None = None,
         store: Store | None = None,
         **overrides: Any,
     ) -> None:
         if index_dir is not None:
             overrides["index_dir"] = str(index_dir)
+        if isinstance(answer_checker, str):  # a spec ("llm", "cross-encoder:DIR") is the config setting
+            overrides["answer_checker"] = answer_checker
+            answer_checker = None
         base = config or (store.config if store is not None else None)
         self.config = base.replace(**overrides) if base else Config.load(overrides=overrides)
         if store is not None:

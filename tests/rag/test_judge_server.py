@@ -102,3 +102,36 @@ def test_a_dead_judge_server_falls_back_to_lexical_without_failing_the_answer(sa
     assert not answer["refused"]
     assert all(s["verifier"] == "lexical (fallback: llm:judge failed)" for s in answer["sentences"])
     assert "lexical" in answer["verifier"]
+
+
+def test_the_llm_answer_checker_asks_the_real_server_and_its_verdicts_decide(llama_url: str, sample_index: Path,
+                                                                              real_embedder: Any) -> None:
+    # The same judge server decides answerability (rag.answer_checkers): prompts go out per candidate, P(Yes)
+    # comes back, and the answer names the checker. A 135M model's verdicts are not checked, only the plumbing.
+    assistant = Assistant(index_dir=sample_index, embedder=real_embedder, answer_checker="llm",
+                          verifier_model="smollm2", verifier_base_url=llama_url, verifier_timeout=60,
+                          answer_checker_threshold=0.0, min_sentence_score=0.0)
+    client = Recording(assistant.answer_checker.client)
+    assistant.answer_checker.client = client
+
+    answer = assistant.ask("When does the Russian peacekeeping mission end?").to_dict()
+
+    assert answer["answerability_by"] == "llm:smollm2" and 0.0 <= answer["answerability"] <= 1.0
+    assert 1 <= len(client.exchanges) <= 12
+    for messages, _ in client.exchanges:
+        assert "Question: When does the Russian peacekeeping mission end?" in messages[-1]["content"]
+    assert not answer["refused"]  # no thresholds: whatever the verdicts, the likeliest candidate answers
+
+
+def test_a_dead_answer_checker_server_leaves_the_built_in_model_to_decide(sample_index: Path,
+                                                                         real_embedder: Any) -> None:
+    from rag.testing_servers import free_port
+
+    assistant = Assistant(index_dir=sample_index, embedder=real_embedder, answer_checker="llm",
+                          verifier_model="judge", verifier_timeout=2,
+                          verifier_base_url=f"http://127.0.0.1:{free_port()}/v1")
+
+    answer = assistant.ask("When does the Russian peacekeeping mission end?").to_dict()
+
+    assert not answer["refused"] and "2025" in answer["answer"]
+    assert answer["answerability_by"] == "learned (fallback: llm:judge failed)"
