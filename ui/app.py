@@ -199,6 +199,7 @@ class Handlers:
         """
         question = (message or "").strip()
         if not question:
+            gr.Info("Type a question first.")  # an empty Ask is not silently ignored (found in a browser audit)
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""
             return
         page = self._page(request)

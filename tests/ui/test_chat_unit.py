@@ -204,3 +204,14 @@ def test_example_questions_skip_titles_made_from_hashed_file_names() -> None:
     questions = example_questions(["000 37ea4592f850c55e", "Drone doctrine 2023", "Report B52 review"])
     assert not any("37ea4592f850c55e" in q for q in questions)
     assert any("Drone doctrine 2023" in q for q in questions) and any("Report B52 review" in q for q in questions)
+
+
+def test_an_empty_question_says_what_to_do_and_changes_nothing(handlers: Handlers,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import gradio as gr
+
+    shown: list[str] = []
+    monkeypatch.setattr(gr, "Info", lambda message, *a, **k: shown.append(message))
+    outputs = list(_respond(handlers, "   ", [], "page-empty"))
+    assert shown == ["Type a question first."]
+    assert len(outputs) == 1 and outputs[0][:4] == (gr.skip(),) * 4 and outputs[0][4] == ""
