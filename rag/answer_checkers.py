@@ -32,7 +32,7 @@ Example:
     >>> check_answer_checker_spec("bert")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    rag.config.ConfigError: answer_checker: 'bert' is not one of cross-encoder:DIR, llm (or empty ...)
+    rag.errors.ConfigError: answer_checker: 'bert' is not one of cross-encoder:DIR, llm (or empty ...)
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.registry import Registration, SpecRegistry
+from rag.rerank import LocalCrossEncoder
 
 if TYPE_CHECKING:
     from rag.config import Config
@@ -106,7 +107,7 @@ def score_candidates(checker: Any, question: str, pairs: Sequence[tuple[str, str
     return scores
 
 
-class CrossEncoderChecker:
+class CrossEncoderChecker(LocalCrossEncoder):
     """(question, sentence) pairs scored by a local sentence-transformers ``CrossEncoder``.
 
     A one-output model's score is taken as a probability (sentence-transformers
@@ -115,33 +116,14 @@ class CrossEncoderChecker:
     The model loads on first use, from ``model_dir`` only.
     """
 
+    setting = "answer_checker"
+
     def __init__(self, model_dir: str | Path, *, batch_size: int = 32, device: str = "cpu",
                  max_length: int = 256) -> None:
-        self.model_dir = str(model_dir)
-        if not Path(self.model_dir, "config.json").is_file():  # eager and cheap: the model itself loads later
-            raise FileNotFoundError(
-                f"{self.model_dir}: not a CrossEncoder model directory (no config.json); give "
-                "answer_checker = cross-encoder:DIR a local sentence-transformers CrossEncoder model")
-        self.batch_size = batch_size
-        self.device = device
-        self.max_length = max_length
-        self.name = f"cross-encoder:{self.model_dir}"
-        self._model: Any = None
-        self._lock = threading.Lock()
-
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                from sentence_transformers import CrossEncoder
-
-                logger.info("loading answer checker %s", self.model_dir)
-                self._model = CrossEncoder(self.model_dir, local_files_only=True, device=self.device,
-                                           max_length=self.max_length)
-            return self._model
+        super().__init__(model_dir, batch_size=batch_size, device=device, max_length=max_length)
 
     def score_many(self, question: str, pairs: Sequence[tuple[str, str]]) -> list[float]:
-        raw = self._load().predict([(question, sentence) for sentence, _ in pairs], batch_size=self.batch_size,
-                                   show_progress_bar=False)
+        raw = self.predict([(question, sentence) for sentence, _ in pairs])
         out = []
         for value in raw:
             values = [float(v) for v in (value if getattr(value, "ndim", 0) else [value])]

@@ -24,7 +24,7 @@ Example:
     >>> make_reranker("bm42")
     Traceback (most recent call last):
     ...
-    rag.config.ConfigError: reranker: 'bm42' is not one of cross-encoder:DIR (or empty for none)
+    rag.errors.ConfigError: reranker: 'bm42' is not one of cross-encoder:DIR (or empty for none)
 """
 
 from __future__ import annotations
@@ -83,17 +83,16 @@ def make_reranker(spec: str | None) -> Reranker | None:
     return registration.factory(argument)
 
 
-class CrossEncoderReranker:
-    """Scores (question, passage text) pairs with a local sentence-transformers ``CrossEncoder``.
+class LocalCrossEncoder:
+    """A sentence-transformers ``CrossEncoder`` from a local directory, loaded once on first use.
 
-    ``model_dir`` is a saved CrossEncoder relevance model (one output: a
-    relevance logit); the model loads on first use, from that directory only.
-    Each passage's ``score`` becomes the model's score; ties keep the fused order.
-
-    Example:
-        >>> reranker = CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2")   # nothing loads yet
-        >>> reranker.rerank("When did Etna erupt?", passages)                    # doctest: +SKIP
+    The directory is checked eagerly (cheap); the model loads lazily, from that
+    directory only. ``setting`` names the configuration field in the error
+    (``reranker``, ``answer_checker``). Shared by :class:`CrossEncoderReranker` and
+    :class:`rag.answer_checkers.CrossEncoderChecker`.
     """
+
+    setting = "reranker"
 
     def __init__(self, model_dir: str | Path, *, batch_size: int = 32, device: str = "cpu",
                  max_length: int = 512) -> None:
@@ -101,7 +100,7 @@ class CrossEncoderReranker:
         if not Path(self.model_dir, "config.json").is_file():  # eager and cheap: the model itself loads later
             raise FileNotFoundError(
                 f"{self.model_dir}: not a CrossEncoder model directory (no config.json); give "
-                "reranker = cross-encoder:DIR a local sentence-transformers CrossEncoder model")
+                f"{self.setting} = cross-encoder:DIR a local sentence-transformers CrossEncoder model")
         self.batch_size = batch_size
         self.device = device
         self.max_length = max_length
@@ -114,17 +113,33 @@ class CrossEncoderReranker:
             if self._model is None:
                 from sentence_transformers import CrossEncoder
 
-                logger.info("loading reranker %s", self.model_dir)
+                logger.info("loading %s %s", self.setting, self.model_dir)
                 self._model = CrossEncoder(self.model_dir, local_files_only=True, device=self.device,
                                            max_length=self.max_length)
             return self._model
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> Any:
+        """The model's raw outputs for (question, text) pairs."""
+        return self._load().predict(list(pairs), batch_size=self.batch_size, show_progress_bar=False)
+
+
+class CrossEncoderReranker(LocalCrossEncoder):
+    """Scores (question, passage text) pairs with a local sentence-transformers ``CrossEncoder``.
+
+    ``model_dir`` is a saved CrossEncoder relevance model (one output: a
+    relevance logit); the model loads on first use, from that directory only.
+    Each passage's ``score`` becomes the model's score; ties keep the fused order.
+
+    Example:
+        >>> reranker = CrossEncoderReranker("/models/ms-marco-MiniLM-L-6-v2")   # doctest: +SKIP
+        >>> reranker.rerank("When did Etna erupt?", passages)                    # doctest: +SKIP
+    """
 
     def scores(self, question: str, texts: Sequence[str]) -> list[float]:
         """The model's relevance score of each text for ``question`` (higher is more relevant)."""
         if not texts:
             return []
-        raw = self._load().predict([(question, t) for t in texts], batch_size=self.batch_size,
-                                   show_progress_bar=False)
+        raw = self.predict([(question, t) for t in texts])
         values = [float(v) if getattr(v, "ndim", 0) == 0 else float(v[-1]) for v in raw]
         return values
 
