@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer_model import FEATURE_NAMES, answerability, fit_logistic
 from rag.backends.extractive import VectorCache, rank
 from rag.chunk import split_sentences
 from rag.eval.datasets import article_key, load_squad, sample_squad
@@ -118,9 +119,6 @@ class Inputs:
 
 def build_inputs(squad_path: str, n_articles: int, per_article: int, k: int, seed: int = 7) -> list[Inputs]:
     """Retrieve for questions of ``n_articles`` held-out articles (see the module docstring)."""
-    from rag.config import Config
-    from rag.embed import make_embedder
-
     raw = json.loads(Path(squad_path).read_text(encoding="utf-8"))
     starts: dict[str, int] = {}
     for article in raw["data"]:
@@ -132,7 +130,7 @@ def build_inputs(squad_path: str, n_articles: int, per_article: int, k: int, see
     ci = {article_key(d[0]) for d in sample_squad(data, 300, seed=0).documents}
     rng = random.Random(seed)
     held_out = rng.sample([a for a in data.articles if a not in ci], n_articles)
-    embedder = make_embedder(Config.load(overrides={}))
+    embedder = _embedder(None)
     out: list[Inputs] = []
     for article in held_out:
         split = split_of(article)
@@ -241,18 +239,14 @@ RULE_GATE = 0.5  # the hand-written answerability's threshold before the learned
 
 
 def rule_rates(rows: Sequence[Row], min_score: float = 0.25) -> dict[str, float]:
-    """The rates of the rules alone (answerability >= 0.5, best relevance first) on the same rows."""
-    from rag.answer_model import FEATURE_NAMES
+    """The rates of the rules alone (answerability >= 0.5, best relevance first) on the same rows.
 
+    A passing candidate counts 1 and the others 0, so :func:`cases_from_rows`' order (answerability,
+    then relevance) is the rules' order: the most relevant passing candidate answers.
+    """
     rule = FEATURE_NAMES.index("rule")
-    grouped: dict[str, list[tuple[float, float, bool]]] = {}
-    meta: dict[str, Row] = {}
-    for row in rows:
-        grouped.setdefault(row.case, []).append((row.score, 1.0 if row.features[rule] >= RULE_GATE else 0.0, row.hit))
-        meta.setdefault(row.case, row)
-    cases = [Case(key, meta[key].split, meta[key].label, "factoid", tuple(sorted(ranked, key=lambda r: -r[0])))
-             for key, ranked in grouped.items()]
-    return rates(cases, min_score, 0.5)
+    passing = [1.0 if row.features[rule] >= RULE_GATE else 0.0 for row in rows]
+    return rates(cases_from_rows(rows, passing), min_score, 0.5)
 
 
 def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float = 0.25,
@@ -264,8 +258,6 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
     the same cases (:func:`rule_rates`): the model must answer as often as the rules did, and
     refuse more. Returns weights, intercept, the threshold and both sets of rates.
     """
-    from rag.answer_model import fit_logistic
-
     tune = [r for r in rows if r.split == "tune"]
     rules = rule_rates(tune, min_score)
     if false_refusals is None:
@@ -277,18 +269,12 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
         weights, intercept = fit_logistic([r.features for r in train], [int(r.hit) for r in train], l2)
         for i, r in enumerate(tune):
             if fold_of[r.article] == f:
-                oof[i] = _probability(r.features, weights, intercept)
+                oof[i] = answerability(r.features, weights, intercept)
     threshold = threshold_for(cases_from_rows(tune, oof), min_score, false_refusals)
     weights, intercept = fit_logistic([r.features for r in tune], [int(r.hit) for r in tune], l2)
     return {"weights": weights, "intercept": intercept, "threshold": threshold, "l2": l2, "rules": rules,
             "oof": rates(cases_from_rows(tune, oof), min_score, threshold), "n_rows": len(tune),
             "n_articles": len(fold_of)}
-
-
-def _probability(values: Sequence[float], weights: Sequence[float], intercept: float) -> float:
-    from rag.answer_model import answerability
-
-    return answerability(values, weights, intercept)
 
 
 def write_weights(path: Path, weights: Sequence[float], intercept: float, threshold: float | None = None) -> None:
@@ -390,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.write:
         write_weights(Path(__file__).resolve().parent.parent / "rag" / "answer_model.py",
                       result["weights"], result["intercept"], result["threshold"])
-    probabilities = [_probability(r.features, result["weights"], result["intercept"]) for r in rows]
+    probabilities = [answerability(r.features, result["weights"], result["intercept"]) for r in rows]
     refit = cases_from_rows(rows, probabilities)
     t = result["threshold"]
     _print_grid(refit, sorted({round(t - 0.04, 2), round(t - 0.02, 2), t, round(t + 0.02, 2), round(t + 0.04, 2),

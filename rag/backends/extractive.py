@@ -402,10 +402,9 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
             score *= 0.5
         able = answerability(prof, cand.text, context=cand.context, weight=weight,
                              focus_similarity=None if focus_sims is None else float(focus_sims[i]))
-        if asked or asked_numbers:
-            # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
-            able *= NAME_MISSING ** unstated_asks(cand.passage)
+        # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
         unstated_count = unstated_asks(cand.passage) if asked or asked_numbers else 0
+        able *= NAME_MISSING ** unstated_count
         checks[cand.text] = (_type_present(prof, cand.text), unstated_count)
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
     scored.sort(key=lambda c: -c.score)
