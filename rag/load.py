@@ -27,8 +27,9 @@ from __future__ import annotations
 import json
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, KeysView, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,7 @@ def load_document(
         raise LoadError(source, "empty file" if not data else "file holds only whitespace")
 
     meta = _read_sidecar(path)
-    loaded = spec.load(source, data, limits, meta)
+    loaded = _mended(spec.load(source, data, limits, meta))
 
     text = loaded.text
     budget, why = limits.text_budget(len(data))
@@ -125,6 +126,17 @@ class Loaded:
     author: str | None = None
     date: str | None = None
     pages: tuple[PageSpan, ...] = ()
+
+
+def _mended(loaded: Loaded) -> Loaded:
+    """``loaded`` with :func:`mend_glued_sentences` applied, its page spans moved past the inserted spaces."""
+    at = glued_sentence_ends(loaded.text)
+    if not at:
+        return loaded
+    text = _insert_spaces(loaded.text, at)
+    pages = tuple(PageSpan(page=p.page, start=p.start + bisect_left(at, p.start), end=p.end + bisect_left(at, p.end))
+                  for p in loaded.pages)
+    return replace(loaded, text=text, pages=pages)
 
 
 Loader = Callable[[str, bytes, LoadLimits, Mapping[str, str]], Loaded]
@@ -272,6 +284,48 @@ def _control_ratio(data: bytes) -> float:
     allowed = {9, 10, 12, 13, 27}
     bad = sum(1 for b in data if b < 32 and b not in allowed)
     return bad / len(data)
+
+
+# A sentence end with no space before the next sentence ("community?Aliyev", "Karabakh.The"): text scraped
+# from web pages loses the whitespace between paragraphs and inline elements. After "." the word before must
+# be two lower-case letters and the next one a capitalised word, so initials ("U.S.Army"), abbreviations
+# ("e.g.For"), numbers ("3.A") and names written with a dot ("ASP.NET") do not match.
+_GLUED_END = re.compile(r"(?:(?<=[a-z]{2})\.|(?<=[a-z0-9)\]])[?!…])[\"”’)\]]*(?=[A-Z][a-z])")
+# Inside an address, a path or a domain a dot or "?" is part of the name, not a sentence end.
+_NAME_LIKE = re.compile(r"://|www\.|[@/\\_=]")
+_DOMAINS = frozenset("com org net gov edu int info io co uk eu".split())
+
+
+def glued_sentence_ends(text: str) -> list[int]:
+    """Offsets in ``text`` where a sentence ends with no space before the next one (see
+    :func:`mend_glued_sentences`), ascending."""
+    found = []
+    for match in _GLUED_END.finditer(text):
+        # The word the sentence end sits in (looked for in a bounded window: a text without spaces stays linear).
+        token = re.split(r"\s", text[max(0, match.start() - 200):match.end()])[-1]
+        next_word = re.match(r"[A-Za-z]+", text[match.end():match.end() + 40])
+        if _NAME_LIKE.search(token) or (next_word and next_word.group(0).lower() in _DOMAINS):
+            continue
+        found.append(match.end())
+    return found
+
+
+def mend_glued_sentences(text: str) -> str:
+    """Put back the space a scraped text lost between two sentences.
+
+    Every loader applies it, so the sentence splitter, term matching and a reader see two sentences
+    where the source glued them. Addresses, abbreviations and names with dots are left as written.
+
+    Example:
+        >>> mend_glued_sentences("What about the others?Aliyev knows.The talks failed at example.org/a?B=1.")
+        'What about the others? Aliyev knows. The talks failed at example.org/a?B=1.'
+    """
+    return _insert_spaces(text, glued_sentence_ends(text))
+
+
+def _insert_spaces(text: str, at: list[int]) -> str:
+    """``text`` with a space inserted before each offset in ``at`` (ascending)."""
+    return "".join(text[a:b] + " " for a, b in zip([0, *at], at)) + text[at[-1]:] if at else text
 
 
 _REPEATED_BANNER = re.compile(r"^(.{8,}?)(?:\s*[|•·-]?\s*\1)+$")
