@@ -29,6 +29,7 @@ import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, KeysView, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -494,9 +495,7 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
     if n_pages > limits.max_pdf_pages:
         raise LoadError(source, f"PDF has {n_pages} pages, over the {limits.max_pdf_pages} limit (max_pdf_pages)")
 
-    parts: list[str] = []
-    spans: list[PageSpan] = []
-    offset = 0
+    raw_pages: list[str] = []
     budget, why = limits.text_budget(len(data))
     deadline = time.monotonic() + limits.max_pdf_seconds
     for number, page in enumerate(reader.pages, start=1):
@@ -521,13 +520,23 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
                                         "(decompression bomb?) — skipped") from None
             raise LoadError(source, f"page {number} could not be read "
                                     f"({type(exc).__name__}: {_short(exc)})") from None
-        page_text = unwrap_lines(_normalise_blank_lines(page_text.replace("\x00", "")))
+        page_text = _normalise_blank_lines(page_text.replace("\x00", ""))
         budget -= len(page_text)
         if budget < 0:
             raise LoadError(source, f"extracted text is over the {why} at page {number} — skipped")
+        raw_pages.append(page_text)
+
+    words = word_forms("\n".join(raw_pages))  # the whole document decides a hyphen at a line end
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    offset = 0
+    for number, raw in enumerate(raw_pages, start=1):
+        page_text = unwrap_lines(raw, words)
         if parts:
-            parts.append("\n\n")
-            offset += 2
+            # A page that opens in lower case goes on with the previous page's sentence.
+            sep = " " if _continues(parts[-1], page_text) else "\n\n"
+            parts.append(sep)
+            offset += len(sep)
         parts.append(page_text)
         spans.append(PageSpan(page=number, start=offset, end=offset + len(page_text)))
         offset += len(page_text)
@@ -545,13 +554,34 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
     return Loaded(text=text, title=title, author=author, pages=tuple(spans))
 
 
-def unwrap_lines(text: str) -> str:
-    """Join PDF line wraps back into sentences; keep breaks after sentence ends and blank lines.
+_SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', "’")
+_HYPHEN_AT_LINE_END = re.compile(r"(\w+)-\n([a-z]\w*)")
+
+
+def word_forms(text: str) -> set[str]:
+    """The lower-cased words and hyphenated compounds of ``text``, leaving out words split by a hyphen at a
+    line end (their halves are not words of the text). :func:`unwrap_lines` reads hyphens with them."""
+    return {w.lower() for w in re.findall(r"\w+(?:-\w+)*", _HYPHEN_AT_LINE_END.sub(" ", text))}
+
+
+def unwrap_lines(text: str, words: AbstractSet[str] | None = None) -> str:
+    r"""Join PDF line wraps back into sentences; keep breaks after sentence ends and blank lines.
 
     pypdf returns one line per printed line, so without this every wrapped line
-    would look like a sentence boundary to the chunker and the verifier.
+    would look like a sentence boundary to the chunker and the verifier. A word
+    split by a hyphen at a line end is joined ("gov-" + "ernment"), unless the
+    document writes it as a compound ("Russian-led") or both halves are words of
+    it ("Russian", "led"): a line break after a compound's own hyphen must not
+    glue its words. ``words`` are the document's :func:`word_forms` (default: the
+    ones of ``text``).
+
+    Example:
+        >>> unwrap_lines("The Russian-led bloc and the Russian-\nled army. The gov-\nernment")
+        'The Russian-led bloc and the Russian-led army. The government'
     """
-    text = re.sub(r"(\w)-\n(?=[a-z])", r"\1", text)  # hyphenation at a line end
+    if words is None:
+        words = word_forms(text)
+    text = _HYPHEN_AT_LINE_END.sub(lambda m: _dehyphenate(m.group(1), m.group(2), words), text)
     lines = text.split("\n")
     lengths = sorted(len(line) for line in lines if line.strip())
     typical = lengths[len(lengths) * 3 // 4] if lengths else 0
@@ -561,11 +591,25 @@ def unwrap_lines(text: str) -> str:
         if i == len(lines) - 1:
             break
         stripped = line.rstrip()
-        # A full-width line that does not end a sentence was wrapped by the layout, not by the author.
-        wrapped = (stripped and lines[i + 1].strip() and len(stripped) >= 0.7 * typical
-                   and not stripped.endswith((".", "!", "?", ":", ";", "”", '"', "’")))
+        following = lines[i + 1].strip()
+        # A full-width line that does not end a sentence was wrapped by the layout, not by the author; so was
+        # one that ends in an abbreviation ("U.S.") or a closing quote when the next line goes on in lower case.
+        wrapped = (stripped and following and len(stripped) >= 0.7 * typical
+                   and (not stripped.endswith(_SENTENCE_END) or following[0].islower()))
         out.append(" " if wrapped else "\n")
     return "".join(out)
+
+
+def _dehyphenate(left: str, right: str, words: AbstractSet[str]) -> str:
+    joined, compound = (left + right).lower(), f"{left}-{right}".lower()
+    if joined not in words and (compound in words or left.lower() in words and right.lower() in words):
+        return f"{left}-{right}"
+    return left + right
+
+
+def _continues(previous: str, page: str) -> bool:
+    """Whether ``page`` opens in the middle of the sentence ``previous`` (the page before it) ends with."""
+    return bool(previous.strip() and page[:1].islower() and not previous.rstrip().endswith(_SENTENCE_END))
 
 
 def _is_limit_error(exc: BaseException) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag import testing_files as tf
+from rag.chunk import chunk_document, whitespace_offsets
 from rag.load import load_document, mend_glued_sentences
 from rag.text import sentences
 
@@ -60,6 +61,56 @@ def test_every_format_mends_the_glue_and_keeps_pdf_page_spans(tmp_path: Path) ->
     assert [_words(pdf.text[p.start:p.end]) for p in pdf.pages] == [_words(page) for page in pages]
 
 
+# ------------------------------------------------------------ PDF line ends
+
+def test_pdf_keeps_the_hyphen_of_a_compound_broken_at_a_line_end(tmp_path: Path) -> None:
+    page = ("The Russian-led alliance met in the capital of the country. Moreover, the so-called Russian-\n"
+            "led bloc of states kept quiet about the matter at hand and then it did\n"
+            "not act on it, as the government had announced. The gov-\n"
+            "ernment of the day was in a hurry to close the whole affair.")
+    doc = load_document(tf.make_pdf(tmp_path, "hyphen.pdf", [page], wrap=None))
+    assert "so-called Russian-led bloc" in doc.text  # "Russian-led" is written whole elsewhere
+    assert "Russianled" not in doc.text
+    assert "The government of the day" in doc.text  # "government" is written whole elsewhere
+
+
+def test_pdf_hyphen_between_two_words_of_the_document_is_kept(tmp_path: Path) -> None:
+    page = ("The army led the way and the Russian side followed it into the town at night, while the\n"
+            "press waited for news at the border. Then the Russian-\n"
+            "led column turned back to the north and left the place.")
+    doc = load_document(tf.make_pdf(tmp_path, "hyphen2.pdf", [page], wrap=None))
+    assert "the Russian-led column" in doc.text
+
+
+def test_pdf_line_that_ends_in_a_dot_but_continues_in_lower_case_is_joined(tmp_path: Path) -> None:
+    page = ("The statement was released by the office of the president of the U.S.\n"
+            "officials in the region said it would not change anything on the ground.\n"
+            "A second paragraph begins here and it is a sentence of its own.")
+    doc = load_document(tf.make_pdf(tmp_path, "abbrev.pdf", [page], wrap=None))
+    assert "of the U.S. officials in the region" in doc.text
+    assert "A second paragraph" in doc.text.split("\n")[-1]
+
+
+def test_pdf_sentence_running_over_a_page_break_stays_one_sentence(tmp_path: Path) -> None:
+    first = FILLER * 3 + "Aliyev would never proceed with a direct military confrontation with"
+    second = "the Russian Federation. He knows, however, that the talks will fail. " + FILLER * 2
+    doc = load_document(tf.make_pdf(tmp_path, "pages.pdf", [first, second]))
+    sentence = "Aliyev would never proceed with a direct military confrontation with the Russian Federation."
+    assert sentence in sentences(doc.text)
+    assert doc.page_at(doc.text.index(sentence)) == 1
+    assert doc.page_at(doc.text.index("He knows")) == 2
+    # The chunker, which never mixes pages otherwise, keeps the sentence whole in the chunk of its first page.
+    chunks = chunk_document(doc, whitespace_offsets, max_tokens=200, overlap=20)
+    holding = [c for c in chunks if sentence in c.text]
+    assert len(holding) == 1 and holding[0].page == 1
+    assert not any(c.text.endswith("confrontation with") for c in chunks)
+
+
+def test_pdf_page_that_starts_a_new_sentence_stays_a_separate_paragraph(tmp_path: Path) -> None:
+    doc = load_document(tf.make_pdf(tmp_path, "pages2.pdf", [FILLER * 2, "Second page. " + FILLER]))
+    assert "\n\nSecond page." in doc.text
+
+
 # ------------------------------------------------------------- sample corpus
 
 @pytest.mark.parametrize("ext", ["txt", "html", "pdf"])
@@ -70,3 +121,11 @@ def test_sample_renderings_have_no_glued_question(ext: str) -> None:
     split = sentences(text)
     assert "But what about the rest of the international community?" in split
     assert any(s.startswith("Aliyev acknowledges that his country’s geopolitical importance") for s in split)
+
+
+def test_sample_pdf_and_html_hold_every_sentence_of_the_txt() -> None:
+    txt, html, pdf = (load_document(SAMPLE / f"{STEM}.{ext}").text for ext in ("txt", "html", "pdf"))
+    wanted = [_words(s) for s in sentences(txt)]
+    for other in (html, pdf):
+        got = {_words(s) for s in sentences(other)}
+        assert [s for s in wanted if s not in got] == []
