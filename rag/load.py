@@ -449,7 +449,7 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
     try:
 
         result = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True,
+            _inline_quotes(html, trafilatura), with_metadata=True, include_comments=False, include_tables=True,
             favor_precision=True, deduplicate=False,
             date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception as exc:  # a parser crash on one page must not stop a batch
@@ -461,6 +461,32 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
     if not text:
         raise LoadError(source, "no article text found in the HTML page")
     return Loaded(text=text, title=get("title"), author=get("author"), date=get("date"))
+
+
+_Q_TAG = re.compile(r"<q[\s>]", re.I)
+
+
+def _inline_quotes(html: str, trafilatura: Any) -> Any:
+    """``html`` with each ``<q>`` written as the quotation marks a browser shows around it.
+
+    trafilatura reads ``<q>`` like ``<blockquote>``, as a block of its own: the quoted words
+    left their sentence on a line of their own, which the sentence splitter cuts at.
+    """
+    if not _Q_TAG.search(html):
+        return html
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return html
+    quotes = [(q, any(True for _ in q.iterancestors("q"))) for q in tree.iter("q")]
+    for q, nested in quotes:
+        opening, closing = ("‘", "’") if nested else ("“", "”")
+        q.tag = "span"
+        q.text = opening + (q.text or "")
+        if len(q):
+            q[-1].tail = (q[-1].tail or "") + closing
+        else:
+            q.text += closing
+    return tree
 
 
 # ---------------------------------------------------------------------- pdf

@@ -61,6 +61,16 @@ def test_every_format_mends_the_glue_and_keeps_pdf_page_spans(tmp_path: Path) ->
     assert [_words(pdf.text[p.start:p.end]) for p in pdf.pages] == [_words(page) for page in pages]
 
 
+def test_html_inline_quote_stays_inside_its_sentence(tmp_path: Path) -> None:
+    page = tmp_path / "q.html"
+    page.write_text("<html><head><title>Q</title></head><body><article><p>" + FILLER * 3
+                    + "Russia resented his so-called <q>Velvet <q>Revolution</q></q> which led to the fall of the "
+                    + "old regime.</p><p>" + FILLER * 3 + "</p></article></body></html>", encoding="utf-8")
+    text = load_document(page).text
+    assert "Russia resented his so-called “Velvet ‘Revolution’” which led to the fall of the old regime." in (
+        sentences(text))
+
+
 # ------------------------------------------------------------ PDF line ends
 
 def test_pdf_keeps_the_hyphen_of_a_compound_broken_at_a_line_end(tmp_path: Path) -> None:
