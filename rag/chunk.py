@@ -59,14 +59,15 @@ def chunk_document(
     """Pack sentences into chunks of at most ``max_tokens`` tokens with ``overlap``.
 
     Chunks end at sentence boundaries, prefer paragraph boundaries when a chunk
-    is already well filled, never cross a PDF page, and split a sentence only
-    when it alone is longer than ``max_tokens``.
+    is already well filled, never cross a PDF page (except to finish a sentence
+    that runs over a page break: it belongs to the page it starts on), and split
+    a sentence only when it alone is longer than ``max_tokens``.
     """
     if max_tokens <= 0 or not 0 <= overlap < max_tokens:
         raise ValueError(f"chunking: need 0 <= overlap ({overlap}) < max_tokens ({max_tokens})")
     text = doc.text
     tokens = TokenIndex(token_offsets(text))
-    sections = [(p.start, p.end) for p in doc.pages] or [(0, len(text))]
+    sections = _page_sections(text, doc) if doc.pages else [(0, len(text))]
     chunks: list[Chunk] = []
     occurrences: dict[str, int] = {}
     for section_start, section_end in sections:
@@ -90,6 +91,20 @@ def chunk_document(
                 doc_hash=doc.content_hash,
             ))
     return chunks
+
+
+def _page_sections(text: str, doc: SourceDocument) -> list[tuple[int, int]]:
+    """The pages' spans, each page break moved to the end of a sentence that runs over it."""
+    cuts = [p.start for p in doc.pages[1:]]
+    if any(doc.pages[i].end < cut and "\n" not in text[doc.pages[i].end:cut] for i, cut in enumerate(cuts)):
+        # The loader joined those pages without a line break: a sentence goes on; none crosses a line break.
+        spans = split_sentences(text)
+        for i, cut in enumerate(cuts):
+            crossing = next((s for s in spans if s.start < cut < s.end), None)
+            if crossing is not None:
+                cuts[i] = crossing.end
+    edges = [doc.pages[0].start, *cuts, doc.pages[-1].end]
+    return [(a, b) for a, b in zip(edges, edges[1:]) if a < b]
 
 
 def _units(text: str, start: int, end: int, tokens: TokenIndex, max_tokens: int) -> list[Span]:

@@ -27,8 +27,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, KeysView, Mapping
-from dataclasses import dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +95,7 @@ def load_document(
         raise LoadError(source, "empty file" if not data else "file holds only whitespace")
 
     meta = _read_sidecar(path)
-    loaded = spec.load(source, data, limits, meta)
+    loaded = _mended(spec.load(source, data, limits, meta))
 
     text = loaded.text
     budget, why = limits.text_budget(len(data))
@@ -125,6 +127,17 @@ class Loaded:
     author: str | None = None
     date: str | None = None
     pages: tuple[PageSpan, ...] = ()
+
+
+def _mended(loaded: Loaded) -> Loaded:
+    """``loaded`` with :func:`mend_glued_sentences` applied, its page spans moved past the inserted spaces."""
+    at = glued_sentence_ends(loaded.text)
+    if not at:
+        return loaded
+    text = _insert_spaces(loaded.text, at)
+    pages = tuple(PageSpan(page=p.page, start=p.start + bisect_left(at, p.start), end=p.end + bisect_left(at, p.end))
+                  for p in loaded.pages)
+    return replace(loaded, text=text, pages=pages)
 
 
 Loader = Callable[[str, bytes, LoadLimits, Mapping[str, str]], Loaded]
@@ -274,6 +287,48 @@ def _control_ratio(data: bytes) -> float:
     return bad / len(data)
 
 
+# A sentence end with no space before the next sentence ("community?Aliyev", "Karabakh.The"): text scraped
+# from web pages loses the whitespace between paragraphs and inline elements. After "." the word before must
+# be two lower-case letters and the next one a capitalised word, so initials ("U.S.Army"), abbreviations
+# ("e.g.For"), numbers ("3.A") and names written with a dot ("ASP.NET") do not match.
+_GLUED_END = re.compile(r"(?:(?<=[a-z]{2})\.|(?<=[a-z0-9)\]])[?!…])[\"”’)\]]*(?=[A-Z][a-z])")
+# Inside an address, a path or a domain a dot or "?" is part of the name, not a sentence end.
+_NAME_LIKE = re.compile(r"://|www\.|[@/\\_=]")
+_DOMAINS = frozenset("com org net gov edu int info io co uk eu".split())
+
+
+def glued_sentence_ends(text: str) -> list[int]:
+    """Offsets in ``text`` where a sentence ends with no space before the next one (see
+    :func:`mend_glued_sentences`), ascending."""
+    found = []
+    for match in _GLUED_END.finditer(text):
+        # The word the sentence end sits in (looked for in a bounded window: a text without spaces stays linear).
+        token = re.split(r"\s", text[max(0, match.start() - 200):match.end()])[-1]
+        next_word = re.match(r"[A-Za-z]+", text[match.end():match.end() + 40])
+        if _NAME_LIKE.search(token) or (next_word and next_word.group(0).lower() in _DOMAINS):
+            continue
+        found.append(match.end())
+    return found
+
+
+def mend_glued_sentences(text: str) -> str:
+    """Put back the space a scraped text lost between two sentences.
+
+    Every loader applies it, so the sentence splitter, term matching and a reader see two sentences
+    where the source glued them. Addresses, abbreviations and names with dots are left as written.
+
+    Example:
+        >>> mend_glued_sentences("What about the others?Aliyev knows.The talks failed at example.org/a?B=1.")
+        'What about the others? Aliyev knows. The talks failed at example.org/a?B=1.'
+    """
+    return _insert_spaces(text, glued_sentence_ends(text))
+
+
+def _insert_spaces(text: str, at: list[int]) -> str:
+    """``text`` with a space inserted before each offset in ``at`` (ascending)."""
+    return "".join(text[a:b] + " " for a, b in zip([0, *at], at)) + text[at[-1]:] if at else text
+
+
 _REPEATED_BANNER = re.compile(r"^(.{8,}?)(?:\s*[|•·-]?\s*\1)+$")
 _ADDRESS_LIKE = re.compile(r"\b\d{5}(?:-\d{4})?\b|\bP\.?O\.? Box\b|^\+?[\d\s().-]{7,}$", re.I)
 _NAV_LIKE = re.compile(r"(\S.*?\s[|•·»]\s){2,}")
@@ -394,7 +449,7 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
     try:
 
         result = trafilatura.bare_extraction(
-            html, with_metadata=True, include_comments=False, include_tables=True,
+            _inline_quotes(html, trafilatura), with_metadata=True, include_comments=False, include_tables=True,
             favor_precision=True, deduplicate=False,
             date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception as exc:  # a parser crash on one page must not stop a batch
@@ -406,6 +461,32 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
     if not text:
         raise LoadError(source, "no article text found in the HTML page")
     return Loaded(text=text, title=get("title"), author=get("author"), date=get("date"))
+
+
+_Q_TAG = re.compile(r"<q[\s>]", re.I)
+
+
+def _inline_quotes(html: str, trafilatura: Any) -> Any:
+    """``html`` with each ``<q>`` written as the quotation marks a browser shows around it.
+
+    trafilatura reads ``<q>`` like ``<blockquote>``, as a block of its own: the quoted words
+    left their sentence on a line of their own, which the sentence splitter cuts at.
+    """
+    if not _Q_TAG.search(html):
+        return html
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return html
+    quotes = [(q, any(True for _ in q.iterancestors("q"))) for q in tree.iter("q")]
+    for q, nested in quotes:
+        opening, closing = ("‘", "’") if nested else ("“", "”")
+        q.tag = "span"
+        q.text = opening + (q.text or "")
+        if len(q):
+            q[-1].tail = (q[-1].tail or "") + closing
+        else:
+            q.text += closing
+    return tree
 
 
 # ---------------------------------------------------------------------- pdf
@@ -440,9 +521,7 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
     if n_pages > limits.max_pdf_pages:
         raise LoadError(source, f"PDF has {n_pages} pages, over the {limits.max_pdf_pages} limit (max_pdf_pages)")
 
-    parts: list[str] = []
-    spans: list[PageSpan] = []
-    offset = 0
+    raw_pages: list[str] = []
     budget, why = limits.text_budget(len(data))
     deadline = time.monotonic() + limits.max_pdf_seconds
     for number, page in enumerate(reader.pages, start=1):
@@ -467,13 +546,23 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
                                         "(decompression bomb?) — skipped") from None
             raise LoadError(source, f"page {number} could not be read "
                                     f"({type(exc).__name__}: {_short(exc)})") from None
-        page_text = unwrap_lines(_normalise_blank_lines(page_text.replace("\x00", "")))
+        page_text = _normalise_blank_lines(page_text.replace("\x00", ""))
         budget -= len(page_text)
         if budget < 0:
             raise LoadError(source, f"extracted text is over the {why} at page {number} — skipped")
+        raw_pages.append(page_text)
+
+    words = word_forms("\n".join(raw_pages))  # the whole document decides a hyphen at a line end
+    parts: list[str] = []
+    spans: list[PageSpan] = []
+    offset = 0
+    for number, raw in enumerate(raw_pages, start=1):
+        page_text = unwrap_lines(raw, words)
         if parts:
-            parts.append("\n\n")
-            offset += 2
+            # A page that opens in lower case goes on with the previous page's sentence.
+            sep = " " if _continues(parts[-1], page_text) else "\n\n"
+            parts.append(sep)
+            offset += len(sep)
         parts.append(page_text)
         spans.append(PageSpan(page=number, start=offset, end=offset + len(page_text)))
         offset += len(page_text)
@@ -491,13 +580,34 @@ def _load_pdf(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[str
     return Loaded(text=text, title=title, author=author, pages=tuple(spans))
 
 
-def unwrap_lines(text: str) -> str:
-    """Join PDF line wraps back into sentences; keep breaks after sentence ends and blank lines.
+_SENTENCE_END = (".", "!", "?", ":", ";", "”", '"', "’")
+_HYPHEN_AT_LINE_END = re.compile(r"(\w+)-\n([a-z]\w*)")
+
+
+def word_forms(text: str) -> set[str]:
+    """The lower-cased words and hyphenated compounds of ``text``, leaving out words split by a hyphen at a
+    line end (their halves are not words of the text). :func:`unwrap_lines` reads hyphens with them."""
+    return {w.lower() for w in re.findall(r"\w+(?:-\w+)*", _HYPHEN_AT_LINE_END.sub(" ", text))}
+
+
+def unwrap_lines(text: str, words: AbstractSet[str] | None = None) -> str:
+    r"""Join PDF line wraps back into sentences; keep breaks after sentence ends and blank lines.
 
     pypdf returns one line per printed line, so without this every wrapped line
-    would look like a sentence boundary to the chunker and the verifier.
+    would look like a sentence boundary to the chunker and the verifier. A word
+    split by a hyphen at a line end is joined ("gov-" + "ernment"), unless the
+    document writes it as a compound ("Russian-led") or both halves are words of
+    it ("Russian", "led"): a line break after a compound's own hyphen must not
+    glue its words. ``words`` are the document's :func:`word_forms` (default: the
+    ones of ``text``).
+
+    Example:
+        >>> unwrap_lines("The Russian-led bloc and the Russian-\nled army. The gov-\nernment")
+        'The Russian-led bloc and the Russian-led army. The government'
     """
-    text = re.sub(r"(\w)-\n(?=[a-z])", r"\1", text)  # hyphenation at a line end
+    if words is None:
+        words = word_forms(text)
+    text = _HYPHEN_AT_LINE_END.sub(lambda m: _dehyphenate(m.group(1), m.group(2), words), text)
     lines = text.split("\n")
     lengths = sorted(len(line) for line in lines if line.strip())
     typical = lengths[len(lengths) * 3 // 4] if lengths else 0
@@ -507,11 +617,25 @@ def unwrap_lines(text: str) -> str:
         if i == len(lines) - 1:
             break
         stripped = line.rstrip()
-        # A full-width line that does not end a sentence was wrapped by the layout, not by the author.
-        wrapped = (stripped and lines[i + 1].strip() and len(stripped) >= 0.7 * typical
-                   and not stripped.endswith((".", "!", "?", ":", ";", "”", '"', "’")))
+        following = lines[i + 1].strip()
+        # A full-width line that does not end a sentence was wrapped by the layout, not by the author; so was
+        # one that ends in an abbreviation ("U.S.") or a closing quote when the next line goes on in lower case.
+        wrapped = (stripped and following and len(stripped) >= 0.7 * typical
+                   and (not stripped.endswith(_SENTENCE_END) or following[0].islower()))
         out.append(" " if wrapped else "\n")
     return "".join(out)
+
+
+def _dehyphenate(left: str, right: str, words: AbstractSet[str]) -> str:
+    joined, compound = (left + right).lower(), f"{left}-{right}".lower()
+    if joined not in words and (compound in words or left.lower() in words and right.lower() in words):
+        return f"{left}-{right}"
+    return left + right
+
+
+def _continues(previous: str, page: str) -> bool:
+    """Whether ``page`` opens in the middle of the sentence ``previous`` (the page before it) ends with."""
+    return bool(previous.strip() and page[:1].islower() and not previous.rstrip().endswith(_SENTENCE_END))
 
 
 def _is_limit_error(exc: BaseException) -> bool:
