@@ -38,6 +38,7 @@ _ANALYTIC_NOUNS = (
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
     r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles"
 )
+_WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
@@ -55,7 +56,18 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
                r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
     re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
+    # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
+    # "Has the embargo failed, in the author's view?", "What safeguards does the author propose?".
+    re.compile(rf"\b{_WRITER}['’]s? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"
+               r"arguments?|positions?|verdicts?|recommendations?|proposals?|thesis|case|take|stance|"
+               r"perspective|reading|interpretation|explanation|analysis)\b", re.I),
+    re.compile(rf"\bin (?:the )?{_WRITER}['’]s? (?:view|opinion|eyes|judge?ment|assessment|analysis)\b|"
+               rf"\bdoes (?:the )?{_WRITER} (?:think|believe|argue|consider|expect|see|agree|claim|suggest)\b", re.I),
+    # …but "What date does the article give…" asks for a fact.
+    re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
+               rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),
 ]
+
 # "How many/much/long/old…" ask for a quantity, not an explanation.
 _HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
 # "How did he die?" asks for one fact (a manner), short enough for a sentence.

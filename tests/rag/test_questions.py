@@ -24,6 +24,11 @@ ANALYTIC = [
     "What objections do sceptics raise?",
     "What dangers does the forest hold for visitors?",
     "What theories have been put forward about the collapse?",
+    # The author's view, whatever shape the question takes.
+    "What is the author's assessment of the ceasefire?",
+    "Is the blockade working, in the writer's opinion?",
+    "What reforms does the report recommend for the navy?",
+    "Does the author think the talks will succeed?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -39,6 +44,9 @@ FACTOID = [
     "What method is used to measure the speed?",
     "What alternative name was the disease given?",
     "What danger sign did the pilot see?",
+    "What date does the article give for the attack?",
+    "What is the author's name?",
+    "How many ships does the report say were sunk?",
 ]
 
 
