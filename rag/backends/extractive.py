@@ -84,7 +84,9 @@ def _counted_terms(question: str) -> set[str]:
     "How many soldiers died…" → {soldier, die}; "How many students signed up…" → {student, sign}:
     the phrase ends at the first function word ("were", "does", "up").
     """
-    match = re.search(r"\bhow (?:many|much)\s+((?:[\w’'-]+\s*){1,3})", question, re.I)
+    # "How many of the new armoured vehicles…" counts vehicles: the partitive "of the" is skipped.
+    match = re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:the|these|those|its|their|his|her|our|all)\s+)?"
+                      r"((?:[\w’'-]+\s*){1,3})", question, re.I)
     if not match:
         return set()
     head: set[str] = set()

@@ -226,3 +226,8 @@ def test_a_count_is_of_the_thing_asked_whether_it_is_named_before_or_after_the_n
     # …and a number of something else is still not the count asked for.
     assert _answer_type_ok("How many soldiers died in the clashes?",
                            "Following two days of heavy clashes, a ceasefire was agreed.") < 1.0
+    # "How many of the X" counts X, not whatever number the sentence has.
+    assert _answer_type_ok("How many of the new tanks has the army ordered?",
+                           "The unit cost of the new tank ordered for the army could fall by 12 per cent.") < 1.0
+    assert _answer_type_ok("How many of the new tanks has the army ordered?",
+                           "The army has ordered 40 of the new tanks.") == 1.0
