@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -114,6 +115,7 @@ class Assistant:
     index and any chat model load on first use. Keyword arguments are
     :class:`rag.config.Config` fields (``backend``, ``k``, ``strict``…).
 
+    ``Assistant(Config(...))`` takes the Config as ``config``.
     ``store`` is any :class:`rag.store.Store` (default: Chroma at ``index_dir``
     or ``chroma_url``); without ``config`` the assistant starts from the
     store's. ``Assistant(store=InMemoryStore(), embedder=FakeEmbedder())`` is a
@@ -122,7 +124,7 @@ class Assistant:
 
     def __init__(
         self,
-        index_dir: str | Path | None = None,
+        index_dir: str | os.PathLike[str] | Config | None = None,
         *,
         config: Config | None = None,
         embedder: Embedder | None = None,
@@ -132,8 +134,15 @@ class Assistant:
         store: Store | None = None,
         **overrides: Any,
     ) -> None:
+        if isinstance(index_dir, Config):  # Assistant(Config(...)): the config, not a path made of its repr
+            if config is not None:
+                raise TypeError("Assistant: a Config given both as the first argument and as config=; give one")
+            index_dir, config = None, index_dir
         if index_dir is not None:
-            overrides["index_dir"] = str(index_dir)
+            if not isinstance(index_dir, (str, os.PathLike)):
+                raise TypeError(f"Assistant: index_dir must be a path (str or os.PathLike), not "
+                                f"{type(index_dir).__name__}; pass settings as config=Config(...) or keywords")
+            overrides["index_dir"] = os.fspath(index_dir)
         if isinstance(answer_checker, str):  # a spec ("llm", "cross-encoder:DIR") is the config setting
             overrides["answer_checker"] = answer_checker
             answer_checker = None
