@@ -27,7 +27,7 @@ from rag.answer_checkers import make_answer_checker
 from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
-from rag.citations import is_refusal, parse_answer, verify_answer
+from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
@@ -398,7 +398,9 @@ class Assistant:
         backend = state.get("backend") or self.config.backend
         parsed = parse_answer(raw, len(passages))
         scorer = self.scorer(backend)
-        verified = verify_answer(parsed, passages, scorer, self.config.support_threshold, strict)
+        # Checked against passages by retrieval rank, then shown as [1], [2]… in reading order.
+        verified = number_by_first_use(
+            verify_answer(parsed, passages, scorer, self.config.support_threshold, strict))
         refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
@@ -456,11 +458,15 @@ class Assistant:
         state = self._state(question, history, k=k, filters=filters, strict=strict, backend=backend,
                             model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
+        # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
+        numbering = MarkerNumbering(len(state["passages"]))
         chat_model = self._model_for(state)
         if chat_model is None or not self._relevant(state["passages"]):
             state = self._generate(state)
             for piece in re.findall(r"\S+\s*", state["raw"]):
-                yield piece
+                shown = numbering.feed(piece)
+                if shown:
+                    yield shown
         else:
             started = time.perf_counter()
             messages = build_messages(state["standalone"], [p.chunk.text for p in state["passages"]],
@@ -473,10 +479,15 @@ class Assistant:
                     if first is None:
                         first = time.perf_counter() - started
                     parts.append(piece)
-                    yield piece
+                    shown = numbering.feed(piece)
+                    if shown:
+                        yield shown
             timings = dict(state.get("timings", {}), generate=time.perf_counter() - started,
                            first_token=first or 0.0)
             state = {**state, "raw": "".join(parts), "timings": timings}
+        rest = numbering.close()
+        if rest:
+            yield rest
         yield self._finish(state)
 
     def retrieve(self, question: str, k: int | None = None, filters: Mapping[str, Any] | None = None,

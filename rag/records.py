@@ -203,6 +203,10 @@ def passage_from_langchain(doc: Any) -> Passage:
 class Citation:
     """One numbered source of an answer, pointing at the exact passage.
 
+    ``id`` is the number the answer shows (``[id]``): an answer's citations are
+    numbered 1, 2, 3… in the order its sentences first cite them.
+    ``rank`` is the passage's place in retrieval order (1 = best), i.e. it is
+    ``Answer.passages[rank - 1]`` and ``to_dict()["retrieved"][rank - 1]``.
     ``start``/``end`` are the passage's character span in the source document;
     ``quote`` is the part of the passage the answer rests on, at
     ``quote_start``/``quote_end`` (also document offsets) so a UI can highlight it.
@@ -219,6 +223,7 @@ class Citation:
     quote: str = ""
     quote_start: int | None = None
     quote_end: int | None = None
+    rank: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

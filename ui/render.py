@@ -80,10 +80,11 @@ def same_passage(a: Mapping[str, Any], b: Mapping[str, Any], overlap: float = 0.
 def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
     """The answer's citation ids → 1, 2, 3… in the order its sentences first cite them.
 
-    The library numbers citations by retrieval rank, so an answer may cite [4]
-    and [1] only; readers see [1] and [2], in reading order, here and in the panel.
-    A citation of the same passage in another file of the same article (see
-    :func:`same_passage`) shares the number of the first.
+    The library already numbers an answer's citations this way
+    (:func:`rag.citations.number_by_first_use`); answers recorded before it did may
+    cite [4] and [1] only, and readers still see [1] and [2]. A citation of the same
+    passage in another file of the same article (see :func:`same_passage`) shares the
+    number of the first: the one place the chat's numbers differ from ``Answer.to_dict()``.
     """
     order: list[int] = []
     for sentence in answer.get("sentences") or []:
