@@ -27,7 +27,7 @@ from rag.answer_checkers import make_answer_checker
 from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
-from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, verify_answer
+from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
@@ -514,9 +514,46 @@ def answer_verifier(configured: str, sentences: Sequence[SentenceSupport]) -> st
 
 
 def _related(passages: Sequence[Passage], n: int = 3) -> tuple[RelatedDocument, ...]:
-    best: dict[str, RelatedDocument] = {}
+    """The ``n`` documents closest to a refused question, renderings of one article listed once.
+
+    Two files are one article when they share folder and file stem (``x.pdf``, ``x.html``, ``x.txt``),
+    or when their titles match and their best passages hold the same text (:func:`same_passage`).
+    A shared title alone is not enough: two different reports both titled "Annual report" stay
+    two entries, so no document the reader may need is hidden behind another.
+    """
+    best: dict[str, Passage] = {}
     for p in passages:
-        score = p.similarity if p.similarity is not None else p.score
-        if p.chunk.source not in best or score > best[p.chunk.source].score:
-            best[p.chunk.source] = RelatedDocument(p.chunk.source, p.chunk.title, float(score))
-    return tuple(sorted(best.values(), key=lambda r: -r.score)[:n])
+        if p.chunk.source not in best or _closeness(p) > _closeness(best[p.chunk.source]):
+            best[p.chunk.source] = p
+    groups: list[list[Passage]] = []
+    for p in sorted(best.values(), key=lambda p: -_closeness(p)):
+        group = next((g for g in groups if any(_renderings(p, q) for q in g)), None)
+        if group is None:
+            groups.append([p])
+        else:
+            group.append(p)
+    return tuple(RelatedDocument(g[0].chunk.source, _title(g), _closeness(g[0]),
+                                 other_sources=tuple(q.chunk.source for q in g[1:])) for g in groups[:n])
+
+
+def _closeness(p: Passage) -> float:
+    return float(p.similarity if p.similarity is not None else p.score)
+
+
+def _renderings(a: Passage, b: Passage) -> bool:
+    """Whether two files hold one article (see :func:`_related`)."""
+    pa, pb = Path(a.chunk.source), Path(b.chunk.source)
+    if pa.parent == pb.parent and pa.stem == pb.stem:
+        return True
+    return same_passage({"source": a.chunk.source, "title": a.chunk.title, "text": a.chunk.text},
+                        {"source": b.chunk.source, "title": b.chunk.title, "text": b.chunk.text})
+
+
+def _title(group: Sequence[Passage]) -> str:
+    """The group's title: the best file's, unless that is only its file name ("000 37ea4592f850c55e"
+    for a .txt) and another rendering has a real one."""
+    def from_name(p: Passage) -> bool:
+        return " ".join(re.split(r"[\W_]+", Path(p.chunk.source).stem)).strip().lower() == \
+            " ".join(re.split(r"[\W_]+", p.chunk.title)).strip().lower()
+
+    return next((p.chunk.title for p in group if p.chunk.title and not from_name(p)), group[0].chunk.title)

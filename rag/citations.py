@@ -15,8 +15,9 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from rag.records import REFUSAL, Citation, Passage, SentenceQuote, SentenceSupport
 from rag.text import split_sentences
@@ -280,3 +281,24 @@ class MarkerNumbering:
         """Whatever was held back at the end of the stream (an unfinished marker is shown as written)."""
         text, self._held = self._held, ""
         return MARKER.sub(self._marker, text)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def same_passage(a: Mapping[str, Any], b: Mapping[str, Any], overlap: float = 0.6) -> bool:
+    """Two citations are one source shown twice: the same article in two files (a .txt and its .pdf).
+
+    The title must match (ignoring case and spacing) and the passages must share
+    most of their words (Jaccard ≥ ``overlap``), so two different articles under
+    one generic title, or two parts of one article, stay apart.
+    """
+    def norm(title: Any) -> str:
+        return " ".join(str(title or "").lower().split())
+
+    if str(a.get("source")) == str(b.get("source")) or not norm(a.get("title")) \
+            or norm(a.get("title")) != norm(b.get("title")):
+        return False
+    wa = set(_WORDS.findall(str(a.get("text") or "").lower()))
+    wb = set(_WORDS.findall(str(b.get("text") or "").lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= overlap

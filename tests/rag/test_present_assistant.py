@@ -1,4 +1,5 @@
-"""What an Assistant hands back: gapless citation numbers on every path (ask, stream, to_dict)."""
+"""What an Assistant hands back: gapless citation numbers on every path (ask, stream, to_dict),
+and refusals that list an article's renderings (.pdf, .html, .txt) once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.assistant import Assistant
+from rag.assistant import Assistant, _related
+from rag.paths import public_answer
+from rag.records import Chunk, Passage
 from rag.testing import FakeEmbedder, scripted_chat_model
 
 ARTICLES = {
@@ -96,3 +99,88 @@ def test_extractive_answers_have_no_gaps_on_ask_and_stream(index: Path) -> None:
         assert ids == list(range(1, len(ids) + 1))
         assert list(dict.fromkeys(markers(answer.answer))) == ids  # first use in reading order
         assert markers("".join(str(p) for p in pieces)) == markers(streamed_final.answer) == markers(answer.answer)
+
+
+# ------------------------------------------------------------------ closest documents
+def passage(source: str, title: str, text: str, similarity: float) -> Passage:
+    chunk = Chunk(id=source, source=source, title=title, text=text, start=0, end=len(text), index=0)
+    return Passage(chunk=chunk, score=similarity, similarity=similarity)
+
+
+ARTICLE = "Azerbaijani forces attacked military and civilian infrastructure in three Armenian provinces."
+
+
+def test_renderings_of_one_article_are_one_closest_document() -> None:
+    related = _related([
+        passage("/c/a/000_x.txt", "000 x", ARTICLE, 0.40),
+        passage("/c/a/000_x.html", "Azerbaijan's offensive", "An unrelated part of the same article.", 0.35),
+        passage("/c/a/000_x.pdf", "Azerbaijan's offensive", ARTICLE, 0.30),
+        passage("/c/b/budget.txt", "Budget 2023", "The budget grew by four percent.", 0.20),
+    ])
+
+    assert [r.source for r in related] == ["/c/a/000_x.txt", "/c/b/budget.txt"]
+    assert related[0].other_sources == ("/c/a/000_x.html", "/c/a/000_x.pdf")
+    assert related[0].formats == ("txt", "html", "pdf")
+    assert related[0].title == "Azerbaijan's offensive"  # not the title made of the file name
+    assert related[0].score == pytest.approx(0.40)
+    assert related[0].to_dict()["formats"] == ["txt", "html", "pdf"]
+
+
+def test_same_title_alone_does_not_hide_a_different_document() -> None:
+    related = _related([
+        passage("/c/2022/annual-report.pdf", "Annual report", "Revenue fell in 2022 after the war began.", 0.5),
+        passage("/c/2023/annual-report.pdf", "Annual report", "Staff numbers doubled in 2023 in Yerevan.", 0.4),
+        passage("/c/web/annual.html", "Annual report", "Revenue fell in 2022 after the war began.", 0.3),
+    ])
+
+    # Same stem in another folder, or same title with other text: separate; same title and text: one.
+    assert [(r.source, r.other_sources) for r in related] == [
+        ("/c/2022/annual-report.pdf", ("/c/web/annual.html",)), ("/c/2023/annual-report.pdf", ())]
+
+
+def test_closest_documents_count_articles_not_files() -> None:
+    files = [passage(f"/c/{name}.{ext}", name, f"text of {name}", 0.9 - i / 10)
+             for i, (name, ext) in enumerate([("a", "pdf"), ("a", "txt"), ("b", "pdf"), ("b", "html"),
+                                               ("c", "txt"), ("d", "txt")])]
+    assert [r.source for r in _related(files)] == ["/c/a.pdf", "/c/b.pdf", "/c/c.txt"]
+
+
+def test_a_refusal_on_a_real_index_lists_the_article_once(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "Mount Etna erupted on 21 May 2023 in Sicily. Lava flows reached Zafferana within two days."
+    (docs / "etna.txt").write_text(f"Mount Etna Eruption\n\n{body}\n", encoding="utf-8")
+    (docs / "etna.md").write_text(f"# Mount Etna Eruption\n\n{body}\n", encoding="utf-8")
+    (docs / "chess.txt").write_text("Chess in Astana\n\nDing Liren won in Astana in April 2023.\n", encoding="utf-8")
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder(), min_similarity=0.99)
+    assert assistant.ingest([docs], progress=False).ok
+
+    answer = assistant.ask("What is the population of Reykjavik?")
+
+    assert answer.refused
+    etna = [r for r in answer.related if Path(r.source).stem == "etna"]
+    assert len(etna) == 1 and sorted(etna[0].formats) == ["md", "txt"]
+    assert any(Path(r.source).stem == "chess" for r in answer.related)
+
+
+def test_public_answer_hides_the_server_path_of_other_renderings() -> None:
+    data = {"related": [{"source": "/srv/corpus/a/x.pdf", "title": "X", "score": 0.3,
+                         "other_sources": ["/srv/corpus/a/x.txt", "/home/alice/x.html"], "formats": ["pdf"]}]}
+    shown = public_answer(data, "/srv/corpus")["related"][0]
+    assert shown["source"] == "a/x.pdf"
+    assert shown["other_sources"][0] == "a/x.txt"
+    assert shown["other_sources"][1].startswith("doc-") and "alice" not in shown["other_sources"][1]
+
+
+def test_rag_ask_prints_an_article_once_naming_its_other_files() -> None:
+    import io
+
+    from rag.cli import _print_answer
+    from rag.records import REFUSAL, Answer, RelatedDocument
+
+    answer = Answer(question="q", answer=REFUSAL, refused=True, related=(
+        RelatedDocument("/elsewhere/a/x.pdf", "X", 0.3, other_sources=("/elsewhere/a/x.txt",)),))
+    out = io.StringIO()
+    _print_answer(answer, out)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("  - ")]
+    assert lines == ["  - X (/elsewhere/a/x.pdf; also /elsewhere/a/x.txt)"]
