@@ -697,5 +697,12 @@ CSS = """
 .dark .rag-chip { background: #1e3a8a; color: #e0ecff; }
 .rag-chip-note { color: var(--body-text-color-subdued); }
 .rag-filter-note { font-weight: 600; }
+/* Buttons that cannot act look it and take no clicks: Stop while nothing streams, feedback before
+   there is an answer, Rename and Delete while no saved conversation is open. Read from the page
+   itself, so a queued question, a reload or a second tab cannot leave a button in the wrong state. */
+body:not(:has(#chat .rag-streaming)) #stop-btn,
+body:not(:has(#chat .bot-row)) :is(#fb-up, #fb-down, #fb-wrong),
+body:not(:has(#conv-list input:checked)) :is(#conv-rename, #conv-delete) {
+  opacity: .4; filter: grayscale(1); pointer-events: none; cursor: default; }
 """
 """Styles for the classes above, handed to ``launch(css=...)``."""
