@@ -184,3 +184,26 @@ def test_rag_ask_prints_an_article_once_naming_its_other_files() -> None:
     _print_answer(answer, out)
     lines = [line for line in out.getvalue().splitlines() if line.startswith("  - ")]
     assert lines == ["  - X (/elsewhere/a/x.pdf; also /elsewhere/a/x.txt)"]
+
+
+def test_the_eval_grades_each_sentence_against_the_passage_it_cites(index: Path) -> None:
+    from rag.eval.datasets import EvalItem
+    from rag.eval.runner import score_answer
+
+    question = "When did Mount Etna erupt?"
+    probe = chat_assistant(index, "")
+    answer = chat_assistant(index, reply_citing(probe, question, [4, 2])).ask(question)
+    graded: list[tuple[str, list[str]]] = []
+
+    def support(sentence: str, passages: Any) -> bool:
+        graded.append((sentence, list(passages)))
+        return True
+
+    item = EvalItem(id="q1", question=question, answers=("2023",), evidence=None, answerable=True)
+    score_answer(item, answer, k=5, support=support, latency_s=0.0)
+
+    # Each sentence quotes the passage it cites: the eval must hand that passage to the judge.
+    for sentence, passages in graded:
+        if len(passages) == 1:
+            assert sentence.rstrip(".") in passages[0]
+    assert {p for _, ps in graded for p in ps} == {answer.passages[3].chunk.text, answer.passages[1].chunk.text}
