@@ -398,9 +398,9 @@ class Assistant:
         backend = state.get("backend") or self.config.backend
         parsed = parse_answer(raw, len(passages))
         scorer = self.scorer(backend)
+        checked = verify_answer(parsed, passages, scorer, self.config.support_threshold, strict)
         # Checked against passages by retrieval rank, then shown as [1], [2]… in reading order.
-        verified = number_by_first_use(
-            verify_answer(parsed, passages, scorer, self.config.support_threshold, strict))
+        verified = number_by_first_use(checked)
         refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
@@ -410,8 +410,10 @@ class Assistant:
                       question_kind=state.get("question_kind"), answerability=state.get("answerability"),
                       answerability_by=state.get("answerability_by"))
         if refused:
+            # A refusal lists no citations to number: the sentences it keeps (to show what failed)
+            # cite the retrieved passages by rank, as Answer.passages and to_dict()["retrieved"] list them.
             return Answer(answer=REFUSAL, refused=True, related=_related(passages),
-                          sentences=() if is_refusal(raw) else verified.sentences, **common)
+                          sentences=() if is_refusal(raw) else checked.sentences, **common)
         return Answer(answer=verified.text, refused=False, citations=verified.citations,
                       sentences=verified.sentences, **common)
 

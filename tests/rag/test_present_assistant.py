@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,3 +208,13 @@ def test_the_eval_grades_each_sentence_against_the_passage_it_cites(index: Path)
         if len(passages) == 1:
             assert sentence.rstrip(".") in passages[0]
     assert {p for _, ps in graded for p in ps} == {answer.passages[3].chunk.text, answer.passages[1].chunk.text}
+
+
+def test_a_refusal_keeps_its_failed_sentences_citing_passages_by_rank(index: Path) -> None:
+    # No citations are listed for a refusal, so its sentences' numbers must name retrieved passages.
+    answer = chat_assistant(index, "Bananas grow on the moon in winter [4]. Penguins fly to Mars [2].").ask(
+        "When did Mount Etna erupt?")
+
+    assert answer.refused and not answer.citations
+    assert [s.citations for s in answer.sentences] == [(4,), (2,)]
+    assert all(1 <= n <= len(answer.passages) for s in answer.sentences for n in s.citations)
