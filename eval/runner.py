@@ -379,7 +379,10 @@ def score_answer(item: EvalItem, answer: Any, *, k: int, support: Support, laten
         scores.update(citation_recall=None, citation_precision=None, n_citations=0,
                       supported_share=None, any_unsupported=None)
     else:
-        cited = [(s.text, [passages[n - 1].chunk.text for n in s.citations if 1 <= n <= len(passages)])
+        # An answer numbers its citations in reading order; each citation's rank says which passage it is.
+        rank = {c.id: c.rank or c.id for c in answer.citations}
+        cited = [(s.text, [passages[rank[n] - 1].chunk.text for n in s.citations
+                           if n in rank and 1 <= rank[n] <= len(passages)])
                  for s in answer.sentences]
         alce = citation_scores(cited, support)
         if judge_faithfulness:  # the judge's verdict on each sentence, not the answering verifier's

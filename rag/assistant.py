@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -26,7 +27,7 @@ from rag.answer_checkers import make_answer_checker
 from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
 from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
-from rag.citations import is_refusal, parse_answer, verify_answer
+from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
@@ -114,6 +115,7 @@ class Assistant:
     index and any chat model load on first use. Keyword arguments are
     :class:`rag.config.Config` fields (``backend``, ``k``, ``strict``…).
 
+    ``Assistant(Config(...))`` takes the Config as ``config``.
     ``store`` is any :class:`rag.store.Store` (default: Chroma at ``index_dir``
     or ``chroma_url``); without ``config`` the assistant starts from the
     store's. ``Assistant(store=InMemoryStore(), embedder=FakeEmbedder())`` is a
@@ -122,7 +124,7 @@ class Assistant:
 
     def __init__(
         self,
-        index_dir: str | Path | None = None,
+        index_dir: str | os.PathLike[str] | Config | None = None,
         *,
         config: Config | None = None,
         embedder: Embedder | None = None,
@@ -132,8 +134,15 @@ class Assistant:
         store: Store | None = None,
         **overrides: Any,
     ) -> None:
+        if isinstance(index_dir, Config):  # Assistant(Config(...)): the config, not a path made of its repr
+            if config is not None:
+                raise TypeError("Assistant: a Config given both as the first argument and as config=; give one")
+            index_dir, config = None, index_dir
         if index_dir is not None:
-            overrides["index_dir"] = str(index_dir)
+            if not isinstance(index_dir, (str, os.PathLike)):
+                raise TypeError(f"Assistant: index_dir must be a path (str or os.PathLike), not "
+                                f"{type(index_dir).__name__}; pass settings as config=Config(...) or keywords")
+            overrides["index_dir"] = os.fspath(index_dir)
         if isinstance(answer_checker, str):  # a spec ("llm", "cross-encoder:DIR") is the config setting
             overrides["answer_checker"] = answer_checker
             answer_checker = None
@@ -389,7 +398,9 @@ class Assistant:
         backend = state.get("backend") or self.config.backend
         parsed = parse_answer(raw, len(passages))
         scorer = self.scorer(backend)
-        verified = verify_answer(parsed, passages, scorer, self.config.support_threshold, strict)
+        checked = verify_answer(parsed, passages, scorer, self.config.support_threshold, strict)
+        # Checked against passages by retrieval rank, then shown as [1], [2]… in reading order.
+        verified = number_by_first_use(checked)
         refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
@@ -399,8 +410,10 @@ class Assistant:
                       question_kind=state.get("question_kind"), answerability=state.get("answerability"),
                       answerability_by=state.get("answerability_by"))
         if refused:
+            # A refusal lists no citations to number: the sentences it keeps (to show what failed)
+            # cite the retrieved passages by rank, as Answer.passages and to_dict()["retrieved"] list them.
             return Answer(answer=REFUSAL, refused=True, related=_related(passages),
-                          sentences=() if is_refusal(raw) else verified.sentences, **common)
+                          sentences=() if is_refusal(raw) else checked.sentences, **common)
         return Answer(answer=verified.text, refused=False, citations=verified.citations,
                       sentences=verified.sentences, **common)
 
@@ -447,11 +460,15 @@ class Assistant:
         state = self._state(question, history, k=k, filters=filters, strict=strict, backend=backend,
                             model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
+        # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
+        numbering = MarkerNumbering(len(state["passages"]))
         chat_model = self._model_for(state)
         if chat_model is None or not self._relevant(state["passages"]):
             state = self._generate(state)
             for piece in re.findall(r"\S+\s*", state["raw"]):
-                yield piece
+                shown = numbering.feed(piece)
+                if shown:
+                    yield shown
         else:
             started = time.perf_counter()
             messages = build_messages(state["standalone"], [p.chunk.text for p in state["passages"]],
@@ -464,10 +481,15 @@ class Assistant:
                     if first is None:
                         first = time.perf_counter() - started
                     parts.append(piece)
-                    yield piece
+                    shown = numbering.feed(piece)
+                    if shown:
+                        yield shown
             timings = dict(state.get("timings", {}), generate=time.perf_counter() - started,
                            first_token=first or 0.0)
             state = {**state, "raw": "".join(parts), "timings": timings}
+        rest = numbering.close()
+        if rest:
+            yield rest
         yield self._finish(state)
 
     def retrieve(self, question: str, k: int | None = None, filters: Mapping[str, Any] | None = None,
@@ -494,9 +516,46 @@ def answer_verifier(configured: str, sentences: Sequence[SentenceSupport]) -> st
 
 
 def _related(passages: Sequence[Passage], n: int = 3) -> tuple[RelatedDocument, ...]:
-    best: dict[str, RelatedDocument] = {}
+    """The ``n`` documents closest to a refused question, renderings of one article listed once.
+
+    Two files are one article when they share folder and file stem (``x.pdf``, ``x.html``, ``x.txt``),
+    or when their titles match and their best passages hold the same text (:func:`same_passage`).
+    A shared title alone is not enough: two different reports both titled "Annual report" stay
+    two entries, so no document the reader may need is hidden behind another.
+    """
+    best: dict[str, Passage] = {}
     for p in passages:
-        score = p.similarity if p.similarity is not None else p.score
-        if p.chunk.source not in best or score > best[p.chunk.source].score:
-            best[p.chunk.source] = RelatedDocument(p.chunk.source, p.chunk.title, float(score))
-    return tuple(sorted(best.values(), key=lambda r: -r.score)[:n])
+        if p.chunk.source not in best or _closeness(p) > _closeness(best[p.chunk.source]):
+            best[p.chunk.source] = p
+    groups: list[list[Passage]] = []
+    for p in sorted(best.values(), key=lambda p: -_closeness(p)):
+        group = next((g for g in groups if any(_renderings(p, q) for q in g)), None)
+        if group is None:
+            groups.append([p])
+        else:
+            group.append(p)
+    return tuple(RelatedDocument(g[0].chunk.source, _title(g), _closeness(g[0]),
+                                 other_sources=tuple(q.chunk.source for q in g[1:])) for g in groups[:n])
+
+
+def _closeness(p: Passage) -> float:
+    return float(p.similarity if p.similarity is not None else p.score)
+
+
+def _renderings(a: Passage, b: Passage) -> bool:
+    """Whether two files hold one article (see :func:`_related`)."""
+    pa, pb = Path(a.chunk.source), Path(b.chunk.source)
+    if pa.parent == pb.parent and pa.stem == pb.stem:
+        return True
+    return same_passage({"source": a.chunk.source, "title": a.chunk.title, "text": a.chunk.text},
+                        {"source": b.chunk.source, "title": b.chunk.title, "text": b.chunk.text})
+
+
+def _title(group: Sequence[Passage]) -> str:
+    """The group's title: the best file's, unless that is only its file name ("000 37ea4592f850c55e"
+    for a .txt) and another rendering has a real one."""
+    def from_name(p: Passage) -> bool:
+        return " ".join(re.split(r"[\W_]+", Path(p.chunk.source).stem)).strip().lower() == \
+            " ".join(re.split(r"[\W_]+", p.chunk.title)).strip().lower()
+
+    return next((p.chunk.title for p in group if p.chunk.title and not from_name(p)), group[0].chunk.title)

@@ -15,8 +15,9 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from rag.records import REFUSAL, Citation, Passage, SentenceQuote, SentenceSupport
 from rag.text import split_sentences
@@ -194,6 +195,110 @@ def verify_answer(
         citations.append(Citation(
             id=n, chunk_id=chunk.id, source=chunk.source, title=chunk.title, page=chunk.page,
             start=chunk.start, end=chunk.end, text=chunk.text, quote=chunk.text[qs:qe],
-            quote_start=chunk.start + qs, quote_end=chunk.start + qe))
+            quote_start=chunk.start + qs, quote_end=chunk.start + qe, rank=n))
     text = render([(s.text, s.citations, b) for s, b in zip(kept, bullets)])
     return Verified(tuple(kept), tuple(citations), text)
+
+
+_RENDERED_MARKER = re.compile(r"\[(\d+)\]")  # what render() writes: one number per marker
+
+
+def number_by_first_use(verified: Verified) -> Verified:
+    """Renumber an answer's citations 1, 2, 3… in the order its sentences first cite them.
+
+    :func:`verify_answer` numbers a citation by its passage's retrieval rank, so an
+    answer may cite [1][2][3][6][7]; a reader would wonder where 4 and 5 went. The
+    sentences' markers, their quotes and the citations all take the new numbers;
+    each citation keeps its passage's retrieval rank in ``rank``.
+    Numbers are given in the same order :class:`MarkerNumbering` gives them while an
+    answer streams, so markers shown during streaming match the final answer (unless
+    ``strict`` dropped the sentence that first cited a passage).
+
+    Example:
+        >>> from rag.records import Citation
+        >>> v = Verified((SentenceSupport("A", (6, 2), 0.9, True), SentenceSupport("B", (2,), 0.9, True)),
+        ...              (Citation(2, "c2", "a.txt", "A", None, 0, 1, "A", rank=2),
+        ...               Citation(6, "c6", "a.txt", "A", None, 5, 6, "A", rank=6)), "A [6][2] B [2]")
+        >>> renumbered = number_by_first_use(v)
+        >>> renumbered.text, [(c.id, c.rank) for c in renumbered.citations]
+        ('A [1][2] B [2]', [(1, 6), (2, 2)])
+    """
+    order = list(dict.fromkeys(n for s in verified.sentences for n in s.citations))
+    order += [c.id for c in verified.citations if c.id not in order]
+    new = {old: i for i, old in enumerate(order, start=1)}
+    if all(old == i for old, i in new.items()):
+        return verified
+    sentences = tuple(replace(s, citations=tuple(new[n] for n in s.citations),
+                              quotes=tuple(replace(q, citation=new.get(q.citation, q.citation)) for q in s.quotes))
+                      for s in verified.sentences)
+    citations = tuple(sorted((replace(c, id=new[c.id], rank=c.id if c.rank is None else c.rank)
+                              for c in verified.citations), key=lambda c: c.id))
+    text = _RENDERED_MARKER.sub(lambda m: f"[{new.get(int(m.group(1)), int(m.group(1)))}]", verified.text)
+    return Verified(sentences, citations, text)
+
+
+class MarkerNumbering:
+    """Renumber ``[n]`` markers in text that arrives piece by piece (a streaming answer).
+
+    Passage numbers (retrieval ranks) become 1, 2, 3… in order of first mention,
+    as :func:`number_by_first_use` numbers the final answer; markers naming no
+    passage (outside 1..``n_passages``) are dropped, as :func:`parse_answer` drops
+    them. A marker split across pieces (``"[1,"`` then ``" 3]"``) is held back
+    until it is complete.
+
+    Example:
+        >>> numbering = MarkerNumbering(n_passages=7)
+        >>> [numbering.feed(p) for p in ("Baku attacked [6", "]. Russia [2, 9] paused [6].")] + [numbering.close()]
+        ['Baku attacked ', '[1]. Russia [2] paused [1].', '']
+    """
+
+    _PARTIAL = re.compile(r"\[[\d\s,;]*$")
+
+    def __init__(self, n_passages: int) -> None:
+        self.n_passages = n_passages
+        self.numbers: dict[int, int] = {}  # passage number → number shown
+        self._held = ""
+
+    def _marker(self, match: re.Match[str]) -> str:
+        shown = []
+        for n in _numbers(match.group(1)):
+            if 1 <= n <= self.n_passages:
+                shown.append(self.numbers.setdefault(n, len(self.numbers) + 1))
+        if not shown:
+            return ""
+        return match.group(0)[:len(match.group(0)) - len(match.group(0).lstrip())] + \
+            f"[{', '.join(str(n) for n in dict.fromkeys(shown))}]"
+
+    def feed(self, piece: str) -> str:
+        """The text of ``piece`` that can be shown now, its markers renumbered."""
+        text = self._held + piece
+        partial = self._PARTIAL.search(text)
+        cut = partial.start() if partial else len(text)
+        self._held = text[cut:]
+        return MARKER.sub(self._marker, text[:cut])
+
+    def close(self) -> str:
+        """Whatever was held back at the end of the stream (an unfinished marker is shown as written)."""
+        text, self._held = self._held, ""
+        return MARKER.sub(self._marker, text)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def same_passage(a: Mapping[str, Any], b: Mapping[str, Any], overlap: float = 0.6) -> bool:
+    """Two citations are one source shown twice: the same article in two files (a .txt and its .pdf).
+
+    The title must match (ignoring case and spacing) and the passages must share
+    most of their words (Jaccard ≥ ``overlap``), so two different articles under
+    one generic title, or two parts of one article, stay apart.
+    """
+    def norm(title: Any) -> str:
+        return " ".join(str(title or "").lower().split())
+
+    if str(a.get("source")) == str(b.get("source")) or not norm(a.get("title")) \
+            or norm(a.get("title")) != norm(b.get("title")):
+        return False
+    wa = set(_WORDS.findall(str(a.get("text") or "").lower()))
+    wb = set(_WORDS.findall(str(b.get("text") or "").lower()))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= overlap

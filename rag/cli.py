@@ -369,7 +369,9 @@ def _print_answer(answer: Any, stream: Any = sys.stdout) -> None:
         if answer.related:
             print("\nClosest related documents:", file=stream)
             for r in answer.related:
-                print(f"  - {r.title} ({_shown(r.source)})", file=stream)
+                others = getattr(r, "other_sources", ())  # the same article's other files (RelatedDocument)
+                also = f"; also {', '.join(_shown(o) for o in others)}" if others else ""
+                print(f"  - {r.title} ({_shown(r.source)}{also})", file=stream)
         return
     unsupported = [s for s in answer.sentences if not s.supported]
     if unsupported:

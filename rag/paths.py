@@ -47,6 +47,18 @@ def public_answer(data: Mapping[str, Any], root: str | Path | None) -> dict[str,
     for key in _SOURCE_LISTS:
         items = data.get(key)
         if isinstance(items, list):
-            out[key] = [{**item, "source": public_source(str(item["source"]), root)}
-                        if isinstance(item, Mapping) and "source" in item else item for item in items]
+            out[key] = [_public_item(item, root) for item in items]
+    return out
+
+
+def _public_item(item: Any, root: str | Path | None) -> Any:
+    """One citation / related / retrieved entry with its ``source`` (and a related document's other
+    renderings, ``other_sources``) made public."""
+    if not isinstance(item, Mapping):
+        return item
+    out = dict(item)
+    if "source" in item:
+        out["source"] = public_source(str(item["source"]), root)
+    if isinstance(item.get("other_sources"), list):
+        out["other_sources"] = [public_source(str(s), root) for s in item["other_sources"]]
     return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 REFUSAL = "The sources do not contain an answer to this question."
@@ -203,6 +204,10 @@ def passage_from_langchain(doc: Any) -> Passage:
 class Citation:
     """One numbered source of an answer, pointing at the exact passage.
 
+    ``id`` is the number the answer shows (``[id]``): an answer's citations are
+    numbered 1, 2, 3… in the order its sentences first cite them.
+    ``rank`` is the passage's place in retrieval order (1 = best), i.e. it is
+    ``Answer.passages[rank - 1]`` and ``to_dict()["retrieved"][rank - 1]``.
     ``start``/``end`` are the passage's character span in the source document;
     ``quote`` is the part of the passage the answer rests on, at
     ``quote_start``/``quote_end`` (also document offsets) so a UI can highlight it.
@@ -219,6 +224,7 @@ class Citation:
     quote: str = ""
     quote_start: int | None = None
     quote_end: int | None = None
+    rank: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -265,12 +271,27 @@ class SentenceSupport:
 
 @dataclass(frozen=True)
 class RelatedDocument:
+    """A document close to a refused question; ``other_sources`` are other files of the same article
+    (its ``.html`` and ``.txt`` beside a ``.pdf``), listed once under the best-scoring one.
+
+    Example:
+        >>> RelatedDocument("a/r.pdf", "R", 0.5, other_sources=("a/r.txt",)).formats
+        ('pdf', 'txt')
+    """
+
     source: str
     title: str
     score: float
+    other_sources: tuple[str, ...] = ()
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The file types the article is held in, this source's first (``"pdf"``; ``""`` without a suffix)."""
+        return tuple(dict.fromkeys(PurePath(s).suffix.lstrip(".").lower() for s in (self.source, *self.other_sources)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "title": self.title, "score": round(self.score, 4)}
+        return {"source": self.source, "title": self.title, "score": round(self.score, 4),
+                "other_sources": list(self.other_sources), "formats": list(self.formats)}
 
 
 @dataclass(frozen=True)

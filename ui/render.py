@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rag.citations import strip_markers
+from rag.citations import same_passage, strip_markers
 from rag.ui.sources import source_url, viewer_url
 
 Turn = Mapping[str, Any]
@@ -44,11 +44,31 @@ def _lines(text: str) -> str:
     return _e(text).replace("\r\n", "\n").replace("\n", "<br>")
 
 
+def related_formats(related: Mapping[str, Any]) -> list[str]:
+    """The file types a closest document is held in (``["pdf", "html", "txt"]``), its own first.
+
+    Answers recorded before renderings were grouped carry no ``formats``: their source's suffix is used.
+    """
+    formats = related.get("formats")
+    if not formats:
+        sources = [related.get("source", ""), *(related.get("other_sources") or [])]
+        formats = [Path(str(s)).suffix.lstrip(".").lower() for s in sources]
+    return [str(f) for f in dict.fromkeys(formats) if f]
+
+
+def _formats_note(related: Mapping[str, Any]) -> str:
+    """" · PDF, HTML, TXT" when the article is held in more than one format, else ""."""
+    formats = related_formats(related)
+    return " · " + ", ".join(f.upper() for f in formats) if len(formats) > 1 else ""
+
+
 def _related_label(related: Mapping[str, Any]) -> str:
-    """Title and file name: renderings of one article (PDF, HTML) share a title."""
+    """Title and file name (renderings of one article, PDF and HTML, share a title), and the
+    formats the article is held in when there are several."""
     name = Path(str(related.get("source", ""))).name
     title = related.get("title") or name
-    return f"{_e(title)} ({_e(name)})" if title != name else _e(name)
+    inside = f"{name}{_formats_note(related)}"
+    return f"{_e(title)} ({_e(inside)})" if title != name or inside != name else _e(name)
 
 
 def _markers(citations: Sequence[int], numbers: Mapping[int, int] | None = None) -> str:
@@ -56,34 +76,14 @@ def _markers(citations: Sequence[int], numbers: Mapping[int, int] | None = None)
     return "".join(f"[{m}]" for m in dict.fromkeys(numbers.get(int(n), int(n)) for n in citations))
 
 
-_WORDS = re.compile(r"\w+")
-
-
-def same_passage(a: Mapping[str, Any], b: Mapping[str, Any], overlap: float = 0.6) -> bool:
-    """Two citations are one source shown twice: the same article in two files (a .txt and its .pdf).
-
-    The title must match (ignoring case and spacing) and the passages must share
-    most of their words (Jaccard ≥ ``overlap``), so two different articles under
-    one generic title, or two parts of one article, stay apart.
-    """
-    def norm(title: Any) -> str:
-        return " ".join(str(title or "").lower().split())
-
-    if str(a.get("source")) == str(b.get("source")) or not norm(a.get("title")) \
-            or norm(a.get("title")) != norm(b.get("title")):
-        return False
-    wa = set(_WORDS.findall(str(a.get("text") or "").lower()))
-    wb = set(_WORDS.findall(str(b.get("text") or "").lower()))
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= overlap
-
-
 def display_numbers(answer: Mapping[str, Any]) -> dict[int, int]:
     """The answer's citation ids → 1, 2, 3… in the order its sentences first cite them.
 
-    The library numbers citations by retrieval rank, so an answer may cite [4]
-    and [1] only; readers see [1] and [2], in reading order, here and in the panel.
-    A citation of the same passage in another file of the same article (see
-    :func:`same_passage`) shares the number of the first.
+    The library already numbers an answer's citations this way
+    (:func:`rag.citations.number_by_first_use`); answers recorded before it did may
+    cite [4] and [1] only, and readers still see [1] and [2]. A citation of the same
+    passage in another file of the same article (see :func:`same_passage`) shares the
+    number of the first: the one place the chat's numbers differ from ``Answer.to_dict()``.
     """
     order: list[int] = []
     for sentence in answer.get("sentences") or []:
@@ -371,7 +371,7 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
     if answer.get("refused"):
         related = answer.get("related") or []
         items = "".join(f'<li>{_doc_link(r["source"], r.get("title", ""))} '
-                        f'<span class="rag-score">{_e(Path(str(r["source"])).name)} · '
+                        f'<span class="rag-score">{_e(Path(str(r["source"])).name)}{_e(_formats_note(r))} · '
                         f'similarity {float(r.get("score", 0)):.2f}</span></li>'
                         for r in related)
         body = ('<div class="rag-refusal-box"><strong>No answer in the sources.</strong> '
@@ -548,7 +548,7 @@ def export_markdown(turns: Sequence[Turn], *, title: str = "Research assistant",
             out += [f"*Error: {_md_text(turn.get('error') or '')}*", ""]
             continue
         if answer.get("refused"):
-            related = "; ".join(_md_text(r.get("title") or Path(r["source"]).name)
+            related = "; ".join(_md_text((r.get("title") or Path(r["source"]).name) + _formats_note(r))
                                 for r in answer.get("related") or [])
             out += [f"*No answer: {_md_text(answer.get('answer', ''))}*"
                     + (f" Closest documents: {related}." if related else ""), ""]
@@ -697,5 +697,12 @@ CSS = """
 .dark .rag-chip { background: #1e3a8a; color: #e0ecff; }
 .rag-chip-note { color: var(--body-text-color-subdued); }
 .rag-filter-note { font-weight: 600; }
+/* Buttons that cannot act look it and take no clicks: Stop while nothing streams, feedback before
+   there is an answer, Rename and Delete while no saved conversation is open. Read from the page
+   itself, so a queued question, a reload or a second tab cannot leave a button in the wrong state. */
+body:not(:has(#chat .rag-streaming)) #stop-btn,
+body:not(:has(#chat .bot-row)) :is(#fb-up, #fb-down, #fb-wrong),
+body:not(:has(#conv-list input:checked)) :is(#conv-rename, #conv-delete) {
+  opacity: .4; filter: grayscale(1); pointer-events: none; cursor: default; }
 """
 """Styles for the classes above, handed to ``launch(css=...)``."""

@@ -31,8 +31,10 @@ def test_streams_parses_citations_and_flags_unsupported_sentences(llama_url, sam
         cited = {c.id for c in final.citations}
         for sentence in final.sentences:
             assert set(sentence.citations) <= set(range(1, len(final.passages) + 1))
-            # The flag is the verifier's verdict on exactly the passages the sentence cites.
-            evidence = [final.passages[n - 1].chunk.text for n in sentence.citations]
+            # The flag is the verifier's verdict on exactly the passages the sentence cites (an answer
+            # numbers them in reading order, each citation keeping its rank; a refusal cites by rank).
+            rank = {c.id: c.rank for c in final.citations}
+            evidence = [final.passages[(rank[n] if rank else n) - 1].chunk.text for n in sentence.citations]
             expected = (bool(evidence)
                         and assistant.scorer()(sentence.text, evidence).score >= assistant.config.support_threshold)
             assert sentence.supported == expected, sentence

@@ -1,0 +1,91 @@
+"""Buttons that cannot act look disabled and take no clicks (headless Chromium, the real app):
+Stop while nothing streams, feedback before an answer, Rename/Delete with no conversation open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from rag.testing import routed_chat_model
+from rag.testing_servers import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
+
+HARBOUR = ("Tarvik harbour\n\nThe new harbour at Tarvik opened in 2011 after four years of building work. "
+           "It handles grain and timber shipments for the whole northern coast.\n")
+ROUTES = [("harbour open", "The new harbour at Tarvik opened in 2011 after four years of building work [1].")]
+IDLE_AT_START = ("#stop-btn", "#fb-up", "#fb-down", "#fb-wrong", "#conv-rename", "#conv-delete")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
+    from rag import Assistant
+    from rag.testing import FakeEmbedder
+    from rag.ui.app import serve
+    from rag.ui.settings import UISettings
+
+    root = tmp_path_factory.mktemp("present-browser")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), backend="openai",
+                          chat_model=routed_chat_model(ROUTES, delay_s=0.25))
+    assert assistant.ingest([corpus], progress=False).ok
+    settings = UISettings(corpus_dir=str(corpus), feedback_path=str(root / "feedback.jsonl"))
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
+    assert running is not None
+    try:
+        yield SimpleNamespace(url=running.url, root=Path(root))
+    finally:
+        running.close()
+
+
+_IDLE = """s => { const st = getComputedStyle(document.querySelector(s));
+                  return st.pointerEvents === 'none' && parseFloat(st.opacity) < 0.5; }"""
+
+
+def idle(page: Any, selector: str) -> bool:
+    """Whether the button looks disabled and ignores the pointer (given its fade a moment to finish)."""
+    try:
+        page.wait_for_function(_IDLE, arg=selector, timeout=2_000)
+        return True
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not idle
+        return False
+
+
+def active(page: Any, selector: str) -> bool:
+    try:
+        page.wait_for_function(f"s => !({_IDLE})(s)", arg=selector, timeout=2_000)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def test_buttons_look_disabled_exactly_while_they_cannot_act(browser: Any, app: SimpleNamespace) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(app.url + "/")
+    page.wait_for_selector("#question textarea", timeout=30_000)
+    page.wait_for_timeout(500)  # the page's load events (saved conversations) have run
+    assert [s for s in IDLE_AT_START if not idle(page, s)] == []
+    assert active(page, "#ask-btn") and active(page, "#clear-btn")
+
+    page.fill("#question textarea", "When did the Tarvik harbour open?")
+    page.click("#ask-btn")
+    page.wait_for_selector("#chat .rag-streaming", timeout=10_000)
+    assert active(page, "#stop-btn")  # while an answer streams, Stop can act
+
+    page.wait_for_function("""() => document.querySelector('#chat .bot-row')
+                                    && !document.querySelector('#chat .rag-streaming')""", timeout=30_000)
+    page.wait_for_selector("#conv-list input:checked", timeout=10_000)  # the answer was saved and is open
+    assert idle(page, "#stop-btn")
+    assert [s for s in ("#fb-up", "#fb-down", "#fb-wrong", "#conv-rename", "#conv-delete") if not active(page, s)] == []
+
+    page.click("#clear-btn")  # a new, empty conversation: nothing to rate, rename or delete
+    page.wait_for_function("() => !document.querySelector('#chat .bot-row')", timeout=10_000)
+    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=10_000)
+    assert [s for s in IDLE_AT_START if not idle(page, s)] == []
+    page.context.close()
