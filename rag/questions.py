@@ -56,6 +56,21 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
                r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
     re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
+    # Reasons, stakes and options asked without a reason-word: "What is behind…", "What explains…",
+    # "What does this mean for Europe?", "What could happen next?", "What should the EU do?".
+    re.compile(r"\bwhat (?:is|was|lies|lay|are|were) behind\b|\bwhat explains?\b|\bwhat went wrong\b|"
+               r"\bwhat (?:does|did|do|would|will|could|might) .{1,60}\bmean (?:for|to)\b|"
+               r"\bwhat (?:could|might|will|would|may) happen\b|\bwhat (?:happens|comes) next\b|"
+               r"\bwhat (?:should|can|could|must|might|ought) .{1,60}\bdo\b|"
+               r"\bwhat (?:did|has|have|will) .{1,60}\bdo(?:ne)? (?:after|since|in response|to counter|about)\b|"
+               r"\b(?:take-?aways?|lessons? learned)\b|^\s*(?:tell me|talk) about\b", re.I),
+    # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".
+    re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
+               r"dangerous|adequate|useful|damaging|costly|likely)\b", re.I),
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)"
+               r"\b.{1,80}(?:\b(?:effective|ineffective|adequate|inadequate|successful|a success|a failure|justified|"
+               r"sufficient|enough|sustainable|worth\w*|wise|credible|realistic)\b|"
+               r"\b(?:work(?:ed|s|ing)?|succeed(?:ed|s)?|fail(?:ed|s)?|backfire(?:d|s)?|pa(?:y|id) off)\W*$)", re.I),
     # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
     # "Has the embargo failed, in the author's view?", "What safeguards does the author propose?".
     re.compile(rf"\b{_WRITER}['’]s? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"

@@ -29,6 +29,18 @@ ANALYTIC = [
     "Is the blockade working, in the writer's opinion?",
     "What reforms does the report recommend for the navy?",
     "Does the author think the talks will succeed?",
+    # Reasons, stakes, options and assessments asked without a reason-word.
+    "What is behind Moscow's decision to withdraw?",
+    "What explains the rise in piracy?",
+    "What does the deal mean for Georgia?",
+    "What could happen after the election?",
+    "What should NATO do about the drones?",
+    "What did Ankara do after the shooting?",
+    "What are the key takeaways?",
+    "How effective was the blockade?",
+    "Were the export controls adequate?",
+    "Did the embargo work?",
+    "Tell me about Iran's role.",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -47,6 +59,11 @@ FACTOID = [
     "What date does the article give for the attack?",
     "What is the author's name?",
     "How many ships does the report say were sunk?",
+    "Has the work on the pipeline begun?",
+    "Did he work for the ministry?",
+    "Is Baku the capital of Azerbaijan?",
+    "What does NATO stand for?",
+    "What did Pelosi do in Yerevan?",
 ]
 
 
