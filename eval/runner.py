@@ -737,6 +737,14 @@ def _progress() -> Callable[[int, int], None]:
     return report
 
 
+def _is_under(source: str, root: Path) -> bool:
+    try:
+        Path(source).resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
 def run_eval(args: argparse.Namespace, config: Any, *, assistant: Any = None,
              support_data: str | Path | None = None, stdout: Any = None, stderr: Any = None) -> int:
     """``rag eval``: 0 when every threshold holds, 1 on a breach, 2 on a usage error.
@@ -806,6 +814,14 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
                            failed_files=report.failed, corpus=str(corpus))
         for failure in report.failed:
             log.warning("%s: %s", failure["path"], failure["reason"])
+        # An index shared with another corpus (an earlier run with another --out) answers from both.
+        root = corpus.resolve()
+        outside = sorted(d.source for d in assistant.documents() if not _is_under(d.source, root))
+        ingest_info["outside_corpus"] = len(outside)
+        if outside:
+            log.warning("%s holds %d document(s) outside %s (%s%s): they compete in retrieval, so these figures "
+                        "are not the corpus's alone; use a dedicated --index per corpus", assistant.store.location,
+                        len(outside), corpus, ", ".join(outside[:3]), " ..." if len(outside) > 3 else "")
     elif not assistant.store.exists():
         raise EvalError(f"{assistant.store.location}: no index here; pass --corpus DIR to ingest the "
                         "dataset's documents, or point --index at an existing index")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -371,3 +372,22 @@ def test_score_answer_and_summarize_for_a_refusal() -> None:
     metrics = summarize([{"scores": scores}], k=5)
     assert metrics["false_refusal_rate"] == 1.0 and metrics["citation_recall"] is None
     assert metrics["correct_refusal_rate"] is None and metrics["latency_median_ms"] == 200.0
+
+
+def test_an_index_shared_with_another_corpus_is_named_in_a_warning_and_the_report(
+        tmp_path: Path, tiny: dict[str, Path], first_run: dict[str, Any], caplog: pytest.LogCaptureFixture) -> None:
+    assert first_run["report"]["ingest"]["outside_corpus"] == 0
+    other = tmp_path / "other-corpus"
+    other.mkdir()
+    (other / "delta.txt").write_text("The Kura river flows into the Caspian Sea.\n", encoding="utf-8")
+    args = _args(str(tiny["dataset"]), "--index", str(tiny["index"]), "--out", str(tmp_path / "out"),
+                 "--corpus", str(other))
+    assistant = Assistant(index_dir=tiny["index"], embedder=FakeEmbedder())
+    with caplog.at_level(logging.WARNING, logger="rag.eval.runner"):
+        run_eval(args, assistant.config, assistant=assistant, support_data="", stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["ingest"]["outside_corpus"] == len(DOCS)  # the tiny corpus's files are still in the index
+    assert any("3 document(s) outside" in r.getMessage() and "dedicated --index" in r.getMessage()
+               for r in caplog.records)
+    assistant.remove(str((other / "delta.txt").resolve()))
