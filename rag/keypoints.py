@@ -40,13 +40,16 @@ def _words(pattern: str) -> re.Pattern[str]:
 _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
     ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*")),
     ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
-                            r"what happen\w*|lead to|led to")),
+                            r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
+                            r"happen")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
-                       r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what")),
-    ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|what did .{1,60} do|"
+                       r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong")),
+    ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
+                        r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
                         r"take|took|taken|done|strateg(?:y|ies)")),
     ("arguments", _words(r"argu\w*|claims?|views?|positions?|think|believe|says?|said|conclu\w*|recommend\w*|"
-                         r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*")),
+                         r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*|"
+                         r"effective|adequate|successful|take-?aways?|judge?ments?|verdict")),
 ]
 
 # The sentence markers of each role. Phrases are matched on word boundaries, case-insensitively.
