@@ -28,6 +28,10 @@ def passage(text: str, n: int) -> Passage:
     ("What does the author argue about the EU?", "arguments"),
     ("Summarise the article.", "arguments"),
     ("Compare the two treaties.", "general"),
+    ("What is behind the rise in piracy?", "reasons"),
+    ("What does the deal mean for Georgia?", "consequences"),
+    ("What should NATO do about the drones?", "measures"),
+    ("How effective was the blockade?", "arguments"),
 ])
 def test_question_aim(question: str, aim: str) -> None:
     assert question_aim(question) == aim
