@@ -319,7 +319,7 @@ def _progress_records(done: int, total: int) -> None:
 
 
 # Bump when loaders or the chunker change what they produce, so the next sync redoes every file.
-PIPELINE_VERSION = "2"  # 2: glued sentence ends mended, PDF hyphens and page breaks (rag.load)
+PIPELINE_VERSION = "2"  # 2: glued sentence ends mended, PDF hyphens and page breaks, HTML <q> and footnote numbers
 
 
 def file_hash(path: Path, data: bytes) -> str:

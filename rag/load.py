@@ -449,7 +449,7 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
     try:
 
         result = trafilatura.bare_extraction(
-            _inline_quotes(html, trafilatura), with_metadata=True, include_comments=False, include_tables=True,
+            _prepare_html(html, trafilatura), with_metadata=True, include_comments=False, include_tables=True,
             favor_precision=True, deduplicate=False,
             date_extraction_params={"extensive_search": False, "original_date": True})
     except Exception as exc:  # a parser crash on one page must not stop a batch
@@ -464,15 +464,24 @@ def _load_html(source: str, data: bytes, limits: LoadLimits, sidecar: Mapping[st
 
 
 _Q_TAG = re.compile(r"<q[\s>]", re.I)
+_SUP_TAG = re.compile(r"<sup[\s>]", re.I)
+# A footnote reference: "12", "[12]", "(3)", "4a", "*", "†".
+_FOOTNOTE_MARK = re.compile(r"^\s*[\[(]?\d{1,3}[a-z]?[\])]?\s*$|^\s*[*†‡§]{1,3}\s*$")
+# …but after a digit or a unit it is an exponent: "10<sup>6</sup>", "km<sup>2</sup>".
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPT_BACK = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_EXPONENT_BASE = re.compile(r"(?:\d|\b(?:k?m|cm|mm|ft|in|mi|yd|sq))\s*$", re.I)
 
 
-def _inline_quotes(html: str, trafilatura: Any) -> Any:
-    """``html`` with each ``<q>`` written as the quotation marks a browser shows around it.
+def _prepare_html(html: str, trafilatura: Any) -> Any:
+    """``html`` as a reader sees it: ``<q>`` written with its quotation marks, footnote numbers dropped.
 
     trafilatura reads ``<q>`` like ``<blockquote>``, as a block of its own: the quoted words
-    left their sentence on a line of their own, which the sentence splitter cuts at.
+    left their sentence on a line of their own, which the sentence splitter cuts at. A footnote
+    reference (``ended.<sup>12</sup> The``) glued its number to the sentence end, so two sentences
+    read as one ("ended.12 The"); an exponent (``km<sup>2</sup>``) is kept as "km²".
     """
-    if not _Q_TAG.search(html):
+    if not (_Q_TAG.search(html) or _SUP_TAG.search(html)):
         return html
     tree = trafilatura.load_html(html)
     if tree is None:
@@ -486,6 +495,22 @@ def _inline_quotes(html: str, trafilatura: Any) -> Any:
             q[-1].tail = (q[-1].tail or "") + closing
         else:
             q.text += closing
+    for sup in list(tree.iter("sup")):
+        parent, previous = sup.getparent(), sup.getprevious()
+        if parent is None or not _FOOTNOTE_MARK.match("".join(sup.itertext())):
+            continue
+        before = (previous.tail if previous is not None else parent.text) or ""
+        mark = "".join(sup.itertext()).strip()
+        # An exponent is kept as superscript characters ("km²", "10⁶"), so it neither vanishes nor reads "106".
+        kept = mark.translate(_SUPERSCRIPT) if _EXPONENT_BASE.search(before) else ""
+        if kept and not kept.translate(_SUPERSCRIPT_BACK).isdigit():
+            continue
+        tail = kept + (sup.tail or "")
+        if previous is not None:
+            previous.tail = before + tail
+        else:
+            parent.text = before + tail
+        parent.remove(sup)
     return tree
 
 

@@ -71,6 +71,19 @@ def test_html_inline_quote_stays_inside_its_sentence(tmp_path: Path) -> None:
         sentences(text))
 
 
+def test_html_footnote_numbers_are_dropped_and_exponents_kept(tmp_path: Path) -> None:
+    page = tmp_path / "fn.html"
+    page.write_text("<html><head><title>F</title></head><body><article><p>" + FILLER * 3
+                    + "The offensive ended after two days.<sup>12</sup> Talks resumed in Brussels"
+                    + "<sup><a href='#fn3'>[3]</a></sup>, without result.<sup>*</sup> The valley covers 1,100 "
+                    + "km<sup>2</sup> and 10<sup>6</sup> people live nearby.</p><p>" + FILLER * 3
+                    + "</p></article></body></html>", encoding="utf-8")
+    split = sentences(load_document(page).text)
+    assert "The offensive ended after two days." in split
+    assert "Talks resumed in Brussels, without result." in split
+    assert "The valley covers 1,100 km² and 10⁶ people live nearby." in split  # exponents stay
+
+
 # ------------------------------------------------------------ PDF line ends
 
 def test_pdf_keeps_the_hyphen_of_a_compound_broken_at_a_line_end(tmp_path: Path) -> None:
