@@ -30,6 +30,7 @@ from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passage
 from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
+from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
 from rag.questions import question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
@@ -383,11 +384,49 @@ class Assistant:
                 extra = {"question_kind": result.kind, "answerability": result.answerability,
                          "answerability_by": result.answerability_by}
             else:
+                passages = self._passages_for_model(state["standalone"], passages)
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
                                           [p.chunk.title for p in passages])
-                text = str(model.invoke(messages).content)
+                try:
+                    text = str(model.invoke(messages).content)
+                except ValueError as exc:  # langchain's "No generations found in stream." (an empty stream)
+                    if "no generation" not in str(exc).lower():
+                        raise
+                    text = ""
+                if not text.strip():
+                    raise self._empty_reply(passages)
         timings = dict(state.get("timings", {}), generate=time.perf_counter() - started)
-        return {**state, **extra, "raw": text, "timings": timings}
+        return {**state, **extra, "passages": passages, "raw": text, "timings": timings}
+
+    def _passages_for_model(self, question: str, passages: Sequence[Passage]) -> list[Passage]:
+        """The best ``passages`` that fit a chat model's context window beside the prompt and its reply.
+
+        Tokens are estimated at 3 characters each (English BPE averages about 4): an estimate on the
+        safe side, since a llama.cpp server given a prompt over its ``n_ctx`` returns nothing at all.
+        """
+        def tokens(text: str) -> int:
+            return len(text) // 3 + 1
+
+        prompt = sum(tokens(str(m.content)) for m in build_messages(question, [], []))
+        budget = self.config.llm_context_tokens - self.config.max_tokens - prompt
+        kept: list[Passage] = []
+        used = 0
+        for p in passages:
+            need = tokens(p.chunk.text) + tokens(p.chunk.title) + 8  # "[n] title:" and the fence
+            if kept and used + need > budget:
+                break
+            kept.append(p)
+            used += need
+        if len(kept) < len(passages):
+            log.info("%d of %d passages fit the chat model's context (llm_context_tokens=%d)",
+                        len(kept), len(passages), self.config.llm_context_tokens)
+        return kept
+
+    def _empty_reply(self, passages: Sequence[Passage]) -> ModelError:
+        return ModelError(
+            f"the chat model ({self.config.backend}) returned no text for a prompt with {len(passages)} passage(s); "
+            f"if its context window is smaller than llm_context_tokens={self.config.llm_context_tokens}, set "
+            "llm_context_tokens (RAG_LLM_CONTEXT_TOKENS) to it, or give the server a larger one (llama.cpp: --n_ctx)")
 
     def _finish(self, state: dict[str, Any]) -> Answer:
         """Parse citations, verify sentences and decide whether to refuse."""
@@ -471,19 +510,27 @@ class Assistant:
                     yield shown
         else:
             started = time.perf_counter()
+            state = {**state, "passages": self._passages_for_model(state["standalone"], state["passages"])}
+            numbering = MarkerNumbering(len(state["passages"]))
             messages = build_messages(state["standalone"], [p.chunk.text for p in state["passages"]],
                                       [p.chunk.title for p in state["passages"]])
             parts: list[str] = []
             first: float | None = None
-            for chunk in chat_model.stream(messages):
-                piece = str(chunk.content)
-                if piece:
-                    if first is None:
-                        first = time.perf_counter() - started
-                    parts.append(piece)
-                    shown = numbering.feed(piece)
-                    if shown:
-                        yield shown
+            try:
+                for chunk in chat_model.stream(messages):
+                    piece = str(chunk.content)
+                    if piece:
+                        if first is None:
+                            first = time.perf_counter() - started
+                        parts.append(piece)
+                        shown = numbering.feed(piece)
+                        if shown:
+                            yield shown
+            except ValueError as exc:  # langchain's "No generation chunks were returned" (an empty stream)
+                if "no generation" not in str(exc).lower():
+                    raise
+            if not "".join(parts).strip():
+                raise self._empty_reply(state["passages"])
             timings = dict(state.get("timings", {}), generate=time.perf_counter() - started,
                            first_token=first or 0.0)
             state = {**state, "raw": "".join(parts), "timings": timings}

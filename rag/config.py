@@ -276,6 +276,10 @@ class Config(LayeredSettings):
     gguf_path: str | None = None
     temperature: float = 0.0
     max_tokens: int = 512
+    # The chat model's context window in tokens (llama.cpp's n_ctx, the model's limit): passages that would
+    # not fit beside the prompt and max_tokens are left out of the prompt, best ones kept (estimated at
+    # 3 characters a token). A model server given more returns nothing (llama.cpp) or an error.
+    llm_context_tokens: int = 4096
     request_timeout: float = 120.0
     max_chat_models: int = 4  # chat-model clients kept per Assistant (least recently used dropped)
 
@@ -296,7 +300,7 @@ class Config(LayeredSettings):
         for name in ("embed_batch_size", "chunk_tokens", "max_file_mb", "max_pdf_pages",
                      "max_text_chars", "max_chars_per_byte", "max_chunks_per_file", "ingest_flush_seconds",
                      "k", "fetch_k", "rrf_k", "max_per_source",
-                     "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models",
+                     "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models", "llm_context_tokens",
                      "verifier_timeout", "verifier_concurrency", "analytic_k"):
             positive(name)
         if self.chunk_tokens > 254:

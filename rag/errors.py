@@ -65,6 +65,10 @@ class IndexMismatchError(StoreError):
     """The index was built with another embedding model or chunking than the one asked for."""
 
 
+class ModelError(RagError, RuntimeError):
+    """A chat model answered with nothing (an empty stream, no text), e.g. a prompt over its context window."""
+
+
 class LoadError(RagError):
     """A file could not be loaded. ``str(err)`` is ``"<path>: <reason>"``."""
 

@@ -136,4 +136,6 @@ def make_llamacpp_model(config: Config) -> LlamaCppChat:
         import llama_cpp  # noqa: F401
     except ImportError:
         raise ConfigError("backend: llamacpp needs llama-cpp-python: pip install 'thinktank-rag[llm]'") from None
-    return LlamaCppChat(model_path=str(path), temperature=config.temperature, max_tokens=config.max_tokens)
+    # The context it loads with is the window the prompt was cut to fit (config.llm_context_tokens).
+    return LlamaCppChat(model_path=str(path), temperature=config.temperature, max_tokens=config.max_tokens,
+                        n_ctx=config.llm_context_tokens)

@@ -6,6 +6,7 @@ import pytest
 
 from rag.assistant import Assistant
 from rag.citations import parse_answer
+from rag.errors import ModelError
 from rag.records import Answer
 
 pytestmark = [pytest.mark.integration, pytest.mark.network]
@@ -13,7 +14,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.network]
 
 def test_streams_parses_citations_and_flags_unsupported_sentences(llama_url, sample_index, real_embedder) -> None:
     assistant = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai",
-                          llm_base_url=llama_url, llm_model="smollm2", max_tokens=96)
+                          llm_base_url=llama_url, llm_model="smollm2", max_tokens=96,
+                          llm_context_tokens=2048)  # the test server's n_ctx
     questions = ["When does the Russian peacekeeping mission end?",
                  "Which countries condemned Azerbaijan's aggression at the UN Security Council?",
                  "What is the capital of France?"]
@@ -51,6 +53,21 @@ def test_streams_parses_citations_and_flags_unsupported_sentences(llama_url, sam
 
 def test_strict_mode_drops_what_the_small_model_made_up(llama_url, sample_index, real_embedder) -> None:
     assistant = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai",
-                          llm_base_url=llama_url, llm_model="smollm2", max_tokens=96, strict=True)
+                          llm_base_url=llama_url, llm_model="smollm2", max_tokens=96, strict=True,
+                          llm_context_tokens=2048)
     answer = assistant.ask("What did France do after the attack?")
     assert all(s.supported for s in answer.sentences) or answer.refused
+
+
+def test_an_analytic_question_fits_the_server_context_or_fails_clearly(llama_url, sample_index, real_embedder) -> None:
+    # Analytic questions retrieve ten passages, more than the 2048-token window of the test server holds.
+    question = "What did France do after the attack?"
+    fitted = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai", llm_base_url=llama_url,
+                       llm_model="smollm2", max_tokens=64, llm_context_tokens=2048)
+    answer = fitted.ask(question)
+    assert answer.question_kind == "analytic" and 1 <= len(answer.passages) < 10
+    # Told the window is larger than it is, the server returns an empty stream: a clear error, not a crash.
+    told_wrong = Assistant(index_dir=sample_index, embedder=real_embedder, backend="openai", llm_base_url=llama_url,
+                           llm_model="smollm2", max_tokens=64, llm_context_tokens=32768)
+    with pytest.raises(ModelError, match="llm_context_tokens"):
+        told_wrong.ask(question)
