@@ -59,9 +59,10 @@ _ANALYTIC = [
     # Reasons, stakes and options asked without a reason-word: "What is behind…", "What explains…",
     # "What does this mean for Europe?", "What could happen next?", "What should the EU do?".
     re.compile(r"\bwhat (?:is|was|lies|lay|are|were) behind\b|\bwhat explains?\b|\bwhat went wrong\b|"
-               r"\bwhat (?:does|did|do|would|will|could|might) .{1,60}\bmean (?:for|to)\b|"
+               r"\bwhat (?:does|did|do|would|will|could|might) (?!it\b).{1,60}\bmean (?:for|to)\b|"
                r"\bwhat (?:could|might|will|would|may) happen\b|\bwhat (?:happens|comes) next\b|"
-               r"\bwhat (?:should|can|could|must|might|ought) .{1,60}\bdo\b|"
+               r"\bwhat (?:should|ought) .{1,60}\bdo\b|\bwhat (?:can|could|must|might) .{1,60}\bdo (?:to|about|against|"
+               r"in response|next)\b|"
                r"\bwhat (?:did|has|have|will) .{1,60}\bdo(?:ne)? (?:after|since|in response|to counter|about)\b|"
                r"\b(?:take-?aways?|lessons? learned)\b|^\s*(?:tell me|talk) about\b", re.I),
     # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".

@@ -41,6 +41,7 @@ ANALYTIC = [
     "Were the export controls adequate?",
     "Did the embargo work?",
     "Tell me about Iran's role.",
+    "What can the West do to deter Moscow?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -64,6 +65,9 @@ FACTOID = [
     "Is Baku the capital of Azerbaijan?",
     "What does NATO stand for?",
     "What did Pelosi do in Yerevan?",
+    # Found among SQuAD 2.0 dev's 11,873 questions: a capability and a definition are facts.
+    "What can a simultaneous hermaphrodite do?",
+    "What does it mean for a knot to be prime?",
 ]
 
 
