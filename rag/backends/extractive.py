@@ -339,6 +339,38 @@ class Ranking:
     answerability_by: str = "rules"
 
 
+class UnstatedAsks:
+    """How many of the two kinds of thing a question insists on a document never states: 0, 1 or 2.
+
+    The kinds are the names it asks about and its figures (a year, a number). "What is NATO's 2024
+    budget?" over a memo on the institute's 2027 budget: the document states neither NATO nor 2024.
+    A document is read in all its retrieved passages and its title (a passage deep in an article says
+    "the country"); a name in a close form counts ("Turkish" ~ "Turkey": same first letters).
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> text = "NATO agreed its budget in 2023."
+        >>> p = Passage(chunk=Chunk("a", "a.txt", "", text, 0, len(text), 0), score=1.0)
+        >>> UnstatedAsks("What is NATO's 2024 budget?", [p])("a.txt")
+        1
+    """
+
+    def __init__(self, question: str, passages: Sequence[Passage]) -> None:
+        self.asked = _asked_names(question)
+        self.asked_numbers = set(numbers(question))
+        self.passages = passages
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, source: str) -> int:
+        if source not in self.counts:
+            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+            words = names(text) | set(terms(text))
+            missing = any(a not in words and not any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)
+                          for a in self.asked)
+            self.counts[source] = int(missing) + int(bool(self.asked_numbers - set(numbers(text))))
+        return self.counts[source]
+
+
 def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
          query_vector: np.ndarray | None = None, cache: VectorCache | None = None,
          carried: str = "", checker: AnswerChecker | None = None,
@@ -356,19 +388,10 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         return Ranking(prof, [], {})
     asked = _asked_names(question) if prof.kind == "factoid" else set()
     asked_numbers = set(numbers(question)) if prof.kind == "factoid" else set()
-    unstated: dict[str, int] = {}  # per source document: how many of the two kinds it never states
+    unstated = UnstatedAsks(question, passages)
 
     def unstated_asks(n: int) -> int:
-        source = passages[n - 1].chunk.source
-        if source not in unstated:
-            # The candidate's document in all its retrieved passages (a passage deep in an article says
-            # "the country"); a name in a close form counts ("Turkish" ~ "Turkey": same first letters).
-            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)
-            words = names(text) | set(terms(text))
-            names_missing = any(a not in words and not any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)
-                                for a in asked)
-            unstated[source] = int(names_missing) + int(bool(asked_numbers - set(numbers(text))))
-        return unstated[source]
+        return unstated(passages[n - 1].chunk.source)
 
     docs = [set(terms(c.text)) for c in cands]
     df: dict[str, int] = {}
@@ -593,17 +616,30 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
         sims = mixed @ query_vector
     aim = question_aim(ranking.profile.question)
     lead = _lead_sentences(ranking.candidates, passages) if passages is not None and aim == "reasons" else set()
+    # A document that never states a name or figure the question insists on ("…the September 2022
+    # offensive" against an article about a 2026 one) is about something else: as for factual answers.
+    # When some document states all of it, the others' points are left out; else each missing kind halves.
+    unstated = UnstatedAsks(ranking.profile.question, passages) if passages is not None else None
+    fewest = min((unstated(p.chunk.source) for p in passages), default=0) if unstated and passages else 0
+    # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
+    rank_of = {n: n for n in range(1, len(passages) + 1)} if passages is not None else {}
+    if unstated is not None and passages is not None and not fewest:
+        kept = [n for n, p in enumerate(passages, start=1) if not unstated(p.chunk.source)]
+        rank_of.update({n: i for i, n in enumerate(kept, start=1)})
     relevance = {}
     for c, s, k in zip(ranking.candidates, sims, central):
         base = 0.5 * max(0.0, float(s)) + 0.25 * max(0.0, float(k)) + 0.25 * c.answerability
         # Retrieval ranked the passages with all of their text; a point from a higher one is likelier on topic.
-        base /= 1.0 + PASSAGE_DECAY * (c.passage - 1)
+        base /= 1.0 + PASSAGE_DECAY * (rank_of.get(c.passage, c.passage) - 1)
         # What the point must do (explain, react, result…) counts as well as what it is about.
         role = ROLE_WEIGHT * role_score(aim, c.text)
         if aim == "reasons":
             role -= NARRATIVE_PENALTY * narrative_score(c.text)  # what happened is not why
         if c.text in lead:
             role -= LEAD_PENALTY  # the article's opening tells what happened, rarely why
+        if unstated is not None and passages is not None:
+            missing = unstated(passages[c.passage - 1].chunk.source)
+            base *= 0.0 if missing and not fewest else NAME_MISSING ** (missing - fewest)
         relevance[c.text] = max(0.0, base * (1.0 + role))
     # A passage develops a point over consecutive sentences ("…faced a crisis of its own. Heath asked the
     # British to heat one room. Sweden rationed gasoline."): a sentence right after a relevant one is

@@ -213,3 +213,24 @@ def test_a_long_articles_opening_is_demoted_for_why_questions_but_a_short_docume
     before = point_relevance(ranking, embedder.embed_query(what), long_article)[lead]
     monkeypatch.setattr(extractive, "LEAD_PENALTY", 0.3)
     assert point_relevance(ranking, embedder.embed_query(what), long_article)[lead] == before
+
+
+def test_points_come_from_the_document_that_states_what_the_question_names() -> None:
+    # Two offensives: the question names the 2022 one; the other article never mentions 2022.
+    question = "What reasons does the author give for the September 2022 offensive?"
+    other = ("The September offensive of 2026 had a bargaining aim, because the dams gave the president "
+             "something to trade. Voters wanted a quick victory.")
+    named = ("In September 2022 the army attacked. The regime sought to exploit the moment, because its ally "
+             "was busy in Ukraine.")
+    passages = [passage(other, 1), passage(named, 2)]
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question), passages)
+    assert all(relevance[c.text] == 0.0 for c in ranking.candidates if c.passage == 1)
+    assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
+    answer = extractive_result(question, passages, embedder)
+    assert answer.chosen and all(c.passage == 2 for c in answer.chosen)
+    # When no document states it all, none is left out: each missing kind halves its points instead.
+    neither = [passage(other, 1), passage(other.replace("2026", "2025"), 2)]
+    ranking = rank(question, neither, embedder)
+    assert any(v > 0.0 for v in point_relevance(ranking, embedder.embed_query(question), neither).values())
