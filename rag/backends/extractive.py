@@ -355,20 +355,26 @@ class UnstatedAsks:
         1
     """
 
-    def __init__(self, question: str, passages: Sequence[Passage]) -> None:
-        self.asked = _asked_names(question)
+    def __init__(self, question: str, passages: Sequence[Passage], *, words_only: bool = False) -> None:
+        # ``words_only``: ``question`` is a list of words (terms carried from a previous question), not a
+        # question whose first word is capitalised because it starts it.
+        self.asked = names(question) if words_only else _asked_names(question)
         self.asked_numbers = set(numbers(question))
         self.passages = passages
-        self.counts: dict[str, int] = {}
+        self.kinds: dict[str, tuple[bool, bool]] = {}
 
-    def __call__(self, source: str) -> int:
-        if source not in self.counts:
+    def missing(self, source: str) -> tuple[bool, bool]:
+        """Whether the document ``source`` lacks an asked name, and whether it lacks an asked figure."""
+        if source not in self.kinds:
             text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
-            missing = any(a not in words and not any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)
-                          for a in self.asked)
-            self.counts[source] = int(missing) + int(bool(self.asked_numbers - set(numbers(text))))
-        return self.counts[source]
+            name = any(a not in words and not any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)
+                       for a in self.asked)
+            self.kinds[source] = (name, bool(self.asked_numbers - set(numbers(text))))
+        return self.kinds[source]
+
+    def __call__(self, source: str) -> int:
+        return sum(self.missing(source))
 
 
 def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
@@ -618,13 +624,19 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
     lead = _lead_sentences(ranking.candidates, passages) if passages is not None and aim == "reasons" else set()
     # A document that never states a name or figure the question insists on ("…the September 2022
     # offensive" against an article about a 2026 one) is about something else: as for factual answers.
-    # When some document states all of it, the others' points are left out; else each missing kind halves.
+    # A document that lacks a figure the question names (a year: "the 2022 offensive" against an article on
+    # a 2026 one) is about another event: its points are left out when another retrieved document states
+    # the figures. (Names are not held to this: the points of one article often name only one side.)
     unstated = UnstatedAsks(ranking.profile.question, passages) if passages is not None else None
-    fewest = min((unstated(p.chunk.source) for p in passages), default=0) if unstated and passages else 0
+    dated = bool(unstated and passages and any(not unstated.missing(p.chunk.source)[1] for p in passages))
+
+    def left_out(source: str) -> bool:
+        return unstated is not None and dated and unstated.missing(source)[1]
+
     # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
     rank_of = {n: n for n in range(1, len(passages) + 1)} if passages is not None else {}
-    if unstated is not None and passages is not None and not fewest:
-        kept = [n for n, p in enumerate(passages, start=1) if not unstated(p.chunk.source)]
+    if passages is not None:
+        kept = [n for n, p in enumerate(passages, start=1) if not left_out(p.chunk.source)]
         rank_of.update({n: i for i, n in enumerate(kept, start=1)})
     relevance = {}
     for c, s, k in zip(ranking.candidates, sims, central):
@@ -637,9 +649,8 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
             role -= NARRATIVE_PENALTY * narrative_score(c.text)  # what happened is not why
         if c.text in lead:
             role -= LEAD_PENALTY  # the article's opening tells what happened, rarely why
-        if unstated is not None and passages is not None:
-            missing = unstated(passages[c.passage - 1].chunk.source)
-            base *= 0.0 if missing and not fewest else NAME_MISSING ** (missing - fewest)
+        if passages is not None and left_out(passages[c.passage - 1].chunk.source):
+            base = 0.0
         relevance[c.text] = max(0.0, base * (1.0 + role))
     # A passage develops a point over consecutive sentences ("…faced a crisis of its own. Heath asked the
     # British to heat one room. Sweden rationed gasoline."): a sentence right after a relevant one is

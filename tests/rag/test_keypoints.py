@@ -230,7 +230,17 @@ def test_points_come_from_the_document_that_states_what_the_question_names() -> 
     assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
     answer = extractive_result(question, passages, embedder)
     assert answer.chosen and all(c.passage == 2 for c in answer.chosen)
-    # When no document states it all, none is left out: each missing kind halves its points instead.
+    # When no document states the year, none is left out.
     neither = [passage(other, 1), passage(other.replace("2026", "2025"), 2)]
     ranking = rank(question, neither, embedder)
     assert any(v > 0.0 for v in point_relevance(ranking, embedder.embed_query(question), neither).values())
+
+
+def test_a_document_missing_an_asked_name_is_not_left_out() -> None:
+    question = "Why did Azerbaijan attack Armenia?"
+    passages = [passage("Azerbaijan attacked Armenia because Russia was busy elsewhere.", 1),
+                passage("Azerbaijan wanted to impose a treaty after its victory, because the moment suited it.", 2)]
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question), passages)
+    assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
