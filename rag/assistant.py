@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -26,7 +27,13 @@ from typing import Any
 from rag.answer_checkers import make_answer_checker
 from rag.backends import get_backend, make_chat_model
 from rag.backends.chat import build_messages, condense_messages, condensed_problem
-from rag.backends.extractive import AnswerChecker, VectorCache, distinct_passages, extractive_result
+from rag.backends.extractive import (
+    AnswerChecker,
+    UnstatedAsks,
+    VectorCache,
+    distinct_passages,
+    extractive_result,
+)
 from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.embed import Embedder, make_embedder
@@ -36,7 +43,7 @@ from rag.questions import question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
-from rag.text import names, terms
+from rag.text import names, numbers, terms
 from rag.verifiers import make_verifier
 from rag.verify import SupportScorer, scorer_name
 
@@ -355,8 +362,34 @@ class Assistant:
             # Where both found a passage, keep its similarity to the full query (the relevance gate's).
             by_id = {p.chunk.id: p for p in [*own, *passages]}
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
+            if not (names(state["question"]) or numbers(state["question"])):
+                passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind}
+
+    def _stay_on_topic(self, carried: str, passages: list[Passage], query: str, vector: Any,
+                       filters: Filters) -> list[Passage]:
+        """A follow-up that names nothing of its own stays with the previous question's documents.
+
+        "And what does the author propose?" after "Did the embargo on Karvesh work?": its own words
+        match every article that proposes something. Passages of documents that never state the
+        carried names or figures are replaced by more of the documents that do (searched with the
+        same filters, narrowed to those documents); when none does, nothing changes.
+        """
+        asked = UnstatedAsks(carried, passages, words_only=True)
+        if not (asked.asked or asked.asked_numbers):
+            return passages
+        on_topic = [p for p in passages if not asked(p.chunk.source)]
+        if not on_topic or len(on_topic) == len(passages):
+            return passages
+        sources = tuple(sorted({p.chunk.source for p in on_topic}))
+        narrowed = dataclasses.replace(filters, sources=tuple(s for s in sources if not filters.sources
+                                                               or s in filters.sources))
+        # Those documents' passages in the order the whole follow-up ranks them (the fused order favoured
+        # the other documents' words).
+        within = self.retriever.retrieve(query, k=len(passages), filters=narrowed, query_vector=vector)
+        seen = {p.chunk.id for p in within}
+        return distinct_passages([*within, *(p for p in on_topic if p.chunk.id not in seen)], len(passages))
 
     def _relevant(self, passages: Sequence[Passage]) -> bool:
         best = max((p.similarity or 0.0 for p in passages), default=0.0)
