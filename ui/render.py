@@ -355,6 +355,23 @@ def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int,
     return f'<details class="rag-verification"><summary>Verification</summary><ul>{"".join(items)}</ul></details>'
 
 
+HEAD_QUESTION_CHARS = 160
+
+
+def _shortened(question: str, limit: int = HEAD_QUESTION_CHARS) -> str:
+    """``question`` cut at a word to ``limit`` characters, with "…": a pasted page must not fill the panel.
+
+    Example:
+        >>> _shortened("Why did the army attack the town at dawn?", 20)
+        'Why did the army…'
+    """
+    text = " ".join(question.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(",;:") + "…"
+
+
 def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
     """The sources panel for turn ``selected`` (the latest when None)."""
     if not turns:
@@ -364,7 +381,7 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
     turn = turns[index]
     head = (f'<div class="rag-sources-head">Sources for answer {index + 1} of {len(turns)}'
             f'{" (latest)" if index == len(turns) - 1 else ""}: '
-            f'<q>{_e(turn["question"])}</q></div>')
+            f'<q title="{_e(turn["question"])}">{_e(_shortened(turn["question"]))}</q></div>')
     answer = turn.get("answer")
     if answer is None:
         return f'<div class="rag-sources">{head}<div class="rag-error">⚠ {_e(turn.get("error"))}</div></div>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -184,3 +185,13 @@ def test_a_bullet_of_two_sentences_stays_one_bullet_in_the_chat_the_copy_and_the
     assert len(copied) == 2 and copied[0].startswith("- France") and "American pressure" in copied[0]
     exported = export_markdown([{"question": "q", "answer": answer}], now=datetime(2026, 1, 1, tzinfo=UTC))
     assert "American pressure" in exported.split("\n- France")[1].split("\n")[0]
+
+
+def test_a_pasted_page_as_question_is_shortened_in_the_sources_heading() -> None:
+    long_question = "Why did the offensive start " + "and what followed " * 200 + "?"
+    panel = sources_html([{"question": long_question, "answer": _two_sentences_one_passage()}], None)
+    match = re.search(r'<div class="rag-sources-head">.*?<q title="([^"]*)">(.*?)</q>', panel, re.S)
+    assert match is not None
+    tooltip, shown = match.groups()
+    assert shown.startswith("Why did the offensive start") and shown.endswith("…") and len(shown) <= 161
+    assert tooltip == " ".join(long_question.split())[:len(tooltip)] and len(tooltip) > 3000  # all of it
