@@ -368,8 +368,7 @@ class UnstatedAsks:
         if source not in self.kinds:
             text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
-            name = any(a not in words and not any(w.startswith(a[:max(4, len(a) - 3)]) for w in words)
-                       for a in self.asked)
+            name = any(not _name_stated(a, words) for a in self.asked)
             self.kinds[source] = (name, bool(self.asked_numbers - set(numbers(text))))
         return self.kinds[source]
 
