@@ -391,12 +391,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     cands = candidates(passages)
     if not cands:
         return Ranking(prof, [], {})
-    asked = _asked_names(question) if prof.kind == "factoid" else set()
-    asked_numbers = set(numbers(question)) if prof.kind == "factoid" else set()
-    unstated = UnstatedAsks(question, passages)
-
-    def unstated_asks(n: int) -> int:
-        return unstated(passages[n - 1].chunk.source)
+    unstated = UnstatedAsks(question, passages) if prof.kind == "factoid" else None
 
     docs = [set(terms(c.text)) for c in cands]
     df: dict[str, int] = {}
@@ -433,7 +428,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         able = answerability(prof, cand.text, context=cand.context, weight=weight,
                              focus_similarity=None if focus_sims is None else float(focus_sims[i]))
         # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
-        unstated_count = unstated_asks(cand.passage) if asked or asked_numbers else 0
+        unstated_count = unstated(passages[cand.passage - 1].chunk.source) if unstated is not None else 0
         able *= NAME_MISSING ** unstated_count
         checks[cand.text] = (_type_present(prof, cand.text), unstated_count)
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
@@ -621,24 +616,23 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
         sims = mixed @ query_vector
     aim = question_aim(ranking.profile.question)
     lead = _lead_sentences(ranking.candidates, passages) if passages is not None and aim == "reasons" else set()
-    # A document that never states a name or figure the question insists on ("…the September 2022
-    # offensive" against an article about a 2026 one) is about something else: as for factual answers.
     # A document that lacks a figure the question names (a year: "the 2022 offensive" against an article on
-    # a 2026 one) is about another event: its points are left out when another retrieved document states
+    # a 2026 one) is about another event: its passages are left out when another retrieved document states
     # the figures. (Names are not held to this: the points of one article often name only one side.)
-    unstated = UnstatedAsks(ranking.profile.question, passages) if passages is not None else None
-    dated = bool(unstated and passages and any(not unstated.missing(p.chunk.source)[1] for p in passages))
-
-    def left_out(source: str) -> bool:
-        return unstated is not None and dated and unstated.missing(source)[1]
-
-    # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
-    rank_of = {n: n for n in range(1, len(passages) + 1)} if passages is not None else {}
+    left_out: set[int] = set()
     if passages is not None:
-        kept = [n for n, p in enumerate(passages, start=1) if not left_out(p.chunk.source)]
-        rank_of.update({n: i for i, n in enumerate(kept, start=1)})
+        unstated = UnstatedAsks(ranking.profile.question, passages)
+        undated = {n for n, p in enumerate(passages, start=1) if unstated.missing(p.chunk.source)[1]}
+        if len(undated) < len(passages):
+            left_out = undated
+    # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
+    kept = [n for n in range(1, len(passages) + 1) if n not in left_out] if passages is not None else []
+    rank_of = {n: i for i, n in enumerate(kept, start=1)}
     relevance = {}
     for c, s, k in zip(ranking.candidates, sims, central):
+        if c.passage in left_out:
+            relevance[c.text] = 0.0
+            continue
         base = 0.5 * max(0.0, float(s)) + 0.25 * max(0.0, float(k)) + 0.25 * c.answerability
         # Retrieval ranked the passages with all of their text; a point from a higher one is likelier on topic.
         base /= 1.0 + PASSAGE_DECAY * (rank_of.get(c.passage, c.passage) - 1)
@@ -648,8 +642,6 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
             role -= NARRATIVE_PENALTY * narrative_score(c.text)  # what happened is not why
         if c.text in lead:
             role -= LEAD_PENALTY  # the article's opening tells what happened, rarely why
-        if passages is not None and left_out(passages[c.passage - 1].chunk.source):
-            base = 0.0
         relevance[c.text] = max(0.0, base * (1.0 + role))
     # A passage develops a point over consecutive sentences ("…faced a crisis of its own. Heath asked the
     # British to heat one room. Sweden rationed gasoline."): a sentence right after a relevant one is
