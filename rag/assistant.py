@@ -422,8 +422,8 @@ class Assistant:
                                           [p.chunk.title for p in passages])
                 try:
                     text = str(model.invoke(messages).content)
-                except ValueError as exc:  # langchain's "No generations found in stream." (an empty stream)
-                    if "no generation" not in str(exc).lower():
+                except ValueError as exc:
+                    if not _empty_stream(exc):
                         raise
                     text = ""
                 if not text.strip():
@@ -532,11 +532,11 @@ class Assistant:
         state = self._state(question, history, k=k, filters=filters, strict=strict, backend=backend,
                             model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
-        # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
-        numbering = MarkerNumbering(len(state["passages"]))
         chat_model = self._model_for(state)
         if chat_model is None or not self._relevant(state["passages"]):
             state = self._generate(state)
+            # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
+            numbering = MarkerNumbering(len(state["passages"]))
             for piece in re.findall(r"\S+\s*", state["raw"]):
                 shown = numbering.feed(piece)
                 if shown:
@@ -559,8 +559,8 @@ class Assistant:
                         shown = numbering.feed(piece)
                         if shown:
                             yield shown
-            except ValueError as exc:  # langchain's "No generation chunks were returned" (an empty stream)
-                if "no generation" not in str(exc).lower():
+            except ValueError as exc:
+                if not _empty_stream(exc):
                     raise
             if not "".join(parts).strip():
                 raise self._empty_reply(state["passages"])
@@ -577,6 +577,12 @@ class Assistant:
         """Just the passages, best first."""
         flt = Filters.from_mapping(filters).restrict(allowed_collections)
         return self.retriever.retrieve(question, k=k, filters=flt)
+
+
+def _empty_stream(exc: ValueError) -> bool:
+    """LangChain's error for a model that streamed nothing ("No generations found in stream.", "No generation
+    chunks were returned"): a llama.cpp server does that for a prompt over its context window."""
+    return "no generation" in str(exc).lower()
 
 
 def answer_verifier(configured: str, sentences: Sequence[SentenceSupport]) -> str:
