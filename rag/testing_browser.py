@@ -46,3 +46,34 @@ def login(page: Any, url: str, user: str, password: str, timeout_ms: int = 30_00
     page.fill("input[type=password]", password)
     page.click("button.primary")
     page.wait_for_selector("#question textarea", timeout=timeout_ms)
+
+
+@contextmanager
+def served_chat(root: Path, routes: Any, delay_s: float = 0.12) -> Iterator[Any]:
+    """The web chat over the files in ``root / "corpus"``, answered by :func:`rag.testing.routed_chat_model`.
+
+    Indexes the corpus under ``root / "index"`` with the fake embedder, serves the app on a free port
+    (feedback to ``root / "feedback.jsonl"``) and yields ``SimpleNamespace(url=..., root=root)``;
+    the server stops on exit. ``routes`` and ``delay_s`` go to ``routed_chat_model``.
+    """
+    from types import SimpleNamespace
+
+    from rag import Assistant
+    from rag.testing import FakeEmbedder, routed_chat_model
+    from rag.testing_servers import free_port
+    from rag.ui.app import serve
+    from rag.ui.settings import UISettings
+
+    corpus = root / "corpus"
+    assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), backend="openai",
+                          chat_model=routed_chat_model(routes, delay_s=delay_s))
+    if not assistant.ingest([corpus], progress=False).ok:
+        raise RuntimeError(f"served_chat: {corpus} could not be indexed")
+    settings = UISettings(corpus_dir=str(corpus), feedback_path=str(root / "feedback.jsonl"))
+    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
+    if running is None:
+        raise RuntimeError("served_chat: the app did not start")
+    try:
+        yield SimpleNamespace(url=running.url, root=root)
+    finally:
+        running.close()

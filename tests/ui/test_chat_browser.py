@@ -17,8 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from rag.testing import routed_chat_model
-from rag.testing_servers import free_port
+from rag.testing_browser import served_chat
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 
@@ -61,27 +60,14 @@ def _write_pdf(path: Path, title: str, text: str) -> None:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from rag import Assistant
-    from rag.testing import FakeEmbedder
-    from rag.ui.app import serve
-    from rag.ui.settings import UISettings
-
     root = tmp_path_factory.mktemp("chat-browser")
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "truce.txt").write_text(TRUCE, encoding="utf-8")
     (corpus / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
     _write_pdf(corpus / "quay.pdf", "Ostrava quay report", QUAY)
-    assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), backend="openai",
-                          chat_model=routed_chat_model(ROUTES, delay_s=0.12))
-    assert assistant.ingest([corpus], progress=False).ok
-    settings = UISettings(corpus_dir=str(corpus), feedback_path=str(root / "feedback.jsonl"))
-    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
-    assert running is not None
-    try:
-        yield SimpleNamespace(url=running.url, root=root)
-    finally:
-        running.close()
+    with served_chat(root, ROUTES, delay_s=0.12) as running:
+        yield running
 
 
 def _open(browser: Any, app: SimpleNamespace, query: str = "", **context: Any) -> Any:

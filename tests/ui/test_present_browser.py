@@ -4,14 +4,12 @@ Stop while nothing streams, feedback before an answer, Rename/Delete with no con
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from rag.testing import routed_chat_model
-from rag.testing_servers import free_port
+from rag.testing_browser import served_chat
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 
@@ -23,25 +21,12 @@ IDLE_AT_START = ("#stop-btn", "#fb-up", "#fb-down", "#fb-wrong", "#conv-rename",
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from rag import Assistant
-    from rag.testing import FakeEmbedder
-    from rag.ui.app import serve
-    from rag.ui.settings import UISettings
-
     root = tmp_path_factory.mktemp("present-browser")
     corpus = root / "corpus"
     corpus.mkdir()
     (corpus / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    assistant = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), backend="openai",
-                          chat_model=routed_chat_model(ROUTES, delay_s=0.25))
-    assert assistant.ingest([corpus], progress=False).ok
-    settings = UISettings(corpus_dir=str(corpus), feedback_path=str(root / "feedback.jsonl"))
-    running = serve(assistant, port=free_port(), settings=settings, block=False, quiet=True)
-    assert running is not None
-    try:
-        yield SimpleNamespace(url=running.url, root=Path(root))
-    finally:
-        running.close()
+    with served_chat(root, ROUTES, delay_s=0.25) as running:
+        yield running
 
 
 _IDLE = """s => { const st = getComputedStyle(document.querySelector(s));
