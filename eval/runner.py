@@ -62,6 +62,7 @@ from rag.eval.metrics import (
 )
 from rag.eval.report import fmt
 from rag.eval.support_set import build_support_pairs, evaluate_scorer
+from rag.ingest import named_key
 from rag.records import file_sha256
 
 log = logging.getLogger(__name__)
@@ -737,14 +738,6 @@ def _progress() -> Callable[[int, int], None]:
     return report
 
 
-def _is_under(source: str, root: Path) -> bool:
-    try:
-        Path(source).resolve().relative_to(root)
-    except ValueError:
-        return False
-    return True
-
-
 def run_eval(args: argparse.Namespace, config: Any, *, assistant: Any = None,
              support_data: str | Path | None = None, stdout: Any = None, stderr: Any = None) -> int:
     """``rag eval``: 0 when every threshold holds, 1 on a breach, 2 on a usage error.
@@ -815,8 +808,8 @@ def _run(args: argparse.Namespace, config: Any, assistant: Any, support_data: st
         for failure in report.failed:
             log.warning("%s: %s", failure["path"], failure["reason"])
         # An index shared with another corpus (an earlier run with another --out) answers from both.
-        root = corpus.resolve()
-        outside = sorted(d.source for d in assistant.documents() if not _is_under(d.source, root))
+        root = Path(named_key(corpus))  # sources are stored under the key ingest gave the folder
+        outside = sorted(d.source for d in assistant.documents() if not Path(d.source).is_relative_to(root))
         ingest_info["outside_corpus"] = len(outside)
         if outside:
             log.warning("%s holds %d document(s) outside %s (%s%s): they compete in retrieval, so these figures "
