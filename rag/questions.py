@@ -86,6 +86,13 @@ _ANALYTIC = [
 
 # "How many/much/long/old…" ask for a quantity, not an explanation.
 _HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
+# The result of a vote, an election or a trial is a fact ("defeated by 91 votes to 78", "voters approved the
+# plan"), not consequences to explain: the phrase is set aside before the analytic patterns look for "result".
+_DECIDED_OUTCOME = re.compile(
+    r"\b(?:results?|outcomes?) of (?:the |this |that |its |their |his |her |a |an )?(?:[\w'’-]+ ){0,4}?"
+    r"(?:votes?|voting|elections?|referendums?|referenda|ballots?|polls?|primar(?:y|ies)|motions?|"
+    r"matche?s?|games?|races?|contests?|tournaments?|finals?|trials?|lawsuits?|appeals?|court cases?|"
+    r"recounts?|census(?:es)?|tests?)\b", re.I)
 # "How did he die?" asks for one fact (a manner), short enough for a sentence.
 _HOW_MANNER = re.compile(r"^\s*how (?:did|does|do|was|were|is|are) [^?]{1,40}\b(?:die|died|end|ended|start|"
                          r"started|begin|began|get|got|become|became|called|named|known|spelled|pronounced)\b", re.I)
@@ -151,7 +158,7 @@ def question_kind(question: str) -> Kind:
     """
     if _HOW_MANNER.search(question):
         return "factoid"
-    text = _HOW_QUANTITY.sub(" ", question)
+    text = _DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" ", question))
     return "analytic" if any(p.search(text) for p in _ANALYTIC) else "factoid"
 
 

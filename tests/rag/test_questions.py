@@ -42,6 +42,10 @@ ANALYTIC = [
     "Did the embargo work?",
     "Tell me about Iran's role.",
     "What can the West do to deter Moscow?",
+    # Results that are consequences, not a decided outcome.
+    "What were the results of the sanctions?",
+    "What was the outcome of the summit?",
+    "Why was the result of the vote a surprise?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -68,6 +72,10 @@ FACTOID = [
     # Found among SQuAD 2.0 dev's 11,873 questions: a capability and a definition are facts.
     "What can a simultaneous hermaphrodite do?",
     "What does it mean for a knot to be prime?",
+    # The result of a vote, an election or a trial is a fact ("defeated by 91 votes to 78").
+    "What was the result of the vote on the Green Party's motion?",
+    "What was the result of the 1967 referendum?",
+    "What was the outcome of the trial?",
 ]
 
 
