@@ -70,7 +70,9 @@ _ANALYTIC = [
                r"dangerous|adequate|useful|damaging|costly|likely)\b", re.I),
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)"
                r"\b.{1,80}(?:\b(?:effective|ineffective|adequate|inadequate|successful|a success|a failure|justified|"
-               r"sufficient|enough|sustainable|worth\w*|wise|credible|realistic)\b|"
+               r"sufficient|enough|sustainable|worth\w*|wise|credible|realistic|(?:un)?reliable|trustworthy|"
+               r"dependable|(?:un)?stable|(?:in)?secure|safe|vulnerable|prepared|(?:un)?likely|inevitable|"
+               r"legitimate|necessary|a (?:threat|danger|risk)|at risk|in danger|winning|losing)\b|"
                r"\b(?:work(?:ed|s|ing)?|succeed(?:ed|s)?|fail(?:ed|s)?|backfire(?:d|s)?|pa(?:y|id) off)\W*$)", re.I),
     # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
     # "Has the embargo failed, in the author's view?", "What safeguards does the author propose?".

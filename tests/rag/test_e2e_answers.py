@@ -67,3 +67,13 @@ def test_byline_sentence_is_not_the_answer_to_an_analytic_question(sample_assist
     assert not answer.refused
     assert "George Meneshian" not in answer.answer
     assert len(answer.sentences) >= 3
+
+
+def test_an_assessment_asked_as_yes_no_gets_the_articles_points(sample_assistant) -> None:
+    # The article argues exactly this (Moscow is busy in Ukraine, its alliance did not help); a yes/no shape
+    # must not turn the question into a factual look-up that is refused.
+    answer = sample_assistant.ask("Is Russia still a reliable ally for Armenia?")
+    assert not answer.refused
+    assert answer.to_dict()["question_kind"] == "analytic"
+    assert len(answer.sentences) >= 3 and all(s.citations for s in answer.sentences)
+    assert "Ukraine" in answer.answer

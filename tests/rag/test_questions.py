@@ -40,6 +40,9 @@ ANALYTIC = [
     "How effective was the blockade?",
     "Were the export controls adequate?",
     "Did the embargo work?",
+    "Is Russia still a reliable ally for Armenia?",
+    "Is the ceasefire stable?",
+    "Was the coup likely to succeed?",
     "Tell me about Iran's role.",
     "What can the West do to deter Moscow?",
     # Results that are consequences, not a decided outcome.
