@@ -319,7 +319,8 @@ def _progress_records(done: int, total: int) -> None:
 
 
 # Bump when loaders or the chunker change what they produce, so the next sync redoes every file.
-PIPELINE_VERSION = "2"  # 2: glued sentence ends mended, PDF hyphens and page breaks, HTML <q> and footnote numbers
+PIPELINE_VERSION = "3"  # 2: glued sentence ends mended, PDF hyphens and page breaks, HTML <q> and footnote numbers;
+# 3: a byline with a role and a date ("By Jane Doe – Fellow, 24 July 2026") gives the author and the date
 
 
 def file_hash(path: Path, data: bytes) -> str:

@@ -340,6 +340,12 @@ _FOOTER_MARKERS = re.compile(
 )
 _DATELINE = re.compile(r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s+[–—-]\s+(?=[A-Z])")
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
+# "By Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026": the name, then the rest of the
+# byline (a role, a date). The line stays in the text (it says who the author is); the name is the author.
+_BYLINE_WITH_MORE = re.compile(r"^[Bb]y\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*(?:[–—|,]|\s-)\s*(\S.*)$")
+_DATE_IN_TEXT = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b")
 
 
 def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
@@ -361,6 +367,7 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
             head_counts[line.strip().lower()] = head_counts.get(line.strip().lower(), 0) + 1
     title: str | None = None
     author: str | None = None
+    date: str | None = None
     kept: list[str] = []
     furniture: list[str] = []
     for i, line in enumerate(lines):
@@ -374,6 +381,11 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
             if byline:
                 author = byline.group(1)
                 continue
+            longer = _BYLINE_WITH_MORE.match(stripped) if author is None else None
+            if longer:
+                author = longer.group(1)
+                when = _DATE_IN_TEXT.search(longer.group(2))
+                date = date or (_iso_date(when.group(0)) if when else None)
             # A headline stands alone: followed by a blank line, no sentence punctuation.
             # So does a short first line with no sentence punctuation, even right above a byline.
             followed_by_blank = i + 1 < len(lines) and not lines[i + 1].strip()
@@ -400,8 +412,8 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
         match = _DATELINE.match(cleaned)
         # The site's own name in front of the first paragraph is a masthead, not an author.
         if match and not any(match.group(1).lower() in line for line in furniture):
-            author = match.group(1)
-    return Loaded(text=cleaned, title=title, author=author)
+            author = re.sub(r"^[Bb]y\s+", "", match.group(1))  # "By Jane Doe – …": the name is Jane Doe
+    return Loaded(text=cleaned, title=title, author=author, date=date)
 
 
 def _normalise_blank_lines(text: str) -> str:
@@ -434,7 +446,7 @@ def _load_markdown(source: str, data: bytes, limits: LoadLimits, sidecar: Mappin
         text=loaded.text,
         title=front.get("title") or (heading.group(1).strip() if heading else loaded.title),
         author=front.get("author") or loaded.author,
-        date=front.get("date"),
+        date=front.get("date") or loaded.date,
     )
 
 

@@ -64,3 +64,25 @@ def test_pdf_heading_wrapped_over_two_lines_is_one_title() -> None:
     assert leading_heading(f"Azerbaijan’s September 2022 offensive\nagainst Armenia\nBy George Meneshian\n{BODY}") \
         == HEADLINE
     assert leading_heading(BODY) is None
+
+
+@pytest.mark.parametrize("byline, date", [
+    ("By Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026", "2026-07-24"),
+    ("By Aïcha Traoré-Mensah | July 24, 2026", "2026-07-24"),
+    ("By Aïcha Traoré-Mensah, Africa Security Programme", None),
+])
+def test_byline_with_role_and_date_gives_the_author_and_the_date(tmp_path: Path, byline: str, date: str | None) -> None:
+    path = tmp_path / "coup.txt"
+    path.write_text(f"Another Coup in the Sahel\n{byline}\n\n{BODY}\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "Another Coup in the Sahel"
+    assert doc.author == "Aïcha Traoré-Mensah"  # not "By Aïcha Traoré-Mensah"
+    assert doc.date == date
+    assert byline in doc.text  # the byline says who the author is; a citation can quote it
+
+
+def test_a_dated_byline_does_not_override_a_sidecar_date(tmp_path: Path) -> None:
+    path = tmp_path / "coup.txt"
+    path.write_text(f"Another Coup in the Sahel\nBy Jane Roe – Fellow, 24 July 2026\n\n{BODY}\n", encoding="utf-8")
+    (tmp_path / "coup.txt.meta.json").write_text('{"date": "2026-08-01"}', encoding="utf-8")
+    assert load_document(path).date == "2026-08-01"
