@@ -36,6 +36,7 @@ from rag.backends.extractive import (
 )
 from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
+from rag.doc_questions import asks_about_author, byline_answer, document_question, document_topic
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
@@ -364,8 +365,39 @@ class Assistant:
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
             if not (names(state["question"]) or numbers(state["question"])):
                 passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
+        ask = document_question(query)
+        if ask is not None and not (document_topic(query) or state.get("carried")):
+            ask = None  # "Who wrote this article?" with nothing before it: no document to tell
+        if ask is None and asks_about_author(state["question"], [p.chunk.author or "" for p in passages]):
+            ask = "author"
+        if ask is not None:
+            topic = document_topic(query)
+            if topic:  # "Who wrote the article about X?": the document is found by X, not by "who wrote"
+                passages = self.retriever.retrieve(topic, k=k, filters=filters) or passages
+            passages = self._opening_first(state["question"], passages)
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
-        return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind}
+        return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind,
+                "document_ask": ask}
+
+    def _opening_first(self, question: str, passages: list[Passage]) -> list[Passage]:
+        """For "Who wrote / when was … published" (:mod:`rag.doc_questions`): the asked document's opening
+        (its byline) becomes passage 1, fetched from the store when retrieval did not bring it.
+
+        The document is the best-ranked one, or the one whose author "Who is NAME?" names. It was
+        retrieved under the caller's filters, so its opening is one the caller may read.
+        """
+        if not passages:
+            return passages
+        named = [p for p in passages if p.chunk.author and asks_about_author(question, [p.chunk.author])]
+        best = (named or passages)[0]
+        opening = next((p for p in passages if p.chunk.source == best.chunk.source and p.chunk.start == 0), None)
+        if opening is None:
+            first = [c for c in self.store.chunks_of([best.chunk.source]) if c.start == 0]
+            if not first:
+                return passages
+            opening = Passage(chunk=first[0], score=best.score, similarity=best.similarity)
+        rest = [p for p in passages if p.chunk.id != opening.chunk.id]
+        return [opening, *rest][:max(len(passages), 1)]
 
     def _stay_on_topic(self, carried: str, passages: list[Passage], query: str, vector: Any,
                        filters: Filters) -> list[Passage]:
@@ -399,11 +431,20 @@ class Assistant:
         started = time.perf_counter()
         passages = state["passages"]
         extra: dict[str, Any] = {}
-        if not self._relevant(passages):
+        asked = state.get("document_ask")
+        span = byline_answer(passages[0].chunk, asked) if asked and passages else None
+        # A byline that states the asked author is evidence however little "Who is NAME?" resembles it.
+        if not self._relevant(passages) and span is None:
             text = REFUSAL
         else:
             model = self._model_for(state)
-            if model is None:
+            if model is None and asked:
+                # Who wrote it / when it was published: the byline that states it, quoted and cited. A
+                # date in the content is an event's, not the publication's: without a byline, refuse.
+                text = REFUSAL if span is None else f"{passages[0].chunk.text[span[0]:span[1]].strip()} [1]"
+                extra = {"question_kind": "factoid", "answerability": 0.0 if span is None else 1.0,
+                         "answerability_by": "byline"}
+            elif model is None:
                 # Terms carried from the previous turn give context; the ranking weighs them less.
                 carried = state.get("carried", "")
                 question = state["question"] if carried else state["standalone"]

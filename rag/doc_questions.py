@@ -1,0 +1,130 @@
+"""Questions about a document rather than its content: who wrote it, when it was published.
+
+Staff ask "Who wrote the article on the Azawi coup?" or "When was the report on the shadow fleet
+published?". The answer is in the article's byline ("By Aïcha Traoré-Mensah – Fellow, Africa
+Security Programme, 24 July 2026"), which the extractive backend never offers as an answer to a
+question about the content (a byline is not a claim). :func:`document_question` recognises these
+questions; :func:`byline_answer` finds the sentence of the document's opening that states the
+author (or the publication date) that ingestion read into its metadata, so the answer quotes the
+source verbatim and cites it like any other sentence. Where the text does not state it, there is
+no byline answer and the question is answered as any other.
+
+"Who is Aïcha Traoré-Mensah?" is an author question too when the name is a retrieved document's
+author (:func:`asks_about_author`).
+
+Example:
+    >>> document_question("Who wrote the article about the coup in Azawi?")
+    'author'
+    >>> document_question("When was the report on the shadow fleet published?")
+    'date'
+    >>> document_question("Who wrote the treaty?") is None  # about the content, not a document of ours
+    True
+    >>> document_question("When was the IPCC Fourth Assessment Report published?") is None  # one it discusses
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date as Date
+from typing import Literal
+
+from rag.chunk import split_sentences
+from rag.records import Chunk
+
+DocumentAsk = Literal["author", "date"]
+
+# One of our documents, named generically: "the article about X", "the report", "this piece". A document
+# with a name or modifiers ("the IPCC Fourth Assessment Report", "the fourth assessment report", "a paper
+# on…", "the study on…") is one the content talks about, and the question is about the content.
+_NOUN = r"(?:article|piece|commentary|analysis|essay|op-?ed|column|blog post|post|brief(?:ing)?|report|paper)s?"
+_DOCUMENT = (rf"(?:(?:this|that|our|your) (?:[a-z][\w'’-]* ){{0,2}}|the ){_NOUN}"
+             r"(?=\s+(?:about|on|concerning|regarding|covering|discussing)\b|\s*[?.!]|\s*$|"
+             r"\s+(?:was |were |is )?(?:published|posted|released|issued|come out|came out|appeared)\b)")
+_PUBLISHED = r"(?i:\b(?:published|written|posted|released|issued|come out|came out|appear(?:ed)?)\b)"
+_AUTHOR = re.compile(
+    rf"(?i:\bwho (?:wrote|authored|penned|(?:is|was) the (?:author|writer) of)) {_DOCUMENT}|"
+    rf"(?i:\b(?:author|writer)s? of) {_DOCUMENT}|"
+    rf"(?i:\bby whom (?:was|is|were)) {_DOCUMENT}")
+_DATE = re.compile(
+    rf"(?i:\bwhen (?:was|were|did|has|had)) {_DOCUMENT}.*{_PUBLISHED}|"
+    rf"(?i:\b(?:publication|publishing|release) date of) {_DOCUMENT}|"
+    rf"(?i:\bwhat (?:date|day|month|year) (?:was|were|did)) {_DOCUMENT}.*{_PUBLISHED}")
+_WHO_IS = re.compile(r"^\s*(?:and\s+)?who (?:is|was|'s)\s+(.+?)\s*\??\s*$", re.I)
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+OPENING_CHARS = 600  # a byline sits in a document's first lines
+
+
+def document_question(question: str) -> DocumentAsk | None:
+    """``"author"`` or ``"date"`` for a question about who wrote / when was published a document, else None."""
+    if _AUTHOR.search(question):
+        return "author"
+    if _DATE.search(question):
+        return "date"
+    return None
+
+
+_TOPIC = re.compile(rf"\b{_NOUN}\s+(?:about|on|concerning|regarding|covering|discussing)\s+(.+?)[\s?.!]*$", re.I)
+
+
+def document_topic(question: str) -> str | None:
+    """What the asked document is about ("the coup in Azawi"), to find it by; None when the question does not say.
+
+    Example:
+        >>> document_topic("Who wrote the article about the coup in Azawi?")
+        'the coup in Azawi'
+        >>> document_topic("When was the report on the shadow fleet published?")
+        'the shadow fleet published'
+    """
+    match = _TOPIC.search(question)
+    return match.group(1) if match and match.group(1).strip() else None
+
+
+def asks_about_author(question: str, authors: Sequence[str]) -> bool:
+    """Whether ``question`` is "Who is NAME?" for one of ``authors`` (case and spacing aside)."""
+    match = _WHO_IS.match(question)
+    if not match:
+        return False
+    asked = " ".join(match.group(1).split()).casefold()
+    return any(asked == " ".join(a.split()).casefold() for a in authors if a)
+
+
+def _date_renderings(iso: str) -> list[str]:
+    """How a text may write the ISO date ``iso``: "24 July 2026", "July 24, 2026", "2026-07-24"…"""
+    try:
+        day = Date.fromisoformat(iso)
+    except ValueError:
+        return [iso]
+    month = _MONTHS[day.month - 1]
+    return [iso, f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}", f"{month} {day.day} {day.year}",
+            f"{day.day} {month[:3]} {day.year}", f"{month[:3]} {day.day}, {day.year}"]
+
+
+def byline_answer(first_chunk: Chunk, ask: DocumentAsk) -> tuple[int, int] | None:
+    """The (start, end) in ``first_chunk.text`` of the line or sentence that states the author or date.
+
+    Only a document's opening (:data:`OPENING_CHARS`) is searched: a name deep in the text is a
+    quotation or a reference, not the byline. None when the metadata is empty or the text does not
+    state it.
+    """
+    if first_chunk.start != 0:
+        return None
+    wanted = [first_chunk.author] if ask == "author" and first_chunk.author else \
+        _date_renderings(first_chunk.date) if ask == "date" and first_chunk.date else []
+    opening = first_chunk.text[:OPENING_CHARS]
+    hits = [i for w in wanted if (i := opening.find(w)) >= 0]
+    if not hits:
+        return None
+    at = min(hits)
+    # The line holding it, or its sentence when the line is a whole paragraph ("George Meneshian – In the …").
+    start = opening.rfind("\n", 0, at) + 1
+    end = first_chunk.text.find("\n", at)
+    end = len(first_chunk.text) if end < 0 else end
+    if len(first_chunk.text[start:end].split()) > 40:
+        for span in split_sentences(first_chunk.text):
+            if span.start <= at < span.end:
+                return span.start, span.end
+    return start, end

@@ -1,0 +1,73 @@
+"""Who wrote it / when was it published, end to end: real embedding model, a persistent index, two collections."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.records import REFUSAL
+
+pytestmark = pytest.mark.integration
+
+ANALYSIS = Path(__file__).resolve().parents[2] / "eval" / "dev" / "analysis" / "corpus"
+SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Assistant:
+    root = tmp_path_factory.mktemp("doc-questions")
+    public, restricted = root / "public", root / "restricted"
+    public.mkdir()
+    restricted.mkdir()
+    for name in ("azawi_coup.txt", "lessia_grid_cyberattack.txt"):
+        shutil.copy(ANALYSIS / name, public / name)
+    shutil.copy(ANALYSIS / "sanctions_evasion_shadow_fleet.txt", restricted / "sanctions_evasion_shadow_fleet.txt")
+    shutil.copy(SAMPLE / "000_37ea4592f850c55e.txt", public / "armenia.txt")
+    a = Assistant(index_dir=root / "index", embedder=real_embedder)
+    assert a.ingest([public], progress=False).ok
+    assert a.ingest([restricted], collection="restricted", progress=False).ok
+    return a
+
+
+def test_who_wrote_the_article_quotes_its_byline(assistant: Assistant) -> None:
+    answer = assistant.ask("Who wrote the article about the coup in Azawi?", allowed_collections=["default"])
+    assert not answer.refused
+    assert "Aïcha Traoré-Mensah" in answer.answer and "Tomas Rautio" not in answer.answer
+    assert answer.citations[0].source.endswith("azawi_coup.txt")
+    assert answer.sentences[0].supported
+    assert answer.to_dict()["answerability_by"] == "byline"
+
+
+def test_publication_date_is_the_bylines_not_an_event_date(assistant: Assistant) -> None:
+    answer = assistant.ask("When was the article on the grid attack published?", allowed_collections=["default"])
+    assert "10 February 2026" in answer.answer and answer.citations[0].source.endswith("lessia_grid_cyberattack.txt")
+    # The Armenia article has no publication date; the dates in it are the offensive's.
+    undated = assistant.ask("When was the article about Azerbaijan's offensive against Armenia published?")
+    assert undated.refused and undated.answer == REFUSAL
+
+
+def test_who_is_an_author_is_answered_from_the_byline(assistant: Assistant) -> None:
+    answer = assistant.ask("Who is Tomas Rautio?", allowed_collections=["default"])
+    assert "Visiting Fellow" in answer.answer
+
+
+def test_a_restricted_articles_author_is_not_revealed(assistant: Assistant) -> None:
+    question = "Who wrote the report on the Aurelia Star and the shadow fleet?"
+    assert "Samuel Okafor" in assistant.ask(question).answer  # everything readable: found
+    hidden = assistant.ask(question, allowed_collections=["default"])
+    assert "Samuel Okafor" not in hidden.answer
+    assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+    assert "Okafor" not in assistant.ask("Who is Samuel Okafor?", allowed_collections=["default"]).answer
+
+
+def test_this_article_is_the_one_the_conversation_is_about(assistant: Assistant) -> None:
+    alone = assistant.ask("Who wrote this article?", allowed_collections=["default"])
+    assert "Traoré-Mensah" not in alone.answer and "Rautio" not in alone.answer  # which article? not guessed
+    history = [("Why did the officers seize power in Azawi?",
+                assistant.ask("Why did the officers seize power in Azawi?").answer)]
+    followed = assistant.ask("Who wrote this article?", history, allowed_collections=["default"])
+    assert "Aïcha Traoré-Mensah" in followed.answer
