@@ -31,6 +31,7 @@ from rag.backends.extractive import (
     AnswerChecker,
     UnstatedAsks,
     VectorCache,
+    asked_names,
     distinct_passages,
     extractive_result,
 )
@@ -423,9 +424,20 @@ class Assistant:
         seen = {p.chunk.id for p in within}
         return distinct_passages([*within, *(p for p in on_topic if p.chunk.id not in seen)], len(passages))
 
-    def _relevant(self, passages: Sequence[Passage]) -> bool:
+    def _relevant(self, passages: Sequence[Passage], question: str = "") -> bool:
+        """Are the passages about the question: similar enough, or one states every name the question asks about?
+
+        A passage develops several points, so its similarity to a short question about one name in it ("What
+        is the Frost Heron unit?") can fall under ``min_similarity``; the names, found as written, say it is on
+        topic. Whether a sentence answers is decided after this, as for any question.
+        """
         best = max((p.similarity or 0.0 for p in passages), default=0.0)
-        return bool(passages) and best >= self.config.min_similarity
+        if not passages:
+            return False
+        if best >= self.config.min_similarity:
+            return True
+        asked = asked_names(question) if question else set()
+        return bool(asked) and any(asked <= set(terms(f"{p.chunk.title} {p.chunk.text}")) for p in passages)
 
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -434,7 +446,7 @@ class Assistant:
         asked = state.get("document_ask")
         span = byline_answer(passages[0].chunk, asked) if asked and passages else None
         # A byline that states the asked author is evidence however little "Who is NAME?" resembles it.
-        if not self._relevant(passages) and span is None:
+        if not self._relevant(passages, state["standalone"]) and span is None:
             text = REFUSAL
         else:
             model = self._model_for(state)
@@ -574,7 +586,7 @@ class Assistant:
                             model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
         chat_model = self._model_for(state)
-        if chat_model is None or not self._relevant(state["passages"]):
+        if chat_model is None or not self._relevant(state["passages"], state["standalone"]):
             state = self._generate(state)
             # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
             numbering = MarkerNumbering(len(state["passages"]))

@@ -242,6 +242,8 @@ class Config(LayeredSettings):
     fetch_k: int = 30
     rrf_k: int = 60
     max_per_source: int = 3
+    # Below this best passage similarity the question is not about the sources (refused) unless a passage
+    # states every name the question asks about (rag.assistant.Assistant._relevant).
     min_similarity: float = 0.25
     # Retrieval parts (rag.retrieve): RRF weight of each retriever (0 = not run), MMR trade-off
     # (1 = off; lower favours passages unlike those already taken), optional reranker spec (rag.rerank).

@@ -358,7 +358,7 @@ class UnstatedAsks:
     def __init__(self, question: str, passages: Sequence[Passage], *, words_only: bool = False) -> None:
         # ``words_only``: ``question`` is a list of words (terms carried from a previous question), not a
         # question whose first word is capitalised because it starts it.
-        self.asked = names(question) if words_only else _asked_names(question)
+        self.asked = names(question) if words_only else asked_names(question)
         self.asked_numbers = set(numbers(question))
         self.passages = passages
         self.kinds: dict[str, tuple[bool, bool]] = {}
@@ -750,7 +750,7 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
     return sorted(chosen, key=lambda c: (c.passage, c.position))
 
 
-def _asked_names(question: str) -> set[str]:
+def asked_names(question: str) -> set[str]:
     """The names a question asks about (its first word is capitalised because it starts the question)."""
     first = re.match(r"\s*\S+", question)
     return names(question[first.end():] if first else question)
@@ -766,7 +766,7 @@ def _name_stated(name: str, words: set[str]) -> bool:
 
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
-    asked = _asked_names(question)
+    asked = asked_names(question)
     if not asked:
         return False
     present: set[str] = set()
