@@ -10,7 +10,7 @@ hold the expected *answer type* (a number for "how many", a date for "when").
 Example:
     >>> p = profile("How many icebreakers does Russia operate?")
     >>> p.kind, p.answer_type, p.focus
-    ('factoid', 'number', ('icebreaker', 'operate'))
+    ('factoid', 'number', ('icebreak', 'oper'))
     >>> profile("Why did Azerbaijan attack Armenia in 2022?").kind
     'analytic'
     >>> focus_matches("budget", "budgetary")
@@ -241,3 +241,50 @@ def focus_matches(asked: str, stated: str) -> bool:
     if shortest < 4:  # "die"/"died" yes, "war"/"warsaw" no
         return shared == shortest and longest - shortest <= 2
     return shared >= 0.75 * shortest
+
+
+# "What is the shadow fleet?", "What is Varmo Grid?", "What are drones?": a definition is asked for.
+_DEFINITION_Q = re.compile(r"^\s*(?:and\s+)?what (?:is|are|was|were) (?:the |an? )?(?P<x>[^?]{1,60}?)\s*\?\s*$", re.I)
+
+
+def defined_term(question: str) -> str | None:
+    """The thing a "What is X?" question asks to define, or None ("What is the population of…" asks a fact).
+
+    Example:
+        >>> defined_term("What is the shadow fleet?"), defined_term("What is the population of Lessia?")
+        ('shadow fleet', None)
+    """
+    match = _DEFINITION_Q.match(question)
+    if not match:
+        return None
+    x = match.group("x").strip()
+    x_terms = terms(x)
+    # A possessive or a figure ("NATO's 2024 budget") asks for a fact about something, not what it is.
+    if not x_terms or len(x.split()) > 5 or any(t in _GENERIC for t in x_terms) or re.search(r"\d|['’]s\b", x) \
+            or answer_type(question) != "other" or \
+            re.search(r"\b(?:of|in|for|on|at|by|from|about|that|which|who|did|does|do)\b", x, re.I):
+        return None
+    return x
+
+
+def defines(term: str, sentence: str) -> bool:
+    """Does ``sentence`` define ``term``: "X is a…", "X: a few hundred…", "X, a…", "what … call the X",
+    "known as X", "…company, X," (an apposition)?
+
+    Example:
+        >>> defines("shadow fleet", "It is what brokers call the shadow fleet: a few hundred old tankers.")
+        True
+        >>> defines("shadow fleet", "The costs of the shadow fleet fall on others.")
+        False
+    """
+    x = r"\s+".join(re.escape(w) for w in term.split())
+    patterns = (
+        rf"\b{x}\s+(?:is|are|was|were)\s+(?:a|an|the|one|made up|composed)\b",
+        rf"\b{x}\s*(?::|\(|—|–\s)",
+        rf"\b{x},\s+(?:a|an|the)\s",
+        rf"\b(?:called|calls?|calling|known as|named|dubbed|termed)\s+(?:(?:it|them)sel(?:f|ves)\s+)?"
+        rf"(?:the\s+|an?\s+)?{x}\b",
+        rf"\(\s*{x}\s*\)",  # "the Collective Security Treaty Organisation (CSTO)"
+        rf"\w,\s+(?:the\s+)?{x}\s*,",
+    )
+    return any(re.search(p, sentence, re.I) for p in patterns)

@@ -42,7 +42,7 @@ from rag.chunk import split_sentences
 from rag.citations import MARKER
 from rag.embed import Embedder
 from rag.keypoints import narrative_score, question_aim, role_score
-from rag.questions import QuestionProfile, focus_matches, profile
+from rag.questions import QuestionProfile, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage
 from rag.text import has_negation, name_phrases, names, numbers, terms
 
@@ -463,6 +463,14 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
                 unstated=checks[cand.text][1])
             learned[cand.text] = answer_model.features(prof, cand.text, cand.context, signals)
             scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
+    term = defined_term(question) if prof.kind == "factoid" else None
+    if term:
+        # "What is the shadow fleet?": a sentence that defines it answers, ahead of ones that only use the term.
+        lead = max((c.answerability for c in scored), default=0.0)
+        for j, cand in enumerate(scored[:answer_model.TOP_CANDIDATES]):
+            if defines(term, cand.text):
+                scored[j] = replace(cand, answerability=min(1.0, max(cand.answerability, lead + 0.01,
+                                                                      DEFINITION_ANSWERABILITY)))
     return Ranking(prof, scored, dict(zip(texts, vectors)), learned, by)
 
 
@@ -562,6 +570,9 @@ LEAD_PENALTY = 0.6
 # A factoid candidate whose passage (with its title) never mentions a name the question asks about
 # ("What is NATO's budget?" over a memo on the institute's budget) keeps this share of its answerability.
 NAME_MISSING = 0.5
+
+# A sentence that defines what "What is X?" asks about (rag.questions.defines) has at least this answerability.
+DEFINITION_ANSWERABILITY = 0.5
 
 NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
 

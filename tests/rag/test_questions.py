@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.questions import answer_type, focus_matches, focus_terms, profile, question_kind
+from rag.questions import answer_type, defined_term, defines, focus_matches, focus_terms, profile, question_kind
 
 ANALYTIC = [
     "Why did Azerbaijan attack Armenia in September 2022?",
@@ -132,3 +132,30 @@ def test_a_question_made_only_of_names_keeps_them_as_focus() -> None:
 ])
 def test_focus_matching_forgives_endings_only(asked: str, stated: str, same: bool) -> None:
     assert focus_matches(asked, stated) is same
+
+
+@pytest.mark.parametrize("question, term", [
+    ("What is the shadow fleet?", "shadow fleet"),
+    ("What is the CSTO?", "CSTO"),
+    ("What are loitering munitions?", "loitering munitions"),
+    ("What is the population of Lessia?", None),  # a fact about Lessia, not a definition
+    ("What is NATO's 2024 budget?", None),
+    ("What was passed in 1805?", None),
+    ("Why is the CSTO weak?", None),
+])
+def test_definition_questions_name_the_term(question: str, term: str | None) -> None:
+    assert defined_term(question) == term
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The ship belongs to what brokers call the shadow fleet: a few hundred ageing tankers.", True),
+    ("The shadow fleet is a group of old tankers that carry sanctioned oil.", True),
+    ("The shadow fleet, a few hundred ageing tankers, carries the oil.", True),
+    ("Staff at Lessia's largest distribution company, the shadow fleet, watched.", True),
+    ("Armenia is a member of the Collective Security Treaty Organisation (shadow fleet).", True),
+    ("A group of officers calling itself the shadow fleet appeared on television.", True),
+    ("The costs of the shadow fleet fall mostly on coastal states.", False),
+    ("Every ship that goes to the shadow fleet adds to the danger.", False),
+])
+def test_a_sentence_defines_the_term_by_copula_colon_apposition_or_naming(sentence: str, expected: bool) -> None:
+    assert defines("shadow fleet", sentence) is expected

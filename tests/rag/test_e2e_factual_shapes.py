@@ -1,7 +1,9 @@
-"""The relevance gate before answering, end to end (real embedding model, persistent index).
+"""Factual questions the sources answer in their own way, end to end (real embedding model, persistent index).
 
-A passage develops several points, so its similarity to a short question about one name in it can fall under
-``min_similarity``; a passage that states every name the question asks about is on topic all the same.
+- The relevance gate: a passage develops several points, so its similarity to a short question about one
+  name in it can fall under ``min_similarity``; a passage that states every name the question asks about is
+  on topic all the same.
+- Definitions: "What is X?" is answered by the sentence that defines X, not by one that only uses it.
 """
 
 from __future__ import annotations
@@ -41,3 +43,10 @@ def test_a_question_about_a_name_the_passages_state_is_answered(assistant: Assis
 @pytest.mark.parametrize("question", ["What is the capital of Australia?", "Who is the CEO of Apple?"])
 def test_names_the_passages_do_not_state_are_still_refused(assistant: Assistant, question: str) -> None:
     assert assistant.ask(question).refused
+
+
+def test_what_is_x_leads_with_the_sentence_that_defines_it(assistant: Assistant) -> None:
+    answer = assistant.ask("What is Varmo Grid?")
+    assert not answer.refused
+    assert answer.sentences[0].text.startswith("At 18:40 on 16 January 2026, control-room staff at Lessia's "
+                                               "largest electricity distribution company, Varmo Grid")
