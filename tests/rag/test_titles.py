@@ -69,14 +69,15 @@ def test_pdf_heading_wrapped_over_two_lines_is_one_title() -> None:
 @pytest.mark.parametrize("byline, date", [
     ("By Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026", "2026-07-24"),
     ("By Aïcha Traoré-Mensah | July 24, 2026", "2026-07-24"),
-    ("By Aïcha Traoré-Mensah, Africa Security Programme", None),
+    ("By Łukasz Żółć – Fellow, 1 Jan 2026", "2026-01-01"),
+    ("By Jane van der Berg — Senior Fellow", None),
 ])
 def test_byline_with_role_and_date_gives_the_author_and_the_date(tmp_path: Path, byline: str, date: str | None) -> None:
     path = tmp_path / "coup.txt"
     path.write_text(f"Another Coup in the Sahel\n{byline}\n\n{BODY}\n", encoding="utf-8")
     doc = load_document(path)
     assert doc.title == "Another Coup in the Sahel"
-    assert doc.author == "Aïcha Traoré-Mensah"  # not "By Aïcha Traoré-Mensah"
+    assert doc.author == byline[3:].split(" –")[0].split(" —")[0].split(" |")[0]  # the name, without "By"
     assert doc.date == date
     assert byline in doc.text  # the byline says who the author is; a citation can quote it
 
@@ -86,3 +87,22 @@ def test_a_dated_byline_does_not_override_a_sidecar_date(tmp_path: Path) -> None
     path.write_text(f"Another Coup in the Sahel\nBy Jane Roe – Fellow, 24 July 2026\n\n{BODY}\n", encoding="utf-8")
     (tmp_path / "coup.txt.meta.json").write_text('{"date": "2026-08-01"}', encoding="utf-8")
     assert load_document(path).date == "2026-08-01"
+
+
+@pytest.mark.parametrize("opening", [
+    "By Tuesday, the rebels had taken the capital and the army had left – on 3 March 2026 it surrendered.",
+    "By August – three months after the vote – prices had doubled.",
+])
+def test_a_sentence_opening_with_by_is_no_byline(tmp_path: Path, opening: str) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text(f"Prices in the Capital\n\n{opening}\n\n{BODY}\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.author is None and doc.date is None
+
+
+def test_a_byline_on_the_first_line_is_not_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "coup.txt"
+    path.write_text(f"By Jane Doe – Fellow, 24 July 2026\n\n{BODY}\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.author == "Jane Doe" and doc.date == "2026-07-24"
+    assert "Jane Doe" not in doc.title and doc.text.startswith("By Jane Doe – Fellow")
