@@ -367,38 +367,50 @@ class Assistant:
             if not (names(state["question"]) or numbers(state["question"])):
                 passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
         ask = document_question(query)
-        if ask is not None and not (document_topic(query) or state.get("carried")):
+        topic = document_topic(query) if ask else None
+        if ask is not None and not (topic or state.get("carried")):
             ask = None  # "Who wrote this article?" with nothing before it: no document to tell
-        if ask is None and asks_about_author(state["question"], [p.chunk.author or "" for p in passages]):
+        who_is = ask is None and asks_about_author(state["question"], [p.chunk.author or "" for p in passages])
+        found = False
+        if who_is:
             ask = "author"
         if ask is not None:
-            topic = document_topic(query)
             if topic:  # "Who wrote the article about X?": the document is found by X, not by "who wrote"
-                passages = self.retriever.retrieve(topic, k=k, filters=filters) or passages
-            passages = self._opening_first(state["question"], passages)
+                passages = self.retriever.retrieve(topic, k=k, filters=filters)
+            passages, found = self._opening_first(state["question"], passages, filters, topic)
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind,
-                "document_ask": ask}
+                "document_ask": ask, "document_found": found, "who_is_author": who_is}
 
-    def _opening_first(self, question: str, passages: list[Passage]) -> list[Passage]:
+    def _opening_first(self, question: str, passages: list[Passage], filters: Filters,
+                       topic: str | None) -> tuple[list[Passage], bool]:
         """For "Who wrote / when was … published" (:mod:`rag.doc_questions`): the asked document's opening
-        (its byline) becomes passage 1, fetched from the store when retrieval did not bring it.
+        (its byline) becomes passage 1, fetched from the store when retrieval did not bring it; and whether
+        the asked document was found at all.
 
-        The document is the best-ranked one, or the one whose author "Who is NAME?" names. It was
-        retrieved under the caller's filters, so its opening is one the caller may read.
+        The document is the one whose author "Who is NAME?" names, else the best-ranked one, which must
+        state what the question says the document is about (half of the topic's words, all of its names):
+        "the article about quantum computing in Brazil" is no article about the grid. It was retrieved
+        under the caller's filters; its opening is checked against them too.
         """
         if not passages:
-            return passages
+            return passages, False
         named = [p for p in passages if p.chunk.author and asks_about_author(question, [p.chunk.author])]
         best = (named or passages)[0]
+        if not named and topic:
+            wanted = set(terms(topic))
+            have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages
+                                      if p.chunk.source == best.chunk.source)))
+            if 2 * len(wanted & have) < len(wanted) or not asked_names(f"x {topic}") <= have:
+                return passages, False
         opening = next((p for p in passages if p.chunk.source == best.chunk.source and p.chunk.start == 0), None)
         if opening is None:
-            first = [c for c in self.store.chunks_of([best.chunk.source]) if c.start == 0]
+            first = [c for c in self.store.chunks_of([best.chunk.source]) if c.start == 0 and filters.matches(c)]
             if not first:
-                return passages
-            opening = Passage(chunk=first[0], score=best.score, similarity=best.similarity)
+                return passages, False
+            opening = Passage(chunk=first[0], score=best.score)
         rest = [p for p in passages if p.chunk.id != opening.chunk.id]
-        return [opening, *rest][:max(len(passages), 1)]
+        return [opening, *rest][:max(len(passages), 1)], True
 
     def _stay_on_topic(self, carried: str, passages: list[Passage], query: str, vector: Any,
                        filters: Filters) -> list[Passage]:
@@ -444,18 +456,24 @@ class Assistant:
         passages = state["passages"]
         extra: dict[str, Any] = {}
         asked = state.get("document_ask")
-        span = byline_answer(passages[0].chunk, asked) if asked and passages else None
-        # A byline that states the asked author is evidence however little "Who is NAME?" resembles it.
-        if not self._relevant(passages, state["standalone"]) and span is None:
+        found = bool(asked and state.get("document_found") and passages)
+        span = byline_answer(passages[0].chunk, asked) if found and asked else None
+        byline = None if span is None else f"{passages[0].chunk.text[span[0]:span[1]].strip()} [1]"
+        model = self._model_for(state)
+        if asked and not found:
+            text = REFUSAL  # no document is about what the question names: no byline, and no content answer
+        elif not found and not self._relevant(passages, state["standalone"]):
             text = REFUSAL
         else:
-            model = self._model_for(state)
-            if model is None and asked:
-                # Who wrote it / when it was published: the byline that states it, quoted and cited. A
-                # date in the content is an event's, not the publication's: without a byline, refuse.
-                text = REFUSAL if span is None else f"{passages[0].chunk.text[span[0]:span[1]].strip()} [1]"
-                extra = {"question_kind": "factoid", "answerability": 0.0 if span is None else 1.0,
-                         "answerability_by": "byline"}
+            if model is None and byline is not None and not state.get("who_is_author"):
+                # Who wrote it / when it was published: the byline that states it, quoted and cited.
+                text = byline
+                extra = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
+            elif model is None and asked and not state.get("who_is_author"):
+                # The text does not state who wrote it or when it was published (a date in the content is an
+                # event's, a name a quoted person's): refuse.
+                text = REFUSAL
+                extra = {"question_kind": "factoid", "answerability": 0.0, "answerability_by": "byline"}
             elif model is None:
                 # Terms carried from the previous turn give context; the ranking weighs them less.
                 carried = state.get("carried", "")
@@ -469,6 +487,10 @@ class Assistant:
                 text = result.text
                 extra = {"question_kind": result.kind, "answerability": result.answerability,
                          "answerability_by": result.answerability_by}
+                if byline is not None and is_refusal(text):
+                    # "Who is NAME?" for an author the text says nothing else about: the byline.
+                    text = byline
+                    extra = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
             else:
                 passages = self._passages_for_model(state["standalone"], passages)
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
@@ -586,7 +608,8 @@ class Assistant:
                             model=model, allowed_collections=allowed_collections)
         state = self._retrieve(self._condense(state))
         chat_model = self._model_for(state)
-        if chat_model is None or not self._relevant(state["passages"], state["standalone"]):
+        unfound = bool(state.get("document_ask")) and not state.get("document_found")
+        if chat_model is None or unfound or not self._relevant(state["passages"], state["standalone"]):
             state = self._generate(state)
             # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
             numbering = MarkerNumbering(len(state["passages"]))

@@ -6,11 +6,14 @@ Security Programme, 24 July 2026"), which the extractive backend never offers as
 question about the content (a byline is not a claim). :func:`document_question` recognises these
 questions; :func:`byline_answer` finds the sentence of the document's opening that states the
 author (or the publication date) that ingestion read into its metadata, so the answer quotes the
-source verbatim and cites it like any other sentence. Where the text does not state it, there is
-no byline answer and the question is answered as any other.
+source verbatim and cites it like any other sentence. Where the text does not state it (an
+undated article, an author known only from metadata) the answer is the refusal: a date in the
+content is an event's, a name in it someone else's. When no retrieved document is about what the
+question names, that is a refusal too.
 
 "Who is Aïcha Traoré-Mensah?" is an author question too when the name is a retrieved document's
-author (:func:`asks_about_author`).
+author (:func:`asks_about_author`): answered as any question first (an author's biography at the
+end of an article says more than the byline), and with the byline when nothing else answers.
 
 Example:
     >>> document_question("Who wrote the article about the coup in Azawi?")
@@ -41,7 +44,8 @@ DocumentAsk = Literal["author", "date"]
 _NOUN = r"(?:article|piece|commentary|analysis|essay|op-?ed|column|blog post|post|brief(?:ing)?|report|paper)s?"
 _DOCUMENT = (rf"(?:(?:this|that|our|your) (?:[a-z][\w'’-]* ){{0,2}}|the ){_NOUN}"
              r"(?=\s+(?:about|on|concerning|regarding|covering|discussing)\b|\s*[?.!]|\s*$|"
-             r"\s+(?:was |were |is )?(?:published|posted|released|issued|come out|came out|appeared)\b)")
+             r"\s+(?:was |were |is )?(?:published|posted|released|issued|come out|came out|appeared)\b|"
+             r"\s+written\s*[?.!]?\s*$)")
 _PUBLISHED = r"(?i:\b(?:published|written|posted|released|issued|come out|came out|appear(?:ed)?)\b)"
 _AUTHOR = re.compile(
     rf"(?i:\bwho (?:wrote|authored|penned|(?:is|was) the (?:author|writer) of)) {_DOCUMENT}|"
@@ -70,6 +74,10 @@ def document_question(question: str) -> DocumentAsk | None:
 _TOPIC = re.compile(rf"\b{_NOUN}\s+(?:about|on|concerning|regarding|covering|discussing)\s+(.+?)[\s?.!]*$", re.I)
 
 
+_TRAILING_VERB = re.compile(r"\s+(?:was |were |is |been )?(?:published|written|posted|released|issued|come out|"
+                            r"came out|appeared|appear)$", re.I)
+
+
 def document_topic(question: str) -> str | None:
     """What the asked document is about ("the coup in Azawi"), to find it by; None when the question does not say.
 
@@ -77,10 +85,11 @@ def document_topic(question: str) -> str | None:
         >>> document_topic("Who wrote the article about the coup in Azawi?")
         'the coup in Azawi'
         >>> document_topic("When was the report on the shadow fleet published?")
-        'the shadow fleet published'
+        'the shadow fleet'
     """
     match = _TOPIC.search(question)
-    return match.group(1) if match and match.group(1).strip() else None
+    topic = _TRAILING_VERB.sub("", match.group(1)).strip() if match else ""
+    return topic or None
 
 
 def asks_about_author(question: str, authors: Sequence[str]) -> bool:
@@ -115,7 +124,8 @@ def byline_answer(first_chunk: Chunk, ask: DocumentAsk) -> tuple[int, int] | Non
     wanted = [first_chunk.author] if ask == "author" and first_chunk.author else \
         _date_renderings(first_chunk.date) if ask == "date" and first_chunk.date else []
     opening = first_chunk.text[:OPENING_CHARS]
-    hits = [i for w in wanted if (i := opening.find(w)) >= 0]
+    # Whole words and figures only: "3 March 2026" is not in "13 March 2026".
+    hits = [m.start() for w in wanted if (m := re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", opening))]
     if not hits:
         return None
     at = min(hits)

@@ -94,7 +94,7 @@ _DECIDED_OUTCOME = re.compile(
     r"\b(?:results?|outcomes?) of (?:the |this |that |its |their |his |her |a |an )?(?:[\w'’-]+ ){0,4}?"
     r"(?:votes?|voting|elections?|referendums?|referenda|ballots?|polls?|primar(?:y|ies)|motions?|"
     r"matche?s?|games?|races?|contests?|tournaments?|finals?|trials?|lawsuits?|appeals?|court cases?|"
-    r"recounts?|census(?:es)?|tests?)\b", re.I)
+    r"recounts?|census(?:es)?|tests?)\b(?!\s+for\b)", re.I)  # "…of the election for stability": stakes
 # "How did he die?" asks for one fact (a manner), short enough for a sentence.
 _HOW_MANNER = re.compile(r"^\s*how (?:did|does|do|was|were|is|are) [^?]{1,40}\b(?:die|died|end|ended|start|"
                          r"started|begin|began|get|got|become|became|called|named|known|spelled|pronounced)\b", re.I)
@@ -262,7 +262,8 @@ def defined_term(question: str) -> str | None:
     # A possessive or a figure ("NATO's 2024 budget") asks for a fact about something, not what it is.
     if not x_terms or len(x.split()) > 5 or any(t in _GENERIC for t in x_terms) or re.search(r"\d|['’]s\b", x) \
             or answer_type(question) != "other" or \
-            re.search(r"\b(?:of|in|for|on|at|by|from|about|that|which|who|did|does|do)\b", x, re.I):
+            re.search(r"\b(?:of|in|for|on|at|by|from|about|with|that|which|who|did|does|do|doing|going|"
+                      r"happening|wrong|up)\b", x, re.I):
         return None
     return x
 
@@ -282,9 +283,9 @@ def defines(term: str, sentence: str) -> bool:
         rf"\b{x}\s+(?:is|are|was|were)\s+(?:a|an|the|one|made up|composed)\b",
         rf"\b{x}\s*(?::|\(|—|–\s)",
         rf"\b{x},\s+(?:a|an|the)\s",
-        rf"\b(?:called|calls?|calling|known as|named|dubbed|termed)\s+(?:(?:it|them)sel(?:f|ves)\s+)?"
+        rf"\b(?:called|calls?|calling|known as|dubbed|termed)\s+(?:(?:it|them)sel(?:f|ves)\s+)?"
         rf"(?:the\s+|an?\s+)?{x}\b",
         rf"\(\s*{x}\s*\)",  # "the Collective Security Treaty Organisation (CSTO)"
-        rf"\w,\s+(?:the\s+)?{x}\s*,",
+        rf"\w,\s+(?:the\s+)?{x}\s*,(?!\s*(?:and|or|as well as)\b)",  # an apposition, not a list
     )
     return any(re.search(p, sentence, re.I) for p in patterns)

@@ -23,6 +23,7 @@ def chunk(text: str, *, author: str | None = "Aïcha Traoré-Mensah", date: str 
     ("Who wrote this piece?", "author"),
     ("When was the article on the Aurelia Star published?", "date"),
     ("What is the publication date of the report on Nordhavn?", "date"),
+    ("When was the article written?", "date"),
     ("Who wrote the treaty?", None),  # about the content
     ("When was the IPCC Fourth Assessment Report published?", None),  # a report the content discusses
     ("Who was the author of the fourth assessment report?", None),
@@ -40,6 +41,7 @@ def test_document_questions_are_told_from_content_questions(question: str, ask: 
 def test_the_asked_documents_topic_is_what_follows_about_or_on() -> None:
     assert document_topic("Who wrote the piece on the grid attack?") == "the grid attack"
     assert document_topic("Who wrote this article?") is None
+    assert document_topic("When was the report on the shadow fleet published?") == "the shadow fleet"
 
 
 def test_who_is_name_is_an_author_question_only_for_an_author() -> None:
@@ -69,6 +71,7 @@ def test_a_byline_inside_a_paragraph_gives_its_sentence_only() -> None:
     (chunk("x" * 700 + " Aïcha Traoré-Mensah said so."), "author"),  # a name deep in the text is no byline
     (chunk(BYLINE + BODY, start=500), "author"),  # not the document's opening
     (chunk(BYLINE + BODY, date="2026-08-01"), "date"),  # the text states another date
+    (chunk("Another Coup\nOn 13 March 2026 the army moved.", date="2026-03-03"), "date"),  # 3 March is not 13 March
 ])
 def test_no_byline_answer_when_the_opening_does_not_state_it(c: Chunk, ask: str) -> None:
     assert byline_answer(c, ask) is None  # type: ignore[arg-type]

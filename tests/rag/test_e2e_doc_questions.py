@@ -59,8 +59,8 @@ def test_a_restricted_articles_author_is_not_revealed(assistant: Assistant) -> N
     question = "Who wrote the report on the Aurelia Star and the shadow fleet?"
     assert "Samuel Okafor" in assistant.ask(question).answer  # everything readable: found
     hidden = assistant.ask(question, allowed_collections=["default"])
-    assert "Samuel Okafor" not in hidden.answer
-    assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+    # Not another readable article's byline either: no readable document is about the Aurelia Star.
+    assert hidden.refused and hidden.answer == REFUSAL, hidden.answer
     assert "Okafor" not in assistant.ask("Who is Samuel Okafor?", allowed_collections=["default"]).answer
 
 
@@ -71,3 +71,20 @@ def test_this_article_is_the_one_the_conversation_is_about(assistant: Assistant)
                 assistant.ask("Why did the officers seize power in Azawi?").answer)]
     followed = assistant.ask("Who wrote this article?", history, allowed_collections=["default"])
     assert "Aïcha Traoré-Mensah" in followed.answer
+
+
+def test_no_document_about_the_named_topic_is_a_refusal(assistant: Assistant) -> None:
+    answer = assistant.ask("Who wrote the article about quantum computing in Brazil?")
+    assert answer.refused and answer.answer == REFUSAL
+
+
+def test_who_is_an_author_prefers_what_the_text_says_about_them(tmp_path: Path, real_embedder: Any) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (ANALYSIS / "lessia_grid_cyberattack.txt").read_text(encoding="utf-8")
+    bio = "Tomas Rautio is a researcher at the Nordic Institute for Grid Security and a former network engineer."
+    (corpus / "lessia.txt").write_text(f"{text.rstrip()}\n\n{bio}\n", encoding="utf-8")
+    a = Assistant(index_dir=tmp_path / "index", embedder=real_embedder)
+    assert a.ingest([corpus], progress=False).ok
+    answer = a.ask("Who is Tomas Rautio?")
+    assert "Nordic Institute for Grid Security" in answer.answer

@@ -49,6 +49,7 @@ ANALYTIC = [
     "What were the results of the sanctions?",
     "What was the outcome of the summit?",
     "Why was the result of the vote a surprise?",
+    "What was the result of the election for the country's stability?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -142,6 +143,8 @@ def test_focus_matching_forgives_endings_only(asked: str, stated: str, same: boo
     ("What is NATO's 2024 budget?", None),
     ("What was passed in 1805?", None),
     ("Why is the CSTO weak?", None),
+    ("What is NATO doing?", None),
+    ("What is the matter with the grid?", None),
 ])
 def test_definition_questions_name_the_term(question: str, term: str | None) -> None:
     assert defined_term(question) == term
@@ -156,6 +159,7 @@ def test_definition_questions_name_the_term(question: str, term: str | None) -> 
     ("A group of officers calling itself the shadow fleet appeared on television.", True),
     ("The costs of the shadow fleet fall mostly on coastal states.", False),
     ("Every ship that goes to the shadow fleet adds to the danger.", False),
+    ("Tankers, the shadow fleet, and insurers share the blame.", False),  # a list, not an apposition
 ])
 def test_a_sentence_defines_the_term_by_copula_colon_apposition_or_naming(sentence: str, expected: bool) -> None:
     assert defines("shadow fleet", sentence) is expected
