@@ -28,8 +28,8 @@ rank, so each answering process keeps a local replica of this file (under
 collection) that follows the server's generation incrementally as above: the
 shared truth stays in the server, and a restart reads only what changed.
 
-Example:
-    >>> index = LexicalIndex(default_path(config))   # cheap: the file opens on first use
+Example (opening an index is cheap: the file opens on first use):
+    >>> index = LexicalIndex(default_path(config))   # doctest: +SKIP
     >>> index.sync(store)                            # doctest: +SKIP
     >>> index.search("drone strikes", 5)             # doctest: +SKIP
     [(Chunk(...), 7.31), ...]

@@ -11,7 +11,7 @@ Example:
     >>> shapes.check("square")
     Traceback (most recent call last):
     ...
-    rag.config.ConfigError: shape: 'square' is not one of circle:RADIUS
+    rag.errors.ConfigError: shape: 'square' is not one of circle:RADIUS
 """
 
 from __future__ import annotations
