@@ -401,7 +401,7 @@ class Assistant:
             wanted = set(terms(topic))
             have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages
                                       if p.chunk.source == best.chunk.source)))
-            if 2 * len(wanted & have) < len(wanted) or not asked_names(f"x {topic}") <= have:
+            if 2 * len(wanted & have) < len(wanted) or not names(topic) <= have:
                 return passages, False
         opening = next((p for p in passages if p.chunk.source == best.chunk.source and p.chunk.start == 0), None)
         if opening is None:
@@ -459,16 +459,16 @@ class Assistant:
         found = bool(asked and state.get("document_found") and passages)
         span = byline_answer(passages[0].chunk, asked) if found and asked else None
         byline = None if span is None else f"{passages[0].chunk.text[span[0]:span[1]].strip()} [1]"
-        model = self._model_for(state)
+        by_byline = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
         if asked and not found:
             text = REFUSAL  # no document is about what the question names: no byline, and no content answer
         elif not found and not self._relevant(passages, state["standalone"]):
             text = REFUSAL
         else:
+            model = self._model_for(state)
             if model is None and byline is not None and not state.get("who_is_author"):
                 # Who wrote it / when it was published: the byline that states it, quoted and cited.
-                text = byline
-                extra = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
+                text, extra = byline, by_byline
             elif model is None and asked and not state.get("who_is_author"):
                 # The text does not state who wrote it or when it was published (a date in the content is an
                 # event's, a name a quoted person's): refuse.
@@ -489,8 +489,7 @@ class Assistant:
                          "answerability_by": result.answerability_by}
                 if byline is not None and is_refusal(text):
                     # "Who is NAME?" for an author the text says nothing else about: the byline.
-                    text = byline
-                    extra = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
+                    text, extra = byline, by_byline
             else:
                 passages = self._passages_for_model(state["standalone"], passages)
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],

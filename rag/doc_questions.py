@@ -57,6 +57,7 @@ _DATE = re.compile(
     rf"(?i:\bwhat (?:date|day|month|year) (?:was|were|did)) {_DOCUMENT}.*{_PUBLISHED}")
 _WHO_IS = re.compile(r"^\s*(?:and\s+)?who (?:is|was|'s)\s+(.+?)\s*\??\s*$", re.I)
 
+# English month names, not calendar.month_name: that follows the process locale.
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 OPENING_CHARS = 600  # a byline sits in a document's first lines
@@ -72,8 +73,6 @@ def document_question(question: str) -> DocumentAsk | None:
 
 
 _TOPIC = re.compile(rf"\b{_NOUN}\s+(?:about|on|concerning|regarding|covering|discussing)\s+(.+?)[\s?.!]*$", re.I)
-
-
 _TRAILING_VERB = re.compile(r"\s+(?:was |were |is |been )?(?:published|written|posted|released|issued|come out|"
                             r"came out|appeared|appear)$", re.I)
 

@@ -358,6 +358,8 @@ def _byline_name(name: str) -> str | None:
     if any(not (p[0].isupper() or p.lower() in _NAME_PARTICLES) for p in parts):
         return None
     return name
+
+
 _DATE_IN_TEXT = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b|"
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b")
