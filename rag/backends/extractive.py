@@ -123,6 +123,27 @@ def _answer_type_ok(question: str, sentence: str) -> float:
 CARRIED_WEIGHT = 0.25
 
 
+# "It suspended Azawi…", "Its spokesman, Colonel…": the subject is named in the sentence before.
+_REFERS_BACK = re.compile(r"^(?:It|Its|They|Their|He|His|She|Her)\b")
+REFERS_BACK = True
+
+
+# "It is not a coincidence that…", "It was not until 1990 that…": an "it" that stands for nothing before it.
+_EXPLETIVE_IT = re.compile(r"^It (?:is|was|has been|had been|seems|seemed|appears|appeared|remains|remained|"
+                           r"would be|will be|may be|might be|could be|should be|must be|took|takes)"
+                           r"(?! \w+ed\b)(?:\W+[\w’'-]+){0,5}?\W+(?:that|to|whether|how|when|why|for|until)\b")
+
+
+def refers_back(sentence: str) -> bool:
+    """Does the sentence open with a pronoun whose name is in the sentence before it?
+
+    Example:
+        >>> refers_back("It suspended Azawi from all its bodies."), refers_back("It is no coincidence that it fell.")
+        (True, False)
+    """
+    return REFERS_BACK and bool(_REFERS_BACK.match(sentence)) and not _EXPLETIVE_IT.match(sentence)
+
+
 def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | None = None,
                          title: str = "", context: str = "", carried: str = "") -> float:
     """Lexical part of a sentence's score: weighted term coverage × names/numbers/type checks.
@@ -139,12 +160,14 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
         return 0.0
     own_terms = set(terms(sentence))
     context_terms = (set(terms(context)) | set(terms(title))) - own_terms
+    # "It suspended Azawi…" says what the sentence before it is about: read as one span with it.
+    near = 1.0 if context and refers_back(sentence) else 0.5
     s_terms = own_terms | context_terms
     weight = (lambda t: idf.get(t, 1.0)) if idf else (lambda t: 1.0)
 
     def share(q_terms: set[str]) -> tuple[float, float]:
         total = sum(weight(t) for t in q_terms)
-        covered = sum(weight(t) for t in q_terms & own_terms) + 0.5 * sum(weight(t) for t in q_terms & context_terms)
+        covered = sum(weight(t) for t in q_terms & own_terms) + near * sum(weight(t) for t in q_terms & context_terms)
         return covered, total
 
     covered, total = share(asked)
@@ -267,7 +290,7 @@ def _focus_coverage(focus: Sequence[str], sentence: str, context: str, weight: C
         if any(focus_matches(term, t) for t in own):
             covered += w
         elif any(focus_matches(term, t) for t in near):
-            covered += 0.5 * w
+            covered += (1.0 if refers_back(sentence) else 0.5) * w
     return covered / total if total else 1.0
 
 
@@ -410,6 +433,13 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     texts = [c.text for c in cands]
     vectors = cache.embed(texts) if cache is not None else embedder.embed_documents(texts)
     sims = vectors @ q_vec
+    # A sentence that opens with "It"/"They" is read as one span with the sentence that names its subject.
+    back = [i for i, c in enumerate(cands) if c.context and refers_back(c.text)]
+    if back:
+        spans = [f"{cands[i].context} {cands[i].text}" for i in back]
+        paired = cache.embed(spans) if cache is not None else embedder.embed_documents(spans)
+        sims = sims.copy()
+        sims[back] = np.maximum(sims[back], paired @ q_vec)
     if carried and len(terms(question)) >= 2:
         # The follow-up's own words decide as much as the carried context does.
         sims = (sims + vectors @ embedder.embed_query(question)) / 2
@@ -830,19 +860,46 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         return ExtractiveResult(REFUSAL, ranked, [], kind, max(c.answerability for c in ranked), by)
     best = answerable[0]
     chosen = [best]
-    for cand in answerable[1:]:
-        if len(chosen) >= max_sentences:
-            break
-        if cand.score < max(min_score, 0.85 * best.score):
-            continue
-        if probable and cand.answerability < RUNNER_UP_SHARE * best.answerability:
-            continue  # a second sentence must be nearly as likely an answer as the first
-        cand_terms = set(terms(cand.text))
-        if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
-            continue  # near-duplicate of a chosen sentence
-        chosen.append(cand)
+    # Runners-up first; then, while there is room, a sentence that carries a chosen one's subject on
+    # ("ECOWAS held an emergency summit." → "It suspended Azawi…") even when it is less likely on its own.
+    for continuing in (False, True):
+        for cand in answerable[1:]:
+            if len(chosen) >= max_sentences:
+                break
+            if cand in chosen or cand.score < max(min_score, 0.85 * best.score):
+                continue
+            if continuing and not _continues(cand, chosen):
+                continue
+            if probable and cand.answerability < RUNNER_UP_SHARE * best.answerability and not continuing:
+                continue  # a second sentence must be nearly as likely an answer as the first
+            cand_terms = set(terms(cand.text))
+            if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
+                continue  # near-duplicate of a chosen sentence
+            # A continuation is read right after the sentence it continues.
+            after = next((i + 1 for i, c in enumerate(chosen) if continuing and c.passage == cand.passage
+                          and c.position == cand.position - 1), len(chosen))
+            chosen.insert(after, cand)
+    for i in range(len(chosen) - 1, -1, -1):
+        # "Its spokesman, Colonel Sérémé, …" is read with the sentence that says whose (one span, not a point).
+        opening = _named_before(chosen[i], ranked)
+        if opening is not None and opening not in chosen:
+            chosen.insert(i, opening)
     text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
     return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
+
+
+def _continues(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
+    """Does ``cand`` carry a chosen sentence's subject on ("ECOWAS held a summit." → "It suspended Azawi…")?"""
+    return refers_back(cand.text) and any(c.passage == cand.passage and c.position == cand.position - 1
+                                          for c in chosen)
+
+
+def _named_before(cand: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
+    """The sentence right before ``cand`` that names what its opening pronoun stands for, if ``cand`` has one."""
+    if not refers_back(cand.text):
+        return None
+    return next((c for c in ranked if c.passage == cand.passage and c.position == cand.position - 1
+                 and c.text == cand.context), None)
 
 
 def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,
