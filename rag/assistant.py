@@ -41,11 +41,11 @@ from rag.doc_questions import asks_about_author, byline_answer, document_questio
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
-from rag.questions import question_kind
+from rag.questions import defined_term, defines, question_kind
 from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
-from rag.text import names, numbers, terms
+from rag.text import names, numbers, sentences, terms
 from rag.verifiers import make_verifier
 from rag.verify import SupportScorer, scorer_name
 
@@ -366,6 +366,9 @@ class Assistant:
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
             if not (names(state["question"]) or numbers(state["question"])):
                 passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
+        term = defined_term(query) if kind == "factoid" else None
+        if term and passages:
+            passages = self._with_definition(term, passages, filters)
         ask = document_question(query)
         topic = document_topic(query) if ask else None
         if ask is not None and not (topic or state.get("carried")):
@@ -411,6 +414,29 @@ class Assistant:
             opening = Passage(chunk=first[0], score=best.score)
         rest = [p for p in passages if p.chunk.id != opening.chunk.id]
         return [opening, *rest][:max(len(passages), 1)], True
+
+    def _with_definition(self, term: str, passages: list[Passage], filters: Filters) -> list[Passage]:
+        """For "What is X?": when no retrieved passage defines X, the passage of a retrieved document that does.
+
+        An article defines a term where it first uses it ("what shipbrokers call the shadow fleet: a few
+        hundred ageing tankers…"), and that chunk can rank below the ones that use it most. The first
+        chunk of the best-ranked documents (up to :data:`DEFINITION_SOURCES`) that defines X, and that the
+        caller's filters allow, joins the passages right after its document's best one; the last passage
+        makes room for it.
+        """
+        if any(defines(term, s) for p in passages for s in sentences(p.chunk.text)):
+            return passages
+        sources = list(dict.fromkeys(p.chunk.source for p in passages))[:DEFINITION_SOURCES]
+        for source in sources:
+            chunks = sorted((c for c in self.store.chunks_of([source]) if filters.matches(c)), key=lambda c: c.start)
+            found = next((c for c in chunks if any(defines(term, s) for s in sentences(c.text))), None)
+            if found is None:
+                continue
+            at = next(i for i, p in enumerate(passages) if p.chunk.source == source)
+            extra = Passage(chunk=found, score=passages[at].score)
+            kept = [*passages[:at + 1], extra, *passages[at + 1:]]
+            return kept[:max(len(passages), at + 2)]
+        return passages
 
     def _stay_on_topic(self, carried: str, passages: list[Passage], query: str, vector: Any,
                        filters: Filters) -> list[Passage]:
@@ -652,6 +678,10 @@ class Assistant:
         """Just the passages, best first."""
         flt = Filters.from_mapping(filters).restrict(allowed_collections)
         return self.retriever.retrieve(question, k=k, filters=flt)
+
+
+# How many of the best-ranked documents are searched for the passage that defines what "What is X?" asks.
+DEFINITION_SOURCES = 2
 
 
 def _empty_stream(exc: ValueError) -> bool:

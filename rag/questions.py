@@ -268,6 +268,12 @@ def defined_term(question: str) -> str | None:
     return x
 
 
+# Words that end a phrase before a name without saying what kind of thing it is ("the costs of Kestrel").
+_NOT_A_KIND = (r"(?:of|to|in|on|at|by|for|from|with|and|or|but|as|than|that|which|who|whom|whose|its|his|her|"
+               r"their|our|the|a|an|is|are|was|were|be|been|said|says|told|when|where|while|after|before|"
+               r"against|between|into|over|under|about|near|like|new|old|former|same|other)")
+
+
 def defines(term: str, sentence: str) -> bool:
     """Does ``sentence`` define ``term``: "X is a…", "X: a few hundred…", "X, a…", "what … call the X",
     "known as X", "…company, X," (an apposition)?
@@ -277,6 +283,8 @@ def defines(term: str, sentence: str) -> bool:
         True
         >>> defines("shadow fleet", "The costs of the shadow fleet fall on others.")
         False
+        >>> defines("Kestrel", "At 14:20 the Aldorian frigate Kestrel was sailing north.")
+        True
     """
     x = r"\s+".join(re.escape(w) for w in term.split())
     patterns = (
@@ -288,4 +296,9 @@ def defines(term: str, sentence: str) -> bool:
         rf"\(\s*{x}\s*\)",  # "the Collective Security Treaty Organisation (CSTO)"
         rf"\w,\s+(?:the\s+)?{x}\s*,(?!\s*(?:and|or|as well as)\b)",  # an apposition, not a list
     )
-    return any(re.search(p, sentence, re.I) for p in patterns)
+    if any(re.search(p, sentence, re.I) for p in patterns):
+        return True
+    # A name with its kind in front: "the Aldorian frigate Kestrel", "the rebel group M23" (a name only: "the
+    # old shadow fleet" says nothing of what the fleet is).
+    return term[:1].isupper() and re.search(
+        rf"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){{0,3}}(?!{_NOT_A_KIND}\b)[a-z][\w-]+\s+{x}\b", sentence) is not None

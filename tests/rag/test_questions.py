@@ -163,3 +163,20 @@ def test_definition_questions_name_the_term(question: str, term: str | None) -> 
 ])
 def test_a_sentence_defines_the_term_by_copula_colon_apposition_or_naming(sentence: str, expected: bool) -> None:
     assert defines("shadow fleet", sentence) is expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("At 14:20 the Aldorian frigate Kestrel was sailing north through the strait.", True),
+    ("The rebels of the armed group Kestrel took the town.", True),
+    ("The Kestrel kept its course and speed.", False),
+    ("Three weeks before the collision, the Kestrel had taken part in an exercise.", False),
+    ("The captain of the Kestrel followed standing orders.", False),
+    ("The cutter struck the Kestrel above its waterline.", False),
+])
+def test_a_name_is_defined_by_its_kind_written_in_front_of_it(sentence: str, expected: bool) -> None:
+    assert defines("Kestrel", sentence) is expected
+
+
+def test_a_kind_in_front_defines_only_a_name() -> None:
+    # "the old shadow fleet" says nothing of what the fleet is.
+    assert not defines("shadow fleet", "The costs of the old shadow fleet keep rising.")
