@@ -34,10 +34,19 @@ from rag.backends.extractive import (
     asked_names,
     distinct_passages,
     extractive_result,
+    summary_result,
 )
 from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
-from rag.doc_questions import asks_about_author, byline_answer, document_question, document_topic
+from rag.doc_questions import (
+    WHICH_DOCUMENT,
+    asks_about_author,
+    byline_answer,
+    document_question,
+    document_topic,
+    summary_request,
+    summary_topic,
+)
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
@@ -366,6 +375,12 @@ class Assistant:
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
             if not (names(state["question"]) or numbers(state["question"])):
                 passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
+        if summary_request(state["question"]):
+            passages, status = self._summary_passages(state, passages, filters)
+            timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
+            return {**state, "passages": passages, "query_vector": vector, "timings": timings,
+                    "question_kind": "analytic", "document_ask": "summary", "document_found": status == "found",
+                    "summary_ambiguous": status == "ambiguous", "who_is_author": False}
         term = defined_term(query) if kind == "factoid" else None
         if term and passages:
             passages = self._with_definition(term, passages, filters)
@@ -400,12 +415,8 @@ class Assistant:
             return passages, False
         named = [p for p in passages if p.chunk.author and asks_about_author(question, [p.chunk.author])]
         best = (named or passages)[0]
-        if not named and topic:
-            wanted = set(terms(topic))
-            have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages
-                                      if p.chunk.source == best.chunk.source)))
-            if 2 * len(wanted & have) < len(wanted) or not names(topic) <= have:
-                return passages, False
+        if not named and topic and not _states_topic(topic, passages, best.chunk.source):
+            return passages, False
         opening = next((p for p in passages if p.chunk.source == best.chunk.source and p.chunk.start == 0), None)
         if opening is None:
             first = [c for c in self.store.chunks_of([best.chunk.source]) if c.start == 0 and filters.matches(c)]
@@ -414,6 +425,53 @@ class Assistant:
             opening = Passage(chunk=first[0], score=best.score)
         rest = [p for p in passages if p.chunk.id != opening.chunk.id]
         return [opening, *rest][:max(len(passages), 1)], True
+
+    def _summary_passages(self, state: Mapping[str, Any], passages: list[Passage],
+                          filters: Filters) -> tuple[list[Passage], str]:
+        """For "Summarise the article (about X)": the document's chunks in order, and ``"found"``,
+        ``"not_found"`` or ``"ambiguous"``.
+
+        The document is the best-ranked one about X when the request names a topic (it must state the
+        topic, as for "Who wrote the article about X?"); else the one the conversation's last question
+        found; else the one the request itself retrieved, unless other documents (not copies of it: an
+        article's .txt and .pdf are one) came back too — "Summarise the article." over a library of them
+        asks which. Only chunks the caller's filters allow are read; a long document is read at
+        :data:`MAX_SUMMARY_CHUNKS` chunks spread over its length.
+        """
+        topic = summary_topic(state["question"])
+        history = normalise_history(state.get("history"))
+        if topic or history:
+            query = topic or history[-1][0]
+            found = self.retriever.retrieve(query, k=self.config.k, filters=filters)
+            if not found or (topic and not _states_topic(topic, found, found[0].chunk.source)):
+                return found, "not_found"
+            source = found[0].chunk.source
+        elif not passages:
+            return passages, "not_found"
+        else:
+            source = passages[0].chunk.source
+            if self._other_documents(passages, source):
+                return passages, "ambiguous"
+        chunks = sorted((c for c in self.store.chunks_of([source]) if filters.matches(c)), key=lambda c: c.start)
+        if len(chunks) > MAX_SUMMARY_CHUNKS:
+            step = (len(chunks) - 1) / (MAX_SUMMARY_CHUNKS - 1)
+            chunks = [chunks[round(i * step)] for i in range(MAX_SUMMARY_CHUNKS)]
+        return [Passage(chunk=c, score=1.0) for c in chunks], ("found" if chunks else "not_found")
+
+    def _other_documents(self, passages: Sequence[Passage], source: str) -> bool:
+        """Do ``passages`` come from documents other than ``source`` and its copies (same opening sentences)?"""
+        sources = list(dict.fromkeys(p.chunk.source for p in passages))
+        if len(sources) == 1:
+            return False
+        openings = {c.source: c for c in self.store.chunks_of(sources) if c.start == 0}
+
+        def keys(source: str) -> set[str]:
+            chunk = openings.get(source)
+            return {" ".join(s.lower().split()) for s in sentences(chunk.text)} if chunk else set()
+
+        mine = keys(source)
+        return any(len(mine & keys(other)) < 0.5 * max(1, min(len(mine), len(keys(other))))
+                   for other in sources[1:])
 
     def _with_definition(self, term: str, passages: list[Passage], filters: Filters) -> list[Passage]:
         """For "What is X?": when no retrieved passage defines X, the passage of a retrieved document that does.
@@ -483,16 +541,23 @@ class Assistant:
         extra: dict[str, Any] = {}
         asked = state.get("document_ask")
         found = bool(asked and state.get("document_found") and passages)
-        span = byline_answer(passages[0].chunk, asked) if found and asked else None
+        summary = asked == "summary"
+        span = byline_answer(passages[0].chunk, asked) if found and asked and not summary else None
         byline = None if span is None else f"{passages[0].chunk.text[span[0]:span[1]].strip()} [1]"
         by_byline = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
         if asked and not found:
-            text = REFUSAL  # no document is about what the question names: no byline, and no content answer
+            # No document is about what the question names: no byline, no summary, and no content answer.
+            text = WHICH_DOCUMENT if state.get("summary_ambiguous") else REFUSAL
         elif not found and not self._relevant(passages, state["standalone"]):
             text = REFUSAL
         else:
             model = self._model_for(state)
-            if model is None and byline is not None and not state.get("who_is_author"):
+            if model is None and summary:
+                result = summary_result(state["question"], passages, self.embedder, cache=self.sentence_cache)
+                text = result.text
+                extra = {"question_kind": "analytic", "answerability": result.answerability,
+                         "answerability_by": result.answerability_by}
+            elif model is None and byline is not None and not state.get("who_is_author"):
                 # Who wrote it / when it was published: the byline that states it, quoted and cited.
                 text, extra = byline, by_byline
             elif model is None and asked and not state.get("who_is_author"):
@@ -584,8 +649,10 @@ class Assistant:
         if refused:
             # A refusal lists no citations to number: the sentences it keeps (to show what failed)
             # cite the retrieved passages by rank, as Answer.passages and to_dict()["retrieved"] list them.
-            return Answer(answer=REFUSAL, refused=True, related=_related(passages),
-                          sentences=() if is_refusal(raw) else checked.sentences, **common)
+            # "Summarise the article." over many articles asks which one (the closest are listed).
+            which = raw == WHICH_DOCUMENT
+            return Answer(answer=WHICH_DOCUMENT if which else REFUSAL, refused=True, related=_related(passages),
+                          sentences=() if is_refusal(raw) or which else checked.sentences, **common)
         return Answer(answer=verified.text, refused=False, citations=verified.citations,
                       sentences=verified.sentences, **common)
 
@@ -634,7 +701,8 @@ class Assistant:
         state = self._retrieve(self._condense(state))
         chat_model = self._model_for(state)
         unfound = bool(state.get("document_ask")) and not state.get("document_found")
-        if chat_model is None or unfound or not self._relevant(state["passages"], state["standalone"]):
+        summary = state.get("document_ask") == "summary"  # a whole document: no relevance to a question to check
+        if chat_model is None or unfound or not (summary or self._relevant(state["passages"], state["standalone"])):
             state = self._generate(state)
             # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
             numbering = MarkerNumbering(len(state["passages"]))
@@ -682,6 +750,15 @@ class Assistant:
 
 # How many of the best-ranked documents are searched for the passage that defines what "What is X?" asks.
 DEFINITION_SOURCES = 2
+# A summary reads at most this many chunks of the document (about 8,000 tokens at the default 200 a chunk).
+MAX_SUMMARY_CHUNKS = 40
+
+
+def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:
+    """Does the document ``source`` (retrieved passages and title) state ``topic``: half its words, all its names?"""
+    wanted = set(terms(topic))
+    have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)))
+    return 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
 
 
 def _empty_stream(exc: ValueError) -> bool:

@@ -38,6 +38,10 @@ from rag.records import Chunk
 
 DocumentAsk = Literal["author", "date"]
 
+# The answer to "Summarise the article." when several documents could be meant.
+WHICH_DOCUMENT = ("Several documents could be meant. Name the one to summarise, for example "
+                  "“Summarise the article about …”; the closest ones are listed below.")
+
 # One of our documents, named generically: "the article about X", "the report", "this piece". A document
 # with a name or modifiers ("the IPCC Fourth Assessment Report", "the fourth assessment report", "a paper
 # on…", "the study on…") is one the content talks about, and the question is about the content.
@@ -89,6 +93,56 @@ def document_topic(question: str) -> str | None:
     match = _TOPIC.search(question)
     topic = _TRAILING_VERB.sub("", match.group(1)).strip() if match else ""
     return topic or None
+
+
+# "Summarise the article (about X)", "Give me an overview of this report", "What is the article about?",
+# "What are the main takeaways?", "TL;DR": the whole document, not a question about part of it. "Summarise the
+# article's argument about the EU" names a part: an analytic question like any other.
+_SUMMARY_VERB = (r"(?:summari[sz]e|sum up|recap|give (?:me |us )?(?:a |an )?(?:short |brief |quick |one-paragraph )?"
+                 r"(?:summary|overview|synopsis|gist|rundown|recap)(?: of)?|(?:a |an )?(?:short |brief |quick )?"
+                 r"(?:summary|overview|synopsis|gist)(?: of)?)")
+_POLITE = r"(?:(?:please|can you|could you|would you|kindly)\s+)*"
+_END = r"[\s,]*(?:please)?\s*[?.!]*\s*$"
+# As _DOCUMENT ("the paper", "this short piece"; not "the plos pathogen paper", one the content discusses),
+# without its lookahead: each pattern below says what follows.
+_DOC = rf"(?:(?:this|that|our|your|its) (?:[a-z][\w'’-]* ){{0,2}}|the )?{_NOUN}"
+_SUMMARY = re.compile(
+    rf"^\s*{_POLITE}{_SUMMARY_VERB}(?:\s+(?:{_DOC}(?:\s+(?:about|on|concerning|regarding|covering|discussing)"
+    rf"\s+.+)?|it|this|that))?{_END}|"
+    rf"^\s*(?:tl;?dr|tl;?dr:?\s+{_DOC}.*){_END}|"
+    rf"^\s*what(?:'s| is) {_DOC}(?:\s+(?:on|about|concerning|regarding)\s+.+)?\s+about{_END}|"
+    rf"^\s*what(?:'s| is) (?:this|it) about{_END}|"
+    rf"^\s*what (?:are|were) (?:the|its) (?:main|key|most important|central|principal) (?:points|takeaways|"
+    rf"take-aways|arguments|findings|conclusions|messages|ideas|themes)(?:\s+(?:of|in|from) {_DOC}"
+    rf"(?:\s+(?:about|on|concerning|regarding|covering|discussing)\s+.+)?)?{_END}|"
+    rf"^\s*what does {_DOC}(?:\s+(?:about|on|concerning|regarding)\s+.+?)? (?:say|argue|conclude|claim){_END}",
+    re.I)
+
+
+def summary_request(question: str) -> bool:
+    """Does ``question`` ask for a summary of a whole document ("Summarise the article about the coup.")?
+
+    Example:
+        >>> summary_request("Summarise the article."), summary_request("What are the main takeaways?")
+        (True, True)
+        >>> summary_request("Summarise the article's argument about the EU.")  # a part of it: analytic
+        False
+    """
+    return bool(_SUMMARY.search(" ".join(question.split())))
+
+
+_SUMMARY_TAIL = re.compile(r"\s+(?:say|says|argue|argues|conclude|concludes|claim|claims|about)$", re.I)
+
+
+def summary_topic(question: str) -> str | None:
+    """What the document to summarise is about ("the shadow fleet"); None when the request does not say.
+
+    Example:
+        >>> summary_topic("What does the report on the shadow fleet conclude?")
+        'the shadow fleet'
+    """
+    topic = document_topic(" ".join(question.split()).rstrip("?.! ").removesuffix(", please"))
+    return (_SUMMARY_TAIL.sub("", topic).strip() or None) if topic else None
 
 
 def asks_about_author(question: str, authors: Sequence[str]) -> bool:

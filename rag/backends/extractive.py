@@ -204,6 +204,11 @@ _FURNITURE = re.compile(
 _DATELINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s+[–—]\s+(?=[A-Z])")
 
 
+# "By Tomas Rautio – Visiting Fellow, …, 10 February 2026": a byline line, not a claim (no full stop at its end;
+# "By Tuesday – the rebels had taken the town." is a sentence).
+_BYLINE_LINE = re.compile(r"^By\s+(?:[A-Z][\w.'’-]*\s+){0,4}?[A-Z][\w.'’-]*\s*(?:[–—|]|\s-)\s*\S.*(?<![.!?])$")
+
+
 def _tighten(sentence: str) -> str:
     """The claim of a sentence without a leading byline or a glued-on question ("…community?Aliyev …")."""
     sentence = _DATELINE.sub("", sentence)
@@ -222,6 +227,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         text = MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
         for span in split_sentences(text):
+            if _BYLINE_LINE.match(" ".join(text[span.start:span.end].split())):
+                continue
             sentence = _tighten(" ".join(text[span.start:span.end].split()))
             key = sentence.lower()
             # Headings and fragments ("Azerbaijan’s September 2022 offensive") are not answers.
@@ -789,6 +796,43 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
         chosen.append(best)
         words_used += size
     return sorted(chosen, key=lambda c: (c.passage, c.position))
+
+
+# A summary of a whole document (rag.doc_questions.summary_request): its key points are the sentences most
+# central to the document (cosine to the centroid of all its sentences), chosen by :func:`select_key_points`
+# (diverse, at most MAX_POINTS bullets and MAX_POINT_WORDS words) and read in document order. Weighing up a
+# document's first sentences, paragraph openers, the author's claims or its last paragraph added nothing
+# measurable (eval/README.md, "Summaries"), so none is.
+
+
+def summary_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
+                   cache: VectorCache | None = None) -> ExtractiveResult:
+    """Key points of one whole document, given as its chunks in order: its most central, distinct sentences.
+
+    Example:
+        >>> from rag.testing import FakeEmbedder
+        >>> from rag.records import Chunk
+        >>> text = "The embargo failed to cut exports. Tankers were bought abroad. The fleet should be targeted."
+        >>> p = Passage(chunk=Chunk("a", "a.txt", "", text, 0, len(text), 0), score=1.0)
+        >>> summary_result("Summarise the article.", [p], FakeEmbedder()).text.startswith("- ")
+        True
+    """
+    cands = candidates(passages)
+    prof = profile(question)
+    if not cands:
+        return ExtractiveResult(REFUSAL, [], [], "analytic", 0.0, "summary")
+    texts = [c.text for c in cands]
+    matrix = cache.embed(texts) if cache is not None else np.asarray(embedder.embed_documents(texts))
+    centroid = matrix.mean(axis=0)
+    central = matrix @ (centroid / (float(np.linalg.norm(centroid)) or 1.0))
+    relevance = {c.text: max(0.0, float(k)) for c, k in zip(cands, central)}
+    ranked = sorted(cands, key=lambda c: -relevance[c.text])
+    ranking = Ranking(prof, ranked, dict(zip(texts, matrix)), answerability_by="summary")
+    points = select_key_points(ranking, relevance)
+    if not points:
+        return ExtractiveResult(REFUSAL, ranked, [], "analytic", 0.0, "summary")
+    text = "\n".join("- " + " ".join(f"{c.text} [{c.passage}]" for c in span) for span in point_spans(points))
+    return ExtractiveResult(text, ranked, points, "analytic", max(relevance[c.text] for c in points), "summary")
 
 
 def asked_names(question: str) -> set[str]:

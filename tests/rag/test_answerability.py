@@ -231,3 +231,15 @@ def test_a_count_is_of_the_thing_asked_whether_it_is_named_before_or_after_the_n
                            "The unit cost of the new tank ordered for the army could fall by 12 per cent.") < 1.0
     assert _answer_type_ok("How many of the new tanks has the army ordered?",
                            "The army has ordered 40 of the new tanks.") == 1.0
+
+
+def test_a_byline_line_with_role_and_date_is_never_a_point() -> None:
+    # Found summarising the grid article: "Visiting Fellow, …, 10 February 2026" (the byline without its
+    # "By Name –") was glued to the first sentence's bullet.
+    text = ("By Tomas Rautio – Visiting Fellow, Cyber and Critical Infrastructure Programme, 10 February 2026\n\n"
+            "At 18:40 on 16 January 2026, control-room staff watched the cursor on their screens move on its own.\n\n"
+            "By Tuesday – two days later – the rebels had taken the town.")
+    texts = [c.text for c in candidates([passage(text, 1)])]
+    assert not any("Visiting Fellow" in t for t in texts)
+    assert texts[0].startswith("At 18:40")
+    assert any(t.startswith("By Tuesday") or "the rebels had taken the town" in t for t in texts)  # a sentence
