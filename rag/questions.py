@@ -65,6 +65,16 @@ _ANALYTIC = [
                r"in response|next)\b|"
                r"\bwhat (?:did|has|have|will) .{1,60}\bdo(?:ne)? (?:after|since|in response|to counter|about)\b|"
                r"\b(?:take-?aways?|lessons? learned)\b|^\s*(?:tell me|talk) about\b", re.I),
+    # Relations, stakes, gains and options asked as a fact's question: "What is the relationship between Russia
+    # and Azerbaijan?", "What is at stake for Armenia?", "Who benefits from the conflict?", "What can ECOWAS do?",
+    # "Should the EU impose sanctions?" (of SQuAD 2.0 dev's 11,873 questions, 4 are retyped).
+    re.compile(r"\bwhat (?:is|was|are|were) (?:the )?(?:relationship|relations|ties) between\b|\bat stake\b|"
+               r"^\s*(?:and\s+|but\s+)?who (?:benefits|benefited|profits|profited|stands to (?:gain|lose)|"
+               r"(?:is|was) to blame)\b|"
+               # an actor's options ("What can ECOWAS / the EU do?"), not a thing's capability ("What can a
+               # simultaneous hermaphrodite do?", a SQuAD question)
+               r"(?-i:\b[Ww]hat (?:can|could|must|might) (?:the |its |their )?[A-Z][\w’'-]*(?: [\w’'-]+){0,4} do\W*$)|"
+               r"^\s*(?:and\s+|but\s+|so\s+)?should\b", re.I),
     # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".
     re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
                r"dangerous|adequate|useful|damaging|costly|likely)\b", re.I),

@@ -38,6 +38,13 @@ ANALYTIC = [
     "What did Ankara do after the shooting?",
     "What are the key takeaways?",
     "How effective was the blockade?",
+    # Relations, stakes, gains, options and recommendations asked in a fact's shape.
+    "What is the relationship between Russia and Azerbaijan?",
+    "What is at stake for Armenia?",
+    "Who benefits from the conflict?",
+    "Who is to blame for the collision?",
+    "What can ECOWAS do?",
+    "Should the EU impose sanctions on Baku?",
     "Were the export controls adequate?",
     "Did the embargo work?",
     "Is Russia still a reliable ally for Armenia?",
