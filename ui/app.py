@@ -178,14 +178,26 @@ class Handlers:
             return gr.skip(), f"⚠ {exc}"
         return self._conversation_list(owner, conversation), ("Renamed." if done else "⚠ Not found.")
 
-    def delete_conversation(self, conversation: str | None, browser: str | None,
-                            request: gr.Request) -> tuple[Any, ...]:
-        """Delete the open conversation and start a new one."""
+    def confirm_delete_conversation(self, conversation: str | None, browser: str | None,
+                                    request: gr.Request) -> tuple[Any, str]:
+        """First click on Delete: name the conversation and ask; nothing is deleted yet."""
         owner = self._owner(request, browser)
         if not owner or not conversation:
-            return (gr.skip(),) * 3 + ("Open a saved conversation first.",)
+            return gr.update(visible=False), "Open a saved conversation first."
+        found = next((c for c in self.conversations.list(owner) if c.id == conversation), None)
+        if found is None:
+            return gr.update(visible=False), "⚠ Not found."
+        return gr.update(visible=True), f"Delete **{_md_safe(found.label())}**? This cannot be undone."
+
+    def delete_conversation(self, conversation: str | None, browser: str | None,
+                            request: gr.Request) -> tuple[Any, ...]:
+        """The confirmed deletion of the open conversation; a new one starts."""
+        owner = self._owner(request, browser)
+        hide = gr.update(visible=False)
+        if not owner or not conversation:
+            return (gr.skip(),) * 3 + ("Open a saved conversation first.", hide)
         done = self.conversations.delete(owner, conversation)
-        return (None, self._conversation_list(owner), "", "Deleted." if done else "⚠ Not found.")
+        return (None, self._conversation_list(owner), "", "Deleted." if done else "⚠ Not found.", hide)
 
     # ---------------------------------------------------------------- chat
     def respond(self, message: str, turns: list[Turn] | None, backend: str | None, model: str | None,
@@ -589,6 +601,10 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             conv_rename = gr.Button("Rename", size="sm", elem_id="conv-rename")
                             conv_delete = gr.Button("Delete", size="sm", variant="stop", elem_id="conv-delete")
                         conv_status = gr.Markdown("", elem_id="conv-status")
+                        with gr.Row(visible=False) as conv_confirm_row:
+                            conv_confirm = gr.Button("Yes, delete it", size="sm", variant="stop",
+                                                     elem_id="conv-delete-confirm")
+                            conv_cancel = gr.Button("Cancel", size="sm", elem_id="conv-delete-cancel")
                     with gr.Column(scale=3):
                         chips = gr.HTML("", elem_id="filter-chips")
                         chat = gr.Chatbot(
@@ -715,9 +731,17 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                         **private)
         conv_rename.click(handlers.rename_conversation, [conversation, conv_title, browser],
                           [conv_list, conv_status], show_progress="hidden", **private)
-        conv_delete.click(handlers.delete_conversation, [conversation, browser],
-                          [conversation, conv_list, conv_title, conv_status], show_progress="hidden",
-                          **private).then(handlers.clear, None, cleared, show_progress="hidden", **private)
+        conv_delete.click(handlers.confirm_delete_conversation, [conversation, browser],
+                          [conv_confirm_row, conv_status], show_progress="hidden", **private)
+        conv_confirm.click(handlers.delete_conversation, [conversation, browser],
+                           [conversation, conv_list, conv_title, conv_status, conv_confirm_row],
+                           show_progress="hidden", **private).then(handlers.clear, None, cleared,
+                                                                   show_progress="hidden", **private)
+        # Another conversation opened: the question was about the one before.
+        conv_list.input(lambda: gr.update(visible=False), None, [conv_confirm_row], show_progress="hidden",
+                        queue=False)
+        conv_cancel.click(lambda: (gr.update(visible=False), "Nothing was deleted."), None,
+                          [conv_confirm_row, conv_status], show_progress="hidden", queue=False)
         for button, kind in ((up, "up"), (down, "down"), (wrong, "wrong_citation")):
             button.click(handlers.feedback, [turns, selected, gr.State(kind)], [feedback_status],
                          show_progress="hidden", **private)

@@ -81,6 +81,20 @@ def test_a_saved_conversation_reopens_after_a_restart_and_stays_private(
         page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 1", timeout=15_000)
         assert "2011" in page.locator("#chat .bot-row").first.inner_text()
         assert QUESTION in page.inner_text("#sources")
+        # Delete asks first (it cannot be undone); Cancel keeps the conversation.
+        page.click("#conv-delete")
+        page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=10_000)
+        assert "cannot be undone" in page.inner_text("#conv-status")
+        page.click("#conv-delete-cancel")
+        page.wait_for_function("document.querySelector('#conv-status').innerText.includes('Nothing was deleted')",
+                               timeout=10_000)
+        assert not page.locator("#conv-delete-confirm").is_visible()
+        assert QUESTION in page.inner_text("#conv-list")
+        page.click("#conv-delete")
+        page.click("#conv-delete-confirm")
+        page.wait_for_function(f"!document.querySelector('#conv-list').innerText.includes({QUESTION!r})",
+                               timeout=10_000)
+        assert "Deleted." in page.inner_text("#conv-status")
         page.context.close()
 
         page = _login(browser, running.url, "bob")
