@@ -125,7 +125,6 @@ CARRIED_WEIGHT = 0.25
 
 # "It suspended Azawi…", "Its spokesman, Colonel…": the subject is named in the sentence before.
 _REFERS_BACK = re.compile(r"^(?:It|Its|They|Their|He|His|She|Her)\b")
-REFERS_BACK = True
 
 
 # "It is not a coincidence that…", "It was not until 1990 that…": an "it" that stands for nothing before it.
@@ -141,7 +140,7 @@ def refers_back(sentence: str) -> bool:
         >>> refers_back("It suspended Azawi from all its bodies."), refers_back("It is no coincidence that it fell.")
         (True, False)
     """
-    return REFERS_BACK and bool(_REFERS_BACK.match(sentence)) and not _EXPLETIVE_IT.match(sentence)
+    return bool(_REFERS_BACK.match(sentence)) and not _EXPLETIVE_IT.match(sentence)
 
 
 def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | None = None,
@@ -734,8 +733,8 @@ def point_spans(points: Sequence[Candidate], max_span: int | None = None) -> lis
     for c in sorted(points, key=lambda c: (c.passage, c.position)):
         last = spans[-1][-1] if spans else None
         if (last is not None and last.passage == c.passage and c.position == last.position + 1
-                and len(spans[-1]) < max_span):
-            spans[-1].append(c)
+                and (len(spans[-1]) < max_span or (refers_back(c.text) and _follows(c, last)))):
+            spans[-1].append(c)  # a sentence opening with "It" stays with the one that names it
         else:
             spans.append([c])
     return spans
@@ -786,14 +785,16 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
         pool.remove(best)
         if _repeats(best, chosen, ranking.vectors):
             continue
-        if len(point_spans([*chosen, best])) > max_points:
+        # "It relied on…" comes with the sentences before it that say what "it" is, when there are any.
+        needed = [c for c in _antecedents(best, ranking.candidates) if c not in chosen]
+        if len(point_spans([*chosen, *needed, best])) > max_points:
             continue  # no bullet left for it; a sentence next to a chosen one may still join
-        size = len(best.text.split())
+        size = sum(len(c.text.split()) for c in [*needed, best])
         if words_used + size > max_words:
             if len(chosen) >= MIN_POINTS:
                 break
             continue  # a long sentence does not end the list before it has a few points
-        chosen.append(best)
+        chosen.extend([*needed, best])
         words_used += size
     return sorted(chosen, key=lambda c: (c.passage, c.position))
 
@@ -906,10 +907,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     chosen = [best]
     # Runners-up first; then, while there is room, a sentence that carries a chosen one's subject on
     # ("ECOWAS held an emergency summit." → "It suspended Azawi…") even when it is less likely on its own.
+    # A sentence whose opening pronoun needs the sentences before it brings them, and they count.
     for continuing in (False, True):
         for cand in answerable[1:]:
-            if len(chosen) >= max_sentences:
-                break
             if cand in chosen or cand.score < max(min_score, 0.85 * best.score):
                 continue
             if continuing and not _continues(cand, chosen):
@@ -919,31 +919,67 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             cand_terms = set(terms(cand.text))
             if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
                 continue  # near-duplicate of a chosen sentence
-            # A continuation is read right after the sentence it continues.
-            after = next((i + 1 for i, c in enumerate(chosen) if continuing and c.passage == cand.passage
-                          and c.position == cand.position - 1), len(chosen))
-            chosen.insert(after, cand)
-    for i in range(len(chosen) - 1, -1, -1):
-        # "Its spokesman, Colonel Sérémé, …" is read with the sentence that says whose (one span, not a point).
-        opening = _named_before(chosen[i], ranked)
-        if opening is not None and opening not in chosen:
-            chosen.insert(i, opening)
+            if len(_with_antecedents([*chosen, cand], ranked)) > max(max_sentences,
+                                                                      len(_with_antecedents([best], ranked))):
+                continue
+            chosen.append(cand)
+    chosen = _with_antecedents(chosen, ranked)
     text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
     return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
 
 
 def _continues(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
     """Does ``cand`` carry a chosen sentence's subject on ("ECOWAS held a summit." → "It suspended Azawi…")?"""
-    return refers_back(cand.text) and any(c.passage == cand.passage and c.position == cand.position - 1
-                                          for c in chosen)
+    return refers_back(cand.text) and any(_follows(cand, c) for c in chosen)
 
 
-def _named_before(cand: Candidate, ranked: Sequence[Candidate]) -> Candidate | None:
-    """The sentence right before ``cand`` that names what its opening pronoun stands for, if ``cand`` has one."""
-    if not refers_back(cand.text):
-        return None
-    return next((c for c in ranked if c.passage == cand.passage and c.position == cand.position - 1
-                 and c.text == cand.context), None)
+def _follows(cand: Candidate, before: Candidate) -> bool:
+    """Is ``before`` the sentence right before ``cand`` in its passage?"""
+    return before.passage == cand.passage and before.position < cand.position and before.text == cand.context
+
+
+# How far back a run of "It… It… Its…" is followed to the sentence that names its subject.
+MAX_ANTECEDENTS = 3
+
+
+def _antecedents(cand: Candidate, ranked: Sequence[Candidate]) -> list[Candidate]:
+    """The sentences before ``cand`` that its opening pronoun needs, in reading order (none when it has none).
+
+    "It imposed a curfew." after "It closed the borders." after "The Committee seized power." needs both
+    (up to :data:`MAX_ANTECEDENTS`); a sentence that is not a candidate (a heading) ends the walk.
+    """
+    found: list[Candidate] = []
+    current = cand
+    while refers_back(current.text) and len(found) < MAX_ANTECEDENTS:
+        before = next((c for c in ranked if _follows(current, c)), None)
+        if before is None:
+            break
+        found.insert(0, before)
+        current = before
+    return found
+
+
+def _with_antecedents(chosen: Sequence[Candidate], ranked: Sequence[Candidate]) -> list[Candidate]:
+    """``chosen`` with the sentences their pronouns need, each run of them read in order.
+
+    Sentences chained by an opening pronoun ("ECOWAS held a summit." → "It suspended Azawi…") form one
+    run, read in document order; runs come in the order their first-chosen sentence was chosen.
+    """
+    order: dict[int, int] = {}
+    members: list[Candidate] = []
+    for i, cand in enumerate(chosen):
+        for c in [*_antecedents(cand, ranked), cand]:
+            if id(c) not in order:
+                order[id(c)] = i
+                members.append(c)
+    runs: list[list[Candidate]] = []
+    for c in sorted(members, key=lambda c: (c.passage, c.position)):
+        if runs and refers_back(c.text) and _follows(c, runs[-1][-1]):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    runs.sort(key=lambda run: min(order[id(c)] for c in run))
+    return [c for run in runs for c in run]
 
 
 def extractive_answer(question: str, passages: Sequence[Passage], embedder: Embedder, *,

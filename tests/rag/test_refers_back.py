@@ -92,3 +92,49 @@ def test_a_pronoun_answer_never_stands_without_the_sentence_that_names_it() -> N
         for i, c in enumerate(result.chosen):
             if refers_back(c.text):
                 assert i > 0 and result.chosen[i - 1].text == c.context, result.text
+
+
+# Found in review: a run of pronouns, a pronoun sentence placed after the wrong sentence, and the sentence cap.
+CHAIN = ("The Committee for National Renewal seized power in Tandara on 18 July. It closed the borders the same day. "
+         "It imposed a curfew on Tandara. Its spokesman Sérémé announced the curfew on Tandara television.")
+TWO_BODIES = ("ECOWAS suspended Azawi at an emergency summit on 10 July. It also froze Azawi's state assets at the "
+              "regional bank. The African Union suspended Azawi's membership and froze Azawi's assets two days later.")
+
+
+def _pronouns_follow_their_names(chosen: list[Candidate]) -> bool:
+    return all(not refers_back(c.text) or (i > 0 and chosen[i - 1].text == c.context) for i, c in enumerate(chosen))
+
+
+@pytest.mark.parametrize("max_sentences", [1, 2, 3])
+def test_a_run_of_pronouns_is_read_from_the_sentence_that_names_them(max_sentences: int) -> None:
+    result = extractive_result("What curfew did the Committee impose on Tandara?", [passage(CHAIN)], FakeEmbedder(),
+                               min_score=0.05, min_answerability=0.0, max_sentences=max_sentences)
+    assert result.chosen and result.chosen[0].text.startswith("The Committee for National Renewal seized power")
+    assert _pronouns_follow_their_names(result.chosen), result.text
+
+
+@pytest.mark.parametrize("question", ["Which bodies suspended Azawi and froze its assets?", "Who froze Azawi's assets?",
+                                      "What sanctions were imposed on Azawi?"])
+def test_a_pronoun_sentence_is_never_read_after_another_sentence_than_its_own(question: str) -> None:
+    result = extractive_result(question, [passage(TWO_BODIES)], FakeEmbedder(), min_score=0.05, min_answerability=0.0)
+    assert _pronouns_follow_their_names(result.chosen), result.text
+
+
+def test_runners_up_that_need_their_names_count_them_against_the_sentence_cap() -> None:
+    text = ("Sentence alpha names ECOWAS as the body. It suspended Azawi from all bodies. "
+            "Sentence beta names the AU as the body. It suspended Azawi membership too. "
+            "Sentence gamma names the UN as the body. It suspended Azawi aid programmes.")
+    for cap in (2, 3):
+        result = extractive_result("Who suspended Azawi?", [passage(text)], FakeEmbedder(), min_score=0.05,
+                                   min_answerability=0.0, max_sentences=cap)
+        assert len(result.chosen) <= cap and _pronouns_follow_their_names(result.chosen), result.text
+
+
+def test_a_key_point_opening_with_a_pronoun_comes_with_the_sentence_that_names_it() -> None:
+    from rag.backends.extractive import point_spans
+
+    text = ("The embargo was designed around a different world. It relied on the fact that most tankers were "
+            "insured in London. Karvesh bought 200 old tankers instead. They carry most of its oil today.")
+    result = extractive_result("Why has the embargo failed to cut oil exports?", [passage(text)], FakeEmbedder())
+    for span in point_spans(result.chosen):
+        assert not refers_back(span[0].text), result.text
