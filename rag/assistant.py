@@ -432,20 +432,22 @@ class Assistant:
         ``"not_found"`` or ``"ambiguous"``.
 
         The document is the best-ranked one about X when the request names a topic (it must state the
-        topic, as for "Who wrote the article about X?"); else the one the conversation's last question
-        found; else the one the request itself retrieved, unless other documents (not copies of it: an
-        article's .txt and .pdf are one) came back too — "Summarise the article." over a library of them
-        asks which. Only chunks the caller's filters allow are read; a long document is read at
-        :data:`MAX_SUMMARY_CHUNKS` chunks spread over its length.
+        topic, as for "Who wrote the article about X?"); else the one the conversation was about
+        (:meth:`_conversation_document`); else the one the request itself retrieved, unless other
+        documents (not copies of it: an article's .txt and .pdf are one) came back too — "Summarise the
+        article." over a library of them asks which. Only chunks the caller's filters allow are read; a
+        long document is read at :data:`MAX_SUMMARY_CHUNKS` chunks spread over its length.
         """
         topic = summary_topic(state["question"])
-        history = normalise_history(state.get("history"))
-        if topic or history:
-            query = topic or history[-1][0]
-            found = self.retriever.retrieve(query, k=self.config.k, filters=filters)
-            if not found or (topic and not _states_topic(topic, found, found[0].chunk.source)):
+        conversation = None if topic else self._conversation_document(normalise_history(state.get("history")),
+                                                                        filters)
+        if topic:
+            found = self.retriever.retrieve(topic, k=self.config.k, filters=filters)
+            if not found or not _states_topic(topic, found, found[0].chunk.source):
                 return found, "not_found"
             source = found[0].chunk.source
+        elif conversation is not None:
+            source = conversation
         elif not passages:
             return passages, "not_found"
         else:
@@ -457,6 +459,25 @@ class Assistant:
             step = (len(chunks) - 1) / (MAX_SUMMARY_CHUNKS - 1)
             chunks = [chunks[round(i * step)] for i in range(MAX_SUMMARY_CHUNKS)]
         return [Passage(chunk=c, score=1.0) for c in chunks], ("found" if chunks else "not_found")
+
+    def _conversation_document(self, history: Sequence[tuple[str, str]], filters: Filters) -> str | None:
+        """The document the conversation was about: found by its latest answered question (with the terms a
+        follow-up carries from the turn before), if that question's passages are about it.
+
+        Refused turns, summaries that did not name their document and questions about nothing the library
+        holds ("What is the capital of France?") are passed over; at most :data:`CONVERSATION_TURNS` back.
+        """
+        for i in range(len(history) - 1, max(-1, len(history) - 1 - CONVERSATION_TURNS), -1):
+            question, answer = history[i]
+            if is_refusal(answer) or answer == WHICH_DOCUMENT:
+                continue
+            query = summary_topic(question) if summary_request(question) else carry_terms(question, history[:i])
+            if not query:
+                continue
+            found = self.retriever.retrieve(query, k=self.config.k, filters=filters)
+            if found and self._relevant(found, query):
+                return found[0].chunk.source
+        return None
 
     def _other_documents(self, passages: Sequence[Passage], source: str) -> bool:
         """Do ``passages`` come from documents other than ``source`` and its copies (same opening sentences)?"""
@@ -750,6 +771,8 @@ class Assistant:
 
 # How many of the best-ranked documents are searched for the passage that defines what "What is X?" asks.
 DEFINITION_SOURCES = 2
+# How many turns back "Summarise the article." looks for the document a conversation was about.
+CONVERSATION_TURNS = 5
 # A summary reads at most this many chunks of the document (about 8,000 tokens at the default 200 a chunk).
 MAX_SUMMARY_CHUNKS = 40
 

@@ -98,25 +98,44 @@ def document_topic(question: str) -> str | None:
 # "Summarise the article (about X)", "Give me an overview of this report", "What is the article about?",
 # "What are the main takeaways?", "TL;DR": the whole document, not a question about part of it. "Summarise the
 # article's argument about the EU" names a part: an analytic question like any other.
-_SUMMARY_VERB = (r"(?:summari[sz]e|sum up|recap|give (?:me |us )?(?:a |an )?(?:short |brief |quick |one-paragraph )?"
-                 r"(?:summary|overview|synopsis|gist|rundown|recap)(?: of)?|(?:a |an )?(?:short |brief |quick )?"
-                 r"(?:summary|overview|synopsis|gist)(?: of)?)")
-_POLITE = r"(?:(?:please|can you|could you|would you|kindly)\s+)*"
-_END = r"[\s,]*(?:please)?\s*[?.!]*\s*$"
-# As _DOCUMENT ("the paper", "this short piece"; not "the plos pathogen paper", one the content discusses),
-# without its lookahead: each pattern below says what follows.
-_DOC = rf"(?:(?:this|that|our|your|its) (?:[a-z][\w'’-]* ){{0,2}}|the )?{_NOUN}"
+_SUMMARY_VERB = (r"(?:summari[sz]e|sum up|recap|(?:(?:give|provide|write|produce|prepare|make|send) (?:me |us )?|"
+                 r"(?:i'?d|i would) like |i (?:want|need) )?(?:a |an )?(?:short |brief |quick |one-paragraph )?"
+                 r"(?:summary|overview|synopsis|gist|rundown|recap)(?: of)?)")
+# Politeness and format around the request: "Can you briefly…", "…for me", "…in three bullet points, please".
+_LEADING = re.compile(r"^\s*(?:(?:please|can you|could you|would you|will you|kindly|briefly|quickly|now|just)\s+)+",
+                      re.I)
+_TRAILING = re.compile(r"(?:[\s,]+(?:please|for (?:me|us|(?:my|our) [\w-]+)|briefly|in brief|in short|quickly|"
+                       r"in (?:a few|one|two|three|"
+                       r"four|five|six|\d+) (?:bullet points?|bullets?|sentences?|lines?|words?|paragraphs?|points?)))+"
+                       r"[\s?.!]*$", re.I)
+_END = r"\s*[?.!]*\s*$"
+# Our documents as a request names them: as _DOCUMENT ("the paper", "this short piece"; not "the plos pathogen
+# paper", one the content discusses) plus "the document", "the study", "the text", without the lookahead.
+_SUMMARY_NOUN = rf"(?:{_NOUN}|(?:document|text|stor(?:y|ies)|stud(?:y|ies))s?)"
+_DOC = (rf"(?:(?:(?:this|that|these|those|our|your|its) (?:[a-z][\w'’-]* ){{0,2}}|the )?{_SUMMARY_NOUN}|"
+        # "the Kestrel article": a name in front says which ("the IPCC Fourth Assessment Report" is a title)
+        rf"the (?:(?-i:[A-Z])[\w'’-]* ){{1,3}}(?-i:{_SUMMARY_NOUN}))")
+_ABOUT = r"(?:about|on|concerning|regarding|covering|discussing)"
 _SUMMARY = re.compile(
-    rf"^\s*{_POLITE}{_SUMMARY_VERB}(?:\s+(?:{_DOC}(?:\s+(?:about|on|concerning|regarding|covering|discussing)"
-    rf"\s+.+)?|it|this|that))?{_END}|"
-    rf"^\s*(?:tl;?dr|tl;?dr:?\s+{_DOC}.*){_END}|"
-    rf"^\s*what(?:'s| is) {_DOC}(?:\s+(?:on|about|concerning|regarding)\s+.+)?\s+about{_END}|"
-    rf"^\s*what(?:'s| is) (?:this|it) about{_END}|"
-    rf"^\s*what (?:are|were) (?:the|its) (?:main|key|most important|central|principal) (?:points|takeaways|"
+    rf"^{_SUMMARY_VERB}(?:\s+(?:{_DOC}(?:\s+{_ABOUT}\s+.+)?|it|this|that|them))?{_END}|"
+    rf"^sum (?:it|this|that|them) up{_END}|"
+    rf"^(?:tl;?dr|tl;?dr:?\s+{_DOC}.*|tl;?dr (?:of|for) {_DOC}.*){_END}|"
+    rf"^what(?:'s| is) {_DOC}(?:\s+{_ABOUT}\s+.+)?\s+about{_END}|"
+    rf"^what(?:'s| is) (?:this|it) about{_END}|"
+    rf"^what(?:'s| is) the (?:gist|upshot|bottom line)(?: of {_DOC}(?:\s+{_ABOUT}\s+.+)?)?{_END}|"
+    rf"^what(?:'s| is| was) (?:the|its) (?:main|key|central|principal|overall) (?:point|argument|message|finding|"
+    rf"conclusion|thesis|idea|theme|takeaway)(?:\s+(?:of|in) {_DOC}(?:\s+{_ABOUT}\s+.+)?)?{_END}|"
+    rf"^what (?:are|were) (?:the|its) (?:main|key|most important|central|principal) (?:points|takeaways|"
     rf"take-aways|arguments|findings|conclusions|messages|ideas|themes)(?:\s+(?:of|in|from) {_DOC}"
-    rf"(?:\s+(?:about|on|concerning|regarding|covering|discussing)\s+.+)?)?{_END}|"
-    rf"^\s*what does {_DOC}(?:\s+(?:about|on|concerning|regarding)\s+.+?)? (?:say|argue|conclude|claim){_END}",
+    rf"(?:\s+{_ABOUT}\s+.+)?)?{_END}|"
+    rf"^what does {_DOC}(?:\s+{_ABOUT}\s+.+?)? (?:say|argue|conclude|claim|find){_END}",
     re.I)
+
+
+def _request_core(question: str) -> str:
+    """The request without politeness or format around it ("Can you briefly summarise X for me?" → "summarise X")."""
+    text = " ".join(question.split())
+    return _TRAILING.sub("", _LEADING.sub("", text)).strip()
 
 
 def summary_request(question: str) -> bool:
@@ -128,10 +147,10 @@ def summary_request(question: str) -> bool:
         >>> summary_request("Summarise the article's argument about the EU.")  # a part of it: analytic
         False
     """
-    return bool(_SUMMARY.search(" ".join(question.split())))
+    return bool(_SUMMARY.search(_request_core(question)))
 
 
-_SUMMARY_TAIL = re.compile(r"\s+(?:say|says|argue|argues|conclude|concludes|claim|claims|about)$", re.I)
+_SUMMARY_TAIL = re.compile(r"\s+(?:say|says|argue|argues|conclude|concludes|claim|claims|find|finds|about)$", re.I)
 
 
 def summary_topic(question: str) -> str | None:
@@ -140,9 +159,14 @@ def summary_topic(question: str) -> str | None:
     Example:
         >>> summary_topic("What does the report on the shadow fleet conclude?")
         'the shadow fleet'
+        >>> summary_topic("Can you summarise the article about the coup in Azawi in three bullet points?")
+        'the coup in Azawi'
     """
-    topic = document_topic(" ".join(question.split()).rstrip("?.! ").removesuffix(", please"))
-    return (_SUMMARY_TAIL.sub("", topic).strip() or None) if topic else None
+    core = _request_core(question).rstrip("?.! ")
+    match = re.search(rf"\b{_SUMMARY_NOUN}\s+{_ABOUT}\s+(.+)$", core, re.I)
+    named = re.search(rf"\bthe ((?:[A-Z][\w'’-]* ){{1,3}}){_SUMMARY_NOUN}\b", core)  # "the Kestrel article"
+    topic = _SUMMARY_TAIL.sub("", match.group(1)).strip() if match else named.group(1).strip() if named else ""
+    return topic or None
 
 
 def asks_about_author(question: str, authors: Sequence[str]) -> bool:

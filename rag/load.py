@@ -37,6 +37,7 @@ from typing import Any
 from rag.errors import LoadError  # also importable as rag.load.LoadError
 from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
+from rag.text import byline_name, byline_parts
 
 
 @dataclass(frozen=True)
@@ -340,26 +341,6 @@ _FOOTER_MARKERS = re.compile(
 )
 _DATELINE = re.compile(r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s+[–—-]\s+(?=[A-Z])")
 _BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
-# "By Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026": the name, then the rest of the
-# byline (a role, a date). The line stays in the text (it says who the author is); the name is the author.
-# The name is words of letters (any script: "Łukasz Żółć"), a separator (dash or bar, not a comma: "By
-# Tuesday, the rebels…" is a sentence) and the rest; :func:`_byline_name` checks the name's capitals.
-_BYLINE_WITH_MORE = re.compile(r"^[Bb]y\s+([^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,4}?)\s*(?:[–—|]|\s-)\s*(\S.*)$")
-_NAME_PARTICLES = frozenset("van von der den de del della da di du le la al el bin ibn ter ten".split())
-_NOT_NAMES = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow then now""".split())
-
-
-def _byline_name(name: str) -> str | None:
-    """``name`` when it reads as a person's name (capitalised words, particles allowed; no month/weekday)."""
-    parts = name.split()
-    if not parts or parts[0].lower() in _NOT_NAMES or not parts[0][0].isupper() or not parts[-1][0].isupper():
-        return None
-    if any(not (p[0].isupper() or p.lower() in _NAME_PARTICLES) for p in parts):
-        return None
-    return name
-
-
 _DATE_IN_TEXT = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b|"
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b")
@@ -398,10 +379,10 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
             if byline:
                 author = byline.group(1)
                 continue
-            longer = _BYLINE_WITH_MORE.match(stripped) if author is None else None
-            if longer and _byline_name(longer.group(1)):
-                author = longer.group(1)
-                when = _DATE_IN_TEXT.search(longer.group(2))
+            longer = byline_parts(stripped) if author is None else None
+            if longer:
+                author = longer[0]
+                when = _DATE_IN_TEXT.search(longer[1])
                 date = date or (_iso_date(when.group(0)) if when else None)
                 kept.append(line)  # the byline stays in the text, and is never the title
                 continue
@@ -431,7 +412,7 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
         match = _DATELINE.match(cleaned)
         # The site's own name in front of the first paragraph is a masthead, not an author.
         if match and not any(match.group(1).lower() in line for line in furniture):
-            author = _byline_name(re.sub(r"^[Bb]y\s+", "", match.group(1)))  # "By Jane Doe – …": Jane Doe
+            author = byline_name(re.sub(r"^[Bb]y\s+", "", match.group(1)))  # "By Jane Doe – …": Jane Doe
     return Loaded(text=cleaned, title=title, author=author, date=date)
 
 

@@ -284,6 +284,12 @@ _NOT_A_KIND = (r"(?:of|to|in|on|at|by|for|from|with|and|or|but|as|than|that|whic
                r"against|between|into|over|under|about|near|like|new|old|former|same|other)")
 
 
+# Past tenses that do not end in "-ed", which a sentence may put between a subject and a name.
+_IRREGULAR_PAST = frozenset("""struck hit sank took saw met left led told said made sent held won lost fought built
+bought sold brought caught found gave kept let put ran set shot spent stood threw wrote went came became began
+drove flew sought chose rode stole swept tore beat bit broke seized overtook rammed sunk shut cut""".split())
+
+
 def defines(term: str, sentence: str) -> bool:
     """Does ``sentence`` define ``term``: "X is a…", "X: a few hundred…", "X, a…", "what … call the X",
     "known as X", "…company, X," (an apposition)?
@@ -298,7 +304,8 @@ def defines(term: str, sentence: str) -> bool:
     """
     x = r"\s+".join(re.escape(w) for w in term.split())
     patterns = (
-        rf"\b{x}\s+(?:is|are|was|were)\s+(?:a|an|the|one|made up|composed)\b",
+        rf"\b{x}\s+(?:is|are|was|were|has been|have been|had been|remains|remained|became|becomes)\s+"
+        rf"(?:a|an|the|one|made up|composed)\b",
         rf"\b{x}\s*(?::|\(|—|–\s)",
         rf"\b{x},\s+(?:a|an|the)\s",
         rf"\b(?:called|calls?|calling|known as|dubbed|termed)\s+(?:(?:it|them)sel(?:f|ves)\s+)?"
@@ -310,5 +317,12 @@ def defines(term: str, sentence: str) -> bool:
         return True
     # A name with its kind in front: "the Aldorian frigate Kestrel", "the rebel group M23" (a name only: "the
     # old shadow fleet" says nothing of what the fleet is).
-    return term[:1].isupper() and re.search(
-        rf"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){{0,3}}(?!{_NOT_A_KIND}\b)[a-z][\w-]+\s+{x}\b", sentence) is not None
+    if not term[:1].isupper():
+        return False
+    for match in re.finditer(rf"\b(?:[Tt]he|[Aa]n?)\s+((?:[\w’'-]+\s+){{0,3}}(?!{_NOT_A_KIND}\b)[a-z][\w-]+)\s+{x}\b",
+                             sentence):
+        last = match.group(1).split()[-1].lower()
+        # A verb is no kind: "The rebels attacked Kestrel", "The cutter struck Kestrel" (and a kind is one thing).
+        if not (last.endswith(("ed", "s")) or last in _IRREGULAR_PAST):
+            return True
+    return False

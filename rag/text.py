@@ -120,6 +120,43 @@ def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
 
+# ---------------------------------------------------------------- bylines
+
+# "By Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026": the name, then the rest of the
+# byline (a role, a date). The name is words of letters (any script: "Łukasz Żółć"), a separator (dash or bar,
+# not a comma: "By Tuesday, the rebels…" is a sentence) and the rest; :func:`byline_name` checks the name's
+# capitals. The loader reads the author from it (rag.load); the extractive backend never quotes it as a point.
+_BYLINE_WITH_MORE = re.compile(r"^[Bb]y\s+([^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,4}?)\s*(?:[–—|]|\s-)\s*(\S.*)$")
+_NAME_PARTICLES = frozenset("van von der den de del della da di du le la al el bin ibn ter ten".split())
+_NOT_NAMES = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow then now""".split())
+
+
+def byline_name(name: str) -> str | None:
+    """``name`` when it reads as a person's name (capitalised words, particles allowed; no month/weekday)."""
+    parts = name.split()
+    if not parts or parts[0].lower() in _NOT_NAMES or not parts[0][0].isupper() or not parts[-1][0].isupper():
+        return None
+    if any(not (p[0].isupper() or p.lower() in _NAME_PARTICLES) for p in parts):
+        return None
+    return name
+
+
+def byline_parts(line: str) -> tuple[str, str] | None:
+    """(name, the rest) of a "By NAME – role, date" line, or None.
+
+    Example:
+        >>> byline_parts("By Émile Durand – Visiting Fellow, 10 February 2026")
+        ('Émile Durand', 'Visiting Fellow, 10 February 2026')
+        >>> byline_parts("By Friday – the minister said – a deal will come.") is None
+        True
+    """
+    match = _BYLINE_WITH_MORE.match(line.strip())
+    if not match or not byline_name(match.group(1)):
+        return None
+    return match.group(1), match.group(2)
+
+
 # ---------------------------------------------------------------- sentences
 
 @dataclass(frozen=True)

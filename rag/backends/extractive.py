@@ -44,7 +44,7 @@ from rag.embed import Embedder
 from rag.keypoints import narrative_score, question_aim, role_score
 from rag.questions import QuestionProfile, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage
-from rag.text import has_negation, name_phrases, names, numbers, terms
+from rag.text import byline_parts, has_negation, name_phrases, names, numbers, terms
 
 logger = logging.getLogger(__name__)
 
@@ -203,9 +203,10 @@ _FURNITURE = re.compile(
 _DATELINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s+[–—]\s+(?=[A-Z])")
 
 
-# "By Tomas Rautio – Visiting Fellow, …, 10 February 2026": a byline line, not a claim (no full stop at its end;
-# "By Tuesday – the rebels had taken the town." is a sentence).
-_BYLINE_LINE = re.compile(r"^By\s+(?:[A-Z][\w.'’-]*\s+){0,4}?[A-Z][\w.'’-]*\s*(?:[–—|]|\s-)\s*\S.*(?<![.!?])$")
+def _byline_line(sentence: str) -> bool:
+    """"By Tomas Rautio – Visiting Fellow, …, 10 February 2026": a byline line, not a claim (it has no full stop;
+    "By Friday – the minister said – a deal will come." is a sentence)."""
+    return byline_parts(sentence) is not None and not sentence.rstrip().endswith((".", "!", "?"))
 
 
 def _tighten(sentence: str) -> str:
@@ -226,7 +227,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         text = MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
         for span in split_sentences(text):
-            if _BYLINE_LINE.match(" ".join(text[span.start:span.end].split())):
+            if _byline_line(" ".join(text[span.start:span.end].split())):
                 continue
             sentence = _tighten(" ".join(text[span.start:span.end].split()))
             key = sentence.lower()
@@ -799,11 +800,11 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
     return sorted(chosen, key=lambda c: (c.passage, c.position))
 
 
-# A summary of a whole document (rag.doc_questions.summary_request): its key points are the sentences most
-# central to the document (cosine to the centroid of all its sentences), chosen by :func:`select_key_points`
-# (diverse, at most MAX_POINTS bullets and MAX_POINT_WORDS words) and read in document order. Weighing up a
-# document's first sentences, paragraph openers, the author's claims or its last paragraph added nothing
-# measurable (eval/README.md, "Summaries"), so none is.
+# A summary of a whole document (rag.doc_questions.summary_request): its opening sentence, then the sentences
+# most central to the document (cosine to the centroid of all its sentences), chosen by :func:`select_key_points`
+# (diverse, at most MAX_POINTS bullets and MAX_POINT_WORDS words) and read in document order. Weighing up
+# paragraph openers, the author's claims or its last paragraph added nothing measurable (eval/README.md,
+# "Seventh round"), so none is.
 
 
 def summary_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
@@ -827,6 +828,9 @@ def summary_result(question: str, passages: Sequence[Passage], embedder: Embedde
     centroid = matrix.mean(axis=0)
     central = matrix @ (centroid / (float(np.linalg.norm(centroid)) or 1.0))
     relevance = {c.text: max(0.0, float(k)) for c, k in zip(cands, central)}
+    # The first bullet says what the document reports: its opening sentence (news and analysis put it first).
+    first = min(cands, key=lambda c: (c.passage, c.position))
+    relevance[first.text] = max(relevance.values()) + 0.01
     ranked = sorted(cands, key=lambda c: -relevance[c.text])
     ranking = Ranking(prof, ranked, dict(zip(texts, matrix)), answerability_by="summary")
     points = select_key_points(ranking, relevance)

@@ -243,3 +243,13 @@ def test_a_byline_line_with_role_and_date_is_never_a_point() -> None:
     assert not any("Visiting Fellow" in t for t in texts)
     assert texts[0].startswith("At 18:40")
     assert any(t.startswith("By Tuesday") or "the rebels had taken the town" in t for t in texts)  # a sentence
+
+
+def test_a_byline_in_any_script_is_no_point_and_a_by_sentence_is_one() -> None:
+    # Found in review: the candidate filter had its own byline rule (capital A-Z only, weekday names allowed).
+    text = ("By Émile Durand – Visiting Fellow, Cyber Programme, 10 February 2026\n\n"
+            "The grid operator restored power within nine hours.\n\n"
+            "By Friday – the minister said – a deal will be signed by the end of the month.")
+    texts = [c.text for c in candidates([passage(text, 1)])]
+    assert not any("Visiting Fellow" in t for t in texts)
+    assert any("a deal will be signed" in t for t in texts)

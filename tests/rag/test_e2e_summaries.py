@@ -71,6 +71,28 @@ def test_summarise_the_article_in_a_conversation_is_the_conversations_article(li
     assert not answer.refused and _only_from(answer, "nordhavn_arms_exports.txt")
 
 
+def test_a_follow_up_conversation_is_summarised_from_the_turn_that_named_its_article(library: Assistant) -> None:
+    history = [("What did ECOWAS decide at its emergency summit?", "It suspended Azawi from all its bodies [1]."),
+               ("Why?", "Juntas in two neighbouring states had survived regional sanctions [1].")]
+    answer = library.ask("Summarise the article.", history=history)
+    assert not answer.refused and _only_from(answer, "azawi_coup.txt")
+
+
+def test_refused_or_unrelated_turns_do_not_choose_the_article(library: Assistant) -> None:
+    # Found in review: any history made "Summarise the article." summarise the first document the last
+    # question retrieved, whatever it was.
+    for history in ([("What is the capital of France?", REFUSAL)], [("Why?", REFUSAL)]):
+        answer = library.ask("Summarise the article.", history=history)
+        assert answer.refused and answer.answer == WHICH_DOCUMENT, history
+
+
+def test_asking_again_after_which_document_goes_back_to_the_conversations_article(library: Assistant) -> None:
+    history = [("How did ECOWAS respond to the coup in Azawi?", "ECOWAS suspended Azawi [1]."),
+               ("Summarise the article.", WHICH_DOCUMENT)]
+    answer = library.ask("Summarise it.", history=history)
+    assert not answer.refused and _only_from(answer, "azawi_coup.txt")
+
+
 def test_a_restricted_article_is_not_summarised_for_a_caller_without_its_collection(library: Assistant) -> None:
     question = "Summarise the report on the shadow fleet and the Aurelia Star."
     assert _only_from(library.ask(question), "sanctions_evasion_shadow_fleet.txt")  # everything readable

@@ -179,6 +179,13 @@ def test_a_sentence_defines_the_term_by_copula_colon_apposition_or_naming(senten
     ("Three weeks before the collision, the Kestrel had taken part in an exercise.", False),
     ("The captain of the Kestrel followed standing orders.", False),
     ("The cutter struck the Kestrel above its waterline.", False),
+    # Found in review: a verb between a subject and the name is no kind.
+    ("The rebels attacked Kestrel on Monday.", False),
+    ("The minister visited Kestrel in May.", False),
+    ("A spokesman praised Kestrel.", False),
+    ("The cutter struck Kestrel above its waterline.", False),
+    ("The navy's frigate Kestrel sank.", True),
+    ("Kestrel has been the Aldorian navy's largest warship since 1998.", True),
 ])
 def test_a_name_is_defined_by_its_kind_written_in_front_of_it(sentence: str, expected: bool) -> None:
     assert defines("Kestrel", sentence) is expected

@@ -24,6 +24,19 @@ from rag.testing import FakeEmbedder
     ("What does the report on the shadow fleet conclude?", "the shadow fleet"),
     ("A short summary of the article, please.", None),
     ("TL;DR", None),
+    # Found in review: politeness, format and other ways of asking.
+    ("Can you summarise the article for me?", None),
+    ("Summarise the article about the coup in Azawi in three bullet points.", "the coup in Azawi"),
+    ("Briefly summarise the report on the shadow fleet, please.", "the shadow fleet"),
+    ("I'd like a summary of the report.", None),
+    ("Provide a summary of the article.", None),
+    ("Summarise the documents.", None),
+    ("Summarize these articles.", None),
+    ("What's the gist?", None),
+    ("What is the main point of the article?", None),
+    ("What are the main findings of the study?", None),
+    ("Summarise the Kestrel article.", "Kestrel"),
+    ("Sum it up.", None),
 ])
 def test_a_request_for_a_whole_documents_summary_is_recognised(question: str, topic: str | None) -> None:
     assert summary_request(question)
@@ -40,6 +53,9 @@ def test_a_request_for_a_whole_documents_summary_is_recognised(question: str, to
     "What does the plos pathogen paper claim?",  # SQuAD 2.0 dev's one match before modifiers needed "this"
     "What is NATO about?",
     "What is the Kestrel?",
+    "What is the main reason for the attack?",
+    "Give me a summary of the sanctions.",  # a topic, not a document: an analytic question
+    "What were the key takeaways from the summit?",
 ])
 def test_a_question_about_part_of_a_document_is_not_a_summary_request(question: str) -> None:
     assert not summary_request(question)
