@@ -47,6 +47,8 @@ demo: ingest
 	$(VENV)/bin/rag ask "What reasons does the author give for the September 2022 offensive?" --index $(INDEX)
 	@echo; echo "== A question the sources do not answer"
 	$(VENV)/bin/rag ask "What is NATO's 2024 budget?" --index $(INDEX)
+	@echo; echo "== A summary of the article"
+	$(VENV)/bin/rag ask "Summarise the article." --index $(INDEX)
 	$(VENV)/bin/rag serve --index $(INDEX)
 
 serve: setup

@@ -739,9 +739,9 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                                                                    show_progress="hidden", **private)
         # Another conversation opened: the question was about the one before.
         conv_list.input(lambda: gr.update(visible=False), None, [conv_confirm_row], show_progress="hidden",
-                        queue=False)
+                        queue=False, **private)
         conv_cancel.click(lambda: (gr.update(visible=False), "Nothing was deleted."), None,
-                          [conv_confirm_row, conv_status], show_progress="hidden", queue=False)
+                          [conv_confirm_row, conv_status], show_progress="hidden", queue=False, **private)
         for button, kind in ((up, "up"), (down, "down"), (wrong, "wrong_citation")):
             button.click(handlers.feedback, [turns, selected, gr.State(kind)], [feedback_status],
                          show_progress="hidden", **private)
