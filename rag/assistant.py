@@ -384,7 +384,7 @@ class Assistant:
         term = defined_term(query) if kind == "factoid" else None
         if term and passages:
             passages = self._with_definition(term, passages, filters)
-        ask = document_question(query)
+        ask = document_question(state["question"]) or document_question(query)
         topic = document_topic(query) if ask else None
         if ask is not None and not (topic or state.get("carried")):
             ask = None  # "Who wrote this article?" with nothing before it: no document to tell

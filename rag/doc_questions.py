@@ -54,11 +54,14 @@ _PUBLISHED = r"(?i:\b(?:published|written|posted|released|issued|come out|came o
 _AUTHOR = re.compile(
     rf"(?i:\bwho (?:wrote|authored|penned|(?:is|was) the (?:author|writer) of)) {_DOCUMENT}|"
     rf"(?i:\b(?:author|writer)s? of) {_DOCUMENT}|"
-    rf"(?i:\bby whom (?:was|is|were)) {_DOCUMENT}")
+    rf"(?i:\bby whom (?:was|is|were)) {_DOCUMENT}|"
+    # A follow-up: "Who wrote it?", "Who is the author?" (the conversation says which document).
+    r"(?i:^\s*(?:and\s+)?(?:who (?:wrote|authored) (?:it|this|that)|who(?:'s| is| was) the (?:author|writer))\s*\??\s*$)")
 _DATE = re.compile(
     rf"(?i:\bwhen (?:was|were|did|has|had)) {_DOCUMENT}.*{_PUBLISHED}|"
     rf"(?i:\b(?:publication|publishing|release) date of) {_DOCUMENT}|"
-    rf"(?i:\bwhat (?:date|day|month|year) (?:was|were|did)) {_DOCUMENT}.*{_PUBLISHED}")
+    rf"(?i:\bwhat (?:date|day|month|year) (?:was|were|did)) {_DOCUMENT}.*{_PUBLISHED}|"
+    r"(?i:^\s*(?:and\s+)?when (?:was|were) (?:it|this|that) (?:published|written|posted|released)\s*\??\s*$)")
 _WHO_IS = re.compile(r"^\s*(?:and\s+)?who (?:is|was|'s)\s+(.+?)\s*\??\s*$", re.I)
 
 # English month names, not calendar.month_name: that follows the process locale.

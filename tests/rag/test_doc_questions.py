@@ -24,6 +24,10 @@ def chunk(text: str, *, author: str | None = "Aïcha Traoré-Mensah", date: str 
     ("When was the article on the Aurelia Star published?", "date"),
     ("What is the publication date of the report on Nordhavn?", "date"),
     ("When was the article written?", "date"),
+    ("Who wrote it?", "author"),  # a follow-up: the conversation says which document
+    ("Who is the author?", "author"),
+    ("When was it published?", "date"),
+    ("When was it built?", None),
     ("Who wrote the treaty?", None),  # about the content
     ("When was the IPCC Fourth Assessment Report published?", None),  # a report the content discusses
     ("Who was the author of the fourth assessment report?", None),
