@@ -56,7 +56,8 @@ _AUTHOR = re.compile(
     rf"(?i:\b(?:author|writer)s? of) {_DOCUMENT}|"
     rf"(?i:\bby whom (?:was|is|were)) {_DOCUMENT}|"
     # A follow-up: "Who wrote it?", "Who is the author?" (the conversation says which document).
-    r"(?i:^\s*(?:and\s+)?(?:who (?:wrote|authored) (?:it|this|that)|who(?:'s| is| was) the (?:author|writer))\s*\??\s*$)")
+    r"(?i:^\s*(?:and\s+)?(?:who (?:wrote|authored) (?:it|this|that)|who(?:'s| is| was) the (?:author|writer))"
+    r"\s*\??\s*$)")
 _DATE = re.compile(
     rf"(?i:\bwhen (?:was|were|did|has|had)) {_DOCUMENT}.*{_PUBLISHED}|"
     rf"(?i:\b(?:publication|publishing|release) date of) {_DOCUMENT}|"
