@@ -866,6 +866,24 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     return any(not _name_stated(a, present) for a in asked)
 
 
+def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
+    """Does the question ask about a year that no retrieved document states together with every name asked?
+
+    "Why did Varenia attack Kostria in 2024?" over an article on its 2026 offensive and another article that
+    mentions 2024 but neither country: no document is about that, so there is nothing to answer from.
+    """
+    asked = {n for n in numbers(question) if re.fullmatch(r"1[5-9]\d\d|20\d\d", n)}
+    if not asked:
+        return False
+    named = asked_names(question)
+    for source in dict.fromkeys(p.chunk.source for p in passages):
+        text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)
+        words = names(text) | set(terms(text))
+        if asked <= set(numbers(text)) and all(_name_stated(n, words) for n in named):
+            return False
+    return True
+
+
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = answer_model.THRESHOLD,
                       analytic_min_relevance: float | None = None,
@@ -887,8 +905,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     kind = ranking.profile.kind
     if not ranked:
         return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
-    if kind == "analytic" and _names_missing(question, passages):
-        # "What did Japan say about the ceasefire?" over sources that never mention Japan.
+    if kind == "analytic" and (_names_missing(question, passages) or _years_missing(question, passages)):
+        # "What did Japan say about the ceasefire?" over sources that never mention Japan; "Why did Baku
+        # attack in 2019?" over sources that never mention 2019.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic":
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector

@@ -253,3 +253,19 @@ def test_a_byline_in_any_script_is_no_point_and_a_by_sentence_is_one() -> None:
     texts = [c.text for c in candidates([passage(text, 1)])]
     assert not any("Visiting Fellow" in t for t in texts)
     assert any("a deal will be signed" in t for t in texts)
+
+
+def test_an_analytic_question_about_a_year_no_document_ties_to_its_names_is_refused() -> None:
+    # "Why did Varenia attack Kostria in 2024?" had been answered with another article's points: the article on
+    # the offensive states 2026, and the one that states 2024 is about a grid in Lessia.
+    offensive = passage("Varenia attacked Kostria in February 2026 because control of the dams promised water. "
+                        "President Orsak also needed a short victorious campaign before the election.", 1)
+    text = ("The attack on the grid in 2024 came because the company had ignored an audit. The attackers wanted "
+            "to punish the government for the new grid connection.")
+    grid = Passage(chunk=Chunk(id="chunk-2", source="/corpus/grid.txt", title="", start=0, index=0, end=len(text),
+                               text=text), score=0.5, similarity=0.5)
+    refused = extractive_result("Why did Varenia attack Kostria in 2024?", [offensive, grid], FakeEmbedder())
+    assert refused.refused and refused.text == REFUSAL
+    answered = extractive_result("Why did Varenia attack Kostria in 2026?", [offensive, grid], FakeEmbedder())
+    assert not answered.refused and "dams" in answered.text
+    assert not extractive_result("Why did Varenia attack Kostria?", [offensive, grid], FakeEmbedder()).refused
