@@ -452,7 +452,7 @@ class Assistant:
             return passages, "not_found"
         else:
             source = passages[0].chunk.source
-            if self._other_documents(passages, source):
+            if self._other_documents(passages, source, filters):
                 return passages, "ambiguous"
         chunks = sorted((c for c in self.store.chunks_of([source]) if filters.matches(c)), key=lambda c: c.start)
         if len(chunks) > MAX_SUMMARY_CHUNKS:
@@ -479,20 +479,31 @@ class Assistant:
                 return found[0].chunk.source
         return None
 
-    def _other_documents(self, passages: Sequence[Passage], source: str) -> bool:
-        """Do ``passages`` come from documents other than ``source`` and its copies (same opening sentences)?"""
-        sources = list(dict.fromkeys(p.chunk.source for p in passages))
-        if len(sources) == 1:
+    def _other_documents(self, passages: Sequence[Passage], source: str, filters: Filters) -> bool:
+        """Can the caller read a document other than ``source`` and its copies (same opening sentences)?
+
+        The retrieved documents are looked at first, then the rest of the library the filters allow, a few
+        at a time, until one that is not a copy turns up (a library of one article in three formats has
+        none).
+        """
+        retrieved = [s for s in dict.fromkeys(p.chunk.source for p in passages) if s != source]
+        library = [d.source for d in self.store.documents(filters.collections)
+                   if d.source != source and (not filters.sources or d.source in filters.sources)]
+        others = list(dict.fromkeys([*retrieved, *library]))
+        if not others:
             return False
-        openings = {c.source: c for c in self.store.chunks_of(sources) if c.start == 0}
+        mine = self._opening_sentences([source], filters).get(source, set())
+        for start in range(0, len(others), 5):
+            batch = others[start:start + 5]
+            if any(len(mine & keys) < 0.5 * max(1, min(len(mine), len(keys)))
+                   for keys in self._opening_sentences(batch, filters).values()):
+                return True
+        return False
 
-        def keys(source: str) -> set[str]:
-            chunk = openings.get(source)
-            return {" ".join(s.lower().split()) for s in sentences(chunk.text)} if chunk else set()
-
-        mine = keys(source)
-        return any(len(mine & keys(other)) < 0.5 * max(1, min(len(mine), len(keys(other))))
-                   for other in sources[1:])
+    def _opening_sentences(self, sources: Sequence[str], filters: Filters) -> dict[str, set[str]]:
+        """The sentences of each document's first chunk (lowercased), for the documents the filters allow."""
+        return {c.source: {" ".join(s.lower().split()) for s in sentences(c.text)}
+                for c in self.store.chunks_of(list(sources)) if c.start == 0 and filters.matches(c)}
 
     def _with_definition(self, term: str, passages: list[Passage], filters: Filters) -> list[Passage]:
         """For "What is X?": when no retrieved passage defines X, the passage of a retrieved document that does.

@@ -59,6 +59,12 @@ def test_the_named_article_is_summarised_in_cited_verified_bullets(library: Assi
     assert len({c.chunk_id for c in answer.citations}) >= 3
 
 
+def test_the_chats_suggestion_names_the_article_by_its_title(library: Assistant) -> None:
+    answer = library.ask("What are the main points of “Lights Out in Lessia: Reading the January Grid Attack”?")
+    assert not answer.refused and _only_from(answer, "lessia_grid_cyberattack.txt")
+    assert answer.to_dict()["answerability_by"] == "summary"
+
+
 def test_summarise_the_article_over_a_library_asks_which_and_lists_the_closest(library: Assistant) -> None:
     answer = library.ask("Summarise the article.")
     assert answer.refused and answer.answer == WHICH_DOCUMENT

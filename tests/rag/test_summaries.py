@@ -37,6 +37,8 @@ from rag.testing import FakeEmbedder
     ("What are the main findings of the study?", None),
     ("Summarise the Kestrel article.", "Kestrel"),
     ("Sum it up.", None),
+    ("What are the main points of “Lights Out in Lessia”?", "Lights Out in Lessia"),  # the chat's suggestion
+    ('Summarise "Lights Out in Lessia".', "Lights Out in Lessia"),
 ])
 def test_a_request_for_a_whole_documents_summary_is_recognised(question: str, topic: str | None) -> None:
     assert summary_request(question)

@@ -265,3 +265,18 @@ def test_ten_simultaneous_users(app: SimpleNamespace) -> None:
     summary = load_test.run(app.url, users=10, turns=2, auth=("alice", PASSWORDS["alice"]), timeout=90)
     assert summary["errors"] == 0, summary["error_messages"]
     assert summary["calls"] == 20 and time.perf_counter() - started < 90
+
+
+def test_summarise_the_article_in_the_chat(browser: Any, app: SimpleNamespace, outside_requests: list[str]) -> None:
+    # alice reads the sample article and the restricted memo (and whatever another test uploaded): two or more
+    # documents could be meant, so the chat asks which, listing the closest.
+    page = _login(browser, app, "alice", outside_requests)
+    answer = _ask(page, "Summarise the article.")
+    assert "Name the one to summarise" in answer and "Closest documents" in answer
+    # Named, it is summarised in cited bullets, each quote marked in the sources panel.
+    answer = _ask(page, "Summarise the article about Azerbaijan's offensive against Armenia.")
+    assert "In the early hours of September 13, 2022" in answer and "do not contain" not in answer
+    assert page.locator("#chat .bot-row").last.locator("li").count() >= 3
+    assert page.locator("#sources mark").count() >= 3
+    page.screenshot(path=str(SHOTS / "10-summary.png"))
+    page.context.close()
