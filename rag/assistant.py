@@ -395,6 +395,12 @@ class Assistant:
         if ask is not None:
             if topic:  # "Who wrote the article about X?": the document is found by X, not by "who wrote"
                 passages = self.retriever.retrieve(topic, k=k, filters=filters)
+            elif not who_is:
+                # "Who wrote it?": the article the conversation was about, not one that matches "wrote".
+                source = self._conversation_document(normalise_history(state.get("history")), filters)
+                if source is not None:
+                    narrowed = dataclasses.replace(filters, sources=(source,))
+                    passages = self.retriever.retrieve(query, k=k, filters=narrowed, query_vector=vector) or passages
             passages, found = self._opening_first(state["question"], passages, filters, topic)
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind,

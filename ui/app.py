@@ -179,19 +179,22 @@ class Handlers:
         return self._conversation_list(owner, conversation), ("Renamed." if done else "⚠ Not found.")
 
     def confirm_delete_conversation(self, conversation: str | None, browser: str | None,
-                                    request: gr.Request) -> tuple[Any, str]:
-        """First click on Delete: name the conversation and ask; nothing is deleted yet."""
+                                    request: gr.Request) -> tuple[Any, str, str | None]:
+        """First click on Delete: name the conversation and ask; nothing is deleted yet.
+
+        Outputs (the question's row, the status, the conversation asked about: "Yes" deletes that one).
+        """
         owner = self._owner(request, browser)
         if not owner or not conversation:
-            return gr.update(visible=False), "Open a saved conversation first."
+            return gr.update(visible=False), "Open a saved conversation first.", None
         found = next((c for c in self.conversations.list(owner) if c.id == conversation), None)
         if found is None:
-            return gr.update(visible=False), "⚠ Not found."
-        return gr.update(visible=True), f"Delete **{_md_safe(found.label())}**? This cannot be undone."
+            return gr.update(visible=False), "⚠ Not found.", None
+        return gr.update(visible=True), f"Delete **{_md_safe(found.label())}**? This cannot be undone.", conversation
 
     def delete_conversation(self, conversation: str | None, browser: str | None,
                             request: gr.Request) -> tuple[Any, ...]:
-        """The confirmed deletion of the open conversation; a new one starts."""
+        """The confirmed deletion of the conversation "Delete" asked about; a new one starts."""
         owner = self._owner(request, browser)
         hide = gr.update(visible=False)
         if not owner or not conversation:
@@ -601,6 +604,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             conv_rename = gr.Button("Rename", size="sm", elem_id="conv-rename")
                             conv_delete = gr.Button("Delete", size="sm", variant="stop", elem_id="conv-delete")
                         conv_status = gr.Markdown("", elem_id="conv-status")
+                        conv_pending = gr.State(None)  # the conversation "Delete" asked about
                         with gr.Row(visible=False) as conv_confirm_row:
                             conv_confirm = gr.Button("Yes, delete it", size="sm", variant="stop",
                                                      elem_id="conv-delete-confirm")
@@ -723,7 +727,8 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         # The chat's own trash icon empties only the chat widget: reset everything else with it.
         chat.clear(handlers.clear, None, cleared, show_progress="hidden", **private)
         for trigger in (clear.click, chat.clear):  # the next answer starts a new saved conversation
-            trigger(lambda: (None, gr.update(value=None), ""), None, [conversation, conv_list, conv_title],
+            trigger(lambda: (None, gr.update(value=None), "", gr.update(visible=False), "", None), None,
+                    [conversation, conv_list, conv_title, conv_confirm_row, conv_status, conv_pending],
                     queue=False, show_progress="hidden", **private)
         demo.load(handlers.start_conversations, [browser], [browser, conv_list], **private)
         conv_list.input(handlers.open_conversation, [conv_list, browser],
@@ -732,14 +737,15 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
         conv_rename.click(handlers.rename_conversation, [conversation, conv_title, browser],
                           [conv_list, conv_status], show_progress="hidden", **private)
         conv_delete.click(handlers.confirm_delete_conversation, [conversation, browser],
-                          [conv_confirm_row, conv_status], show_progress="hidden", **private)
-        conv_confirm.click(handlers.delete_conversation, [conversation, browser],
+                          [conv_confirm_row, conv_status, conv_pending], show_progress="hidden", **private)
+        # "Yes" deletes the conversation the question named, whatever is open by then.
+        conv_confirm.click(handlers.delete_conversation, [conv_pending, browser],
                            [conversation, conv_list, conv_title, conv_status, conv_confirm_row],
                            show_progress="hidden", **private).then(handlers.clear, None, cleared,
                                                                    show_progress="hidden", **private)
         # Another conversation opened: the question was about the one before.
-        conv_list.input(lambda: gr.update(visible=False), None, [conv_confirm_row], show_progress="hidden",
-                        queue=False, **private)
+        conv_list.input(lambda: (gr.update(visible=False), None), None, [conv_confirm_row, conv_pending],
+                        show_progress="hidden", queue=False, **private)
         conv_cancel.click(lambda: (gr.update(visible=False), "Nothing was deleted."), None,
                           [conv_confirm_row, conv_status], show_progress="hidden", queue=False, **private)
         for button, kind in ((up, "up"), (down, "down"), (wrong, "wrong_citation")):

@@ -90,6 +90,13 @@ def test_a_saved_conversation_reopens_after_a_restart_and_stays_private(
                                timeout=10_000)
         assert not page.locator("#conv-delete-confirm").is_visible()
         assert QUESTION in page.inner_text("#conv-list")
+        # Found in review: the question stayed up after "New conversation", and "Yes" then deleted the new one.
+        page.click("#conv-delete")
+        page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=10_000)
+        page.click("#clear-btn")
+        page.locator("#conv-delete-confirm").wait_for(state="hidden", timeout=10_000)
+        page.locator("#conv-list label", has_text=QUESTION).click()
+        page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 1", timeout=15_000)
         page.click("#conv-delete")
         page.click("#conv-delete-confirm")
         page.wait_for_function(f"!document.querySelector('#conv-list').innerText.includes({QUESTION!r})",
