@@ -32,8 +32,10 @@ from rag.backends.extractive import (
     UnstatedAsks,
     VectorCache,
     asked_names,
+    asked_years,
     distinct_passages,
     extractive_result,
+    stated_years,
     summary_result,
 )
 from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
@@ -381,6 +383,8 @@ class Assistant:
             return {**state, "passages": passages, "query_vector": vector, "timings": timings,
                     "question_kind": "analytic", "document_ask": "summary", "document_found": status == "found",
                     "summary_ambiguous": status == "ambiguous", "who_is_author": False}
+        if kind == "analytic" and passages and asked_years(query):
+            passages = self._with_dated_openings(query, passages, filters)
         term = defined_term(query) if kind == "factoid" else None
         if term and passages:
             passages = self._with_definition(term, passages, filters)
@@ -510,6 +514,20 @@ class Assistant:
         """The sentences of each document's first chunk (lowercased), for the documents the filters allow."""
         return {c.source: {" ".join(s.lower().split()) for s in sentences(c.text)}
                 for c in self.store.chunks_of(list(sources)) if c.start == 0 and filters.matches(c)}
+
+    def _with_dated_openings(self, query: str, passages: list[Passage], filters: Filters) -> list[Passage]:
+        """For "Why did X happen in 2026?": the opening of a retrieved document whose passages do not state the
+        year, when its opening does (an article dates its events in its first paragraph), joins the passages
+        last, so the document is not taken for one about another year."""
+        asked = asked_years(query)
+        lacking = [src for src in dict.fromkeys(p.chunk.source for p in passages)
+                   if not asked <= stated_years(" ".join(p.chunk.text for p in passages if p.chunk.source == src))]
+        if not lacking:
+            return passages
+        have = {p.chunk.id for p in passages}
+        openings = [c for c in self.store.chunks_of(lacking) if c.start == 0 and filters.matches(c)
+                    and c.id not in have and asked & stated_years(f"{c.title} {c.text}")]
+        return [*passages, *(Passage(chunk=c, score=0.0) for c in openings)]
 
     def _with_definition(self, term: str, passages: list[Passage], filters: Filters) -> list[Passage]:
         """For "What is X?": when no retrieved passage defines X, the passage of a retrieved document that does.

@@ -36,7 +36,8 @@ _ANALYTIC_NOUNS = (
     # Plural only: "What alternatives/doubts…" asks for several points; "What method is used…" for one fact.
     r"alternatives|doubts|objections|proposals|solutions|obstacles|barriers|threats|opportunities|tactics|"
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
-    r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles"
+    r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles|choices|dilemmas|"
+    r"trade-?offs"
 )
 _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
 _ANALYTIC = [

@@ -866,20 +866,46 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     return any(not _name_stated(a, present) for a in asked)
 
 
+_ASKED_YEAR = re.compile(r"(?<![\d,.])(1[5-9]\d\d|20\d\d)(?!\d|,\d)")  # "2,000 soldiers" is no year
+_STATED_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:\s*[–-]\s*(\d{4}|\d{2})\b)?(?!\d|,\d)")  # "FY2024", "2019–20"
+
+
+def asked_years(question: str) -> set[str]:
+    """The years a question names ("the 2019 coup"), not counts ("2,000 soldiers").
+
+    Example:
+        >>> sorted(asked_years("Why did 2,000 soldiers desert between 2019 and 2020?"))
+        ['2019', '2020']
+    """
+    return set(_ASKED_YEAR.findall(question))
+
+
+def stated_years(text: str) -> set[str]:
+    """The years a text states, a range counting for every year in it ("2019–20": 2019 and 2020)."""
+    years: set[str] = set()
+    for match in _STATED_YEAR.finditer(text):
+        first = int(match.group(1))
+        years.add(match.group(1))
+        if match.group(2):
+            last = int(match.group(2)) if len(match.group(2)) == 4 else first // 100 * 100 + int(match.group(2))
+            years |= {str(y) for y in range(first, min(last, first + 20) + 1)}
+    return years
+
+
 def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question ask about a year that no retrieved document states together with every name asked?
 
     "Why did Varenia attack Kostria in 2024?" over an article on its 2026 offensive and another article that
     mentions 2024 but neither country: no document is about that, so there is nothing to answer from.
     """
-    asked = {n for n in numbers(question) if re.fullmatch(r"1[5-9]\d\d|20\d\d", n)}
+    asked = asked_years(question)
     if not asked:
         return False
     named = asked_names(question)
     for source in dict.fromkeys(p.chunk.source for p in passages):
         text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)
         words = names(text) | set(terms(text))
-        if asked <= set(numbers(text)) and all(_name_stated(n, words) for n in named):
+        if asked <= stated_years(text) and all(_name_stated(n, words) for n in named):
             return False
     return True
 

@@ -269,3 +269,15 @@ def test_an_analytic_question_about_a_year_no_document_ties_to_its_names_is_refu
     answered = extractive_result("Why did Varenia attack Kostria in 2026?", [offensive, grid], FakeEmbedder())
     assert not answered.refused and "dams" in answered.text
     assert not extractive_result("Why did Varenia attack Kostria?", [offensive, grid], FakeEmbedder()).refused
+
+
+def test_counts_and_ranges_are_not_taken_for_missing_years() -> None:
+    # Found in review: "2,000" was read as the year 2000, and "2019–20" did not state 2020.
+    from rag.backends.extractive import asked_years, stated_years
+
+    assert asked_years("Why did 2,000 soldiers desert?") == set()
+    assert {"2019", "2020"} <= stated_years("The budget for 2019–20 was cut.")
+    assert "2024" in stated_years("Funding in FY2024 fell.")
+    text = "Two thousand soldiers deserted because their pay was months late and their officers had fled."
+    result = extractive_result("Why did 2,000 soldiers desert?", [passage(text, 1)], FakeEmbedder())
+    assert not result.refused

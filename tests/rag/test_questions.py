@@ -45,6 +45,7 @@ ANALYTIC = [
     "Who is to blame for the collision?",
     "What can ECOWAS do?",
     "Should the EU impose sanctions on Baku?",
+    "What choices does the region face after the coup?",
     "Were the export controls adequate?",
     "Did the embargo work?",
     "Is Russia still a reliable ally for Armenia?",
