@@ -53,7 +53,7 @@ from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
 from rag.questions import defined_term, defines, question_kind
-from rag.records import REFUSAL, Answer, Passage, RelatedDocument, SentenceSupport
+from rag.records import REFUSAL, Answer, Chunk, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
 from rag.text import names, numbers, sentences, terms
@@ -462,8 +462,12 @@ class Assistant:
             return passages, "not_found"
         else:
             source = passages[0].chunk.source
-            if self._other_documents(passages, source, filters):
-                return passages, "ambiguous"
+            other = self._other_document(passages, source, filters)
+            if other is not None:
+                # The answer lists the closest documents: the one that made the request ambiguous among them.
+                listed = {p.chunk.source for p in passages}
+                return [*passages, *([] if other.source in listed else [Passage(chunk=other, score=0.0)])], \
+                    "ambiguous"
         chunks = sorted((c for c in self.store.chunks_of([source]) if filters.matches(c)), key=lambda c: c.start)
         if len(chunks) > MAX_SUMMARY_CHUNKS:
             step = (len(chunks) - 1) / (MAX_SUMMARY_CHUNKS - 1)
@@ -489,30 +493,35 @@ class Assistant:
                 return found[0].chunk.source
         return None
 
-    def _other_documents(self, passages: Sequence[Passage], source: str, filters: Filters) -> bool:
-        """Can the caller read a document other than ``source`` and its copies (same opening sentences)?
+    def _other_document(self, passages: Sequence[Passage], source: str, filters: Filters) -> Chunk | None:
+        """The opening chunk of a document the caller can read other than ``source`` and its copies (same
+        opening sentences), or None.
 
         The retrieved documents are looked at first, then the rest of the library the filters allow, a few
         at a time, until one that is not a copy turns up (a library of one article in three formats has
         none).
         """
-        retrieved = [s for s in dict.fromkeys(p.chunk.source for p in passages) if s != source]
-        library = [d.source for d in self.store.documents(filters.collections)
-                   if d.source != source and (not filters.sources or d.source in filters.sources)]
-        others = list(dict.fromkeys([*retrieved, *library]))
-        if not others:
-            return False
-        mine = self._opening_sentences([source], filters).get(source, set())
-        for start in range(0, len(others), 5):
-            batch = others[start:start + 5]
-            if any(len(mine & keys) < 0.5 * max(1, min(len(mine), len(keys)))
-                   for keys in self._opening_sentences(batch, filters).values()):
-                return True
-        return False
+        others = [s for s in dict.fromkeys(p.chunk.source for p in passages) if s != source]
+        mine = self._opening_sentences([source], filters).get(source, (None, set()))[1]
+        listed = False  # the library is listed only when every retrieved document is a copy
+        start = 0
+        while True:
+            if start >= len(others) and not listed:
+                listed = True
+                others += [d.source for d in self.store.documents(filters.collections)
+                           if d.source != source and d.source not in others
+                           and (not filters.sources or d.source in filters.sources)
+                           and (not filters.title or filters.title.lower() in d.title.lower())]
+            if start >= len(others):
+                return None
+            batch, start = others[start:start + 5], start + 5
+            for chunk, keys in self._opening_sentences(batch, filters).values():
+                if len(mine & keys) < 0.5 * max(1, min(len(mine), len(keys))):
+                    return chunk
 
-    def _opening_sentences(self, sources: Sequence[str], filters: Filters) -> dict[str, set[str]]:
-        """The sentences of each document's first chunk (lowercased), for the documents the filters allow."""
-        return {c.source: {" ".join(s.lower().split()) for s in sentences(c.text)}
+    def _opening_sentences(self, sources: Sequence[str], filters: Filters) -> dict[str, tuple[Chunk, set[str]]]:
+        """Each document's first chunk and its sentences (lowercased), for the documents the filters allow."""
+        return {c.source: (c, {" ".join(s.lower().split()) for s in sentences(c.text)})
                 for c in self.store.chunks_of(list(sources)) if c.start == 0 and filters.matches(c)}
 
     def _with_dated_openings(self, query: str, passages: list[Passage], filters: Filters) -> list[Passage]:
@@ -816,7 +825,7 @@ def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:
     """Does the document ``source`` (retrieved passages and title) state ``topic``: half its words, all its names?"""
     wanted = set(terms(topic))
     have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)))
-    return 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
+    return bool(wanted) and 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
 
 
 def _empty_stream(exc: ValueError) -> bool:

@@ -174,6 +174,9 @@ def summary_topic(question: str) -> str | None:
     quoted = re.search(r"“([^”]{2,160})”|\"([^\"]{2,160})\"", core)  # a title
     topic = (_SUMMARY_TAIL.sub("", match.group(1)).strip() if match else named.group(1).strip() if named
              else (quoted.group(1) or quoted.group(2)).strip() if quoted else "")
+    # 'Summarise "the article".' names no document: only words that say which one count.
+    if re.fullmatch(rf"(?i:(?:the|this|that|these|those|our|your|its|an?)\s+)?{_SUMMARY_NOUN}", topic, re.I):
+        return None
     return topic or None
 
 

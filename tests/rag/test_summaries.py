@@ -39,6 +39,8 @@ from rag.testing import FakeEmbedder
     ("Sum it up.", None),
     ("What are the main points of “Lights Out in Lessia”?", "Lights Out in Lessia"),  # the chat's suggestion
     ('Summarise "Lights Out in Lessia".', "Lights Out in Lessia"),
+    ('Summarise "the article".', None),  # quotes around no name: which article is still open
+    ("Summarise “The report”", None),
 ])
 def test_a_request_for_a_whole_documents_summary_is_recognised(question: str, topic: str | None) -> None:
     assert summary_request(question)
