@@ -514,7 +514,8 @@ class Assistant:
                            and (not filters.title or filters.title.lower() in d.title.lower())]
             if start >= len(others):
                 return None
-            batch, start = others[start:start + 5], start + 5
+            batch = others[start:start + 5]
+            start += len(batch)  # a short batch of retrieved documents is followed by the library's first ones
             for chunk, keys in self._opening_sentences(batch, filters).values():
                 if len(mine & keys) < 0.5 * max(1, min(len(mine), len(keys))):
                     return chunk

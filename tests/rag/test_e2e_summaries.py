@@ -163,3 +163,19 @@ def test_a_chat_model_is_given_the_whole_document_in_order(tmp_path: Path, real_
     # The article's opening and its closing paragraph are both there, in that order.
     assert 0 <= prompt.index("Shortly before dawn on 7 July 2026") < prompt.index("ECOWAS should therefore move")
     assert not answer.refused and _only_from(answer, "azawi_coup.txt")
+
+
+def test_copies_among_the_retrieved_documents_do_not_hide_another_document(tmp_path: Path,
+                                                                          real_embedder: Any) -> None:
+    # Found by the browser test in a fresh clone: after a batch of retrieved copies (the sample article's
+    # .txt and .html), the library's first documents were skipped, so a memo went unseen and the article was
+    # summarised as if it were the only document.
+    docs = tmp_path / "docs"
+    shutil.copytree(SAMPLE, docs)
+    (docs / "memo.txt").write_text("Quillfeather budget\n\nProject Quillfeather was approved on 14 June 2020.\n",
+                                   encoding="utf-8")
+    a = Assistant(index_dir=tmp_path / "index", embedder=real_embedder)
+    assert a.ingest([docs], progress=False).ok
+    answer = a.ask("Summarise the article.")
+    assert answer.answer == WHICH_DOCUMENT
+    assert "memo.txt" in {Path(r.source).name for r in answer.related}
