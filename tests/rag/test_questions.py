@@ -46,6 +46,7 @@ ANALYTIC = [
     "What can ECOWAS do?",
     "Should the EU impose sanctions on Baku?",
     "What choices does the region face after the coup?",
+    "What do the Lessia grid attack and the Tarsis Strait incident have in common?",
     "Were the export controls adequate?",
     "Did the embargo work?",
     "Is Russia still a reliable ally for Armenia?",
