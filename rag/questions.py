@@ -50,7 +50,8 @@ _ANALYTIC = [
                r"affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),
     re.compile(r"\bhow (?:is|are|was|were|does|do|did|can|could|might|would|will|should|has|have)\b", re.I),
     # "What do X and Y have in common?" compares (1 of SQuAD 2.0 dev's questions retyped).
-    re.compile(r"^\s*what do(?:es)? .{1,80}\band\b.{1,80}\bhave in common\W*$|^\s*(?:compare|contrast)\b|\bhow (?:does|do|did|would) .{1,80}\bcompare\b|\bdiffer(?:ence)?s? "
+    re.compile(r"^\s*what do(?:es)? .{1,80}\band\b.{1,80}\bhave in common\W*$|"
+               r"^\s*(?:compare|contrast)\b|\bhow (?:does|do|did|would) .{1,80}\bcompare\b|\bdiffer(?:ence)?s? "
                r"between\b|\bhow (?:does|do|did) .{1,60}\bdiffer\b", re.I),
     re.compile(r"\b(?:summari[sz]e|summary|overview|outline|explain|describe|discuss|analy[sz]e|assess|evaluate)\b",
                re.I),
