@@ -429,10 +429,10 @@ class Assistant:
             return passages, False
         opening = next((p for p in passages if p.chunk.source == best.chunk.source and p.chunk.start == 0), None)
         if opening is None:
-            first = [c for c in self.store.chunks_of([best.chunk.source]) if c.start == 0 and filters.matches(c)]
-            if not first:
+            first = self._openings([best.chunk.source], filters).get(best.chunk.source)
+            if first is None:
                 return passages, False
-            opening = Passage(chunk=first[0], score=best.score)
+            opening = Passage(chunk=first, score=best.score)
         rest = [p for p in passages if p.chunk.id != opening.chunk.id]
         return [opening, *rest][:max(len(passages), 1)], True
 
@@ -522,8 +522,12 @@ class Assistant:
 
     def _opening_sentences(self, sources: Sequence[str], filters: Filters) -> dict[str, tuple[Chunk, set[str]]]:
         """Each document's first chunk and its sentences (lowercased), for the documents the filters allow."""
-        return {c.source: (c, {" ".join(s.lower().split()) for s in sentences(c.text)})
-                for c in self.store.chunks_of(list(sources)) if c.start == 0 and filters.matches(c)}
+        return {source: (c, {" ".join(s.lower().split()) for s in sentences(c.text)})
+                for source, c in self._openings(sources, filters).items()}
+
+    def _openings(self, sources: Sequence[str], filters: Filters) -> dict[str, Chunk]:
+        """Each document's first chunk, for the documents (and chunks) the caller's filters allow."""
+        return {c.source: c for c in self.store.chunks_of(list(sources)) if c.start == 0 and filters.matches(c)}
 
     def _with_dated_openings(self, query: str, passages: list[Passage], filters: Filters) -> list[Passage]:
         """For "Why did X happen in 2026?": the opening of a retrieved document whose passages do not state the
@@ -535,8 +539,8 @@ class Assistant:
         if not lacking:
             return passages
         have = {p.chunk.id for p in passages}
-        openings = [c for c in self.store.chunks_of(lacking) if c.start == 0 and filters.matches(c)
-                    and c.id not in have and asked & stated_years(f"{c.title} {c.text}")]
+        openings = [c for c in self._openings(lacking, filters).values()
+                    if c.id not in have and asked & stated_years(f"{c.title} {c.text}")]
         return [*passages, *(Passage(chunk=c, score=0.0) for c in openings)]
 
     def _with_definition(self, term: str, passages: list[Passage], filters: Filters) -> list[Passage]:

@@ -956,7 +956,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     chosen = [best]
     # Runners-up first; then, while there is room, a sentence that carries a chosen one's subject on
     # ("ECOWAS held an emergency summit." → "It suspended Azawi…") even when it is less likely on its own.
-    # A sentence whose opening pronoun needs the sentences before it brings them, and they count.
+    # A sentence whose opening pronoun needs the sentences before it brings them, and they count (the best
+    # answer's own run always fits).
+    cap = max(max_sentences, len(_with_antecedents([best], ranked)))
     for continuing in (False, True):
         for cand in answerable[1:]:
             if cand in chosen or cand.score < max(min_score, 0.85 * best.score):
@@ -968,8 +970,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             cand_terms = set(terms(cand.text))
             if any(len(cand_terms & set(terms(c.text))) > 0.6 * max(1, len(cand_terms)) for c in chosen):
                 continue  # near-duplicate of a chosen sentence
-            if len(_with_antecedents([*chosen, cand], ranked)) > max(max_sentences,
-                                                                      len(_with_antecedents([best], ranked))):
+            if len(_with_antecedents([*chosen, cand], ranked)) > cap:
                 continue
             chosen.append(cand)
     chosen = _with_antecedents(chosen, ranked)
