@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,3 +13,29 @@ SQUAD_DEV = Path("/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json")
 """SQuAD 2.0 dev, rebuilt (``/work/shared``); absent on machines without the shared data sets."""
 
 needs_squad = pytest.mark.skipif(not SQUAD_DEV.is_file(), reason=f"{SQUAD_DEV} not present")
+
+
+ANALYSIS_CORPUS = Path(__file__).resolve().parents[1] / "eval" / "dev" / "analysis" / "corpus"
+"""The six think-tank-style analysis articles written for the project (eval/dev/analysis)."""
+
+
+def analysis_library(root: Path, embedder: Any, public: Mapping[str, Path] | Sequence[str],
+                     restricted: Sequence[str] = ()) -> Any:
+    """An index at ``root/index`` (an :class:`rag.assistant.Assistant` over it): ``public`` files in the default
+    collection, ``restricted`` in "restricted".
+
+    Names are files of :data:`ANALYSIS_CORPUS`; a mapping gives other files their name in the corpus.
+    """
+    from rag.assistant import Assistant
+
+    files = dict(public) if isinstance(public, Mapping) else {name: ANALYSIS_CORPUS / name for name in public}
+    assistant = Assistant(index_dir=root / "index", embedder=embedder)
+    for folder, chosen, collection in (("public", files, None),
+                                       ("restricted", {n: ANALYSIS_CORPUS / n for n in restricted}, "restricted")):
+        if not chosen:
+            continue
+        (root / folder).mkdir()
+        for name, path in chosen.items():
+            shutil.copy(path, root / folder / name)
+        assert assistant.ingest([root / folder], collection=collection, progress=False).ok
+    return assistant

@@ -9,7 +9,6 @@ cap), and "What is the Kestrel?" with "The Kestrel kept its course and speed." (
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import pytest
 
 from rag import assistant as assistant_module
 from rag.assistant import Assistant
+from tests.shared_data import analysis_library
 
 pytestmark = pytest.mark.integration
 
@@ -26,17 +26,9 @@ DEFINITION = "a few hundred ageing tankers that carry sanctioned oil"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Assistant:
-    root = tmp_path_factory.mktemp("definitions")
-    public, restricted = root / "public", root / "restricted"
-    public.mkdir()
-    restricted.mkdir()
-    for name in ("strait_naval_incident.txt", "lessia_grid_cyberattack.txt"):
-        shutil.copy(ANALYSIS / name, public / name)
-    shutil.copy(ANALYSIS / "sanctions_evasion_shadow_fleet.txt", restricted / "sanctions_evasion_shadow_fleet.txt")
-    a = Assistant(index_dir=root / "index", embedder=real_embedder)
-    assert a.ingest([public], progress=False).ok
-    assert a.ingest([restricted], collection="restricted", progress=False).ok
-    return a
+    return analysis_library(tmp_path_factory.mktemp("definitions"), real_embedder,
+                            ["strait_naval_incident.txt", "lessia_grid_cyberattack.txt"],
+                            restricted=["sanctions_evasion_shadow_fleet.txt"])
 
 
 def test_what_is_x_is_answered_with_the_sentence_that_defines_it(assistant: Assistant) -> None:

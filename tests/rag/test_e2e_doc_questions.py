@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +9,7 @@ import pytest
 
 from rag.assistant import Assistant
 from rag.records import REFUSAL
+from tests.shared_data import analysis_library
 
 pytestmark = pytest.mark.integration
 
@@ -19,18 +19,10 @@ SAMPLE = Path(__file__).resolve().parents[2] / "corpus" / "sample"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Assistant:
-    root = tmp_path_factory.mktemp("doc-questions")
-    public, restricted = root / "public", root / "restricted"
-    public.mkdir()
-    restricted.mkdir()
-    for name in ("azawi_coup.txt", "lessia_grid_cyberattack.txt"):
-        shutil.copy(ANALYSIS / name, public / name)
-    shutil.copy(ANALYSIS / "sanctions_evasion_shadow_fleet.txt", restricted / "sanctions_evasion_shadow_fleet.txt")
-    shutil.copy(SAMPLE / "000_37ea4592f850c55e.txt", public / "armenia.txt")
-    a = Assistant(index_dir=root / "index", embedder=real_embedder)
-    assert a.ingest([public], progress=False).ok
-    assert a.ingest([restricted], collection="restricted", progress=False).ok
-    return a
+    public = {name: ANALYSIS / name for name in ("azawi_coup.txt", "lessia_grid_cyberattack.txt")}
+    return analysis_library(tmp_path_factory.mktemp("doc-questions"), real_embedder,
+                            {**public, "armenia.txt": SAMPLE / "000_37ea4592f850c55e.txt"},
+                            restricted=["sanctions_evasion_shadow_fleet.txt"])
 
 
 def test_who_wrote_the_article_quotes_its_byline(assistant: Assistant) -> None:

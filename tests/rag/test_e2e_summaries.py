@@ -18,6 +18,7 @@ from rag.backends.extractive import MAX_POINT_WORDS
 from rag.doc_questions import WHICH_DOCUMENT
 from rag.eval.metrics import answer_words
 from rag.records import REFUSAL, Answer
+from tests.shared_data import analysis_library
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +29,9 @@ SAMPLE = ROOT / "corpus" / "sample"
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Assistant:
-    root = tmp_path_factory.mktemp("summaries")
-    public, restricted = root / "public", root / "restricted"
-    public.mkdir()
-    restricted.mkdir()
-    for name in ("azawi_coup.txt", "lessia_grid_cyberattack.txt", "nordhavn_arms_exports.txt"):
-        shutil.copy(ANALYSIS / name, public / name)
-    shutil.copy(ANALYSIS / "sanctions_evasion_shadow_fleet.txt", restricted / "sanctions_evasion_shadow_fleet.txt")
-    a = Assistant(index_dir=root / "index", embedder=real_embedder)
-    assert a.ingest([public], progress=False).ok
-    assert a.ingest([restricted], collection="restricted", progress=False).ok
-    return a
+    return analysis_library(tmp_path_factory.mktemp("summaries"), real_embedder,
+                            ["azawi_coup.txt", "lessia_grid_cyberattack.txt", "nordhavn_arms_exports.txt"],
+                            restricted=["sanctions_evasion_shadow_fleet.txt"])
 
 
 def _only_from(answer: Answer, name: str) -> bool:
