@@ -527,7 +527,7 @@ class Assistant:
 
     def _openings(self, sources: Sequence[str], filters: Filters) -> dict[str, Chunk]:
         """Each document's first chunk, for the documents (and chunks) the caller's filters allow."""
-        return {c.source: c for c in self.store.chunks_of(list(sources)) if c.start == 0 and filters.matches(c)}
+        return {c.source: c for c in self.store.openings(list(sources)) if filters.matches(c)}
 
     def _with_dated_openings(self, query: str, passages: list[Passage], filters: Filters) -> list[Passage]:
         """For "Why did X happen in 2026?": the opening of a retrieved document whose passages do not state the

@@ -318,6 +318,9 @@ class InMemoryStore(StoreHelpers):
             return [Chunk.from_store(i, e.text, dict(e.meta)) for i, e in self._index.chunks.items()
                     if e.meta.get("source") in wanted]
 
+    def openings(self, sources: Sequence[str]) -> list[Chunk]:
+        return [c for c in self.chunks_of(sources) if c.start == 0]
+
     def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
         with self._index.lock:
             if not self._readable():

@@ -204,6 +204,10 @@ class Store(Protocol):
         """Every stored chunk (no vectors) of ``sources``."""
         ...
 
+    def openings(self, sources: Sequence[str]) -> list[Chunk]:
+        """The first chunk (``start == 0``) of each of ``sources``: one read per document, not its whole text."""
+        ...
+
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk."""
         ...
@@ -732,6 +736,20 @@ class ChunkStore(StoreHelpers):
             part = wanted[i:i + _FETCH_SOURCES]
             where = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
             got = self.chunks.get(where=where, include=["documents", "metadatas"])
+            out.extend(Chunk.from_store(chunk_id, text or "", meta or {})
+                       for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]))
+        return out
+
+    def openings(self, sources: Sequence[str]) -> list[Chunk]:
+        """The first chunk of each of ``sources`` (a 500-page PDF's opening without listing its chunks)."""
+        if not sources or not self.exists():
+            return []
+        wanted = sorted(set(sources))
+        out: list[Chunk] = []
+        for i in range(0, len(wanted), _FETCH_SOURCES):
+            part = wanted[i:i + _FETCH_SOURCES]
+            source = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
+            got = self.chunks.get(where={"$and": [source, {"start": 0}]}, include=["documents", "metadatas"])
             out.extend(Chunk.from_store(chunk_id, text or "", meta or {})
                        for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]))
         return out

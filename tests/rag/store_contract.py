@@ -30,8 +30,8 @@ Opener = Callable[..., Store]
 
 def make_chunk(source: str, text: str, index: int = 0, *, collection: str = "default", page: int | None = None,
                author: str | None = None, date: str | None = None) -> Chunk:
-    return Chunk(id=Chunk.make_id(source, text), source=source, title=f"Title of {source}", text=text, start=0,
-                 end=len(text), index=index, page=page, author=author, date=date, collection=collection,
+    return Chunk(id=Chunk.make_id(source, text), source=source, title=f"Title of {source}", text=text,
+                 start=100 * index, end=100 * index + len(text), index=index, page=page, author=author, date=date, collection=collection,
                  doc_hash=f"hash-{source}")
 
 
@@ -150,6 +150,9 @@ class StoreContract:
         assert set(got) == {B1.id, A2.id}
         np.testing.assert_allclose(got[A2.id], VECTORS[1], atol=1e-6)
         assert sorted(c.id for c in store.chunks_of(["a.txt", "c.txt"])) == sorted([A1.id, A2.id, C1.id])
+        # A document's opening alone (its first chunk), without reading the rest of it.
+        assert sorted(c.id for c in store.openings(["a.txt", "c.txt", "no-such.txt"])) == sorted([A1.id, C1.id])
+        assert store.openings([]) == []
         by_text = store.embeddings_by_text("a.txt")
         assert set(by_text) == {A1.text_hash, A2.text_hash}
         np.testing.assert_allclose(by_text[A1.text_hash], VECTORS[0], atol=1e-6)
