@@ -52,7 +52,7 @@ from rag.doc_questions import (
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
-from rag.questions import defined_term, defines, question_kind
+from rag.questions import comparison, defined_term, defines, question_kind
 from rag.records import REFUSAL, Answer, Chunk, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
@@ -364,6 +364,12 @@ class Assistant:
             k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
             # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
             wide = self.retriever.retrieve(query, k=2 * k, filters=filters, query_vector=vector)
+            compared = comparison(query)
+            if compared:
+                # "Compare X and Y": each side gets its own search, taken in turn, so one side's sources
+                # do not crowd out the other's.
+                searches = [self.retriever.retrieve(q, k=2 * k, filters=filters) for q in compared.queries]
+                wide = _in_turn([*searches, wide])
             passages = distinct_passages(wide, k)
         else:
             passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
@@ -824,6 +830,19 @@ DEFINITION_SOURCES = 2
 CONVERSATION_TURNS = 5
 # A summary reads at most this many chunks of the document (about 8,000 tokens at the default 200 a chunk).
 MAX_SUMMARY_CHUNKS = 40
+
+
+def _in_turn(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:
+    """Passages from the first two rankings taken in turn, then the rest of all; each chunk once."""
+    seen: set[str] = set()
+    merged: list[Passage] = []
+    heads, rest = rankings[:2], rankings[2:]
+    ordered = [p for pair in zip(*heads) for p in pair]
+    for p in [*ordered, *(p for r in heads for p in r), *(p for r in rest for p in r)]:
+        if p.chunk.id not in seen:
+            seen.add(p.chunk.id)
+            merged.append(p)
+    return merged
 
 
 def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:

@@ -329,3 +329,123 @@ def defines(term: str, sentence: str) -> bool:
         if not (last.endswith(("ed", "s")) or last in _IRREGULAR_PAST):
             return True
     return False
+
+
+# A comparison of two things: "Compare X and/with/to Y", "What do X and Y have in common?", "How does X
+# compare with Y?", "What are the differences/similarities between X and Y?", "How does X differ from Y?".
+_COMPARE_Q = (
+    re.compile(r"^\s*(?:compare|contrast)(?:\s+and\s+(?:compare|contrast))?\s+(?P<body>.+?)\W*$", re.I),
+    re.compile(r"^\s*what do(?:es)?\s+(?P<body>.+?)\s+have in common\W*$", re.I),
+    re.compile(r"\bhow (?:does|do|did|would) (?P<a>.+?)\s+(?:compare|differ|contrast)\s+(?:with|to|from|against)\s+"
+               r"(?P<b>.+?)\W*$", re.I),
+    re.compile(r"\b(?:differences?|similarit(?:y|ies)|contrasts?) (?:are there )?between\s+(?P<body>.+?)\W*$", re.I),
+    re.compile(r"^\s*how (?:does|do|did) (?P<body>.+?)\s+(?:compare|differ)\W*$", re.I),
+)
+# Where the body of "Compare …" splits into its two sides, most telling first.
+_SIDE_SPLIT = (r"\s+(?:versus|vs\.?)\s+", r"\s+and\s+", r"\s+with\s+", r"\s+to\s+")
+# The frame a side's phrase may carry before what it names ("the responses to the Azawi coup").
+_SIDE_FRAME = re.compile(r"^.*\b(?:of|to|in|for|on|at|by|from|about|towards?|between)\s+", re.I)
+
+
+def _side_names(side: str) -> set[str]:
+    """The names in one side of a comparison, acronyms that spell a stop word too ("the US", "the EU")."""
+    found = set()
+    for word in words(side):
+        acronym = len(word) >= 2 and word.isupper() and word.isalpha()
+        if acronym or word[:1].isupper() and terms(word):
+            found.add(stem(word.lower().replace("’", "'")))
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The two things a comparison question sets side by side, each with the words that tell it apart.
+
+    ``keys`` are a side's names when both sides have their own (``{"azawi"}`` against
+    ``{"varenian"}``), else the content terms only it has; ``queries`` are the question
+    with the other side's telling words left out, one retrieval per side.
+    """
+
+    sides: tuple[str, str]
+    keys: tuple[frozenset[str], frozenset[str]]
+    queries: tuple[str, str]
+
+
+def comparison(question: str) -> Comparison | None:
+    """The two sides of a comparison question, or None when it is not one (or its sides cannot be told apart).
+
+    Example:
+        >>> c = comparison("Compare the responses to the Azawi coup and the Varenian offensive.")
+        >>> c.sides, sorted(c.keys[0]), sorted(c.keys[1])
+        (('the responses to the Azawi coup', 'the Varenian offensive'), ['azawi'], ['varenian'])
+        >>> c.queries[1]
+        'Compare the responses to the Varenian offensive.'
+        >>> comparison("Why did Azerbaijan attack Armenia?") is None
+        True
+    """
+    sides: tuple[str, str] | None = None
+    for pattern in _COMPARE_Q:
+        match = pattern.search(question)
+        if not match:
+            continue
+        if "body" in match.groupdict():
+            body = match.group("body")
+            for split in _SIDE_SPLIT:
+                parts = re.split(split, body, flags=re.I)
+                if len(parts) >= 2:
+                    # "France and Germany and Italy" is no pair; the last split keeps "X of A and B" whole on the left.
+                    sides = (" ".join(parts[:-1]).strip(), parts[-1].strip()) if len(parts) == 2 else None
+                    break
+        else:
+            sides = (match.group("a").strip(), match.group("b").strip())
+        break
+    if not sides or not all(sides) or "," in sides[0]:  # "France, Germany and Italy" are three
+        return None
+    a_names, b_names = _side_names(sides[0]) - _side_names(sides[1]), _side_names(sides[1]) - _side_names(sides[0])
+    if a_names and b_names:
+        keys = (frozenset(a_names), frozenset(b_names))
+    else:
+        # Without names on both sides, the words of what each side names: "nuclear" and "conventional"
+        # deterrence, not the frame "the responses to".
+        tails = [set(terms(_SIDE_FRAME.sub("", side))) for side in sides]
+        keys = (frozenset(tails[0] - tails[1]), frozenset(tails[1] - tails[0]))
+    if not all(keys):
+        return None
+
+    start, end = question.find(sides[0]), question.rfind(sides[1])
+    if start < 0 or end < start:
+        return None
+    lead, tail = question[:start], question[end + len(sides[1]):]
+    return Comparison(sides=sides, keys=keys,
+                      queries=tuple(f"{lead}{side}{tail}" for side in _full_sides(*sides, keys)))  # type: ignore[arg-type]
+
+
+_POINTING = re.compile(r"^(?:those|that|the ones?)\s+", re.I)
+_POSSESSIVE = re.compile(r"^(.*?['’]s)\s+(.+)$")
+
+
+def _full_sides(a: str, b: str, keys: tuple[frozenset[str], frozenset[str]]) -> tuple[str, str]:
+    """Each side as a phrase of its own, with the frame the question gives the two of them.
+
+    "the responses to the Azawi coup" / "the Varenian offensive" -> "the responses to the Varenian
+    offensive"; "those to the strait incident" -> "the reactions to the strait incident"; "Turkey's"
+    after "Russia's strategy" -> "Turkey's strategy"; "the US" before "EU responses to the crisis" ->
+    "the US responses to the crisis".
+    """
+    frame_a = a[:len(a) - len(_SIDE_FRAME.sub("", a))]
+    own_b = _SIDE_FRAME.sub("", b)
+    frame_b = b[:len(b) - len(own_b)]
+    if _POINTING.match(b) and frame_a:
+        b = frame_a + own_b
+    elif not frame_b and frame_a:
+        b = frame_a + b
+    elif re.search(r"['’]s$", b) and (possessive := _POSSESSIVE.match(a)):
+        b = f"{b} {possessive.group(2)}"
+    if not set(terms(a)) - keys[0]:
+        # "the US" names a side and nothing more: the rest of the other side's phrase is both sides' frame.
+        b_words = b.split()
+        rest = next((i for i, w in enumerate(b_words) if not (terms(w) and terms(w)[0] in keys[1])
+                     and w.lower() not in ("the", "a", "an")), len(b_words))
+        if 0 < rest < len(b_words):
+            a = f"{a} {' '.join(b_words[rest:])}"
+    return a, b

@@ -40,7 +40,8 @@ sentences that state the fact, each with its citation.
 6. An analytic question (why, how, what are the reasons / arguments / consequences / options, how did X \
 react, what does X want, compare, summarise, what does the author argue) gets key points: one line per \
 distinct point the passages make, written as "- point [n]", 3 to 6 points covering different aspects, \
-at most 180 words in all. Never use the article's own questions, headings or bylines as points."""
+at most 180 words in all. A comparison gives points about each of the things compared, the first's \
+then the second's. Never use the article's own questions, headings or bylines as points."""
 
 CONDENSE_PROMPT = """Rewrite the last user question so it can be understood without the conversation. \
 Keep names, places and dates from the conversation that the question refers to. \

@@ -42,7 +42,7 @@ from rag.chunk import split_sentences
 from rag.citations import MARKER
 from rag.embed import Embedder
 from rag.keypoints import narrative_score, question_aim, role_score
-from rag.questions import QuestionProfile, defined_term, defines, focus_matches, profile
+from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage
 from rag.text import byline_parts, has_negation, name_phrases, names, numbers, terms
 
@@ -939,9 +939,16 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector
         relevance = point_relevance(ranking, q_vec, passages)
         floor = MIN_POINT_RELEVANCE if analytic_min_relevance is None else analytic_min_relevance
-        points = select_key_points(ranking, relevance) if max(relevance.values()) >= floor else []
+        points, groups = [], []
+        if max(relevance.values()) >= floor:
+            compared = comparison(question)
+            groups = (compared_points(compared, ranking, passages, embedder) if compared else None) or []
+            points = [c for group in groups for c in group] or select_key_points(ranking, relevance)
+            groups = groups or [points]
         if points:
-            text = "\n".join("- " + " ".join(f"{c.text} [{c.passage}]" for c in span) for span in point_spans(points))
+            # A comparison's points come side by side: the first side's, then the second's.
+            text = "\n".join("- " + " ".join(f"{c.text} [{c.passage}]" for c in span)
+                             for group in groups for span in point_spans(group))
             return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points), "relevance")
         return ExtractiveResult(REFUSAL, ranked, [], kind, max(relevance.values()), "relevance")
     by = ranking.answerability_by
@@ -976,6 +983,56 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     chosen = _with_antecedents(chosen, ranked)
     text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
     return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
+
+
+def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[set[int], set[int]]:
+    """The passages (numbered from 1) whose document is about each side of a comparison.
+
+    A document is about a side when it (its retrieved passages and its title) states the side's
+    names, in a close form, or at least half of its telling words; an article on both is on both.
+    """
+    text_of: dict[str, str] = {}
+    for p in passages:
+        text_of[p.chunk.source] = f"{text_of.get(p.chunk.source, '')} {p.chunk.title} {p.chunk.text}"
+    words_of = {source: names(text) | set(terms(text)) for source, text in text_of.items()}
+
+    def about(key: frozenset[str], source: str) -> bool:
+        stated = sum(_name_stated(k, words_of[source]) for k in key)
+        return stated == len(key) or stated >= 0.5 * len(key) and len(key) > 1
+
+    a, b = (({n for n, p in enumerate(passages, start=1) if about(key, p.chunk.source)}) for key in compared.keys)
+    return a, b
+
+
+def compared_points(compared: Comparison, ranking: Ranking, passages: Sequence[Passage],
+                    embedder: Embedder) -> list[list[Candidate]] | None:
+    """Key points for each side of a comparison, half the answer each: ``[side A's, side B's]``.
+
+    Ranked together, the sources of one side crowd out the other's ("Compare the responses to the
+    Azawi coup and the Varenian offensive" answered from the Azawi article alone). Each side's points
+    are chosen among the passages about it, by their relevance to the question asked of that side
+    alone (:attr:`Comparison.queries`). None when the passages are not about both sides: the usual
+    key points then.
+    """
+    sides = side_passages(compared, passages)
+    if not all(sides):
+        return None
+    groups: list[list[Candidate]] = []
+    taken: list[Candidate] = []
+    for side, query in zip(sides, compared.queries):
+        pool = [c for c in ranking.candidates if c.passage in side and c not in taken]
+        if not pool:
+            return None
+        sub = replace(ranking, candidates=pool)
+        relevance = point_relevance(sub, embedder.embed_query(query), passages)
+        points = select_key_points(sub, relevance, max_points=MAX_POINTS // 2, max_words=MAX_POINT_WORDS // 2,
+                                   max_sentences=MAX_POINT_SENTENCES // 2)
+        points = [c for c in points if not _repeats(c, taken, ranking.vectors)]
+        if not points:
+            return None
+        groups.append(points)
+        taken.extend(points)
+    return groups
 
 
 def _continues(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
