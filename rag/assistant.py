@@ -536,18 +536,29 @@ class Assistant:
         return {c.source: c for c in self.store.openings(list(sources)) if filters.matches(c)}
 
     def _with_dated_openings(self, query: str, passages: list[Passage], filters: Filters) -> list[Passage]:
-        """For "Why did X happen in 2026?": the opening of a retrieved document whose passages do not state the
-        year, when its opening does (an article dates its events in its first paragraph), joins the passages
-        last, so the document is not taken for one about another year."""
+        """For "Why did X happen in 2026?": a retrieved document whose passages do not state the year, when
+        it does elsewhere, brings the chunk that states it: its opening (an article dates its events in its
+        first paragraph), else its first chunk that states every asked year (a report that dates them in a
+        middle section). It joins the passages last, so the document is not taken for one about another year."""
         asked = asked_years(query)
         lacking = [src for src in dict.fromkeys(p.chunk.source for p in passages)
                    if not asked <= stated_years(" ".join(p.chunk.text for p in passages if p.chunk.source == src))]
         if not lacking:
             return passages
         have = {p.chunk.id for p in passages}
-        openings = [c for c in self._openings(lacking, filters).values()
-                    if c.id not in have and asked & stated_years(f"{c.title} {c.text}")]
-        return [*passages, *(Passage(chunk=c, score=0.0) for c in openings)]
+        openings = self._openings(lacking, filters)
+        added: list[Chunk] = []
+        for source in lacking:
+            opening = openings.get(source)
+            if opening is not None and asked & stated_years(f"{opening.title} {opening.text}"):
+                found: Chunk | None = opening
+            else:
+                year = min(asked)
+                found = next((c for c in self.store.chunks_stating(source, year, limit=DATED_CHUNKS)
+                              if filters.matches(c) and asked <= stated_years(c.text)), None)
+            if found is not None and found.id not in have:
+                added.append(found)
+        return [*passages, *(Passage(chunk=c, score=0.0) for c in added)]
 
     def _with_definition(self, term: str, passages: list[Passage], filters: Filters) -> list[Passage]:
         """For "What is X?": when no retrieved passage defines X, the passage of a retrieved document that does.
@@ -830,6 +841,10 @@ DEFINITION_SOURCES = 2
 CONVERSATION_TURNS = 5
 # A summary reads at most this many chunks of the document (about 8,000 tokens at the default 200 a chunk).
 MAX_SUMMARY_CHUNKS = 40
+
+
+# How many chunks stating an asked year are read from a document to find one that states them all.
+DATED_CHUNKS = 3
 
 
 def _in_turn(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:

@@ -321,6 +321,11 @@ class InMemoryStore(StoreHelpers):
     def openings(self, sources: Sequence[str]) -> list[Chunk]:
         return [c for c in self.chunks_of(sources) if c.start == 0]
 
+    def chunks_stating(self, source: str, text: str, limit: int = 3) -> list[Chunk]:
+        if not text or limit < 1:
+            return []
+        return sorted((c for c in self.chunks_of([source]) if text in c.text), key=lambda c: c.start)[:limit]
+
     def all_chunks_with_vectors(self, vectors: bool = True) -> tuple[list[Chunk], np.ndarray | None]:
         with self._index.lock:
             if not self._readable():

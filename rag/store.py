@@ -208,6 +208,11 @@ class Store(Protocol):
         """The first chunk (``start == 0``) of each of ``sources``: one read per document, not its whole text."""
         ...
 
+    def chunks_stating(self, source: str, text: str, limit: int = 3) -> list[Chunk]:
+        """Up to ``limit`` chunks of ``source`` whose text contains ``text`` (as written), in document order:
+        where a document states a year, without reading all of it."""
+        ...
+
     def all_chunks(self) -> list[Chunk]:
         """Every stored chunk."""
         ...
@@ -753,6 +758,15 @@ class ChunkStore(StoreHelpers):
             out.extend(Chunk.from_store(chunk_id, text or "", meta or {})
                        for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]))
         return out
+
+    def chunks_stating(self, source: str, text: str, limit: int = 3) -> list[Chunk]:
+        if not text or limit < 1 or not self.exists():
+            return []
+        got = self.chunks.get(where={"source": source}, where_document={"$contains": text}, limit=limit,
+                              include=["documents", "metadatas"])
+        found = [Chunk.from_store(chunk_id, doc or "", meta or {})
+                 for chunk_id, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])]
+        return sorted(found, key=lambda c: c.start)
 
     def delete_stale(self, sources: str | set[str], keep: set[str]) -> int:
         """Delete chunks of ``sources`` whose ids are not in ``keep``; heals half-finished writes."""

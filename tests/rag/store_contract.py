@@ -153,6 +153,11 @@ class StoreContract:
         # A document's opening alone (its first chunk), without reading the rest of it.
         assert sorted(c.id for c in store.openings(["a.txt", "c.txt", "no-such.txt"])) == sorted([A1.id, C1.id])
         assert store.openings([]) == []
+        # Where a document states something (a year), without reading all of it.
+        assert [c.id for c in store.chunks_stating("a.txt", "two")] == [A2.id]
+        assert [c.id for c in store.chunks_stating("a.txt", "alpha")] == [A1.id, A2.id]  # document order
+        assert [c.id for c in store.chunks_stating("a.txt", "alpha", limit=1)] in ([A1.id], [A2.id])
+        assert store.chunks_stating("a.txt", "gamma") == [] and store.chunks_stating("no-such.txt", "alpha") == []
         by_text = store.embeddings_by_text("a.txt")
         assert set(by_text) == {A1.text_hash, A2.text_hash}
         np.testing.assert_allclose(by_text[A1.text_hash], VECTORS[0], atol=1e-6)
