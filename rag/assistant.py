@@ -572,8 +572,12 @@ class Assistant:
         if any(defines(term, s) for p in passages for s in sentences(p.chunk.text)):
             return passages
         sources = list(dict.fromkeys(p.chunk.source for p in passages))[:DEFINITION_SOURCES]
+        # Only chunks that use the term are read (a 500-page PDF is not listed whole): its longest word without
+        # its first letter, so "Shadow fleet" at a sentence start is found for "shadow fleet".
+        longest = max(term.split(), key=len)
+        key = longest[1:] if len(longest) >= 4 else longest
         for source in sources:
-            chunks = sorted((c for c in self.store.chunks_of([source]) if filters.matches(c)), key=lambda c: c.start)
+            chunks = [c for c in self.store.chunks_stating(source, key, limit=DEFINITION_CHUNKS) if filters.matches(c)]
             found = next((c for c in chunks if any(defines(term, s) for s in sentences(c.text))), None)
             if found is None:
                 continue
@@ -843,6 +847,8 @@ CONVERSATION_TURNS = 5
 MAX_SUMMARY_CHUNKS = 40
 
 
+# How many chunks using a term are read from a document to find the one that defines it ("What is X?").
+DEFINITION_CHUNKS = 25
 # How many chunks stating an asked year are read from a document to find one that states them all.
 DATED_CHUNKS = 3
 
