@@ -365,11 +365,11 @@ class Assistant:
             # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
             wide = self.retriever.retrieve(query, k=2 * k, filters=filters, query_vector=vector)
             compared = comparison(query)
-            if compared:
-                # "Compare X and Y": each side gets its own search, taken in turn, so one side's sources
-                # do not crowd out the other's.
+            if compared and compared.named:
+                # "Compare X and Y": each side gets its own search, taken in turn with the question's, so
+                # one side's sources do not crowd out the other's.
                 searches = [self.retriever.retrieve(q, k=2 * k, filters=filters) for q in compared.queries]
-                wide = _in_turn([*searches, wide])
+                wide = _in_turn([wide, *searches])
             passages = distinct_passages(wide, k)
         else:
             passages = self.retriever.retrieve(query, k=k, filters=filters, query_vector=vector)
@@ -854,15 +854,14 @@ DATED_CHUNKS = 3
 
 
 def _in_turn(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:
-    """Passages from the first two rankings taken in turn, then the rest of all; each chunk once."""
+    """Passages from the rankings taken in turn (the first of each, then the second of each…), each chunk once."""
     seen: set[str] = set()
     merged: list[Passage] = []
-    heads, rest = rankings[:2], rankings[2:]
-    ordered = [p for pair in zip(*heads) for p in pair]
-    for p in [*ordered, *(p for r in heads for p in r), *(p for r in rest for p in r)]:
-        if p.chunk.id not in seen:
-            seen.add(p.chunk.id)
-            merged.append(p)
+    for rank in range(max((len(r) for r in rankings), default=0)):
+        for ranking in rankings:
+            if rank < len(ranking) and ranking[rank].chunk.id not in seen:
+                seen.add(ranking[rank].chunk.id)
+                merged.append(ranking[rank])
     return merged
 
 

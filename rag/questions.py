@@ -369,6 +369,7 @@ class Comparison:
     sides: tuple[str, str]
     keys: tuple[frozenset[str], frozenset[str]]
     queries: tuple[str, str]
+    named: bool = True  # the keys are names (a document about a side states all of them), not content terms
 
 
 def comparison(question: str) -> Comparison | None:
@@ -402,7 +403,8 @@ def comparison(question: str) -> Comparison | None:
     if not sides or not all(sides) or "," in sides[0]:  # "France, Germany and Italy" are three
         return None
     a_names, b_names = _side_names(sides[0]) - _side_names(sides[1]), _side_names(sides[1]) - _side_names(sides[0])
-    if a_names and b_names:
+    named = bool(a_names and b_names)
+    if named:
         keys = (frozenset(a_names), frozenset(b_names))
     else:
         # Without names on both sides, the words of what each side names: "nuclear" and "conventional"
@@ -416,7 +418,7 @@ def comparison(question: str) -> Comparison | None:
     if start < 0 or end < start:
         return None
     lead, tail = question[:start], question[end + len(sides[1]):]
-    return Comparison(sides=sides, keys=keys,
+    return Comparison(sides=sides, keys=keys, named=named,
                       queries=tuple(f"{lead}{side}{tail}" for side in _full_sides(*sides, keys)))  # type: ignore[arg-type]
 
 

@@ -942,7 +942,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         points, groups = [], []
         if max(relevance.values()) >= floor:
             compared = comparison(question)
-            groups = (compared_points(compared, ranking, passages, embedder) if compared else None) or []
+            groups = (compared_points(compared, ranking, passages, embedder) if compared and compared.named
+                      else None) or []
             points = [c for group in groups for c in group] or select_key_points(ranking, relevance)
             groups = groups or [points]
         if points:
@@ -988,7 +989,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
 def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[set[int], set[int]]:
     """The passages (numbered from 1) whose document is about each side of a comparison.
 
-    A document is about a side when it (its retrieved passages and its title) states the side's
+    A document is about a side when it (its retrieved passages and its title) states all of the side's
     names, in a close form, or at least half of its telling words; an article on both is on both.
     """
     text_of: dict[str, str] = {}
@@ -996,9 +997,13 @@ def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[se
         text_of[p.chunk.source] = f"{text_of.get(p.chunk.source, '')} {p.chunk.title} {p.chunk.text}"
     words_of = {source: names(text) | set(terms(text)) for source, text in text_of.items()}
 
+    def said(k: str, words: set[str]) -> bool:
+        # "Azawian" says "Azawi", "Varenia" says "Varenian"; "lessons" does not say "Lessia".
+        return any(w.startswith(k) or len(w) >= 5 and k.startswith(w) for w in words)
+
     def about(key: frozenset[str], source: str) -> bool:
-        stated = sum(_name_stated(k, words_of[source]) for k in key)
-        return stated == len(key) or stated >= 0.5 * len(key) and len(key) > 1
+        stated = sum(said(k, words_of[source]) for k in key)
+        return stated == len(key) or not compared.named and stated >= 0.5 * len(key) and len(key) > 1
 
     a, b = (({n for n, p in enumerate(passages, start=1) if about(key, p.chunk.source)}) for key in compared.keys)
     return a, b
@@ -1011,11 +1016,19 @@ def compared_points(compared: Comparison, ranking: Ranking, passages: Sequence[P
     Ranked together, the sources of one side crowd out the other's ("Compare the responses to the
     Azawi coup and the Varenian offensive" answered from the Azawi article alone). Each side's points
     are chosen among the passages about it, by their relevance to the question asked of that side
-    alone (:attr:`Comparison.queries`). None when the passages are not about both sides: the usual
-    key points then.
+    alone (:attr:`Comparison.queries`). None when the passages are not about both sides, or when no
+    document is about one side alone: the usual key points then. Used for sides told apart by their
+    names (Azawi / Varenia, the US / the EU); two concepts ("nuclear and conventional deterrence") are
+    usually compared within one text, by sentences that name both, which the usual selection finds.
     """
     sides = side_passages(compared, passages)
     if not all(sides):
+        return None
+    # Only documents apart crowd each other out: when no document is about one side alone ("How do government
+    # and private schools in India differ?" over one article on both), the sentences that set the two side by
+    # side are the points, and the usual selection finds them.
+    docs = [{passages[n - 1].chunk.source for n in side} for side in sides]
+    if not (docs[0] - docs[1] and docs[1] - docs[0]):
         return None
     groups: list[list[Candidate]] = []
     taken: list[Candidate] = []

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.backends.extractive import MAX_POINT_WORDS, extractive_result, side_passages
+import rag.backends.extractive as extractive
+from rag.backends.extractive import MAX_POINT_WORDS, compared_points, extractive_result, side_passages
 from rag.questions import comparison, question_kind
 from rag.records import Chunk, Passage
 from rag.testing import FakeEmbedder
@@ -109,3 +110,47 @@ def test_a_document_about_both_sides_serves_both() -> None:
     compared = comparison("Compare the responses to the Azawi coup and the Varenian offensive.")
     assert compared is not None
     assert side_passages(compared, passages) == ({1}, {1})
+
+
+def test_one_article_on_both_sides_keeps_the_sentences_that_compare() -> None:
+    # No document is about one side alone: the usual selection, which finds sentences naming both sides.
+    question = "Compare the responses to the Azawi coup and the Varenian offensive."
+    texts = ["Both the Azawi coup and the Varenian offensive drew sanctions from the European Union.",
+             "The response to the Azawi coup was faster than the response to the Varenian offensive."]
+    passages = [_passage(n, "both.txt", "Two crises", t) for n, t in enumerate(texts, start=1)]
+    compared = comparison(question)
+    assert compared is not None
+    assert compared_points(compared, extractive.rank(question, passages, FakeEmbedder()), passages,
+                           FakeEmbedder()) is None
+    assert not extractive_result(question, passages, FakeEmbedder()).refused
+
+
+def test_a_word_that_merely_starts_like_a_name_does_not_put_a_document_on_its_side() -> None:
+    compared = comparison("What do the Lessia grid attack and the Tarsis Strait incident have in common?")
+    assert compared is not None
+    strait = _passage(1, "strait.txt", "The Tarsis Strait", "The lessons of the Tarsis Strait incident are clear.")
+    grid = _passage(2, "grid.txt", "Lights out in Lessia", "The Lessian grid failed for hours.")
+    assert side_passages(compared, [strait, grid]) == ({2}, {1})
+
+
+@pytest.mark.parametrize("question, named", [
+    ("Compare the responses to the Azawi coup and the Varenian offensive.", True),
+    ("Compare the US and EU responses to the crisis.", True),
+    ("What are the differences between nuclear deterrence and conventional deterrence?", False),
+    ("How do government and private schools in India differ?", False),
+])
+def test_only_sides_told_apart_by_names_are_balanced(question: str, named: bool) -> None:
+    # Two concepts are compared within one text, by sentences naming both: the usual selection keeps them.
+    compared = comparison(question)
+    assert compared is not None and compared.named is named
+
+
+def test_two_concepts_get_the_usual_key_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "What are the differences between nuclear deterrence and conventional deterrence?"
+    texts = ["Nuclear deterrence rests on the threat of unacceptable damage.",
+             "Nuclear deterrence has kept the peace between the great powers.",
+             "Conventional deterrence rests on the ability to deny an attacker a quick victory."]
+    passages = [_passage(n, f"{n}.txt", "Deterrence", t) for n, t in enumerate(texts, start=1)]
+    chosen = [c.text for c in extractive_result(question, passages, FakeEmbedder()).chosen]
+    monkeypatch.setattr(extractive, "comparison", lambda q: None)
+    assert chosen == [c.text for c in extractive_result(question, passages, FakeEmbedder()).chosen]
