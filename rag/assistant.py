@@ -360,6 +360,11 @@ class Assistant:
         vector = self.embedder.embed_query(query)
         k = state.get("k")
         kind = question_kind(query)
+        summary = summary_request(state["question"])
+        if summary and summary_topic(state["question"]):
+            # "Summarise the article about X": the document is found by X alone; the request's own search
+            # would be thrown away.
+            return self._summary_state(state, [], filters, vector, started)
         if k is None and kind == "analytic":
             k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
             # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
@@ -383,12 +388,8 @@ class Assistant:
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
             if not (names(state["question"]) or numbers(state["question"])):
                 passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
-        if summary_request(state["question"]):
-            passages, status = self._summary_passages(state, passages, filters)
-            timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
-            return {**state, "passages": passages, "query_vector": vector, "timings": timings,
-                    "question_kind": "analytic", "document_ask": "summary", "document_found": status == "found",
-                    "summary_ambiguous": status == "ambiguous", "who_is_author": False}
+        if summary:
+            return self._summary_state(state, passages, filters, vector, started)
         if kind == "analytic" and passages and asked_years(query):
             passages = self._with_dated_openings(query, passages, filters)
         term = defined_term(query) if kind == "factoid" else None
@@ -441,6 +442,15 @@ class Assistant:
             opening = Passage(chunk=first, score=best.score)
         rest = [p for p in passages if p.chunk.id != opening.chunk.id]
         return [opening, *rest][:max(len(passages), 1)], True
+
+    def _summary_state(self, state: dict[str, Any], passages: list[Passage], filters: Filters, vector: Any,
+                       started: float) -> dict[str, Any]:
+        """The retrieve step's output for a summary request (see :meth:`_summary_passages`)."""
+        passages, status = self._summary_passages(state, passages, filters)
+        timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
+        return {**state, "passages": passages, "query_vector": vector, "timings": timings,
+                "question_kind": "analytic", "document_ask": "summary", "document_found": status == "found",
+                "summary_ambiguous": status == "ambiguous", "who_is_author": False}
 
     def _summary_passages(self, state: Mapping[str, Any], passages: list[Passage],
                           filters: Filters) -> tuple[list[Passage], str]:

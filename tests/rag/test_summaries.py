@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
+from rag.assistant import Assistant
 from rag.backends.extractive import MAX_POINT_WORDS, MAX_POINTS, point_spans, summary_result
 from rag.doc_questions import summary_request, summary_topic
 from rag.eval.metrics import answer_words
@@ -110,3 +114,26 @@ def test_a_summary_never_quotes_the_title_byline_questions_or_furniture() -> Non
 def test_an_empty_document_gives_the_refusal() -> None:
     empty = Passage(chunk=Chunk("c", "/x.txt", "", "Contents", 0, 8, 0), score=1.0)
     assert summary_result("Summarise the article.", [empty], FakeEmbedder()).refused
+
+
+def test_a_summary_of_a_named_document_searches_once(tmp_path: Path) -> None:
+    # "Summarise the article about X": the document is found by X; the request's own search was thrown away.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "coup.txt").write_text("The Coup in Azawi\n\nSoldiers seized the palace in Tandara. The president was "
+                                   "detained. ECOWAS suspended Azawi.\n", encoding="utf-8")
+    (docs / "grid.txt").write_text("Lights Out in Lessia\n\nA cyberattack cut power in Lessia for six hours. "
+                                   "The grid operator restored it.\n", encoding="utf-8")
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
+    assert assistant.ingest([docs], progress=False).ok
+    searches: list[str] = []
+    retrieve = assistant.retriever.retrieve
+
+    def counted(query: str, *args: Any, **kwargs: Any) -> Any:
+        searches.append(query)
+        return retrieve(query, *args, **kwargs)
+
+    assistant.retriever.retrieve = counted  # type: ignore[method-assign]
+    answer = assistant.ask("Summarise the article about the coup in Azawi.")
+    assert not answer.refused and all(c.source.endswith("coup.txt") for c in answer.citations)
+    assert searches == ["the coup in Azawi"]
