@@ -525,9 +525,7 @@ class Assistant:
             if start >= len(others) and not listed:
                 listed = True
                 others += [d.source for d in self.store.documents(filters.collections)
-                           if d.source != source and d.source not in others
-                           and (not filters.sources or d.source in filters.sources)
-                           and (not filters.title or filters.title.lower() in d.title.lower())]
+                           if d.source != source and d.source not in others and filters.matches(d)]
             if start >= len(others):
                 return None
             batch = others[start:start + 5]

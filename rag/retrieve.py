@@ -50,6 +50,19 @@ Hit = tuple[Chunk, float]
 
 
 
+class Filterable(Protocol):
+    """What the filters read: a chunk's or a document record's source, collection, title and date."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def collection(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Filters:
     """Metadata filters. ``collections=None`` means every collection."""
@@ -124,8 +137,9 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def matches(self, chunk: Chunk) -> bool:
-        """Whether ``chunk`` passes every filter (the check every retriever applies to its hits)."""
+    def matches(self, chunk: Chunk | Filterable) -> bool:
+        """Whether ``chunk`` passes every filter (the check every retriever applies to its hits); a
+        document's record (:class:`rag.store.DocumentRecord`) is checked the same way."""
         if self.sources and chunk.source not in self.sources:
             return False
         if self.collections is not None and chunk.collection not in self.collections:

@@ -416,3 +416,18 @@ def test_one_document_corpus_still_fills_k(tmp_path: Path) -> None:
 
     assert len(passages) == 3
     assert len({p.chunk.id for p in passages}) == 3
+
+
+def test_a_document_record_is_filtered_as_its_chunks_are() -> None:
+    # The ambiguity check lists the library by its records: the date, title and source filters apply to them too.
+    from rag.store import DocumentRecord
+
+    record = DocumentRecord(source="a.txt", title="The Coup in Azawi", content_hash="h", chunks=3,
+                            collection="public", date="2026-07-24")
+    assert Filters().matches(record)
+    assert Filters.from_mapping({"date_from": "2026-01-01", "title": "coup"}).matches(record)
+    assert not Filters.from_mapping({"date_to": "2025"}).matches(record)
+    assert not Filters.from_mapping({"title": "grid"}).matches(record)
+    assert not Filters.from_mapping({"collection": "restricted"}).matches(record)
+    undated = DocumentRecord(source="b.txt", title="Undated", content_hash="h", chunks=1)
+    assert not Filters.from_mapping({"date_from": "2026"}).matches(undated)
