@@ -580,12 +580,15 @@ class Assistant:
         if any(defines(term, s) for p in passages for s in sentences(p.chunk.text)):
             return passages
         sources = list(dict.fromkeys(p.chunk.source for p in passages))[:DEFINITION_SOURCES]
-        # Only chunks that use the term are read (a 500-page PDF is not listed whole): its longest word without
-        # its first letter, so "Shadow fleet" at a sentence start is found for "shadow fleet".
+        # Only chunks that use the term are read (a 500-page PDF is not listed whole): its longest word as
+        # written, in lower case and in capitals ("What is ecowas?" for "(ECOWAS)"; the store's match is
+        # case-sensitive), without its first letter ("Shadow fleet" at a sentence start for "shadow fleet").
         longest = max(term.split(), key=len)
         key = longest[1:] if len(longest) >= 4 else longest
         for source in sources:
-            chunks = [c for c in self.store.chunks_stating(source, key, limit=DEFINITION_CHUNKS) if filters.matches(c)]
+            found_by_id = {c.id: c for variant in dict.fromkeys((key, key.lower(), key.upper()))
+                           for c in self.store.chunks_stating(source, variant, limit=DEFINITION_CHUNKS)}
+            chunks = sorted((c for c in found_by_id.values() if filters.matches(c)), key=lambda c: c.start)
             found = next((c for c in chunks if any(defines(term, s) for s in sentences(c.text))), None)
             if found is None:
                 continue

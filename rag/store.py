@@ -762,8 +762,13 @@ class ChunkStore(StoreHelpers):
     def chunks_stating(self, source: str, text: str, limit: int = 3) -> list[Chunk]:
         if not text or limit < 1 or not self.exists():
             return []
-        got = self.chunks.get(where={"source": source}, where_document={"$contains": text}, limit=limit,
-                              include=["documents", "metadatas"])
+        # Chroma applies a limit in its storage order, not the document's: the positions of every match
+        # first (metadata only), then the text of the first ``limit`` of them.
+        hits = self.chunks.get(where={"source": source}, where_document={"$contains": text}, include=["metadatas"])
+        first = sorted(zip(hits["ids"], hits["metadatas"]), key=lambda h: int((h[1] or {}).get("start", 0)))[:limit]
+        if not first:
+            return []
+        got = self.chunks.get(ids=[i for i, _ in first], include=["documents", "metadatas"])
         found = [Chunk.from_store(chunk_id, doc or "", meta or {})
                  for chunk_id, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])]
         return sorted(found, key=lambda c: c.start)

@@ -156,11 +156,22 @@ class StoreContract:
         # Where a document states something (a year), without reading all of it.
         assert [c.id for c in store.chunks_stating("a.txt", "two")] == [A2.id]
         assert [c.id for c in store.chunks_stating("a.txt", "alpha")] == [A1.id, A2.id]  # document order
-        assert [c.id for c in store.chunks_stating("a.txt", "alpha", limit=1)] in ([A1.id], [A2.id])
+        assert [c.id for c in store.chunks_stating("a.txt", "alpha", limit=1)] == [A1.id]  # the first, not any
         assert store.chunks_stating("a.txt", "gamma") == [] and store.chunks_stating("no-such.txt", "alpha") == []
         by_text = store.embeddings_by_text("a.txt")
         assert set(by_text) == {A1.text_hash, A2.text_hash}
         np.testing.assert_allclose(by_text[A1.text_hash], VECTORS[0], atol=1e-6)
+
+    def test_chunks_stating_takes_the_first_in_the_document_whatever_the_write_order(self, store: Store) -> None:
+        # A document re-ingested with a new dated paragraph at its top: its first chunk was written last.
+        later = make_chunk("d.txt", "dated 2026, later on", 3)
+        first = make_chunk("d.txt", "dated 2026, at the top", 0)
+        with store.write_lock():
+            store.check_write_settings()
+            store.put_documents([record("d.txt", 2)])
+            store.upsert_chunks([later, first], VECTORS[:2])
+        assert [c.id for c in store.chunks_stating("d.txt", "2026", limit=1)] == [first.id]
+        assert [c.id for c in store.chunks_stating("d.txt", "2026")] == [first.id, later.id]
 
     def test_upsert_is_idempotent(self, store: Store) -> None:
         fill(store)
