@@ -384,6 +384,8 @@ def comparison(question: str) -> Comparison | None:
         >>> comparison("Why did Azerbaijan attack Armenia?") is None
         True
     """
+    if len(question) > MAX_COMPARISON_CHARS:
+        return None  # a comparison is asked in a sentence; the patterns' lazy bodies cost quadratic time
     sides: tuple[str, str] | None = None
     for pattern in _COMPARE_Q:
         match = pattern.search(question)
@@ -418,9 +420,17 @@ def comparison(question: str) -> Comparison | None:
     if start < 0 or end < start:
         return None
     lead, tail = question[:start], question[end + len(sides[1]):]
-    return Comparison(sides=sides, keys=keys, named=named,
-                      queries=tuple(f"{lead}{side}{tail}" for side in _full_sides(*sides, keys)))  # type: ignore[arg-type]
+    full_a, full_b = _full_sides(*sides, keys)
+    queries = (f"{lead}{full_a}{tail}", f"{lead}{full_b}{tail}")
+    # Each side's search must say its side and not the other's, or it would find the other side's sources.
+    for query, own, other in zip(queries, keys, reversed(keys)):
+        said = set(terms(query))
+        if not own <= said or other & said:
+            return None
+    return Comparison(sides=sides, keys=keys, named=named, queries=queries)
 
+
+MAX_COMPARISON_CHARS = 300
 
 _POINTING = re.compile(r"^(?:those|that|the ones?)\s+", re.I)
 _POSSESSIVE = re.compile(r"^(.*?['’]s)\s+(.+)$")
@@ -435,14 +445,19 @@ def _full_sides(a: str, b: str, keys: tuple[frozenset[str], frozenset[str]]) -> 
     "the US responses to the crisis".
     """
     frame_a = a[:len(a) - len(_SIDE_FRAME.sub("", a))]
+    if _side_names(frame_a):
+        frame_a = ""  # "the Bank of England": a name, not a frame ("the responses to")
     own_b = _SIDE_FRAME.sub("", b)
     frame_b = b[:len(b) - len(own_b)]
-    if _POINTING.match(b) and frame_a:
+    if re.search(r"['’]s$", b):
+        # "…differ from Germany's": Germany's what side A has ("France's reaction to the coup"), if it says.
+        possessive = _POSSESSIVE.match(a)
+        if possessive:
+            b = f"{b} {possessive.group(2)}"
+    elif _POINTING.match(b) and frame_a:
         b = frame_a + own_b
     elif not frame_b and frame_a:
         b = frame_a + b
-    elif re.search(r"['’]s$", b) and (possessive := _POSSESSIVE.match(a)):
-        b = f"{b} {possessive.group(2)}"
     if not set(terms(a)) - keys[0]:
         # "the US" names a side and nothing more: the rest of the other side's phrase is both sides' frame.
         b_words = b.split()

@@ -998,7 +998,10 @@ def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[se
     words_of = {source: names(text) | set(terms(text)) for source, text in text_of.items()}
 
     def said(k: str, words: set[str]) -> bool:
-        # "Azawian" says "Azawi", "Varenia" says "Varenian"; "lessons" does not say "Lessia".
+        # "Azawian" says "Azawi", "Varenia" says "Varenian"; "lessons" does not say "Lessia". A short name is
+        # said only as itself: "Ukraine" is not "UK", "used" not "US".
+        if len(k) <= 3:
+            return k in words or f"{k}s" in words
         return any(w.startswith(k) or len(w) >= 5 and k.startswith(w) for w in words)
 
     def about(key: frozenset[str], source: str) -> bool:

@@ -7,9 +7,13 @@ other's.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+import rag.assistant as assistant_module
 import rag.backends.extractive as extractive
+from rag.assistant import Assistant
 from rag.backends.extractive import MAX_POINT_WORDS, compared_points, extractive_result, side_passages
 from rag.questions import comparison, question_kind
 from rag.records import Chunk, Passage
@@ -65,6 +69,10 @@ AZAWI = [
     "ECOWAS closed its borders with Azawi and froze the state's assets in regional banks.",
     "France withdrew its ambassador from Azawi in protest against the coup.",
     "The United States paused its aid to Azawi while the coup was reviewed.",
+    "The Azawi coup drew responses from the African Union and from ECOWAS within days.",
+    "Responses to the Azawi coup in the region were sharp: borders closed and aid stopped.",
+    "The responses to the coup in Azawi included the suspension of Azawi from regional bodies.",
+    "The Azawi coup responses were coordinated by ECOWAS and the African Union.",
 ]
 VARENIA = [
     "The European Union responded to the Varenian offensive with a new package of sanctions.",
@@ -73,7 +81,7 @@ VARENIA = [
 
 
 def _library() -> list[Passage]:
-    # Four passages on the coup rank above the two on the offensive, as one article crowds the other out.
+    # Eight passages on the coup rank above the two on the offensive, as one article crowds the other out.
     texts = [("azawi.txt", "The coup in Azawi", t) for t in AZAWI] + \
         [("varenia.txt", "The Varenian offensive", t) for t in VARENIA]
     return [_passage(n, src, title, text) for n, (src, title, text) in enumerate(texts, start=1)]
@@ -89,6 +97,15 @@ def test_a_comparison_answers_from_both_sides_first_side_first() -> None:
     # The first side's points, then the second's.
     first_varenia = sources.index("varenia.txt")
     assert all(s == "varenia.txt" for s in sources[first_varenia:])
+
+
+def test_ranked_together_the_coup_passages_crowd_the_offensive_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the per-side selection is for: the same question and passages without it cite one side only.
+    monkeypatch.setattr(extractive, "comparison", lambda question: None)
+    passages = _library()
+    result = extractive_result("Compare the responses to the Azawi coup and the Varenian offensive.", passages,
+                               FakeEmbedder())
+    assert {passages[c.passage - 1].chunk.source for c in result.chosen} == {"azawi.txt"}
     assert len(result.text.split()) <= MAX_POINT_WORDS + 10 * len(result.chosen)  # words plus [n] markers
     assert all(line.startswith("- ") for line in result.text.split("\n"))
 
@@ -154,3 +171,77 @@ def test_two_concepts_get_the_usual_key_points(monkeypatch: pytest.MonkeyPatch) 
     chosen = [c.text for c in extractive_result(question, passages, FakeEmbedder()).chosen]
     monkeypatch.setattr(extractive, "comparison", lambda q: None)
     assert chosen == [c.text for c in extractive_result(question, passages, FakeEmbedder()).chosen]
+
+
+@pytest.mark.parametrize("question", [
+    # Found in review: side B's search kept side A's names ("How did France's reaction to Germany's?").
+    "How did France's reaction to the coup differ from Germany's?",
+    "Compare Russia's strategy in Syria with Turkey's.",
+    "How does the EU's response to the Azawi coup compare with ECOWAS's?",
+    "Compare the Bank of England and the Fed.",
+    "How does the Gulf of Aden compare with the Red Sea?",
+])
+def test_a_sides_search_never_says_the_other_side(question: str) -> None:
+    # Either each side's search says its side and not the other's, or the question gets the usual answer.
+    compared = comparison(question)
+    if compared is None:
+        return
+    for query, own, other in zip(compared.queries, compared.keys, reversed(compared.keys)):
+        assert own <= set(terms(query)) and not other & set(terms(query)), query
+
+
+def test_a_possessive_side_takes_the_first_sides_noun() -> None:
+    compared = comparison("How did France's reaction to the coup differ from Germany's?")
+    assert compared is not None
+    assert compared.queries[1] == "How did Germany's reaction to the coup?"
+
+
+def test_a_short_name_is_not_every_word_that_starts_like_it() -> None:
+    # Found in review: "Ukraine" was on the UK's side, and an EU article that "used" a tool on the US's.
+    compared = comparison("Compare the UK and France on the crisis.")
+    assert compared is not None and compared.keys[0] == frozenset({"uk"})
+    passages = [_passage(1, "uk.txt", "London responds", "The UK government imposed sanctions on the regime."),
+                _passage(2, "ukraine.txt", "Kyiv under fire", "Ukrainian officials blamed the regime for the crisis."),
+                _passage(3, "france.txt", "Paris responds", "France recalled its ambassador and suspended its aid.")]
+    assert side_passages(compared, passages) == ({1}, {3})
+    us = comparison("Compare the US and EU responses to the crisis.")
+    assert us is not None
+    eu = _passage(1, "eu.txt", "Brussels", "The EU used its trade tools and sanctioned the regime.")
+    assert side_passages(us, [eu]) == (set(), {1})
+
+
+def test_a_very_long_question_is_not_parsed() -> None:
+    # The patterns' lazy bodies cost quadratic time: 8,000 spaces took seconds per question.
+    assert comparison("What are the differences between Azawi" + " " * 8000 + "x and Varenia") is None
+
+
+class _CrowdedRetriever:
+    """Six reports on the coup outrank the one on the offensive for any search but the offensive's own."""
+
+    def __init__(self) -> None:
+        self.coup = [_passage(n, f"coup{n}.txt", f"Coup report {n}",
+                              f"The responses to the Azawi coup were sanctions, report {n}.") for n in range(1, 7)]
+        self.offensive = _passage(7, "offensive.txt", "The offensive",
+                                  "The responses to the Varenian offensive were sanctions by the EU.")
+        self.queries: list[str] = []
+
+    def retrieve(self, query: str, k: int | None = None, filters: object = None, **_: object) -> list[Passage]:
+        self.queries.append(query)
+        ranked = [self.offensive, *self.coup] if "Azawi" not in query else [*self.coup, self.offensive]
+        return ranked[:k or 5]
+
+
+def test_each_side_is_searched_so_one_side_cannot_crowd_the_other_out(monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder(), analytic_k=4)
+    crowded = _CrowdedRetriever()
+    assistant._retriever = crowded  # type: ignore[assignment]
+    question = "Compare the responses to the Azawi coup and the Varenian offensive."
+    state = assistant._retrieve({"question": question, "standalone": question})
+    sources = [p.chunk.source for p in state["passages"]]
+    assert "offensive.txt" in sources and sum(s.startswith("coup") for s in sources) >= 2
+    assert "Compare the responses to the Varenian offensive." in crowded.queries
+    # The question's own search alone: the offensive is crowded out (what the side searches are for).
+    monkeypatch.setattr(assistant_module, "comparison", lambda q: None)
+    state = assistant._retrieve({"question": question, "standalone": question})
+    assert "offensive.txt" not in [p.chunk.source for p in state["passages"]]

@@ -137,3 +137,29 @@ def test_a_summary_of_a_named_document_searches_once(tmp_path: Path) -> None:
     answer = assistant.ask("Summarise the article about the coup in Azawi.")
     assert not answer.refused and all(c.source.endswith("coup.txt") for c in answer.citations)
     assert searches == ["the coup in Azawi"]
+
+
+def test_the_ambiguity_check_lists_only_documents_inside_the_date_filter(tmp_path: Path) -> None:
+    # Found in review: the library listing ignored the date filter and read the opening of every document
+    # outside it before dropping it. Two old reports and one new: "Summarise the article." from 2026 on
+    # is about the new one, and no old report's opening is read.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, date, text in (("old1.txt", "2019-03-01", "Old report one. The port was closed in winter."),
+                             ("old2.txt", "2020-05-01", "Old report two. The army held exercises in spring."),
+                             ("new.txt", "2026-07-24", "New report. Soldiers seized the palace in Tandara.")):
+        (docs / name).write_text(f"{name}\n\n{text}\n", encoding="utf-8")
+        (docs / f"{name}.meta.json").write_text(f'{{"date": "{date}"}}', encoding="utf-8")
+    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
+    assert assistant.ingest([docs], progress=False).ok
+    read: list[str] = []
+    openings = assistant.store.openings
+
+    def spied(sources: Any) -> Any:
+        read.extend(sources)
+        return openings(sources)
+
+    assistant.store.openings = spied  # type: ignore[method-assign]
+    answer = assistant.ask("Summarise the article.", filters={"date_from": "2026-01-01"})
+    assert not answer.refused and all(c.source.endswith("new.txt") for c in answer.citations)
+    assert not any(s.endswith(("old1.txt", "old2.txt")) for s in read)
