@@ -46,9 +46,12 @@ def test_the_defining_passage_is_only_fetched_within_the_callers_collections(ass
 
 
 def test_without_the_fetch_the_definition_is_missed(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
-    # What the fetch is for: the defining chunk is not among the retrieved ones.
+    # What the fetch is for: the defining chunk is not among the retrieved ones. (It ranks 4th, tied with the
+    # 5th, behind the per-document cap of 3 at the default k = 5; two passages keep the test off that tie.)
     monkeypatch.setattr(assistant_module, "DEFINITION_SOURCES", 0)
-    assert DEFINITION not in assistant.ask("What is the shadow fleet?").answer
+    assert DEFINITION not in assistant.ask("What is the shadow fleet?", k=2).answer
+    monkeypatch.undo()
+    assert DEFINITION in assistant.ask("What is the shadow fleet?", k=2).answer  # the fetch finds it
 
 
 def test_a_name_is_defined_by_the_kind_written_in_front_of_it(assistant: Assistant) -> None:
