@@ -31,6 +31,7 @@ import logging
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -432,6 +433,11 @@ class HybridRetriever:
                     if self.fusion.weight(part.name) > 0 or len(self.retrievers) == 1}
         finally:
             self._question.index = None
+        # Copies of one article (.txt, .html, .pdf) give chunks with equal scores, which the store returns in
+        # an order that changes from one index build to the next: ties go by file name and position, so the
+        # same library gives the same passages however it was built.
+        hits = {name: sorted(found, key=lambda h: (-round(h[1], 6), Path(h[0].source).name, h[0].start, h[0].id))
+                for name, found in hits.items()}
         chunks: dict[str, Chunk] = {}
         for found in hits.values():
             chunks.update((c.id, c) for c, _ in found if c.id not in chunks)

@@ -361,3 +361,29 @@ def test_dense_partial_collection_access_looks_among_the_nearest_first(corpus: A
     assert [c.id for c, _ in hits] == [c.id for c, _ in exact][:n]
     assert len(store.wheres) == queries and store.wheres[0] is None  # the unfiltered look came first
     assert all(c.collection == "a" for c, _ in hits)
+
+
+class TiedRetriever:
+    """A first-stage retriever that returns equal scores in the order it is given (as a store may, build by build)."""
+
+    def __init__(self, name: str, hits: list[tuple[Chunk, float]]) -> None:
+        self.name = name
+        self.hits = hits
+
+    def search(self, query: str, vector: Any, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
+        return list(self.hits[:n])
+
+
+def test_equal_scores_are_ordered_by_file_name_and_position_not_by_the_stores_order(corpus: Assistant) -> None:
+    # Copies of one article (.txt, .html, .pdf) score alike; the store returned them in an order that changed
+    # with each index build, and so did the passages (one golden question of 51 across three builds).
+    copies = [Chunk(id=f"id-{name}-{start}", source=f"/lib/{name}", title="Copy", text=f"Sentence {start}.",
+                    start=start, end=start + 12, index=0) for name, start in (("c.txt", 0), ("a.html", 40), ("a.html", 0))]
+    orders = (copies, copies[::-1], [copies[1], copies[2], copies[0]])
+    results = []
+    for dense_order in orders:
+        retriever = hybrid(corpus)
+        retriever.retrievers = [TiedRetriever("dense", [(c, 0.5) for c in dense_order]),  # type: ignore[list-item]
+                                TiedRetriever("lexical", [(c, 2.0) for c in dense_order[::-1]])]  # type: ignore[list-item]
+        results.append([(Path(p.chunk.source).name, p.chunk.start) for p in retriever.retrieve("same", k=3)])
+    assert results[0] == results[1] == results[2] == [("a.html", 0), ("a.html", 40), ("c.txt", 0)]
