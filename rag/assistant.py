@@ -35,6 +35,7 @@ from rag.backends.extractive import (
     asked_years,
     distinct_passages,
     extractive_result,
+    source_names,
     stated_years,
     summary_result,
 )
@@ -370,6 +371,8 @@ class Assistant:
             # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
             wide = self.retriever.retrieve(query, k=2 * k, filters=filters, query_vector=vector)
             compared = comparison(query)
+            if compared and not compared.named:  # "compare france and germany": the sources write the names
+                compared = comparison(query, source_names(wide)) or compared
             if compared and compared.named:
                 # "Compare X and Y": each side gets its own search, taken in turn with the question's, so
                 # one side's sources do not crowd out the other's.

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -372,8 +373,11 @@ class Comparison:
     named: bool = True  # the keys are names (a document about a side states all of them), not content terms
 
 
-def comparison(question: str) -> Comparison | None:
+def comparison(question: str, source_names: Collection[str] = ()) -> Comparison | None:
     """The two sides of a comparison question, or None when it is not one (or its sides cannot be told apart).
+
+    A side's names are its capitalised words; typed in lower case ("compare france and germany"), its words
+    that ``source_names`` holds (the stemmed names the retrieved sources write with a capital) count too.
 
     Example:
         >>> c = comparison("Compare the responses to the Azawi coup and the Varenian offensive.")
@@ -404,7 +408,8 @@ def comparison(question: str) -> Comparison | None:
         break
     if not sides or not all(sides) or "," in sides[0]:  # "France, Germany and Italy" are three
         return None
-    a_names, b_names = _side_names(sides[0]) - _side_names(sides[1]), _side_names(sides[1]) - _side_names(sides[0])
+    side_names = [_side_names(side) | {t for t in terms(side) if t in source_names} for side in sides]
+    a_names, b_names = side_names[0] - side_names[1], side_names[1] - side_names[0]
     named = bool(a_names and b_names)
     if named:
         keys = (frozenset(a_names), frozenset(b_names))

@@ -942,6 +942,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         points, groups = [], []
         if max(relevance.values()) >= floor:
             compared = comparison(question)
+            if compared and not compared.named:  # typed in lower case: the names the sources write
+                compared = comparison(question, source_names(passages)) or compared
             groups = (compared_points(compared, ranking, passages, embedder) if compared and compared.named
                       else None) or []
             points = [c for group in groups for c in group] or select_key_points(ranking, relevance)
@@ -984,6 +986,20 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     chosen = _with_antecedents(chosen, ranked)
     text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
     return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
+
+
+def source_names(passages: Sequence[Passage]) -> set[str]:
+    """The stemmed names the passages write with a capital, for a question typed in lower case.
+
+    A word that only opens a sentence ("Soldiers surrounded…") is no name: it must also be capitalised inside one.
+    """
+    found: set[str] = set()
+    for p in passages:  # the text only: a title capitalises every word
+        found |= {t for m in _INNER_CAPITAL.finditer(p.chunk.text) for t in terms(m.group(0))}
+    return found
+
+
+_INNER_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-zA-Z’'-]+")
 
 
 def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[set[int], set[int]]:

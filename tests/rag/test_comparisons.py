@@ -14,7 +14,13 @@ import pytest
 import rag.assistant as assistant_module
 import rag.backends.extractive as extractive
 from rag.assistant import Assistant
-from rag.backends.extractive import MAX_POINT_WORDS, compared_points, extractive_result, side_passages
+from rag.backends.extractive import (
+    MAX_POINT_WORDS,
+    compared_points,
+    extractive_result,
+    side_passages,
+    source_names,
+)
 from rag.questions import comparison, question_kind
 from rag.records import Chunk, Passage
 from rag.testing import FakeEmbedder
@@ -245,3 +251,22 @@ def test_each_side_is_searched_so_one_side_cannot_crowd_the_other_out(monkeypatc
     monkeypatch.setattr(assistant_module, "comparison", lambda q: None)
     state = assistant._retrieve({"question": question, "standalone": question})
     assert "offensive.txt" not in [p.chunk.source for p in state["passages"]]
+
+
+def test_sides_typed_in_lower_case_are_named_by_the_sources() -> None:
+    # "compare the responses to the azawi coup and the varenian offensive": no capitals in the question, but the
+    # sources write "Azawi" and "Varenian" inside sentences, so the sides are names and are balanced.
+    question = "compare the responses to the azawi coup and the varenian offensive"
+    typed = comparison(question)
+    assert typed is not None and not typed.named
+    passages = _library()
+    named = comparison(question, source_names(passages))
+    assert named is not None and named.named and named.keys == (frozenset({"azawi"}), frozenset({"varenian"}))
+    result = extractive_result(question, passages, FakeEmbedder())
+    assert {passages[c.passage - 1].chunk.source for c in result.chosen} == {"azawi.txt", "varenia.txt"}
+
+
+def test_a_word_that_only_opens_a_sentence_is_no_name() -> None:
+    text = "Soldiers surrounded the palace. The coup in Azawi was the third, said Amadou Sérémé."
+    names = source_names([_passage(1, "a.txt", "Title Words Everywhere", text)])
+    assert "azawi" in names and "soldier" not in names and "titl" not in names and "word" not in names
