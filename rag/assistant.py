@@ -564,8 +564,8 @@ class Assistant:
             if opening is not None and asked & stated_years(f"{opening.title} {opening.text}"):
                 found: Chunk | None = opening
             else:
-                year = min(asked)
-                found = next((c for c in self.store.chunks_stating(source, year, limit=DATED_CHUNKS)
+                found = next((c for text in _year_forms(min(asked))
+                              for c in self.store.chunks_stating(source, text, limit=DATED_CHUNKS)
                               if filters.matches(c) and asked <= stated_years(c.text)), None)
             if found is not None and found.id not in have:
                 added.append(found)
@@ -865,6 +865,12 @@ MAX_SUMMARY_CHUNKS = 40
 DEFINITION_CHUNKS = 25
 # How many chunks stating an asked year are read from a document to find one that states them all.
 DATED_CHUNKS = 3
+
+
+def _year_forms(year: str) -> tuple[str, ...]:
+    """How a text may write a year: "2020", and as the end of a season or fiscal year ("2019–20", "2019-20")."""
+    before, short = str(int(year) - 1), year[2:]
+    return year, f"{before}–{short}", f"{before}-{short}"
 
 
 def _in_turn(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:

@@ -72,3 +72,23 @@ def test_a_year_the_document_never_states_adds_nothing(library: Assistant) -> No
 def test_a_document_outside_the_callers_filters_adds_nothing(library: Assistant) -> None:
     passages = _undated(library)
     assert library._with_dated_openings(QUESTION, passages, Filters(collections=("restricted",))) == passages
+
+
+@pytest.fixture(scope="module")
+def season_library(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    # The same report, dated only as a fiscal year: "the 2025–26 budget".
+    root = tmp_path_factory.mktemp("season")
+    (root / "docs").mkdir()
+    paragraphs = [p.replace("opened in October 2026", "was paid for from the 2025–26 budget") for p in PARAGRAPHS]
+    (root / "docs" / "ostrava.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    a = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), chunk_tokens=40, chunk_overlap=0)
+    assert a.ingest([root / "docs"], progress=False).ok
+    return a
+
+
+def test_a_year_written_as_the_end_of_a_fiscal_year_counts(season_library: Assistant) -> None:
+    # Found in review: the store was searched for "2026" only, which "2025–26" does not contain.
+    passages = _undated(season_library)
+    joined = season_library._with_dated_openings(QUESTION, passages, Filters())
+    assert len(joined) == len(passages) + 1 and "2025–26" in joined[-1].chunk.text
+    assert not _years_missing(QUESTION, joined)
