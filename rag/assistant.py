@@ -35,7 +35,7 @@ from rag.backends.extractive import (
     asked_years,
     distinct_passages,
     extractive_result,
-    source_names,
+    named_comparison,
     stated_years,
     summary_result,
 )
@@ -53,7 +53,7 @@ from rag.doc_questions import (
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
-from rag.questions import comparison, defined_term, defines, question_kind
+from rag.questions import defined_term, defines, question_kind
 from rag.records import REFUSAL, Answer, Chunk, Passage, RelatedDocument, SentenceSupport
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
@@ -370,10 +370,8 @@ class Assistant:
             k = max(self.config.k, self.config.analytic_k)  # key points spread across the article
             # Twice as many, then copies of one text (an article's .txt and .pdf) count once.
             wide = self.retriever.retrieve(query, k=2 * k, filters=filters, query_vector=vector)
-            compared = comparison(query)
-            if compared and not compared.named:  # "compare france and germany": the sources write the names
-                compared = comparison(query, source_names(wide)) or compared
-            if compared and compared.named:
+            compared = named_comparison(query, wide)
+            if compared:
                 # "Compare X and Y": each side gets its own search, taken in turn with the question's, so
                 # one side's sources do not crowd out the other's.
                 searches = [self.retriever.retrieve(q, k=2 * k, filters=filters) for q in compared.queries]

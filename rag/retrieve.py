@@ -138,7 +138,7 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def matches(self, chunk: Chunk | Filterable) -> bool:
+    def matches(self, chunk: Filterable) -> bool:
         """Whether ``chunk`` passes every filter (the check every retriever applies to its hits); a
         document's record (:class:`rag.store.DocumentRecord`) is checked the same way."""
         if self.sources and chunk.source not in self.sources:

@@ -396,6 +396,12 @@ def _is_dimension_error(exc: Exception) -> bool:
     return "dimension" in str(exc).lower()
 
 
+def _stored_chunks(got: Mapping[str, Any]) -> list[Chunk]:
+    """The chunks of a Chroma ``get`` that included documents and metadatas."""
+    return [Chunk.from_store(chunk_id, text or "", meta or {})
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"])]
+
+
 class ChunkStore(StoreHelpers):
     """Chroma behind the :class:`Store` protocol (embedded on disk, or a ``chroma run`` server)."""
 
@@ -733,30 +739,23 @@ class ChunkStore(StoreHelpers):
 
     def chunks_of(self, sources: Sequence[str]) -> list[Chunk]:
         """Every stored chunk (text and metadata, no vectors) of ``sources``."""
-        if not sources or not self.exists():
-            return []
-        wanted = sorted(set(sources))
-        out: list[Chunk] = []
-        for i in range(0, len(wanted), _FETCH_SOURCES):
-            part = wanted[i:i + _FETCH_SOURCES]
-            where = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
-            got = self.chunks.get(where=where, include=["documents", "metadatas"])
-            out.extend(Chunk.from_store(chunk_id, text or "", meta or {})
-                       for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]))
-        return out
+        return self._chunks_of(sources)
 
     def openings(self, sources: Sequence[str]) -> list[Chunk]:
         """The first chunk of each of ``sources`` (a 500-page PDF's opening without listing its chunks)."""
+        return self._chunks_of(sources, {"start": 0})
+
+    def _chunks_of(self, sources: Sequence[str], also: dict[str, Any] | None = None) -> list[Chunk]:
+        """The stored chunks of ``sources`` (a few sources per read) that also match the ``also`` clause."""
         if not sources or not self.exists():
             return []
         wanted = sorted(set(sources))
         out: list[Chunk] = []
         for i in range(0, len(wanted), _FETCH_SOURCES):
             part = wanted[i:i + _FETCH_SOURCES]
-            source = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
-            got = self.chunks.get(where={"$and": [source, {"start": 0}]}, include=["documents", "metadatas"])
-            out.extend(Chunk.from_store(chunk_id, text or "", meta or {})
-                       for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"]))
+            where: dict[str, Any] = {"source": part[0]} if len(part) == 1 else {"source": {"$in": part}}
+            out.extend(_stored_chunks(self.chunks.get(where={"$and": [where, also]} if also else where,
+                                                      include=["documents", "metadatas"])))
         return out
 
     def chunks_stating(self, source: str, text: str, limit: int = 3) -> list[Chunk]:
@@ -768,9 +767,7 @@ class ChunkStore(StoreHelpers):
         first = sorted(zip(hits["ids"], hits["metadatas"]), key=lambda h: int((h[1] or {}).get("start", 0)))[:limit]
         if not first:
             return []
-        got = self.chunks.get(ids=[i for i, _ in first], include=["documents", "metadatas"])
-        found = [Chunk.from_store(chunk_id, doc or "", meta or {})
-                 for chunk_id, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])]
+        found = _stored_chunks(self.chunks.get(ids=[i for i, _ in first], include=["documents", "metadatas"]))
         return sorted(found, key=lambda c: c.start)
 
     def delete_stale(self, sources: str | set[str], keep: set[str]) -> int:

@@ -39,3 +39,17 @@ def analysis_library(root: Path, embedder: Any, public: Mapping[str, Path] | Seq
             shutil.copy(path, root / folder / name)
         assert assistant.ingest([root / folder], collection=collection, progress=False).ok
     return assistant
+
+
+def text_library(root: Path, files: Mapping[str, str], embedder: Any = None, **config: Any) -> Any:
+    """An index at ``root/index`` (an :class:`rag.assistant.Assistant` over it) of ``files`` (name -> text,
+    sidecars such as ``x.txt.meta.json`` too) written to ``root/docs``; the fake embedder unless one is given."""
+    from rag.assistant import Assistant
+    from rag.testing import FakeEmbedder
+
+    (root / "docs").mkdir()
+    for name, text in files.items():
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    assistant = Assistant(index_dir=root / "index", embedder=embedder or FakeEmbedder(), **config)
+    assert assistant.ingest([root / "docs"], progress=False).ok
+    return assistant

@@ -941,11 +941,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         floor = MIN_POINT_RELEVANCE if analytic_min_relevance is None else analytic_min_relevance
         points, groups = [], []
         if max(relevance.values()) >= floor:
-            compared = comparison(question)
-            if compared and not compared.named:  # typed in lower case: the names the sources write
-                compared = comparison(question, source_names(passages)) or compared
-            groups = (compared_points(compared, ranking, passages, embedder) if compared and compared.named
-                      else None) or []
+            compared = named_comparison(question, passages)
+            groups = (compared_points(compared, ranking, passages, embedder) if compared else None) or []
             points = [c for group in groups for c in group] or select_key_points(ranking, relevance)
             groups = groups or [points]
         if points:
@@ -986,6 +983,16 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     chosen = _with_antecedents(chosen, ranked)
     text = " ".join(f"{c.text} [{c.passage}]" for c in chosen)
     return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
+
+
+def named_comparison(question: str, passages: Sequence[Passage]) -> Comparison | None:
+    """The question's comparison when its sides are told apart by names (capitalised in the question, or, typed
+    in lower case, in the ``passages``: "compare france and germany"); None otherwise. Only such sides are
+    searched and balanced one by one (see :func:`compared_points`)."""
+    compared = comparison(question)
+    if compared and not compared.named:
+        compared = comparison(question, source_names(passages))
+    return compared if compared and compared.named else None
 
 
 def source_names(passages: Sequence[Passage]) -> set[str]:

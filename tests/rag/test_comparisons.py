@@ -248,7 +248,7 @@ def test_each_side_is_searched_so_one_side_cannot_crowd_the_other_out(monkeypatc
     assert "offensive.txt" in sources and sum(s.startswith("coup") for s in sources) >= 2
     assert "Compare the responses to the Varenian offensive." in crowded.queries
     # The question's own search alone: the offensive is crowded out (what the side searches are for).
-    monkeypatch.setattr(assistant_module, "comparison", lambda q: None)
+    monkeypatch.setattr(assistant_module, "named_comparison", lambda q, passages: None)
     state = assistant._retrieve({"question": question, "standalone": question})
     assert "offensive.txt" not in [p.chunk.source for p in state["passages"]]
 

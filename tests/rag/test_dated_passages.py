@@ -14,7 +14,7 @@ from rag.assistant import Assistant
 from rag.backends.extractive import _years_missing, stated_years
 from rag.records import Passage
 from rag.retrieve import Filters
-from rag.testing import FakeEmbedder
+from tests.shared_data import text_library
 
 PARAGRAPHS = [
     "The End of Cheap Fuel in Ostrava",
@@ -35,12 +35,8 @@ QUESTION = "Why did Ostrava end its fuel subsidy in 2026?"
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("dated")
-    (root / "docs").mkdir()
-    (root / "docs" / "ostrava.txt").write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
-    a = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), chunk_tokens=40, chunk_overlap=0)
-    assert a.ingest([root / "docs"], progress=False).ok
-    return a
+    return text_library(tmp_path_factory.mktemp("dated"), {"ostrava.txt": "\n\n".join(PARAGRAPHS) + "\n"},
+                        chunk_tokens=40, chunk_overlap=0)
 
 
 def _undated(a: Assistant) -> list[Passage]:
@@ -77,13 +73,9 @@ def test_a_document_outside_the_callers_filters_adds_nothing(library: Assistant)
 @pytest.fixture(scope="module")
 def season_library(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     # The same report, dated only as a fiscal year: "the 2025–26 budget".
-    root = tmp_path_factory.mktemp("season")
-    (root / "docs").mkdir()
     paragraphs = [p.replace("opened in October 2026", "was paid for from the 2025–26 budget") for p in PARAGRAPHS]
-    (root / "docs" / "ostrava.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    a = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), chunk_tokens=40, chunk_overlap=0)
-    assert a.ingest([root / "docs"], progress=False).ok
-    return a
+    return text_library(tmp_path_factory.mktemp("season"), {"ostrava.txt": "\n\n".join(paragraphs) + "\n"},
+                        chunk_tokens=40, chunk_overlap=0)
 
 
 def test_a_year_written_as_the_end_of_a_fiscal_year_counts(season_library: Assistant) -> None:

@@ -13,8 +13,8 @@ from rag.assistant import Assistant
 from rag.questions import defined_term, defines
 from rag.records import Passage
 from rag.retrieve import Filters
-from rag.testing import FakeEmbedder
 from rag.text import sentences
+from tests.shared_data import text_library
 
 PARAGRAPHS = [
     "Sanctions in the Sahel",
@@ -27,12 +27,8 @@ PARAGRAPHS = [
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("definition-lookup")
-    (root / "docs").mkdir()
-    (root / "docs" / "ecowas.txt").write_text("\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
-    a = Assistant(index_dir=root / "index", embedder=FakeEmbedder(), chunk_tokens=30, chunk_overlap=0)
-    assert a.ingest([root / "docs"], progress=False).ok
-    return a
+    return text_library(tmp_path_factory.mktemp("definition-lookup"),
+                        {"ecowas.txt": "\n\n".join(PARAGRAPHS) + "\n"}, chunk_tokens=30, chunk_overlap=0)
 
 
 @pytest.mark.parametrize("question", ["What is ECOWAS?", "What is ecowas?", "What is Ecowas?"])

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from rag.assistant import Assistant
 from rag.backends.extractive import MAX_POINT_WORDS, MAX_POINTS, point_spans, summary_result
 from rag.doc_questions import summary_request, summary_topic
 from rag.eval.metrics import answer_words
 from rag.records import Chunk, Passage
 from rag.testing import FakeEmbedder
+from tests.shared_data import text_library
 
 
 @pytest.mark.parametrize("question, topic", [
@@ -118,14 +118,11 @@ def test_an_empty_document_gives_the_refusal() -> None:
 
 def test_a_summary_of_a_named_document_searches_once(tmp_path: Path) -> None:
     # "Summarise the article about X": the document is found by X; the request's own search was thrown away.
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "coup.txt").write_text("The Coup in Azawi\n\nSoldiers seized the palace in Tandara. The president was "
-                                   "detained. ECOWAS suspended Azawi.\n", encoding="utf-8")
-    (docs / "grid.txt").write_text("Lights Out in Lessia\n\nA cyberattack cut power in Lessia for six hours. "
-                                   "The grid operator restored it.\n", encoding="utf-8")
-    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
-    assert assistant.ingest([docs], progress=False).ok
+    assistant = text_library(tmp_path, {
+        "coup.txt": "The Coup in Azawi\n\nSoldiers seized the palace in Tandara. The president was detained. "
+                    "ECOWAS suspended Azawi.\n",
+        "grid.txt": "Lights Out in Lessia\n\nA cyberattack cut power in Lessia for six hours. The grid operator "
+                    "restored it.\n"})
     searches: list[str] = []
     retrieve = assistant.retriever.retrieve
 
@@ -143,15 +140,13 @@ def test_the_ambiguity_check_lists_only_documents_inside_the_date_filter(tmp_pat
     # Found in review: the library listing ignored the date filter and read the opening of every document
     # outside it before dropping it. Two old reports and one new: "Summarise the article." from 2026 on
     # is about the new one, and no old report's opening is read.
-    docs = tmp_path / "docs"
-    docs.mkdir()
+    files: dict[str, str] = {}
     for name, date, text in (("old1.txt", "2019-03-01", "Old report one. The port was closed in winter."),
                              ("old2.txt", "2020-05-01", "Old report two. The army held exercises in spring."),
                              ("new.txt", "2026-07-24", "New report. Soldiers seized the palace in Tandara.")):
-        (docs / name).write_text(f"{name}\n\n{text}\n", encoding="utf-8")
-        (docs / f"{name}.meta.json").write_text(f'{{"date": "{date}"}}', encoding="utf-8")
-    assistant = Assistant(index_dir=tmp_path / "index", embedder=FakeEmbedder())
-    assert assistant.ingest([docs], progress=False).ok
+        files[name] = f"{name}\n\n{text}\n"
+        files[f"{name}.meta.json"] = f'{{"date": "{date}"}}'
+    assistant = text_library(tmp_path, files)
     read: list[str] = []
     openings = assistant.store.openings
 
