@@ -35,6 +35,7 @@ from typing import Literal
 
 from rag.chunk import split_sentences
 from rag.records import Chunk
+from rag.text import UPPER
 
 DocumentAsk = Literal["author", "date"]
 
@@ -118,7 +119,7 @@ _END = r"\s*[?.!]*\s*$"
 _SUMMARY_NOUN = rf"(?:{_NOUN}|(?:document|text|stor(?:y|ies)|stud(?:y|ies))s?)"
 _DOC = (rf"(?:(?:(?:this|that|these|those|our|your|its) (?:[a-z][\w'’-]* ){{0,2}}|the )?{_SUMMARY_NOUN}|"
         # "the Kestrel article": a name in front says which ("the IPCC Fourth Assessment Report" is a title)
-        rf"the (?:(?-i:[A-Z])[\w'’-]* ){{1,3}}(?-i:{_SUMMARY_NOUN})|"
+        rf"the (?:(?-i:[{UPPER}])[\w'’-]* ){{1,3}}(?-i:{_SUMMARY_NOUN})|"
         # a title in quotes: "What are the main points of “Lights Out in Lessia”?" (the chat suggests it)
         r"“[^”]{2,160}”|\"[^\"]{2,160}\")")
 _ABOUT = r"(?:about|on|concerning|regarding|covering|discussing)"
@@ -170,7 +171,7 @@ def summary_topic(question: str) -> str | None:
     """
     core = _request_core(question).rstrip("?.! ")
     match = re.search(rf"\b{_SUMMARY_NOUN}\s+{_ABOUT}\s+(.+)$", core, re.I)
-    named = re.search(rf"\bthe ((?:[A-Z][\w'’-]* ){{1,3}}){_SUMMARY_NOUN}\b", core)  # "the Kestrel article"
+    named = re.search(rf"\bthe ((?:[{UPPER}][\w'’-]* ){{1,3}}){_SUMMARY_NOUN}\b", core)  # "the Kestrel article"
     quoted = re.search(r"“([^”]{2,160})”|\"([^\"]{2,160})\"", core)  # a title
     topic = (_SUMMARY_TAIL.sub("", match.group(1)).strip() if match else named.group(1).strip() if named
              else (quoted.group(1) or quoted.group(2)).strip() if quoted else "")

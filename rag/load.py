@@ -37,7 +37,7 @@ from typing import Any
 from rag.errors import LoadError  # also importable as rag.load.LoadError
 from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
-from rag.text import byline_name, byline_parts
+from rag.text import LOWER, UPPER, byline_name, byline_parts
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def _control_ratio(data: bytes) -> float:
 # from web pages loses the whitespace between paragraphs and inline elements. After "." the word before must
 # be two lower-case letters and the next one a capitalised word, so initials ("U.S.Army"), abbreviations
 # ("e.g.For"), numbers ("3.A") and names written with a dot ("ASP.NET") do not match.
-_GLUED_END = re.compile(r"(?:(?<=[a-z]{2})\.|(?<=[a-z0-9)\]])[?!…])[\"”’)\]]*(?=[A-Z][a-z])")
+_GLUED_END = re.compile(rf"(?:(?<=[{LOWER}]{{2}})\.|(?<=[{LOWER}0-9)\]])[?!…])[\"”’)\]]*(?=[{UPPER}][{LOWER}])")
 # Inside an address, a path or a domain a dot or "?" is part of the name, not a sentence end.
 _NAME_LIKE = re.compile(r"://|www\.|[@/\\_=]")
 _DOMAINS = frozenset("com org net gov edu int info io co uk eu".split())
@@ -339,8 +339,8 @@ _FOOTER_MARKERS = re.compile(
     r"|tags?:|research team\s*$)",
     re.I,
 )
-_DATELINE = re.compile(r"^([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s+[–—-]\s+(?=[A-Z])")
-_BYLINE = re.compile(r"^by\s+([A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})\s*$", re.I)
+_DATELINE = re.compile(rf"^([{UPPER}][\w.'’-]+(?: [{UPPER}][\w.'’-]+){{0,3}})\s+[–—-]\s+(?=[{UPPER}])")
+_BYLINE = re.compile(rf"^by\s+([{UPPER}][\w.'’-]+(?: [{UPPER}][\w.'’-]+){{0,3}})\s*$", re.I)
 _DATE_IN_TEXT = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b|"
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b")

@@ -24,7 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from rag.text import names, numbers, stem, terms, words
+from rag.text import UPPER, names, numbers, stem, terms, words
 
 Kind = Literal["analytic", "factoid"]
 
@@ -77,7 +77,8 @@ _ANALYTIC = [
                r"(?:is|was) to blame)\b|"
                # an actor's options ("What can ECOWAS / the EU do?"), not a thing's capability ("What can a
                # simultaneous hermaphrodite do?", a SQuAD question)
-               r"(?-i:\b[Ww]hat (?:can|could|must|might) (?:the |its |their )?[A-Z][\w’'-]*(?: [\w’'-]+){0,4} do\W*$)|"
+               rf"(?-i:\b[Ww]hat (?:can|could|must|might) (?:the |its |their )?[{UPPER}][\w’'-]*"
+               r"(?: [\w’'-]+){0,4} do\W*$)|"
                r"^\s*(?:and\s+|but\s+|so\s+)?should\b", re.I),
     # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".
     re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
@@ -409,6 +410,10 @@ def comparison(question: str, source_names: Collection[str] = ()) -> Comparison 
     if not sides or not all(sides) or "," in sides[0]:  # "France, Germany and Italy" are three
         return None
     side_names = [_side_names(side) | {t for t in terms(side) if t in source_names} for side in sides]
+    possessive = _POSSESSIVE.match(sides[0])
+    if possessive and re.fullmatch(r"[^\s]+(?:\s+[^\s]+){0,3}['’]s", sides[1]):
+        # "Russia's strategy in Syria with Turkey's": Turkey's strategy in Syria too, so Syria is both sides'.
+        side_names[1] |= _side_names(possessive.group(2))
     a_names, b_names = side_names[0] - side_names[1], side_names[1] - side_names[0]
     named = bool(a_names and b_names)
     if named:

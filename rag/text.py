@@ -33,14 +33,19 @@ yourselves s t don now one ones did does done get got also many much may might m
 QUESTION_WORDS = frozenset("what which who whom whose when where why how whats".split())
 NEGATIONS = frozenset("not no never none nobody nothing neither nor without n't cannot".split())
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][A-Za-z]+)?")
+# Words and names in any Latin, Greek or Cyrillic spelling: "Türkiye", "Keïta-Sall", "Erdoğan", "Gdańsk" are
+# one word each (an ASCII pattern cut them into "T" + "rkiye"). ``UPPER`` is every capital letter of those
+# scripts (Python's ``re`` has no \p{Lu}); a letter is ``[^\W\d_]``.
+UPPER = "".join(ch for ch in map(chr, range(0x0530)) if ch.isupper())
+LOWER = "".join(ch for ch in map(chr, range(0x0530)) if ch.islower())
+_WORD = re.compile(r"[^\W_]+(?:[’'][^\W\d_]+)?")
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
-_NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+(?:\s+[A-Z][a-zA-Z’'-]+)*")
+_NAME = re.compile(rf"\b[{UPPER}](?:[^\W\d_]|[’'-])+(?:\s+[{UPPER}](?:[^\W\d_]|[’'-])+)*")
 
 
 # Bump when :func:`terms` would give different tokens for the same text (stemmer, stop words, word
 # pattern): the lexical index records it and rebuilds a file written with another version.
-TERMS_VERSION = "snowball-english-1"
+TERMS_VERSION = "snowball-english-2"  # 2: words in any Latin, Greek or Cyrillic spelling
 
 # Snowball English (Porter 2), in C. A Stemmer object is not thread-safe (it keeps a cache and buffers):
 # one per thread.
@@ -173,7 +178,7 @@ _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec fig al approx dept est ca e.g i.e u.s u.k u.n".split())
 # Abbreviations that only ever precede a number: "No. 10", "Vol. 3", "pp. 4-7".
 _NUMBER_ABBREVIATIONS = frozenset("no nos vol vols pp art sec ch".split())
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9•])|\n")
+_BOUNDARY = re.compile(rf"(?<=[.!?…])[\"”’)\]]*(?=\s+[\"“‘(\[]?[{UPPER}0-9•])|\n")
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:

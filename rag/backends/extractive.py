@@ -44,7 +44,7 @@ from rag.embed import Embedder
 from rag.keypoints import narrative_score, question_aim, role_score
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage
-from rag.text import byline_parts, has_negation, name_phrases, names, numbers, terms
+from rag.text import LOWER, UPPER, byline_parts, has_negation, name_phrases, names, numbers, terms
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +200,7 @@ _FURNITURE = re.compile(
     r"\b(?:subscribe|newsletter|sign up|log in|view all posts|all rights reserved|click here|follow us|"
     r"share this|read more|cookie|privacy policy|terms of use|promotions|delivered directly to your inbox)\b", re.I)
 # "George Meneshian – In the early hours …": the byline is not part of the claim.
-_DATELINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s+[–—]\s+(?=[A-Z])")
+_DATELINE = re.compile(rf"^[{UPPER}][\w.'’-]+(?: [{UPPER}][\w.'’-]+){{0,3}}\s+[–—]\s+(?=[{UPPER}])")
 
 
 def _byline_line(sentence: str) -> bool:
@@ -1006,7 +1006,7 @@ def source_names(passages: Sequence[Passage]) -> set[str]:
     return found
 
 
-_INNER_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][a-zA-Z’'-]+")
+_INNER_CAPITAL = re.compile(rf"(?<=[{LOWER},;:]\s)[{UPPER}](?:[^\W\d_]|[’'-])+")
 
 
 def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[set[int], set[int]]:
