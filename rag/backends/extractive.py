@@ -402,6 +402,14 @@ class UnstatedAsks:
             self.kinds[source] = (name, bool(self.asked_numbers - set(numbers(text))))
         return self.kinds[source]
 
+    def states_no_name(self, source: str) -> bool:
+        """Does the document ``source`` state none of the names asked (when the question asks any)?"""
+        if not self.asked:
+            return False
+        text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+        words = names(text) | set(terms(text))
+        return not any(_name_stated(a, words) for a in self.asked)
+
     def __call__(self, source: str) -> int:
         return sum(self.missing(source))
 
@@ -666,13 +674,20 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
     lead = _lead_sentences(ranking.candidates, passages) if passages is not None and aim == "reasons" else set()
     # A document that lacks a figure the question names (a year: "the 2022 offensive" against an article on
     # a 2026 one) is about another event: its passages are left out when another retrieved document states
-    # the figures. (Names are not held to this: the points of one article often name only one side.)
+    # the figures. (Names are held to less: the points of one article often name only one side, so only a
+    # document that states none of the asked names is left out.)
     left_out: set[int] = set()
     if passages is not None:
         unstated = UnstatedAsks(ranking.profile.question, passages)
         undated = {n for n, p in enumerate(passages, start=1) if unstated.missing(p.chunk.source)[1]}
         if len(undated) < len(passages):
             left_out = undated
+        # A document that states none of the names asked is about something else ("the significance of the
+        # Dalla attack" against an article on a grid attack): its passages are left out too, while another
+        # retrieved document states one of them.
+        unnamed = {n for n, p in enumerate(passages, start=1) if unstated.states_no_name(p.chunk.source)}
+        if len(unnamed | left_out) < len(passages):
+            left_out |= unnamed
     # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
     kept = [n for n in range(1, len(passages) + 1) if n not in left_out] if passages is not None else []
     rank_of = {n: i for i, n in enumerate(kept, start=1)}

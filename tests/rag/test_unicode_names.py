@@ -14,7 +14,6 @@ from rag.lexical import FILENAME, SCHEMA_VERSION, LexicalIndex
 from rag.questions import comparison
 from rag.records import Chunk
 from rag.text import TERMS_VERSION, name_phrases, names, sentences, terms
-
 from tests.shared_data import text_library
 
 
