@@ -115,19 +115,38 @@ def _check_store_settings(store: Store, config: Config) -> None:
 
 
 def carry_terms(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """Make a follow-up standalone without a model: add the previous question's terms."""
+    """Make a follow-up standalone without a model: add the previous question's terms.
+
+    A previous question that was a follow-up itself counts with what it carried (:func:`previous_question`):
+    "Why?" after "And France?" after "How did ECOWAS react to the coup in Azawi?" asks about France, ECOWAS
+    and the coup in Azawi, not about France alone.
+    """
     if not history:
         return question
     if not is_follow_up(question):
         return question
-    extra = carried_words(question, history[-1][0])
+    extra = carried_words(question, previous_question(history))
     return f"{question} ({' '.join(extra)})" if extra else question
 
 
+# A chain of follow-ups carries at most this many words (the latest questions' first).
+MAX_CARRIED_WORDS = 12
+
+
+def previous_question(history: Sequence[tuple[str, str]]) -> str:
+    """The last question of ``history`` as it was understood: a follow-up with the words it carried."""
+    understood = ""
+    for question, _ in history:
+        understood = carry_terms(question, [(understood, "")]) if understood else question
+    return understood
+
+
 def carried_words(question: str, previous: str) -> list[str]:
-    """The previous question's content words that the follow-up does not already have."""
+    """The previous question's content words that the follow-up does not already have (at most
+    :data:`MAX_CARRIED_WORDS`)."""
     own = terms(question)
-    return [w for w in dict.fromkeys(re.findall(r"[\w’'-]+", previous)) if terms(w) and terms(w)[0] not in own]
+    found = [w for w in dict.fromkeys(re.findall(r"[\w’'-]+", previous)) if terms(w) and terms(w)[0] not in own]
+    return found[:MAX_CARRIED_WORDS]
 
 
 class Assistant:
@@ -347,7 +366,7 @@ class Assistant:
             else:
                 standalone = carry_terms(question, history)
                 if standalone != question:
-                    carried = " ".join(carried_words(question, history[-1][0]))
+                    carried = " ".join(carried_words(question, previous_question(history)))
         return {**state, "standalone": standalone, "carried": carried}
 
     def _model_for(self, state: Mapping[str, Any]) -> Any:
@@ -387,8 +406,12 @@ class Assistant:
             # Where both found a passage, keep its similarity to the full query (the relevance gate's).
             by_id = {p.chunk.id: p for p in [*own, *passages]}
             passages = [by_id[i] for i in sorted(fused, key=lambda i: -fused[i])][:len(passages) or len(own)]
-            if not (names(state["question"]) or numbers(state["question"])):
-                passages = self._stay_on_topic(state["carried"], passages, query, vector, filters)
+        if state.get("carried"):
+            # "Why?" names nothing: it stays with the previous question's documents. "And France?" stays with
+            # those that also state France, when one does ("What about Varenia?" about a document the previous
+            # question's names are not in leaves the passages as they are).
+            named = state["question"] if names(state["question"]) or numbers(state["question"]) else ""
+            passages = self._stay_on_topic(f"{state['carried']} {named}", passages, query, vector, filters)
         if summary:
             return self._summary_state(state, passages, filters, vector, started)
         if kind == "analytic" and passages and asked_years(query):
@@ -601,12 +624,13 @@ class Assistant:
 
     def _stay_on_topic(self, carried: str, passages: list[Passage], query: str, vector: Any,
                        filters: Filters) -> list[Passage]:
-        """A follow-up that names nothing of its own stays with the previous question's documents.
+        """A follow-up stays with the previous question's documents.
 
         "And what does the author propose?" after "Did the embargo on Karvesh work?": its own words
         match every article that proposes something. Passages of documents that never state the
-        carried names or figures are replaced by more of the documents that do (searched with the
-        same filters, narrowed to those documents); when none does, nothing changes.
+        ``carried`` names or figures (the follow-up's own ones included) are replaced by more of the
+        documents that do (searched with the same filters, narrowed to those documents); when none
+        does, nothing changes.
         """
         asked = UnstatedAsks(carried, passages, words_only=True)
         if not (asked.asked or asked.asked_numbers):
