@@ -53,7 +53,7 @@ from rag.ui.access import AccessPolicy, PolicyFile  # noqa: E402
 from rag.ui.backends import backend_choices, friendly_error, model_server, takes_model_name  # noqa: E402
 from rag.ui.conversations import ConversationStore  # noqa: E402
 from rag.ui.files import discard_uploads  # noqa: E402
-from rag.ui.live import LivePage, LivePages  # noqa: E402
+from rag.ui.live import NOTICE_S, LivePage, LivePages  # noqa: E402
 from rag.ui.login import Authenticator  # noqa: E402
 from rag.ui.markdown import escape_markdown  # noqa: E402
 from rag.ui.render import (  # noqa: E402
@@ -62,11 +62,14 @@ from rag.ui.render import (  # noqa: E402
     UNDATED_NOTE,
     Turn,
     answer_with_footnotes,
+    corpus_count,
     example_questions,
     filter_chips,  # noqa: E402
     filter_chips_html,
     question_html,
     queued_html,
+    rendering_title,
+    renderings,
     sources_html,
     streaming_html,
     turn_messages,
@@ -89,6 +92,7 @@ STOPPED = "Stopped before the answer was finished; nothing unverified is kept. R
 MAX_QUEUED = 1  # questions a page may have waiting behind its running answer
 _QUEUE_WAIT_S = 600.0  # how long a queued question waits for the answer before it gives up
 DOC_HEADERS = ["Title", "File", "Collection", "Date", "Format", "Pages", "Chunks"]
+DOCS_LABEL = "Indexed documents"  # one row per file; the label counts a document in several formats once
 NO_DATE = "— none found"
 UPLOAD_HEADERS = ["File", "Status", "Reason"]
 
@@ -152,7 +156,7 @@ class Handlers:
         owner = self._owner(request, browser)
         turns = self.conversations.load(owner, conversation) if owner and conversation else None
         if turns is None:
-            gr.Warning("That conversation is not there any more.")
+            self._notice(request, "That conversation is not there any more.")
             return (gr.skip(),) * 6
         key = getattr(request, "session_hash", None)
         if key:
@@ -214,13 +218,13 @@ class Handlers:
         """
         question = (message or "").strip()
         if not question:
-            gr.Info("Type a question first.")  # an empty Ask is not silently ignored (found in a browser audit)
+            self._notice(request, "Type a question first.", info=True)  # not silently ignored (browser audit)
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""
             return
         page = self._page(request)
         if page.lock.locked() and len(page.queued) >= MAX_QUEUED:
             # A waiting question holds a worker; more than one per page would starve other users.
-            gr.Warning("A question is already waiting for the answer in progress; send this one after it.")
+            self._notice(request, "A question is already waiting for the answer in progress; send this one after it.")
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         page.queued.append(question)
@@ -228,7 +232,7 @@ class Handlers:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), ""  # the running answer shows it as queued
             if not page.lock.acquire(timeout=_QUEUE_WAIT_S):
                 page.queued.remove(question)
-                gr.Warning("The previous answer is taking too long; send the question again.")
+                self._notice(request, "The previous answer is taking too long; send the question again.")
                 return
         try:
             page.queued.remove(question)
@@ -249,12 +253,14 @@ class Handlers:
             return [{"role": "user", "content": queued_html(q)} for q in list(page.queued)]
 
         pending = turn_messages(turns) + [{"role": "user", "content": question_html(question)}]
+        # Cleared before Stop shows (it is live while the chat shows this answer streaming): a click made
+        # as soon as it shows is not lost, and a late click meant for the answer before does not carry over.
+        page.stop.clear()
         yield (pending + [{"role": "assistant", "content": streaming_html("")}] + waiting(), turns, None,
                sources_html(turns, None) if turns else gr.skip(), "")
         text = ""
         turn: dict[str, Any] = {"question": question, "answer": None, "error": None,
                                 "filters": self._chips(values, user)[0]}
-        page.stop.clear()
         try:
             for item in self.service.stream(question, ResearchService.history_of(turns), options, user):
                 if page.stop.is_set():  # Stop: the unfinished, unverified text is not kept
@@ -277,8 +283,13 @@ class Handlers:
 
     # ------------------------------------------------------ per-answer actions
     def stop(self, request: gr.Request) -> None:
-        """The Stop button: the streaming answer of this page ends at its next piece."""
-        self._page(request).stop.set()
+        """The Stop button: the streaming answer of this page ends at its next piece.
+
+        With no answer running, a click (one the page sent before it disabled the button, or
+        a scripted one) does nothing: it must not wait as a flag for an answer not yet asked."""
+        page = self._page(request)
+        if page.lock.locked():
+            page.stop.set()
 
     def regenerate(self, turns: list[Turn] | None, backend: str | None, model: str | None, k: float | None,
                    strict: bool | None, sources: list[str] | None, title: str | None, date_from: str | None,
@@ -288,7 +299,7 @@ class Handlers:
         page = self._page(request)
         current = list(page.turns if page.turns is not None else (turns or []))
         if page.lock.locked() or not current:
-            gr.Warning("Nothing to regenerate yet." if not current else "Wait for the answer to finish.")
+            self._notice(request, "Nothing to regenerate yet." if not current else "Wait for the answer to finish.")
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         page.turns = current[:-1]
@@ -301,20 +312,26 @@ class Handlers:
         page = self._page(request)
         current = list(page.turns if page.turns is not None else (turns or []))
         if page.lock.locked() or not current:
-            gr.Warning("Nothing to edit yet." if not current else "Wait for the answer to finish.")
+            self._notice(request, "Nothing to edit yet." if not current else "Wait for the answer to finish.")
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         last, current = current[-1], current[:-1]
         page.turns = current
         return turn_messages(current), current, None, sources_html(current, None), last["question"]
 
-    def copy_text(self, turns: list[Turn] | None, selected: int | None) -> str:
+    def copy_text(self, turns: list[Turn] | None, selected: int | None, request: gr.Request) -> str:
         """The answer shown in the sources panel, as text with footnotes, for the clipboard."""
         turns = turns or []
         index = len(turns) - 1 if selected is None else int(selected)
         if not 0 <= index < len(turns) or turns[index].get("answer") is None:
-            gr.Warning("No answer to copy yet.")
+            self._notice(request, "No answer to copy yet.")
             return ""
         return answer_with_footnotes(turns[index]["answer"])
+
+    def _notice(self, request: gr.Request | None, message: str, *, info: bool = False) -> None:
+        """A toast that goes by itself after a few seconds (Gradio's default is ten, and a few
+        repeated clicks piled up), shown once while the same words are still on the page."""
+        if self._page(request).shows(message):
+            (gr.Info if info else gr.Warning)(message, duration=NOTICE_S)
 
     def _page(self, request: gr.Request | None) -> LivePage:
         key = getattr(request, "session_hash", None)
@@ -348,7 +365,8 @@ class Handlers:
         stamps = [Path(d.source).stat().st_mtime for d in docs if Path(d.source).is_file()]
         if stamps:
             updated = datetime.fromtimestamp(max(stamps), UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return welcome_html(len(docs), updated, [d.title or Path(d.source).name for d in _recent(docs)[:5]])
+        held = renderings(_recent(docs))  # a document in .txt, .html and .pdf is counted and listed once
+        return welcome_html(len(held), updated, [rendering_title(g) for g in held[:5]], files=len(docs))
 
     def first_screen(self, request: gr.Request) -> tuple[Any, ...]:
         """On page load: the corpus in the sources panel, and example questions from its titles."""
@@ -360,22 +378,16 @@ class Handlers:
 
     # ------------------------------------------------------------ feedback
     def like(self, turns: list[Turn] | None, evt: gr.LikeData, request: gr.Request) -> str:
-        """The chat's thumbs and flag: feedback on the message they sit on."""
+        """The chat's thumbs and flag: feedback on the message they sit on.
+
+        The only feedback control: buttons under the sources panel once rated "the answer shown
+        there" too, and a reader saw two ways to rate one answer (found in a browser audit)."""
         kind = _FEEDBACK_KIND.get(evt.liked) if isinstance(evt.liked, (bool, str)) else None
         index = _turn_index(evt.index)
         if kind is None or index is None:
             return gr.skip()
-        return self._feedback(turns or [], index, kind, request)
-
-    def feedback(self, turns: list[Turn] | None, selected: int | None, kind: str, request: gr.Request) -> str:
-        """The buttons under the sources panel: feedback on the answer shown there."""
-        turns = turns or []
-        index = len(turns) - 1 if selected is None else int(selected)
-        return self._feedback(turns, index, kind, request)
-
-    def _feedback(self, turns: list[Turn], index: int, kind: str, request: gr.Request) -> str:
         try:
-            record = self.service.record_feedback(turns, index, kind, _user(request))
+            record = self.service.record_feedback(turns or [], index, kind, _user(request))
         except IndexError as exc:
             return f"⚠ {exc}"
         if record is None:
@@ -385,7 +397,7 @@ class Handlers:
 
     def export(self, turns: list[Turn] | None, request: gr.Request) -> Any:
         if not turns:
-            gr.Warning("Nothing to export yet: ask a question first.")
+            self._notice(request, "Nothing to export yet: ask a question first.")
             return gr.update(value=None, visible=False)
         token = self.service.export(turns, _user(request))
         # Served by /export/{token} to this user only, never through Gradio's shared file cache.
@@ -401,7 +413,8 @@ class Handlers:
         choices = [(f"{d.title or Path(d.source).name} ({Path(d.source).name}, {d.collection})",
                     document_id(d.source)) for d in docs]
         collections = sorted({d.collection for d in docs})
-        return (gr.update(value=rows or None), gr.update(choices=choices, value=None),
+        label = f"{DOCS_LABEL} ({corpus_count(len(renderings(docs)), len(docs))})" if docs else DOCS_LABEL
+        return (gr.update(value=rows or None, label=label), gr.update(choices=choices, value=None),
                 gr.update(choices=choices), gr.update(choices=collections))
 
     def refresh(self, request: gr.Request) -> tuple[Any, ...]:
@@ -616,6 +629,8 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                             feedback_options=FEEDBACK_OPTIONS, latex_delimiters=[], buttons=[],
                             placeholder="Ask about the published articles. Every sentence of an answer cites "
                                         "the passage it rests on.")
+                        # Next to the thumbs and flag it reports on, not under the sources panel.
+                        feedback_status = gr.Markdown("", elem_id="feedback-status")
                         with gr.Row():
                             question = gr.Textbox(elem_id="question", show_label=False, scale=6, lines=1,
                                                   max_lines=6, placeholder="Ask a question…", autofocus=True)
@@ -637,11 +652,6 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                         export_file = gr.HTML("", elem_id="export-file", visible=False)
                     with gr.Column(scale=2):
                         panel = gr.HTML(sources_html([], None), elem_id="sources", label="Sources")
-                        with gr.Row():
-                            up = gr.Button("✓ Helpful", elem_id="fb-up", size="sm")
-                            down = gr.Button("✗ Not helpful", elem_id="fb-down", size="sm")
-                            wrong = gr.Button("⚠ Wrong citation", elem_id="fb-wrong", size="sm")
-                        feedback_status = gr.Markdown("", elem_id="feedback-status")
             with gr.Tab("Documents", id="documents") as documents_tab:
                 edit_note = gr.Markdown("", elem_id="edit-note")
                 # Hidden until the page load says this user may edit (see Handlers.editing).
@@ -659,7 +669,7 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                                            elem_id="upload-results", label="Upload results", wrap=True,
                                            latex_delimiters=[], column_widths=["30%", "12%", "58%"])
                 docs = gr.Dataframe(headers=DOC_HEADERS, value=None, interactive=False, elem_id="docs-table",
-                                    label="Indexed documents", wrap=True, latex_delimiters=[],
+                                    label=DOCS_LABEL, wrap=True, latex_delimiters=[],
                                     column_widths=["34%", "20%", "10%", "12%", "8%", "8%", "8%"])
                 gr.Markdown(f"*Date:* {UNDATED_NOTE.replace('<', '&lt;')} A date filter leaves undated "
                             "documents out.", elem_id="docs-date-note")
@@ -748,9 +758,6 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                         show_progress="hidden", queue=False, **private)
         conv_cancel.click(lambda: (gr.update(visible=False), "Nothing was deleted."), None,
                           [conv_confirm_row, conv_status], show_progress="hidden", queue=False, **private)
-        for button, kind in ((up, "up"), (down, "down"), (wrong, "wrong_citation")):
-            button.click(handlers.feedback, [turns, selected, gr.State(kind)], [feedback_status],
-                         show_progress="hidden", **private)
         export.click(handlers.export, [turns], [export_file], **private)
 
         demo.unload(handlers.forget_page)

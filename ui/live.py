@@ -17,22 +17,48 @@ Example:
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 from rag.ui.render import Turn
 
+NOTICE_S = 5.0
+"""How long a toast (``gr.Info``, ``gr.Warning``) stays on the page, in seconds."""
+
 
 @dataclass
 class LivePage:
-    """One page's answer lock, the questions waiting for it, the latest turns (None: not yet known) and
-    the Stop button's flag."""
+    """One page's answer lock, the questions waiting for it, the latest turns (None: not yet known),
+    the Stop button's flag and the toasts it shows."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     queued: list[str] = field(default_factory=list)
     turns: list[Turn] | None = None
     stop: threading.Event = field(default_factory=threading.Event)  # set: end the answer streaming now
+    notices: dict[str, float] = field(default_factory=dict)  # toast text -> when last shown (monotonic)
+
+    def shows(self, message: str, now: float | None = None) -> bool:
+        """Whether to show the toast ``message`` now: not while the same words still show.
+
+        Gradio lists every repeat in its toast, so four empty Asks made one box of four
+        identical lines (found in a browser audit).
+
+        Example:
+            >>> page = LivePage()
+            >>> page.shows("Type a question first.", now=0.0), page.shows("Type a question first.", now=1.0)
+            (True, False)
+            >>> page.shows("Type a question first.", now=NOTICE_S), page.shows("Other words.", now=1.0)
+            (True, True)
+        """
+        now = time.monotonic() if now is None else now
+        last = self.notices.get(message)
+        if last is not None and now - last < NOTICE_S:
+            return False
+        self.notices = {m: t for m, t in self.notices.items() if now - t < NOTICE_S}
+        self.notices[message] = now
+        return True
 
 
 class LivePages:

@@ -440,10 +440,56 @@ def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
     return [templates[i % len(templates)].format(t) for i, t in enumerate(picked)]
 
 
-def welcome_html(documents: int, updated: str | None, recent: Sequence[str]) -> str:
-    """The first screen's panel: which corpus is loaded, and what the assistant does and does not do."""
+def renderings(docs: Sequence[Any]) -> list[list[Any]]:
+    """Indexed files (``rag.store.DocumentRecord``: anything with a ``source``) grouped by the document
+    they hold, in the order of each group's first file.
+
+    ``a.txt``, ``a.html`` and ``a.pdf`` in one folder are one document in three formats, the rule
+    ``rag.assistant._renderings`` starts from (its other test, equal passage text, reads chunks: too
+    much for every page load). The bundled sample is one article in three files, and the first
+    screen said "3 documents" (found in a browser audit).
+
+    Example:
+        >>> from types import SimpleNamespace as D
+        >>> [len(g) for g in renderings([D(source="/c/a.txt"), D(source="/c/a.pdf"), D(source="/d/a.txt")])]
+        [2, 1]
+    """
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for doc in docs:
+        path = Path(str(doc.source))
+        groups.setdefault((str(path.parent), path.stem), []).append(doc)
+    return list(groups.values())
+
+
+def rendering_title(group: Sequence[Any]) -> str:
+    """The title of a document held in several files: the first real one, not one made from a file
+    name ("000 37ea4592f850c55e" for a .txt without a heading), as ``rag.assistant._title`` picks."""
+    def words(text: str) -> str:
+        return " ".join(re.split(r"[\W_]+", text)).strip().lower()
+
+    titles = [(str(d.title or ""), Path(str(d.source))) for d in group]
+    return next((t for t, path in titles if t and words(t) != words(path.stem)),
+                next((t for t, _ in titles if t), titles[0][1].name if titles else ""))
+
+
+def corpus_count(documents: int, files: int | None = None) -> str:
+    """"3 documents", or "1 document in 3 files" when some document is held in several formats.
+
+    Example:
+        >>> corpus_count(1, 3), corpus_count(2, 2), corpus_count(1)
+        ('1 document in 3 files', '2 documents', '1 document')
+    """
+    count = f"{documents} document{'s' if documents != 1 else ''}"
+    return f"{count} in {files} files" if files is not None and files != documents else count
+
+
+def welcome_html(documents: int, updated: str | None, recent: Sequence[str], files: int | None = None) -> str:
+    """The first screen's panel: which corpus is loaded, and what the assistant does and does not do.
+
+    ``documents`` counts a document held in several files once (see :func:`renderings`); ``files``,
+    when given, is how many files hold them."""
     if documents:
-        corpus = (f'<p class="rag-corpus"><strong>{documents} document{"s" if documents != 1 else ""}</strong> '
+        corpus = (f'<p class="rag-corpus"><strong>{corpus_count(documents, files)}</strong> '
                   f'loaded{f", last updated {_e(updated)}" if updated else ""}.</p>')
         unique = list({" ".join(str(t).split()).lower(): t for t in reversed(recent)}.values())[::-1]
         if unique:
@@ -665,8 +711,19 @@ CHAT_JS = """() => {
       if (el && !el.dataset.signedOut) { el.dataset.signedOut = '1'; el.innerHTML = ''; }
     }
   }).observe(document.body, {childList: true, subtree: true});
+  // Stop is a disabled button while the chat shows no answer streaming: the stylesheet only fades it and
+  // turns the pointer away, which left it in the Tab order and pressable with Enter or Space (found in
+  // a browser audit). Checked on every change of the page, as the stylesheet's :has() is.
+  const stopLive = () => {
+    const stop = document.getElementById('stop-btn');
+    const idle = !document.querySelector('#chat .rag-streaming');
+    if (stop && stop.disabled !== idle) stop.disabled = idle;
+  };
+  new MutationObserver(stopLive).observe(document.body, {childList: true, subtree: true});
+  stopLive();
 }"""
-"""Page script handed to ``launch(js=...)``: clickable citations; a signed-out tab drops what it showed."""
+"""Page script handed to ``launch(js=...)``: clickable citations; a signed-out tab drops what it showed;
+Stop is disabled while nothing streams."""
 
 CSS = """
 .rag-who { text-align: right; }
@@ -714,12 +771,14 @@ CSS = """
 .dark .rag-chip { background: #1e3a8a; color: #e0ecff; }
 .rag-chip-note { color: var(--body-text-color-subdued); }
 .rag-filter-note { font-weight: 600; }
-/* Buttons that cannot act look it and take no clicks: Stop while nothing streams, feedback before
-   there is an answer, Rename and Delete while no saved conversation is open. Read from the page
-   itself, so a queued question, a reload or a second tab cannot leave a button in the wrong state. */
+/* Buttons that cannot act look it and take no clicks: Stop while nothing streams (CHAT_JS also
+   disables it, for the keyboard), Rename and Delete while no saved conversation is open. Read from the
+   page itself, so a queued question, a reload or a second tab cannot leave a button in the wrong state. */
 body:not(:has(#chat .rag-streaming)) #stop-btn,
-body:not(:has(#chat .bot-row)) :is(#fb-up, #fb-down, #fb-wrong),
 body:not(:has(#conv-list input:checked)) :is(#conv-rename, #conv-delete) {
   opacity: .4; filter: grayscale(1); pointer-events: none; cursor: default; }
+/* No fade for Stop: it looked live for a fifth of a second after the answer ended (and dead as the
+   next one began) while it already was not (found in a browser audit). */
+#stop-btn { transition: none; }
 """
 """Styles for the classes above, handed to ``launch(css=...)``."""

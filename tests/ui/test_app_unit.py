@@ -264,8 +264,10 @@ def test_feedback_is_appended_as_jsonl(assistant: Assistant, settings: UISetting
     handlers = handlers_for(assistant, settings)
     _, turns, *_ = ask(handlers, KARSK)
     _, turns, *_ = ask(handlers, OFF_CORPUS, turns)
-    assert "helpful" in handlers.feedback(turns, 0, "up", request("alice"))
-    assert "wrong citation" in handlers.feedback(turns, None, "wrong_citation", request("alice"))
+    # The chat's thumbs and flag are the only feedback control (message 2k+1 is answer k).
+    assert "helpful" in handlers.like(turns, SimpleNamespace(index=1, liked=True, value=""), request("alice"))
+    assert "wrong citation" in handlers.like(turns, SimpleNamespace(index=3, liked="Wrong citation", value=""),
+                                             request("alice"))
     assert "not helpful" in handlers.like(turns, SimpleNamespace(index=3, liked=False, value=""), request())
     handlers.like(turns, SimpleNamespace(index=3, liked=False, value=""), request())  # a double fire
     lines = read_feedback(settings.feedback_path)
@@ -275,7 +277,7 @@ def test_feedback_is_appended_as_jsonl(assistant: Assistant, settings: UISetting
         EvalItem.from_dict({k: line[k] for k in EVAL_KEYS})
         assert set(line) >= {"feedback", "answer", "user", "time"}
     assert [i["question"] for i in feedback_to_eval(lines)] == [KARSK]
-    assert "no answer" in handlers.feedback([], None, "up", request())
+    assert "no answer" in handlers.like([], SimpleNamespace(index=1, liked=True, value=""), request())
 
 
 # ----------------------------------------------------------------------------- export

@@ -154,7 +154,7 @@ def test_streamed_answer_with_citation_and_highlighted_source(
     # Gradio's own file route must not hand out corpus files.
     assert page.context.request.get(f"{app.url}/gradio_api/file={SAMPLE_TXT}").status in (403, 404)
 
-    page.click("#fb-up")
+    page.locator("#chat button[aria-label='Like']").last.click()  # the chat's thumbs: the one feedback control
     page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('helpful')")
     page.context.close()
     assert outside_requests == [], f"the page fetched outside resources: {outside_requests}"

@@ -1,5 +1,6 @@
 """Buttons that cannot act look disabled and take no clicks (headless Chromium, the real app):
-Stop while nothing streams, feedback before an answer, Rename/Delete with no conversation open."""
+Stop while nothing streams, Rename/Delete with no conversation open. (Feedback is the chat's own
+thumbs and flag on each answer now, so there is no feedback button to disable.)"""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.network]
 HARBOUR = ("Tarvik harbour\n\nThe new harbour at Tarvik opened in 2011 after four years of building work. "
            "It handles grain and timber shipments for the whole northern coast.\n")
 ROUTES = [("harbour open", "The new harbour at Tarvik opened in 2011 after four years of building work [1].")]
-IDLE_AT_START = ("#stop-btn", "#fb-up", "#fb-down", "#fb-wrong", "#conv-rename", "#conv-delete")
+IDLE_AT_START = ("#stop-btn", "#conv-rename", "#conv-delete")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_buttons_look_disabled_exactly_while_they_cannot_act(browser: Any, app: 
                                     && !document.querySelector('#chat .rag-streaming')""", timeout=30_000)
     page.wait_for_selector("#conv-list input:checked", timeout=10_000)  # the answer was saved and is open
     assert idle(page, "#stop-btn")
-    assert [s for s in ("#fb-up", "#fb-down", "#fb-wrong", "#conv-rename", "#conv-delete") if not active(page, s)] == []
+    assert [s for s in ("#conv-rename", "#conv-delete") if not active(page, s)] == []
 
     page.click("#clear-btn")  # a new, empty conversation: nothing to rate, rename or delete
     page.wait_for_function("() => !document.querySelector('#chat .bot-row')", timeout=10_000)
