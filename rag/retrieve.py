@@ -316,16 +316,29 @@ class DenseRetriever:
     def search(self, query: str, vector: np.ndarray, n: int, filters: Filters) -> list[Hit]:
         present = self.present_collections() if self.present_collections else None
         pushed = filters.covering(present)
-        want = n if not filters.title else n * 4
+        # A few more than asked: copies of a passage (an article's .txt and .html) have the same vector, and
+        # at the cut the store returns either copy from one query to the next; sorted first, the cut is the
+        # same every time.
+        want = (n if not filters.title else n * 4) + TIE_MARGIN
         if pushed.collections is not None and not (pushed.sources or pushed.date_from or pushed.date_to):
             # Only a collection restriction left: Chroma's filtered query costs time in proportion to the
             # chunks that pass (0.6 s for 90k of 100k), so first look among the nearest few hundred
             # unfiltered; a narrow restriction that leaves too few falls through to the filtered query.
             nearest = [(c, s) for c, s in self.store.query(vector, max(4 * want, 100), None) if filters.matches(c)]
             if len(nearest) >= n:
-                return nearest[:n]
+                return sorted(nearest, key=tie_order)[:n]
         hits = self.store.query(vector, want, pushed.where())
-        return [(chunk, sim) for chunk, sim in hits if filters.matches(chunk)][:n]
+        return sorted(((chunk, sim) for chunk, sim in hits if filters.matches(chunk)), key=tie_order)[:n]
+
+
+# How many more nearest chunks the dense search asks for than it keeps (see DenseRetriever.search).
+TIE_MARGIN = 8
+
+
+def tie_order(hit: Hit) -> tuple[float, str, int, str]:
+    """Best score first; equal scores (copies of one passage) by file name, position and id."""
+    chunk, score = hit
+    return -round(score, 6), Path(chunk.source).name, chunk.start, chunk.id
 
 
 class LexicalRetriever:
@@ -343,11 +356,13 @@ class LexicalRetriever:
     def search(self, query: str, vector: np.ndarray | None, n: int, filters: Filters) -> list[Hit]:
         index = self.index()
         pushed = filters.covering(index.collections())
+        # A few more than asked, sorted before the cut: ties go by file name and position, not by the order
+        # the chunks happened to be written in (see DenseRetriever.search).
         hits = index.search(
-            query, n if not filters.title else n * 4, sources=pushed.sources, collections=pushed.collections,
-            date_from=_date_int(filters.date_from) if filters.date_from else None,
+            query, (n if not filters.title else n * 4) + TIE_MARGIN, sources=pushed.sources,
+            collections=pushed.collections, date_from=_date_int(filters.date_from) if filters.date_from else None,
             date_to=_date_int(filters.date_to, end=True) if filters.date_to else None)
-        return [(chunk, score) for chunk, score in hits if filters.matches(chunk)][:n]
+        return sorted(((chunk, score) for chunk, score in hits if filters.matches(chunk)), key=tie_order)[:n]
 
 
 class HybridRetriever:
@@ -436,8 +451,7 @@ class HybridRetriever:
         # Copies of one article (.txt, .html, .pdf) give chunks with equal scores, which the store returns in
         # an order that changes from one index build to the next: ties go by file name and position, so the
         # same library gives the same passages however it was built.
-        hits = {name: sorted(found, key=lambda h: (-round(h[1], 6), Path(h[0].source).name, h[0].start, h[0].id))
-                for name, found in hits.items()}
+        hits = {name: sorted(found, key=tie_order) for name, found in hits.items()}
         chunks: dict[str, Chunk] = {}
         for found in hits.values():
             chunks.update((c.id, c) for c, _ in found if c.id not in chunks)
