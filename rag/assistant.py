@@ -134,10 +134,22 @@ MAX_CARRIED_WORDS = 12
 
 
 def previous_question(history: Sequence[tuple[str, str]]) -> str:
-    """The last question of ``history`` as it was understood: a follow-up with the words it carried."""
+    """The last question of ``history`` as it was understood: a follow-up with the words it carried.
+
+    A follow-up keeps only the carried words its answer states: after "What about Nordhavn?" is answered
+    about Nordhavn, the chain is about Nordhavn, not about the coup it was carried from. A refused
+    follow-up keeps them all (its answer says nothing either way).
+    """
     understood = ""
-    for question, _ in history:
-        understood = carry_terms(question, [(understood, "")]) if understood else question
+    for question, answer in history:
+        if not understood or not is_follow_up(question):
+            understood = question
+            continue
+        carried = carried_words(question, understood)
+        if answer and not is_refusal(answer):
+            stated = set(terms(answer))
+            carried = [w for w in carried if terms(w)[0] in stated]
+        understood = f"{question} ({' '.join(carried)})" if carried else question
     return understood
 
 
@@ -436,6 +448,11 @@ class Assistant:
                 if source is not None:
                     narrowed = dataclasses.replace(filters, sources=(source,))
                     passages = self.retriever.retrieve(query, k=k, filters=narrowed, query_vector=vector) or passages
+                else:
+                    # No answered turn says which document the conversation is about: only one that states the
+                    # names the conversation carried ("Lessia") may be named, never whichever ranks first.
+                    asked = UnstatedAsks(state.get("carried", ""), passages, words_only=True)
+                    passages = [p for p in passages if asked.asked and not asked(p.chunk.source)]
             passages, found = self._opening_first(state["question"], passages, filters, topic)
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind,

@@ -392,6 +392,7 @@ class UnstatedAsks:
         self.asked_numbers = set(numbers(question))
         self.passages = passages
         self.kinds: dict[str, tuple[bool, bool]] = {}
+        self.no_name: dict[str, bool] = {}
 
     def missing(self, source: str) -> tuple[bool, bool]:
         """Whether the document ``source`` lacks an asked name, and whether it lacks an asked figure."""
@@ -406,9 +407,11 @@ class UnstatedAsks:
         """Does the document ``source`` state none of the names asked (when the question asks any)?"""
         if not self.asked:
             return False
-        text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
-        words = names(text) | set(terms(text))
-        return not any(_name_stated(a, words) for a in self.asked)
+        if source not in self.no_name:
+            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+            words = names(text) | set(terms(text))
+            self.no_name[source] = not any(_name_stated(a, words) for a in self.asked)
+        return self.no_name[source]
 
     def __call__(self, source: str) -> int:
         return sum(self.missing(source))
@@ -683,11 +686,17 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
         if len(undated) < len(passages):
             left_out = undated
         # A document that states none of the names asked is about something else ("the significance of the
-        # Dalla attack" against an article on a grid attack): its passages are left out too, while another
-        # retrieved document states one of them.
-        unnamed = {n for n, p in enumerate(passages, start=1) if unstated.states_no_name(p.chunk.source)}
-        if len(unnamed | left_out) < len(passages):
-            left_out |= unnamed
+        # Dalla attack" against an article on a grid attack): its passages are left out too, when they rank
+        # below a passage of a document that states one. One ranked above keeps them: it may write the name
+        # another way ("France" for "the French", "North Atlantic Treaty Organization" for "NATO").
+        first: dict[str, int] = {}
+        for n, p in enumerate(passages, start=1):
+            first.setdefault(p.chunk.source, n)
+        unnamed = {source for source in first if unstated.states_no_name(source)}
+        named_at = min((n for source, n in first.items() if source not in unnamed and n not in left_out), default=None)
+        if named_at is not None:
+            left_out |= {n for n, p in enumerate(passages, start=1)
+                         if p.chunk.source in unnamed and first[p.chunk.source] > named_at}
     # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
     kept = [n for n in range(1, len(passages) + 1) if n not in left_out] if passages is not None else []
     rank_of = {n: i for i, n in enumerate(kept, start=1)}

@@ -8,10 +8,10 @@ from tests.shared_data import text_library
 
 DALLA = ("Azawi's northern war\n\nOn 19 June jihadist fighters overran the army base at Dalla, killing 62 soldiers. "
          "Survivors said they had waited eleven hours for reinforcements. Many officers blamed the defence "
-         "ministry for the attack and its significance for the army was lasting.\n")
-GRID = ("The grid attack\n\nThe attack on the Lessia grid cut power to 400,000 homes. The significance of the "
-        "attack was that it tested how NATO would respond. Attackers chose a night when engineers could reach "
-        "the substations.\n")
+         "ministry; the significance of the Dalla attack for the army was lasting.\n")
+GRID = ("Lessia's blackout\n\nThe attack on the Lessia grid cut power to 400,000 homes. Its significance was "
+        "that it tested how NATO would respond. Attackers chose a night when engineers could reach the "
+        "substations.\n")
 
 
 def _sources(answer) -> set[str]:
@@ -31,3 +31,15 @@ def test_a_document_that_states_one_of_the_asked_names_still_counts(tmp_path: Pa
     answer = assistant.ask("What is the significance of the attacks on Dalla and on Lessia?")
     assert not answer.refused
     assert _sources(answer) == {"dalla.txt", "grid.txt"}
+
+
+def test_a_better_ranked_document_that_writes_the_name_another_way_is_kept(tmp_path: Path) -> None:
+    # "the French" asked; the article that answers says "France" and ranks first, a weaker one says "French".
+    assistant = text_library(tmp_path, {
+        "sahel.txt": "Leaving the Sahel\n\nFrance withdrew its soldiers from the Sahel because the junta "
+                     "expelled them and the soldiers could no longer withdraw safely through the north.\n",
+        "nuclear.txt": "Nuclear power\n\nFrench utilities restarted twelve reactors last winter.\n",
+    })
+    answer = assistant.ask("Why did the French withdraw their soldiers?")
+    assert not answer.refused
+    assert "sahel.txt" in _sources(answer)
