@@ -54,7 +54,16 @@ from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
 from rag.questions import defined_term, defines, question_kind
-from rag.records import REFUSAL, Answer, Chunk, Passage, RelatedDocument, SentenceSupport
+from rag.records import (
+    REFUSAL,
+    Answer,
+    Chunk,
+    Passage,
+    RelatedDocument,
+    SentenceSupport,
+    rendering_key,
+    title_from_name,
+)
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
 from rag.text import names, numbers, sentences, terms
@@ -982,8 +991,7 @@ def _closeness(p: Passage) -> float:
 
 def _renderings(a: Passage, b: Passage) -> bool:
     """Whether two files hold one article (see :func:`_related`)."""
-    pa, pb = Path(a.chunk.source), Path(b.chunk.source)
-    if pa.parent == pb.parent and pa.stem == pb.stem:
+    if rendering_key(a.chunk.source) == rendering_key(b.chunk.source):
         return True
     return same_passage({"source": a.chunk.source, "title": a.chunk.title, "text": a.chunk.text},
                         {"source": b.chunk.source, "title": b.chunk.title, "text": b.chunk.text})
@@ -992,8 +1000,5 @@ def _renderings(a: Passage, b: Passage) -> bool:
 def _title(group: Sequence[Passage]) -> str:
     """The group's title: the best file's, unless that is only its file name ("000 37ea4592f850c55e"
     for a .txt) and another rendering has a real one."""
-    def from_name(p: Passage) -> bool:
-        return " ".join(re.split(r"[\W_]+", Path(p.chunk.source).stem)).strip().lower() == \
-            " ".join(re.split(r"[\W_]+", p.chunk.title)).strip().lower()
-
-    return next((p.chunk.title for p in group if p.chunk.title and not from_name(p)), group[0].chunk.title)
+    return next((p.chunk.title for p in group if p.chunk.title and not title_from_name(p.chunk.title, p.chunk.source)),
+                group[0].chunk.title)

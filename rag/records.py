@@ -347,3 +347,27 @@ class Answer:
             "answerability_by": self.answerability_by,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+
+
+def rendering_key(source: str) -> tuple[str, str]:
+    """Files in one folder with one name (``a.txt``, ``a.html``, ``a.pdf``) hold one article in several formats.
+
+    Example:
+        >>> rendering_key("/c/a.txt") == rendering_key("/c/a.pdf") != rendering_key("/d/a.txt")
+        True
+    """
+    path = PurePath(source)
+    return str(path.parent), path.stem
+
+
+def title_from_name(title: str, source: str) -> bool:
+    """Is ``title`` only the file's name ("000 37ea4592f850c55e" for a .txt without a heading)?
+
+    Example:
+        >>> title_from_name("000 37ea4592f850c55e", "/c/000_37ea4592f850c55e.txt"), title_from_name("Azawi", "/c/a.txt")
+        (True, False)
+    """
+    def words(text: str) -> str:
+        return " ".join(re.split(r"[\W_]+", text)).strip().lower()
+
+    return words(title) == words(PurePath(source).stem)

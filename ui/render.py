@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.citations import same_passage, strip_markers
+from rag.records import rendering_key, title_from_name
 from rag.ui.sources import source_url, viewer_url
 
 Turn = Mapping[str, Any]
@@ -456,20 +457,16 @@ def renderings(docs: Sequence[Any]) -> list[list[Any]]:
     """
     groups: dict[tuple[str, str], list[Any]] = {}
     for doc in docs:
-        path = Path(str(doc.source))
-        groups.setdefault((str(path.parent), path.stem), []).append(doc)
+        groups.setdefault(rendering_key(str(doc.source)), []).append(doc)
     return list(groups.values())
 
 
 def rendering_title(group: Sequence[Any]) -> str:
     """The title of a document held in several files: the first real one, not one made from a file
     name ("000 37ea4592f850c55e" for a .txt without a heading), as ``rag.assistant._title`` picks."""
-    def words(text: str) -> str:
-        return " ".join(re.split(r"[\W_]+", text)).strip().lower()
-
-    titles = [(str(d.title or ""), Path(str(d.source))) for d in group]
-    return next((t for t, path in titles if t and words(t) != words(path.stem)),
-                next((t for t, _ in titles if t), titles[0][1].name if titles else ""))
+    titles = [(str(d.title or ""), str(d.source)) for d in group]
+    return next((t for t, source in titles if t and not title_from_name(t, source)),
+                next((t for t, _ in titles if t), Path(titles[0][1]).name if titles else ""))
 
 
 def corpus_count(documents: int, files: int | None = None) -> str:
