@@ -47,7 +47,7 @@ _NAME = re.compile(rf"\b[{UPPER}](?:[^\W\d_]|[’'-])+(?:\s+[{UPPER}](?:[^\W\d_]
 
 # Bump when :func:`terms` would give different tokens for the same text (stemmer, stop words, word
 # pattern): the lexical index records it and rebuilds a file written with another version.
-TERMS_VERSION = "snowball-english-2"  # 2: words in any script ("Sérémé", not "S" "r" "m")
+TERMS_VERSION = "snowball-english-3"  # 2: words in any script ("Sérémé", not "S" "r" "m"); 3: "İ" read as "I"
 
 # Snowball English (Porter 2), in C. A Stemmer object is not thread-safe (it keeps a cache and buffers):
 # one per thread.
@@ -63,11 +63,14 @@ def _stemmer() -> Stemmer.Stemmer:
 
 # Superscripts, subscripts and vulgar fractions (Unicode "No") end a word: "attack²" is the word "attack" with a
 # footnote mark, as it was when words were ASCII.
-_OTHER_NUMBERS = {c: " " for c in range(0x10000) if unicodedata.category(chr(c)) == "No"}
+_READ_AS = {c: " " for c in range(0x10000) if unicodedata.category(chr(c)) == "No"}
+# The Turkish dotted capital "İ" lower-cases to "i" plus a combining dot, so "İstanbul" never matched
+# "Istanbul" or "istanbul": it is read as "I".
+_READ_AS[0x130] = "I"
 
 
 def _composed(text: str) -> str:
-    return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_OTHER_NUMBERS)
+    return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_READ_AS)
 
 
 def stem(word: str) -> str:

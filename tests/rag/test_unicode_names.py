@@ -59,6 +59,12 @@ def test_decomposed_accents_read_as_the_composed_letters() -> None:
     assert names(decomposed) == names("Sérémé met Erdoğan in Türkiye")
 
 
+def test_the_turkish_dotted_capital_i_matches_the_plain_letter() -> None:
+    # "İ".lower() is "i" plus a combining dot: "İstanbul" had matched neither "Istanbul" nor "istanbul".
+    assert terms("Talks in İstanbul") == terms("talks in Istanbul") == ["talk", "istanbul"]
+    assert "istanbul" in names("The talks in İstanbul ended.")
+
+
 def test_capitals_of_every_script_start_names_and_sentences() -> None:
     assert {"ấn", "độ"} <= names("They met in Ấn Độ.")
     assert sentences("Ankara objected. Ấn Độ agreed.") == ["Ankara objected.", "Ấn Độ agreed."]
