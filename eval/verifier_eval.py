@@ -2,15 +2,17 @@
 
 Two input layouts, one JSON object per line:
 
-- LLM-AggreFact: ``{"doc": str, "claim": str, "label": 0|1}`` (optional ``id``, ``dataset``);
+- LLM-AggreFact: ``{"doc": str, "claim": str, "label": 0|1}`` (optional ``id``, ``dataset``, and
+  ``group``: rows split into halves together, e.g. all claims about one article);
 - WiCE: ``{"claim": str, "evidence": [str, ...], "label": "supported" | "partially_supported" |
   "not_supported", "meta": {"id": ...}}``; only ``supported`` counts as supported. The evidence
   sentences are joined one per line, so each stays a sentence for the verifier.
 
 Reported: AUROC, balanced accuracy / F1 / accuracy at the configured threshold, the
 threshold that maximises balanced accuracy (and the BA there), and latency per claim.
-``--half tune|report`` keeps one half of a WiCE file (split by a hash of the claim id):
-the lexical verifier was fitted on ``tune``, so ``report`` is its held-out measurement.
+``--half tune|report`` keeps one half of a file (split by a hash of the row's ``group``, else its id:
+the claim id for WiCE): the lexical verifier was fitted on WiCE's ``tune``, so ``report`` is its held-out
+measurement.
 
 Example:
     >>> auroc([True, False, True, False], [0.9, 0.1, 0.4, 0.6])
@@ -52,6 +54,8 @@ class Pair:
     claim: str
     document: str
     label: bool
+    group: str = ""  # rows that are split together (an article's claims); the id when empty
+    kind: str = ""  # how the claim was made ("synonyms", "negation"…), for the accepted share by kind
 
 
 def wice_half(claim_id: str) -> str:
@@ -87,11 +91,19 @@ def _pair(row: Any, where: str, line: int) -> Pair:
         raise VerifierEvalError(f"{where}: needs 'doc' (LLM-AggreFact layout) or 'evidence' (WiCE layout)")
     if label not in (0, 1) or isinstance(label, float) and not float(label).is_integer():
         raise VerifierEvalError(f"{where}: 'label' must be 0 or 1 (LLM-AggreFact layout), got {label!r}")
-    return Pair(str(row.get("id") or f"line{line}"), claim, document, bool(label))
+    group, kind = row.get("group"), row.get("kind")
+    for field, value in (("group", group), ("kind", kind)):
+        if value is not None and not isinstance(value, str):
+            raise VerifierEvalError(f"{where}: '{field}' must be a string, got {value!r}")
+    return Pair(str(row.get("id") or f"line{line}"), claim, document, bool(label), group or "", kind or "")
 
 
 def load_pairs(path: str | Path, half: str | None = None) -> list[Pair]:
-    """Read LLM-AggreFact or WiCE JSONL; ``half`` (``tune``/``report``) keeps one half by claim id."""
+    """Read LLM-AggreFact or WiCE JSONL; ``half`` (``tune``/``report``) keeps one half by claim id.
+
+    A row's optional ``group`` (LLM-AggreFact layout) is split instead of its id, so that all claims about
+    one source fall in the same half (eval/data/paraphrase groups by article).
+    """
     path = Path(path)
     if half not in (None, "tune", "report"):
         raise VerifierEvalError(f"half: must be 'tune' or 'report', got {half!r}")
@@ -106,7 +118,7 @@ def load_pairs(path: str | Path, half: str | None = None) -> list[Pair]:
     pairs = []
     for n, row in rows:
         pair = _pair(row, f"{path}:{n}", n)
-        if half is None or wice_half(pair.id) == half:
+        if half is None or wice_half(pair.group or pair.id) == half:
             pairs.append(pair)
     if not pairs:
         raise VerifierEvalError(f"{path}: no labelled pairs" + (f" in the {half} half" if half else ""))
@@ -202,4 +214,14 @@ def evaluate_verifier(pairs: Sequence[Pair], scorer: SupportScorer, threshold: f
     result["latency_ms"] = {"mean": round(sum(ms) / len(ms), 3), "median": round(percentile(ms, 50), 3),
                             "p95": round(percentile(ms, 95), 3)}
     result["fallbacks"] = fallbacks
+    if any(p.kind for p in pairs):
+        # Which kinds of claim pass: a verifier can reach a fair balanced accuracy while letting every
+        # flipped negation through.
+        kinds: dict[tuple[bool, str], list[bool]] = {}
+        for pair, score in zip(pairs, scores):
+            kinds.setdefault((pair.label, pair.kind or "-"), []).append(score >= threshold)
+        result["accepted_by_kind"] = {
+            "supported" if label else "not supported": {
+                kind: f"{sum(v)}/{len(v)}" for (lab, kind), v in sorted(kinds.items()) if lab == label}
+            for label in (True, False)}
     return result

@@ -308,7 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     _verifying(p)
     p.add_argument("--threshold", type=float, help="support threshold (default: the configured support_threshold)")
     p.add_argument("--half", choices=["tune", "report"],
-                   help="only one half of a WiCE file (split by claim id; lexical was fitted on tune)")
+                   help="only one half of the file (split by each row's group, else its id; "
+                        "lexical was fitted on WiCE's tune)")
     p.add_argument("--limit", type=int, help="only the first N pairs")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     return parser
@@ -587,6 +588,8 @@ def cmd_eval_verifier(args: argparse.Namespace) -> int:
         lat = result["latency_ms"]
         print(f"  latency per claim: mean {lat['mean']:.1f} ms, median {lat['median']:.1f} ms, p95 {lat['p95']:.1f} ms"
               + (f"; {result['fallbacks']} scored by the fallback" if result["fallbacks"] else ""))
+        for label, kinds in result.get("accepted_by_kind", {}).items():
+            print(f"  accepted, {label}: " + ", ".join(f"{kind} {share}" for kind, share in kinds.items()))
     return EXIT_OK
 
 

@@ -90,11 +90,38 @@ def test_reads_llm_aggrefact_and_wice_layouts(tmp_path: Path) -> None:
         assert all(wice_half(p.id) == half for p in load_pairs(wice, half=half))
 
 
+def test_a_half_keeps_every_row_of_a_group_together(tmp_path: Path) -> None:
+    # Claims about one article must not fall into both halves: one is tuned on, the other reported.
+    groups = ["azawi_coup", "lessia_grid_cyberattack", "nordhavn_arms_exports", "strait_naval_incident"]
+    rows = [{"id": f"{g}-{n}", "group": g, "doc": "D.", "claim": f"C{n}.", "label": n % 2} for g in groups for n in range(6)]
+    path = write_jsonl(tmp_path / "grouped.jsonl", rows)
+    tune, report = load_pairs(path, half="tune"), load_pairs(path, half="report")
+    assert len(tune) + len(report) == len(rows) and tune and report
+    assert not {p.group for p in tune} & {p.group for p in report}
+    assert {p.group for p in tune} == {g for g in groups if wice_half(g) == "tune"}
+
+
+def test_the_accepted_share_is_reported_by_kind_of_claim(tmp_path: Path) -> None:
+    from rag.verify import lexical_support
+
+    doc = "Russia signed the deal in 1997."
+    rows = [{"doc": doc, "claim": "Russia signed the deal in 1997.", "label": 1, "kind": "near_verbatim"},
+            {"doc": doc, "claim": "Russia signed the deal in 1998.", "label": 0, "kind": "changed_number"},
+            {"doc": doc, "claim": "Russia signed the deal in 2001.", "label": 0, "kind": "changed_number"}]
+    result = evaluate_verifier(load_pairs(write_jsonl(tmp_path / "k.jsonl", rows)), lexical_support)
+    assert result["accepted_by_kind"] == {"supported": {"near_verbatim": "1/1"},
+                                          "not supported": {"changed_number": "0/2"}}
+    unkinded = [{k: v for k, v in r.items() if k != "kind"} for r in rows]
+    assert "accepted_by_kind" not in evaluate_verifier(load_pairs(write_jsonl(tmp_path / "n.jsonl", unkinded)),
+                                                       lexical_support)
+
+
 @pytest.mark.parametrize("row, message", [
     ({"doc": "D", "claim": "C", "label": 2}, "'label' must be 0 or 1"),
     ({"claim": "C", "evidence": ["E"], "label": "yes"}, "'label' must be one of"),
     ({"claim": "C", "label": 1}, "needs 'doc'"),
     ({"doc": "D", "claim": "", "label": 1}, "'claim' must be a non-empty string"),
+    ({"doc": "D", "claim": "C", "label": 1, "group": 3}, "'group' must be a string"),
 ])
 def test_bad_rows_name_the_file_line_and_field(tmp_path: Path, row: dict[str, Any], message: str) -> None:
     path = write_jsonl(tmp_path / "bad.jsonl", [{"doc": "D", "claim": "C", "label": 1}, row])
