@@ -38,7 +38,8 @@ _ANALYTIC_NOUNS = (
     r"alternatives|doubts|objections|proposals|solutions|obstacles|barriers|threats|opportunities|tactics|"
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
     r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles|choices|dilemmas|"
-    r"trade-?offs"
+    r"trade-?offs|grievances|incentives|pressures|safeguards|reforms|remedies|suggestions|"
+    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons"
 )
 _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
 _ANALYTIC = [
@@ -47,6 +48,19 @@ _ANALYTIC = [
     re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be) )?(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
     re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
+    # "Which factors made the offensive possible?", "Which lessons should NATO draw?": several points asked
+    # with "which" (a plural noun: "Which method is used…" asks for one fact).
+    re.compile(rf"^\s*(?:and\s+|but\s+)?which (?:[\w’'-]+ )?(?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
+    # An instruction to list points: "List the safeguards the author proposes", "Name three reasons for…"
+    # ("Name the president…", "Name one way…" ask for a fact: no plural point-noun).
+    re.compile(rf"^\s*(?:please\s+)?(?:list|identify|enumerate|name|give|set out|lay out)\b"
+               rf"(?: [\w’'-]+){{0,4}} (?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
+    # "What were the main drivers of the policy change?", "the triggers for the crisis" (not "early drivers
+    # looking to…", not "What triggers a response?").
+    re.compile(r"\b(?:drivers|triggers|root causes?) (?:of|for|behind)\b", re.I),
+    # What followed an event is its consequences: "What happened in Tandara after the coup?"
+    re.compile(r"\bwhat (?:has |have |had )?happened\b.{0,60}\b(?:after|since|following|next|as a result|"
+               r"in the wake of|in response)\b", re.I),
     re.compile(r"\bhow (?:did|does|do|has|have|will|would|could|might|should)\b.*\b(?:react|respond|reply|view|see|"
                r"affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),
     re.compile(r"\bhow (?:is|are|was|were|does|do|did|can|could|might|would|will|should|has|have)\b", re.I),

@@ -59,6 +59,13 @@ ANALYTIC = [
     "What was the outcome of the summit?",
     "Why was the result of the vote a surprise?",
     "What was the result of the election for the country's stability?",
+    # Points asked with "which", as an instruction, as drivers, or as what followed an event.
+    "Which factors made the offensive possible?",
+    "Which lessons should NATO draw from the blackout?",
+    "List the safeguards the author proposes.",
+    "Name three reasons for the coup.",
+    "What were the main drivers of the policy change?",
+    "What happened in Tandara after the coup?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -89,6 +96,14 @@ FACTOID = [
     "What was the result of the vote on the Green Party's motion?",
     "What was the result of the 1967 referendum?",
     "What was the outcome of the trial?",
+    # One fact: a singular noun, a "which" inside the sentence, a person named, a verb "triggers".
+    "Name the president of France.",
+    "Name one way the group closed the base.",
+    "Which country borders Azawi?",
+    "Female sex hormones are immunostimulators of which immune responses?",
+    "What were early drivers looking to generate when they fastened the valves down?",
+    "What triggers a slow killing response?",
+    "What happened to the Normans in 1066?",
 ]
 
 
@@ -196,3 +211,14 @@ def test_a_name_is_defined_by_its_kind_written_in_front_of_it(sentence: str, exp
 def test_a_kind_in_front_defines_only_a_name() -> None:
     # "the old shadow fleet" says nothing of what the fleet is.
     assert not defines("shadow fleet", "The costs of the old shadow fleet keep rising.")
+
+
+@pytest.mark.parametrize("question, aim", [
+    ("What were the main drivers of the policy change?", "reasons"),
+    ("Which factors made the offensive possible?", "reasons"),
+    ("What happened in Tandara after the coup?", "consequences"),
+])
+def test_points_asked_in_these_shapes_have_their_aim(question: str, aim: str) -> None:
+    from rag.keypoints import question_aim
+
+    assert question_aim(question) == aim
