@@ -115,6 +115,13 @@ _ANALYTIC = [
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),
 ]
 
+# A search typed as a noun phrase: "reasons for the offensive", "Key consequences of the attack?", "reactions
+# to the coup" ("The aim of the law was to do what?" and "How many factors of…" ask a fact: no question word).
+_NOUN_PHRASE = re.compile(
+    rf"^(?!.*\b(?:what|which|who|whom|whose|when|where|how|why)\b)\s*(?:the\s+)?(?:(?:main|key|major|principal|"
+    rf"top|possible|likely|underlying|real|biggest|most important)\s+)*(?:{_ANALYTIC_NOUNS}) "
+    rf"(?:of|for|to|behind|from|in|on|about|against)\b", re.I)
+
 # "How many/much/long/old…" ask for a quantity, not an explanation.
 _HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
 # The result of a vote, an election or a trial is a fact ("defeated by 91 votes to 78", "voters approved the
@@ -190,7 +197,7 @@ def question_kind(question: str) -> Kind:
     if _HOW_MANNER.search(question):
         return "factoid"
     text = _DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" ", question))
-    return "analytic" if any(p.search(text) for p in _ANALYTIC) else "factoid"
+    return "analytic" if any(p.search(text) for p in _ANALYTIC) or _NOUN_PHRASE.search(question) else "factoid"
 
 
 def answer_type(question: str) -> str:

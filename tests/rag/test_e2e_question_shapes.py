@@ -1,8 +1,9 @@
 """Analytic questions in shapes found by asking as an analyst would, end to end (real embedding model).
 
 "Which factors made the Varenian offensive possible?", "List the safeguards the author proposes…", "What were
-the main drivers of the Nordhavn policy change?" and "What happened in Tandara after the coup?" were typed as
-factual questions, so no single sentence answered them and each was refused. They ask for several points.
+the main drivers of the Nordhavn policy change?", "What happened in Tandara after the coup?" and a search typed
+as a noun phrase ("reasons for the offensive") were typed as factual questions, so no single sentence answered
+them and each was refused. They ask for several points.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def library(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Ass
     ("List the safeguards the author proposes for Nordhavn's export policy.", "nordhavn_arms_exports.txt",
      ("Two safeguards would make the new policy defensible.",)),
     ("What were the main drivers of the Nordhavn policy change?", "nordhavn_arms_exports.txt", ()),
+    ("reasons for the Varenian offensive", "varenia_border_offensive.txt", ()),
     ("What happened in Tandara after the coup?", "azawi_coup.txt",
      # what the article says followed the coup: the junta's broadcast, the detentions, prices in the capital
      ("calling itself the Committee for National Renewal", "they detained President", "Food prices in the capital")),

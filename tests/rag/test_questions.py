@@ -66,6 +66,10 @@ ANALYTIC = [
     "Name three reasons for the coup.",
     "What were the main drivers of the policy change?",
     "What happened in Tandara after the coup?",
+    # A search typed as a noun phrase.
+    "reasons for the offensive",
+    "Key consequences of the grid attack?",
+    "reactions to the coup in Azawi",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -104,6 +108,9 @@ FACTOID = [
     "What were early drivers looking to generate when they fastened the valves down?",
     "What triggers a slow killing response?",
     "What happened to the Normans in 1066?",
+    "The aim of the competition law was to do what?",
+    "How many factors of health did the study identify?",
+    "Evidence for what types of structures were found in 2003?",
 ]
 
 
