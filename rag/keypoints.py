@@ -43,7 +43,7 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
-                       r"drivers?|triggers?|grievances?|incentives?|"
+                       r"drivers?|triggers?|grievances?|"
                        r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong")),
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"

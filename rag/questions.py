@@ -57,10 +57,11 @@ _ANALYTIC = [
                rf"(?: [\w’'-]+){{0,4}} (?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
     # "What were the main drivers of the policy change?", "the triggers for the crisis" (not "early drivers
     # looking to…", not "What triggers a response?").
-    re.compile(r"\b(?:drivers|triggers|root causes?) (?:of|for|behind)\b", re.I),
+    re.compile(r"\bwhat\b[^?]{0,40}\b(?:drivers|triggers|root causes?) (?:of|for|behind)\b", re.I),
     # What followed an event is its consequences: "What happened in Tandara after the coup?"
-    re.compile(r"\bwhat (?:has |have |had )?happened\b.{0,60}\b(?:after|since|following|next|as a result|"
-               r"in the wake of|in response)\b", re.I),
+    # ("What happened to the Normans…?" asks a fact; "the next meeting", "the following day" are no sequel.)
+    re.compile(r"\bwhat (?:has |have |had )?happened\b(?! to\b).{0,60}?\b(?:after|since|as a result|in the wake of|"
+               r"in response|following (?:the|this|that|its|his|her|their)\b|next\W*$)", re.I),
     re.compile(r"\bhow (?:did|does|do|has|have|will|would|could|might|should)\b.*\b(?:react|respond|reply|view|see|"
                r"affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),
     re.compile(r"\bhow (?:is|are|was|were|does|do|did|can|could|might|would|will|should|has|have)\b", re.I),
@@ -119,8 +120,8 @@ _ANALYTIC = [
 # to the coup" ("The aim of the law was to do what?" and "How many factors of…" ask a fact: no question word).
 _NOUN_PHRASE = re.compile(
     rf"^(?!.*\b(?:what|which|who|whom|whose|when|where|how|why)\b)\s*(?:the\s+)?(?:(?:main|key|major|principal|"
-    rf"top|possible|likely|underlying|real|biggest|most important)\s+)*(?:{_ANALYTIC_NOUNS}) "
-    rf"(?:of|for|to|behind|from|in|on|about|against)\b", re.I)
+    rf"top|possible|likely|underlying|real|biggest|most important)\s+)*"
+    rf"(?:{_ANALYTIC_NOUNS}|drivers|triggers|root causes?) (?:of|for|to|behind|from|in|on|about|against)\b", re.I)
 
 # "How many/much/long/old…" ask for a quantity, not an explanation.
 _HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
@@ -197,7 +198,9 @@ def question_kind(question: str) -> Kind:
     if _HOW_MANNER.search(question):
         return "factoid"
     text = _DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" ", question))
-    return "analytic" if any(p.search(text) for p in _ANALYTIC) or _NOUN_PHRASE.search(question) else "factoid"
+    # (the noun phrase is read before "How many…" is set aside: its question word keeps it factual)
+    noun_phrase = _NOUN_PHRASE.search(_DECIDED_OUTCOME.sub(" ", question))
+    return "analytic" if noun_phrase or any(p.search(text) for p in _ANALYTIC) else "factoid"
 
 
 def answer_type(question: str) -> str:

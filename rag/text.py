@@ -69,8 +69,18 @@ _READ_AS = {c: " " for c in range(0x10000) if unicodedata.category(chr(c)) == "N
 _READ_AS[0x130] = "I"
 
 
-def _composed(text: str) -> str:
+def read_as(text: str) -> str:
+    """``text`` as words are read: composed (NFC), "İ" as "I", footnote marks as spaces; the same length when
+    it is already composed, so use it for matching, never for offsets.
+
+    Example:
+        >>> read_as("İstanbul²")
+        'Istanbul '
+    """
     return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_READ_AS)
+
+
+_composed = read_as
 
 
 def stem(word: str) -> str:

@@ -44,7 +44,7 @@ from rag.embed import Embedder
 from rag.keypoints import narrative_score, question_aim, role_score
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage
-from rag.text import LOWER, UPPER, byline_parts, has_negation, name_phrases, names, numbers, terms
+from rag.text import LOWER, UPPER, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
     if q_names:
         missing = q_names - (names(sentence) | names(context) | s_terms)
         factor *= 1.0 - 0.6 * len(missing) / len(q_names)
-    haystack = " ".join((sentence, context, title)).lower().replace("’", "'")
+    haystack = read_as(" ".join((sentence, context, title))).lower().replace("’", "'")
     for phrase in name_phrases(question):
         # "Joseph Scheele" is not answered by a sentence about Carl Scheele and Joseph Priestley.
         if phrase not in haystack:

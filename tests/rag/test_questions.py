@@ -111,6 +111,13 @@ FACTOID = [
     "The aim of the competition law was to do what?",
     "How many factors of health did the study identify?",
     "Evidence for what types of structures were found in 2003?",
+    # From the review: a decided outcome, drivers who are people, a next meeting, what happened to someone.
+    "Results of the 2020 election?",
+    "How many drivers of the Ferrari team finished the race?",
+    "Who were the drivers for Mercedes in 2014?",
+    "What happened at the next meeting?",
+    "What happened the following day?",
+    "What happened to George Carlin after he sent the e-mail?",
 ]
 
 
@@ -224,6 +231,8 @@ def test_a_kind_in_front_defines_only_a_name() -> None:
     ("What were the main drivers of the policy change?", "reasons"),
     ("Which factors made the offensive possible?", "reasons"),
     ("What happened in Tandara after the coup?", "consequences"),
+    ("What grievances did the officers have?", "reasons"),
+    ("What incentives does the EU offer farmers?", "general"),
 ])
 def test_points_asked_in_these_shapes_have_their_aim(question: str, aim: str) -> None:
     from rag.keypoints import question_aim

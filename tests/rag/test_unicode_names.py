@@ -65,6 +65,15 @@ def test_the_turkish_dotted_capital_i_matches_the_plain_letter() -> None:
     assert "istanbul" in names("The talks in İstanbul ended.")
 
 
+def test_a_name_phrase_with_the_dotted_capital_is_found_in_a_sentence_that_writes_it() -> None:
+    from rag.backends.extractive import score_sentence_terms
+
+    sentence = "İstanbul Airport opened to passengers on 6 April 2019."
+    for question in ("When did İstanbul Airport open to passengers?", "When did Istanbul Airport open to passengers?"):
+        assert score_sentence_terms(question, sentence) == score_sentence_terms(
+            "When did Istanbul Airport open to passengers?", sentence.replace("İ", "I"))
+
+
 def test_capitals_of_every_script_start_names_and_sentences() -> None:
     assert {"ấn", "độ"} <= names("They met in Ấn Độ.")
     assert sentences("Ankara objected. Ấn Độ agreed.") == ["Ankara objected.", "Ấn Độ agreed."]
