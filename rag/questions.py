@@ -41,6 +41,8 @@ _ANALYTIC_NOUNS = (
     r"trade-?offs|grievances|incentives|pressures|safeguards|reforms|remedies|suggestions|"
     r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons"
 )
+# Points only when asked for as such ("the drivers of the change"; "early drivers looking to…" are people).
+_DRIVER_NOUNS = r"drivers|triggers|root causes?"
 _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),
@@ -57,7 +59,7 @@ _ANALYTIC = [
                rf"(?: [\w’'-]+){{0,4}} (?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
     # "What were the main drivers of the policy change?", "the triggers for the crisis" (not "early drivers
     # looking to…", not "What triggers a response?").
-    re.compile(r"\bwhat\b[^?]{0,40}\b(?:drivers|triggers|root causes?) (?:of|for|behind)\b", re.I),
+    re.compile(rf"\bwhat\b[^?]{{0,40}}\b(?:{_DRIVER_NOUNS}) (?:of|for|behind)\b", re.I),
     # What followed an event is its consequences: "What happened in Tandara after the coup?"
     # ("What happened to the Normans…?" asks a fact; "the next meeting", "the following day" are no sequel.)
     re.compile(r"\bwhat (?:has |have |had )?happened\b(?! to\b).{0,60}?\b(?:after|since|as a result|in the wake of|"
@@ -121,7 +123,7 @@ _ANALYTIC = [
 _NOUN_PHRASE = re.compile(
     rf"^(?!.*\b(?:what|which|who|whom|whose|when|where|how|why)\b)\s*(?:the\s+)?(?:(?:main|key|major|principal|"
     rf"top|possible|likely|underlying|real|biggest|most important)\s+)*"
-    rf"(?:{_ANALYTIC_NOUNS}|drivers|triggers|root causes?) (?:of|for|to|behind|from|in|on|about|against)\b", re.I)
+    rf"(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}) (?:of|for|to|behind|from|in|on|about|against)\b", re.I)
 
 # "How many/much/long/old…" ask for a quantity, not an explanation.
 _HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)

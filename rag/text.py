@@ -80,8 +80,6 @@ def read_as(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_READ_AS)
 
 
-_composed = read_as
-
 
 def stem(word: str) -> str:
     """The Snowball English stem of ``word`` (lowercased; a possessive ``'s`` dropped). Accents are kept
@@ -98,7 +96,7 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(_composed(text))
+    return _WORD.findall(read_as(text))
 
 
 def terms(text: str) -> list[str]:
@@ -117,7 +115,7 @@ def terms(text: str) -> list[str]:
 def name_phrases(text: str) -> list[str]:
     """Multi-word capitalised names ("Joseph Priestley", "Nancy Pelosi"), lowercased."""
     phrases = []
-    for match in _NAME.finditer(_composed(text)):
+    for match in _NAME.finditer(read_as(text)):
         tokens = [t for t in match.group(0).split() if t.lower() not in STOPWORDS | QUESTION_WORDS]
         if len(tokens) >= 2:
             phrases.append(" ".join(tokens).lower().replace("’", "'"))
@@ -132,7 +130,7 @@ def numbers(text: str) -> list[str]:
 def names(text: str) -> set[str]:
     """Capitalised words that are not sentence-initial stop words (a cheap proxy for names)."""
     found: set[str] = set()
-    for match in _NAME.finditer(_composed(text)):
+    for match in _NAME.finditer(read_as(text)):
         for token in match.group(0).split():
             lower = token.lower().replace("’", "'")
             if lower in STOPWORDS or lower in QUESTION_WORDS:

@@ -32,6 +32,12 @@ def passage(text: str, n: int) -> Passage:
     ("What does the deal mean for Georgia?", "consequences"),
     ("What should NATO do about the drones?", "measures"),
     ("How effective was the blockade?", "arguments"),
+    # Points asked as drivers, factors, grievances or what followed an event; incentives are offered, not reasons.
+    ("What were the main drivers of the policy change?", "reasons"),
+    ("Which factors made the offensive possible?", "reasons"),
+    ("What happened in Tandara after the coup?", "consequences"),
+    ("What grievances did the officers have?", "reasons"),
+    ("What incentives does the EU offer farmers?", "general"),
 ])
 def test_question_aim(question: str, aim: str) -> None:
     assert question_aim(question) == aim

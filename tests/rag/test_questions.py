@@ -225,16 +225,3 @@ def test_a_name_is_defined_by_its_kind_written_in_front_of_it(sentence: str, exp
 def test_a_kind_in_front_defines_only_a_name() -> None:
     # "the old shadow fleet" says nothing of what the fleet is.
     assert not defines("shadow fleet", "The costs of the old shadow fleet keep rising.")
-
-
-@pytest.mark.parametrize("question, aim", [
-    ("What were the main drivers of the policy change?", "reasons"),
-    ("Which factors made the offensive possible?", "reasons"),
-    ("What happened in Tandara after the coup?", "consequences"),
-    ("What grievances did the officers have?", "reasons"),
-    ("What incentives does the EU offer farmers?", "general"),
-])
-def test_points_asked_in_these_shapes_have_their_aim(question: str, aim: str) -> None:
-    from rag.keypoints import question_aim
-
-    assert question_aim(question) == aim
