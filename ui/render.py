@@ -718,9 +718,22 @@ CHAT_JS = """() => {
   };
   new MutationObserver(stopLive).observe(document.body, {childList: true, subtree: true});
   stopLive();
+  // Rename and Delete likewise while no saved conversation is open (no radio in the list checked). The
+  // server's updates (an answer saved, a new conversation, one deleted) redraw part of the page; a click
+  // on the list only checks a radio, which changes no element of the page, so 'change' is heard too.
+  const convLive = () => {
+    const none = !document.querySelector('#conv-list input:checked');
+    for (const id of ['conv-rename', 'conv-delete']) {
+      const button = document.getElementById(id);
+      if (button && button.disabled !== none) button.disabled = none;
+    }
+  };
+  new MutationObserver(convLive).observe(document.body, {childList: true, subtree: true});
+  document.addEventListener('change', convLive, true);
+  convLive();
 }"""
 """Page script handed to ``launch(js=...)``: clickable citations; a signed-out tab drops what it showed;
-Stop is disabled while nothing streams."""
+Stop is disabled while nothing streams, Rename and Delete while no saved conversation is open."""
 
 CSS = """
 .rag-who { text-align: right; }
@@ -768,8 +781,8 @@ CSS = """
 .dark .rag-chip { background: #1e3a8a; color: #e0ecff; }
 .rag-chip-note { color: var(--body-text-color-subdued); }
 .rag-filter-note { font-weight: 600; }
-/* Buttons that cannot act look it and take no clicks: Stop while nothing streams (CHAT_JS also
-   disables it, for the keyboard), Rename and Delete while no saved conversation is open. Read from the
+/* Buttons that cannot act look it and take no clicks: Stop while nothing streams, Rename and Delete
+   while no saved conversation is open (CHAT_JS also disables all three, for the keyboard). Read from the
    page itself, so a queued question, a reload or a second tab cannot leave a button in the wrong state. */
 body:not(:has(#chat .rag-streaming)) #stop-btn,
 body:not(:has(#conv-list input:checked)) :is(#conv-rename, #conv-delete) {

@@ -1,6 +1,7 @@
-"""The chat's polish in headless Chromium (the real app, served in this process): the four defects a
-browser audit left, one test each. One feedback control, a Stop that cannot be pressed while nothing
-streams, an honest document count for the bundled sample article, toasts that go and do not repeat.
+"""The chat's polish in headless Chromium (the real app, served in this process): the defects browser
+audits left, one test each. One feedback control, a Stop that cannot be pressed while nothing streams,
+Rename and Delete that cannot be pressed (nor reached with Tab) while no saved conversation is open, an
+honest document count for the bundled sample article, toasts that go and do not repeat.
 
 The bundled sample article (one article as .txt, .html and .pdf) plus a short note, the package's
 FakeEmbedder and a slow keyword-routed chat model, so an answer streams for a couple of seconds.
@@ -137,6 +138,92 @@ def test_stop_is_disabled_and_takes_no_keypress_while_nothing_streams(browser: A
     assert "Stopped" not in page.locator("#chat .bot-row").last.inner_text()
     _ask(page, Q)  # the next answer is not stopped by a press made before it was asked
     assert "2011" in page.locator("#chat .bot-row").last.inner_text()
+    page.context.close()
+
+
+_CONV_BUTTONS = ("#conv-rename", "#conv-delete")
+
+
+def _conv_buttons_disabled(page: Any, disabled: bool) -> bool:
+    """Whether Rename and Delete both have the ``disabled`` property ``disabled`` (given the page a moment)."""
+    try:
+        page.wait_for_function("([ids, want]) => ids.every((s) => document.querySelector(s).disabled === want)",
+                               arg=[list(_CONV_BUTTONS), disabled], timeout=3_000)
+        return True
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not in that state
+        return False
+
+
+_CHECK_AND_READ = """(label) => {
+  const entry = [...document.querySelectorAll('#conv-list label')].find((l) => l.innerText.includes(label));
+  entry.querySelector('input').click();
+  return ['#conv-rename', '#conv-delete'].map((s) => document.querySelector(s).disabled);
+}"""
+"""Check the list's radio for ``label`` as a click does; Rename's and Delete's ``disabled`` right after."""
+
+
+def _tab_from_the_title_box(page: Any) -> str:
+    """The id of the element Tab moves to from the rename box (Rename comes next in the page when it can act)."""
+    page.focus("#conv-title input, #conv-title textarea")
+    page.keyboard.press("Tab")
+    return page.evaluate("(document.activeElement.closest('[id]') || {}).id || ''")
+
+
+def _press_with_the_keyboard(page: Any, selector: str) -> None:
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.focus(selector)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(600)
+
+
+def test_rename_and_delete_are_disabled_and_take_no_keypress_with_no_conversation_open(
+        browser: Any, app: SimpleNamespace) -> None:
+    page = _open(browser, app)  # a new browser: no saved conversation, none open
+    assert page.locator("#conv-list input:checked").count() == 0
+    assert _conv_buttons_disabled(page, True)
+    assert _tab_from_the_title_box(page) not in ("conv-rename", "conv-delete")
+    for selector in _CONV_BUTTONS:
+        _press_with_the_keyboard(page, selector)
+        assert page.evaluate("document.activeElement.id") not in ("conv-rename", "conv-delete")
+    # Either key on either button would have answered "Open a saved conversation first."
+    assert page.inner_text("#conv-status").strip() == ""
+
+    _ask(page, Q)  # the answer is saved, and that conversation is open
+    page.wait_for_selector("#conv-list input:checked", timeout=10_000)
+    assert _conv_buttons_disabled(page, False)
+    assert _tab_from_the_title_box(page) == "conv-rename"
+
+    page.click("#clear-btn")  # a new, empty conversation: the radio is unset, the list stays as it was
+    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=10_000)
+    assert _conv_buttons_disabled(page, True)
+
+    # Reopened from the list: live as soon as the radio is checked (a click changes no element of the
+    # page, so not only once the server's reply redraws something).
+    assert page.evaluate(_CHECK_AND_READ, Q) == [False, False]
+    page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 1", timeout=15_000)
+    assert _conv_buttons_disabled(page, False)
+
+    page.fill("#conv-title input, #conv-title textarea", "Harbour notes")
+    page.focus("#conv-rename")
+    page.keyboard.press("Enter")  # Rename works from the keyboard once there is something to rename
+    page.wait_for_function("document.querySelector('#conv-list').innerText.includes('Harbour notes')",
+                           timeout=10_000)
+    assert "Renamed." in page.inner_text("#conv-status")
+    assert page.locator("#conv-list input:checked").count() == 1
+    assert _conv_buttons_disabled(page, False)
+
+    page.click("#conv-delete")
+    page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=10_000)
+    page.click("#conv-delete-confirm")
+    page.wait_for_function("!document.querySelector('#conv-list').innerText.includes('Harbour notes')",
+                           timeout=10_000)
+    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=10_000)
+    assert "Deleted." in page.inner_text("#conv-status")
+    assert _conv_buttons_disabled(page, True)
+    for selector in _CONV_BUTTONS:
+        _press_with_the_keyboard(page, selector)
+    assert page.inner_text("#conv-status").strip() == "Deleted."
     page.context.close()
 
 
