@@ -53,7 +53,7 @@ from rag.doc_questions import (
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
-from rag.questions import defined_term, defines, question_kind
+from rag.questions import defined_term, defines, plain_question, question_kind
 from rag.records import (
     REFUSAL,
     Answer,
@@ -367,7 +367,7 @@ class Assistant:
     # ----------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
         history = normalise_history(state.get("history"))
-        question = state["question"]
+        question = plain_question(state["question"])  # "Can you tell me who…?" searches for "Who…?"
         standalone, carried = question, ""
         if history:
             model = self._model_for(state)

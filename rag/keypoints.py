@@ -43,12 +43,12 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
-                       r"drivers?|triggers?|grievances?|"
+                       r"drivers?|triggers?|grievances?|contribut\w*|driving|fuell?(?:ed|ing)|rationale|agenda|"
                        r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong")),
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
                         r"take|took|taken|done|strateg(?:y|ies)")),
-    ("arguments", _words(r"argu\w*|claims?|views?|positions?|think|believe|says?|said|conclu\w*|recommend\w*|"
+    ("arguments", _words(r"argu\w*|claims?|views?|positions?|stance|think|believe|says?|said|conclu\w*|recommend\w*|"
                          r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*|"
                          r"effective|adequate|successful|take-?aways?|judge?ments?|verdict")),
 ]

@@ -39,7 +39,12 @@ _ANALYTIC_NOUNS = (
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
     r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles|choices|dilemmas|"
     r"trade-?offs|grievances|incentives|pressures|safeguards|reforms|remedies|suggestions|"
-    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons"
+    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|"
+    # The frame of an event or a stance: "What is the background to the conflict?", "the EU's stance on…"
+    r"background|context|rationale|justifications?|agenda|stance|stakes|mistakes|warning signs|"
+    # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
+    r"performance|resilience|endgame|credibility|effectiveness|viability|sustainability|assessment|disagreements|"
+    r"strategic (?:value|importance|logic)|the case (?:for|against)|for and against|upshot|fallout"
 )
 # Points only when asked for as such ("the drivers of the change"; "early drivers looking to…" are people).
 _DRIVER_NOUNS = r"drivers|triggers|root causes?"
@@ -56,7 +61,15 @@ _ANALYTIC = [
     # An instruction to list points: "List the safeguards the author proposes", "Name three reasons for…"
     # ("Name the president…", "Name one way…" ask for a fact: no plural point-noun).
     re.compile(rf"^\s*(?:please\s+)?(?:list|identify|enumerate|name|give|set out|lay out)\b"
-               rf"(?: [\w’'-]+){{0,4}} (?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
+               rf"(?: [\w’'-]+){{0,4}} (?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS})\b|"
+               # "List what the navy learned…", "Set out how the diversions affected…", "Walk me through…",
+               # "Give me some background / an assessment / an overview of…"
+               r"^\s*(?:please\s+)?(?:list|set out|lay out|spell out|outline) (?:what|how|why)\b|"
+               r"\bwalk (?:me|us) through\b|\bgive (?:me|us) (?:some|an?|the|your)\b(?: [\w-]+)? (?:background|"
+               r"assessment|overview|analysis|rundown|run-down|picture|sense|briefing|explanation)\b|"
+               r"^\s*i (?:need|want|would like|['’]d like) (?:an?|some) (?:[\w-]+ )?(?:assessment|overview|analysis|"
+               r"rundown|briefing|background)\b|^\s*(?:an?|some) (?:[\w-]+ )?(?:assessment|overview|analysis|rundown|"
+               r"briefing|background|context) (?:of|on|about)\b", re.I),
     # "What were the main drivers of the policy change?", "the triggers for the crisis" (not "early drivers
     # looking to…", not "What triggers a response?").
     re.compile(rf"\bwhat\b[^?]{{0,40}}\b(?:{_DRIVER_NOUNS}) (?:of|for|behind)\b", re.I),
@@ -64,19 +77,61 @@ _ANALYTIC = [
     # ("What happened to the Normans…?" asks a fact; "the next meeting", "the following day" are no sequel.)
     re.compile(r"\bwhat (?:has |have |had )?happened\b(?! to\b).{0,60}?\b(?:after|since|as a result|in the wake of|"
                r"in response|following (?:the|this|that|its|his|her|their)\b|next\W*$)", re.I),
-    re.compile(r"\bhow (?:did|does|do|has|have|will|would|could|might|should)\b.*\b(?:react|respond|reply|view|see|"
-               r"affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),
+    re.compile(r"\bhow (?:did|does|do|has|have|will|would|could|might|should)\b[^?]{0,200}?\b(?:react|respond|reply|"
+               r"view|see|affect|influence|change|shape|justify|explain|benefit|handle|deal|approach)\w*\b", re.I),
     re.compile(r"\bhow (?:is|are|was|were|does|do|did|can|could|might|would|will|should|has|have)\b", re.I),
     # "What do X and Y have in common?" compares (1 of SQuAD 2.0 dev's questions retyped).
     re.compile(r"^\s*what do(?:es)? .{1,80}\band\b.{1,80}\bhave in common\W*$|"
                r"^\s*(?:compare|contrast)\b|\bhow (?:does|do|did|would) .{1,80}\bcompare\b|\bdiffer(?:ence)?s? "
                r"between\b|\bhow (?:does|do|did) .{1,60}\bdiffer\b", re.I),
-    re.compile(r"\b(?:summari[sz]e|summary|overview|outline|explain|describe|discuss|analy[sz]e|assess|evaluate)\b",
+    re.compile(r"\b(?:summari[sz]e|summary|overview|outline|explain|describe|discuss|analy[sz]e|assess|evaluate|"
+               r"unpack|rundown|run-down)\b|^\s*(?:please\s+)?(?:break down|explaining|describing)\b",
                re.I),
     re.compile(r"\bwhat (?:does|do|did) (?:the )?(?:author|article|report|paper|analysis|writer|piece)\b", re.I),
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
                r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
     re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
+    # Causes, aims, lessons, changes and remedies asked with a verb: "What contributed to the coup?", "What is
+    # driving the conflict?", "What is Azerbaijan trying to achieve?", "What should NATO learn from this?", "What
+    # has changed since the coup?", "What can be done to prevent another blackout?", "What does the offensive tell
+    # us about Varenia's intentions?", "What do we know about the attackers?", "Where does the conflict go from
+    # here?", "Is there evidence that…?", "Who gains from the blackout?".
+    re.compile(r"\bwhat (?:contributed|contributes|led up|fuell?ed|sparked|enabled|allowed) to\b|"
+               r"\bwhat (?:is|was|are|were) (?:driving|fuell?ing|motivating|causing)\b|"
+               r"\bwhat (?:is|are|was|were) (?:(?!if\b|when\b|while\b)[\w’'-]+ ){1,4}(?:trying|seeking|hoping|aiming|"
+               r"attempting) to\b|"
+               r"\bwhat (?:should|can|could|must|might|did|do|does) [^?]{1,60}\blearn\b|"
+               r"\bwhat (?:should|can|could|must|might) [^?]{1,60}\btake away\b|"
+               r"\bwhat [^?]{1,60}\b(?:has|have|had) learn(?:ed|t)\b|"
+               # "Where does the exit from ECOWAS leave regional trade?", "What is Russia getting out of the
+               # Sahel?", "what Operation Spiderweb means for the bomber fleet", "Could the same thing happen in…?"
+               r"\bwhere (?:does|do|did|will|would) [^?]{1,80}\bleave\b|"
+               r"\bwhat (?:is|are|was|were|does|do|did) [^?]{1,60}\bget(?:ting)? out of\b|"
+               r"\bwhat [^?]{1,60}\bmeans for\b|\bwhere [^?]{1,60}\bdisagree\b|"
+               r"^\s*(?:and\s+)?(?:could|can|might|will|would) (?:the same(?: thing)?|this|that|it) happen\b|"
+               r"\bwhat (?:has|have|had) changed\b|\bwhat (?:can|could|should|must|might) be done\b|"
+               r"\bwhat (?:could|should|can|would) [^?]{1,60}\bdo (?:differently|better|instead)\b|"
+               r"\bwhat (?:does|do|did) [^?]{1,100}\b(?:tell|teach|show) (?:us|me)\b|"
+               r"\bwhat (?:do|did) we know about\b|\bwhat (?:is|was) known about\b|\bgo from here\b|"
+               r"^\s*(?:is|was) there (?:any )?(?:evidence|proof|sign)\b|^\s*is there (?:any|much) point\b|"
+               r"\bthe case (?:for|against)\b|\bfor and against\b|\bpros (?:and )?cons\b|"
+               # "Did that change anything?", "Did that go down well?", "And the downsides?", "Any lessons for
+               # us?", "What's the catch?", "What's in it for Turkey?", "What's stopping Europe…?", "China's
+               # angle", "How much does it matter that…?"
+               r"^\s*(?:and\s+|so\s+|but\s+)?(?:did|does|has|will|would) (?:that|this|it) (?:change anything|go down|"
+               r"matter|help|hurt|work)\b|^\s*(?:and|so|but)\W+(?:the )?[\w-]+s\W*$|"
+               r"^\s*(?:and\s+|so\s+)?any (?:lessons?|takeaways?|implications?|downsides?|upsides?|risks?)\b|"
+               r"\bwhat is the catch\b|\bwhat is in it for\b|\bwhat is (?:stopping|holding back|preventing)\b|"
+               r"['’]s (?:angle|game|play|calculus|thinking|logic)\b|\bhow much does [^?]{1,60}\bmatter\b|"
+               r"\bor (?:nah|what)\W*$|"
+               r"\bwhat happens (?:to [^?]{1,60})?if\b|\bwhat is the (?:deal|story|situation) with\b|"
+               r"\bwhat (?:would|will) [^?]{1,60}\bdo\W*$|"
+               # a follow-up carrying an approach elsewhere: "Would the same approach work against Iran?"
+               r"^\s*(?:and\s+|so\s+)?(?:would|could|will|does|do|did) (?:the same|this|that|it|such an?)\b"
+               r"(?: [\w-]+)? (?:work|apply|hold)\b|"
+               r"^\s*(?:and\s+|so\s+|but\s+)?who (?:gains|gained|loses|lost|profits|profited|wins|benefits) "
+               r"(?:most |the most )?(?:from|if|when)\b",
+               re.I),
     # Reasons, stakes and options asked without a reason-word: "What is behind…", "What explains…",
     # "What does this mean for Europe?", "What could happen next?", "What should the EU do?".
     re.compile(r"\bwhat (?:is|was|lies|lay|are|were) behind\b|\bwhat explains?\b|\bwhat went wrong\b|"
@@ -90,8 +145,8 @@ _ANALYTIC = [
     # and Azerbaijan?", "What is at stake for Armenia?", "Who benefits from the conflict?", "What can ECOWAS do?",
     # "Should the EU impose sanctions?" (of SQuAD 2.0 dev's 11,873 questions, 4 are retyped).
     re.compile(r"\bwhat (?:is|was|are|were) (?:the )?(?:relationship|relations|ties) between\b|\bat stake\b|"
-               r"^\s*(?:and\s+|but\s+)?who (?:benefits|benefited|profits|profited|stands to (?:gain|lose)|"
-               r"(?:is|was) to blame)\b|"
+               r"^\s*(?:and\s+|but\s+|so\s+)?who (?:(?:really|actually|ultimately) )?(?:benefits|benefited|profits|"
+               r"profited|stands to (?:gain|lose)|(?:is|was) to blame|calls the shots|pulls the strings)\b|"
                # an actor's options ("What can ECOWAS / the EU do?"), not a thing's capability ("What can a
                # simultaneous hermaphrodite do?", a SQuAD question)
                rf"(?-i:\b[Ww]hat (?:can|could|must|might) (?:the |its |their )?[{UPPER}][\w’'-]*"
@@ -99,13 +154,28 @@ _ANALYTIC = [
                r"^\s*(?:and\s+|but\s+|so\s+)?should\b", re.I),
     # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".
     re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
-               r"dangerous|adequate|useful|damaging|costly|likely)\b", re.I),
+               r"dangerous|adequate|useful|damaging|costly|likely)\b|"
+               r"(?:^\s*(?:and\s+|but\s+|so\s+)?|,\s*)how (?:bad|worried|worrying|scared|concerned|alarmed|exposed|"
+               r"vulnerable|prepared|ready|resilient|robust|stable|strong|weak|real|reliable|viable)\b|"
+               r"\bhow (?:is|are|was|were) [^?]{1,60}\b(?:holding up|going|faring|doing|coping|performing)\b", re.I),
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)"
                r"\b.{1,80}(?:\b(?:effective|ineffective|adequate|inadequate|successful|a success|a failure|justified|"
                r"sufficient|enough|sustainable|worth\w*|wise|credible|realistic|(?:un)?reliable|trustworthy|"
                r"dependable|(?:un)?stable|(?:in)?secure|safe|vulnerable|prepared|(?:un)?likely|inevitable|"
                r"legitimate|necessary|a (?:threat|danger|risk)|at risk|in danger|winning|losing)\b|"
-               r"\b(?:work(?:ed|s|ing)?|succeed(?:ed|s)?|fail(?:ed|s)?|backfire(?:d|s)?|pa(?:y|id) off)\W*$)", re.I),
+               r"\b(?:work(?:ed|s|ing)?|succeed(?:ed|s)?|fail(?:ed|s)?|backfire(?:d|s)?|pa(?:y|id) off)\W*$|"
+               # "Has the mission made any real difference?", "Has the pivot made Mali any safer?", "Can Ukraine
+               # hold out without…?", "Are navies wasting money…?", "…delivered anything of value?"
+               r"\b(?:made|make|makes) (?:any |a )?(?:real |big |great |much )?difference\b|\bany (?:safer|better|"
+               r"worse|stronger|weaker|more secure)\b|\bbetter off\b|\bworse off\b|\bhold out\b|"
+               r"\bwasting\b|\b(?:actually|really|truly|basically)\b|\btoo [\w-]+\b|"
+               r"\b(?:over|under)(?:rated|hyped|stated|blown|estimated)\b|\b(?:un)?affordable\b|\bdead\W*$|"
+               r"\ba (?:waste|white elephant|good idea|bad idea|mistake|game.changer|bluff)\b|\bbluffing\b|"
+               r"\bplaying both sides\b|\ba (?:national )?(?:security )?threat\b|"
+               r"\b(?:strengthen|weaken|undermin|hurt|harm|damag|deter|destabili[sz]|disrupt)\w*\b|"
+               r"\bdeliver(?:ed|s)? anything\b|\bworth (?:it|the)\b)", re.I),
+    # A counterfactual: "Would Ukraine have been invaded if it had kept its nuclear weapons?"
+    re.compile(r"^\s*(?:and\s+)?(?:would|could|might) [^?]{1,60}\bhave\b[^?]{1,60}\bif\b", re.I),
     # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
     # "Has the embargo failed, in the author's view?", "What safeguards does the author propose?".
     re.compile(rf"\b{_WRITER}['’]s? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"
@@ -121,9 +191,43 @@ _ANALYTIC = [
 # A search typed as a noun phrase: "reasons for the offensive", "Key consequences of the attack?", "reactions
 # to the coup" ("The aim of the law was to do what?" and "How many factors of…" ask a fact: no question word).
 _NOUN_PHRASE = re.compile(
-    rf"^(?!.*\b(?:what|which|who|whom|whose|when|where|how|why)\b)\s*(?:the\s+)?(?:(?:main|key|major|principal|"
-    rf"top|possible|likely|underlying|real|biggest|most important)\s+)*"
-    rf"(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}) (?:of|for|to|behind|from|in|on|about|against)\b", re.I)
+    rf"^(?:\s*(?:tell|show|give|remind) (?:me|us)\b)?(?!.*\b(?:what|which|who|whom|whose|when|where|how)\b)"
+    rf"\s*(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:(?:main|key|major|principal|top|possible|likely|underlying|real|"
+    rf"biggest|most important|chief|primary)\s+)*(?:(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}) "
+    rf"(?:of|for|to|behind|from|in|on|about|against)\b(?!.*\bwhy\b)|(?:reasons?|causes?|explanations?) "
+    rf"(?:why|that|the|behind)\b)", re.I)
+
+# A request wrapped round the question: "Can you tell me the reasons…", "Do you know why…", "I'd like to know
+# how X reacted". What follows it is read as the question (an embedded "why"/"how" clause opens it).
+_ASKS = (
+    r"(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|"
+    r"(?:do|does) (?:you|anyone) (?:know|have any idea)\s+|"
+    r"i(?:['’]d| would) (?:like|love|want) to (?:know|understand|learn|hear|find out)(?: about)?\s+|"
+    r"i (?:want|need|wish) to (?:know|understand|learn|find out)(?: about)?\s+|"
+    r"i(?:['’]m| am) (?:curious|wondering|interested|trying to (?:understand|work out|figure out))"
+    r"(?: about| to know| in| as to)?\s+|i wonder\s+|"
+    r"help me (?:to )?understand\s+|any chance (?:you could|you can|of)\s+|would it be possible to\s+|"
+    r"(?:can|could|would) you help me (?:to )?(?:understand|see)\s+|would you mind\s+|i(?:['’]d| would) appreciate\s+|"
+    r"i(?:['’]m| am) keen to (?:know|understand|learn)\s+|i was wondering(?: if you could)?\s+|"
+    r"i(?:['’]d| would) like\s+")
+_WRAPPER = re.compile(rf"^\s*(?:(?:and|but|so|ok(?:ay)?|hi|hello)\W+)?(?:please\W+(?:{_ASKS})?|(?:{_ASKS}))"
+                      r"(?:please\s+)?", re.I)
+# The clause a request asks about: "(tell me) why the ceasefire collapsed", "(tell me) how Turkey reacted to
+# the attack" (a how-clause asks a manner or an account, not a quantity or a death: _HOW_MANNER).
+_TELL_WORDS = r"(?:(?:tell|show|remind) (?:me|us)|say|explain)\s+"
+_TELL = re.compile(rf"^\s*{_TELL_WORDS}", re.I)
+_EMBEDDED = re.compile(rf"^\s*(?:{_TELL_WORDS})?(?:why\b|how\s+(?!(?:many|much|long|old|far|often|large|big|tall|"
+                       r"high|deep|wide|soon|fast)\b)(?![^?]{1,40}\b(?:die|died|end|ended|start|started|begin|began|get|got|become|"
+                       r"became|called|named|known|spelled|pronounced)\b)\w)", re.I)
+
+# A search typed as keywords, with a point-noun anywhere: "sentinel icbm cost overrun causes", "western sanctions
+# effect on russian defence industry output" (no question word, no question mark, no verb opening a question).
+_KEYWORDS = re.compile(
+    rf"^(?!.*\b(?:what|which|who|whom|whose|when|where|how|why)\b)(?![^?]*\?)"
+    rf"(?!\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must|name|give|"
+    rf"state|find|tell)\b)(?![^?]*[.!]\s*$)"  # an instruction ("Name one way the group…") is no search
+    # ("strait width narrowest point" is a fact)
+    rf".*\b(?!points?\b)(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}|debates?|controversy|lessons)\b", re.I)
 
 # "How many/much/long/old…" ask for a quantity, not an explanation.
 _HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
@@ -197,12 +301,57 @@ def question_kind(question: str) -> Kind:
         >>> question_kind("How many soldiers died?")
         'factoid'
     """
-    if _HOW_MANNER.search(question):
+    question = _expanded(question)
+    core = request(question)
+    if _HOW_MANNER.search(core):
         return "factoid"
-    text = _DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" ", question))
+    if (core != question or _TELL.match(core)) and _EMBEDDED.search(core):
+        return "analytic"
     # (the noun phrase is read before "How many…" is set aside: its question word keeps it factual)
-    noun_phrase = _NOUN_PHRASE.search(_DECIDED_OUTCOME.sub(" ", question))
-    return "analytic" if noun_phrase or any(p.search(text) for p in _ANALYTIC) else "factoid"
+    noun_phrase = _NOUN_PHRASE.search(_DECIDED_OUTCOME.sub(" ", core)) or _KEYWORDS.search(
+        _DECIDED_OUTCOME.sub(" ", core))
+    # (a quantity's "how" is kept as a word: "How long were they able to hold out?" is no yes/no question)
+    texts = {_DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" quantity ", q)) for q in (question, core)}
+    return "analytic" if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts) else "factoid"
+
+
+_CONTRACTED = re.compile(r"\b(what|who|where|when|why|how|which|that|there)['’]?(s|re)\b", re.I)
+
+
+def _expanded(question: str) -> str:
+    """"What's behind…" read as "What is behind…", "What're…" as "What are…" (a possessive "Russia's" stays)."""
+    return _CONTRACTED.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", question)
+
+
+def request(question: str) -> str:
+    """``question`` without a polite wrapper: "Can you tell me why X?" -> "tell me why X?".
+
+    Example:
+        >>> request("Do you know when the war started?")
+        'when the war started?'
+    """
+    once = _WRAPPER.sub("", question, count=1)
+    return _WRAPPER.sub("", once, count=1) if once != question else once  # "Can you help me understand why…"
+
+
+_WH_START = re.compile(r"\s*(?:who|whom|whose|what|when|where|which|why|how)\b", re.I)
+
+
+def plain_question(question: str) -> str:
+    """What is asked, without the request round it: the question the assistant searches for and answers.
+
+    Example:
+        >>> plain_question("Could you please tell me who brokered the ceasefire?")
+        'Who brokered the ceasefire?'
+        >>> plain_question("Can you tell me about the coup?"), plain_question("Why?")
+        ('Tell me about the coup?', 'Why?')
+    """
+    core = request(question)
+    tell = _TELL.match(core)
+    if tell and _WH_START.match(core[tell.end():]):
+        core = core[tell.end():]
+    core = core.strip()
+    return question if core == question.strip() or not core else core[:1].upper() + core[1:]
 
 
 def answer_type(question: str) -> str:
@@ -212,6 +361,7 @@ def answer_type(question: str) -> str:
         >>> answer_type("In which year did they sign the deal?"), answer_type("Who brokered it?")
         ('date', 'person')
     """
+    question = _expanded(plain_question(question))
     for name, pattern in _TYPES:
         if pattern.search(question):
             return name
@@ -235,6 +385,7 @@ def focus_terms(question: str) -> tuple[str, ...]:
     "What is NATO's 2024 budget?" -> ("budget",). When every content word is a
     name ("Who is Nancy Pelosi?") the names are the focus.
     """
+    question = _expanded(plain_question(question))
     own_names = names(question)
     q_numbers = set(numbers(question))
     kind_terms = _answer_kind_terms(question)

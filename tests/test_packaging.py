@@ -30,7 +30,10 @@ def test_wheel_installs_only_the_rag_package_with_ui_and_eval_inside(wheel: zipf
     for needed in ("rag/py.typed", "rag/ui/app.py", "rag/eval/runner.py", "rag/eval/thresholds.toml",
                    "rag/eval/golden/sample.jsonl", "rag/eval/baseline/golden.json",
                    "rag/eval/baseline/squad.json", "rag/eval/data/squad_v2_sample.json",
-                   "rag/eval/data/PROVENANCE.md", "rag/eval/data/wice/PROVENANCE.md"):
+                   "rag/eval/data/PROVENANCE.md", "rag/eval/data/wice/PROVENANCE.md",
+                   # the question-shape probes, so `python -m rag.eval.question_shapes` runs from an install
+                   "rag/eval/data/question_shapes_c/question_shapes_c.jsonl",
+                   "rag/eval/data/question_shapes_c/PROVENANCE.md"):
         assert needed in names, needed
 
 

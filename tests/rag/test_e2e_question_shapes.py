@@ -34,6 +34,13 @@ def library(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Ass
      ("Two safeguards would make the new policy defensible.",)),
     ("What were the main drivers of the Nordhavn policy change?", "nordhavn_arms_exports.txt", ()),
     ("reasons for the Varenian offensive", "varenia_border_offensive.txt", ()),
+    # Asked as a request, with a possessive or "reasons why": refused before (typed factual).
+    ("Can you list the reasons for the Varenian offensive?", "varenia_border_offensive.txt", ()),
+    ("Could you tell me the main reasons behind the Varenian offensive?", "varenia_border_offensive.txt", ()),
+    ("Main reasons why Nordhavn changed its export policy", "nordhavn_arms_exports.txt", ()),
+    # A contraction, causes asked with a verb (refused before: typed factual).
+    ("What's behind the Varenian offensive?", "varenia_border_offensive.txt", ("The timing is the first thing",)),
+    ("What contributed to the coup in Azawi?", "azawi_coup.txt", ("an old rivalry played its part",)),
     ("What happened in Tandara after the coup?", "azawi_coup.txt",
      # what the article says followed the coup: the junta's broadcast, the detentions, prices in the capital
      ("calling itself the Committee for National Renewal", "they detained President", "Food prices in the capital")),
@@ -49,3 +56,17 @@ def test_points_asked_in_these_shapes_get_key_points_from_their_article(
     assert answer.citations and all(Path(c.source).name == article for c in answer.citations)
     if stated:
         assert any(s in answer.answer for s in stated)
+
+
+@pytest.mark.parametrize("asked, plain", [
+    ("Could you please tell me who the spokesman of the Committee for National Renewal was?",
+     "Who was the spokesman of the Committee for National Renewal?"),
+    ("Do you know how many soldiers were killed at Dalla?", "How many soldiers were killed at Dalla?"),
+])
+def test_a_fact_asked_as_a_request_is_answered_as_the_plain_question(library: Assistant, asked: str,
+                                                                     plain: str) -> None:
+    """The request's words ("could", "please", "tell", "know") were read as what is asked about."""
+    wrapped, direct = library.ask(asked), library.ask(plain)
+    assert not direct.refused, plain
+    assert wrapped.to_dict()["question_kind"] == "factoid"
+    assert wrapped.answer == direct.answer

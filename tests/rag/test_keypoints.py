@@ -37,6 +37,11 @@ def passage(text: str, n: int) -> Passage:
     ("Which factors made the offensive possible?", "reasons"),
     ("What happened in Tandara after the coup?", "consequences"),
     ("What grievances did the officers have?", "reasons"),
+    # Causes asked with a verb or a rationale; a stance is a view.
+    ("What contributed to the coup?", "reasons"),
+    ("What is driving the conflict?", "reasons"),
+    ("What is the rationale for the new policy?", "reasons"),
+    ("What is the EU's stance on the corridor?", "arguments"),
     ("What incentives does the EU offer farmers?", "general"),
 ])
 def test_question_aim(question: str, aim: str) -> None:

@@ -70,6 +70,64 @@ ANALYTIC = [
     "reasons for the offensive",
     "Key consequences of the grid attack?",
     "reactions to the coup in Azawi",
+    # A request round the question, a possessive, "reasons why"/"reasons the…" (typed factual before, so refused).
+    "Can you list the reasons for the offensive?",
+    "Could you tell me the reasons behind the attack?",
+    "Tell me the reasons for the attack.",
+    "I'd like to know the reasons for the attack.",
+    "Can you give me the main arguments of the author?",
+    "Do you know why the ceasefire collapsed?",
+    "I want to understand why the offensive failed",
+    "Can you tell me how Turkey reacted to the attack?",
+    "Russia's reasons for the invasion",
+    "The author's main arguments about the EU",
+    "Main reasons why the offensive failed",
+    "Reasons the offensive failed",
+    # Contractions, frames, causes and aims asked with a verb, lessons, changes, remedies (typed factual before).
+    "What's behind the offensive?",
+    "What're the reasons for the coup?",
+    "What's the significance of the corridor?",
+    "What is the background to the conflict?",
+    "What is the EU's stance on the corridor?",
+    "What were the warning signs?",
+    "What contributed to the coup?",
+    "What is driving the conflict?",
+    "What is Azerbaijan trying to achieve?",
+    "What should NATO learn from this?",
+    "What has changed since the coup?",
+    "What could the EU do differently?",
+    "What can be done to prevent another blackout?",
+    "What does the offensive tell us about Varenia's intentions?",
+    "What do we know about the attackers?",
+    "Where does the conflict go from here?",
+    "Is there evidence that Russia supported the coup?",
+    "Who gains from the blackout?",
+    # Shapes from the first blind probe (eval/data/question_shapes, the set these rules were tuned on; the
+    # questions here are written anew): a request round any clause, keywords with a point-noun anywhere,
+    # "where does this leave", an assessment with "how", a yes/no asking for a judgement, a follow-up.
+    "I'd like to know how the embargo might affect the shipyards.",
+    "Please compare how Paris and Berlin talk about the corridor.",
+    "Walk me through what the navy learned from the patrols.",
+    "I need an assessment of whether the new doctrine lowers the threshold.",
+    "Any chance you could set out the arguments officials made for the base?",
+    "Set out the case for and against buying the frigates.",
+    "List the main drivers of the violence in the north.",
+    "arctic military buildup implications for norway",
+    "icebreaker programme cost overrun causes",
+    "Where does the withdrawal leave the regional force?",
+    "What is the junta getting out of the deal?",
+    "what's the upshot of the outage for the grid",
+    "what happens to gas prices if the strait closes",
+    "hows the blockade holding up",
+    "How worried should the Baltic states be?",
+    "Is there any point sanctioning the shipping firms?",
+    "Has the mission made any real difference?",
+    "Does the new base strengthen deterrence?",
+    "Is Europe now too dependent on imported gas?",
+    "Would the war have started if the treaty had held?",
+    "Would the same approach work against the smugglers?",
+    "So who benefits from that?",
+    "And what would the allies do?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -118,6 +176,31 @@ FACTOID = [
     "What happened at the next meeting?",
     "What happened the following day?",
     "What happened to George Carlin after he sent the e-mail?",
+    # A fact asked inside a request stays a fact; a how-clause without a request stays as it was.
+    "Can you tell me when the war started?",
+    "Tell me who won the election.",
+    "Can you name the countries that border Armenia?",
+    "Do you know how many soldiers died?",
+    "Could you tell me how Tesla died?",
+    "How quickly is the sea level rising?",
+    # A contraction is read as written out; a possessive is no contraction. Aims need their subject in front.
+    "What's the capital of Azawi?",
+    "Who's the spokesman of the junta?",
+    "What's Russia's 2024 defence budget?",
+    "What are you surrounded with if trying to study violence?",
+    "What do conquering people take away from native populations?",
+    "Who gained the most seats?",
+    # Facts in the same shapes: a request, keywords without a point-noun (a "narrowest point" is a fact), a
+    # yes/no fact, "how long… hold out" (a duration), a follow-up asking a date.
+    "Can you tell me what year the treaty was signed?",
+    "Do you know which country took over the chair in 2023?",
+    "strait width narrowest point",
+    "number of icebreakers in service",
+    "Did Sweden join NATO before Finland?",
+    "Was the cruiser the flagship of the fleet?",
+    "How long were the defenders able to hold out?",
+    "And what year was the declaration signed?",
+    "What type of outlook do the residents have?",
 ]
 
 
@@ -152,6 +235,11 @@ def test_answer_type(question: str, expected: str) -> None:
     ("How many icebreakers does Russia operate?", ("icebreak", "oper")),  # Snowball stems
     ("When did Azerbaijan launch its offensive against Armenia?", ("launch", "offens")),
     ("What is the name of the river that flows through Paris?", ("river", "flow")),
+    # the request round a question is not what it asks about ("know", "like" were focus words)
+    ("Do you know when Azerbaijan launched its offensive?", ("launch", "offens")),
+    ("I would like to know how many icebreakers Russia operates.", ("icebreak", "oper")),
+    ("Could you please tell me who brokered the ceasefire?", ("broker", "ceasefir")),
+    ("What's the capital of Azawi?", ("capit",)),  # "what's" was a focus word
 ])
 def test_focus_is_what_is_asked_about_not_the_topic_names(question: str, focus: tuple[str, ...]) -> None:
     assert focus_terms(question) == focus
