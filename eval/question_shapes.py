@@ -34,20 +34,27 @@ FIELDS = {"id", "group", "question", "label", "style"}
 
 
 def load(path: Path) -> list[dict[str, Any]]:
-    """The probe's rows; a row without the five fields or with another label is an error naming its line."""
+    """The probe's rows; a line that is not JSON, lacks the five fields or has another label is an error naming it."""
     rows = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        row = json.loads(line)
-        if set(row) != FIELDS or row["label"] not in LABELS:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}:{n}: not a JSON object ({err})") from None
+        if not isinstance(row, dict) or set(row) != FIELDS or row["label"] not in LABELS:
             raise ValueError(f"{path}:{n}: want the fields {sorted(FIELDS)} and a label in {LABELS}, got {row}")
         rows.append(row)
     return rows
 
 
 def score(rows: Iterable[Mapping[str, Any]], kind: Callable[[str], str] = question_kind) -> dict[str, Any]:
-    """Accuracy, recall per label and accuracy per style of ``kind`` on ``rows``; ``missed`` lists the errors."""
+    """Accuracy, recall per label and accuracy per style of ``kind`` on ``rows``; ``missed`` lists the errors.
+
+    The assistant types the question it searches for (:func:`rag.questions.plain_question`), which keeps the
+    asked question's kind, so ``question_kind`` of the question as typed is what it answers by.
+    """
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     missed = []
@@ -66,7 +73,8 @@ def score(rows: Iterable[Mapping[str, Any]], kind: Callable[[str], str] = questi
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m rag.eval.question_shapes", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m rag.eval.question_shapes",
+                                     description="Score question typing on the question-shape probes.")
     parser.add_argument("files", nargs="*", type=Path, default=list(PROBES))
     parser.add_argument("--missed", action="store_true", help="print the questions typed against their label")
     args = parser.parse_args(argv)

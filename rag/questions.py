@@ -31,7 +31,7 @@ Kind = Literal["analytic", "factoid"]
 _ANALYTIC_NOUNS = (
     r"reasons?|arguments?|consequences?|implications?|options?|causes?|effects?|impacts?|factors?|motives?|"
     r"motivations?|goals?|aims?|objectives?|demands?|problems?|challenges?|risks?|lessons?|points?|"
-    r"views?|positions?|strateg(?:y|ies)|interests?|benefits?|advantages?|disadvantages?|drawbacks?|"
+    r"views?|positions?|strateg(?:y|ies)|interests?(?! rates?)|benefits?|advantages?|disadvantages?|drawbacks?|"
     r"concerns?|criticisms?|responses?|reactions?|differences?|similarities?|ways?|steps?|measures?|"
     r"policies|trends?|outcomes?|results?|scenarios?|prospects?|explanations?|role|significance|"
     # Plural only: "What alternatives/doubts…" asks for several points; "What method is used…" for one fact.
@@ -123,7 +123,7 @@ _ANALYTIC = [
                r"^\s*(?:and\s+|so\s+)?any (?:lessons?|takeaways?|implications?|downsides?|upsides?|risks?)\b|"
                r"\bwhat is the catch\b|\bwhat is in it for\b|\bwhat is (?:stopping|holding back|preventing)\b|"
                r"['’]s (?:angle|game|play|calculus|thinking|logic)\b|\bhow much does [^?]{1,60}\bmatter\b|"
-               r"\bor (?:nah|what)\W*$|"
+               r"\bor nah\W*$|"
                r"\bwhat happens (?:to [^?]{1,60})?if\b|\bwhat is the (?:deal|story|situation) with\b|"
                r"\bwhat (?:would|will) [^?]{1,60}\bdo\W*$|"
                # a follow-up carrying an approach elsewhere: "Would the same approach work against Iran?"
@@ -158,9 +158,9 @@ _ANALYTIC = [
                r"(?:^\s*(?:and\s+|but\s+|so\s+)?|,\s*)how (?:bad|worried|worrying|scared|concerned|alarmed|exposed|"
                r"vulnerable|prepared|ready|resilient|robust|stable|strong|weak|real|reliable|viable)\b|"
                r"\bhow (?:is|are|was|were) [^?]{1,60}\b(?:holding up|going|faring|doing|coping|performing)\b", re.I),
-    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)"
-               r"\b.{1,80}(?:\b(?:effective|ineffective|adequate|inadequate|successful|a success|a failure|justified|"
-               r"sufficient|enough|sustainable|worth\w*|wise|credible|realistic|(?:un)?reliable|trustworthy|"
+    re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?)\W+)*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|"
+               r"should)\b.{1,80}(?:\b(?:effective|ineffective|adequate|inadequate|successful|a success|a failure|"
+               r"justified|sufficient|enough|sustainable|worth\w*|wise|credible|realistic|(?:un)?reliable|trustworthy|"
                r"dependable|(?:un)?stable|(?:in)?secure|safe|vulnerable|prepared|(?:un)?likely|inevitable|"
                r"legitimate|necessary|a (?:threat|danger|risk)|at risk|in danger|winning|losing)\b|"
                r"\b(?:work(?:ed|s|ing)?|succeed(?:ed|s)?|fail(?:ed|s)?|backfire(?:d|s)?|pa(?:y|id) off)\W*$|"
@@ -168,12 +168,21 @@ _ANALYTIC = [
                # hold out without…?", "Are navies wasting money…?", "…delivered anything of value?"
                r"\b(?:made|make|makes) (?:any |a )?(?:real |big |great |much )?difference\b|\bany (?:safer|better|"
                r"worse|stronger|weaker|more secure)\b|\bbetter off\b|\bworse off\b|\bhold out\b|"
-               r"\bwasting\b|\b(?:actually|really|truly|basically)\b|\btoo [\w-]+\b|"
-               r"\b(?:over|under)(?:rated|hyped|stated|blown|estimated)\b|\b(?:un)?affordable\b|\bdead\W*$|"
+               r"\bwasting\b|\btoo (?:dependent|reliant|weak|strong|slow|fast|late|little|much|risky|costly|expensive|"
+               r"ambitious|optimistic|pessimistic|cautious|aggressive|soft|hard|close|big to fail)\b|"
+               # "…actually work?", "Is 2027 really the year…?" ("Did Russia really annex Crimea in 2014?": a fact)
+               r"\b(?:actually|really|truly|basically)\b(?![^?]*\b(?:1[5-9]\d\d|20\d\d)\b)|"
+               r"\b(?:over|under)(?:rated|hyped|stated|blown|estimated)\b|\b(?:un)?affordable\b|"
+               r"\b(?:deal|talks|treaty|process|agreement|accord|initiative|plan|ceasefire|framework|format)\b[^?]{0,20}"
+               r"\bdead\W*$|"
                r"\ba (?:waste|white elephant|good idea|bad idea|mistake|game.changer|bluff)\b|\bbluffing\b|"
                r"\bplaying both sides\b|\ba (?:national )?(?:security )?threat\b|"
-               r"\b(?:strengthen|weaken|undermin|hurt|harm|damag|deter|destabili[sz]|disrupt)\w*\b|"
                r"\bdeliver(?:ed|s)? anything\b|\bworth (?:it|the)\b)", re.I),
+    # An effect asked of a policy to come: "Does the new base strengthen deterrence?" ("Was the reactor damaged?",
+    # "Did the blast damage the embassy?" ask what happened).
+    re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:does|do|will|would|could|can|might|is|are) [^?]{1,80}\b"
+               r"(?:strengthen|weaken|undermin|hurt|harm|damag|deter|destabili[sz]|disrupt)\w*\b(?<!\bdamaged)"
+               r"(?<!\bdisrupted)", re.I),
     # A counterfactual: "Would Ukraine have been invaded if it had kept its nuclear weapons?"
     re.compile(r"^\s*(?:and\s+)?(?:would|could|might) [^?]{1,60}\bhave\b[^?]{1,60}\bif\b", re.I),
     # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
@@ -199,33 +208,39 @@ _NOUN_PHRASE = re.compile(
 
 # A request wrapped round the question: "Can you tell me the reasons…", "Do you know why…", "I'd like to know
 # how X reacted". What follows it is read as the question (an embedded "why"/"how" clause opens it).
+_REQUEST_VERBS = (r"tell|give|list|explain|describe|summari[sz]e|outline|set out|lay out|spell out|show|help|name|"
+                  r"identify|say|find|check|confirm|let (?:me|us) know|walk|break down|compare|provide|share|clarify|"
+                  r"go (?:over|through)|run (?:me )?through|sketch|remind|point|please|briefly|quickly")
 _ASKS = (
-    r"(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?|"
+    r"(?:can|could|would) you help me (?:to )?(?:understand|see)\s+|would you mind\s+|"
+    r"i(?:['’]d| would) appreciate(?: it)?(?: if you could)?\s+|would you happen to know\s+|"
+    r"(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?(?=(?:" + _REQUEST_VERBS + r"|who|whom|whose|what|when|where|"
+    r"which|why|how|whether|if)\b)|"
     r"(?:do|does) (?:you|anyone) (?:know|have any idea)\s+|"
     r"i(?:['’]d| would) (?:like|love|want) to (?:know|understand|learn|hear|find out)(?: about)?\s+|"
     r"i (?:want|need|wish) to (?:know|understand|learn|find out)(?: about)?\s+|"
     r"i(?:['’]m| am) (?:curious|wondering|interested|trying to (?:understand|work out|figure out))"
     r"(?: about| to know| in| as to)?\s+|i wonder\s+|"
     r"help me (?:to )?understand\s+|any chance (?:you could|you can|of)\s+|would it be possible to\s+|"
-    r"(?:can|could|would) you help me (?:to )?(?:understand|see)\s+|would you mind\s+|i(?:['’]d| would) appreciate\s+|"
     r"i(?:['’]m| am) keen to (?:know|understand|learn)\s+|i was wondering(?: if you could)?\s+|"
     r"i(?:['’]d| would) like\s+")
-_WRAPPER = re.compile(rf"^\s*(?:(?:and|but|so|ok(?:ay)?|hi|hello)\W+)?(?:please\W+(?:{_ASKS})?|(?:{_ASKS}))"
+_WRAPPER = re.compile(rf"^\s*(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*(?:please\W+(?:{_ASKS})?|(?:{_ASKS}))"
                       r"(?:please\s+)?", re.I)
 # The clause a request asks about: "(tell me) why the ceasefire collapsed", "(tell me) how Turkey reacted to
 # the attack" (a how-clause asks a manner or an account, not a quantity or a death: _HOW_MANNER).
-_TELL_WORDS = r"(?:(?:tell|show|remind) (?:me|us)|say|explain)\s+"
+_TELL_WORDS = r"(?:(?:tell|telling|show|showing|remind|let) (?:me|us)(?: know)?|say|explain)\s+"
 _TELL = re.compile(rf"^\s*{_TELL_WORDS}", re.I)
 _EMBEDDED = re.compile(rf"^\s*(?:{_TELL_WORDS})?(?:why\b|how\s+(?!(?:many|much|long|old|far|often|large|big|tall|"
                        r"high|deep|wide|soon|fast)\b)(?![^?]{1,40}\b(?:die|died|end|ended|start|started|begin|began|get|got|become|"
-                       r"became|called|named|known|spelled|pronounced)\b)\w)", re.I)
+                       r"became|called|named|known|spelled|pronounced|pronounce|spell)\b)(?!to\b)\w)", re.I)
 
 # A search typed as keywords, with a point-noun anywhere: "sentinel icbm cost overrun causes", "western sanctions
 # effect on russian defence industry output" (no question word, no question mark, no verb opening a question).
 _KEYWORDS = re.compile(
     rf"^(?!.*\b(?:what|which|who|whom|whose|when|where|how|why)\b)(?![^?]*\?)"
     rf"(?!\s*(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must|name|give|"
-    rf"state|find|tell)\b)(?![^?]*[.!]\s*$)"  # an instruction ("Name one way the group…") is no search
+    # (an instruction, "Name one way the group…", is no search)
+    rf"state (?:the|what|which|one|two|three)|find|tell)\b)(?![^?]*[.!]\s*$)"
     # ("strait width narrowest point" is a fact)
     rf".*\b(?!points?\b)(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}|debates?|controversy|lessons)\b", re.I)
 
@@ -237,10 +252,14 @@ _DECIDED_OUTCOME = re.compile(
     r"\b(?:results?|outcomes?) of (?:the |this |that |its |their |his |her |a |an )?(?:[\w'’-]+ ){0,4}?"
     r"(?:votes?|voting|elections?|referendums?|referenda|ballots?|polls?|primar(?:y|ies)|motions?|"
     r"matche?s?|games?|races?|contests?|tournaments?|finals?|trials?|lawsuits?|appeals?|court cases?|"
-    r"recounts?|census(?:es)?|tests?)\b(?!\s+for\b)", re.I)  # "…of the election for stability": stakes
+    r"recounts?|census(?:es)?|tests?)\b(?!\s+for\b)|"  # "…of the election for stability": stakes
+    # as keywords: "us election results 2024", "nato summit 2024 results"
+    r"\b(?:votes?|voting|elections?|referendums?|polls?|primar(?:y|ies)|matche?s?|games?|races?|trials?|summits?|"
+    r"tests?)\b(?: [\w'’-]+){0,2} (?:results?|outcomes?)\b", re.I)
 # "How did he die?" asks for one fact (a manner), short enough for a sentence.
-_HOW_MANNER = re.compile(r"^\s*how (?:did|does|do|was|were|is|are) [^?]{1,40}\b(?:die|died|end|ended|start|"
-                         r"started|begin|began|get|got|become|became|called|named|known|spelled|pronounced)\b", re.I)
+_HOW_MANNER = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*how (?:(?:did|does|do|was|were|is|are) "
+                         r"[^?]{1,40}\b(?:die|died|end|ended|start|started|begin|began|get|got|become|became|called|"
+                         r"named|known|spelled|pronounced)\b|to (?:pronounce|spell|say|write)\b)", re.I)
 
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time|century|decade|period|era)\b|"
@@ -267,7 +286,7 @@ country countries city cities province region place person people leader organis
 give summarise summarize summary overview explain describe discuss argue argument reason
 come came comes take took taken takes go went goes happen happened happens occur occurred
 ever eventually also still often usually generally currently originally actually really exactly specifically
-mainly primarily particular particularly approximately roughly
+mainly primarily particular particularly approximately roughly whether
 """.split())
 
 
@@ -346,6 +365,12 @@ def plain_question(question: str) -> str:
         >>> plain_question("Can you tell me about the coup?"), plain_question("Why?")
         ('Tell me about the coup?', 'Why?')
     """
+    plain = _unwrapped(question)
+    # A clause that reads otherwise alone ("How Turkey reacted to the attack?") keeps the request round it.
+    return plain if plain == question or question_kind(plain) == question_kind(question) else question
+
+
+def _unwrapped(question: str) -> str:
     core = request(question)
     tell = _TELL.match(core)
     if tell and _WH_START.match(core[tell.end():]):
@@ -361,7 +386,7 @@ def answer_type(question: str) -> str:
         >>> answer_type("In which year did they sign the deal?"), answer_type("Who brokered it?")
         ('date', 'person')
     """
-    question = _expanded(plain_question(question))
+    question = _expanded(_unwrapped(question))
     for name, pattern in _TYPES:
         if pattern.search(question):
             return name
@@ -385,7 +410,7 @@ def focus_terms(question: str) -> tuple[str, ...]:
     "What is NATO's 2024 budget?" -> ("budget",). When every content word is a
     name ("Who is Nancy Pelosi?") the names are the focus.
     """
-    question = _expanded(plain_question(question))
+    question = _expanded(_unwrapped(question))
     own_names = names(question)
     q_numbers = set(numbers(question))
     kind_terms = _answer_kind_terms(question)

@@ -41,6 +41,8 @@ def library(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Ass
     # A contraction, causes asked with a verb (refused before: typed factual).
     ("What's behind the Varenian offensive?", "varenia_border_offensive.txt", ("The timing is the first thing",)),
     ("What contributed to the coup in Azawi?", "azawi_coup.txt", ("an old rivalry played its part",)),
+    # A how-clause inside a request (the clause alone, "How ECOWAS reacted…", would read as a fact).
+    ("Can you tell me how ECOWAS reacted to the coup in Azawi?", "azawi_coup.txt", ("emergency summit",)),
     ("What happened in Tandara after the coup?", "azawi_coup.txt",
      # what the article says followed the coup: the junta's broadcast, the detentions, prices in the capital
      ("calling itself the Committee for National Renewal", "they detained President", "Food prices in the capital")),
