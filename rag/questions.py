@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rag.text import UPPER, names, numbers, stem, terms, words
@@ -50,7 +51,7 @@ _ANALYTIC_NOUNS = (
 _DRIVER_NOUNS = r"drivers|triggers|root causes?"
 _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
 _ANALYTIC = [
-    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?why\b", re.I),
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come)\b", re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
     re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be) )?(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
@@ -107,7 +108,9 @@ _ANALYTIC = [
                # Sahel?", "what Operation Spiderweb means for the bomber fleet", "Could the same thing happen in…?"
                r"\bwhere (?:does|do|did|will|would) [^?]{1,80}\bleave\b|"
                r"\bwhat (?:is|are|was|were|does|do|did) [^?]{1,60}\bget(?:ting)? out of\b|"
-               r"\bwhat [^?]{1,60}\bmeans for\b|\bwhere [^?]{1,60}\bdisagree\b|"
+               r"\bwhat [^?]{1,60}\bmeans for\b|\bwhat is [^?]{1,60}\bmean for\b|\bwhere [^?]{1,60}\bdisagree\b|"
+               # what a policy will lead to ("What does less education lead to?" asks a fact)
+               r"\bwhat (?:is|are|will|would|could|might) [^?]{1,60}\b(?:lead|leads|going to lead|gonna lead) to\b|"
                r"^\s*(?:and\s+)?(?:could|can|might|will|would) (?:the same(?: thing)?|this|that|it) happen\b|"
                r"\bwhat (?:has|have|had) changed\b|\bwhat (?:can|could|should|must|might) be done\b|"
                r"\bwhat (?:could|should|can|would) [^?]{1,60}\bdo (?:differently|better|instead)\b|"
@@ -187,11 +190,15 @@ _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+)?(?:would|could|might) [^?]{1,60}\bhave\b[^?]{1,60}\bif\b", re.I),
     # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
     # "Has the embargo failed, in the author's view?", "What safeguards does the author propose?".
-    re.compile(rf"\b{_WRITER}['’]s? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"
+    re.compile(rf"\b{_WRITER}(?:['’]s?)? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"
                r"arguments?|positions?|verdicts?|recommendations?|proposals?|thesis|case|take|stance|"
                r"perspective|reading|interpretation|explanation|analysis)\b", re.I),
     re.compile(rf"\bin (?:the )?{_WRITER}['’]s? (?:view|opinion|eyes|judge?ment|assessment|analysis)\b|"
-               rf"\bdoes (?:the )?{_WRITER} (?:think|believe|argue|consider|expect|see|agree|claim|suggest)\b", re.I),
+               rf"\bdoes (?:the )?{_WRITER} (?:think|believe|argue|consider|expect|see|agree|claim|suggest|reckon)\b|"
+               # "…what the author proposes…", "whats the author suggesting", "author argues ECOWAS course of action"
+               r"\bwhat (?:is |are |was )?the (?:author|writer|article|report|analysis|paper|piece) (?:propos|argu|"
+               rf"suggest|recommend|think|believ|conclud|say|reckon)\w*|^\s*(?:the )?{_WRITER} (?:argu|propos|suggest|"
+               r"recommend|conclu)\w*", re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),
@@ -200,7 +207,9 @@ _ANALYTIC = [
 # A search typed as a noun phrase: "reasons for the offensive", "Key consequences of the attack?", "reactions
 # to the coup" ("The aim of the law was to do what?" and "How many factors of…" ask a fact: no question word).
 _NOUN_PHRASE = re.compile(
-    rf"^(?:\s*(?:tell|show|give|remind) (?:me|us)\b)?(?!.*\b(?:what|which|who|whom|whose|when|where|how)\b)"
+    rf"^(?:\s*(?:(?:tell|show|give|remind) (?:me|us)|go(?:ing)? (?:over|through)|run(?:ning)? (?:me )?through|"
+    rf"walk(?:ing)? (?:me|us) through|explain(?:ing)?|outlin(?:e|ing)|summari[sz](?:e|ing)|list(?:ing)?)\b)?"
+    rf"(?!.*\b(?:what|which|who|whom|whose|when|where|how)\b)"
     rf"\s*(?:the\s+)?(?:[\w-]+['’]s?\s+)?(?:(?:main|key|major|principal|top|possible|likely|underlying|real|"
     rf"biggest|most important|chief|primary)\s+)*(?:(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}) "
     rf"(?:of|for|to|behind|from|in|on|about|against)\b(?!.*\bwhy\b)|(?:reasons?|causes?|explanations?) "
@@ -311,6 +320,7 @@ class QuestionProfile:
         return self.kind == "analytic"
 
 
+@lru_cache(maxsize=4096)  # asked several times per answer (retrieval, ranking, prompt); pure
 def question_kind(question: str) -> Kind:
     """``"analytic"`` for why/how/reasons/compare/summarise questions, else ``"factoid"``.
 
@@ -334,12 +344,16 @@ def question_kind(question: str) -> Kind:
     return "analytic" if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts) else "factoid"
 
 
-_CONTRACTED = re.compile(r"\b(what|who|where|when|why|how|which|that|there)['’]?(s|re)\b", re.I)
+_CONTRACTED = re.compile(r"\b(what|who|where|when|why|how|which|that|there)(?:['’]?(s|re)|['’](d))\b", re.I)
 
 
 def _expanded(question: str) -> str:
-    """"What's behind…" read as "What is behind…", "What're…" as "What are…" (a possessive "Russia's" stays)."""
-    return _CONTRACTED.sub(lambda m: f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}", question)
+    """"What's behind…" read as "What is behind…", "What're…" as "What are…", "how'd" as "how did" (a possessive
+    "Russia's" stays)."""
+    def verb(m: re.Match[str]) -> str:
+        return "did" if m.group(3) else "is" if m.group(2).lower() == "s" else "are"
+
+    return _CONTRACTED.sub(lambda m: f"{m.group(1)} {verb(m)}", question)
 
 
 def request(question: str) -> str:
@@ -433,6 +447,7 @@ def focus_terms(question: str) -> tuple[str, ...]:
     return tuple(focus)
 
 
+@lru_cache(maxsize=4096)
 def profile(question: str) -> QuestionProfile:
     """Kind, answer type and focus of ``question`` (see :class:`QuestionProfile`)."""
     focus = focus_terms(question)

@@ -142,6 +142,16 @@ ANALYTIC = [
     "Explain how the offensive unfolded.",
     "Is the sanctions regime actually working?",
     "Does the new base strengthen deterrence?",
+    # Chat-style rewordings of the analysis questions (found on the restyled dev set's tune half): "how'd",
+    # "how come", "whats X mean for", what a policy will lead to, the author's view as keywords or a clause.
+    "how'd the allies react to the strike",
+    "how come the talks failed",
+    "whats the blockade mean for shipping",
+    "whats the new quota likely gonna lead to",
+    "author overall judgement of the treaty",
+    "so does the author reckon the blockade has failed or not",
+    "I'm trying to work out what the author proposes for the navy.",
+    "Would you mind going over the consequences of the strike?",
 ]
 FACTOID = [
     "Who brokered the ceasefire?",
@@ -228,6 +238,9 @@ FACTOID = [
     "russia central bank interest rate 2024",
     "And how did Navalny die?",
     "Can you tell me how to pronounce Prigozhin?",
+    "What does less education lead to?",
+    "What author argues pitching the conscience versus the collective?",
+    "how'd the general die",
 ]
 
 
