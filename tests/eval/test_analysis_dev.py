@@ -40,3 +40,15 @@ def test_the_check_finds_a_key_point_that_is_not_in_its_article(tmp_path: Path, 
                    + "\n", encoding="utf-8")
     monkeypatch.setattr(module, "SPLITS", {**module.SPLITS, "tune": bad})
     assert module.check()
+
+
+def test_the_styled_halves_reword_every_question_three_ways_and_keep_its_key_points() -> None:
+    for half in ("tune", "report"):
+        source = {i.id: i for i in load_jsonl(HERE / f"analysis_{half}.jsonl")}
+        styled = load_jsonl(HERE / f"styled_{half}.jsonl")
+        assert len(styled) == 3 * len(source)
+        for item in styled:
+            base, style = item.id.rsplit("-", 1)
+            assert style in ("request", "chat", "search")
+            assert item.key_points == source[base].key_points and item.answerable == source[base].answerable
+            assert item.question != source[base].question

@@ -19,6 +19,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SPLITS = {"tune": HERE / "analysis_tune.jsonl", "report": HERE / "analysis_report.jsonl"}
+# The same questions reworded as users type them (a request, chat style, search keywords): the same articles,
+# key points and split.
+STYLED = {"tune": HERE / "styled_tune.jsonl", "report": HERE / "styled_report.jsonl"}
 
 
 def normalise(text: str) -> str:
@@ -38,7 +41,7 @@ def check() -> list[str]:
         from rag.eval.datasets import EvalItem
     except ImportError:  # the format check is optional; the verbatim checks below are the point
         EvalItem = None  # type: ignore[assignment,misc]
-    for split, path in SPLITS.items():
+    for split, path in [*SPLITS.items(), *STYLED.items()]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             where = f"{path.name}:{n}"
             try:
