@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from rag.assistant import Assistant, carry_terms, normalise_history
-from rag.backends.chat import CONDENSE_PROMPT, SYSTEM_PROMPT, neutralise
+from rag.backends.chat import CONDENSE_PROMPT, SHAPE_HINTS, SYSTEM_PROMPT, neutralise
 from rag.records import REFUSAL, Answer
 from rag.testing import FakeEmbedder, scripted_chat_model
 
@@ -113,6 +113,23 @@ def test_prompt_numbers_passages_inside_fences(index: Path) -> None:
     assert prompt.count("</passage>") == len(answer.passages)
     assert f"Question: {ETNA_Q}" in prompt
     assert Path(answer.passages[0].chunk.source).name == "etna.txt"
+
+
+@pytest.mark.parametrize("question, kind", [
+    (ETNA_Q, "factoid"),
+    ("Why did the Catania airport close?", "analytic"),
+    # typed by the assistant's rules, not left to the model: a request round an analytic question
+    ("Can you list the reasons the Catania airport closed?", "analytic"),
+])
+def test_the_prompt_tells_the_model_the_answer_shape_the_question_asks_for(index: Path, question: str,
+                                                                          kind: str) -> None:
+    for streamed in (False, True):
+        assistant, model = chat_assistant(index, [ETNA_REPLY])
+        answer = list(assistant.stream(question))[-1] if streamed else assistant.ask(question)
+        assert answer.to_dict()["question_kind"] == kind
+        prompt = user_message(model)
+        assert prompt.rstrip().endswith(SHAPE_HINTS[kind])
+        assert SHAPE_HINTS["factoid" if kind == "analytic" else "analytic"] not in prompt
 
 
 def test_system_message_holds_the_rules_and_the_exact_refusal(index: Path) -> None:
