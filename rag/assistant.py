@@ -736,8 +736,9 @@ class Assistant:
                     text, extra = byline, by_byline
             else:
                 passages = self._passages_for_model(state["standalone"], passages)
+                # the shape the retrieval typed (a summary request is analytic whatever its words)
                 messages = build_messages(state["standalone"], [p.chunk.text for p in passages],
-                                          [p.chunk.title for p in passages])
+                                          [p.chunk.title for p in passages], kind=state.get("question_kind"))
                 try:
                     text = str(model.invoke(messages).content)
                 except ValueError as exc:
@@ -868,7 +869,7 @@ class Assistant:
             state = {**state, "passages": self._passages_for_model(state["standalone"], state["passages"])}
             numbering = MarkerNumbering(len(state["passages"]))
             messages = build_messages(state["standalone"], [p.chunk.text for p in state["passages"]],
-                                      [p.chunk.title for p in state["passages"]])
+                                      [p.chunk.title for p in state["passages"]], kind=state.get("question_kind"))
             parts: list[str] = []
             first: float | None = None
             try:

@@ -108,9 +108,12 @@ _ANALYTIC = [
                # Sahel?", "what Operation Spiderweb means for the bomber fleet", "Could the same thing happen in…?"
                r"\bwhere (?:does|do|did|will|would) [^?]{1,80}\bleave\b|"
                r"\bwhat (?:is|are|was|were|does|do|did) [^?]{1,60}\bget(?:ting)? out of\b|"
-               r"\bwhat [^?]{1,60}\bmeans for\b|\bwhat is [^?]{1,60}\bmean for\b|\bwhere [^?]{1,60}\bdisagree\b|"
+               r"\bwhat [^?]{1,60}\bmeans for\b|"
+               r"\bwhat is (?!(?:the |a )?(?:(?:sample|arithmetic|overall|average|group|population|weighted) )?mean\b)"
+               r"[^?]{1,60}\bmean for\b|\bwhere [^?]{1,60}\bdisagree\b|"
                # what a policy will lead to ("What does less education lead to?" asks a fact)
-               r"\bwhat (?:is|are|will|would|could|might) [^?]{1,60}\b(?:lead|leads|going to lead|gonna lead) to\b|"
+               r"\bwhat (?:is|are|will|would|could|might) (?![^?]{0,60}\b(?:that|which|who)\b)[^?]{1,60}\b(?:lead|"
+               r"going to lead|gonna lead) to\b|"
                r"^\s*(?:and\s+)?(?:could|can|might|will|would) (?:the same(?: thing)?|this|that|it) happen\b|"
                r"\bwhat (?:has|have|had) changed\b|\bwhat (?:can|could|should|must|might) be done\b|"
                r"\bwhat (?:could|should|can|would) [^?]{1,60}\bdo (?:differently|better|instead)\b|"
@@ -190,15 +193,22 @@ _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+)?(?:would|could|might) [^?]{1,60}\bhave\b[^?]{1,60}\bif\b", re.I),
     # The author's view, whatever the question's shape: "What is the author's overall judgement of…",
     # "Has the embargo failed, in the author's view?", "What safeguards does the author propose?".
-    re.compile(rf"\b{_WRITER}(?:['’]s?)? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"
+    re.compile(rf"\b{_WRITER}['’]s? (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|"
                r"arguments?|positions?|verdicts?|recommendations?|proposals?|thesis|case|take|stance|"
-               r"perspective|reading|interpretation|explanation|analysis)\b", re.I),
+               r"perspective|reading|interpretation|explanation|analysis)\b|"
+               # as keywords, without the apostrophe: "author overall judgement of the reform" ("report conclusion
+               # year", "study case number" ask a fact)
+               rf"\b{_WRITER} (?:[\w-]+ ){{0,2}}(?:views?|judge?ments?|assessments?|opinions?|conclusions?|arguments?|"
+               r"positions?|verdicts?|recommendations?|proposals?|thesis|take|stance|perspective|reading|"
+               r"interpretation)\b(?! (?:date|year|number|page|count|title)s?\b)", re.I),
     re.compile(rf"\bin (?:the )?{_WRITER}['’]s? (?:view|opinion|eyes|judge?ment|assessment|analysis)\b|"
                rf"\bdoes (?:the )?{_WRITER} (?:think|believe|argue|consider|expect|see|agree|claim|suggest|reckon)\b|"
                # "…what the author proposes…", "whats the author suggesting", "author argues ECOWAS course of action"
-               r"\bwhat (?:is |are |was )?the (?:author|writer|article|report|analysis|paper|piece) (?:propos|argu|"
-               rf"suggest|recommend|think|believ|conclud|say|reckon)\w*|^\s*(?:the )?{_WRITER} (?:argu|propos|suggest|"
-               r"recommend|conclu)\w*", re.I),
+               # ("the report recommended how many troops", "the report concluded on which date": facts)
+               r"(?![^?]*\b(?:how (?:many|much|long)|quantity|which|what (?:year|date|number|percentage))\b)"
+               r"(?:\bwhat (?:is |are |was )?the (?:author|writer|article|report|analysis|paper|piece) (?:propos|argu|"
+               rf"suggest|recommend|think|believ|conclud|reckon)\w*|^\s*(?:the )?{_WRITER} (?:argu|propos|suggest|"
+               r"recommend|conclud)(?:es|s|ed|ing)?\b)", re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),
@@ -320,7 +330,6 @@ class QuestionProfile:
         return self.kind == "analytic"
 
 
-@lru_cache(maxsize=4096)  # asked several times per answer (retrieval, ranking, prompt); pure
 def question_kind(question: str) -> Kind:
     """``"analytic"`` for why/how/reasons/compare/summarise questions, else ``"factoid"``.
 
@@ -330,6 +339,16 @@ def question_kind(question: str) -> Kind:
         >>> question_kind("How many soldiers died?")
         'factoid'
     """
+    # Asked several times per answer (retrieval, ranking, the prompt): cached, for questions of a sane length.
+    return _question_kind(question) if len(question) <= CACHED_CHARS else _question_kind.__wrapped__(question)
+
+
+CACHED_CHARS = 500
+"""Questions up to this long have their kind and profile cached (512 of each)."""
+
+
+@lru_cache(maxsize=512)
+def _question_kind(question: str) -> Kind:
     question = _expanded(question)
     core = request(question)
     if _HOW_MANNER.search(core):
@@ -344,16 +363,19 @@ def question_kind(question: str) -> Kind:
     return "analytic" if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts) else "factoid"
 
 
-_CONTRACTED = re.compile(r"\b(what|who|where|when|why|how|which|that|there)(?:['’]?(s|re)|['’](d))\b", re.I)
+_CONTRACTED = re.compile(r"\b(?:(what|who|where|when|why|how|which|that|there)['’]?(s|re)|"
+                         r"(how|why|where|when|what)['’](d)(?=( (?:happen|be|have|like|rather)\b)?))\b", re.I)
 
 
 def _expanded(question: str) -> str:
     """"What's behind…" read as "What is behind…", "What're…" as "What are…", "how'd" as "how did" (a possessive
     "Russia's" stays)."""
-    def verb(m: re.Match[str]) -> str:
-        return "did" if m.group(3) else "is" if m.group(2).lower() == "s" else "are"
+    def written_out(m: re.Match[str]) -> str:
+        if m.group(4):  # "what'd happen" is "what would happen"; "how'd they react", "how did they react"
+            return f"{m.group(3)} {'would' if m.group(5) else 'did'}"
+        return f"{m.group(1)} {'is' if m.group(2).lower() == 's' else 'are'}"
 
-    return _CONTRACTED.sub(lambda m: f"{m.group(1)} {verb(m)}", question)
+    return _CONTRACTED.sub(written_out, question)
 
 
 def request(question: str) -> str:
@@ -447,9 +469,13 @@ def focus_terms(question: str) -> tuple[str, ...]:
     return tuple(focus)
 
 
-@lru_cache(maxsize=4096)
 def profile(question: str) -> QuestionProfile:
     """Kind, answer type and focus of ``question`` (see :class:`QuestionProfile`)."""
+    return _profile(question) if len(question) <= CACHED_CHARS else _profile.__wrapped__(question)
+
+
+@lru_cache(maxsize=512)
+def _profile(question: str) -> QuestionProfile:
     focus = focus_terms(question)
     focus_words = [w for w in words(question) if terms(w) and terms(w)[0] in focus]
     return QuestionProfile(question=question, kind=question_kind(question), answer_type=answer_type(question),

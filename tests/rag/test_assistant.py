@@ -120,6 +120,8 @@ def test_prompt_numbers_passages_inside_fences(index: Path) -> None:
     ("Why did the Catania airport close?", "analytic"),
     # typed by the assistant's rules, not left to the model: a request round an analytic question
     ("Can you list the reasons the Catania airport closed?", "analytic"),
+    # a summary request is analytic whatever its words (the hint had said "a fact")
+    ("Sum up the article about the Etna eruption", "analytic"),
 ])
 def test_the_prompt_tells_the_model_the_answer_shape_the_question_asks_for(index: Path, question: str,
                                                                           kind: str) -> None:
