@@ -50,6 +50,8 @@ _ANALYTIC_NOUNS = (
 # Points only when asked for as such ("the drivers of the change"; "early drivers looking to…" are people).
 _DRIVER_NOUNS = r"drivers|triggers|root causes?"
 _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
+# What an overview is asked as: "Give me some background on…", "I need an assessment of…"
+_OVERVIEW = r"assessment|overview|analysis|rundown|briefing|background"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come)\b", re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
@@ -66,11 +68,11 @@ _ANALYTIC = [
                # "List what the navy learned…", "Set out how the diversions affected…", "Walk me through…",
                # "Give me some background / an assessment / an overview of…"
                r"^\s*(?:please\s+)?(?:list|set out|lay out|spell out|outline) (?:what|how|why)\b|"
-               r"\bwalk (?:me|us) through\b|\bgive (?:me|us) (?:some|an?|the|your)\b(?: [\w-]+)? (?:background|"
-               r"assessment|overview|analysis|rundown|run-down|picture|sense|briefing|explanation)\b|"
-               r"^\s*i (?:need|want|would like|['’]d like) (?:an?|some) (?:[\w-]+ )?(?:assessment|overview|analysis|"
-               r"rundown|briefing|background)\b|^\s*(?:an?|some) (?:[\w-]+ )?(?:assessment|overview|analysis|rundown|"
-               r"briefing|background|context) (?:of|on|about)\b", re.I),
+               r"\bwalk (?:me|us) through\b|"
+               rf"\bgive (?:me|us) (?:some|an?|the|your)\b(?: [\w-]+)? (?:{_OVERVIEW}|run-down|picture|sense|"
+               r"explanation)\b|"
+               rf"^\s*i (?:need|want|would like|['’]d like) (?:an?|some) (?:[\w-]+ )?(?:{_OVERVIEW})\b|"
+               rf"^\s*(?:an?|some) (?:[\w-]+ )?(?:{_OVERVIEW}|context) (?:of|on|about)\b", re.I),
     # "What were the main drivers of the policy change?", "the triggers for the crisis" (not "early drivers
     # looking to…", not "What triggers a response?").
     re.compile(rf"\bwhat\b[^?]{{0,40}}\b(?:{_DRIVER_NOUNS}) (?:of|for|behind)\b", re.I),
@@ -225,6 +227,13 @@ _NOUN_PHRASE = re.compile(
     rf"(?:of|for|to|behind|from|in|on|about|against)\b(?!.*\bwhy\b)|(?:reasons?|causes?|explanations?) "
     rf"(?:why|that|the|behind)\b)", re.I)
 
+# Words written once for the patterns below: greetings and links opening a question, the adjectives of a
+# quantity's "how", and the verbs of a single fact's "how" (a manner, a name).
+_LEAD_IN = r"(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*"
+_QUANTITY_WORDS = r"many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast"
+_MANNER_VERBS = (r"die|died|end|ended|start|started|begin|began|get|got|become|became|called|named|known|spelled|"
+                 r"pronounced")
+
 # A request wrapped round the question: "Can you tell me the reasons…", "Do you know why…", "I'd like to know
 # how X reacted". What follows it is read as the question (an embedded "why"/"how" clause opens it).
 _REQUEST_VERBS = (r"tell|give|list|explain|describe|summari[sz]e|outline|set out|lay out|spell out|show|help|name|"
@@ -243,15 +252,14 @@ _ASKS = (
     r"help me (?:to )?understand\s+|any chance (?:you could|you can|of)\s+|would it be possible to\s+|"
     r"i(?:['’]m| am) keen to (?:know|understand|learn)\s+|i was wondering(?: if you could)?\s+|"
     r"i(?:['’]d| would) like\s+")
-_WRAPPER = re.compile(rf"^\s*(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*(?:please\W+(?:{_ASKS})?|(?:{_ASKS}))"
+_WRAPPER = re.compile(rf"^\s*{_LEAD_IN}(?:please\W+(?:{_ASKS})?|(?:{_ASKS}))"
                       r"(?:please\s+)?", re.I)
 # The clause a request asks about: "(tell me) why the ceasefire collapsed", "(tell me) how Turkey reacted to
 # the attack" (a how-clause asks a manner or an account, not a quantity or a death: _HOW_MANNER).
 _TELL_WORDS = r"(?:(?:tell|telling|show|showing|remind|let) (?:me|us)(?: know)?|say|explain)\s+"
 _TELL = re.compile(rf"^\s*{_TELL_WORDS}", re.I)
-_EMBEDDED = re.compile(rf"^\s*(?:{_TELL_WORDS})?(?:why\b|how\s+(?!(?:many|much|long|old|far|often|large|big|tall|"
-                       r"high|deep|wide|soon|fast)\b)(?![^?]{1,40}\b(?:die|died|end|ended|start|started|begin|began|get|got|become|"
-                       r"became|called|named|known|spelled|pronounced|pronounce|spell)\b)(?!to\b)\w)", re.I)
+_EMBEDDED = re.compile(rf"^\s*(?:{_TELL_WORDS})?(?:why\b|how\s+(?!(?:{_QUANTITY_WORDS})\b)"
+                       rf"(?![^?]{{1,40}}\b(?:{_MANNER_VERBS}|pronounce|spell)\b)(?!to\b)\w)", re.I)
 
 # A search typed as keywords, with a point-noun anywhere: "sentinel icbm cost overrun causes", "western sanctions
 # effect on russian defence industry output" (no question word, no question mark, no verb opening a question).
@@ -264,7 +272,7 @@ _KEYWORDS = re.compile(
     rf".*\b(?!points?\b)(?:{_ANALYTIC_NOUNS}|{_DRIVER_NOUNS}|debates?|controversy|lessons)\b", re.I)
 
 # "How many/much/long/old…" ask for a quantity, not an explanation.
-_HOW_QUANTITY = re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast)\b", re.I)
+_HOW_QUANTITY = re.compile(rf"\bhow (?:{_QUANTITY_WORDS})\b", re.I)
 # The result of a vote, an election or a trial is a fact ("defeated by 91 votes to 78", "voters approved the
 # plan"), not consequences to explain: the phrase is set aside before the analytic patterns look for "result".
 _DECIDED_OUTCOME = re.compile(
@@ -276,9 +284,8 @@ _DECIDED_OUTCOME = re.compile(
     r"\b(?:votes?|voting|elections?|referendums?|polls?|primar(?:y|ies)|matche?s?|games?|races?|trials?|summits?|"
     r"tests?)\b(?: [\w'’-]+){0,2} (?:results?|outcomes?)\b", re.I)
 # "How did he die?" asks for one fact (a manner), short enough for a sentence.
-_HOW_MANNER = re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*how (?:(?:did|does|do|was|were|is|are) "
-                         r"[^?]{1,40}\b(?:die|died|end|ended|start|started|begin|began|get|got|become|became|called|"
-                         r"named|known|spelled|pronounced)\b|to (?:pronounce|spell|say|write)\b)", re.I)
+_HOW_MANNER = re.compile(rf"^\s*{_LEAD_IN}how (?:(?:did|does|do|was|were|is|are) [^?]{{1,40}}\b(?:{_MANNER_VERBS})\b|"
+                         r"to (?:pronounce|spell|say|write)\b)", re.I)
 
 _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time|century|decade|period|era)\b|"
@@ -356,8 +363,8 @@ def _question_kind(question: str) -> Kind:
     if (core != question or _TELL.match(core)) and _EMBEDDED.search(core):
         return "analytic"
     # (the noun phrase is read before "How many…" is set aside: its question word keeps it factual)
-    noun_phrase = _NOUN_PHRASE.search(_DECIDED_OUTCOME.sub(" ", core)) or _KEYWORDS.search(
-        _DECIDED_OUTCOME.sub(" ", core))
+    search = _DECIDED_OUTCOME.sub(" ", core)
+    noun_phrase = _NOUN_PHRASE.search(search) or _KEYWORDS.search(search)
     # (a quantity's "how" is kept as a word: "How long were they able to hold out?" is no yes/no question)
     texts = {_DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" quantity ", q)) for q in (question, core)}
     return "analytic" if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts) else "factoid"
@@ -415,6 +422,11 @@ def _unwrapped(question: str) -> str:
     return question if core == question.strip() or not core else core[:1].upper() + core[1:]
 
 
+def _asked(question: str) -> str:
+    """What the answer type and the focus are read from: no request round it, contractions written out."""
+    return _expanded(_unwrapped(question))
+
+
 def answer_type(question: str) -> str:
     """The kind of thing a factoid answer must contain: date, number, person, place or other.
 
@@ -422,7 +434,7 @@ def answer_type(question: str) -> str:
         >>> answer_type("In which year did they sign the deal?"), answer_type("Who brokered it?")
         ('date', 'person')
     """
-    question = _expanded(_unwrapped(question))
+    question = _asked(question)
     for name, pattern in _TYPES:
         if pattern.search(question):
             return name
@@ -446,7 +458,7 @@ def focus_terms(question: str) -> tuple[str, ...]:
     "What is NATO's 2024 budget?" -> ("budget",). When every content word is a
     name ("Who is Nancy Pelosi?") the names are the focus.
     """
-    question = _expanded(_unwrapped(question))
+    question = _asked(question)
     own_names = names(question)
     q_numbers = set(numbers(question))
     kind_terms = _answer_kind_terms(question)

@@ -80,7 +80,6 @@ def read_as(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text).translate(_READ_AS)
 
 
-
 def stem(word: str) -> str:
     """The Snowball English stem of ``word`` (lowercased; a possessive ``'s`` dropped). Accents are kept
     (eval/README.md, "Ninth round": folding them cost the SQuAD sample four correct refusals).
