@@ -76,6 +76,9 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "thousands?|millions?|billions?|several|many|few")
 # A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations".
 _COUNT = re.compile(rf"((?:\w+\W+){{0,3}})(?:\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})", re.I)
+# "One" that counts nothing: "from one tanker to another", "one another", "no one", "one side or the other".
+_NOT_A_COUNT = re.compile(r"\bone\b(?=(?:\W+\w+){0,3}?\W+(?:to|or|and)\W+(?:another|the other|the next)\b)|"
+                          r"\bone another\b|\bno one\b", re.I)
 
 
 def _counted_terms(question: str) -> set[str]:
@@ -104,7 +107,7 @@ def _answer_type_ok(question: str, sentence: str) -> float:
     if re.search(r"\bhow (?:many|much)\b", q):
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it.
         counted = _counted_terms(question)
-        for match in _COUNT.finditer(sentence):
+        for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
             if not counted or counted & set(terms(match.group(2))) or counted & set(terms(match.group(1))):
                 return 1.0

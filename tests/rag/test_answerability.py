@@ -233,6 +233,22 @@ def test_a_count_is_of_the_thing_asked_whether_it_is_named_before_or_after_the_n
                            "The army has ordered 40 of the new tanks.") == 1.0
 
 
+def test_one_in_an_idiom_is_not_a_count() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    # Found asking the shadow-fleet article: "How many tankers did Karvesh buy?" was answered first with
+    # "…crude is pumped from one tanker to another…", whose "one tanker" passed as the count of tankers.
+    question = "How many tankers did Karvesh buy?"
+    for idiom in ("Karvesh crude is pumped from one tanker to another, sometimes twice, before it reaches a port.",
+                  "The tankers pass cargo to one another at sea.",
+                  "No one tracks the tankers once they leave port."):
+        assert _answer_type_ok(question, idiom) < 1.0, idiom
+    # A real "one" still counts, and so does the count in the sentence that states it.
+    assert _answer_type_ok(question, "Karvesh bought one tanker in 2024.") == 1.0
+    assert _answer_type_ok(question, "Companies linked to the state oil firm bought around 200 second-hand "
+                                     "tankers through shell companies.") == 1.0
+
+
 def test_a_byline_line_with_role_and_date_is_never_a_point() -> None:
     # Found summarising the grid article: "Visiting Fellow, …, 10 February 2026" (the byline without its
     # "By Name –") was glued to the first sentence's bullet.
