@@ -64,6 +64,7 @@ from rag.eval.report import fmt
 from rag.eval.support_set import build_support_pairs, evaluate_scorer
 from rag.ingest import named_key
 from rag.records import file_sha256
+from rag.text import sentences
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ METRICS: dict[str, str] = {
     # latency per question, wall clock around ``Assistant.ask``
     # analytic questions (items with key_points) and answer shape
     "key_point_recall": HIGHER,
+    # the same rule over the retrieved passages' sentences: the most key-point recall could reach
+    "key_points_retrieved": HIGHER,
     "analytic_refusal_rate": LOWER,
     "answer_words_median": LOWER,
     # unanswerable questions whose retrieval is on-topic (top similarity >= ON_TOPIC_SIMILARITY)
@@ -360,6 +363,10 @@ def score_answer(item: EvalItem, answer: Any, *, k: int, support: Support, laten
         "analytic": bool(item.key_points),
         "key_point_recall": (0.0 if refused else key_point_recall([s.text for s in answer.sentences],
                                                                    item.key_points)) if item.key_points else None,
+        # Which key points the retrieved passages state at all: a point missing here is retrieval's miss, one
+        # stated here but not in the answer is the choice of sentences'.
+        "key_points_retrieved": key_point_recall([s for p in passages for s in sentences(p.chunk.text)],
+                                                 item.key_points) if item.key_points else None,
         "answer_words": None if refused else answer_words(answer.answer),
         "latency_s": round(latency_s, 4),
         "top_similarity": max((p.similarity for p in passages if p.similarity is not None), default=None),
@@ -502,6 +509,7 @@ def summarize(records: Sequence[Mapping[str, Any]], k: int) -> dict[str, Any]:
         "correct_refusal_rate": refusal["correct_refusal_rate"],
         "false_refusal_rate": refusal["false_refusal_rate"],
         "key_point_recall": mean(s.get("key_point_recall") for s in scores),
+        "key_points_retrieved": mean(s.get("key_points_retrieved") for s in scores),
         "analytic_refusal_rate": _rate([s["refused"] for s in scores if s.get("analytic")]),
         "answer_words_median": _median([s.get("answer_words") for s in scores]),
         "on_topic_refusal_rate": _rate([s["refused"] for s in scores if not s["answerable"]

@@ -69,3 +69,28 @@ def test_summary_reports_key_points_length_and_on_topic_refusals() -> None:
     assert metrics["analytic_refusal_rate"] == 0.5
     assert metrics["on_topic_refusal_rate"] == 0.5
     assert metrics["answer_words_median"] == 30.0  # of the answered: 120, 20, 30
+
+
+def test_key_points_retrieved_tells_a_retrieval_miss_from_a_choice_of_sentences() -> None:
+    from rag.eval.runner import score_answer
+    from rag.records import Answer, Chunk, Passage, SentenceSupport
+
+    text = ("Azerbaijan wants a corridor in Southern Armenia. Russia is focused on her disastrous war in Ukraine. "
+            "The weather was mild.")
+    passage = Passage(chunk=Chunk("c1", "a.txt", "A", text, 0, len(text), 0), score=1.0)
+    item = EvalItem("q", "Why?", (), " ".join(POINTS), True, key_points=tuple(POINTS))
+    answer = Answer(question="Why?", answer="- Azerbaijan wants a corridor in Southern Armenia. [1]", refused=False,
+                    sentences=(SentenceSupport("Azerbaijan wants a corridor in Southern Armenia.", (1,), 1.0, True),),
+                    passages=(passage,))
+    scores = score_answer(item, answer, k=5, support=lambda s, ps: True, latency_s=0.1)
+    # Two of the three points are in the passage (the gas point was not retrieved); the answer states one.
+    assert scores["key_points_retrieved"] == pytest.approx(2 / 3)
+    assert scores["key_point_recall"] == pytest.approx(1 / 3)
+    refused = score_answer(item, Answer(question="Why?", answer="", refused=True, passages=(passage,)), k=5,
+                           support=lambda s, ps: True, latency_s=0.1)
+    assert refused["key_point_recall"] == 0.0 and refused["key_points_retrieved"] == pytest.approx(2 / 3)
+    records = [{"scores": scores}, {"scores": score_answer(
+        EvalItem("f", "When?", ("1921",), "Signed in 1921.", True), answer, k=5,
+        support=lambda s, ps: True, latency_s=0.1)}]
+    metrics = summarize(records, k=5)
+    assert metrics["key_points_retrieved"] == pytest.approx(2 / 3)  # items without key points are not counted
