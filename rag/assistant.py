@@ -42,7 +42,9 @@ from rag.backends.extractive import (
 from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
 from rag.config import Config, ConfigError, check_model_name
 from rag.doc_questions import (
+    WHICH_ANSWERS,
     WHICH_DOCUMENT,
+    WHICH_DOCUMENT_ASKED,
     asks_about_author,
     byline_answer,
     document_question,
@@ -442,8 +444,20 @@ class Assistant:
             passages = self._with_definition(term, passages, filters)
         ask = document_question(state["question"]) or document_question(query)
         topic = document_topic(query) if ask else None
+        only: str | None = None  # the one document "Who wrote the article?" can mean
+        which = False  # several could be meant: the answer asks which
         if ask is not None and not (topic or state.get("carried")):
-            ask = None  # "Who wrote this article?" with nothing before it: no document to tell
+            # "Who wrote the article?" with nothing before it that names one: the document the conversation
+            # was about, else the library's only one (its copies in other formats are one), else ask which.
+            history = normalise_history(state.get("history"))
+            only = self._conversation_document(history, filters) if history else None
+            if only is None and passages:
+                if self._other_document(passages, passages[0].chunk.source, filters) is None:
+                    only = passages[0].chunk.source
+                else:
+                    which = True
+            elif only is None:
+                ask = None
         who_is = ask is None and asks_about_author(state["question"], [p.chunk.author or "" for p in passages])
         found = False
         if who_is:
@@ -451,6 +465,11 @@ class Assistant:
         if ask is not None:
             if topic:  # "Who wrote the article about X?": the document is found by X, not by "who wrote"
                 passages = self.retriever.retrieve(topic, k=k, filters=filters)
+            elif only is not None:
+                narrowed = dataclasses.replace(filters, sources=(only,))
+                passages = self.retriever.retrieve(query, k=k, filters=narrowed, query_vector=vector) or passages
+            elif which:
+                pass  # the closest documents are listed with the answer that asks which one
             elif not who_is:
                 # "Who wrote it?": the article the conversation was about, not one that matches "wrote".
                 source = self._conversation_document(normalise_history(state.get("history")), filters)
@@ -462,10 +481,11 @@ class Assistant:
                     # names the conversation carried ("Lessia") may be named, never whichever ranks first.
                     asked = UnstatedAsks(state.get("carried", ""), passages, words_only=True)
                     passages = [p for p in passages if asked.asked and not asked(p.chunk.source)]
-            passages, found = self._opening_first(state["question"], passages, filters, topic)
+            if not which:
+                passages, found = self._opening_first(state["question"], passages, filters, topic)
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind,
-                "document_ask": ask, "document_found": found, "who_is_author": who_is}
+                "document_ask": ask, "document_found": found, "document_ambiguous": which, "who_is_author": who_is}
 
     def _opening_first(self, question: str, passages: list[Passage], filters: Filters,
                        topic: str | None) -> tuple[list[Passage], bool]:
@@ -549,7 +569,7 @@ class Assistant:
         """
         for i in range(len(history) - 1, max(-1, len(history) - 1 - CONVERSATION_TURNS), -1):
             question, answer = history[i]
-            if is_refusal(answer) or answer == WHICH_DOCUMENT:
+            if is_refusal(answer) or answer in WHICH_ANSWERS:
                 continue
             query = summary_topic(question) if summary_request(question) else carry_terms(question, history[:i])
             if not query:
@@ -700,7 +720,8 @@ class Assistant:
         by_byline = {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}
         if asked and not found:
             # No document is about what the question names: no byline, no summary, and no content answer.
-            text = WHICH_DOCUMENT if state.get("summary_ambiguous") else REFUSAL
+            text = WHICH_DOCUMENT if state.get("summary_ambiguous") else \
+                WHICH_DOCUMENT_ASKED if state.get("document_ambiguous") else REFUSAL
         elif not found and not self._relevant(passages, state["standalone"]):
             text = REFUSAL
         else:
@@ -804,8 +825,8 @@ class Assistant:
             # A refusal lists no citations to number: the sentences it keeps (to show what failed)
             # cite the retrieved passages by rank, as Answer.passages and to_dict()["retrieved"] list them.
             # "Summarise the article." over many articles asks which one (the closest are listed).
-            which = raw == WHICH_DOCUMENT
-            return Answer(answer=WHICH_DOCUMENT if which else REFUSAL, refused=True, related=_related(passages),
+            which = raw in WHICH_ANSWERS
+            return Answer(answer=raw if which else REFUSAL, refused=True, related=_related(passages),
                           sentences=() if is_refusal(raw) or which else checked.sentences, **common)
         return Answer(answer=verified.text, refused=False, citations=verified.citations,
                       sentences=verified.sentences, **common)

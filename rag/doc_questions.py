@@ -42,6 +42,11 @@ DocumentAsk = Literal["author", "date"]
 # The answer to "Summarise the article." when several documents could be meant.
 WHICH_DOCUMENT = ("Several documents could be meant. Name the one to summarise, for example "
                   "“Summarise the article about …”; the closest ones are listed below.")
+# The answer to "Who wrote the article?" / "When was the article published?" when several documents could be
+# meant and the conversation names none.
+WHICH_DOCUMENT_ASKED = ("Several documents could be meant. Say which one, for example “the article about …”; "
+                        "the closest ones are listed below.")
+WHICH_ANSWERS = (WHICH_DOCUMENT, WHICH_DOCUMENT_ASKED)
 
 # One of our documents, named generically: "the article about X", "the report", "this piece". A document
 # with a name or modifiers ("the IPCC Fourth Assessment Report", "the fourth assessment report", "a paper

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from rag.assistant import Assistant
+from rag.doc_questions import WHICH_DOCUMENT_ASKED
 from rag.records import REFUSAL
 from tests.shared_data import analysis_library
 
@@ -59,6 +60,8 @@ def test_a_restricted_articles_author_is_not_revealed(assistant: Assistant) -> N
 def test_this_article_is_the_one_the_conversation_is_about(assistant: Assistant) -> None:
     alone = assistant.ask("Who wrote this article?", allowed_collections=["default"])
     assert "Traoré-Mensah" not in alone.answer and "Rautio" not in alone.answer  # which article? not guessed
+    # Not "the sources do not say" either: they do, for each article; the answer asks which one is meant.
+    assert alone.refused and alone.answer == WHICH_DOCUMENT_ASKED and alone.related
     history = [("Why did the officers seize power in Azawi?",
                 assistant.ask("Why did the officers seize power in Azawi?").answer)]
     followed = assistant.ask("Who wrote this article?", history, allowed_collections=["default"])
@@ -89,6 +92,15 @@ def test_who_wrote_it_is_the_conversations_article_not_one_matching_wrote(assist
     assert not previous.refused
     answer = assistant.ask("Who wrote it?", [(history, previous.answer)], allowed_collections=["default"])
     assert author in answer.answer
+
+
+@pytest.mark.parametrize("question", ["Who wrote the article?", "Who is the author of this piece?"])
+def test_the_article_of_a_one_article_library_needs_no_naming(sample_assistant: Assistant, question: str) -> None:
+    # The sample library is one article in three formats: "the article" can only mean it (had been refused).
+    answer = sample_assistant.ask(question)
+    assert not answer.refused and "George Meneshian" in answer.answer
+    assert answer.citations and answer.sentences[0].supported
+    assert answer.to_dict()["answerability_by"] == "byline"
 
 
 def test_no_document_about_the_named_topic_is_a_refusal(assistant: Assistant) -> None:
