@@ -46,9 +46,12 @@ from rag.doc_questions import (
     WHICH_DOCUMENT,
     WHICH_DOCUMENT_ASKED,
     asks_about_author,
+    author_named,
+    bare_document_question,
     byline_answer,
     document_question,
     document_topic,
+    quoted_title,
     summary_request,
     summary_topic,
 )
@@ -232,6 +235,7 @@ class Assistant:
         self._store: Store | None = store
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
+        self._library_cache: tuple[int, list[DocumentRecord]] | None = None  # (store generation, its records)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------- components
@@ -399,6 +403,7 @@ class Assistant:
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
         filters = Filters.from_mapping(state.get("filters")).restrict(state.get("allowed_collections"))
+        state, filters = self._titled(state, filters)
         query = state["standalone"]
         vector = self.embedder.embed_query(query)
         k = state.get("k")
@@ -446,7 +451,9 @@ class Assistant:
         topic = document_topic(query) if ask else None
         only: str | None = None  # the one document "Who wrote the article?" can mean
         which = False  # several could be meant: the answer asks which
-        if ask is not None and not (topic or state.get("carried")):
+        if ask is not None and not (topic or state.get("carried")) and not bare_document_question(state["question"]):
+            ask = None  # "When was the paper published that the graph was based on?": a content question
+        elif ask is not None and not (topic or state.get("carried")):
             # "Who wrote the article?" with nothing before it that names one: the document the conversation
             # was about, else the library's only one (its copies in other formats are one), else ask which.
             history = normalise_history(state.get("history"))
@@ -486,6 +493,47 @@ class Assistant:
         timings = dict(state.get("timings", {}), retrieve=time.perf_counter() - started)
         return {**state, "passages": passages, "query_vector": vector, "timings": timings, "question_kind": kind,
                 "document_ask": ask, "document_found": found, "document_ambiguous": which, "who_is_author": who_is}
+
+    def _library(self) -> list[DocumentRecord]:
+        """Every document record, read again only when the index has changed since (its generation)."""
+        generation = self.store.generation()
+        cached = self._library_cache
+        if cached is None or cached[0] != generation:
+            cached = (generation, self.store.documents())
+            self._library_cache = cached
+        return cached[1]
+
+    def _titled(self, state: dict[str, Any], filters: Filters) -> tuple[dict[str, Any], Filters]:
+        """A question that names one of the caller's documents is about that document: by its quoted title
+        ("What does “Lights Out in Lessia” argue?") or its author ("What does Tomas Rautio argue?"). It is
+        searched within that document's files (every format of it the caller may read; an author's documents)
+        as "What does the article argue?", so the title's or name's words neither steer the search to other
+        documents nor count as what is asked. The answer keeps the question as it was asked. A quote that is
+        no readable document's title, or a name that is no readable document's author, leaves the question as
+        it is; so does "Who is NAME?" (a biography in the text says more than a byline)."""
+        question = state["standalone"]
+        quoted = any(q in question for q in "“\"«")
+        if not quoted and len(names(question)) < 1:
+            return state, filters
+        records = [d for d in self._library() if filters.matches(d)]
+        span = quoted_title(question, (d.title for d in records)) if quoted else None
+        if span is not None:
+            sources = tuple(d.source for d in records if d.title == span[1])
+            find = lambda text: quoted_title(text, [span[1]])  # noqa: E731
+        else:
+            folded = question.casefold()
+            authors = sorted({d.author for d in records if d.author and d.author.split()[-1].casefold() in folded},
+                             key=len, reverse=True)
+            author = next((a for a in authors if author_named(question, a)), None)
+            if author is None or asks_about_author(state["question"], [author]) or document_question(question):
+                return state, filters
+            sources = tuple(d.source for d in records if d.author == author)
+            find = lambda text: author_named(text, author)  # noqa: E731
+        asked = state["question"]
+        rewritten, plain = (_named_as_article(text, find(text)) for text in (question, asked))
+        return ({**state, "question": plain or rewritten or question, "standalone": rewritten or question,
+                 "asked_as": state.get("asked_as", asked), "titled": True},
+                dataclasses.replace(filters, sources=sources))
 
     def _opening_first(self, question: str, passages: list[Passage], filters: Filters,
                        topic: str | None) -> tuple[list[Passage], bool]:
@@ -722,7 +770,7 @@ class Assistant:
             # No document is about what the question names: no byline, no summary, and no content answer.
             text = WHICH_DOCUMENT if state.get("summary_ambiguous") else \
                 WHICH_DOCUMENT_ASKED if state.get("document_ambiguous") else REFUSAL
-        elif not found and not self._relevant(passages, state["standalone"]):
+        elif not found and not (state.get("titled") and passages) and not self._relevant(passages, state["standalone"]):
             text = REFUSAL
         else:
             model = self._model_for(state)
@@ -816,7 +864,8 @@ class Assistant:
         refused = is_refusal(raw) or not any(s.supported for s in verified.sentences)
         timings = dict(state.get("timings", {}), verify=time.perf_counter() - started)
         timings["total"] = sum(v for k, v in timings.items() if k != "total")
-        common = dict(question=state["question"], standalone_question=state["standalone"], backend=backend,
+        common = dict(question=state.get("asked_as", state["question"]), standalone_question=state["standalone"],
+                      backend=backend,
                       passages=tuple(passages), invalid_citations=parsed.invalid, timings=timings,
                       verifier=answer_verifier(scorer_name(scorer), verified.sentences),
                       question_kind=state.get("question_kind"), answerability=state.get("answerability"),
@@ -877,7 +926,9 @@ class Assistant:
         chat_model = self._model_for(state)
         unfound = bool(state.get("document_ask")) and not state.get("document_found")
         summary = state.get("document_ask") == "summary"  # a whole document: no relevance to a question to check
-        if chat_model is None or unfound or not (summary or self._relevant(state["passages"], state["standalone"])):
+        on_topic = summary or bool(state.get("titled") and state["passages"]) or \
+            self._relevant(state["passages"], state["standalone"])
+        if chat_model is None or unfound or not on_topic:
             state = self._generate(state)
             # Markers are shown as the final answer numbers them (1, 2… in reading order), not by passage rank.
             numbering = MarkerNumbering(len(state["passages"]))
@@ -960,6 +1011,17 @@ def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:
     wanted = set(terms(topic))
     have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)))
     return bool(wanted) and 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
+
+
+def _named_as_article(text: str, found: tuple[tuple[int, int], str] | None) -> str | None:
+    """``text`` with the span that names a document read as "the article" (its quoted title) or "the author"
+    (its author's name; "the author's" for "Tomas Rautio's")."""
+    if found is None:
+        return None
+    (start, end), _ = found
+    named = text[start:end]
+    said = "the article" if named[:1] in "“\"«" else "the author's" if named[-2:] in ("'s", "’s") else "the author"
+    return f"{text[:start]}{said}{text[end:]}"
 
 
 def _empty_stream(exc: ValueError) -> bool:

@@ -29,13 +29,13 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date as Date
 from typing import Literal
 
 from rag.chunk import split_sentences
 from rag.records import Chunk
-from rag.text import UPPER
+from rag.text import UPPER, terms
 
 DocumentAsk = Literal["author", "date"]
 
@@ -75,6 +75,25 @@ _WHO_IS = re.compile(r"^\s*(?:and\s+)?who (?:is|was|'s)\s+(.+?)\s*\??\s*$", re.I
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 OPENING_CHARS = 600  # a byline sits in a document's first lines
+
+
+# The words of a question that asks about "the article" and nothing else: "Who wrote this article?",
+# "When was the report published?" (not "When was the paper published that the graph was based on?").
+_BARE_WORDS = frozenset(terms(
+    "who wrote author writer written penned authored by whom when was published posted released issued came out "
+    "appeared date publication publishing release article piece commentary analysis essay op-ed column blog post "
+    "brief briefing report paper"))
+
+
+def bare_document_question(question: str) -> bool:
+    """Whether ``question`` asks who wrote / when was published "the article" and says nothing else.
+
+        >>> bare_document_question("Who wrote the article?"), bare_document_question("When was this report published?")
+        (True, True)
+        >>> bare_document_question("When was the paper published that the temperature graph was based on?")
+        False
+    """
+    return document_question(question) is not None and not set(terms(question)) - _BARE_WORDS
 
 
 def document_question(question: str) -> DocumentAsk | None:
@@ -232,3 +251,52 @@ def byline_answer(first_chunk: Chunk, ask: DocumentAsk) -> tuple[int, int] | Non
             if span.start <= at < span.end:
                 return span.start, span.end
     return start, end
+
+
+# A title quoted in a question: “Lights Out in Lessia”, "Lights Out in Lessia", «…».
+_QUOTED = re.compile(r"[“\"«]([^“”\"«»]{4,300})[”\"»]")
+
+
+def _title_key(text: str) -> str:
+    return " ".join(text.replace("’", "'").replace("‘", "'").split()).strip(" .?!").casefold()
+
+
+def quoted_title(question: str, titles: Iterable[str]) -> tuple[tuple[int, int], str] | None:
+    """The span (quotes included) of a document title the question quotes, and that title; else None.
+
+    The quote must be the whole title or its part before a colon ("Lights Out in Lessia" for "Lights Out
+    in Lessia: Reading the January Grid Attack"), case, spacing and curly apostrophes aside: a quoted
+    phrase that is no title ("the “special military operation”") names no document.
+
+        >>> quoted_title('Who wrote “lights out in Lessia”?', ["Lights Out in Lessia: Reading the Attack"])
+        ((10, 32), 'Lights Out in Lessia: Reading the Attack')
+        >>> quoted_title('Why was it called a “special operation”?', ["Lights Out in Lessia"]) is None
+        True
+    """
+    keys: dict[str, str] = {}
+    for title in titles:
+        keys.setdefault(_title_key(title), title)
+        head = title.split(":", 1)[0]
+        if head != title and len(_title_key(head)) >= 8:
+            keys.setdefault(_title_key(head), title)
+    for match in _QUOTED.finditer(question):
+        found = keys.get(_title_key(match.group(1)))
+        if found is not None:
+            return (match.start(), match.end()), found
+    return None
+
+
+def author_named(question: str, author: str) -> tuple[tuple[int, int], str] | None:
+    """The span of ``author``'s full name in ``question`` (a possessive "'s" with it), case and spacing aside.
+
+        >>> author_named("What does tomas  Rautio's article argue?", "Tomas Rautio")
+        ((10, 25), 'Tomas Rautio')
+        >>> author_named("What does Rautio argue?", "Tomas Rautio") is None
+        True
+    """
+    words = author.split()
+    if len(words) < 2:
+        return None  # a single name ("Reuters", "Staff") is too easily a word of the question
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?:['’]s)?(?!\w)"
+    match = re.search(pattern, question, re.I)
+    return None if match is None else ((match.start(), match.end()), author)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.doc_questions import asks_about_author, byline_answer, document_question, document_topic
+from rag.doc_questions import asks_about_author, byline_answer, document_question, document_topic, quoted_title
 from rag.records import Chunk
 
 BYLINE = "Another Coup in the Sahel\nBy Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026\n\n"
@@ -79,3 +79,52 @@ def test_a_byline_inside_a_paragraph_gives_its_sentence_only() -> None:
 ])
 def test_no_byline_answer_when_the_opening_does_not_state_it(c: Chunk, ask: str) -> None:
     assert byline_answer(c, ask) is None  # type: ignore[arg-type]
+
+
+TITLES = ["Lights Out in Lessia: Reading the January Grid Attack", "Azawi's Colonels: Another Coup in the Sahel",
+          "Drones"]
+
+
+@pytest.mark.parametrize("question, title", [
+    ("Who wrote “Lights Out in Lessia: Reading the January Grid Attack”?", TITLES[0]),
+    ('What does "lights out in lessia" argue?', TITLES[0]),  # the part before the colon, any case, straight quotes
+    ("What does “Azawi’s Colonels: another coup in the Sahel.” conclude?", TITLES[1]),  # curly apostrophe, full stop
+])
+def test_a_quoted_title_names_its_document(question: str, title: str) -> None:
+    found = quoted_title(question, TITLES)
+    assert found is not None and found[1] == title
+    (start, end), _ = found
+    assert question[start] in "“\"" and question[end - 1] in "”\""  # the span takes the quotes with it
+
+
+@pytest.mark.parametrize("question", [
+    "Why was it called a “special military operation”?",  # a quoted phrase that is no title
+    "What does Lights Out in Lessia argue?",  # not quoted
+    "Who wrote “Lights Out”?",  # a fragment of a title
+    "What is a “drone”?",  # "Drones" is a title, "drone" is not it
+])
+def test_a_quote_that_is_no_title_names_no_document(question: str) -> None:
+    assert quoted_title(question, TITLES) is None
+
+
+@pytest.mark.parametrize("question, bare", [
+    ("Who wrote the article?", True), ("When was this report published?", True), ("Who wrote it?", True),
+    # Found by the SQuAD sample: a paper the content discusses, not one of our documents.
+    ("When was the paper published that the temperature graph was based on?", False),
+    ("Who wrote the article about the coup?", False),  # names its topic: found by it
+])
+def test_a_bare_document_question_asks_about_the_article_and_nothing_else(question: str, bare: bool) -> None:
+    from rag.doc_questions import bare_document_question
+
+    assert bare_document_question(question) is bare
+
+
+@pytest.mark.parametrize("question, found", [
+    ("What does Tomas Rautio argue?", True), ("What is tomas rautio's view?", True),
+    ("What does Rautio argue?", False),  # a surname alone may be anyone's
+    ("What does Tomas Rautiola argue?", False),  # a longer name is another person
+])
+def test_an_author_is_named_by_the_full_name(question: str, found: bool) -> None:
+    from rag.doc_questions import author_named
+
+    assert (author_named(question, "Tomas Rautio") is not None) is found

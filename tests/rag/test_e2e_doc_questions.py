@@ -103,6 +103,39 @@ def test_the_article_of_a_one_article_library_needs_no_naming(sample_assistant: 
     assert answer.to_dict()["answerability_by"] == "byline"
 
 
+def test_a_quoted_title_is_the_document_the_question_is_about(assistant: Assistant) -> None:
+    # "Who wrote “TITLE”?" had been refused: the title's words were searched as content and no
+    # "the article" named a document.
+    asked = "Who wrote “Lights Out in Lessia”?"
+    answer = assistant.ask(asked, allowed_collections=["default"])
+    assert "Tomas Rautio" in answer.answer and answer.citations[0].source.endswith("lessia_grid_cyberattack.txt")
+    assert answer.question == asked  # the answer keeps the question as asked
+    recommend = assistant.ask("What does “The Ghost Tankers of Karvesh: Why the Oil Embargo Leaks, and How to "
+                              "Plug It” recommend?")
+    assert not recommend.refused and "target the fleet rather than the oil" in recommend.answer
+    assert {c.source.rsplit("/", 1)[-1] for c in recommend.citations} == {"sanctions_evasion_shadow_fleet.txt"}
+
+
+def test_an_authors_name_is_the_document_the_question_is_about(assistant: Assistant) -> None:
+    # "What does Tomas Rautio argue?" had been refused (browser audit): his name is only in the byline.
+    answer = assistant.ask("What does Tomas Rautio argue?", allowed_collections=["default"])
+    assert not answer.refused and answer.question == "What does Tomas Rautio argue?"
+    assert {c.source.rsplit("/", 1)[-1] for c in answer.citations} == {"lessia_grid_cyberattack.txt"}
+    view = assistant.ask("What did Aïcha Traoré-Mensah say about ECOWAS?", allowed_collections=["default"])
+    assert "move quickly to the second option" in view.answer
+    assert {c.source.rsplit("/", 1)[-1] for c in view.citations} == {"azawi_coup.txt"}
+    # An author the caller may not read names no document: nothing of the restricted report comes back.
+    hidden = assistant.ask("What does Samuel Okafor argue about the embargo?", allowed_collections=["default"])
+    assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+
+
+def test_a_quoted_title_the_caller_may_not_read_names_nothing(assistant: Assistant) -> None:
+    question = "Who wrote “The Ghost Tankers of Karvesh: Why the Oil Embargo Leaks, and How to Plug It”?"
+    hidden = assistant.ask(question, allowed_collections=["default"])
+    assert hidden.refused and "Okafor" not in hidden.answer
+    assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+
+
 def test_no_document_about_the_named_topic_is_a_refusal(assistant: Assistant) -> None:
     answer = assistant.ask("Who wrote the article about quantum computing in Brazil?")
     assert answer.refused and answer.answer == REFUSAL
