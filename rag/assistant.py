@@ -318,7 +318,7 @@ class Assistant:
             return self._verifier
 
     # ---------------------------------------------------------------- corpus
-    def ingest(self, paths: Iterable[str | Path], *, collection: str | None = None, prune: bool = True,
+    def ingest(self, paths: Iterable[str | Path] | str | Path, *, collection: str | None = None, prune: bool = True,
                progress: ProgressCallback | bool | None = None, rebuild: bool = False, move: bool = False,
                follow_symlinks: bool = False) -> IngestReport:
         """Sync files or folders into the index (see :func:`rag.ingest.ingest`)."""

@@ -185,7 +185,7 @@ class _Pending:
 
 
 def ingest(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path] | str | Path,
     store: Store,
     embedder: Embedder,
     config: Config,
@@ -211,6 +211,9 @@ def ingest(
     reports nothing. ``log`` receives one line per file that failed (default: a
     warning record of this module's logger).
     """
+    # One path given as a string is one path, not an iterable of one-character paths ("notes.txt" read as
+    # "n", "o", "t", "e", "s", ".": the "." walked the whole working folder, a "/" the whole machine).
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     started = time.perf_counter()
     log = log or (lambda message: logger.warning("%s", message))
     report = IngestReport()

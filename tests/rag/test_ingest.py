@@ -363,3 +363,18 @@ def test_remove_looks_the_document_up_by_id(tmp_path: Path) -> None:
         assistant.remove(str(files[0]))
     assert spy.full_reads == 0
     assert str(files[0].resolve()) not in {d.source for d in assistant.store.documents()}
+
+
+def test_one_path_given_as_a_string_is_that_path_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in a library audit: ingest("notes.txt") iterated the string, so "." indexed every file of the
+    # working folder (and "/" in an absolute path walked the whole machine).
+    folder = tmp_path / "work"
+    (folder / "private").mkdir(parents=True)
+    for name in ("notes.txt", "other.txt", "private/diary.txt"):
+        (folder / name).write_text(f"{name} says the harbour opened in 2024 after a long dispute.\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    store, emb, config = make(tmp_path)
+    report = ingest("notes.txt", store, emb, config)
+    assert report.added == [str((folder / "notes.txt").resolve())] and report.failed == []
+    again = ingest(folder / "other.txt", store, emb, config, prune=False)  # a Path alike
+    assert again.added == [str((folder / "other.txt").resolve())] and again.failed == []
