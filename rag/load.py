@@ -238,6 +238,29 @@ def _read_sidecar(path: Path) -> dict[str, str]:
 
 # --------------------------------------------------------------------- text
 
+# What cp1252 puts in 0x80-0x9F that Western text uses: the euro, curly quotes, dashes, the ellipsis.
+_CP1252_TYPOGRAPHY = frozenset("€‚„…†‡‰‹‘’“”•–—™›")
+
+
+def _typographic_cp1252(data: bytes, chosen: str) -> bool:
+    """Whether ``data`` is cp1252 text that the detector took for another single-byte code page: every byte in
+    0x80-0x9F is typography in cp1252 (“…”, –, €) and mostly letters in ``chosen`` (cp852, cp775, cp1251
+    read "He said “no”." as "He said УnoФ."). Code pages that share cp1252's typography (cp1250) keep theirs.
+    """
+    high = [i for i, b in enumerate(data) if 0x80 <= b <= 0x9F]
+    if not high:
+        return False
+    try:
+        western, other = data.decode("cp1252"), data.decode(chosen)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    if len(other) != len(data) or len(western) != len(data):
+        return False  # a multi-byte encoding (Shift-JIS, GBK): not a code page mix-up
+    if not all(western[i] in _CP1252_TYPOGRAPHY for i in high):
+        return False
+    return sum(other[i].isalpha() for i in high) * 2 >= len(high)
+
+
 def decode_text(source: str, data: bytes) -> str:
     """Decode bytes as text, detecting the encoding; reject binary content."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -268,7 +291,7 @@ def decode_text(source: str, data: bytes) -> str:
                 break
     except Exception:  # detection is best-effort; fall through to cp1252
         best = None
-    if best is not None and best.encoding:
+    if best is not None and best.encoding and not _typographic_cp1252(data, best.encoding):
         try:
             return data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
@@ -391,7 +414,8 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
             followed_by_blank = i + 1 < len(lines) and not lines[i + 1].strip()
             first_kept = not any(k.strip() for k in kept)
             if (title is None and take_title and (followed_by_blank or first_kept and len(stripped.split()) <= 15)
-                    and len(stripped.split()) <= 20 and not stripped.endswith((".", ":", ",", ";", "?", "!"))):
+                    and len(stripped.split()) <= 20 and len(stripped) <= 200
+                    and not stripped.endswith((".", ":", ",", ";", "?", "!", "。", "！", "？", "．", "…"))):
                 title = stripped.lstrip("#").strip() or None  # a Markdown heading's "#" is markup
                 continue
         kept.append(line)
@@ -408,6 +432,8 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
         seen += len(line) + 1
 
     cleaned = _normalise_blank_lines("\n".join(kept))
+    if title is not None and not cleaned.strip():
+        cleaned = title  # a one-line note is its own text ("Operation Bluefin costs 412 million euros"), not a title
     if author is None:
         match = _DATELINE.match(cleaned)
         # The site's own name in front of the first paragraph is a masthead, not an author.

@@ -161,3 +161,19 @@ def test_pdf_time_budget_names_the_limit(tmp_path: Path) -> None:
     path = tf.make_pdf(tmp_path, "many.pdf", [f"Page {i} has a sentence of text." for i in range(40)])
     with pytest.raises(LoadError, match="max_pdf_seconds"):
         load_document(path, limits=LoadLimits(max_pdf_seconds=0.0))
+
+
+@pytest.mark.parametrize("text, encoding", [
+    # Found in a library audit: short cp1252 text with curly quotes, dashes or € had been read as cp852,
+    # cp775 or cp1251 ("He said УnoФ.", "worth Ć5 million … Z³rich") and indexed as mojibake.
+    ("The contract is worth €5 million and was signed in Zürich … “a milestone”", "cp1252"),
+    ("He said “no”.", "cp1252"),
+    ("Zürich und München sind teuer – ein Kaffee kostet 5€.", "cp1252"),
+    # Code pages whose text only looks like it: kept.
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy – řekl „ano“.", "cp1250"),
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy. " * 5, "cp852"),
+])
+def test_legacy_code_pages_are_decoded_as_written(text: str, encoding: str) -> None:
+    from rag.load import decode_text
+
+    assert decode_text("x.txt", text.encode(encoding)) == text

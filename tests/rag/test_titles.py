@@ -106,3 +106,21 @@ def test_a_byline_on_the_first_line_is_not_the_title(tmp_path: Path) -> None:
     doc = load_document(path)
     assert doc.author == "Jane Doe" and doc.date == "2026-07-24"
     assert "Jane Doe" not in doc.title and doc.text.startswith("By Jane Doe – Fellow")
+
+
+def test_a_one_line_note_is_its_own_text_not_only_a_title(tmp_path: Path) -> None:
+    # Found in a library audit: the line became the title, the text was empty, and the file failed with
+    # "no text content after removing site furniture".
+    path = tmp_path / "note.txt"
+    path.write_text("Operation Bluefin costs 412 million euros\n", encoding="utf-8")
+    doc = load_document(path)
+    assert "412 million euros" in doc.text
+
+
+def test_a_paragraph_in_a_script_without_spaces_is_no_title(tmp_path: Path) -> None:
+    # One line of Japanese sentences has no spaces, so it counted as a short line: it became the title.
+    body = "".join(f"作戦は二〇二{i}年に始まった。部隊は北へ進んだ。" for i in range(10))
+    path = tmp_path / "ja.txt"
+    path.write_text(body + "\n", encoding="utf-8")
+    doc = load_document(path)
+    assert doc.text.strip() == body and doc.title != body
