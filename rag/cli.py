@@ -3,7 +3,8 @@
 Exit status (:data:`EXIT_CODES` maps the library's exception *types* to it):
 0 success; 1 when some input failed (a file that could not be ingested, an eval
 threshold breached); 2 for usage and configuration errors (a bad flag or setting, an
-index built with another model); 75 when the index is busy (another process is
+index built with another model, a model directory with no model, a model server that
+cannot be reached: one line saying so, no traceback); 75 when the index is busy (another process is
 writing to it: try again later); 130 when interrupted.
 
 ``-v`` shows the library's progress records (``-vv`` debug), with timestamps; ``-q``
@@ -603,6 +604,20 @@ COMMANDS = {"ingest": cmd_ingest, "docs": cmd_docs, "remove": cmd_remove, "ask":
             "serve": cmd_serve, "eval": cmd_eval, "eval-verifier": cmd_eval_verifier}
 
 
+def _model_server_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a model server that cannot be reached or did not answer: the
+    errors of socket, httpx and the OpenAI client (``ConnectError``, ``APIConnectionError``, timeouts)."""
+    current: BaseException | None = exc
+    for _ in range(8):
+        if current is None:
+            return False
+        name = type(current).__name__
+        if isinstance(current, (ConnectionError, TimeoutError)) or "Connect" in name or "Timeout" in name:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``rag`` command; returns the exit status (see :data:`EXIT_CODES`)."""
     parser = build_parser()
@@ -621,6 +636,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not isinstance(exc, KeyboardInterrupt):
             print(f"rag {args.command}: {exc}", file=sys.stderr)
         return code
+    except Exception as exc:
+        if not _model_server_error(exc):
+            raise
+        # "Connection error." from deep inside a client library, said as the chat says it.
+        from rag.ui.backends import friendly_error
+
+        try:
+            config = _config(args)
+        except RagError:
+            raise exc from None
+        message = friendly_error(exc, config, getattr(args, "backend", None))
+        print(f"rag {args.command}: {message.replace(' in Options', ' (--backend extractive)')}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         undo_logging()
 

@@ -305,6 +305,8 @@ class Config(LayeredSettings):
                      "max_answer_sentences", "max_tokens", "request_timeout", "max_chat_models", "llm_context_tokens",
                      "verifier_timeout", "verifier_concurrency", "analytic_k"):
             positive(name)
+        if self.index_dir and os.path.exists(self.index_dir) and not os.path.isdir(self.index_dir):
+            raise ConfigError(f"index_dir: {self.index_dir} is a file, not a folder; give a folder for the index")
         if self.chunk_tokens > 254:
             raise ConfigError(
                 f"chunk_tokens: {self.chunk_tokens} exceeds the embedding model's 256 word-piece "

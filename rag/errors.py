@@ -27,6 +27,7 @@ __all__ = [
     "IndexMismatchError",
     "LoadError",
     "MarkerError",
+    "ModelDirError",
     "RagError",
     "StoreError",
     "UsageError",
@@ -43,6 +44,10 @@ class UsageError(RagError, ValueError):
 
 class ConfigError(RagError, ValueError):
     """A configuration value is invalid; the message names the field and the fix."""
+
+
+class ModelDirError(ConfigError, FileNotFoundError):
+    """A setting names a local model directory that holds no model (``cross-encoder:DIR``, ``nli:DIR``)."""
 
 
 class FilterError(RagError, ValueError):

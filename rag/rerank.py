@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from rag.errors import ModelDirError
 from rag.records import Passage
 from rag.registry import Registration, SpecRegistry
 
@@ -98,7 +99,7 @@ class LocalCrossEncoder:
                  max_length: int = 512) -> None:
         self.model_dir = str(model_dir)
         if not Path(self.model_dir, "config.json").is_file():  # eager and cheap: the model itself loads later
-            raise FileNotFoundError(
+            raise ModelDirError(
                 f"{self.model_dir}: not a CrossEncoder model directory (no config.json); give "
                 f"{self.setting} = cross-encoder:DIR a local sentence-transformers CrossEncoder model")
         self.batch_size = batch_size

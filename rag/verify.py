@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from rag.errors import ModelDirError
 from rag.text import (
     Span,
     has_negation,
@@ -388,7 +389,7 @@ class NLISupport:
             from pathlib import Path
 
             if not Path(self.model_dir, "config.json").is_file():
-                raise FileNotFoundError(f"{self.model_dir}: not a CrossEncoder model directory (no config.json); "
+                raise ModelDirError(f"{self.model_dir}: not a CrossEncoder model directory (no config.json); "
                                         "give --verifier nli:DIR a local sentence-transformers NLI model")
             from sentence_transformers import CrossEncoder
 

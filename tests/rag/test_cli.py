@@ -72,6 +72,26 @@ def test_usage_errors_exit_two_with_a_message(tmp_path: Path) -> None:
     assert bad_flag.returncode == 2
 
 
+def test_missing_models_and_unreachable_servers_are_one_line_not_a_traceback(tmp_path: Path,
+                                                                             sample_index: Path) -> None:
+    # Found in a library audit: each of these printed a Python traceback and exited 1.
+    question = ("ask", "When does the Russian peacekeeping mission end?", "--index", str(sample_index))
+    for extra in (("--verifier", "nli:/nonexistent"), ("--answer-checker", "cross-encoder:/nonexistent")):
+        result = rag(*question, *extra)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "/nonexistent: not a CrossEncoder model directory" in result.stderr
+    # A closed port on this machine: no model server behind it.
+    server = rag(*question, "--backend", "openai", "--model", "x", "--base-url", "http://127.0.0.1:9/v1")
+    assert server.returncode == 2 and "Traceback" not in server.stderr, server.stderr
+    assert "is not reachable" in server.stderr and "127.0.0.1:9" in server.stderr
+    a_file = tmp_path / "index"
+    a_file.write_text("not an index", encoding="utf-8")
+    for command in (("ingest", str(SAMPLE), "--index", str(a_file)), ("ask", "anything", "--index", str(a_file))):
+        result = rag(*command)
+        assert result.returncode == 2 and "is a file, not a folder" in result.stderr, result.stderr
+    assert a_file.read_text(encoding="utf-8") == "not an index"
+
+
 def test_terminal_chat_answers_and_follows_up(tmp_path: Path) -> None:
     index = tmp_path / "index"
     assert rag("ingest", str(SAMPLE), "--index", str(index)).returncode == 0
