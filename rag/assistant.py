@@ -56,7 +56,7 @@ from rag.doc_questions import (
     summary_topic,
 )
 from rag.embed import Embedder, make_embedder
-from rag.errors import ModelError
+from rag.errors import ModelError, UsageError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
 from rag.questions import defined_term, defines, plain_question, question_kind
 from rag.records import (
@@ -101,7 +101,11 @@ def normalise_history(history: History) -> list[tuple[str, str]]:
         return []
     pairs: list[tuple[str, str]] = []
     pending: str | None = None
-    for item in history:
+    for n, item in enumerate(history):
+        if isinstance(item, (str, bytes)) or not isinstance(item, Mapping) and (
+                not isinstance(item, Sequence) or len(item) != 2):
+            raise UsageError(f"history[{n}]: expected a (question, answer) pair or a {{'role', 'content'}} "
+                             f"message, got {item!r:.60}")
         if isinstance(item, Mapping):
             content = item.get("content")
             if isinstance(content, list):  # Gradio 6 content blocks
@@ -899,7 +903,11 @@ class Assistant:
     # ------------------------------------------------------------------- API
     def _state(self, question: str, history: History, **options: Any) -> dict[str, Any]:
         if not isinstance(question, str) or not question.strip():
-            raise ValueError("question: must be a non-empty string")
+            raise UsageError("question: must be a non-empty string")
+        k = options.get("k")
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k <= 0):
+            raise UsageError(f"k: must be a positive whole number of passages, got {k!r}")
+        normalise_history(history)  # a malformed turn is named now, not met as an unpacking error later
         return {"question": question.strip(), "history": history, **options}
 
     def ask(self, question: str, history: History = None, *, k: int | None = None,

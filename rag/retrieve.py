@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,17 +85,22 @@ class Filters:
         if unknown:
             raise FilterError(f"unknown filter(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
 
-        def as_tuple(value: Any) -> tuple[str, ...]:
+        def as_tuple(key: str, value: Any) -> tuple[str, ...]:
             if value in (None, "", [], ()):
                 return ()
-            return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+            if isinstance(value, (str, os.PathLike)):
+                return (str(value),)
+            if not isinstance(value, (list, tuple, set, frozenset)) or \
+                    not all(isinstance(v, (str, os.PathLike)) for v in value):
+                raise FilterError(f"{key}: expected a name or a list of names, got {value!r:.60}")
+            return tuple(str(v) for v in value)
 
         for key in ("date_from", "date_to"):
             if data.get(key) and _date_int(str(data[key])) is None:
                 raise FilterError(f"{key}: {data[key]!r} is not a valid date (use YYYY-MM-DD or YYYY)")
-        collections = as_tuple(data.get("collections", data.get("collection")))
+        collections = as_tuple("collection", data.get("collections", data.get("collection")))
         return cls(
-            sources=as_tuple(data.get("sources", data.get("source"))),
+            sources=as_tuple("source", data.get("sources", data.get("source"))),
             title=(str(data["title"]).strip() or None) if data.get("title") else None,
             date_from=data.get("date_from") or None,
             date_to=data.get("date_to") or None,
