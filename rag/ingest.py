@@ -285,11 +285,11 @@ def ingest(
                                             "limit (max_chunks_per_file)")
             except LoadError as exc:
                 report.failed.append({"path": exc.path, "reason": exc.reason})
-                log(f"skipped {exc}")
+                log(f"failed {exc}")
                 continue
             except Exception as exc:  # one bad file must never stop the batch
                 report.failed.append({"path": source, "reason": f"{type(exc).__name__}: {exc}"})
-                log(f"skipped {source}: {type(exc).__name__}: {exc}")
+                log(f"failed {source}: {type(exc).__name__}: {exc}")
                 continue
             reuse = store.embeddings_by_text(source) if previous else {}
             batch.append(_Pending(doc, chunks, "updated" if previous else "added", reuse))
