@@ -343,7 +343,25 @@ def viewer_html(citation: Mapping[str, Any], spans: Sequence[tuple[int, int]] | 
             f'title="{_e(citation.get("title") or Path(source).name)}"></iframe></details>')
 
 
-def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int, int] | None = None) -> str:
+# What the badges check, said where they are shown: a browser audit read "✔ supported" on sentences that do
+# not answer the question as a check that they do.
+VERIFICATION_NOTE = ("Each sentence is checked against the passage it cites: ✔ the passage states it, ⚠ it "
+                     "does not. This checks the quote, not that it answers the question.")
+
+
+def answerability_note(answer: Mapping[str, Any]) -> str:
+    """For a factual answer, how likely its sentence answers the question (``Answer.to_dict()["answerability"]``)."""
+    score = answer.get("answerability")
+    if answer.get("refused") or answer.get("question_kind") != "factoid" or not isinstance(score, (int, float)) \
+            or answer.get("answerability_by") == "byline":
+        return ""
+    return (f'<p class="rag-answerability">Answers the question: {float(score):.2f} '
+            f'(answerability, by {_e(str(answer.get("answerability_by") or "the ranking"))}; answers below '
+            'the threshold are refused).</p>')
+
+
+def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int, int] | None = None,
+                   answer: Mapping[str, Any] | None = None) -> str:
     if not sentences:
         return ""
     items = []
@@ -353,7 +371,9 @@ def sentences_html(sentences: Sequence[Mapping[str, Any]], numbers: Mapping[int,
                  f'<span class="rag-badge rag-bad">⚠ unsupported {float(s.get("support", 0)):.2f}</span>')
         items.append(f'<li class="{"rag-supported" if ok else "rag-unsupported"}">{_e(s.get("text", ""))} '
                      f'{_markers(s.get("citations", []), numbers)} {badge}</li>')
-    return f'<details class="rag-verification"><summary>Verification</summary><ul>{"".join(items)}</ul></details>'
+    return (f'<details class="rag-verification"><summary>Verification</summary>'
+            f'<p class="rag-verification-note">{_e(VERIFICATION_NOTE)}</p>{answerability_note(answer or {})}'
+            f'<ul>{"".join(items)}</ul></details>')
 
 
 HEAD_QUESTION_CHARS = 160
@@ -417,7 +437,7 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
     if not citations:
         citations = '<p class="rag-empty">This answer cites no passage.</p>'
     return (f'<div class="rag-sources">{head}{warning}{citations}'
-            f'{sentences_html(answer.get("sentences") or [], numbers)}</div>')
+            f'{sentences_html(answer.get("sentences") or [], numbers, answer)}</div>')
 
 
 # ----------------------------------------------------------------------------- first screen

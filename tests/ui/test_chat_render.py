@@ -195,3 +195,17 @@ def test_a_pasted_page_as_question_is_shortened_in_the_sources_heading() -> None
     tooltip, shown = match.groups()
     assert shown.startswith("Why did the offensive start") and shown.endswith("…") and len(shown) <= 161
     assert tooltip == " ".join(long_question.split())[:len(tooltip)] and len(tooltip) > 3000  # all of it
+
+
+def test_the_verification_panel_says_what_it_checks_and_how_well_a_fact_answers() -> None:
+    # Found in a browser audit: "✔ supported" on every quoted sentence read as "this answers the question".
+    factoid = {**_two_sentences_one_passage(), "question_kind": "factoid", "answerability": 0.42,
+               "answerability_by": "learned"}
+    panel = sources_html([{"question": "q", "answer": factoid}], None)
+    assert "not that it answers the question" in panel
+    assert "Answers the question: 0.42" in panel and "by learned" in panel
+    # Key points and bylines have no such single score to show.
+    for extra in ({"question_kind": "analytic", "answerability": 0.7, "answerability_by": "key points"},
+                  {"question_kind": "factoid", "answerability": 1.0, "answerability_by": "byline"}):
+        panel = sources_html([{"question": "q", "answer": {**factoid, **extra}}], None)
+        assert "not that it answers the question" in panel and "Answers the question:" not in panel
