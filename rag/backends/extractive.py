@@ -768,6 +768,30 @@ def point_spans(points: Sequence[Candidate], max_span: int | None = None) -> lis
     return spans
 
 
+# A sentence that only announces what follows ("Several consequences are visible already.", "The reasons are
+# several, and they reinforce one another.", "Three steps would make the biggest difference.", "Not all the
+# reactions were hostile.") says nothing alone: as a point it comes with the sentence after it.
+_LIST_NOUNS = (r"(?:reasons|grievances|consequences|lessons|options|steps|factors|changes|ways|points|questions|"
+               r"risks|problems|explanations|causes|effects|measures|safeguards|reactions|responses|things)")
+_ANNOUNCES = re.compile(
+    rf"^(?:[^.:;]*\b(?:several|two|three|four|five|six|many|a number of|some|other) (?:\w+ )?{_LIST_NOUNS}\b"
+    rf"|[^.:;]*\b{_LIST_NOUNS} (?:are|were) (?:several|many|two|three|four|five|six|these|as follows)\b"
+    r"|Not all (?:the |of the )?\w+ (?:were|was|are|is)\b)[^:;]*[.:]$"
+    r"|^[^.]*:$", re.I)
+ANNOUNCEMENT_WORDS = 10
+
+
+def announces(sentence: str) -> bool:
+    """Whether ``sentence`` only announces the points that follow it.
+
+        >>> announces("Several consequences are visible already."), announces("Not all the reactions were hostile.")
+        (True, True)
+        >>> announces("Two elderly people died of carbon monoxide poisoning after running generators indoors.")
+        False
+    """
+    return len(sentence.split()) <= ANNOUNCEMENT_WORDS and bool(_ANNOUNCES.match(sentence.strip()))
+
+
 def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_points: int = MAX_POINTS,
                       max_words: int = MAX_POINT_WORDS, mmr_lambda: float = MMR_LAMBDA,
                       relative_floor: float = POINT_FLOOR,
@@ -815,6 +839,13 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
             continue
         # "It relied on…" comes with the sentences before it that say what "it" is, when there are any.
         needed = [c for c in _antecedents(best, ranking.candidates) if c not in chosen]
+        if announces(best.text):
+            # "Several consequences are visible already." comes with the sentence that starts listing them.
+            follower = next((c for c in ranking.candidates if _follows(c, best)), None)
+            if follower is None or _repeats(follower, chosen, ranking.vectors):
+                continue
+            if follower not in chosen:
+                needed = [*needed, follower]
         if len(point_spans([*chosen, *needed, best])) > max_points:
             continue  # no bullet left for it; a sentence next to a chosen one may still join
         size = sum(len(c.text.split()) for c in [*needed, best])

@@ -255,3 +255,32 @@ def test_a_document_missing_an_asked_name_is_not_left_out() -> None:
     ranking = rank(question, passages, embedder)
     relevance = point_relevance(ranking, embedder.embed_query(question), passages)
     assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
+
+
+@pytest.mark.parametrize("sentence, announcing", [
+    ("Several consequences are visible already.", True),
+    ("The reasons are several, and they reinforce one another.", True),
+    ("Three steps would make the biggest difference.", True),
+    ("Not all the reactions were hostile.", True),
+    ("There are four main reasons:", True),
+    ("Two elderly people died of carbon monoxide poisoning after running generators indoors.", False),
+    ("Two neighbouring allies sent incident response teams.", False),
+    ("Some reactions came quickly and others took weeks to arrive in the capital.", False),  # says something
+])
+def test_a_sentence_that_only_announces_what_follows_is_told(sentence: str, announcing: bool) -> None:
+    assert extractive.announces(sentence) is announcing
+
+
+def test_an_announcing_point_comes_with_the_sentence_after_it() -> None:
+    # Found in a browser audit: "- Not all the reactions were hostile. [3]" and "- Several consequences are
+    # visible already. [1]" were bullets on their own.
+    question = "What are the consequences of the offensive?"
+    text = ("Several consequences are visible already. More than 40,000 people have fled the valley to Havel. "
+            "The water commission has stopped meeting.")
+    passages = [passage(text, 1), passage("The offensive began at dawn on a Tuesday in February.", 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    relevance = {c.text: 0.1 for c in ranking.candidates}
+    relevance["Several consequences are visible already."] = 0.9
+    chosen = [c.text for c in extractive.select_key_points(ranking, relevance)]
+    assert "Several consequences are visible already." in chosen
+    assert chosen[chosen.index("Several consequences are visible already.") + 1].startswith("More than 40,000")
