@@ -371,7 +371,9 @@ class Handlers:
     def first_screen(self, request: gr.Request) -> tuple[Any, ...]:
         """On page load: the corpus in the sources panel, and example questions from its titles."""
         user = _user(request)
-        examples = example_questions([d.title for d in _recent(self.service.documents(user)) if d.title])
+        recent = [d for d in _recent(self.service.documents(user)) if d.title]
+        authored = {" ".join(d.title.split()).rstrip(".") for d in recent if getattr(d, "author", None)}
+        examples = example_questions([d.title for d in recent], authored=authored)
         buttons = [gr.update(value=q, visible=True) if q else gr.update(visible=False)
                    for q in (examples + [""] * EXAMPLES)[:EXAMPLES]]
         return (self._welcome(user), gr.update(visible=bool(examples)), *buttons)

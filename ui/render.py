@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -445,8 +445,9 @@ def sources_html(turns: Sequence[Turn], selected: int | None) -> str:
 _MACHINE_NAME = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{8,}\b", re.I)
 
 
-def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
-    """Questions a reader could ask of these documents, from their titles alone (no model)."""
+def example_questions(titles: Sequence[str], limit: int = 4, authored: Collection[str] | None = None) -> list[str]:
+    """Questions a reader could ask of these documents, from their titles alone (no model); "Who wrote…" only
+    of a title in ``authored`` (the titles whose document knows its author; None: all)."""
     # Each is answered from the quoted document alone (rag.doc_questions.quoted_title scopes the search to
     # it): a summary, its account of events, its byline. "Who are the main actors in…" and "What are the
     # consequences described in…" had been refused on four of six analysis articles (browser audit).
@@ -461,7 +462,13 @@ def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
             picked.append(clean)
         if len(picked) == limit:
             break
-    return [templates[i % len(templates)].format(t) for i, t in enumerate(picked)]
+    asked = []
+    for i, title in enumerate(picked):
+        template = templates[i % len(templates)]
+        if template.startswith("Who wrote") and authored is not None and title not in authored:
+            template = templates[-1]  # no byline to quote: the answer would be the refusal
+        asked.append(template.format(title))
+    return asked
 
 
 def renderings(docs: Sequence[Any]) -> list[list[Any]]:

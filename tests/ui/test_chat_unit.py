@@ -215,3 +215,12 @@ def test_an_empty_question_says_what_to_do_and_changes_nothing(handlers: Handler
     outputs = list(_respond(handlers, "   ", [], "page-empty"))
     assert shown == ["Type a question first."]
     assert len(outputs) == 1 and outputs[0][:4] == (gr.skip(),) * 4 and outputs[0][4] == ""
+
+
+def test_who_wrote_is_offered_only_for_a_document_that_knows_its_author() -> None:
+    from rag.ui.render import example_questions
+
+    titles = ["Truce talks", "Tarvik harbour opens", "Drone doctrine 2023", "Grid attack review"]
+    offered = example_questions(titles, authored={"Drone doctrine 2023"})
+    assert "Who wrote “Drone doctrine 2023”?" in offered
+    assert example_questions(titles, authored=set())[2] == "What does “Drone doctrine 2023” conclude?"
