@@ -842,7 +842,7 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
         if announces(best.text):
             # "Several consequences are visible already." comes with the sentence that starts listing them.
             follower = next((c for c in ranking.candidates if _follows(c, best)), None)
-            if follower is None or _repeats(follower, chosen, ranking.vectors):
+            if follower is None or follower not in chosen and _repeats(follower, chosen, ranking.vectors):
                 continue
             if follower not in chosen:
                 needed = [*needed, follower]

@@ -284,3 +284,19 @@ def test_an_announcing_point_comes_with_the_sentence_after_it() -> None:
     chosen = [c.text for c in extractive.select_key_points(ranking, relevance)]
     assert "Several consequences are visible already." in chosen
     assert chosen[chosen.index("Several consequences are visible already.") + 1].startswith("More than 40,000")
+
+
+def test_an_announcing_point_whose_follower_is_already_chosen_joins_it() -> None:
+    # Found by the e2e shapes test: "Two safeguards would make the new policy defensible." was dropped when
+    # "The first is an annual public report…" had been chosen before it (the follower counted as a repeat).
+    question = "What safeguards does the author propose?"
+    text = ("Two safeguards would make the new policy defensible. The first is an annual public report on licences. "
+            "The second is a binding end-use control.")
+    passages = [passage(text, 1), passage("The offensive began at dawn on a Tuesday in February.", 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    relevance = {c.text: 0.1 for c in ranking.candidates}
+    relevance["The first is an annual public report on licences."] = 0.95
+    relevance["Two safeguards would make the new policy defensible."] = 0.9
+    chosen = [c.text for c in extractive.select_key_points(ranking, relevance)]
+    assert chosen[:2] == ["Two safeguards would make the new policy defensible.",
+                          "The first is an annual public report on licences."]
