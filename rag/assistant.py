@@ -20,7 +20,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,13 +51,16 @@ from rag.doc_questions import (
     byline_answer,
     document_question,
     document_topic,
+    generic_byline,
     quoted_title,
     summary_request,
     summary_topic,
+    title_key,
 )
 from rag.embed import Embedder, make_embedder
 from rag.errors import ModelError, UsageError
 from rag.ingest import IngestReport, ProgressCallback, ingest, named_key
+from rag.lexical import store_token
 from rag.questions import defined_term, defines, plain_question, question_kind
 from rag.records import (
     REFUSAL,
@@ -239,7 +242,7 @@ class Assistant:
         self._store: Store | None = store
         self._retriever: HybridRetriever | None = None
         self._sentence_cache: VectorCache | None = None
-        self._library_cache: tuple[int, list[DocumentRecord]] | None = None  # (store generation, its records)
+        self._library_cache: tuple[str, list[DocumentRecord]] | None = None  # (store token, its records)
         self._lock = threading.RLock()
 
     # ------------------------------------------------------------- components
@@ -455,7 +458,8 @@ class Assistant:
         topic = document_topic(query) if ask else None
         only: str | None = None  # the one document "Who wrote the article?" can mean
         which = False  # several could be meant: the answer asks which
-        if ask is not None and not (topic or state.get("carried")) and not bare_document_question(state["question"]):
+        if ask is not None and not (topic or state.get("carried")) and \
+                not bare_document_question(plain_question(state["question"])):
             ask = None  # "When was the paper published that the graph was based on?": a content question
         elif ask is not None and not (topic or state.get("carried")):
             # "Who wrote the article?" with nothing before it that names one: the document the conversation
@@ -499,43 +503,63 @@ class Assistant:
                 "document_ask": ask, "document_found": found, "document_ambiguous": which, "who_is_author": who_is}
 
     def _library(self) -> list[DocumentRecord]:
-        """Every document record, read again only when the index has changed since (its generation)."""
-        generation = self.store.generation()
+        """Every document record, read again only when the index has changed since (a write, or a rebuild that
+        made a new collection: :func:`rag.lexical.store_token`)."""
+        token = store_token(self.store)
         cached = self._library_cache
-        if cached is None or cached[0] != generation:
-            cached = (generation, self.store.documents())
+        if cached is None or cached[0] != token:
+            cached = (token, self.store.documents())
             self._library_cache = cached
         return cached[1]
+
+    def _stated_elsewhere(self, phrase: str, sources: Sequence[str], filters: Filters) -> bool:
+        """Whether a readable document other than ``sources`` states ``phrase`` (case and spacing aside)."""
+        wanted = " ".join(phrase.split()).casefold()
+        hits = self.retriever.sparse(phrase, 20, filters)
+        return any(c.source not in sources and wanted in " ".join(c.text.split()).casefold() for c, _ in hits)
 
     def _titled(self, state: dict[str, Any], filters: Filters) -> tuple[dict[str, Any], Filters]:
         """A question that names one of the caller's documents is about that document: by its quoted title
         ("What does “Lights Out in Lessia” argue?") or its author ("What does Tomas Rautio argue?"). It is
         searched within that document's files (every format of it the caller may read; an author's documents)
         as "What does the article argue?", so the title's or name's words neither steer the search to other
-        documents nor count as what is asked. The answer keeps the question as it was asked. A quote that is
-        no readable document's title, or a name that is no readable document's author, leaves the question as
-        it is; so does "Who is NAME?" (a biography in the text says more than a byline)."""
+        documents nor count as what is asked. The answer keeps the question as it was asked.
+
+        Only a title of three words or more, or an author's full name, names a document, and only when no other
+        readable document states it: "Why did “deterrence” fail?" is about deterrence, and "What did Tomas
+        Rautio tell reporters?" about a news item that quotes him, not about his own article. A quote or name
+        that is no readable document's title or author leaves the question as it is; so does "Who is NAME?"
+        (a biography in the text says more than a byline)."""
         question = state["standalone"]
         quoted = any(q in question for q in "“\"«")
         if not quoted and len(names(question)) < 1:
             return state, filters
         records = [d for d in self._library() if filters.matches(d)]
-        span = quoted_title(question, (d.title for d in records)) if quoted else None
+        titles = [d.title for d in records if len(d.title.split()) >= 3]
+        span = quoted_title(question, titles) if quoted else None
         if span is not None:
-            sources = tuple(d.source for d in records if d.title == span[1])
-            find = lambda text: quoted_title(text, [span[1]])  # noqa: E731
+            key = title_key(span[1])
+            sources = tuple(d.source for d in records if title_key(d.title) == key)
+            phrase = question[span[0][0] + 1:span[0][1] - 1]
+            find: Callable[[str], tuple[tuple[int, int], str] | None] = \
+                lambda text: quoted_title(text, [span[1]])  # noqa: E731
         else:
             folded = question.casefold()
-            authors = sorted({d.author for d in records if d.author and d.author.split()[-1].casefold() in folded},
-                             key=len, reverse=True)
+            authors = sorted({d.author for d in records if d.author and not generic_byline(d.author)
+                              and d.author.split()[-1].casefold() in folded}, key=len, reverse=True)
             author = next((a for a in authors if author_named(question, a)), None)
             if author is None or asks_about_author(state["question"], [author]) or document_question(question):
                 return state, filters
             sources = tuple(d.source for d in records if d.author == author)
+            phrase = author
             find = lambda text: author_named(text, author)  # noqa: E731
+        if self._stated_elsewhere(phrase, sources, filters):
+            return state, filters
         asked = state["question"]
         rewritten, plain = (_named_as_article(text, find(text)) for text in (question, asked))
-        return ({**state, "question": plain or rewritten or question, "standalone": rewritten or question,
+        if rewritten is None:
+            return state, filters
+        return ({**state, "question": plain or asked, "standalone": rewritten,
                  "asked_as": state.get("asked_as", asked), "titled": True},
                 dataclasses.replace(filters, sources=sources))
 
@@ -1021,14 +1045,24 @@ def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:
     return bool(wanted) and 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
 
 
+# "the article “TITLE”", "this report “TITLE”": the noun before a quoted title goes with it.
+_NAMED_DOCUMENT = re.compile(r"\b(?:the|this|that|your|our)\s+(?:article|piece|report|paper|essay|commentary|analysis|"
+                             r"brief(?:ing)?|note|post|column|op-?ed)\s*$", re.I)
+
+
 def _named_as_article(text: str, found: tuple[tuple[int, int], str] | None) -> str | None:
-    """``text`` with the span that names a document read as "the article" (its quoted title) or "the author"
-    (its author's name; "the author's" for "Tomas Rautio's")."""
+    """``text`` with the span that names a document read as "the article" (its quoted title, with a "the
+    article" before it) or "the author" (its author's name; "the author's" for "Tomas Rautio's")."""
     if found is None:
         return None
     (start, end), _ = found
     named = text[start:end]
-    said = "the article" if named[:1] in "“\"«" else "the author's" if named[-2:] in ("'s", "’s") else "the author"
+    if named[:1] in "“\"«":
+        before = _NAMED_DOCUMENT.search(text[:start])
+        start = before.start() if before else start
+        said = "the article"
+    else:
+        said = "the author's" if named[-2:] in ("'s", "’s") else "the author"
     return f"{text[:start]}{said}{text[end:]}"
 
 

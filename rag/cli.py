@@ -614,7 +614,7 @@ def _model_server_error(exc: BaseException) -> bool:
         name = type(current).__name__
         if isinstance(current, (ConnectionError, TimeoutError)) or "Connect" in name or "Timeout" in name:
             return True
-        current = current.__cause__ or current.__context__
+        current = current.__cause__  # what raised it, not an error met while handling another
     return False
 
 
@@ -646,6 +646,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = _config(args)
         except RagError:
             raise exc from None
+        if config.backend == "extractive" and config.verifier != "llm":
+            raise  # no model server in this setup: the error is something else
         message = friendly_error(exc, config, getattr(args, "backend", None))
         print(f"rag {args.command}: {message.replace(' in Options', ' (--backend extractive)')}", file=sys.stderr)
         return EXIT_USAGE

@@ -82,7 +82,7 @@ OPENING_CHARS = 600  # a byline sits in a document's first lines
 _BARE_WORDS = frozenset(terms(
     "who wrote author writer written penned authored by whom when was published posted released issued came out "
     "appeared date publication publishing release article piece commentary analysis essay op-ed column blog post "
-    "brief briefing report paper"))
+    "brief briefing report paper come tell know please"))
 
 
 def bare_document_question(question: str) -> bool:
@@ -257,7 +257,7 @@ def byline_answer(first_chunk: Chunk, ask: DocumentAsk) -> tuple[int, int] | Non
 _QUOTED = re.compile(r"[“\"«]([^“”\"«»]{4,300})[”\"»]")
 
 
-def _title_key(text: str) -> str:
+def title_key(text: str) -> str:
     return " ".join(text.replace("’", "'").replace("‘", "'").split()).strip(" .?!").casefold()
 
 
@@ -275,12 +275,12 @@ def quoted_title(question: str, titles: Iterable[str]) -> tuple[tuple[int, int],
     """
     keys: dict[str, str] = {}
     for title in titles:
-        keys.setdefault(_title_key(title), title)
+        keys.setdefault(title_key(title), title)
         head = title.split(":", 1)[0]
-        if head != title and len(_title_key(head)) >= 8:
-            keys.setdefault(_title_key(head), title)
+        if head != title and len(title_key(head)) >= 8:
+            keys.setdefault(title_key(head), title)
     for match in _QUOTED.finditer(question):
-        found = keys.get(_title_key(match.group(1)))
+        found = keys.get(title_key(match.group(1)))
         if found is not None:
             return (match.start(), match.end()), found
     return None
@@ -300,3 +300,13 @@ def author_named(question: str, author: str) -> tuple[tuple[int, int], str] | No
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?:['’]s)?(?!\w)"
     match = re.search(pattern, question, re.I)
     return None if match is None else ((match.start(), match.end()), author)
+
+
+# A byline that names a desk, a wire or a board, not a person: never taken as "the author" of a question.
+_GENERIC_BYLINE = re.compile(r"^the\b|\b(?:staff|reporters?|correspondents?|editors?|editorial|board|desk|press|"
+                             r"agency|wire|news|team|newsroom|contributors?)\b", re.I)
+
+
+def generic_byline(author: str) -> bool:
+    """Whether ``author`` names a desk or a wire ("the Editorial Board", "Staff Reporter", "Associated Press")."""
+    return bool(_GENERIC_BYLINE.search(author.strip()))

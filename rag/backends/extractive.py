@@ -774,7 +774,7 @@ def point_spans(points: Sequence[Candidate], max_span: int | None = None) -> lis
 _LIST_NOUNS = (r"(?:reasons|grievances|consequences|lessons|options|steps|factors|changes|ways|points|questions|"
                r"risks|problems|explanations|causes|effects|measures|safeguards|reactions|responses|things)")
 _ANNOUNCES = re.compile(
-    rf"^(?:[^.:;]*\b(?:several|two|three|four|five|six|many|a number of|some|other) (?:\w+ )?{_LIST_NOUNS}\b"
+    rf"^(?:[^.:;]*\b(?:several|two|three|four|five|six|many|a number of) (?:\w+ )?{_LIST_NOUNS}\b"
     rf"|[^.:;]*\b{_LIST_NOUNS} (?:are|were) (?:several|many|two|three|four|five|six|these|as follows)\b"
     r"|Not all (?:the |of the )?\w+ (?:were|was|are|is)\b)[^:;]*[.:]$"
     r"|^[^.]*:$", re.I)
@@ -789,7 +789,13 @@ def announces(sentence: str) -> bool:
         >>> announces("Two elderly people died of carbon monoxide poisoning after running generators indoors.")
         False
     """
-    return len(sentence.split()) <= ANNOUNCEMENT_WORDS and bool(_ANNOUNCES.match(sentence.strip()))
+    words = sentence.split()
+    if len(words) > ANNOUNCEMENT_WORDS or re.search(r"\d", sentence) or "," in sentence.rstrip(",.:")[:-1] and \
+            not re.search(r"\b(?:and|but) (?:they|these|those|each)\b", sentence):
+        return False  # a figure, a date or a list of things is content: "Several factors, including drought, …"
+    if names(" ".join(words[1:])):
+        return False  # a name says something: "Not all the ships Karvesh bought were insured."
+    return bool(_ANNOUNCES.match(sentence.strip()))
 
 
 def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_points: int = MAX_POINTS,
@@ -842,9 +848,7 @@ def select_key_points(ranking: Ranking, relevance: dict[str, float], *, max_poin
         if announces(best.text):
             # "Several consequences are visible already." comes with the sentence that starts listing them.
             follower = next((c for c in ranking.candidates if _follows(c, best)), None)
-            if follower is None or follower not in chosen and _repeats(follower, chosen, ranking.vectors):
-                continue
-            if follower not in chosen:
+            if follower is not None and follower not in chosen and not _repeats(follower, chosen, ranking.vectors):
                 needed = [*needed, follower]
         if len(point_spans([*chosen, *needed, best])) > max_points:
             continue  # no bullet left for it; a sentence next to a chosen one may still join

@@ -134,6 +134,47 @@ def test_a_quoted_title_the_caller_may_not_read_names_nothing(assistant: Assista
     hidden = assistant.ask(question, allowed_collections=["default"])
     assert hidden.refused and "Okafor" not in hidden.answer
     assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+    # Nothing tells a restricted title from a made-up one: not the question searched, not the documents listed.
+    made_up = assistant.ask("Who wrote “The Purple Elephants of Mars: Why the Moon Leaks, and How to Plug It”?",
+                            allowed_collections=["default"])
+    assert hidden.standalone_question == question
+    assert hidden.answer == made_up.answer
+    assert made_up.refused and made_up.standalone_question != question
+    # As for any question no readable document answers, the closest readable ones are listed (none of the
+    # restricted report): a title that scoped the search to unreadable files would list none.
+    assert hidden.related and not any(r.source.endswith("sanctions_evasion_shadow_fleet.txt") for r in hidden.related)
+    for name in ("Samuel Okafor", "Marta Kellnerova"):  # the restricted report's author, and nobody's
+        asked = f"What does {name} argue about the embargo?"
+        assert assistant.ask(asked, allowed_collections=["default"]).standalone_question == asked
+
+
+def test_the_article_before_a_quoted_title_goes_with_it(assistant: Assistant) -> None:
+    # Found in review: "Who wrote the article “…”?" had been read as "Who wrote the article the article?".
+    answer = assistant.ask("Who wrote the article “Lights Out in Lessia”?", allowed_collections=["default"])
+    assert "Tomas Rautio" in answer.answer and answer.standalone_question == "Who wrote the article?"
+
+
+def test_a_name_or_phrase_other_documents_state_names_no_document(tmp_path: Path, real_embedder: Any) -> None:
+    # Found in review: a question about what an author told reporters (in a news item that quotes him) was
+    # answered from his own article, and a one-word title ("Deterrence") took over a quoted word.
+    corpus = tmp_path / "extra"
+    corpus.mkdir()
+    news = corpus / "news.txt"
+    news.write_text("Utility ignored warnings, analyst says\n\nTomas Rautio told reporters on Monday that the "
+                    "utility had ignored three warnings about remote access before the attack.\n", encoding="utf-8")
+    (corpus / "deterrence.txt").write_text("Deterrence\n\nDeterrence works when the price of an attack is "
+                                           "certain and high. It fails when the price is doubtful.\n",
+                                           encoding="utf-8")
+    (tmp_path / "lib").mkdir()
+    library = analysis_library(tmp_path / "lib", real_embedder,
+                               {"lessia.txt": ANALYSIS / "lessia_grid_cyberattack.txt",
+                                "varenia.txt": ANALYSIS / "varenia_border_offensive.txt",
+                                "news.txt": news, "deterrence.txt": corpus / "deterrence.txt"})
+    told = library.ask("What did Tomas Rautio tell reporters?")
+    assert told.standalone_question == "What did Tomas Rautio tell reporters?"
+    assert any(c.source.endswith("news.txt") for c in told.citations), told.answer
+    quoted = library.ask("Why did “deterrence” fail in the Selna Valley?")
+    assert quoted.standalone_question == "Why did “deterrence” fail in the Selna Valley?"
 
 
 def test_no_document_about_the_named_topic_is_a_refusal(assistant: Assistant) -> None:

@@ -45,3 +45,24 @@ def test_good_arguments_still_answer(assistant: Assistant, tmp_path: Path) -> No
     assert answer.question == "When did the harbour open?"
     passages = assistant.retrieve("When did the harbour open?", k=2, filters={"source": [tmp_path / "note.txt"]})
     assert [p.chunk.source for p in passages] == [str(tmp_path / "note.txt")]
+
+
+def test_the_titles_a_question_can_quote_follow_a_rebuild(tmp_path: Path) -> None:
+    # Found in review: the document list was cached by the store's generation alone, which a rebuild starts
+    # again from 1, so a rebuilt library kept the old titles.
+    from rag.config import Config
+    from rag.store import ChunkStore
+
+    config = Config(index_dir=str(tmp_path / "index"), chunk_tokens=30, chunk_overlap=5)
+    a = Assistant(store=ChunkStore(config), embedder=FakeEmbedder())
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder, title in ((old, "Harbour Dredging Plans Revisited"), (new, "Rail Freight Revival Plans")):
+        folder.mkdir()
+        (folder / "doc.txt").write_text(f"{title}\n\nThe plan was approved in 2024 after a long dispute.\n",
+                                        encoding="utf-8")
+    assert a.ingest([old], progress=False).ok
+    assert [d.title for d in a._library()] == ["Harbour Dredging Plans Revisited"]
+    assert a.ingest([new], rebuild=True, progress=False).ok
+    assert [d.title for d in a._library()] == ["Rail Freight Revival Plans"]
+    asked = a.ask("When was “Rail Freight Revival Plans” approved?")
+    assert asked.standalone_question == "When was the article approved?"
