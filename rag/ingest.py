@@ -213,7 +213,8 @@ def ingest(
     """
     # One path given as a string is one path, not an iterable of one-character paths ("notes.txt" read as
     # "n", "o", "t", "e", "s", ".": the "." walked the whole working folder, a "/" the whole machine).
-    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    paths = [os.fsdecode(paths) if isinstance(paths, bytes) else paths] \
+        if isinstance(paths, (str, bytes, os.PathLike)) else list(paths)
     started = time.perf_counter()
     log = log or (lambda message: logger.warning("%s", message))
     report = IngestReport()

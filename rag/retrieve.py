@@ -89,11 +89,13 @@ class Filters:
             if value in (None, "", [], ()):
                 return ()
             if isinstance(value, (str, os.PathLike)):
-                return (str(value),)
+                value = [value]
             if not isinstance(value, (list, tuple, set, frozenset)) or \
                     not all(isinstance(v, (str, os.PathLike)) for v in value):
                 raise FilterError(f"{key}: expected a name or a list of names, got {value!r:.60}")
-            return tuple(str(v) for v in value)
+            # A Path names a file as ingestion does, by its absolute path (Path("corpus/a.txt") too).
+            return tuple(v if isinstance(v, str) else os.path.abspath(v) if key == "source" else os.fspath(v)
+                         for v in value)
 
         for key in ("date_from", "date_to"):
             if data.get(key) and _date_int(str(data[key])) is None:

@@ -378,3 +378,5 @@ def test_one_path_given_as_a_string_is_that_path_only(tmp_path: Path, monkeypatc
     assert report.added == [str((folder / "notes.txt").resolve())] and report.failed == []
     again = ingest(folder / "other.txt", store, emb, config, prune=False)  # a Path alike
     assert again.added == [str((folder / "other.txt").resolve())] and again.failed == []
+    raw = ingest(b"private/diary.txt", store, emb, config, prune=False)  # and bytes (found in review)
+    assert raw.added == [str((folder / "private" / "diary.txt").resolve())] and raw.failed == []

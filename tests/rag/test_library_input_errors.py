@@ -66,3 +66,11 @@ def test_the_titles_a_question_can_quote_follow_a_rebuild(tmp_path: Path) -> Non
     assert [d.title for d in a._library()] == ["Rail Freight Revival Plans"]
     asked = a.ask("When was “Rail Freight Revival Plans” approved?")
     assert asked.standalone_question == "When was the article approved?"
+
+
+def test_a_relative_path_filter_names_the_file_as_ingestion_does(assistant: Assistant, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found in review: Path("note.txt") was compared as the string "note.txt" with the absolute names stored.
+    monkeypatch.chdir(tmp_path)
+    passages = assistant.retrieve("When did the harbour open?", k=2, filters={"source": Path("note.txt")})
+    assert [p.chunk.source for p in passages] == [str(tmp_path / "note.txt")]
