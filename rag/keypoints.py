@@ -30,6 +30,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from rag.questions import focus_terms
+from rag.text import terms, words
+
 Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
 
 
@@ -132,3 +135,38 @@ def narrative_score(sentence: str) -> float:
     if not (_DATE.search(sentence) and _EVENT.search(sentence)):
         return 0.0
     return 0.0 if role_score("reasons", sentence) > 0 else 1.0
+
+
+# Words a question uses round what it asks about, not about it: prepositions and quantifiers the stop list
+# keeps ("despite the risks", "the whole gap", "overall"), verbs of a request ("outline how…") and chat fillers
+# ("tbh", "gonna").
+_FILLER_WORDS = """despite besides along alongside among amid amidst within without toward towards across beyond
+    since unless whereas though although yet even just rather instead else whole overall entire various several
+    different certain particular general specific really basically anyway reckon outline describe sketch walk
+    tbh gonna wanna gotta oughta kinda sorta"""
+_FILLER = frozenset(terms(_FILLER_WORDS)) | frozenset(_FILLER_WORDS.split())
+
+
+def content_focus(question: str) -> list[str]:
+    """What an analytic question is about, stemmed: its focus less the words asking for a kind of point.
+
+    "Reasons", "react", "consequences", "argue"… say what sort of answer is wanted
+    (:func:`question_aim`); names are not focus either (see
+    :func:`rag.questions.focus_terms`).
+
+    Example:
+        >>> content_focus("What were the consequences of the navy mutiny?")
+        ['navi', 'mutini']
+        >>> content_focus("How did the trade unions react to the strike, despite the risks?")
+        ['trade', 'union', 'strike', 'risk']
+    """
+    focus = set(focus_terms(question))
+    out: list[str] = []
+    for word in words(question):
+        found = terms(word)
+        if not found or found[0] not in focus or found[0] in out or found[0] in _FILLER:
+            continue
+        if word.lower() in _FILLER or any(pattern.fullmatch(word) for _, pattern in _AIMS):
+            continue
+        out.append(found[0])
+    return out

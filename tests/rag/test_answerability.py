@@ -297,3 +297,53 @@ def test_counts_and_ranges_are_not_taken_for_missing_years() -> None:
     text = "Two thousand soldiers deserted because their pay was months late and their officers had fled."
     result = extractive_result("Why did 2,000 soldiers desert?", [passage(text, 1)], FakeEmbedder())
     assert not result.refused
+
+
+# An analytic question presumes what it asks about; when no document reports it, related sentences are no answer.
+GRID = [
+    ("In the attack of 14 January hackers cut power to 310,000 households in Lessia for up to 19 hours. "
+     "The government blamed a group linked to Durovia's military intelligence."),
+    ("Lessia expelled four Durovian diplomats and asked the EU for emergency support. "
+     "Durovia denied any involvement and called the accusations provocative."),
+]
+
+
+def grid_passages(source: str = "/corpus/lessia.txt") -> list[Passage]:
+    out = []
+    for n, text in enumerate(GRID, start=1):
+        chunk = Chunk(id=f"chunk-{n}", source=source, title="Lights Out in Lessia", text=text, start=0,
+                      end=len(text), index=n - 1)
+        out.append(Passage(chunk=chunk, score=1.0 / n, similarity=0.5))
+    return out
+
+
+def test_an_analytic_question_whose_premise_no_document_reports_is_refused() -> None:
+    # Every name is stated, but no cut-off of gas supplies and no retaliation is reported.
+    for question in ("Why did Durovia cut off gas supplies to Lessia after the expulsions?",
+                     "What were the consequences of Lessia's retaliatory cyberattack on Durovia's army?"):
+        result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text == REFUSAL, question
+
+
+def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
+    # "reply" is not in the passages, but the rest of what is asked is: one word may be the asker's own.
+    for question in ("How did Durovia reply to the accusations of the Lessian government?",
+                     "How did Lessia react to the attack, despite the risks?",
+                     "What were the consequences of the attack on the power grid for households?"):
+        result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text != REFUSAL, question
+
+
+def test_the_premise_is_read_in_each_document_and_the_one_that_states_most_decides() -> None:
+    from rag.backends.extractive import unstated_premise
+
+    grid = grid_passages()
+    gas = ("Durovia cut off gas supplies to Lessia in March, a week after its diplomats were expelled. "
+           "Lessia had to buy gas on the spot market at twice the price.")
+    gas_doc = Passage(chunk=Chunk(id="gas", source="/corpus/gas.txt", title="Gas", text=gas, start=0,
+                                  end=len(gas), index=0), score=0.1)
+    question = "Why did Durovia cut off gas supplies to Lessia after its diplomats were expelled?"
+    assert unstated_premise(question, grid) == ["gas", "suppli"]  # "cut" is stated: "cut power"
+    # A lower-ranked document that reports the cut-off makes the question answerable from it.
+    assert unstated_premise(question, [*grid, gas_doc]) == []
+    assert extractive_result(question, [*grid, gas_doc], FakeEmbedder(), min_score=0.1).text != REFUSAL

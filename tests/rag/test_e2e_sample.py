@@ -34,6 +34,8 @@ REFUSED = [
     "What is the population of Canada?",
     "How many Armenian soldiers were killed in the September 2022 clashes?",
     "What did Japan say about the ceasefire?",
+    # Analytic, every name in the article, but no blockade and no navy in it: a premise it does not report.
+    "What were the consequences of the Armenian navy's blockade of Baku?",
 ]
 
 

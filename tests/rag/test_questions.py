@@ -368,6 +368,8 @@ def test_a_kind_in_front_defines_only_a_name() -> None:
     ("Would you mind telling me who brokered the ceasefire?", "Who brokered the ceasefire?"),
     ("ok so can you tell me who won the vote?", "Who won the vote?"),
     ("I'd appreciate it if you could tell me who won", "Who won"),
+    ("I'd be grateful if you could tell me who won", "Who won"),
+    ("I would be glad if you would please tell me who won", "Who won"),
     ("Do you know when the war started?", "When the war started?"),
     # not a request: "can you" asks whether one may
     ("Can you vote at 16 in Austria?", "Can you vote at 16 in Austria?"),

@@ -1,0 +1,36 @@
+"""The analytic unanswerable probe's data: every question resolves to a document, halves by document."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rag.eval import premise_probe
+
+
+def test_every_unanswerable_question_targets_a_document_of_a_corpus_and_the_halves_split_by_document() -> None:
+    cases = premise_probe.cases()
+    unanswerable = [c for c in cases if c["label"] == "unanswerable"]
+    assert len(unanswerable) == 98
+    assert Counter(c["half"] for c in unanswerable) == {"tune": 49, "report": 49}
+    # A document's questions are all in one half (no document is tuned on and reported on).
+    halves: dict[str, set[str]] = {}
+    for c in unanswerable:
+        halves.setdefault(c["id"].rsplit("-u", 1)[0], set()).add(c["half"])
+    assert len(halves) == 14 and all(len(h) == 1 for h in halves.values())
+    assert {c["corpus"] for c in unanswerable} == {"analysis", "wikipedia", "sample"}
+    assert {c["kind"] for c in unanswerable} == {"false_premise", "uncovered_aspect", "wrong_actor",
+                                                  "unstated_reason"}
+    answerable = [c for c in cases if c["label"] == "answerable"]
+    assert {c["half"] for c in answerable} == {"golden", "tune", "report"} and len(answerable) > 150
+
+
+def test_the_table_reports_refusal_rates_by_half_and_kind() -> None:
+    results = [
+        {"half": "tune", "label": "unanswerable", "kind": "false_premise", "refused": True},
+        {"half": "tune", "label": "unanswerable", "kind": "wrong_actor", "refused": False},
+        {"half": "tune", "label": "answerable", "kind": "analysis_tune", "refused": False},
+    ]
+    table = premise_probe.table(results)
+    assert "| tune | unanswerable | 2 | 0.500 |" in table
+    assert "| tune | unanswerable: false_premise | 1 | 1.000 |" in table
+    assert "| tune | answerable | 1 | 0.000 |" in table
