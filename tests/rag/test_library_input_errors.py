@@ -25,6 +25,9 @@ def assistant(tmp_path: Path) -> Assistant:
 
 @pytest.mark.parametrize("call, error, named", [
     (dict(question=""), UsageError, "question"),
+    # A pasted report is not a question: refused before it is read (32,000 characters had taken 29 s to type).
+    (dict(question="The harbour report says " + "fees rose again. " * 2000 + "When did it open?"), UsageError,
+     "question: 34,041 characters"),
     (dict(question="When did the harbour open?", k=-3), UsageError, "k: "),
     (dict(question="When did the harbour open?", k=0), UsageError, "k: "),  # had silently used the default
     (dict(question="When did the harbour open?", filters={"collection": 5}), FilterError, "collection"),
