@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag import answer_model
 from rag.backends.extractive import (
     MAX_POINT_WORDS,
@@ -317,6 +319,13 @@ def grid_passages(source: str = "/corpus/lessia.txt") -> list[Passage]:
     return out
 
 
+@pytest.fixture()
+def long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These documents are two passages long; the rule reads documents of PREMISE_MIN_WORDS or more."""
+    monkeypatch.setattr("rag.backends.extractive.PREMISE_MIN_WORDS", 40)
+
+
+@pytest.mark.usefixtures("long_enough")
 def test_an_analytic_question_whose_premise_no_document_reports_is_refused() -> None:
     # Every name is stated, but no cut-off of gas supplies and no retaliation is reported.
     for question in ("Why did Durovia cut off gas supplies to Lessia after the expulsions?",
@@ -325,6 +334,7 @@ def test_an_analytic_question_whose_premise_no_document_reports_is_refused() -> 
         assert result.kind == "analytic" and result.text == REFUSAL, question
 
 
+@pytest.mark.usefixtures("long_enough")
 def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
     # "reply" is not in the passages, but the rest of what is asked is: one word may be the asker's own.
     for question in ("How did Durovia reply to the accusations of the Lessian government?",
@@ -334,6 +344,7 @@ def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
         assert result.kind == "analytic" and result.text != REFUSAL, question
 
 
+@pytest.mark.usefixtures("long_enough")
 def test_the_premise_is_read_in_each_document_and_the_one_that_states_most_decides() -> None:
     from rag.backends.extractive import unstated_premise
 
@@ -347,3 +358,13 @@ def test_the_premise_is_read_in_each_document_and_the_one_that_states_most_decid
     # A lower-ranked document that reports the cut-off makes the question answerable from it.
     assert unstated_premise(question, [*grid, gas_doc]) == []
     assert extractive_result(question, [*grid, gas_doc], FakeEmbedder(), min_score=0.1).text != REFUSAL
+
+
+def test_a_short_document_is_no_evidence_that_a_premise_is_absent() -> None:
+    # A paragraph of 40 words that lacks "gas" and "supplies" may say it another way; an article's passages
+    # that never do are evidence (PREMISE_MIN_WORDS).
+    from rag.backends.extractive import unstated_premise
+
+    question = "Why did Durovia cut off gas supplies to Lessia after its diplomats were expelled?"
+    assert unstated_premise(question, grid_passages()) == []
+    assert extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1).text != REFUSAL
