@@ -80,8 +80,8 @@ from rag.verify import SupportScorer, scorer_name
 
 log = logging.getLogger(__name__)
 
-# The longest question asked (about 600 words; the audits' longest real one, with a preamble, had 1,560
-# characters). Longer text is refused before it is read: typing a question of 4,000 characters takes 0.4 s.
+# The most characters a question may have (about 600 words; the longest one met in the audits, with a
+# preamble, had 1,560). Longer text is refused before it is read: typing 4,000 characters takes 0.4 s.
 MAX_QUESTION_CHARS = 4000
 
 History = Sequence[tuple[str, str]] | Sequence[Mapping[str, Any]] | None

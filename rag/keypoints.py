@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from rag.questions import focus_terms
-from rag.text import terms, words
+from rag.questions import focus_matches, focus_terms
+from rag.text import terms
 
 Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
 
@@ -138,35 +138,67 @@ def narrative_score(sentence: str) -> float:
 
 
 # Words a question uses round what it asks about, not about it: prepositions and quantifiers the stop list
-# keeps ("despite the risks", "the whole gap", "overall"), verbs of a request ("outline how…") and chat fillers
-# ("tbh", "gonna").
+# keeps ("despite the risks", "the whole gap", "overall"), chat fillers ("tbh", "gonna"), negated auxiliaries
+# typed without their apostrophe ("didnt"), greetings, negations ("not": what is asked about is the same), and
+# verbs so general that an article says them in other words ("help" for "aid", "get" for "obtain").
 _FILLER_WORDS = """despite besides along alongside among amid amidst within without toward towards across beyond
     since unless whereas though although yet even just rather instead else whole overall entire various several
-    different certain particular general specific really basically anyway reckon outline describe sketch walk
-    tbh gonna wanna gotta oughta kinda sorta"""
+    different certain particular general specific really basically anyway reckon tbh gonna wanna gotta oughta
+    kinda sorta isnt wasnt arent werent dont doesnt didnt hasnt havent hadnt wont wouldnt cant couldnt shouldnt
+    mustnt help make get give keep put use need want try seem become allow let bring set hold show turn
+    hey hi hello ok okay please thanks thank not no around"""
+# The words that ask for a kind of point, in any of their forms ("prompted", "impacted", "repercussions"),
+# and the verbs of a request ("analyse", "outline"): what sort of answer is wanted, not what it is about.
+_AIM_WORDS = """react respond response reply retaliate consequence effect impact implication result outcome affect
+    repercussion fallout aftermath happen next mean lead led reason cause motive motivate motivation factor
+    explain explanation driver drive drove trigger grievance contribute fuel rationale agenda justify
+    justification prompt behind wrong measure step action policy policies option strategy take took taken done
+    argue argument claim view position stance think believe say said conclude conclusion recommend
+    recommendation summarise summarize summary overview point criticise criticize criticism critique assess
+    assessment suggest suggestion propose proposal effective adequate successful takeaway judge judgement
+    judgment verdict analyse analyze analysis elaborate discuss describe outline sketch walk detail lesson"""
 _FILLER = frozenset(terms(_FILLER_WORDS)) | frozenset(_FILLER_WORDS.split())
+_AIM_STEMS = frozenset(terms(_AIM_WORDS))
+# "didn't", "wouldn't", "they'd": an auxiliary with its contraction says nothing about what is asked.
+_CONTRACTION = re.compile(r"\w['’](?:t|d|ll|re|ve|m)$", re.I)
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+
+
+def _aim_phrases(question: str) -> list[tuple[int, int]]:
+    """Where the question's short aim phrases are ("what led to", "happen next", "went wrong")."""
+    spans = []
+    for _, pattern in _AIMS:
+        for match in pattern.finditer(question):
+            if len(match.group(0).split()) <= 3:  # not "what did ECOWAS do": its subject is what is asked about
+                spans.append(match.span())
+    return spans
 
 
 def content_focus(question: str) -> list[str]:
     """What an analytic question is about, stemmed: its focus less the words asking for a kind of point.
 
-    "Reasons", "react", "consequences", "argue"… say what sort of answer is wanted
-    (:func:`question_aim`); names are not focus either (see
+    "Reasons", "react", "consequences", "argue", "what led to"… say what sort of answer is wanted
+    (:func:`question_aim`); names are not focus either, unless there is nothing else (see
     :func:`rag.questions.focus_terms`).
 
     Example:
         >>> content_focus("What were the consequences of the navy mutiny?")
         ['navi', 'mutini']
-        >>> content_focus("How did the trade unions react to the strike, despite the risks?")
-        ['trade', 'union', 'strike', 'risk']
+        >>> content_focus("What prompted the unions to strike, despite the risks?")
+        ['union', 'strike', 'risk']
     """
     focus = set(focus_terms(question))
+    phrases = _aim_phrases(question)
     out: list[str] = []
-    for word in words(question):
+    for match in _WORD.finditer(question):
+        word = match.group(0)
         found = terms(word)
-        if not found or found[0] not in focus or found[0] in out or found[0] in _FILLER:
+        if not found or found[0] not in focus or found[0] in out:
             continue
-        if word.lower() in _FILLER or any(pattern.fullmatch(word) for _, pattern in _AIMS):
+        stem = found[0]
+        if stem in _FILLER or word.lower() in _FILLER or _CONTRACTION.search(word) \
+                or any(focus_matches(stem, aim) for aim in _AIM_STEMS) \
+                or any(start <= match.start() and match.end() <= end for start, end in phrases):
             continue
-        out.append(found[0])
+        out.append(stem)
     return out

@@ -242,7 +242,8 @@ _REQUEST_VERBS = (r"tell|give|list|explain|describe|summari[sz]e|outline|set out
 _ASKS = (
     r"(?:can|could|would) you help me (?:to )?(?:understand|see)\s+|would you mind\s+|"
     r"i(?:['’]d| would) appreciate(?: it)?(?: if you could)?\s+|would you happen to know\s+|"
-    r"i(?:['’]d| would) be (?:grateful|glad|thankful|obliged)(?: if you (?:could|would)(?: please)?)?\s+|"
+    r"i(?:['’]d| would) be (?:very |really |most )?(?:grateful|glad|thankful|obliged) "
+    r"(?:if you(?:['’]d| could| would)(?: please)?|to (?:know|hear|learn|understand)(?: about)?)\s+|"
     r"(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?(?=(?:" + _REQUEST_VERBS + r"|who|whom|whose|what|when|where|"
     r"which|why|how|whether|if)\b)|"
     r"(?:do|does) (?:you|anyone) (?:know|have any idea)\s+|"

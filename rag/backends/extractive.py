@@ -43,7 +43,7 @@ from rag.citations import MARKER
 from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, role_score
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
-from rag.records import REFUSAL, Passage
+from rag.records import REFUSAL, Passage, rendering_key
 from rag.text import LOWER, UPPER, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
 
 logger = logging.getLogger(__name__)
@@ -982,45 +982,59 @@ def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
 # unanswerable but also 0.14-0.36 of the answerable per set (one paraphrased word is enough: "seize power" for a
 # coup); 2 refused 0.18 and none of the answerable; 3 refused 0.02.
 PREMISE_UNSTATED = 2
-# ... and only when that document's retrieved text has this many words. On the tune half of held-out SQuAD
-# (single paragraphs of about 140 words, each its own document; crowd-written questions paraphrase them) the
-# rule refused 0.21 of the answerable analytic questions and 0.06 of the unanswerable ones; with 250 / 400 /
-# 600 words, 0.05 / 0.02 / 0 of the answerable, and of the 49 written questions 0.18 / 0.16 / 0.16 (their
-# documents' retrieved text: median 700 words).
-PREMISE_MIN_WORDS = 600
+# ... and only when retrieval read PREMISE_MIN_PASSAGES or more passages of that document: an article, not one
+# paragraph or a short note, whose other words may say it another way. On the tune half of held-out SQuAD
+# (each ~140-word paragraph its own one-chunk document; crowd-written questions paraphrase it) the rule had
+# refused 0.21 of the answerable analytic questions and only 0.06 of the unanswerable ones; with this guard,
+# none, and the same 0.18 of the 49 written questions. (A guard of 600 retrieved words refused none of the
+# SQuAD questions either, but kept the rule off for half of the articles' questions: 0.16.)
+PREMISE_MIN_PASSAGES = 2
 
 
 def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
     """The content words of an analytic ``question`` that no retrieved document states (stemmed).
 
-    Each document is read on its own (its retrieved passages and title): the result is what the document
-    that states the most of them leaves out, and nothing when that document's retrieved text is shorter than
-    :data:`PREMISE_MIN_WORDS` (a paragraph that lacks a word may still say it another way). Names and years
-    are checked apart (:func:`_names_missing`, :func:`_years_missing`); the words that ask for a kind of
-    answer ("why", "reactions", "consequences") are not part of what is presumed
-    (:func:`rag.keypoints.content_focus`).
+    Each document is read on its own (its retrieved passages and title; its renderings in other formats are
+    the same document, :func:`rag.records.rendering_key`): the result is what the document that states the most
+    of them leaves out, and nothing when fewer than :data:`PREMISE_MIN_PASSAGES` of its passages were retrieved
+    (a paragraph that lacks a word may still say it another way), or of any document tied with it. Names and
+    years are checked apart (:func:`_names_missing`, :func:`_years_missing`); the words that ask for a kind of
+    answer ("why", "reactions", "consequences") are
+    not part of what is presumed (:func:`rag.keypoints.content_focus`).
 
     Example:
         >>> from rag.records import Chunk
-        >>> text = "The border closure has led to long queues of fuel lorries. Food prices rose by a fifth. " * 40
-        >>> p = Passage(chunk=Chunk("a", "a.txt", "Azawi", text, 0, len(text), 0), score=1.0)
-        >>> unstated_premise("What were the consequences of the border closure?", [p])
+        >>> text = "The border closure has led to long queues of fuel lorries. Food prices rose by a fifth."
+        >>> more = "Banks have limited cash withdrawals."
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Azawi", t, 0, len(t), i), score=1.0)
+        ...       for i, t in enumerate([text, more])]
+        >>> unstated_premise("What were the consequences of the border closure?", ps)
         []
-        >>> unstated_premise("What were the consequences of the navy mutiny?", [p])
+        >>> unstated_premise("What were the consequences of the navy mutiny?", ps)
         ['navi', 'mutini']
+        >>> unstated_premise("What were the consequences of the navy mutiny?", ps[:1])  # one paragraph: no evidence
+        []
     """
     content = content_focus(question)
     if not content or not passages:
         return []
-    stated: dict[str, set[str]] = {}
-    length: dict[str, int] = {}
+    stated: dict[tuple[str, str], set[str]] = {}
+    count: dict[tuple[str, str], int] = {}
     for p in passages:
-        stated.setdefault(p.chunk.source, set()).update(terms(f"{p.chunk.title} {p.chunk.text}"))
-        length[p.chunk.source] = length.get(p.chunk.source, 0) + len(p.chunk.text.split())
-    unstated = {source: [t for t in content if not any(focus_matches(t, w) for w in words)]
-                for source, words in stated.items()}
-    best = min(unstated, key=lambda source: (len(unstated[source]), -length[source]))
-    return unstated[best] if length[best] >= PREMISE_MIN_WORDS else []
+        # Renderings of one article (x.pdf, x.html, x.txt in one folder) are one document: retrieval keeps one
+        # copy of each passage, so their passages together are what was read of it.
+        document = rendering_key(p.chunk.source)
+        stated.setdefault(document, set()).update(terms(f"{p.chunk.title} {p.chunk.text}"))
+        count[document] = count.get(document, 0) + 1
+    unstated = {document: [t for t in content if not any(focus_matches(t, w) for w in words)]
+                for document, words in stated.items()}
+    fewest = min(len(u) for u in unstated.values())
+    best = [document for document in unstated if len(unstated[document]) == fewest]
+    # Every document that leaves out least must have been read at length: a paragraph tied with an article
+    # may be the one the question is about.
+    if any(count[document] < PREMISE_MIN_PASSAGES for document in best):
+        return []
+    return unstated[best[0]]
 
 
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
@@ -1036,7 +1050,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     :mod:`rag.answer_checkers` — at least ``checker_threshold``) and scores at least
     ``min_score``, plus up to ``max_sentences - 1`` close runners-up. Analytic
     questions: bullets chosen by :func:`select_key_points`, or the refusal when
-    no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`).
+    no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`)
+    or when no retrieved document states what the question presumes
+    (:func:`unstated_premise`).
     ``answerability`` is then the best point's relevance.
     """
     ranking = rank(question, passages, embedder, query_vector, cache, carried, checker)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from rag import answer_model
 from rag.backends.extractive import (
     MAX_POINT_WORDS,
@@ -319,13 +317,6 @@ def grid_passages(source: str = "/corpus/lessia.txt") -> list[Passage]:
     return out
 
 
-@pytest.fixture()
-def long_enough(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These documents are two passages long; the rule reads documents of PREMISE_MIN_WORDS or more."""
-    monkeypatch.setattr("rag.backends.extractive.PREMISE_MIN_WORDS", 40)
-
-
-@pytest.mark.usefixtures("long_enough")
 def test_an_analytic_question_whose_premise_no_document_reports_is_refused() -> None:
     # Every name is stated, but no cut-off of gas supplies and no retaliation is reported.
     for question in ("Why did Durovia cut off gas supplies to Lessia after the expulsions?",
@@ -334,7 +325,6 @@ def test_an_analytic_question_whose_premise_no_document_reports_is_refused() -> 
         assert result.kind == "analytic" and result.text == REFUSAL, question
 
 
-@pytest.mark.usefixtures("long_enough")
 def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
     # "reply" is not in the passages, but the rest of what is asked is: one word may be the asker's own.
     for question in ("How did Durovia reply to the accusations of the Lessian government?",
@@ -344,7 +334,6 @@ def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
         assert result.kind == "analytic" and result.text != REFUSAL, question
 
 
-@pytest.mark.usefixtures("long_enough")
 def test_the_premise_is_read_in_each_document_and_the_one_that_states_most_decides() -> None:
     from rag.backends.extractive import unstated_premise
 
@@ -360,11 +349,58 @@ def test_the_premise_is_read_in_each_document_and_the_one_that_states_most_decid
     assert extractive_result(question, [*grid, gas_doc], FakeEmbedder(), min_score=0.1).text != REFUSAL
 
 
-def test_a_short_document_is_no_evidence_that_a_premise_is_absent() -> None:
-    # A paragraph of 40 words that lacks "gas" and "supplies" may say it another way; an article's passages
-    # that never do are evidence (PREMISE_MIN_WORDS).
+def test_one_paragraph_is_no_evidence_that_a_premise_is_absent() -> None:
+    # A one-passage document (a paragraph, a note) that lacks "gas" and "supplies" may say it another way; an
+    # article of which retrieval read several passages and none says it is evidence (PREMISE_MIN_PASSAGES).
     from rag.backends.extractive import unstated_premise
 
     question = "Why did Durovia cut off gas supplies to Lessia after its diplomats were expelled?"
-    assert unstated_premise(question, grid_passages()) == []
-    assert extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1).text != REFUSAL
+    assert unstated_premise(question, grid_passages()[:1]) == []
+    assert extractive_result(question, grid_passages()[:1], FakeEmbedder(), min_score=0.1).text != REFUSAL
+
+
+def test_an_articles_renderings_in_other_formats_are_read_as_one_document() -> None:
+    # Retrieval keeps one copy of each passage, so an article in two formats is read across its files.
+    from rag.backends.extractive import unstated_premise
+
+    parts = []
+    for n, (text, ext) in enumerate(zip(GRID, ("txt", "pdf")), start=1):
+        chunk = Chunk(id=f"c{n}", source=f"/corpus/lessia.{ext}", title="Lights Out in Lessia", text=text,
+                      start=0, end=len(text), index=n - 1)
+        parts.append(Passage(chunk=chunk, score=1.0 / n))
+    question = "Why did Durovia cut off gas supplies to Lessia after its diplomats were expelled?"
+    assert unstated_premise(question, parts) == ["gas", "suppli"]
+    other = Passage(chunk=Chunk(id="o", source="/corpus/other.pdf", title="Other", text=GRID[1], start=0,
+                                end=len(GRID[1]), index=0), score=0.5)
+    assert unstated_premise(question, [parts[0], other]) == []  # two documents, one passage each
+
+
+def _document(source: str, texts: list[str]) -> list[Passage]:
+    return [Passage(chunk=Chunk(id=f"{source}-{n}", source=source, title="", text=t, start=0, end=len(t), index=n),
+                    score=1.0 / (n + 1)) for n, t in enumerate(texts)]
+
+
+def test_a_comparison_is_not_refused_for_words_each_side_states_in_its_own_document() -> None:
+    # Each article leaves out the other side's words; together they state all of them.
+    embargo = _document("/corpus/durovia.txt", [
+        "The gas embargo on Durovia began in March. Tankers now queue outside its ports.",
+        "The embargo has cut Durovia's gas income by a third, and prices at home have doubled."])
+    licences = _document("/corpus/nordhavn.txt", [
+        "Nordhavn granted arms licences to four buyers in April. Its firms expect new orders.",
+        "The licences cover armoured vehicles and radars, and parliament no longer votes on each of them."])
+    question = "Compare the gas embargo on Durovia with the arms licences of Nordhavn."
+    result = extractive_result(question, [*embargo, *licences], FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text != REFUSAL
+
+
+def test_a_paragraph_tied_with_an_article_keeps_the_question_open() -> None:
+    from rag.backends.extractive import unstated_premise
+
+    article = _document("/corpus/lessia.txt", GRID)
+    note = _document("/corpus/note.txt", ["Durovia cut its electricity exports after Lessia expelled its diplomats."])
+    question = "Why did Durovia cut off gas supplies to Lessia after its diplomats were expelled?"
+    # Both leave out "gas" and "supplies": the one-paragraph note, which may be what the question is about,
+    # cannot be judged, so neither decides.
+    assert len(unstated_premise(question, article)) == 2
+    assert unstated_premise(question, [*article, *note]) == []
+

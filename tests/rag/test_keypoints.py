@@ -316,3 +316,21 @@ def test_an_announcing_sentence_with_nothing_after_it_stays_an_ordinary_point() 
     relevance = {c.text: 0.8 for c in ranking.candidates}
     chosen = [c.text for c in extractive.select_key_points(ranking, relevance)]
     assert "Several consequences are visible already." in chosen
+
+
+@pytest.mark.parametrize("question, content", [
+    ("What were the consequences of the navy mutiny?", ["navi", "mutini"]),
+    # the words that ask for a kind of point, fillers and negated auxiliaries are not what is asked about
+    ("Why wouldn't the alliance send soldiers, despite the treaty?", ["allianc", "send", "soldier", "treati"]),
+    ("why didnt the embargo work tbh", ["embargo", "work"]),
+    ("How did the unions react to the strike?", ["union", "strike"]),
+    # aim phrases and other forms of the aim words ("what led to", "happened next", "prompted", "impacted")
+    ("What led to the offensive and what happened next?", ["offens"]),
+    ("What prompted the officers to seize power?", ["offic", "seiz", "power"]),
+    ("How were ordinary people impacted by the border closure?", ["ordinari", "border", "closur"]),
+    ("What does the author argue?", []),
+])
+def test_content_focus_is_what_an_analytic_question_is_about(question: str, content: list[str]) -> None:
+    from rag.keypoints import content_focus
+
+    assert content_focus(question) == content

@@ -77,3 +77,14 @@ def test_a_relative_path_filter_names_the_file_as_ingestion_does(assistant: Assi
     monkeypatch.chdir(tmp_path)
     passages = assistant.retrieve("When did the harbour open?", k=2, filters={"source": Path("note.txt")})
     assert [p.chunk.source for p in passages] == [str(tmp_path / "note.txt")]
+
+
+def test_a_question_of_the_longest_length_allowed_is_answered(assistant: Assistant) -> None:
+    from rag.assistant import MAX_QUESTION_CHARS
+
+    question = "When did the harbour open?"
+    question = "x " * ((MAX_QUESTION_CHARS - len(question)) // 2) + question
+    assert len(question) <= MAX_QUESTION_CHARS
+    assistant.ask(question)  # no UsageError
+    with pytest.raises(UsageError, match="question: "):
+        assistant.ask("x" * (MAX_QUESTION_CHARS - len(question)) + question + "?")

@@ -370,6 +370,11 @@ def test_a_kind_in_front_defines_only_a_name() -> None:
     ("I'd appreciate it if you could tell me who won", "Who won"),
     ("I'd be grateful if you could tell me who won", "Who won"),
     ("I would be glad if you would please tell me who won", "Who won"),
+    ("I'd be very grateful if you'd tell me who won", "Who won"),
+    ("I would be glad to know why the coup happened?", "Why the coup happened?"),
+    # not a wrapper: the request is not to the reader
+    ("I'd be glad if the report were shorter. Why did the coup happen?",
+     "I'd be glad if the report were shorter. Why did the coup happen?"),
     ("Do you know when the war started?", "When the war started?"),
     # not a request: "can you" asks whether one may
     ("Can you vote at 16 in Austria?", "Can you vote at 16 in Austria?"),
