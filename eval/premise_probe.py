@@ -16,9 +16,14 @@ Halves: the unanswerable questions of the 7 documents whose stems have the small
 other 7 report (:data:`TUNE_DOCUMENTS`); the answerable sets keep their own tune/report files, and the
 golden set (looked at in development) is reported on its own.
 
+``--audit`` asks instead ``eval/dev/unanswerable/audit_questions.jsonl``: 60 answerable and 30 unanswerable
+analytic questions a helper wrote blind (without seeing our sets) over the six analysis articles and the
+sample, a third of the answerable ones paraphrased, asked in one library holding all seven articles.
+
 Usage::
 
     python -m rag.eval.premise_probe --work /tmp/probe   # indexes kept there; a re-run only re-asks
+    python -m rag.eval.premise_probe --work /tmp/probe --audit
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ CORPORA = {
     "sample": ROOT / "corpus/sample",
 }
 UNANSWERABLE = ROOT / "eval/dev/unanswerable/analytic_unanswerable.jsonl"
+AUDIT = ROOT / "eval/dev/unanswerable/audit_questions.jsonl"
 # (file, corpus, half) of the answerable analytic questions.
 ANSWERABLE = [
     ("eval/golden/sample.jsonl", "sample", "golden"),
@@ -86,6 +92,22 @@ def cases() -> list[dict[str, Any]]:
     return out
 
 
+def audit_cases() -> list[dict[str, Any]]:
+    """The blind audit's questions, asked in one library ("mixed") of the analysis articles and the sample."""
+    return [{"id": r["id"], "question": r["question"], "corpus": "mixed", "half": "audit", "label": r["label"],
+             "kind": r.get("style", "")} for r in _read(AUDIT)]
+
+
+def run_audit(work: Path) -> list[dict[str, Any]]:
+    """Ask the audit's questions in one library holding the six analysis articles and the sample."""
+    from rag import Assistant
+
+    assistant = Assistant(index_dir=work / "mixed")
+    assistant.ingest([CORPORA["analysis"], CORPORA["sample"]])
+    return [{**case, "refused": (answer := assistant.ask(case["question"])).refused,
+             "question_kind": answer.question_kind, "answer": answer.answer} for case in audit_cases()]
+
+
 def run(work: Path) -> list[dict[str, Any]]:
     """Ask every case through a real index of its corpus (built under ``work`` once)."""
     from rag import Assistant
@@ -120,9 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True, help="folder for the three indexes (kept)")
     parser.add_argument("--out", type=Path, help="write every answer here (JSONL)")
+    parser.add_argument("--audit", action="store_true", help="ask the blind audit's questions instead")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    results = run(args.work)
+    results = run_audit(args.work) if args.audit else run(args.work)
     if args.out:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
     print(table(results))

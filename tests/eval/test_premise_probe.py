@@ -34,3 +34,9 @@ def test_the_table_reports_refusal_rates_by_half_and_kind() -> None:
     assert "| tune | unanswerable | 2 | 0.500 |" in table
     assert "| tune | unanswerable: false_premise | 1 | 1.000 |" in table
     assert "| tune | answerable | 1 | 0.000 |" in table
+
+
+def test_the_blind_audit_is_asked_in_one_library_of_its_seven_articles() -> None:
+    cases = premise_probe.audit_cases()
+    assert Counter(c["label"] for c in cases) == {"answerable": 60, "unanswerable": 30}
+    assert {c["corpus"] for c in cases} == {"mixed"}
