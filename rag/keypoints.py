@@ -148,7 +148,8 @@ _FILLER_WORDS = """despite besides along alongside among amid amidst within with
     mustnt help make get give keep put use need want try seem become allow let bring set hold show turn
     hey hi hello ok okay please thanks thank not no around"""
 # The words that ask for a kind of point, in any of their forms ("prompted", "impacted", "repercussions"),
-# and the verbs of a request ("analyse", "outline"): what sort of answer is wanted, not what it is about.
+# the words of a comparison ("compare", "differ", "in common") and the verbs of a request ("analyse", "outline"):
+# what sort of answer is wanted, not what it is about.
 _AIM_WORDS = """react respond response reply retaliate consequence effect impact implication result outcome affect
     repercussion fallout aftermath happen next mean lead led reason cause motive motivate motivation factor
     explain explanation driver drive drove trigger grievance contribute fuel rationale agenda justify
@@ -156,7 +157,8 @@ _AIM_WORDS = """react respond response reply retaliate consequence effect impact
     argue argument claim view position stance think believe say said conclude conclusion recommend
     recommendation summarise summarize summary overview point criticise criticize criticism critique assess
     assessment suggest suggestion propose proposal effective adequate successful takeaway judge judgement
-    judgment verdict analyse analyze analysis elaborate discuss describe outline sketch walk detail lesson"""
+    judgment verdict analyse analyze analysis elaborate discuss describe outline sketch walk detail lesson
+    compare comparison differ difference contrast similar similarity common versus"""
 _FILLER = frozenset(terms(_FILLER_WORDS)) | frozenset(_FILLER_WORDS.split())
 _AIM_STEMS = frozenset(terms(_AIM_WORDS))
 # "didn't", "wouldn't", "they'd": an auxiliary with its contraction says nothing about what is asked.

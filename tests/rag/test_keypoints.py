@@ -329,6 +329,7 @@ def test_an_announcing_sentence_with_nothing_after_it_stays_an_ordinary_point() 
     ("What prompted the officers to seize power?", ["offic", "seiz", "power"]),
     ("How were ordinary people impacted by the border closure?", ["ordinari", "border", "closur"]),
     ("What does the author argue?", []),
+    ("Compare the responses to the Azawi coup and the Varenian offensive.", ["coup", "offens"]),
 ])
 def test_content_focus_is_what_an_analytic_question_is_about(question: str, content: list[str]) -> None:
     from rag.keypoints import content_focus
