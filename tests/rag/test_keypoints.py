@@ -277,17 +277,21 @@ def test_a_sentence_that_only_announces_what_follows_is_told(sentence: str, anno
     assert extractive.announces(sentence) is announcing
 
 
+def _points_chosen(question: str, text: str, relevant: dict[str, float]) -> list[str]:
+    """The key points chosen from ``text`` (and an unrelated passage) when ``relevant`` sentences score so."""
+    passages = [passage(text, 1), passage("The offensive began at dawn on a Tuesday in February.", 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    relevance = {c.text: 0.1 for c in ranking.candidates} | relevant
+    return [c.text for c in extractive.select_key_points(ranking, relevance)]
+
+
 def test_an_announcing_point_comes_with_the_sentence_after_it() -> None:
     # Found in a browser audit: "- Not all the reactions were hostile. [3]" and "- Several consequences are
     # visible already. [1]" were bullets on their own.
-    question = "What are the consequences of the offensive?"
     text = ("Several consequences are visible already. More than 40,000 people have fled the valley to Havel. "
             "The water commission has stopped meeting.")
-    passages = [passage(text, 1), passage("The offensive began at dawn on a Tuesday in February.", 2)]
-    ranking = rank(question, passages, FakeEmbedder())
-    relevance = {c.text: 0.1 for c in ranking.candidates}
-    relevance["Several consequences are visible already."] = 0.9
-    chosen = [c.text for c in extractive.select_key_points(ranking, relevance)]
+    chosen = _points_chosen("What are the consequences of the offensive?", text,
+                            {"Several consequences are visible already.": 0.9})
     assert "Several consequences are visible already." in chosen
     assert chosen[chosen.index("Several consequences are visible already.") + 1].startswith("More than 40,000")
 
@@ -295,15 +299,11 @@ def test_an_announcing_point_comes_with_the_sentence_after_it() -> None:
 def test_an_announcing_point_whose_follower_is_already_chosen_joins_it() -> None:
     # Found by the e2e shapes test: "Two safeguards would make the new policy defensible." was dropped when
     # "The first is an annual public report…" had been chosen before it (the follower counted as a repeat).
-    question = "What safeguards does the author propose?"
     text = ("Two safeguards would make the new policy defensible. The first is an annual public report on licences. "
             "The second is a binding end-use control.")
-    passages = [passage(text, 1), passage("The offensive began at dawn on a Tuesday in February.", 2)]
-    ranking = rank(question, passages, FakeEmbedder())
-    relevance = {c.text: 0.1 for c in ranking.candidates}
-    relevance["The first is an annual public report on licences."] = 0.95
-    relevance["Two safeguards would make the new policy defensible."] = 0.9
-    chosen = [c.text for c in extractive.select_key_points(ranking, relevance)]
+    chosen = _points_chosen("What safeguards does the author propose?", text,
+                            {"The first is an annual public report on licences.": 0.95,
+                             "Two safeguards would make the new policy defensible.": 0.9})
     assert chosen[:2] == ["Two safeguards would make the new policy defensible.",
                           "The first is an annual public report on licences."]
 
