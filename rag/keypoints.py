@@ -28,10 +28,10 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rag.questions import focus_matches, focus_terms
-from rag.text import terms
+from rag.text import initialisms, names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
 
@@ -204,3 +204,93 @@ def content_focus(question: str) -> list[str]:
             continue
         out.append(stem)
     return out
+
+
+# "How did X react / respond to…", "What was X's response to…": who is asked to have reacted.
+_REACTOR = re.compile(
+    r"\bhow(?:['’]d|\s+(?:did|do|does|have|has|had|were|was|are|is))?\s+(?P<actor>.+?)\s+"
+    r"(?:react|respond|reply|replied|retaliat)\w*\b"
+    r"|\bwhat\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:the\s+)?(?P<owner>.+?)['’]s?\s+"
+    r"(?:reactions?|responses?|repl(?:y|ies))\b", re.I)
+# A conjunct's own words end where what qualifies it begins: "hospitals | in Kaunela", "unions | representing…".
+_QUALIFIER = re.compile(r"\s+(?:in|of|at|on|from|for|that|who|which|whose|representing|living|operating|based|"
+                        r"across|around|near|with|over|under|outside|inside|by)\s+.*$", re.I)
+# Actors an article names in other words: roles held by named people ("the new king" is "Louis XIV"), and
+# collective or institutional nouns ("governments", "the military", "parliament" for "lawmakers"). Such a head
+# is no evidence either way; the names beside it still are.
+_ANY_NAME_WORDS = """government state country nation partner ally organisation organization org community group
+    leader official authority power neighbour neighbor people public side world region actor player capital
+    member international foreign western eastern european other different various main key home abroad military
+    army armed force troop navy navies air parliament legislature lawmaker congress senate assembly cabinet
+    ministry ministries administration regime junta leadership elite establishment
+    king queen prince princess emperor empress monarch ruler president premier minister chancellor pope general
+    commander chief head governor mayor senator secretary ambassador envoy spokesman spokeswoman spokesperson"""
+_ANY_NAME = frozenset(terms(_ANY_NAME_WORDS))
+# "How would / might X respond", "How is X likely to react", "How do analysts expect X to respond": a forecast,
+# which an article argues in its own words.
+_FORECAST = re.compile(r"^(?:would|might|will|could|should|may|can|shall)\b|\b(?:to|be|been|being)$|"
+                       r"\b(?:expect\w*|likely|want\w*|plan\w*|going)\b", re.I)
+
+
+class Actor(NamedTuple):
+    """One actor a reaction question asks about (stemmed): a sentence shows it when it states all its ``names``
+    (or one of its ``initials``: "United States" / "US") and its ``head`` noun."""
+
+    names: frozenset[str]
+    head: frozenset[str]
+    initials: frozenset[str]
+
+
+def reaction_actors(question: str) -> list[Actor]:
+    """Who a reaction question asks about, each conjunct an :class:`Actor`.
+
+    Empty when the question asks no one's reaction, or when a conjunct names no one a sentence could be
+    checked for ("governments and other organisations": any government may be the one that reacted). The head
+    noun is left out when it is a role or an institution an article calls by a name (``_ANY_NAME_WORDS``).
+
+    Example:
+        >>> reaction_actors("How did Lessia's insurers respond to the losses?")
+        [Actor(names=frozenset({'lessia'}), head=frozenset({'insur'}), initials=frozenset())]
+        >>> reaction_actors("How did the new king react to the Huguenots?")  # "Louis XIV": nothing to check
+        []
+    """
+    match = _REACTOR.search(question)
+    if not match:
+        return []
+    phrase = match.group("actor") or match.group("owner")
+    if _FORECAST.search(phrase):
+        return []
+    actors = []
+    for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
+        named = frozenset(names(" " + part))  # not at a sentence start: "China" counts in any position
+        own = [t for t in terms(_QUALIFIER.sub("", part)) if t not in named]
+        head = frozenset(own[-1:]) if own and own[-1] not in _ANY_NAME else frozenset()
+        if not named and not head:
+            return []
+        actors.append(Actor(named, head, frozenset(initialisms(part))))
+    return actors
+
+
+# A sentence that says an actor did or said something: the reaction markers, and general English verbs of
+# speech, political and armed action.
+_ACTS = re.compile(
+    r"\b(?:said|says|say|stated?|told|tell|tells|inform\w*|wr(?:ote|ites?|itten)|answer\w*|ignor\w*|argu\w*|"
+    r"assert\w*|complain\w*|admit\w*|acknowledg\w*|den(?:y|ies|ied)|confirm\w*|report\w*|claim\w*|insist\w*|"
+    r"not(?:ed|es)|describ\w*|prais\w*|hail\w*|oppos\w*|endors\w*|approv\w*|vot\w+|veto\w*|block\w*|"
+    r"lobb\w+|petition\w*|boycott\w*|strik(?:e|es|ing)|struck|march\w*|rall(?:y|ied|ies)|resign\w*|"
+    r"suspend\w*|froze|freez\w*|clos(?:e|ed|es|ing)|recall\w*|summon\w*|expel\w*|arrest\w*|detain\w*|"
+    r"dismiss\w*|offer\w*|pledg\w*|promis\w*|vow\w*|back(?:ed|s|ing)|blam\w*|join\w*|allied|sided|"
+    r"switch\w*|abandon\w*|withdr(?:ew|aw|awn|awing)|order\w*|mov(?:e|ed|es)|act(?:ed|s|ion|ions)?|"
+    r"step(?:ped|s)|agree\w*|decid\w*|launch\w*|attack\w*|fought|fight\w*|resist\w*|retreat\w*|fled|flee\w*|"
+    r"seiz\w*|sign\w*|accept\w*|kill\w*|captur\w*|raid\w*|invad\w*|occup\w*|compl(?:y|ied|ies)|"
+    r"def(?:y|ied|ies)|cooperat\w*|help(?:ed|s)|aid(?:ed|s)|sold|bought|paid|rais(?:ed|es)|cut)\b", re.I)
+
+
+def says_act(sentence: str) -> bool:
+    """Does ``sentence`` say that someone reacted, said or did something (a reaction marker or an act)?
+
+    Example:
+        >>> says_act("Aldoria summoned the ambassador."), says_act("Aldoria lies on the coast.")
+        (True, False)
+    """
+    return role_score("reactions", sentence) > 0 or _ACTS.search(sentence) is not None

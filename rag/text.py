@@ -121,6 +121,21 @@ def name_phrases(text: str) -> list[str]:
     return phrases
 
 
+_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
+
+
+def initialisms(text: str) -> set[str]:
+    """The acronyms a text writes and those its multi-word names make, lowercased: one name in either form.
+
+    Example:
+        >>> sorted(initialisms("The United States and the EU met at NATO, as the U.K. asked."))
+        ['eu', 'nato', 'uk', 'us']
+    """
+    found = {match.group(0).replace(".", "").lower() for match in _ACRONYM.finditer(text)}
+    found |= {"".join(token[0] for token in phrase.split()) for phrase in name_phrases(text)}
+    return found
+
+
 def numbers(text: str) -> list[str]:
     """Numbers in the text, with thousands separators removed."""
     return [n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)]

@@ -41,10 +41,10 @@ from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.citations import MARKER
 from rag.embed import Embedder
-from rag.keypoints import content_focus, narrative_score, question_aim, role_score
+from rag.keypoints import content_focus, narrative_score, question_aim, reaction_actors, role_score, says_act
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage, rendering_key
-from rag.text import LOWER, UPPER, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
+from rag.text import LOWER, UPPER, byline_parts, has_negation, initialisms, name_phrases, names, numbers, read_as, terms
 
 logger = logging.getLogger(__name__)
 
@@ -922,9 +922,17 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     if not asked:
         return False
     present: set[str] = set()
+    written: set[str] = set()
     for p in passages:
         text = f"{p.chunk.title} {p.chunk.text}"
         present |= names(text) | set(terms(text))
+        written |= initialisms(text)
+    # "the United States" is stated by "US", "the EU" by "the European Union".
+    first = re.match(r"\s*\S+", question)
+    for phrase in name_phrases(question[first.end():] if first else question):
+        if "".join(word[0] for word in phrase.split()) in written:
+            present |= set(terms(phrase))
+    present |= {a for a in asked if a in written}
     return any(not _name_stated(a, present) for a in asked)
 
 
@@ -999,8 +1007,8 @@ def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
     of them leaves out, and nothing when fewer than :data:`PREMISE_MIN_PASSAGES` of its passages were retrieved
     (a paragraph that lacks a word may still say it another way), or of any document tied with it. Names and
     years are checked apart (:func:`_names_missing`, :func:`_years_missing`); the words that ask for a kind of
-    answer ("why", "reactions", "consequences") are
-    not part of what is presumed (:func:`rag.keypoints.content_focus`).
+    answer ("why", "reactions", "consequences") are not part of what is presumed
+    (:func:`rag.keypoints.content_focus`).
 
     Example:
         >>> from rag.records import Chunk
@@ -1037,6 +1045,43 @@ def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
     return unstated[best[0]]
 
 
+def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
+    """Does a reaction question ask about an actor that no retrieved sentence shows acting?
+
+    "How did Lessia's insurers respond to the losses?" asks for what the insurers did; an article on the
+    losses that never has the insurers say or do anything holds no answer, however well its sentences on Lessia
+    and the losses match. True when no sentence of ``passages`` states one of the asked actors
+    (:func:`rag.keypoints.reaction_actors`: their names and own head noun) with a reaction or an act in it or in
+    the sentence after it (:func:`rag.keypoints.says_act`). False when the question asks no one's reaction that
+    can be checked.
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> text = "Losses came to 80 million euros. Lessia's government said it would compensate firms."
+        >>> ps = [Passage(chunk=Chunk("0", "a.txt", "Lessia", text, 0, len(text), 0), score=1.0)]
+        >>> reactor_silent("How did Lessia's government respond to the losses?", ps)
+        False
+        >>> reactor_silent("How did Lessia's insurers respond to the losses?", ps)
+        True
+    """
+    actors = reaction_actors(question)
+    if not actors:
+        return False
+    for p in passages:
+        sentences = [p.chunk.text[span.start:span.end] for span in split_sentences(p.chunk.text)]
+        for i, sentence in enumerate(sentences):
+            words = names(sentence) | set(terms(sentence))
+            for actor in actors:
+                named = all(_name_stated(name, words) for name in actor.names) \
+                    or bool(actor.initials & initialisms(sentence))
+                # The act may follow in the next sentence: "The United Kingdom faced a crisis of its own. Heath
+                # asked the British to heat only one room."
+                if named and all(any(focus_matches(h, w) for w in words) for h in actor.head) \
+                        and any(says_act(s) for s in sentences[i:i + 2]):
+                    return False
+    return True
+
+
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = answer_model.THRESHOLD,
                       analytic_min_relevance: float | None = None,
@@ -1067,6 +1112,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     if kind == "analytic" and len(unstated_premise(question, passages)) >= PREMISE_UNSTATED \
             and named_comparison(question, passages) is None:
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
+        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
+    if kind == "analytic" and reactor_silent(question, passages):
+        # "How did Lessia's insurers respond to the losses?" over an article in which the insurers do nothing.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic":
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector

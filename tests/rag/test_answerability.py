@@ -209,6 +209,18 @@ def test_an_analytic_question_naming_a_country_by_its_adjective_is_not_refused()
     assert result.kind == "analytic" and result.text != REFUSAL
 
 
+def test_a_name_and_its_initials_are_the_same_name() -> None:
+    # "the United States" is stated by "US" (found asking the sample article), "the EU" by "the European Union".
+    from rag.backends.extractive import _names_missing
+
+    visit = [passage("Nancy Pelosi paid a visit to Armenia to show US support.", 1)]
+    assert not _names_missing("How did the United States respond to the offensive?", visit)
+    assert _names_missing("How did the United Kingdom respond to the offensive?", visit)
+    union = [passage("The European Union called for restraint.", 1)]
+    assert not _names_missing("What did the EU say about the attack?", union)
+    assert _names_missing("What did NATO say about the attack?", union)
+
+
 def test_the_first_word_of_an_analytic_question_is_not_a_missing_name() -> None:
     passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
     result = extractive_result("Summarise the reasons for the attack.", passages, FakeEmbedder(), min_score=0.1)
@@ -404,3 +416,55 @@ def test_a_paragraph_tied_with_an_article_keeps_the_question_open() -> None:
     assert len(unstated_premise(question, article)) == 2
     assert unstated_premise(question, [*article, *note]) == []
 
+
+
+# "How did X react…" asks for what X did: an article in which X never says or does anything holds no answer.
+def test_a_reaction_question_about_an_actor_no_sentence_shows_acting_is_refused() -> None:
+    # Lessia's insurers, its opposition and China are not in the passages as actors; Lessia and Durovia are.
+    for question in ("How did Lessia's insurers respond to the attack?",
+                     "How did China react to the attack on Lessia's grid?"):
+        result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text == REFUSAL, question
+    for question in ("How did Durovia react to the accusations?",  # "denied … and called"
+                     "How did Lessia's government respond to the attack?",  # "Lessia expelled…"
+                     "What was Durovia's response to the accusations?",
+                     "so how'd durovia react to the accusations",  # typed in lower case
+                     "How did the EU and Durovia react to the attack?"):  # one of them acts
+        result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text != REFUSAL, question
+
+
+def test_an_actor_named_only_beside_the_act_is_not_acting() -> None:
+    from rag.backends.extractive import reactor_silent
+
+    # The act counts in the actor's sentence or the one after it ("The UK faced a crisis. Heath asked…"), not
+    # before it.
+    assert not reactor_silent("How did China react to the offensive?",
+                              [passage("China faced a crisis of its own. Beijing recalled its envoy.", 1)])
+    text = "Kostria condemned the offensive. China is an important market for Varenian gas."
+    passages = [passage(text, 1)]
+    assert reactor_silent("How did China react to the offensive?", passages)
+    assert not reactor_silent("How did Kostria react to the offensive?", passages)
+    # The act may be any verb of speech or action, not only the reaction markers.
+    told = [passage("The chiefs informed Céloron that they would trade with the British.", 1)]
+    assert not reactor_silent("How did the chiefs react to Céloron's expedition?", told)
+    # A name written as its initials, either way round, is the same actor.
+    visit = [passage("Nancy Pelosi paid a visit to Armenia to show US support.", 1)]
+    assert not reactor_silent("How did the United States respond to the offensive?", visit)
+    union = [passage("The European Union called for restraint.", 1)]
+    assert not reactor_silent("How did the EU respond to the offensive?", union)
+
+
+def test_actors_that_articles_call_by_other_names_are_not_checked() -> None:
+    from rag.backends.extractive import reactor_silent
+
+    text = "Louis XIV imposed penalties and closed Huguenot schools."
+    passages = [passage(text, 1)]
+    # "the new king" is Louis XIV, "governments" any government, "lawmakers" the parliament: no check.
+    for question in ("How did the new king react to the Huguenots?",
+                     "How did governments and other organisations react to the schools' closure?",
+                     "How did the parliament respond to the penalties?",
+                     # A forecast or a hypothesis is argued in the article's own words.
+                     "How would Spain respond to the penalties?", "How is Spain likely to react?"):
+        assert not reactor_silent(question, passages), question
+    assert reactor_silent("How did Spain respond to the penalties?", passages)

@@ -36,6 +36,9 @@ REFUSED = [
     "What did Japan say about the ceasefire?",
     # Analytic, every name in the article, but no blockade and no navy in it: a premise it does not report.
     "What were the consequences of the Armenian navy's blockade of Baku?",
+    # Reactions of actors the article never shows saying or doing anything (one word each: no premise rule).
+    "How did Armenian veterans react to the ceasefire?",
+    "How did Syunik's residents react to the attack?",
 ]
 
 
@@ -51,6 +54,20 @@ def test_factual_question_is_answered_citing_the_passage_that_holds_it(sample_as
         assert citation.quote in citation.text
         assert citation.start <= citation.quote_start < citation.quote_end <= citation.end
     assert all(s.supported and s.citations for s in answer.sentences)
+
+
+REACTIONS = [
+    # (question about a named actor's reaction, what the actor did, as the article says it)
+    ("How did the United States respond to the offensive?", "Nancy Pelosi paid a visit to Armenia"),  # "US"
+    ("How did France react to the attack?", "France, the US, Norway and Ireland condemned"),
+]
+
+
+@pytest.mark.parametrize("question, act", REACTIONS)
+def test_a_reaction_of_an_actor_the_article_shows_acting_is_answered(sample_assistant, question, act):
+    answer = sample_assistant.ask(question)
+    assert not answer.refused, answer.answer
+    assert act in answer.answer
 
 
 @pytest.mark.parametrize("question", REFUSED)
