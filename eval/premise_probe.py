@@ -20,10 +20,16 @@ golden set (looked at in development) is reported on its own.
 analytic questions a helper wrote blind (without seeing our sets) over the six analysis articles and the
 sample, a third of the answerable ones paraphrased, asked in one library holding all seven articles.
 
+``--reactions`` asks ``eval/dev/unanswerable/reaction_questions.jsonl``: 56 answerable and 28 unanswerable
+"How did X react / respond…" questions a helper wrote blind over the 14 documents (names in other forms,
+"Paris" for France; lower case; paraphrased events), each asked over its own corpus, halves by document as
+above; an answerable question also counts as a hit when its answer quotes one of its evidence sentences.
+
 Usage::
 
     python -m rag.eval.premise_probe --work /tmp/probe   # indexes kept there; a re-run only re-asks
     python -m rag.eval.premise_probe --work /tmp/probe --audit
+    python -m rag.eval.premise_probe --work /tmp/probe --reactions
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ CORPORA = {
 }
 UNANSWERABLE = ROOT / "eval/dev/unanswerable/analytic_unanswerable.jsonl"
 AUDIT = ROOT / "eval/dev/unanswerable/audit_questions.jsonl"
+REACTIONS = ROOT / "eval/dev/unanswerable/reaction_questions.jsonl"
 # (file, corpus, half) of the answerable analytic questions.
 ANSWERABLE = [
     ("eval/golden/sample.jsonl", "sample", "golden"),
@@ -98,6 +105,22 @@ def audit_cases() -> list[dict[str, Any]]:
              "kind": r.get("style", "")} for r in _read(AUDIT)]
 
 
+def reaction_cases() -> list[dict[str, Any]]:
+    """The blind reaction questions, each over the corpus of its document, halves by document."""
+    rows = _read(REACTIONS)
+    tune = tune_documents([r["document"] for r in rows])
+    return [{"id": r["id"], "question": r["question"], "corpus": corpus_of(r["document"]),
+             "half": "tune" if r["document"] in tune else "report",
+             "label": "answerable" if r["answerable"] else "unanswerable", "kind": "reaction",
+             "evidence": r["evidence"]} for r in rows]
+
+
+def _quotes(answer: str, evidence: list[str]) -> bool:
+    """Does ``answer`` quote one of the evidence sentences (its first 60 characters, spacing aside)?"""
+    said = " ".join(answer.split()).lower()
+    return any(" ".join(e.split()).lower()[:60] in said for e in evidence)
+
+
 def run_audit(work: Path) -> list[dict[str, Any]]:
     """Ask the audit's questions in one library holding the six analysis articles and the sample."""
     from rag import Assistant
@@ -108,13 +131,14 @@ def run_audit(work: Path) -> list[dict[str, Any]]:
              "question_kind": answer.question_kind, "answer": answer.answer} for case in audit_cases()]
 
 
-def run(work: Path) -> list[dict[str, Any]]:
-    """Ask every case through a real index of its corpus (built under ``work`` once)."""
+def run(work: Path, asked: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Ask every case (:func:`cases` unless given) through a real index of its corpus (built under ``work``
+    once)."""
     from rag import Assistant
 
     assistants = {}
     results = []
-    for case in cases():
+    for case in cases() if asked is None else asked:
         name = case["corpus"]
         if name not in assistants:
             assistants[name] = Assistant(index_dir=work / name)
@@ -122,6 +146,8 @@ def run(work: Path) -> list[dict[str, Any]]:
         answer = assistants[name].ask(case["question"])
         results.append({**case, "refused": answer.refused, "question_kind": answer.question_kind,
                         "answer": answer.answer})
+        if case.get("evidence"):
+            results[-1]["hit"] = _quotes(answer.answer, case["evidence"])
     return results
 
 
@@ -132,9 +158,15 @@ def table(results: list[dict[str, Any]]) -> str:
         groups[r["half"], r["label"]].append(r["refused"])
         if r["label"] == "unanswerable":
             groups[r["half"], f"unanswerable: {r['kind']}"].append(r["refused"])
-    lines = ["| half | questions | n | refused |", "|---|---|---:|---:|"]
+    hits: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for r in results:
+        if "hit" in r:
+            hits[r["half"], r["label"]].append(r["hit"])
+    lines = ["| half | questions | n | refused | quotes its evidence |", "|---|---|---:|---:|---:|"]
     for (half, label), refused in sorted(groups.items()):
-        lines.append(f"| {half} | {label} | {len(refused)} | {sum(refused) / len(refused):.3f} |")
+        hit = hits.get((half, label))
+        shown = f"{sum(hit) / len(hit):.3f}" if hit else ""
+        lines.append(f"| {half} | {label} | {len(refused)} | {sum(refused) / len(refused):.3f} | {shown} |")
     return "\n".join(lines)
 
 
@@ -142,10 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, required=True, help="folder for the three indexes (kept)")
     parser.add_argument("--out", type=Path, help="write every answer here (JSONL)")
-    parser.add_argument("--audit", action="store_true", help="ask the blind audit's questions instead")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--audit", action="store_true", help="ask the blind audit's questions instead")
+    which.add_argument("--reactions", action="store_true", help="ask the blind reaction questions instead")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    results = run_audit(args.work) if args.audit else run(args.work)
+    if args.audit:
+        results = run_audit(args.work)
+    else:
+        results = run(args.work, reaction_cases() if args.reactions else None)
     if args.out:
         args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results), encoding="utf-8")
     print(table(results))

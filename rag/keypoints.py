@@ -28,10 +28,10 @@ Example:
 from __future__ import annotations
 
 import re
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
-from rag.text import initialisms, names, terms
+from rag.text import names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
 
@@ -212,78 +212,94 @@ _REACTOR = re.compile(
     r"(?:react|respond|reply|replied|retaliat)\w*\b"
     r"|\bwhat\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:the\s+)?(?P<owner>.+?)['’]s?\s+"
     r"(?:reactions?|responses?|repl(?:y|ies))\b", re.I)
+# Not an actor: a forecast ("How would X respond", "How is X likely to…", "How did analysts say X would…"), a
+# manner ("How quickly did X react"), an embedded question ("How did the blast change how X responded"), or a
+# phrase too long to be a name and its noun.
+_NOT_ACTOR = re.compile(r"^\w+ly\b|^(?:much|far|long|fast|quick|soon|strong|hard|well|badly)\b|"
+                        r"\b(?:would|might|will|could|should|may|can|shall|expect\w*|likely|want\w*|plan\w*|"
+                        r"going|how|way|what|whether|why|when)\b|\b(?:to|be|been|being)$", re.I)
+MAX_ACTOR_WORDS = 8
 # A conjunct's own words end where what qualifies it begins: "hospitals | in Kaunela", "unions | representing…".
 _QUALIFIER = re.compile(r"\s+(?:in|of|at|on|from|for|that|who|which|whose|representing|living|operating|based|"
-                        r"across|around|near|with|over|under|outside|inside|by)\s+.*$", re.I)
-# Actors an article names in other words: roles held by named people ("the new king" is "Louis XIV"), and
-# collective or institutional nouns ("governments", "the military", "parliament" for "lawmakers"). Such a head
-# is no evidence either way; the names beside it still are.
+                        r"across|around|near|with|over|under|outside|inside|by)\s+.*$|"
+                        r"\s+(?:next door|nearby|there|here|elsewhere|abroad|overseas|locally|themselves|"
+                        r"itself)$", re.I)
+# Heads an article says in other words or by a name: roles held by named people ("the new king" is "Louis XIV"),
+# collective and institutional nouns ("governments", "parliament" for "lawmakers", "the rebels" for "M23"), and
+# markets ("oil prices", "investors": "Brent crude rose"). Such a head is no evidence either way.
 _ANY_NAME_WORDS = """government state country nation partner ally organisation organization org community group
     leader official authority power neighbour neighbor people public side world region actor player capital
     member international foreign western eastern european other different various main key home abroad military
     army armed force troop navy navies air parliament legislature lawmaker congress senate assembly cabinet
     ministry ministries administration regime junta leadership elite establishment
     king queen prince princess emperor empress monarch ruler president premier minister chancellor pope general
-    commander chief head governor mayor senator secretary ambassador envoy spokesman spokeswoman spokesperson"""
+    commander chief head governor mayor senator secretary ambassador envoy spokesman spokeswoman spokesperson
+    rebel militant insurgent separatist militia fighter faction movement
+    market price stock share currency rouble ruble dollar euro oil gas bond investor trader economy
+    analyst observer expert commentator media press"""
 _ANY_NAME = frozenset(terms(_ANY_NAME_WORDS))
-# "How would / might X respond", "How is X likely to react", "How do analysts expect X to respond": a forecast,
-# which an article argues in its own words.
-_FORECAST = re.compile(r"^(?:would|might|will|could|should|may|can|shall)\b|\b(?:to|be|been|being)$|"
-                       r"\b(?:expect\w*|likely|want\w*|plan\w*|going)\b", re.I)
+# Heads that are one actor in several words ("companies" are "firms" and "businesses").
+_SAME_HEAD = [frozenset(terms(group)) for group in (
+    "company firm business corporation enterprise operator",
+    "resident inhabitant",
+    "worker employee staff",
+)]
+_CAPITALS = re.compile(r"\b[A-Z][A-Z.]+\b")  # "US", "U.S.": a name, not a head noun
 
 
-class Actor(NamedTuple):
-    """One actor a reaction question asks about (stemmed): a sentence shows it when it states all its ``names``
-    (or one of its ``initials``: "United States" / "US") and its ``head`` noun."""
+def reaction_actors(question: str) -> list[frozenset[str]]:
+    """The actors a reaction question asks about, each conjunct as the head nouns that name it (stemmed).
 
-    names: frozenset[str]
-    head: frozenset[str]
-    initials: frozenset[str]
-
-
-def reaction_actors(question: str) -> list[Actor]:
-    """Who a reaction question asks about, each conjunct an :class:`Actor`.
-
-    Empty when the question asks no one's reaction, or when a conjunct names no one a sentence could be
-    checked for ("governments and other organisations": any government may be the one that reacted). The head
-    noun is left out when it is a role or an institution an article calls by a name (``_ANY_NAME_WORDS``).
+    The head is the conjunct's last own word before what qualifies it ("Lessia's insurers", "hospitals in
+    Kaunela"), with the words that mean the same actor (``_SAME_HEAD``). Empty, so nothing is checked, when the
+    question asks no one's reaction, or when a conjunct has no such head: a name ("China", "the US") may be
+    written as a capital, a leader or an adjective ("Beijing", "Xi", "Chinese officials"), and roles,
+    institutions and markets (``_ANY_NAME_WORDS``) are named in other words.
 
     Example:
         >>> reaction_actors("How did Lessia's insurers respond to the losses?")
-        [Actor(names=frozenset({'lessia'}), head=frozenset({'insur'}), initials=frozenset())]
-        >>> reaction_actors("How did the new king react to the Huguenots?")  # "Louis XIV": nothing to check
-        []
+        [frozenset({'insur'})]
+        >>> reaction_actors("How did China react to the clashes?"), reaction_actors("How did the new king react?")
+        ([], [])
     """
     match = _REACTOR.search(question)
     if not match:
         return []
     phrase = match.group("actor") or match.group("owner")
-    if _FORECAST.search(phrase):
+    if _NOT_ACTOR.search(phrase) or len(phrase.split()) > MAX_ACTOR_WORDS:
         return []
     actors = []
     for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
-        named = frozenset(names(" " + part))  # not at a sentence start: "China" counts in any position
-        own = [t for t in terms(_QUALIFIER.sub("", part)) if t not in named]
-        head = frozenset(own[-1:]) if own and own[-1] not in _ANY_NAME else frozenset()
-        if not named and not head:
+        core = _CAPITALS.sub(" ", _QUALIFIER.sub("", part))
+        named = names(" " + core)  # not at a sentence start: "China" counts in any position
+        own = [t for t in terms(core) if t not in named]
+        if not own or own[-1] in _ANY_NAME:
             return []
-        actors.append(Actor(named, head, frozenset(initialisms(part))))
+        head = own[-1]
+        actors.append(frozenset({head}).union(*(group for group in _SAME_HEAD if head in group)))
     return actors
 
 
 # A sentence that says an actor did or said something: the reaction markers, and general English verbs of
-# speech, political and armed action.
+# speech, political and armed action, in any of their forms ("march" and "act" only as verbs: "in March").
 _ACTS = re.compile(
-    r"\b(?:said|says|say|stated?|told|tell|tells|inform\w*|wr(?:ote|ites?|itten)|answer\w*|ignor\w*|argu\w*|"
-    r"assert\w*|complain\w*|admit\w*|acknowledg\w*|den(?:y|ies|ied)|confirm\w*|report\w*|claim\w*|insist\w*|"
-    r"not(?:ed|es)|describ\w*|prais\w*|hail\w*|oppos\w*|endors\w*|approv\w*|vot\w+|veto\w*|block\w*|"
-    r"lobb\w+|petition\w*|boycott\w*|strik(?:e|es|ing)|struck|march\w*|rall(?:y|ied|ies)|resign\w*|"
-    r"suspend\w*|froze|freez\w*|clos(?:e|ed|es|ing)|recall\w*|summon\w*|expel\w*|arrest\w*|detain\w*|"
-    r"dismiss\w*|offer\w*|pledg\w*|promis\w*|vow\w*|back(?:ed|s|ing)|blam\w*|join\w*|allied|sided|"
-    r"switch\w*|abandon\w*|withdr(?:ew|aw|awn|awing)|order\w*|mov(?:e|ed|es)|act(?:ed|s|ion|ions)?|"
-    r"step(?:ped|s)|agree\w*|decid\w*|launch\w*|attack\w*|fought|fight\w*|resist\w*|retreat\w*|fled|flee\w*|"
-    r"seiz\w*|sign\w*|accept\w*|kill\w*|captur\w*|raid\w*|invad\w*|occup\w*|compl(?:y|ied|ies)|"
-    r"def(?:y|ied|ies)|cooperat\w*|help(?:ed|s)|aid(?:ed|s)|sold|bought|paid|rais(?:ed|es)|cut)\b", re.I)
+    r"\b(?:said|says|say|saying|stated?|stating|told|tell|tells|telling|inform\w*|wr(?:ote|ites?|iting|itten)|"
+    r"answer\w*|ignor\w*|argu\w*|assert\w*|complain\w*|admit\w*|acknowledg\w*|den(?:y|ies|ied|ying)|"
+    r"confirm\w*|report\w*|claim\w*|insist\w*|not(?:ed|es|ing)|describ\w*|prais\w*|hail\w*|oppos\w*|"
+    r"endors\w*|approv\w*|vot\w+|veto\w*|block\w*|lobb\w+|petition\w*|boycott\w*|strik(?:e|es|ing)|struck|"
+    r"marched|marching|rall(?:y|ied|ies|ying)|resign\w*|suspend\w*|froze|freez\w*|clos(?:ed|es|ing)|shut\w*|"
+    r"recall\w*|summon\w*|expel\w*|arrest\w*|detain\w*|dismiss\w*|offer\w*|pledg\w*|promis\w*|vow\w*|"
+    r"back(?:ed|s|ing)|blam\w*|join\w*|allied|sided|switch\w*|abandon\w*|withdr(?:ew|aw|awn|awing|aws)|"
+    r"order\w*|mov(?:e|ed|es|ing)|acted|acting|step(?:ped|s|ping)|agree\w*|decid\w*|launch\w*|attacked|"
+    r"attacking|fought|fight(?:s|ing)?|resist\w*|retreat\w*|fled|flee\w*|seiz\w*|sign(?:ed|s|ing)|accept\w*|kill\w*|"
+    r"captur\w*|raid\w*|invad\w*|occup\w*|compl(?:y|ied|ies|ying)|def(?:y|ied|ies|ying)|cooperat\w*|"
+    r"help(?:ed|s|ing)|aid(?:ed|s|ing)|provid\w*|assist\w*|grant\w*|sold|sell\w*|bought|buy\w*|paid|pay(?:s|ing)|"
+    r"rais(?:ed|es|ing)|cut|cuts|cutting|fired|firing|bomb(?:ed|ing|s)|shell(?:ed|ing)|shot|shoot\w*|"
+    r"mobili[sz]\w*|scrambl\w*|invok\w*|intercept\w*|conven\w*|evacuat\w*|spoke|speak\w*|tighten\w*|"
+    r"loosen\w*|brand(?:ed|ing)|slamm?\w*|hit back|request\w*|ask(?:ed|s|ing)|seek\w*|sought|"
+    r"tr(?:y|ied|ies|ying)|start(?:ed|s|ing)|stop(?:ped|s|ping)|continu\w*|kept|keep(?:s|ing)|sent|send\w*|"
+    r"deploy\w*|host(?:ed|s|ing)|visit\w*|met|meet(?:s|ing)|build\w*|built|creat\w*|clear(?:ed|ing)|shift\w*|"
+    r"warn\w*|urg\w*|condemn\w*|criticis\w*|criticiz\w*)\b", re.I)
 
 
 def says_act(sentence: str) -> bool:
@@ -292,5 +308,7 @@ def says_act(sentence: str) -> bool:
     Example:
         >>> says_act("Aldoria summoned the ambassador."), says_act("Aldoria lies on the coast.")
         (True, False)
+        >>> says_act("It was quiet in March.")
+        False
     """
     return role_score("reactions", sentence) > 0 or _ACTS.search(sentence) is not None

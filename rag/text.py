@@ -124,16 +124,14 @@ def name_phrases(text: str) -> list[str]:
 _ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
 
 
-def initialisms(text: str) -> set[str]:
-    """The acronyms a text writes and those its multi-word names make, lowercased: one name in either form.
+def acronyms(text: str) -> set[str]:
+    """The acronyms a text writes ("US", "U.S.", "NATO"), lowercased without their dots.
 
     Example:
-        >>> sorted(initialisms("The United States and the EU met at NATO, as the U.K. asked."))
-        ['eu', 'nato', 'uk', 'us']
+        >>> sorted(acronyms("The EU met NATO, as the U.K. asked."))
+        ['eu', 'nato', 'uk']
     """
-    found = {match.group(0).replace(".", "").lower() for match in _ACRONYM.finditer(text)}
-    found |= {"".join(token[0] for token in phrase.split()) for phrase in name_phrases(text)}
-    return found
+    return {match.group(0).replace(".", "").lower() for match in _ACRONYM.finditer(text)}
 
 
 def numbers(text: str) -> list[str]:

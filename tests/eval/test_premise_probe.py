@@ -34,6 +34,27 @@ def test_the_table_reports_refusal_rates_by_half_and_kind() -> None:
     assert "| tune | unanswerable | 2 | 0.500 |" in table
     assert "| tune | unanswerable: false_premise | 1 | 1.000 |" in table
     assert "| tune | answerable | 1 | 0.000 |" in table
+    # An answerable question with evidence also reports whether its answer quotes it.
+    hits = [{"half": "report", "label": "answerable", "kind": "reaction", "refused": False, "hit": h}
+            for h in (True, False, False, False)]
+    assert "| report | answerable | 4 | 0.000 | 0.250 |" in premise_probe.table(hits)
+
+
+def test_the_reaction_questions_are_asked_over_their_documents_corpora_in_halves_by_document() -> None:
+    cases = premise_probe.reaction_cases()
+    assert Counter(c["label"] for c in cases) == {"answerable": 56, "unanswerable": 28}
+    halves: dict[str, set[str]] = {}
+    for c in cases:
+        halves.setdefault(c["id"].rsplit("-", 1)[0], set()).add(c["half"])
+    assert len(halves) == 14 and all(len(h) == 1 for h in halves.values())
+    assert {c["corpus"] for c in cases} == {"analysis", "wikipedia", "sample"}
+    assert all(c["evidence"] for c in cases if c["label"] == "answerable")
+
+
+def test_an_answer_quotes_its_evidence_whatever_its_spacing() -> None:
+    evidence = ["France suspended its military cooperation with Azawi and its development aid."]
+    assert premise_probe._quotes("- France  suspended its military\ncooperation with Azawi and its aid. [1]", evidence)
+    assert not premise_probe._quotes("- Mali closed its border. [1]", evidence)
 
 
 def test_the_blind_audit_is_asked_in_one_library_of_its_seven_articles() -> None:
