@@ -7,15 +7,21 @@ from collections import Counter
 from rag.eval import premise_probe
 
 
+def _halves_by_document(cases: list[dict], separator: str) -> dict[str, set[str]]:
+    """The halves each document's questions fall in (the document is the id before ``separator``)."""
+    halves: dict[str, set[str]] = {}
+    for c in cases:
+        halves.setdefault(c["id"].rsplit(separator, 1)[0], set()).add(c["half"])
+    return halves
+
+
 def test_every_unanswerable_question_targets_a_document_of_a_corpus_and_the_halves_split_by_document() -> None:
     cases = premise_probe.cases()
     unanswerable = [c for c in cases if c["label"] == "unanswerable"]
     assert len(unanswerable) == 98
     assert Counter(c["half"] for c in unanswerable) == {"tune": 49, "report": 49}
     # A document's questions are all in one half (no document is tuned on and reported on).
-    halves: dict[str, set[str]] = {}
-    for c in unanswerable:
-        halves.setdefault(c["id"].rsplit("-u", 1)[0], set()).add(c["half"])
+    halves = _halves_by_document(unanswerable, "-u")
     assert len(halves) == 14 and all(len(h) == 1 for h in halves.values())
     assert {c["corpus"] for c in unanswerable} == {"analysis", "wikipedia", "sample"}
     assert {c["kind"] for c in unanswerable} == {"false_premise", "uncovered_aspect", "wrong_actor",
@@ -43,9 +49,7 @@ def test_the_table_reports_refusal_rates_by_half_and_kind() -> None:
 def test_the_reaction_questions_are_asked_over_their_documents_corpora_in_halves_by_document() -> None:
     cases = premise_probe.reaction_cases()
     assert Counter(c["label"] for c in cases) == {"answerable": 56, "unanswerable": 28}
-    halves: dict[str, set[str]] = {}
-    for c in cases:
-        halves.setdefault(c["id"].rsplit("-", 1)[0], set()).add(c["half"])
+    halves = _halves_by_document(cases, "-")
     assert len(halves) == 14 and all(len(h) == 1 for h in halves.values())
     assert {c["corpus"] for c in cases} == {"analysis", "wikipedia", "sample"}
     assert all(c["evidence"] for c in cases if c["label"] == "answerable")
