@@ -44,6 +44,7 @@ from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, reaction_actors, role_score, says_act
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage, rendering_key
+from rag.seats import seats_named
 from rag.text import LOWER, UPPER, acronyms, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
 
 logger = logging.getLogger(__name__)
@@ -930,9 +931,19 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     # "the United States" is stated by "US" (its initials written as an acronym; two names with the same
     # initials, "West Bank" and "World Bank", are not one name).
     first = re.match(r"\s*\S+", question)
-    for phrase in name_phrases(question[first.end():] if first else question):
+    asking = question[first.end():] if first else question
+    for phrase in name_phrases(asking):
         if "".join(word[0] for word in phrase.split()) in written:
             present |= set(terms(phrase))
+    # "the IMO" is stated by "the International Maritime Organization" (an acronym of three letters or more
+    # asked, a phrase's initials written: two letters, "EU" for "Earlier Ukraine", would match by chance).
+    spelled = {"".join(word[0] for word in phrase.split())
+               for p in passages for phrase in name_phrases(f"{p.chunk.title}. {p.chunk.text}")}
+    present |= {a for a in acronyms(asking) if len(a) >= 3 and a in spelled}
+    # "How did Paris react…" is stated by "France…": a capital or a seat of government for its state.
+    for seat, state in seats_named(asking).items():
+        if state & present:
+            present |= set(terms(seat))
     return any(not _name_stated(a, present) for a in asked)
 
 

@@ -225,6 +225,19 @@ def test_a_name_and_its_initials_are_the_same_name() -> None:
     assert _names_missing("What did the World Bank say about the war?", west_bank)
 
 
+def test_a_capital_for_its_state_and_an_acronym_for_its_name_are_stated() -> None:
+    from rag.backends.extractive import _names_missing
+
+    meeting = [passage("France called a special meeting of the UN Security Council.", 1)]
+    assert not _names_missing("How did Paris react to the offensive?", meeting)
+    assert _names_missing("How did Tokyo react to the offensive?", meeting)  # another state's capital
+    spelled = [passage("The International Maritime Organization's secretary-general called on flag states.", 1)]
+    assert not _names_missing("How did the IMO respond to the grounding?", spelled)
+    assert _names_missing("How did the ILO respond to the grounding?", spelled)
+    # Two letters are matched by chance too often ("Earlier Ukraine"): not taken for "EU".
+    assert _names_missing("How did the EU respond?", [passage("Earlier Ukraine said no.", 1)])
+
+
 def test_the_first_word_of_an_analytic_question_is_not_a_missing_name() -> None:
     passages = [passage(t, i) for i, t in enumerate(ARTICLE, start=1)]
     result = extractive_result("Summarise the reasons for the attack.", passages, FakeEmbedder(), min_score=0.1)

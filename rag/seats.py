@@ -1,0 +1,81 @@
+"""Capitals and seats of government that stand for their states in news and analysis ("Moscow said…").
+
+An analyst asks "How did Paris react to the offensive?" of an article that says "France called a special
+meeting of the UN Security Council": the question names France by its capital. :func:`seat_of` tells which
+state a capital (or a seat such as "the Kremlin", "the White House") stands for, so that a check for names no
+passage mentions does not refuse the question on a figure of speech. Real places only: fictional capitals are
+unknown (their articles name both).
+
+Pure data and one lookup, no models.
+
+Example:
+    >>> sorted(seat_of("Moscow")), seat_of("Tandara")
+    (['russia', 'russian'], frozenset())
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import terms
+
+# seat → the names of the state it stands for, as an article would write them.
+_SEATS = {
+    "Washington": "United States US USA America American", "White House": "United States US America American",
+    "Pentagon": "United States US America American", "Moscow": "Russia Russian", "Kremlin": "Russia Russian",
+    "Beijing": "China Chinese", "Kyiv": "Ukraine Ukrainian", "Kiev": "Ukraine Ukrainian",
+    "London": "United Kingdom UK Britain British", "Whitehall": "United Kingdom UK Britain British",
+    "Downing Street": "United Kingdom UK Britain British", "Paris": "France French",
+    "Élysée": "France French", "Elysee": "France French", "Berlin": "Germany German",
+    "Brussels": "European Union EU Belgium Belgian NATO", "Rome": "Italy Italian", "Madrid": "Spain Spanish",
+    "Lisbon": "Portugal Portuguese", "The Hague": "Netherlands Dutch", "Amsterdam": "Netherlands Dutch",
+    "Vienna": "Austria Austrian", "Bern": "Switzerland Swiss", "Warsaw": "Poland Polish",
+    "Prague": "Czech Czechia", "Budapest": "Hungary Hungarian", "Bucharest": "Romania Romanian",
+    "Sofia": "Bulgaria Bulgarian", "Athens": "Greece Greek", "Ankara": "Turkey Turkish Türkiye",
+    "Stockholm": "Sweden Swedish", "Oslo": "Norway Norwegian", "Helsinki": "Finland Finnish",
+    "Copenhagen": "Denmark Danish", "Dublin": "Ireland Irish", "Tallinn": "Estonia Estonian",
+    "Riga": "Latvia Latvian", "Vilnius": "Lithuania Lithuanian", "Minsk": "Belarus Belarusian",
+    "Chisinau": "Moldova Moldovan", "Belgrade": "Serbia Serbian", "Zagreb": "Croatia Croatian",
+    "Sarajevo": "Bosnia Bosnian", "Pristina": "Kosovo", "Tirana": "Albania Albanian",
+    "Skopje": "North Macedonia Macedonian", "Tbilisi": "Georgia Georgian", "Yerevan": "Armenia Armenian",
+    "Baku": "Azerbaijan Azerbaijani Azeri", "Tehran": "Iran Iranian", "Baghdad": "Iraq Iraqi",
+    "Damascus": "Syria Syrian", "Beirut": "Lebanon Lebanese", "Amman": "Jordan Jordanian",
+    "Jerusalem": "Israel Israeli", "Tel Aviv": "Israel Israeli", "Riyadh": "Saudi Arabia Saudi",
+    "Abu Dhabi": "United Arab Emirates UAE Emirati", "Doha": "Qatar Qatari", "Muscat": "Oman Omani",
+    "Sanaa": "Yemen Yemeni", "Cairo": "Egypt Egyptian", "Tripoli": "Libya Libyan", "Tunis": "Tunisia Tunisian",
+    "Algiers": "Algeria Algerian", "Rabat": "Morocco Moroccan", "Khartoum": "Sudan Sudanese",
+    "Addis Ababa": "Ethiopia Ethiopian African Union AU", "Nairobi": "Kenya Kenyan", "Abuja": "Nigeria Nigerian",
+    "Pretoria": "South Africa South African", "Kinshasa": "Congo Congolese", "Kigali": "Rwanda Rwandan",
+    "Bamako": "Mali Malian", "Niamey": "Niger Nigerien", "Ouagadougou": "Burkina Faso Burkinabe",
+    "Dakar": "Senegal Senegalese", "Mogadishu": "Somalia Somali", "Kabul": "Afghanistan Afghan",
+    "Islamabad": "Pakistan Pakistani", "New Delhi": "India Indian", "Delhi": "India Indian",
+    "Dhaka": "Bangladesh Bangladeshi", "Kathmandu": "Nepal Nepalese", "Colombo": "Sri Lanka Sri Lankan",
+    "Tokyo": "Japan Japanese", "Seoul": "South Korea Korea Korean", "Pyongyang": "North Korea Korea Korean",
+    "Taipei": "Taiwan Taiwanese", "Hanoi": "Vietnam Vietnamese", "Bangkok": "Thailand Thai",
+    "Manila": "Philippines Philippine Filipino", "Jakarta": "Indonesia Indonesian",
+    "Kuala Lumpur": "Malaysia Malaysian", "Singapore": "Singapore Singaporean", "Naypyidaw": "Myanmar Burma",
+    "Canberra": "Australia Australian", "Wellington": "New Zealand", "Ottawa": "Canada Canadian",
+    "Mexico City": "Mexico Mexican", "Havana": "Cuba Cuban", "Caracas": "Venezuela Venezuelan",
+    "Bogotá": "Colombia Colombian", "Bogota": "Colombia Colombian", "Brasília": "Brazil Brazilian",
+    "Brasilia": "Brazil Brazilian", "Buenos Aires": "Argentina Argentine Argentinian",
+    "Santiago": "Chile Chilean", "Lima": "Peru Peruvian", "Astana": "Kazakhstan Kazakh",
+    "Tashkent": "Uzbekistan Uzbek", "Bishkek": "Kyrgyzstan Kyrgyz", "Dushanbe": "Tajikistan Tajik",
+    "Ashgabat": "Turkmenistan Turkmen", "Ulaanbaatar": "Mongolia Mongolian", "Vatican": "Holy See Pope",
+}
+_BY_STEMS = {tuple(terms(seat)): frozenset(terms(state)) for seat, state in _SEATS.items()}
+_SEAT = re.compile(r"\b(?:" + "|".join(re.escape(seat) for seat in sorted(_SEATS, key=len, reverse=True)) + r")\b")
+
+
+def seat_of(phrase: str) -> frozenset[str]:
+    """The names (stemmed) of the state that the capital or seat ``phrase`` stands for; empty if none."""
+    return _BY_STEMS.get(tuple(terms(phrase)), frozenset())
+
+
+def seats_named(text: str) -> dict[str, frozenset[str]]:
+    """The capitals and seats ``text`` names (as written, capitalised), each with its state's names (stemmed).
+
+    Example:
+        >>> seats_named("How did Paris and the White House react?")["White House"] >= {"america"}
+        True
+    """
+    return {match.group(0): seat_of(match.group(0)) for match in _SEAT.finditer(text)}
