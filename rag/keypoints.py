@@ -31,6 +31,7 @@ import re
 from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
+from rag.seats import STATE_NAMES
 from rag.text import names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
@@ -206,24 +207,27 @@ def content_focus(question: str) -> list[str]:
     return out
 
 
-# "How did X react / respond to…", "What was X's response to…": who is asked to have reacted.
+# "How did X react / respond to…", "What was X's response to…": who is asked to have reacted (at most eight
+# words, read on the question with its spaces collapsed: an unbounded lazy phrase between runs of spaces took
+# minutes on a pasted question).
+MAX_ACTOR_WORDS = 8
 _REACTOR = re.compile(
-    r"\bhow(?:['’]d|\s+(?:did|do|does|have|has|had|were|was|are|is))?\s+(?P<actor>.+?)\s+"
+    r"\bhow(?:['’]d| (?:did|do|does|have|has|had|were|was|are|is))? (?P<actor>(?:\S+ ){0,7}?\S+) "
     r"(?:react|respond|reply|replied|retaliat)\w*\b"
-    r"|\bwhat\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:the\s+)?(?P<owner>.+?)['’]s?\s+"
+    r"|\bwhat (?:was|were|is|are|has been|have been) (?:the )?(?P<owner>(?:\S+ ){0,7}?\S+?)['’]s? "
     r"(?:reactions?|responses?|repl(?:y|ies))\b", re.I)
 # Not an actor: a forecast ("How would X respond", "How is X likely to…", "How did analysts say X would…"), a
-# manner ("How quickly did X react"), an embedded question ("How did the blast change how X responded"), or a
-# phrase too long to be a name and its noun.
+# manner ("How quickly did X react"), or an embedded question ("How did the blast change how X responded").
 _NOT_ACTOR = re.compile(r"^\w+ly\b|^(?:much|far|long|fast|quick|soon|strong|hard|well|badly)\b|"
                         r"\b(?:would|might|will|could|should|may|can|shall|expect\w*|likely|want\w*|plan\w*|"
                         r"going|how|way|what|whether|why|when)\b|\b(?:to|be|been|being)$", re.I)
-MAX_ACTOR_WORDS = 8
 # A conjunct's own words end where what qualifies it begins: "hospitals | in Kaunela", "unions | representing…".
 _QUALIFIER = re.compile(r"\s+(?:in|of|at|on|from|for|that|who|which|whose|representing|living|operating|based|"
                         r"across|around|near|with|over|under|outside|inside|by)\s+.*$|"
                         r"\s+(?:next door|nearby|there|here|elsewhere|abroad|overseas|locally|themselves|"
                         r"itself)$", re.I)
+# Words of time and manner inside the actor's phrase ("the unions initially reacted"): not its noun.
+_ADVERB = re.compile(r"\b(?:\w+ly|first|later|then|now|still|also|soon|again|next|ever|never)\b", re.I)
 # Heads an article says in other words or by a name: roles held by named people ("the new king" is "Louis XIV"),
 # collective and institutional nouns ("governments", "parliament" for "lawmakers", "the rebels" for "M23"), and
 # markets ("oil prices", "investors": "Brent crude rose"). Such a head is no evidence either way.
@@ -237,12 +241,22 @@ _ANY_NAME_WORDS = """government state country nation partner ally organisation o
     rebel militant insurgent separatist militia fighter faction movement
     market price stock share currency rouble ruble dollar euro oil gas bond investor trader economy
     analyst observer expert commentator media press"""
-_ANY_NAME = frozenset(terms(_ANY_NAME_WORDS))
+_ANY_NAME = frozenset(terms(_ANY_NAME_WORDS)) | STATE_NAMES  # "how did china react", typed in lower case
 # Heads that are one actor in several words ("companies" are "firms" and "businesses").
 _SAME_HEAD = [frozenset(terms(group)) for group in (
     "company firm business corporation enterprise operator",
     "resident inhabitant",
-    "worker employee staff",
+    "worker employee staff union labour",
+    "protester demonstrator crowd",
+    "farmer grower",
+    "soldier conscript",
+    "doctor medic physician",
+    "journalist reporter correspondent",
+    "insurer underwriter",
+    "contractor manufacturer maker producer supplier",
+    "opposition party",
+    "woman women",
+    "child children",
 )]
 _CAPITALS = re.compile(r"\b[A-Z][A-Z.]+\b")  # "US", "U.S.": a name, not a head noun
 
@@ -257,12 +271,12 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
     institutions and markets (``_ANY_NAME_WORDS``) are named in other words.
 
     Example:
-        >>> reaction_actors("How did Lessia's insurers respond to the losses?")
-        [frozenset({'insur'})]
+        >>> [sorted(actor) for actor in reaction_actors("How did Lessia's insurers respond to the losses?")]
+        [['insur', 'underwrit']]
         >>> reaction_actors("How did China react to the clashes?"), reaction_actors("How did the new king react?")
         ([], [])
     """
-    match = _REACTOR.search(question)
+    match = _REACTOR.search(" ".join(question.split()))
     if not match:
         return []
     phrase = match.group("actor") or match.group("owner")
@@ -270,7 +284,7 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
         return []
     actors = []
     for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
-        core = _CAPITALS.sub(" ", _QUALIFIER.sub("", part))
+        core = _ADVERB.sub(" ", _CAPITALS.sub(" ", _QUALIFIER.sub("", part)))
         named = names(" " + core)  # not at a sentence start: "China" counts in any position
         own = [t for t in terms(core) if t not in named]
         if not own or own[-1] in _ANY_NAME:
@@ -278,37 +292,3 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
         head = own[-1]
         actors.append(frozenset({head}).union(*(group for group in _SAME_HEAD if head in group)))
     return actors
-
-
-# A sentence that says an actor did or said something: the reaction markers, and general English verbs of
-# speech, political and armed action, in any of their forms ("march" and "act" only as verbs: "in March").
-_ACTS = re.compile(
-    r"\b(?:said|says|say|saying|stated?|stating|told|tell|tells|telling|inform\w*|wr(?:ote|ites?|iting|itten)|"
-    r"answer\w*|ignor\w*|argu\w*|assert\w*|complain\w*|admit\w*|acknowledg\w*|den(?:y|ies|ied|ying)|"
-    r"confirm\w*|report\w*|claim\w*|insist\w*|not(?:ed|es|ing)|describ\w*|prais\w*|hail\w*|oppos\w*|"
-    r"endors\w*|approv\w*|vot\w+|veto\w*|block\w*|lobb\w+|petition\w*|boycott\w*|strik(?:e|es|ing)|struck|"
-    r"marched|marching|rall(?:y|ied|ies|ying)|resign\w*|suspend\w*|froze|freez\w*|clos(?:ed|es|ing)|shut\w*|"
-    r"recall\w*|summon\w*|expel\w*|arrest\w*|detain\w*|dismiss\w*|offer\w*|pledg\w*|promis\w*|vow\w*|"
-    r"back(?:ed|s|ing)|blam\w*|join\w*|allied|sided|switch\w*|abandon\w*|withdr(?:ew|aw|awn|awing|aws)|"
-    r"order\w*|mov(?:e|ed|es|ing)|acted|acting|step(?:ped|s|ping)|agree\w*|decid\w*|launch\w*|attacked|"
-    r"attacking|fought|fight(?:s|ing)?|resist\w*|retreat\w*|fled|flee\w*|seiz\w*|sign(?:ed|s|ing)|accept\w*|kill\w*|"
-    r"captur\w*|raid\w*|invad\w*|occup\w*|compl(?:y|ied|ies|ying)|def(?:y|ied|ies|ying)|cooperat\w*|"
-    r"help(?:ed|s|ing)|aid(?:ed|s|ing)|provid\w*|assist\w*|grant\w*|sold|sell\w*|bought|buy\w*|paid|pay(?:s|ing)|"
-    r"rais(?:ed|es|ing)|cut|cuts|cutting|fired|firing|bomb(?:ed|ing|s)|shell(?:ed|ing)|shot|shoot\w*|"
-    r"mobili[sz]\w*|scrambl\w*|invok\w*|intercept\w*|conven\w*|evacuat\w*|spoke|speak\w*|tighten\w*|"
-    r"loosen\w*|brand(?:ed|ing)|slamm?\w*|hit back|request\w*|ask(?:ed|s|ing)|seek\w*|sought|"
-    r"tr(?:y|ied|ies|ying)|start(?:ed|s|ing)|stop(?:ped|s|ping)|continu\w*|kept|keep(?:s|ing)|sent|send\w*|"
-    r"deploy\w*|host(?:ed|s|ing)|visit\w*|met|meet(?:s|ing)|build\w*|built|creat\w*|clear(?:ed|ing)|shift\w*|"
-    r"warn\w*|urg\w*|condemn\w*|criticis\w*|criticiz\w*)\b", re.I)
-
-
-def says_act(sentence: str) -> bool:
-    """Does ``sentence`` say that someone reacted, said or did something (a reaction marker or an act)?
-
-    Example:
-        >>> says_act("Aldoria summoned the ambassador."), says_act("Aldoria lies on the coast.")
-        (True, False)
-        >>> says_act("It was quiet in March.")
-        False
-    """
-    return role_score("reactions", sentence) > 0 or _ACTS.search(sentence) is not None

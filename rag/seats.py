@@ -9,8 +9,8 @@ unknown (their articles name both).
 Pure data and one lookup, no models.
 
 Example:
-    >>> sorted(seat_of("Moscow")), seat_of("Tandara")
-    (['russia', 'russian'], frozenset())
+    >>> seat_of("Moscow"), seat_of("Tandara")
+    (('Russia', 'Russian'), ())
 """
 
 from __future__ import annotations
@@ -62,20 +62,60 @@ _SEATS = {
     "Tashkent": "Uzbekistan Uzbek", "Bishkek": "Kyrgyzstan Kyrgyz", "Dushanbe": "Tajikistan Tajik",
     "Ashgabat": "Turkmenistan Turkmen", "Ulaanbaatar": "Mongolia Mongolian", "Vatican": "Holy See Pope",
 }
-_BY_STEMS = {tuple(terms(seat)): frozenset(terms(state)) for seat, state in _SEATS.items()}
+# Names of more than one word in the table above, kept whole.
+_MULTI = ("United States", "United Kingdom", "European Union", "Saudi Arabia", "United Arab Emirates",
+          "South Africa", "South African", "South Korea", "North Korea", "Sri Lanka", "Sri Lankan", "New Zealand",
+          "North Macedonia", "Burkina Faso", "Holy See", "African Union")
+
+
+def _phrases(state: str) -> tuple[str, ...]:
+    for multi in _MULTI:
+        state = state.replace(multi, multi.replace(" ", "_"))
+    return tuple(name.replace("_", " ") for name in state.split())
+
+
+_STATES = {seat: _phrases(state) for seat, state in _SEATS.items()}
+_BY_STEMS = {tuple(terms(seat)): _STATES[seat] for seat in _SEATS}
+# Every state name of the table, stemmed ("china", "russian"): a word a reaction question may type in lower case.
+# (Single-word names only: "union" of "European Union" is also a trade union.)
+STATE_NAMES = frozenset(t for names in _STATES.values() for name in names if " " not in name for t in terms(name))
+# A seat that is part of a longer name ("George Washington", "Washington Post") or a place ("strikes on Kyiv").
 _SEAT = re.compile(r"\b(?:" + "|".join(re.escape(seat) for seat in sorted(_SEATS, key=len, reverse=True)) + r")\b")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|on|at|to|of|into|from|near|over|around|across|toward|towards)|"
+                           r"\b[A-Z][\w’'-]*)\s+$")
 
 
-def seat_of(phrase: str) -> frozenset[str]:
-    """The names (stemmed) of the state that the capital or seat ``phrase`` stands for; empty if none."""
-    return _BY_STEMS.get(tuple(terms(phrase)), frozenset())
+def seat_of(phrase: str) -> tuple[str, ...]:
+    """The names of the state that the capital or seat ``phrase`` stands for (as written); empty if none."""
+    return _BY_STEMS.get(tuple(terms(phrase)), ())
 
 
-def seats_named(text: str) -> dict[str, frozenset[str]]:
-    """The capitals and seats ``text`` names (as written, capitalised), each with its state's names (stemmed).
+def seats_named(text: str) -> dict[str, tuple[str, ...]]:
+    """The capitals and seats ``text`` names as actors, each with its state's names.
+
+    Not a seat inside a longer name ("George Washington", "the Washington Post") or after a preposition ("the
+    strikes on Kyiv": a place).
 
     Example:
-        >>> seats_named("How did Paris and the White House react?")["White House"] >= {"america"}
-        True
+        >>> seats_named("How did Paris and the White House react to the strikes on Kyiv?")
+        {'Paris': ('France', 'French'), 'White House': ('United States', 'US', 'America', 'American')}
+        >>> seats_named("How did George Washington respond?")
+        {}
     """
-    return {match.group(0): seat_of(match.group(0)) for match in _SEAT.finditer(text)}
+    found = {}
+    for match in _SEAT.finditer(text):
+        before, after = text[max(0, match.start() - 30):match.start()], text[match.end():match.end() + 2]
+        if _PLACE_BEFORE.search(before) or re.match(r" [A-Z]", after):
+            continue
+        found[match.group(0)] = seat_of(match.group(0))
+    return found
+
+
+def states_stated(state: tuple[str, ...], text: str) -> bool:
+    """Does ``text`` write one of the state's names as a whole name ("United States", not "the state")?
+
+    Example:
+        >>> states_stated(seat_of("Washington"), "The state grid operator called for help.")
+        False
+    """
+    return any(re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) for name in state)

@@ -121,17 +121,20 @@ def name_phrases(text: str) -> list[str]:
     return phrases
 
 
-_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b")
+_ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z]{2,6}\b(?!-\d)")
 
 
 def acronyms(text: str) -> set[str]:
     """The acronyms a text writes ("US", "U.S.", "NATO"), lowercased without their dots.
 
+    Not a model number ("SA-8") and nothing on a line written all in capitals (a headline: "TROOPS IN RETREAT").
+
     Example:
-        >>> sorted(acronyms("The EU met NATO, as the U.K. asked."))
+        >>> sorted(acronyms("The EU met NATO, as the U.K. asked.\\nTROOPS IN RETREAT\\nThe SA-8 fired."))
         ['eu', 'nato', 'uk']
     """
-    return {match.group(0).replace(".", "").lower() for match in _ACRONYM.finditer(text)}
+    return {match.group(0).replace(".", "").lower() for line in text.splitlines() if not line.isupper()
+            for match in _ACRONYM.finditer(line)}
 
 
 def numbers(text: str) -> list[str]:

@@ -41,10 +41,10 @@ from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.citations import MARKER
 from rag.embed import Embedder
-from rag.keypoints import content_focus, narrative_score, question_aim, reaction_actors, role_score, says_act
+from rag.keypoints import content_focus, narrative_score, question_aim, reaction_actors, role_score
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage, rendering_key
-from rag.seats import seats_named
+from rag.seats import seats_named, states_stated
 from rag.text import LOWER, UPPER, acronyms, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
 
 logger = logging.getLogger(__name__)
@@ -940,9 +940,10 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     spelled = {"".join(word[0] for word in phrase.split())
                for p in passages for phrase in name_phrases(f"{p.chunk.title}. {p.chunk.text}")}
     present |= {a for a in acronyms(asking) if len(a) >= 3 and a in spelled}
-    # "How did Paris react…" is stated by "France…": a capital or a seat of government for its state.
+    # "How did Paris react…" is stated by "France…": a capital or a seat of government for its state, when a
+    # passage writes the state's whole name ("United States", not "the state").
     for seat, state in seats_named(asking).items():
-        if state & present:
+        if any(states_stated(state, f"{p.chunk.title}. {p.chunk.text}") for p in passages):
             present |= set(terms(seat))
     return any(not _name_stated(a, present) for a in asked)
 
@@ -1060,15 +1061,14 @@ def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
 
 
 def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
-    """Does a reaction question ask about an actor that no retrieved sentence shows acting?
+    """Does a reaction question ask about an actor that the documents about it never mention?
 
-    "How did Lessia's insurers respond to the losses?" asks for what the insurers did; an article on the
-    losses in which no insurer says or does anything holds no answer, however well its sentences on Lessia and
-    the losses match. True when no sentence of ``passages`` states one of the asked actors' head nouns
-    (:func:`rag.keypoints.reaction_actors`) with a reaction or an act in it or in the sentence after it
-    (:func:`rag.keypoints.says_act`). False when the question asks about no actor a sentence could be checked
-    for (names, roles and institutions are written in too many ways), or about more than
-    :data:`MAX_REACTORS`.
+    "How did Lessia's insurers respond to the losses?" asks for what insurers did; an article on the losses
+    that never mentions an insurer holds no answer, however well its sentences on Lessia and the losses match.
+    True when no passage of the documents that state the question's names (of every document when none does)
+    states one of the asked actors' head nouns (:func:`rag.keypoints.reaction_actors`). False when the question
+    asks about no actor that can be checked (names, roles and institutions are written in too many ways), or
+    about more than :data:`MAX_REACTORS`, or when there is nothing to read.
 
     Example:
         >>> from rag.records import Chunk
@@ -1088,32 +1088,24 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     texts: dict[tuple[str, str], str] = {}
     for p in passages:
         key = rendering_key(p.chunk.source)
-        texts[key] = f"{texts.get(key, '')} {p.chunk.title} {p.chunk.text}"
-    about = {key for key, text in texts.items()
-             if asked and any(_name_stated(name, names(text) | set(terms(text))) for name in asked)}
-    kept = [p for p in passages if rendering_key(p.chunk.source) in about] if about else list(passages)
-    read = [[p.chunk.text[span.start:span.end] for span in split_sentences(p.chunk.text)] for p in kept]
-    # "how did china react", typed in lower case: a head the passages capitalise mid-sentence is a name after all.
-    written = {name for sentences in read for sentence in sentences for name in asked_names(sentence)}
-    if any(actor & written for actor in actors):
+        texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
+    about = [text for text in texts.values()
+             if asked and any(_name_stated(name, names(text) | set(terms(text))) for name in asked)]
+    words = {_singular(w) for text in (about or list(texts.values())) for w in terms(text)}
+    if not words:
         return False
-    for sentences in read:
-        acts = [says_act(sentence) for sentence in sentences]
-        for i, sentence in enumerate(sentences):
-            # The act may follow in the next sentence: "The United Kingdom faced a crisis of its own. Heath
-            # asked the British to heat only one room."
-            if not any(acts[i:i + 2]):
-                continue
-            words = set(terms(sentence))
-            if any(any(_same_noun(head, w) for head in actor for w in words) for actor in actors):
-                return False
-    return True
+    return not any(_same_noun(_singular(head), w) for actor in actors for head in actor for w in words)
+
+
+def _singular(word: str) -> str:
+    """"fishermen" / "fisherman", "policemen" / "policeman": one noun (the stemmer leaves "-men")."""
+    return word[:-3] + "man" if word.endswith("men") and len(word) > 4 else word
 
 
 def _same_noun(head: str, word: str) -> bool:
-    """Is a stemmed ``word`` the asked head noun ("insur" / "insurance")? Stricter than :func:`focus_matches`,
-    whose short shared prefixes would take "rest" for "resid"(ents)."""
-    return head == word or min(len(head), len(word)) >= 5 and (word.startswith(head) or head.startswith(word))
+    """Is a stemmed ``word`` the asked head noun ("insur" / "insured", "kurd" / "kurdish")? Stricter than
+    :func:`focus_matches`, whose short shared prefixes would take "rest" for "resid"(ents)."""
+    return head == word or len(head) >= 4 and word.startswith(head) or len(word) >= 5 and head.startswith(word)
 
 
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,

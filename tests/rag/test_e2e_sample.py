@@ -36,8 +36,8 @@ REFUSED = [
     "What did Japan say about the ceasefire?",
     # Analytic, every name in the article, but no blockade and no navy in it: a premise it does not report.
     "What were the consequences of the Armenian navy's blockade of Baku?",
-    # Reactions of actors the article never shows saying or doing anything (one word each: no premise rule).
-    "How did Armenian veterans react to the ceasefire?",
+    # Reactions of actors the article never mentions (one word each, so the premise rule keeps them).
+    "How did Armenian farmers react to the ceasefire?",
     "How did Syunik's residents react to the attack?",
 ]
 

@@ -340,31 +340,32 @@ def test_content_focus_is_what_an_analytic_question_is_about(question: str, cont
 def test_the_actor_of_a_reaction_question_is_read_as_its_head_noun() -> None:
     from rag.keypoints import reaction_actors
 
-    assert reaction_actors("How did Lessia's insurers respond to the losses?") == [{"insur"}]
+    assert reaction_actors("How did Lessia's insurers respond to the losses?") == [{"insur", "underwrit"}]
     # What qualifies the actor is not the actor: "hospitals in Kaunela" are hospitals.
     assert reaction_actors("How did hospitals in Kaunela respond to the power cut?") == [{"hospit"}]
-    # ... nor an adverb after it: "the military governments next door" are governments (found in the audit).
+    # ... nor an adverb after it: "the military governments next door" are governments (found in the audit),
+    # "the veterans initially" veterans (found in review).
     assert reaction_actors("How did the military governments next door respond?") == []
-    assert reaction_actors("How did the unions nearby respond?") == [{"union"}]
+    assert reaction_actors("How did the veterans initially react?") == [{"veteran"}]
     assert reaction_actors("What was the veterans' reaction to the ceasefire?") == [{"veteran"}]
     # Each conjunct is an actor of its own; "companies" are also "firms" and "businesses".
-    actors = reaction_actors("How did trade unions and shipping companies react?")
-    assert actors[0] == {"union"} and {"compani", "firm", "busi"} <= actors[1]
-    # Names, roles, institutions, markets; a forecast, a manner or an embedded question: nothing to check.
-    for question in ("What were the reactions to the coup?", "How did China react?", "How did the US react?",
-                     "How did ECOWAS and the unions react?", "How did the government react?",
+    actors = reaction_actors("How did veterans and shipping companies react?")
+    assert actors[0] == {"veteran"} and {"compani", "firm", "busi"} <= actors[1]
+    # Names (in lower case too), roles, institutions, markets; a forecast, a manner or an embedded question:
+    # nothing to check.
+    for question in ("What were the reactions to the coup?", "How did China react?", "how did china react",
+                     "How did the US react?", "How did ECOWAS and the unions react?", "How did the government react?",
                      "How did investors react?", "How might the unions respond?",
                      "How do analysts expect the unions to respond?", "How quickly did the unions react?",
                      "How did the blast change how the unions responded?"):
         assert reaction_actors(question) == [], question
 
 
-def test_a_sentence_says_an_act_by_its_verbs() -> None:
-    from rag.keypoints import says_act
+def test_a_question_with_long_runs_of_spaces_is_read_at_once() -> None:
+    # Found in review: a lazy actor phrase between runs of spaces took minutes on a pasted 4,000-character question
+    # (a regression would show as this test taking minutes).
+    from rag.keypoints import reaction_actors
 
-    for sentence in ("The ministry told reporters it would appeal.", "Kostria recalled its ambassador.",
-                     "Iran fired 300 drones.", "Israel mobilised its reserves.", "Farmers are moving to new areas."):
-        assert says_act(sentence), sentence
-    for sentence in ("China is an important market for Varenian gas.", "It was quiet in March.",
-                     "The Act dates from 1990.", "Fighter jets are expensive."):
-        assert not says_act(sentence), sentence
+    assert reaction_actors("How did" + " " * 3990 + "x") == []
+    assert reaction_actors("How did" + " " * 1500 + "the unions react?") == [
+        {"union", "worker", "employe", "staff", "labour"}]
