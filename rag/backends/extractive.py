@@ -917,33 +917,39 @@ def _name_stated(name: str, words: set[str]) -> bool:
     return name in words or any(w.startswith(name[:max(4, len(name) - 3)]) for w in words)
 
 
+def _initials(phrase: str) -> str:
+    """The initials of a name phrase ("united states" → "us")."""
+    return "".join(word[0] for word in phrase.split())
+
+
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
     asked = asked_names(question)
     if not asked:
         return False
     present: set[str] = set()
-    written: set[str] = set()
-    for p in passages:
-        text = f"{p.chunk.title} {p.chunk.text}"
-        present |= names(text) | set(terms(text))
-        written |= acronyms(text)
-    # "the United States" is stated by "US" (its initials written as an acronym; two names with the same
-    # initials, "West Bank" and "World Bank", are not one name).
+    written: set[str] = set()  # acronyms the passages write
+    spelled: set[str] = set()  # initials of the names they spell out
+    texts = [f"{p.chunk.title}. {p.chunk.text}" for p in passages]  # the title a sentence of its own
+    for p, text in zip(passages, texts):
+        joined = f"{p.chunk.title} {p.chunk.text}"
+        present |= names(joined) | set(terms(joined))
+        written |= acronyms(joined)
+        spelled |= {_initials(phrase) for phrase in name_phrases(text)}
     first = re.match(r"\s*\S+", question)
     asking = question[first.end():] if first else question
+    # "the United States" is stated by "US" (its initials written as an acronym; two names with the same
+    # initials, "West Bank" and "World Bank", are not one name).
     for phrase in name_phrases(asking):
-        if "".join(word[0] for word in phrase.split()) in written:
+        if _initials(phrase) in written:
             present |= set(terms(phrase))
     # "the IMO" is stated by "the International Maritime Organization" (an acronym of three letters or more
     # asked, a phrase's initials written: two letters, "EU" for "Earlier Ukraine", would match by chance).
-    spelled = {"".join(word[0] for word in phrase.split())
-               for p in passages for phrase in name_phrases(f"{p.chunk.title}. {p.chunk.text}")}
     present |= {a for a in acronyms(asking) if len(a) >= 3 and a in spelled}
     # "How did Paris react…" is stated by "France…": a capital or a seat of government for its state, when a
     # passage writes the state's whole name ("United States", not "the state").
     for seat, state in seats_named(asking).items():
-        if any(states_stated(state, f"{p.chunk.title}. {p.chunk.text}") for p in passages):
+        if any(states_stated(state, text) for text in texts):
             present |= set(terms(seat))
     return any(not _name_stated(a, present) for a in asked)
 
@@ -1140,7 +1146,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and reactor_silent(question, passages):
-        # "How did Lessia's insurers respond to the losses?" over an article in which the insurers do nothing.
+        # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic":
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector
