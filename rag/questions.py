@@ -294,8 +294,8 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bwhich (?:year|date|month|day|century|decade)\b|\bin what year\b|\bhow soon\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|fast)\b|"
                           r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:percentage|percent|proportion|"
-                          r"number|amount|size|population|rate|age|length|distance|cost|price|budget|temperature)\b",
-                          re.I)),
+                          r"number|amount|size|population|rate|age|length|distance|cost|price|budget|temperature)\b|"
+                          r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?cost\b", re.I)),
     # "Which Azerbaijani generals…", "Which central European country…": a word or two may sit in between.
     ("person", re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w-]+ ){0,2}(?:person|people|leader|"
                           r"president|minister|official|politician|author|man|men|woman|women|king|queen|general|"

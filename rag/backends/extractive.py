@@ -76,10 +76,27 @@ class Candidate:
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                  "thousands?|millions?|billions?|several|many|few")
 # A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations".
-_COUNT = re.compile(rf"((?:\w+\W+){{0,3}})(?:\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})", re.I)
+# A model's number ("Kestrel-7", "F-16") names a thing; it counts nothing.
+_COUNT = re.compile(rf"((?:\w+\W+){{0,3}})(?:(?<![^\W\d_]-)\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})",
+                    re.I)
 # "One" that counts nothing: "from one tanker to another", "one another", "no one", "one side or the other".
 _NOT_A_COUNT = re.compile(r"\bone\b(?=(?:\W+\w+){0,3}?\W+(?:to|or|and)\W+(?:another|the other|the next)\b)|"
                           r"\bone another\b|\bno one\b", re.I)
+
+
+# "17 of them", "Seven of these": a count of something the sentence before names.
+_REFERRING_COUNT = re.compile(r"^\W*of\s+(?:them|these|those|which|whom)\b", re.I)
+# A question that asks for a sum of money, and a sentence that states one ("35,000 dollars", "€2bn", "free").
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b(?!\s+of\b)(?:(?!\?).)*?\b(?:cost|costs|costing|pay|pays|paid|spend|spends|spent|worth|price|"
+    r"priced|charge|charged|earn|earned|ransom|budget|invest|invested|sell|sold|buy|bought|money)\b|"
+    r"\bwhat (?:is|was|were|are|will be|would be) (?:the |its |their |his |her )?(?:\w+ ){0,2}?"
+    r"(?:cost|price|ransom|fee|salary)\b|"
+    r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?cost\b", re.I)
+_MONEY = re.compile(r"[$€£¥₽₹]|\b(?:dollars?|euros?|pounds|sterling|yen|yuan|renminbi|roubles?|rubles?|rupees?|"
+                    r"francs?|crowns?|kron[aeor]r?|kroner|krone|zloty|lira|lire|dinars?|rials?|riyals?|shekels?|"
+                    r"pesos?|reais|rand|guilders|shillings|pence|cents?|USD|EUR|GBP|CHF|bn|free|free of charge)\b",
+                    re.I)
 
 
 def _counted_terms(question: str) -> set[str]:
@@ -89,8 +106,9 @@ def _counted_terms(question: str) -> set[str]:
     the phrase ends at the first function word ("were", "does", "up").
     """
     # "How many of the new armoured vehicles…" counts vehicles: the partitive "of the" is skipped.
-    match = re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:the|these|those|its|their|his|her|our|all)\s+)?"
-                      r"((?:[\w’'-]+\s*){1,3})", question, re.I)
+    # "How many of MINUBA's bases…" counts bases: a possessor after the partitive is skipped too.
+    match = re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:(?:the|these|those|its|their|his|her|our|all)\s+)?"
+                      r"(?:[\w-]+[’']s?\s+)?)?((?:[\w’'-]+\s*){1,3})", question, re.I)
     if not match:
         return set()
     head: set[str] = set()
@@ -101,10 +119,18 @@ def _counted_terms(question: str) -> set[str]:
     return head
 
 
-def _answer_type_ok(question: str, sentence: str) -> float:
+def asks_money(question: str) -> bool:
+    """Does the question ask for a sum of money ("How much did it cost?", "What does a drone cost?")?"""
+    return bool(_MONEY_QUESTION.search(question))
+
+
+def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     q = question.lower()
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
         return 1.0 if _has_time(sentence) else 0.5
+    if asks_money(question):
+        # "How much will the repairs cost?" is not answered by "would take six weeks to repair".
+        return 1.0 if _MONEY.search(sentence) and _has_quantity(sentence) else 0.4
     if re.search(r"\bhow (?:many|much)\b", q):
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it.
         counted = _counted_terms(question)
@@ -112,10 +138,17 @@ def _answer_type_ok(question: str, sentence: str) -> float:
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
             if not counted or counted & set(terms(match.group(2))) or counted & set(terms(match.group(1))):
                 return 1.0
+            # "Seven of these are in Oudala": what is counted is named in the sentence before.
+            if _REFERRING_COUNT.match(match.group(2)) and counted & set(terms(context)):
+                return 1.0
         return 0.4
     if re.search(r"\bhow (?:long|old|far)\b|\bwhat (?:percentage|number)\b", q):
         return 1.0 if numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I) else 0.5
-    if re.search(r"^\s*who\b|\bwhich (?:country|person|leader|state|organi[sz]ation)\b", q):
+    # "Which shipping companies signed…" is not answered by "a group of European shipping companies": a name is.
+    if re.search(r"^\s*who\b|\bwhich (?:country|person|leader|state|organi[sz]ation)\b|\bwhich (?:[\w-]+ ){0,2}"
+                 r"(?:compan(?:y|ies)|firms?|banks?|agenc(?:y|ies)|organi[sz]ations|part(?:y|ies)|units?|brigades?|"
+                 r"regiments?|militias?|ships?|vessels?|airlines?|newspapers?|universit(?:y|ies)|countries|states|"
+                 r"nations)\b", q):
         new_names = names(sentence) - names(question) - set(terms(question))
         return 1.0 if new_names else 0.7
     return 1.0
@@ -196,7 +229,7 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
             factor *= 0.5
     if has_negation(question) and not has_negation(sentence):
         factor *= 0.5  # "What are pharmacists NOT given?" is not answered by what they are given
-    return coverage * factor * _answer_type_ok(question, sentence)
+    return coverage * factor * _answer_type_ok(question, sentence, context)
 
 
 # Site furniture that reaches the text as sentences: never an answer, never a point.
@@ -327,16 +360,22 @@ def answerability(profile: QuestionProfile, sentence: str, *, context: str = "",
         paraphrase = min(1.0, max(0.0, (focus_similarity - PARAPHRASE_FLOOR) / (PARAPHRASE_FULL - PARAPHRASE_FLOOR)))
     # Either evidence can carry the focus; together they add up (a noisy-or), as for "brokered the
     # ceasefire" against "the ceasefire was a product of American pressure".
-    return (lexical + (1.0 - lexical) * paraphrase) * _type_present(profile, sentence)
+    return (lexical + (1.0 - lexical) * paraphrase) * _type_present(profile, sentence, context)
 
 
-def _type_present(profile: QuestionProfile, sentence: str) -> float:
+def _has_quantity(sentence: str) -> bool:
+    """A number, a number word, or a figure with its unit glued on ("$40m", "€2bn", "5km")."""
+    return bool(numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS}|free)\b|\d(?:m|bn|mn|k|km|kg|tn)\b",
+                                               sentence, re.I))
+
+
+def _type_present(profile: QuestionProfile, sentence: str, context: str = "") -> float:
     """1.0 when the sentence holds the kind of thing asked for; a number or a date is not optional."""
-    found = _answer_type_ok(profile.question, sentence)
+    found = _answer_type_ok(profile.question, sentence, context)
     if profile.answer_type == "date" and not _has_time(sentence):
         return min(found, 0.3)
     if profile.answer_type == "number":
-        if not (numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I)):
+        if not _has_quantity(sentence):
             return min(found, 0.3)
         return min(found, 1.0) if found >= 1.0 else 0.3  # "how many soldiers": the count must be of soldiers
     return found
@@ -482,7 +521,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # About someone/something else than the question names, or another year/figure ("2024" vs "2027").
         unstated_count = unstated(passages[cand.passage - 1].chunk.source) if unstated is not None else 0
         able *= NAME_MISSING ** unstated_count
-        checks[cand.text] = (_type_present(prof, cand.text), unstated_count)
+        checks[cand.text] = (_type_present(prof, cand.text, cand.context), unstated_count)
         scored.append(Candidate(cand.passage, cand.text, score, cand.context, able, cand.position))
     scored.sort(key=lambda c: -c.score)
     learned: dict[str, list[float]] = {}

@@ -287,6 +287,58 @@ def test_one_in_an_idiom_is_not_a_count() -> None:
                                      "tankers through shell companies.") == 1.0
 
 
+def test_a_count_that_refers_back_counts_what_the_sentence_before_names() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    # Found in a blind news set: "Seven of these are in the Oudala region." was vetoed as a count of nothing,
+    # and "How many of MINUBA's bases…" counted "MINUBA" instead of bases.
+    question = "How many of MINUBA's bases are located in Oudala?"
+    before = "MINUBA has about 11,000 personnel spread across 12 bases."
+    assert _answer_type_ok(question, "Seven of these are in the Oudala region.", before) == 1.0
+    assert _answer_type_ok(question, "Seven of these are in the Oudala region.",
+                           "The mission was set up in 2013 after the rebellion.") < 1.0
+    assert _answer_type_ok(question, "MINUBA has about 11,000 personnel, most of them police.") < 1.0
+    assert _answer_type_ok("How many drones were shot down?", "Air defences shot down 17 of them.",
+                           "At least 23 drones approached the harbour.") == 1.0
+
+
+def test_a_model_number_is_not_a_count() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    # "How many Kestrel-7 drones does Drask produce each month?" had been answered with the drone's unit cost:
+    # the 7 of "Kestrel-7 drone" passed as a count of drones.
+    question = "How many Kestrel-7 drones does Drask produce each month?"
+    assert _answer_type_ok(question, "A Kestrel-7 drone is estimated to cost around 35,000 dollars to produce.") < 1.0
+    assert _answer_type_ok(question, "Drask builds about 90 Kestrel-7 drones a month.") == 1.0
+
+
+def test_a_question_about_money_needs_a_sum_of_money() -> None:
+    from rag.backends.extractive import _answer_type_ok, asks_money
+    from rag.questions import answer_type
+
+    assert asks_money("How much will it cost to repair Berth 9?")
+    assert asks_money("Roughly what does it cost Drask to build one Kestrel-7?")
+    assert asks_money("What is the unit price of the interceptor?")
+    assert not asks_money("How much of the budget went to ammunition?")  # a share, not a sum
+    assert not asks_money("How much territory did the army take?")
+    assert answer_type("Roughly what does it cost Drask to build one Kestrel-7?") == "number"
+    question = "How much will it cost to repair Berth 9?"
+    assert _answer_type_ok(question, "The damage to Berth 9 would take at least six weeks to repair.") < 1.0
+    for stated in ("Repairs to Berth 9 will cost about 40 million euros.", "Repairs will cost $40m.",
+                   "The repair bill is put at 400 million crowns."):
+        assert _answer_type_ok(question, stated) == 1.0, stated
+    assert _answer_type_ok(question, "Repairs to Berth 9 will cost millions.") < 1.0  # no sum, no currency
+    assert _answer_type_ok("How much does it cost to attend?", "Entry is free, but booking is recommended.") == 1.0
+
+
+def test_which_named_kind_needs_a_name() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    question = "Which European shipping companies signed the convoy agreement with Corvania?"
+    assert _answer_type_ok(question, "Corvania signed an agreement with a group of European shipping companies.") < 1.0
+    assert _answer_type_ok(question, "Maersk and Hapag-Lloyd signed the convoy agreement.") == 1.0
+
+
 def test_a_byline_line_with_role_and_date_is_never_a_point() -> None:
     # Found summarising the grid article: "Visiting Fellow, …, 10 February 2026" (the byline without its
     # "By Name –") was glued to the first sentence's bullet.
