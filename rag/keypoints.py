@@ -149,8 +149,9 @@ _FILLER_WORDS = """despite besides along alongside among amid amidst within with
     mustnt help make get give keep put use need want try seem become allow let bring set hold show turn
     hey hi hello ok okay please thanks thank not no around"""
 # The words that ask for a kind of point, in any of their forms ("prompted", "impacted", "repercussions"),
-# the words of a comparison ("compare", "differ", "in common") and the verbs of a request ("analyse", "outline"):
-# what sort of answer is wanted, not what it is about.
+# the words of a comparison ("compare", "differ", "in common"), the verbs of a request ("analyse", "outline")
+# and the words that frame a view ("Why does the analyst *regard* the warhead as a problem?", "Why
+# is the author *sceptical*…"): what sort of answer is wanted, not what it is about.
 _AIM_WORDS = """react respond response reply retaliate consequence effect impact implication result outcome affect
     repercussion fallout aftermath happen next mean lead led reason cause motive motivate motivation factor
     explain explanation driver drive drove trigger grievance contribute fuel rationale agenda justify
@@ -159,7 +160,8 @@ _AIM_WORDS = """react respond response reply retaliate consequence effect impact
     recommendation summarise summarize summary overview point criticise criticize criticism critique assess
     assessment suggest suggestion propose proposal effective adequate successful takeaway judge judgement
     judgment verdict analyse analyze analysis elaborate discuss describe outline sketch walk detail lesson
-    compare comparison differ difference contrast similar similarity common versus"""
+    compare comparison differ difference contrast similar similarity common versus
+    regard sceptical skeptical convinced optimistic pessimistic"""
 _FILLER = frozenset(terms(_FILLER_WORDS)) | frozenset(_FILLER_WORDS.split())
 _AIM_STEMS = frozenset(terms(_AIM_WORDS))
 # "didn't", "wouldn't", "they'd": an auxiliary with its contraction says nothing about what is asked.

@@ -990,7 +990,10 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     for seat, state in seats_named(asking).items():
         if any(states_stated(state, text) for text in texts):
             present |= set(terms(seat))
-    return any(not _name_stated(a, present) for a in asked)
+    # "the Galdor-Serin ceasefire" names Galdor and Serin, each of which may be written on its own.
+    return any(not _name_stated(a, present) and not ("-" in a and all(_name_stated(part, present)
+                                                                       for part in a.split("-") if part))
+               for a in asked)
 
 
 _ASKED_YEAR = re.compile(r"(?<![\d,.])(1[5-9]\d\d|20\d\d)(?!\d|,\d)")  # "2,000 soldiers" is no year

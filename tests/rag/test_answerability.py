@@ -223,6 +223,10 @@ def test_a_name_and_its_initials_are_the_same_name() -> None:
     # Two names with the same initials are two names.
     west_bank = [passage("The West Bank was quiet.", 1)]
     assert _names_missing("What did the World Bank say about the war?", west_bank)
+    # "the Galdor-Serin ceasefire" names two parties, each written on its own (found in a blind set).
+    truce = [passage("Galdor and Serin agreed a ceasefire in May.", 1)]
+    assert not _names_missing("What would make the Galdor-Serin ceasefire more durable?", truce)
+    assert _names_missing("What would make the Galdor-Tamar ceasefire more durable?", truce)
 
 
 def test_a_capital_for_its_state_and_an_acronym_for_its_name_are_stated() -> None:

@@ -330,6 +330,10 @@ def test_an_announcing_sentence_with_nothing_after_it_stays_an_ordinary_point() 
     ("How were ordinary people impacted by the border closure?", ["ordinari", "border", "closur"]),
     ("What does the author argue?", []),
     ("Compare the responses to the Azawi coup and the Varenian offensive.", ["coup", "offens"]),
+    # the words that frame a view ask for the author's view; an article argues it without them (blind set)
+    ("Why is the author sceptical that listing single tankers will shut down the fleet?",
+     ["list", "singl", "tanker", "shut", "fleet"]),
+    ("Why does the analyst regard the new warhead as a threat?", ["new", "warhead", "threat"]),
 ])
 def test_content_focus_is_what_an_analytic_question_is_about(question: str, content: list[str]) -> None:
     from rag.keypoints import content_focus
