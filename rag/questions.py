@@ -99,6 +99,14 @@ _ANALYTIC = [
     # has changed since the coup?", "What can be done to prevent another blackout?", "What does the offensive tell
     # us about Varenia's intentions?", "What do we know about the attackers?", "Where does the conflict go from
     # here?", "Is there evidence that…?", "Who gains from the blackout?".
+    # "What drives Russia's policy?", "What limits the mediator's ability…?", "What prevents the EU from acting?"
+    # (a verb right after "what"; "What limits did the treaty set?" asks for a noun's list, read as before).
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?what (?:drives|drove|prevents|prevented|stops|stopped|limits|limited|"
+               r"constrains|constrained|hampers|hampered|hinders|hindered|undermines|undermined|motivates|motivated|"
+               r"shapes|shaped)\b(?!\s+(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b)|"
+               # "What environmental danger does the fleet pose?" (not "What danger sign did the pilot see?")
+               r"\bwhat (?:[\w-]+ )?(?:danger|threat) (?:does|do|did|is|are|was|were|would|could|might|will|can)\b",
+               re.I),
     re.compile(r"\bwhat (?:contributed|contributes|led up|fuell?ed|sparked|enabled|allowed) to\b|"
                r"\bwhat (?:is|was|are|were) (?:driving|fuell?ing|motivating|causing)\b|"
                r"\bwhat (?:is|are|was|were) (?:(?!if\b|when\b|while\b)[\w’'-]+ ){1,4}(?:trying|seeking|hoping|aiming|"
@@ -286,7 +294,9 @@ _DECIDED_OUTCOME = re.compile(
     r"\b(?:votes?|voting|elections?|referendums?|polls?|primar(?:y|ies)|matche?s?|games?|races?|trials?|summits?|"
     r"tests?)\b(?: [\w'’-]+){0,2} (?:results?|outcomes?)\b", re.I)
 # "How did he die?" asks for one fact (a manner), short enough for a sentence.
-_HOW_MANNER = re.compile(rf"^\s*{_LEAD_IN}how (?:(?:did|does|do|was|were|is|are) [^?]{{1,40}}\b(?:{_MANNER_VERBS})\b|"
+# ("How do the two versions of the start of the clash differ?": "the start of" is a noun, not how it started.)
+_HOW_MANNER = re.compile(rf"^\s*{_LEAD_IN}how (?:(?:did|does|do|was|were|is|are) [^?]{{1,40}}\b(?<!\bthe )"
+                         rf"(?:{_MANNER_VERBS})\b(?! of\b)|"
                          r"to (?:pronounce|spell|say|write)\b)", re.I)
 
 _TYPES: list[tuple[str, re.Pattern[str]]] = [

@@ -16,6 +16,12 @@ from rag.questions import (
 )
 
 ANALYTIC = [
+    # a second blind set: a verb right after "what", a danger or threat posed, "the start of" as a noun
+    "What drives Russia's policy in the Sahel?",
+    "What limits Hallis's ability to shape the outcome as mediator?",
+    "What prevents the EU from acting?",
+    "What environmental danger does the ageing shadow fleet pose, according to the analyst?",
+    "How do the two versions of the start of the clash differ?",
     "Why did Azerbaijan attack Armenia in September 2022?",
     "What are the four main reasons for the attack?",
     "What reasons does the author give for the offensive?",
@@ -155,6 +161,8 @@ ANALYTIC = [
     "What'd happen if the talks failed?",  # "'d" is "would" before "happen"
 ]
 FACTOID = [
+    "What limits did the treaty set on warheads?",
+    "How did the clash start?",
     "Who brokered the ceasefire?",
     "When did the offensive start?",
     "Where did the last meeting take place?",
