@@ -45,7 +45,8 @@ _ANALYTIC_NOUNS = (
     r"background|context|rationale|justifications?|agenda|stance|stakes|mistakes|warning signs|"
     # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
     r"performance|resilience|endgame|credibility|effectiveness|viability|sustainability|assessment|disagreements|"
-    r"strategic (?:value|importance|logic)|the case (?:for|against)|for and against|upshot|fallout"
+    r"strategic (?:value|importance|logic)|the case (?:for|against)|for and against|upshot|fallout|aftermath|"
+    r"repercussions"
 )
 # Points only when asked for as such ("the drivers of the change"; "early drivers looking to…" are people).
 _DRIVER_NOUNS = r"drivers|triggers|root causes?"
@@ -55,7 +56,8 @@ _OVERVIEW = r"assessment|overview|analysis|rundown|briefing|background"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come)\b", re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
-    re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be) )?(?:[\w’'-]+ ){{0,3}}"
+    re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
+               rf"(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
     re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
     # "Which factors made the offensive possible?", "Which lessons should NATO draw?": several points asked
@@ -118,7 +120,10 @@ _ANALYTIC = [
                # Sahel?", "what Operation Spiderweb means for the bomber fleet", "Could the same thing happen in…?"
                r"\bwhere (?:does|do|did|will|would) [^?]{1,80}\bleave\b|"
                r"\bwhat (?:is|are|was|were|does|do|did) [^?]{1,60}\bget(?:ting)? out of\b|"
-               r"\bwhat [^?]{1,60}\bmeans for\b|"
+               r"\bwhat [^?]{1,60}\b(?:means|meant) for\b|"
+               # "What has the blackout done to voters' confidence?", "What brought the fighting to a halt?"
+               r"\bwhat (?:has|have|had) [^?]{1,60}\bdone to\b|"
+               r"\bwhat brought (?:about\b|[^?]{1,60}\bto (?:a halt|an end|a close|a head)\b)|"
                r"\bwhat is (?!(?:the |a )?(?:(?:sample|arithmetic|overall|average|group|population|weighted) )?mean\b)"
                r"[^?]{1,60}\bmean for\b|\bwhere [^?]{1,60}\bdisagree\b|"
                # what a policy will lead to ("What does less education lead to?" asks a fact)

@@ -22,6 +22,12 @@ ANALYTIC = [
     "What prevents the EU from acting?",
     "What environmental danger does the ageing shadow fleet pose, according to the analyst?",
     "How do the two versions of the start of the clash differ?",
+    # the fourteenth round's blind audit: typed factoid and refused by the factual gate
+    "What have been the economic consequences of the coup for ordinary people in Tandara?",
+    "What has the blackout done to voters' confidence?",
+    "What has the fighting meant for civilians in and around the valley?",
+    "What brought the two days of fighting to a halt?",
+    "Lessia blackout economic losses Varmo Grid aftermath",
     "Why did Azerbaijan attack Armenia in September 2022?",
     "What are the four main reasons for the attack?",
     "What reasons does the author give for the offensive?",
@@ -163,6 +169,7 @@ ANALYTIC = [
 FACTOID = [
     "What limits did the treaty set on warheads?",
     "How did the clash start?",
+    "What has been the largest ship built there?",
     "Who brokered the ceasefire?",
     "When did the offensive start?",
     "Where did the last meeting take place?",
