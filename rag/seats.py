@@ -79,6 +79,28 @@ _BY_STEMS = {tuple(terms(seat)): _STATES[seat] for seat in _SEATS}
 # Every state name of the table, stemmed ("china", "russian"): a word a reaction question may type in lower case.
 # (Single-word names only: "union" of "European Union" is also a trade union.)
 STATE_NAMES = frozenset(t for names in _STATES.values() for name in names if " " not in name for t in terms(name))
+# One state's one-word names ("France", "French"; "Netherlands", "Dutch"), stemmed: a question that says
+# "the French government" names France. (Not the seats that stand for several bodies: Brussels, Addis Ababa.)
+_FORMS: dict[str, frozenset[str]] = {}
+for _names in _STATES.values():
+    if any(" " in name and name.endswith("Union") or name in ("NATO", "AU") for name in _names):
+        continue
+    _group = frozenset(t for name in _names if " " not in name for t in terms(name))
+    for _t in _group:
+        _FORMS[_t] = _FORMS.get(_t, frozenset()) | _group
+
+
+def state_forms(stem: str) -> frozenset[str]:
+    """The stemmed one-word names of the state a stemmed name stands for ("french" → france, french); empty if
+    it is none.
+
+    Example:
+        >>> sorted(state_forms("dutch"))
+        ['dutch', 'netherland']
+    """
+    return _FORMS.get(stem, frozenset())
+
+
 # A seat that is part of a longer name ("George Washington", "Washington Post") or a place ("strikes on Kyiv").
 _SEAT = re.compile(r"\b(?:" + "|".join(re.escape(seat) for seat in sorted(_SEATS, key=len, reverse=True)) + r")\b")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|on|at|to|of|into|from|near|over|around|across|toward|towards)|"
