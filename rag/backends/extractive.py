@@ -75,10 +75,11 @@ class Candidate:
 
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
                  "thousands?|millions?|billions?|several|many|few")
-# A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations".
-# A model's number ("Kestrel-7", "F-16") names a thing; it counts nothing.
-_COUNT = re.compile(rf"((?:\w+\W+){{0,3}})(?:(?<![^\W\d_]-)\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)((?:\W+\w+){{1,4}})",
-                    re.I)
+# A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations". The words after it
+# are looked ahead, not taken, so the next number is a count of its own ("As of April 2014, there are 88
+# private schools"). A model's number ("Kestrel-7", "F-16") names a thing; it counts nothing.
+_COUNT = re.compile(rf"((?:\w+\W+){{0,3}})(?:(?<![^\W\d_]-)\b\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b)"
+                    rf"(?=((?:\W+\w+){{1,4}}))", re.I)
 # "One" that counts nothing: "from one tanker to another", "one another", "no one", "one side or the other".
 _NOT_A_COUNT = re.compile(r"\bone\b(?=(?:\W+\w+){0,3}?\W+(?:to|or|and)\W+(?:another|the other|the next)\b)|"
                           r"\bone another\b|\bno one\b", re.I)
@@ -109,24 +110,65 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
 )]
 
 
+_YEAR = re.compile(r"(?<![\d,.])(?:1[0-9]\d\d|20\d\d)(?!\d|,\d)s?|\b(?:this|last|next|that|the same|the previous|"
+                   r"the following) year\b|\byears? (?:ago|earlier|later|before)\b", re.I)
+# Months and days are capitalised, but a date is no name ("A first hearing has been scheduled for September").
+_CALENDAR_NAMES = frozenset(terms("January February March April May June July August September October November "
+                                  "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday"))
+
+
+def _counts(counted: set[str], plural: set[str], words: str) -> bool:
+    """Do ``words`` (round a number) name what the question counts?
+
+    When the asked phrase has plural nouns (``plural``: "interceptor missiles", "soldiers died") one of them
+    must be there: "six Skyward interceptor batteries" does not count missiles. Otherwise any word of
+    ``counted`` will do.
+    """
+    found = set(terms(words))
+    return any(focus_matches(asked, t) for asked in (plural or counted) for t in found)  # "kilometers"/"-tres"
+
+
+def _counted_words(question: str) -> list[str]:
+    """The words of the phrase right after "how many/much", up to the first function word."""
+    # "How many of the new armoured vehicles…" counts vehicles: the partitive "of the" is skipped.
+    # "How many of MINUBA's bases…" counts bases: a possessor after the partitive is skipped too.
+    match = re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:(?:the|these|those|its|their|his|her|our|all)\s+)?"
+                      r"(?:[\w-]+[’']s?\s+)?)?((?:[\w’'-]+\s*){1,3})", question, re.I)
+    out: list[str] = []
+    for word in match.group(1).split() if match else []:
+        if not terms(word):
+            break
+        out.append(word)
+    # "How many Halberd-4 launchers…" counts launchers: a name before the counted noun only says which.
+    common = [w for w in out if not w[:1].isupper()]
+    return common or out
+
+
 def _counted_terms(question: str) -> set[str]:
     """What a "how many/much" question counts: the words of the phrase right after it.
 
     "How many soldiers died…" → {soldier, die}; "How many students signed up…" → {student, sign}:
     the phrase ends at the first function word ("were", "does", "up").
     """
-    # "How many of the new armoured vehicles…" counts vehicles: the partitive "of the" is skipped.
-    # "How many of MINUBA's bases…" counts bases: a possessor after the partitive is skipped too.
-    match = re.search(r"\bhow (?:many|much)\s+(?:of\s+(?:(?:the|these|those|its|their|his|her|our|all)\s+)?"
-                      r"(?:[\w-]+[’']s?\s+)?)?((?:[\w’'-]+\s*){1,3})", question, re.I)
-    if not match:
+    return {t for word in _counted_words(question) for t in terms(word)}
+
+
+# Plurals that do not end in -s, and words in -s that are not plurals.
+_IRREGULAR_PLURALS = frozenset("men women children police personnel staff aircraft troops".split())
+# Counted nouns any group of them answers ("How many people attended?" — "350 officials and experts").
+_GENERIC_COUNTED = frozenset(terms("people persons individuals things items times"))
+_NOT_PLURAL = re.compile(r"(?:ss|us|is|ics|ness|news|series|species|gas)$", re.I)
+
+
+def _counted_plurals(question: str) -> set[str]:
+    """The plural noun a "how many" question counts ("interceptor missiles" → {missil}), stemmed: the first
+    word of the counted phrase that looks plural (a verb after it may end in -s too: "how much dust falls")."""
+    if not re.search(r"\bhow many\b", question, re.I):
         return set()
-    head: set[str] = set()
-    for word in match.group(1).split():
-        if not terms(word):
-            break
-        head |= set(terms(word))
-    return head
+    for word in _counted_words(question):
+        if word.lower() in _IRREGULAR_PLURALS or (word.lower().endswith("s") and not _NOT_PLURAL.search(word)):
+            return set(terms(word)) - _GENERIC_COUNTED
+    return set()
 
 
 def asks_money(question: str) -> bool:
@@ -136,6 +178,9 @@ def asks_money(question: str) -> bool:
 
 def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     q = question.lower()
+    if re.search(r"\b(?:what|which) year\b", q):
+        # "In what year did the programme start?" is not answered by "on Thursday" or "since it began".
+        return 1.0 if _YEAR.search(sentence) else 0.5
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
         return 1.0 if _has_time(sentence) else 0.5
     if asks_money(question):
@@ -144,24 +189,29 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     if re.search(r"\bhow (?:many|much)\b", q):
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it (or of
         # the same thing in other words: "civilians" are "residents", "vessels" are "ships").
-        counted = _counted_terms(question)
+        counted, plural = _counted_terms(question), _counted_plurals(question)
         counted = counted.union(*(group for group in _SAME_COUNTED if counted & group))
+        plural = plural.union(*(group for group in _SAME_COUNTED if plural & group))
         for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
-            if not counted or counted & set(terms(match.group(2))) or counted & set(terms(match.group(1))):
+            if not counted or _counts(counted, plural, match.group(2)) or _counts(counted, plural, match.group(1)):
                 return 1.0
             # "Seven of these are in Oudala": what is counted is named in the sentence before.
-            if _REFERRING_COUNT.match(match.group(2)) and counted & set(terms(context)):
+            if _REFERRING_COUNT.match(match.group(2)) and _counts(counted, plural, context):
                 return 1.0
         return 0.4
     if re.search(r"\bhow (?:long|old|far)\b|\bwhat (?:percentage|number)\b", q):
         return 1.0 if numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I) else 0.5
-    # "Which shipping companies signed…" is not answered by "a group of European shipping companies": a name is.
-    if re.search(r"^\s*who\b|\bwhich (?:country|person|leader|state|organi[sz]ation)\b|\bwhich (?:[\w-]+ ){0,2}"
+    # "Which shipping companies signed…" is not answered by "a group of European shipping companies", nor "What
+    # is the name of the officer…?" by "a Hallisian officer", nor "Which two shipbuilders…?" by "two of them": a
+    # name is.
+    if re.search(r"^\s*who\b|\bwhat (?:is|are|was|were) (?:the |their |his |her |its )?names? of\b|"
+                 r"\bwhich (?:two|three|four|five|several|\d+) |"
+                 r"\bwhich (?:country|person|leader|state|organi[sz]ation)\b|\bwhich (?:[\w-]+ ){0,2}"
                  r"(?:compan(?:y|ies)|firms?|banks?|agenc(?:y|ies)|organi[sz]ations|part(?:y|ies)|units?|brigades?|"
-                 r"regiments?|militias?|ships?|vessels?|airlines?|newspapers?|universit(?:y|ies)|countries|states|"
+                 r"regiments?|militias?|ships?|vessels?|airlines?|newspapers?|universit(?:y|ies)|countries|states|courts?|tribunals?|"
                  r"nations)\b", q):
-        new_names = names(sentence) - names(question) - set(terms(question))
+        new_names = names(sentence) - names(question) - set(terms(question)) - _CALENDAR_NAMES
         return 1.0 if new_names else 0.7
     return 1.0
 

@@ -324,6 +324,43 @@ def test_a_count_may_name_what_it_counts_in_other_words() -> None:
     assert _answer_type_ok("How many ships were detained?", "Customs officers held three vessels.") == 1.0
 
 
+def test_a_count_is_of_the_plural_noun_asked_not_of_its_modifier() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    # The second blind set: "six Skyward interceptor batteries" passed as a count of interceptor missiles, and
+    # "2,300 kilometres, the Halberd-4 can strike" as a count of Halberd-4 launchers.
+    missiles = "How many interceptor missiles does each Skyward battery hold?"
+    assert _answer_type_ok(missiles, "Pellaria's defences rest on six Skyward interceptor batteries.") < 1.0
+    assert _answer_type_ok(missiles, "Each battery holds 32 interceptor missiles.") == 1.0
+    launchers = "How many Halberd-4 launchers has Kestria deployed so far?"
+    assert _answer_type_ok(launchers, "With a range of about 2,300 kilometres, the Halberd-4 can strike the base.") < 1.0
+    assert _answer_type_ok(launchers, "Kestria has deployed four launchers near the coast.") == 1.0
+    # A later number counts on its own (it was swallowed by the words after "2014"); spellings of a unit agree.
+    assert _answer_type_ok("How many private schools existed in 2014?",
+                           "As of April 2014, there are 88 private schools in New Zealand.") == 1.0
+    assert _answer_type_ok("How many square kilometers is the basin?",
+                           "This basin encompasses 7,000,000 square kilometres.") == 1.0
+    # "How much dust falls…": a verb in -s is not what is counted.
+    assert _answer_type_ok("How much Saharan dust falls over the basin each year?",
+                           "An average 27.7 million tons of dust falls over the basin.") == 1.0
+
+
+def test_a_year_a_name_and_a_named_kind_must_be_there() -> None:
+    from rag.backends.extractive import _answer_type_ok
+
+    year = "In what year did Ardenne launch its sanctions programme?"
+    assert _answer_type_ok(year, "On Thursday Ardenne imposed sanctions on 23 tankers.") < 1.0
+    assert _answer_type_ok(year, "Ardenne began the programme in 2019.") == 1.0
+    named = "What is the name of the Hallisian officer chairing the joint commission?"
+    assert _answer_type_ok(named, "A joint commission, chaired by a Hallisian officer, will meet weekly.") < 1.0
+    assert _answer_type_ok(named, "The commission is chaired by Colonel Erik Vanter.") == 1.0
+    court = "In which court will the first hearing be held?"
+    assert _answer_type_ok(court, "A first court hearing has been scheduled for September.") < 1.0  # a month
+    assert _answer_type_ok(court, "The case will be heard at the Supreme Court in Valden.") == 1.0
+    assert _answer_type_ok("Which two shipbuilders pulled out of the competition?",
+                           "Two of the three shipbuilders withdrew within a year.") < 1.0
+
+
 def test_a_model_number_is_not_a_count() -> None:
     from rag.backends.extractive import _answer_type_ok
 
