@@ -263,6 +263,32 @@ _SAME_HEAD = [frozenset(terms(group)) for group in (
 _CAPITALS = re.compile(r"\b[A-Z][A-Z.]+\b")  # "US", "U.S.": a name, not a head noun
 
 
+def reacting_words(question: str) -> frozenset[str]:
+    """The stemmed words that name who a reaction question asks about: each conjunct's head noun ("Corvania's
+    *government*"), or its name when it is one, with the state's other names ("France" → france, french).
+
+    Example:
+        >>> sorted(reacting_words("How did France and Azawi's international partners react?"))
+        ['franc', 'french', 'partner']
+    """
+    from rag.seats import state_forms
+
+    match = _REACTOR.search(" ".join(question.split()))
+    if not match:
+        return frozenset()
+    phrase = match.group("actor") or match.group("owner")
+    if _NOT_ACTOR.search(phrase) or len(phrase.split()) > MAX_ACTOR_WORDS:
+        return frozenset()
+    found: set[str] = set()
+    for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
+        core = _ADVERB.sub(" ", _QUALIFIER.sub("", part))
+        named = names(" " + core)
+        own = [t for t in terms(core) if t not in named and t not in _FILLER]
+        # The head noun ("Azawi's international partners": partners), or the name when the conjunct is one.
+        found |= {own[-1]} if own else set(terms(core))
+    return frozenset(found.union(*(state_forms(t) for t in found)))
+
+
 def reaction_actors(question: str) -> list[frozenset[str]]:
     """The actors a reaction question asks about, each conjunct as the head nouns that name it (stemmed).
 

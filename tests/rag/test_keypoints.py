@@ -365,6 +365,27 @@ def test_the_actor_of_a_reaction_question_is_read_as_its_head_noun() -> None:
         assert reaction_actors(question) == [], question
 
 
+def test_a_reaction_by_the_actor_asked_about_counts_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.keypoints import reacting_words
+
+    # A blind set: "How did Dravonia, the Tovalu registry and the tanker market respond…?" was answered with
+    # reactions of others; the registry's statement ranked below them.
+    assert reacting_words("How did Dravonia, the Tovalu registry and the tanker market respond to it?") == \
+        frozenset({"dravonia", "registri", "market"})
+    assert reacting_words("How did Corvania's government and president respond?") == frozenset({"govern", "presid"})
+    assert reacting_words("Why did the registry act?") == frozenset()
+    question = "How did the Tovalu registry respond to the designations?"
+    own = "The Tovalu maritime registry said in a statement that it would review the vessels."
+    other = "Shipping analysts said in a statement that freight rates would rise."
+    passages = [passage(f"{other} {own}", 1)]
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    with_actor = point_relevance(ranking, embedder.embed_query(question), passages)
+    monkeypatch.setattr(extractive, "ACTOR_WEIGHT", 0.0)
+    without = point_relevance(ranking, embedder.embed_query(question), passages)
+    assert with_actor[own] > without[own] and with_actor[other] == without[other]
+
+
 def test_a_question_with_long_runs_of_spaces_is_read_at_once() -> None:
     # Found in review: a lazy actor phrase between runs of spaces took minutes on a pasted 4,000-character question
     # (a regression would show as this test taking minutes).
