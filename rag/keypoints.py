@@ -264,12 +264,14 @@ _CAPITALS = re.compile(r"\b[A-Z][A-Z.]+\b")  # "US", "U.S.": a name, not a head 
 
 
 def reacting_words(question: str) -> frozenset[str]:
-    """The stemmed words that name who a reaction question asks about: each conjunct's head noun ("Corvania's
-    *government*"), or its name when it is one, with the state's other names ("France" → france, french).
+    """The stemmed words that name who a reaction question asks about: each conjunct's name, with its state's
+    other names, when its head is a role or an institution ("the French government" → france, french),
+    else its head noun ("Azawi's partners" → partner: partners are not Azawi). A role or an institution
+    without a name ("the president", "Gulf states") is left out: many sentences have one.
 
     Example:
-        >>> sorted(reacting_words("How did France and Azawi's international partners react?"))
-        ['franc', 'french', 'partner']
+        >>> sorted(reacting_words("How did the French government and Lessia's insurers react?"))
+        ['franc', 'french', 'insur']
     """
     from rag.seats import state_forms
 
@@ -283,10 +285,22 @@ def reacting_words(question: str) -> frozenset[str]:
     for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
         core = _ADVERB.sub(" ", _QUALIFIER.sub("", part))
         named = names(" " + core)
+        name_terms = {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES)
+                      and t not in _NAME_FILLER}
         own = [t for t in terms(core) if t not in named and t not in _FILLER]
-        # The head noun ("Azawi's international partners": partners), or the name when the conjunct is one.
-        found |= {own[-1]} if own else set(terms(core))
+        if own and (own[-1] not in _ANY_NAME or own[-1] in _RELATIONAL):
+            found.add(own[-1])  # the head noun: "the Tovalu *registry*", "Azawi's *partners*", "Lessia's *insurers*"
+        elif name_terms:
+            # "the French government", "President Macron": a role or an institution is who its name says.
+            found |= name_terms
     return frozenset(found.union(*(state_forms(t) for t in found)))
+
+
+# Heads that name someone else than the name before them ("Azawi's partners" are not Azawi).
+_RELATIONAL = frozenset(terms("partners allies neighbours neighbors friends rivals enemies critics backers creditors "
+                              "supporters opponents"))
+# Words of multi-word names that are ordinary words too ("United States": a "unit"; "Gulf states").
+_NAME_FILLER = frozenset(terms("united states state kingdom republic union nations nation federation"))
 
 
 def reaction_actors(question: str) -> list[frozenset[str]]:

@@ -105,9 +105,12 @@ _ANALYTIC = [
     # (a verb right after "what"; "What limits did the treaty set?" asks for a noun's list, read as before).
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?what (?:drives|drove|prevents|prevented|stops|stopped|limits|limited|"
                r"constrains|constrained|hampers|hampered|hinders|hindered|undermines|undermined|motivates|motivated|"
-               r"shapes|shaped)\b(?!\s+(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would)\b)|"
-               # "What environmental danger does the fleet pose?" (not "What danger sign did the pilot see?")
-               r"\bwhat (?:[\w-]+ )?(?:danger|threat) (?:does|do|did|is|are|was|were|would|could|might|will|can)\b",
+               r"keeps|kept|makes)\b(?!\s+(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|on|to|of|"
+               r"for|in|apply|applied|exist|existed|it|up)\b)(?!\s+[^?]*\bto (?:be|do|go|work|run)\b)|"
+               # "What environmental danger does the fleet pose?" (not "What danger sign did the pilot see?", not
+               # "What threat level was the alert raised to?")
+               r"\bwhat (?:kind of |sort of |type of )?(?:[\w-]+ )?(?:danger|threat)s? "
+               r"(?:does|do|did|would|could|might|will|can) [^?]{1,60}\bpose\b",
                re.I),
     re.compile(r"\bwhat (?:contributed|contributes|led up|fuell?ed|sparked|enabled|allowed) to\b|"
                r"\bwhat (?:is|was|are|were) (?:driving|fuell?ing|motivating|causing)\b|"

@@ -85,19 +85,27 @@ _NOT_A_COUNT = re.compile(r"\bone\b(?=(?:\W+\w+){0,3}?\W+(?:to|or|and)\W+(?:anot
                           r"\bone another\b|\bno one\b", re.I)
 
 
+# A sum of money is no count ("Each drone costs $35,000", "35,000 dollars").
+_PRICED = re.compile(r"[$€£¥₽₹]\s*$")
+_PRICE_AFTER = re.compile(r"^\s*(?:dollars?|euros?|pounds|roubles?|rubles?|yuan|yen|crowns?|francs?)\b", re.I)
 # "17 of them", "Seven of these": a count of something the sentence before names.
 _REFERRING_COUNT = re.compile(r"^\W*of\s+(?:them|these|those|which|whom)\b", re.I)
-# A question that asks for a sum of money, and a sentence that states one ("35,000 dollars", "€2bn", "free").
+# A question that asks for a sum of money, and a sentence that states one ("35,000 dollars", "€2bn", "3.7
+# million", "2.1% of GDP", "free"). Not "the human cost", "the cost in lives", a "cost-exchange ratio", nor "how
+# much gas did Europe buy" (a quantity bought).
 _MONEY_QUESTION = re.compile(
-    r"\bhow much\b(?!\s+of\b)(?:(?!\?).)*?\b(?:cost|costs|costing|pay|pays|paid|spend|spends|spent|worth|price|"
-    r"priced|charge|charged|earn|earned|ransom|budget|invest|invested|sell|sold|buy|bought|money)\b|"
-    r"\bwhat (?:is|was|were|are|will be|would be) (?:the |its |their |his |her )?(?:\w+ ){0,2}?"
-    r"(?:cost|price|ransom|fee|salary)\b|"
-    r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?cost\b", re.I)
-_MONEY = re.compile(r"[$€£¥₽₹]|\b(?:dollars?|euros?|pounds|sterling|yen|yuan|renminbi|roubles?|rubles?|rupees?|"
-                    r"francs?|crowns?|kron[aeor]r?|kroner|krone|zloty|lira|lire|dinars?|rials?|riyals?|shekels?|"
-                    r"pesos?|reais|rand|guilders|shillings|pence|cents?|USD|EUR|GBP|CHF|bn|free|free of charge)\b",
-                    re.I)
+    r"\bhow much\b(?!\s+of\b)(?:(?!\?).)*?\b(?:cost|costs|costing|pay|pays|paid|spend|spends|spent|worth|"
+    r"charge|charged|earn|earned|ransom|budget|invest|invested|money)\b(?!-)|"
+    r"\bwhat (?:is|was|were|are|will be|would be) (?!(?:the |its |their |his |her )?(?:human|political|social|"
+    r"humanitarian|strategic|diplomatic|reputational|moral|environmental) )(?:the |its |their |his |her )?"
+    r"(?:\w+ ){0,2}?"
+    r"(?:cost|price|ransom|fee|salary)\b(?!-|\s+in\s+(?:lives|blood|terms))|"
+    r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?cost\b(?!-|\s+in\s+(?:lives|blood|terms))", re.I)
+_MONEY = re.compile(r"[$€£¥₽₹%]|\b(?:dollars?|euros?|pounds sterling|sterling|yen|yuan|renminbi|roubles?|rubles?|"
+                    r"rupees?|crores?|lakhs?|Rs|francs?|kron[aeor]r?|kroner|krone|zloty|lira|lire|dinars?|rials?|"
+                    r"riyals?|shekels?|pesos?|reais|guilders|shillings|pence|cents|USD|EUR|GBP|CHF|INR|NOK|SEK|DKK|"
+                    r"percent|per cent|of GDP|free of charge|is free|are free|was free)\b|"
+                    r"\d(?:[\d,.]*)\s*(?:m|bn|mn|million|billion|trillion|crowns?|pounds)\b", re.I)
 
 
 # Nouns that count the same things ("How many civilians were moved?" — "1,200 residents had been evacuated").
@@ -111,21 +119,17 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
 
 
 _YEAR = re.compile(r"(?<![\d,.])(?:1[0-9]\d\d|20\d\d)(?!\d|,\d)s?|\b(?:this|last|next|that|the same|the previous|"
-                   r"the following) year\b|\byears? (?:ago|earlier|later|before)\b", re.I)
+                   r"the following) year\b|\byears? (?:ago|earlier|later)\b", re.I)
 # Months and days are capitalised, but a date is no name ("A first hearing has been scheduled for September").
 _CALENDAR_NAMES = frozenset(terms("January February March April May June July August September October November "
                                   "December Monday Tuesday Wednesday Thursday Friday Saturday Sunday"))
 
 
-def _counts(counted: set[str], plural: set[str], words: str) -> bool:
-    """Do ``words`` (round a number) name what the question counts?
-
-    When the asked phrase has plural nouns (``plural``: "interceptor missiles", "soldiers died") one of them
-    must be there: "six Skyward interceptor batteries" does not count missiles. Otherwise any word of
-    ``counted`` will do.
-    """
+def _counts(counted: set[str], words: str) -> bool:
+    """Do ``words`` (round a number) name what the question counts (a word of the asked phrase, its ending
+    aside: "kilometers" / "kilometres")?"""
     found = set(terms(words))
-    return any(focus_matches(asked, t) for asked in (plural or counted) for t in found)  # "kilometers"/"-tres"
+    return any(focus_matches(asked, t) if len(asked) > 3 else asked == t for asked in counted for t in found)
 
 
 def _counted_words(question: str) -> list[str]:
@@ -139,9 +143,17 @@ def _counted_words(question: str) -> list[str]:
         if not terms(word):
             break
         out.append(word)
-    # "How many Halberd-4 launchers…" counts launchers: a name before the counted noun only says which.
+    # "How many Halberd-4 launchers…" counts launchers: a name before the counted noun only says which (see
+    # :func:`_counted_names`).
     common = [w for w in out if not w[:1].isupper()]
     return common or out
+
+
+def _counted_names(question: str) -> set[str]:
+    """The names in the counted phrase ("Kestrel-7 drones" → kestrel): they count only right after the number
+    ("120 Kestrel-7s"), not anywhere near it ("2,300 kilometres, the Halberd-4 can strike")."""
+    match = re.search(r"\bhow many\s+((?:[\w’'-]+\s*){1,3})", question, re.I)
+    return {t for w in (match.group(1).split() if match else []) if w[:1].isupper() for t in terms(w)}
 
 
 def _counted_terms(question: str) -> set[str]:
@@ -153,24 +165,6 @@ def _counted_terms(question: str) -> set[str]:
     return {t for word in _counted_words(question) for t in terms(word)}
 
 
-# Plurals that do not end in -s, and words in -s that are not plurals.
-_IRREGULAR_PLURALS = frozenset("men women children police personnel staff aircraft troops".split())
-# Counted nouns any group of them answers ("How many people attended?" — "350 officials and experts").
-_GENERIC_COUNTED = frozenset(terms("people persons individuals things items times"))
-_NOT_PLURAL = re.compile(r"(?:ss|us|is|ics|ness|news|series|species|gas)$", re.I)
-
-
-def _counted_plurals(question: str) -> set[str]:
-    """The plural noun a "how many" question counts ("interceptor missiles" → {missil}), stemmed: the first
-    word of the counted phrase that looks plural (a verb after it may end in -s too: "how much dust falls")."""
-    if not re.search(r"\bhow many\b", question, re.I):
-        return set()
-    for word in _counted_words(question):
-        if word.lower() in _IRREGULAR_PLURALS or (word.lower().endswith("s") and not _NOT_PLURAL.search(word)):
-            return set(terms(word)) - _GENERIC_COUNTED
-    return set()
-
-
 def asks_money(question: str) -> bool:
     """Does the question ask for a sum of money ("How much did it cost?", "What does a drone cost?")?"""
     return bool(_MONEY_QUESTION.search(question))
@@ -178,26 +172,30 @@ def asks_money(question: str) -> bool:
 
 def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     q = question.lower()
-    if re.search(r"\b(?:what|which) year\b", q):
+    if re.search(r"\b(?:what|which) year\b(?!-)", q):
         # "In what year did the programme start?" is not answered by "on Thursday" or "since it began".
         return 1.0 if _YEAR.search(sentence) else 0.5
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
         return 1.0 if _has_time(sentence) else 0.5
     if asks_money(question):
         # "How much will the repairs cost?" is not answered by "would take six weeks to repair".
-        return 1.0 if _MONEY.search(sentence) and _has_quantity(sentence) else 0.4
+        return 1.0 if _MONEY.search(sentence) and (_has_quantity(sentence) or "free" in sentence.lower()) else 0.4
     if re.search(r"\bhow (?:many|much)\b", q):
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it (or of
         # the same thing in other words: "civilians" are "residents", "vessels" are "ships").
-        counted, plural = _counted_terms(question), _counted_plurals(question)
+        counted = _counted_terms(question)
         counted = counted.union(*(group for group in _SAME_COUNTED if counted & group))
-        plural = plural.union(*(group for group in _SAME_COUNTED if plural & group))
+        named = _counted_names(question)
         for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
+            if _PRICED.search(match.group(1)) or _PRICE_AFTER.match(match.group(2)):
+                continue
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
-            if not counted or _counts(counted, plural, match.group(2)) or _counts(counted, plural, match.group(1)):
+            if not counted or _counts(counted, match.group(2)) or _counts(counted, match.group(1)):
                 return 1.0
+            if named and named & set(terms(match.group(2).split()[0] if match.group(2).split() else "")):
+                return 1.0  # "120 Kestrel-7s"
             # "Seven of these are in Oudala": what is counted is named in the sentence before.
-            if _REFERRING_COUNT.match(match.group(2)) and _counts(counted, plural, context):
+            if _REFERRING_COUNT.match(match.group(2)) and _counts(counted, context):
                 return 1.0
         return 0.4
     if re.search(r"\bhow (?:long|old|far)\b|\bwhat (?:percentage|number)\b", q):
@@ -206,8 +204,10 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     # is the name of the officer…?" by "a Hallisian officer", nor "Which two shipbuilders…?" by "two of them": a
     # name is.
     if re.search(r"^\s*who\b|\bwhat (?:is|are|was|were) (?:the |their |his |her |its )?names? of\b|"
-                 r"\bwhich (?:two|three|four|five|several|\d+) |"
-                 r"\bwhich (?:country|person|leader|state|organi[sz]ation)\b|\bwhich (?:[\w-]+ ){0,2}"
+                 r"\bwhich (?:two|three|four|five|several|\d+) (?!(?:[\w-]+ )?(?:factors|options|scenarios|approaches|"
+                 r"reasons|ways|steps|measures|lessons|kinds|types|sorts|aspects|areas|issues|questions)\b)|"
+                 r"\bwhich (?:country|person|leader|state|organi[sz]ation)\b|"
+                 r"\bwhich (?!(?:kind|type|sort|class)s? of\b)(?:[\w-]+ ){0,2}"
                  r"(?:compan(?:y|ies)|firms?|banks?|agenc(?:y|ies)|organi[sz]ations|part(?:y|ies)|units?|brigades?|"
                  r"regiments?|militias?|ships?|vessels?|airlines?|newspapers?|universit(?:y|ies)|countries|states|courts?|tribunals?|"
                  r"nations)\b", q):
@@ -824,7 +824,8 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
         base /= 1.0 + PASSAGE_DECAY * (rank_of.get(c.passage, c.passage) - 1)
         # What the point must do (explain, react, result…) counts as well as what it is about.
         role = ROLE_WEIGHT * role_score(aim, c.text)
-        if reacting and role > 0 and any(focus_matches(a, t) for a in reacting for t in terms(c.text)):
+        if reacting and role > 0 and any(focus_matches(a, t) if len(a) > 3 else a == t
+                                         for a in reacting for t in terms(c.text)):
             role += ACTOR_WEIGHT  # the actor asked about, reacting
         if aim == "reasons":
             role -= NARRATIVE_PENALTY * narrative_score(c.text)  # what happened is not why
@@ -1032,7 +1033,8 @@ def _name_stated(name: str, words: set[str]) -> bool:
     if any(form in words for form in state_forms(name)):
         return True  # "the French government" is named by "France"
     parts = [part for part in name.split("-") if part]
-    return len(parts) > 1 and all(_name_stated(part, words) for part in parts)
+    # ("US-China": "us" must be written as such, not as the start of "used")
+    return len(parts) > 1 and all(part in words if len(part) <= 3 else _name_stated(part, words) for part in parts)
 
 
 def _initials(phrase: str) -> str:

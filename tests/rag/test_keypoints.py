@@ -371,8 +371,12 @@ def test_a_reaction_by_the_actor_asked_about_counts_more(monkeypatch: pytest.Mon
     # A blind set: "How did Dravonia, the Tovalu registry and the tanker market respond…?" was answered with
     # reactions of others; the registry's statement ranked below them.
     assert reacting_words("How did Dravonia, the Tovalu registry and the tanker market respond to it?") == \
-        frozenset({"dravonia", "registri", "market"})
-    assert reacting_words("How did Corvania's government and president respond?") == frozenset({"govern", "presid"})
+        frozenset({"dravonia", "registri"})  # a market is named in too many ways to tell
+    # A role or an institution is who its name says; partners are someone else; "the US" is no "use" (review).
+    assert reacting_words("How did Corvania's government and president respond?") == frozenset({"corvania"})
+    assert reacting_words("How did the French government respond?") == frozenset({"french", "franc"})
+    assert reacting_words("How did Azawi's international partners react?") == frozenset({"partner"})
+    assert reacting_words("How did Gulf states react?") == frozenset({"gulf"})
     assert reacting_words("Why did the registry act?") == frozenset()
     question = "How did the Tovalu registry respond to the designations?"
     own = "The Tovalu maritime registry said in a statement that it would review the vessels."
