@@ -1032,9 +1032,15 @@ def _name_stated(name: str, words: set[str]) -> bool:
         return True
     if any(form in words for form in state_forms(name)):
         return True  # "the French government" is named by "France"
-    parts = [part for part in name.split("-") if part]
-    # ("US-China": "us" must be written as such, not as the start of "used")
+    parts = [_COMBINING.get(part, part) for part in name.split("-") if part]
+    # ("US-China": "us" must be written as such, not as the start of "used"; "Sino-Russian": China and Russia)
     return len(parts) > 1 and all(part in words if len(part) <= 3 else _name_stated(part, words) for part in parts)
+
+
+# The combining forms of compound adjectives ("Sino-Russian", "Anglo-American", "Franco-German"): their state.
+_COMBINING = {"sino": "china", "anglo": "britain", "franco": "franc", "indo": "india", "russo": "russia",
+              "turco": "turkey", "greco": "greec", "austro": "austria", "italo": "itali", "nippo": "japan",
+              "polono": "poland", "hispano": "spain", "luso": "portug", "afro": "africa"}
 
 
 def _initials(phrase: str) -> str:

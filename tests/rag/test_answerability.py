@@ -227,6 +227,10 @@ def test_a_name_and_its_initials_are_the_same_name() -> None:
     truce = [passage("Galdor and Serin agreed a ceasefire in May.", 1)]
     assert not _names_missing("What would make the Galdor-Serin ceasefire more durable?", truce)
     assert _names_missing("What would make the Galdor-Tamar ceasefire more durable?", truce)
+    # A combining form names its state (found in review: "Sino-Russian" was a name no passage writes).
+    pact = [passage("China and Russia have deepened their cooperation.", 1)]
+    assert not _names_missing("Why has Sino-Russian cooperation deepened?", pact)
+    assert _names_missing("Why has Indo-Russian cooperation deepened?", pact)
     # A demonym names its state: "the French government" is France (the reaction set's tune half).
     paris = [passage("France called for an immediate ceasefire.", 1)]
     assert not _names_missing("How did the French government respond to the attack?", paris)
