@@ -31,7 +31,7 @@ import re
 from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
-from rag.seats import STATE_NAMES
+from rag.seats import STATE_NAMES, state_forms
 from rag.text import names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
@@ -263,6 +263,20 @@ _SAME_HEAD = [frozenset(terms(group)) for group in (
 _CAPITALS = re.compile(r"\b[A-Z][A-Z.]+\b")  # "US", "U.S.": a name, not a head noun
 
 
+def _actor_conjuncts(question: str) -> list[str]:
+    """The conjuncts of who a reaction question asks about, each without what qualifies it and without adverbs
+    ("hospitals | in Kaunela", "the unions | initially"); empty when it asks no one's reaction (a forecast, a
+    manner, an embedded question) or names more than :data:`MAX_ACTOR_WORDS` words."""
+    match = _REACTOR.search(" ".join(question.split()))
+    if not match:
+        return []
+    phrase = match.group("actor") or match.group("owner")
+    if _NOT_ACTOR.search(phrase) or len(phrase.split()) > MAX_ACTOR_WORDS:
+        return []
+    return [_ADVERB.sub(" ", _QUALIFIER.sub("", part))
+            for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase)]
+
+
 def reacting_words(question: str) -> frozenset[str]:
     """The stemmed words that name who a reaction question asks about: each conjunct's name, with its state's
     other names, when its head is a role or an institution ("the French government" → france, french),
@@ -273,17 +287,8 @@ def reacting_words(question: str) -> frozenset[str]:
         >>> sorted(reacting_words("How did the French government and Lessia's insurers react?"))
         ['franc', 'french', 'insur']
     """
-    from rag.seats import state_forms
-
-    match = _REACTOR.search(" ".join(question.split()))
-    if not match:
-        return frozenset()
-    phrase = match.group("actor") or match.group("owner")
-    if _NOT_ACTOR.search(phrase) or len(phrase.split()) > MAX_ACTOR_WORDS:
-        return frozenset()
     found: set[str] = set()
-    for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
-        core = _ADVERB.sub(" ", _QUALIFIER.sub("", part))
+    for core in _actor_conjuncts(question):
         named = names(" " + core)
         name_terms = {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES)
                       and t not in _NAME_FILLER}
@@ -318,15 +323,9 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
         >>> reaction_actors("How did China react to the clashes?"), reaction_actors("How did the new king react?")
         ([], [])
     """
-    match = _REACTOR.search(" ".join(question.split()))
-    if not match:
-        return []
-    phrase = match.group("actor") or match.group("owner")
-    if _NOT_ACTOR.search(phrase) or len(phrase.split()) > MAX_ACTOR_WORDS:
-        return []
     actors = []
-    for part in re.split(r"\s+(?:and|or|as well as|besides|nor)\s+|\s*[,;]\s*", phrase):
-        core = _ADVERB.sub(" ", _CAPITALS.sub(" ", _QUALIFIER.sub("", part)))
+    for conjunct in _actor_conjuncts(question):
+        core = _CAPITALS.sub(" ", conjunct)
         named = names(" " + core)  # not at a sentence start: "China" counts in any position
         own = [t for t in terms(core) if t not in named]
         if not own or own[-1] in _ANY_NAME:

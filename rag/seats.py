@@ -81,13 +81,18 @@ _BY_STEMS = {tuple(terms(seat)): _STATES[seat] for seat in _SEATS}
 STATE_NAMES = frozenset(t for names in _STATES.values() for name in names if " " not in name for t in terms(name))
 # One state's one-word names ("France", "French"; "Netherlands", "Dutch"), stemmed: a question that says
 # "the French government" names France. (Not the seats that stand for several bodies: Brussels, Addis Ababa.)
-_FORMS: dict[str, frozenset[str]] = {}
-for _names in _STATES.values():
-    if any(" " in name and name.endswith("Union") or name in ("NATO", "AU") for name in _names):
-        continue
-    _group = frozenset(t for name in _names if " " not in name for t in terms(name))
-    for _t in _group:
-        _FORMS[_t] = _FORMS.get(_t, frozenset()) | _group
+def _one_word_forms() -> dict[str, frozenset[str]]:
+    forms: dict[str, frozenset[str]] = {}
+    for state in _STATES.values():
+        if any(" " in name and name.endswith("Union") or name in ("NATO", "AU") for name in state):
+            continue
+        group = frozenset(t for name in state if " " not in name for t in terms(name))
+        for t in group:
+            forms[t] = forms.get(t, frozenset()) | group
+    return forms
+
+
+_FORMS = _one_word_forms()
 
 
 def state_forms(stem: str) -> frozenset[str]:

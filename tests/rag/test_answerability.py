@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag import answer_model
 from rag.backends.extractive import (
     MAX_POINT_WORDS,
@@ -223,20 +225,30 @@ def test_a_name_and_its_initials_are_the_same_name() -> None:
     # Two names with the same initials are two names.
     west_bank = [passage("The West Bank was quiet.", 1)]
     assert _names_missing("What did the World Bank say about the war?", west_bank)
+
+
+@pytest.mark.parametrize("text, stated, missing", [
     # "the Galdor-Serin ceasefire" names two parties, each written on its own (found in a blind set).
-    truce = [passage("Galdor and Serin agreed a ceasefire in May.", 1)]
-    assert not _names_missing("What would make the Galdor-Serin ceasefire more durable?", truce)
-    assert _names_missing("What would make the Galdor-Tamar ceasefire more durable?", truce)
+    ("Galdor and Serin agreed a ceasefire in May.", "What would make the Galdor-Serin ceasefire more durable?",
+     "What would make the Galdor-Tamar ceasefire more durable?"),
     # A combining form names its state (found in review: "Sino-Russian" was a name no passage writes).
-    pact = [passage("China and Russia have deepened their cooperation.", 1)]
-    assert not _names_missing("Why has Sino-Russian cooperation deepened?", pact)
-    assert _names_missing("Why has Indo-Russian cooperation deepened?", pact)
+    ("China and Russia have deepened their cooperation.", "Why has Sino-Russian cooperation deepened?",
+     "Why has Indo-Russian cooperation deepened?"),
     # A demonym names its state: "the French government" is France (the reaction set's tune half).
-    paris = [passage("France called for an immediate ceasefire.", 1)]
-    assert not _names_missing("How did the French government respond to the attack?", paris)
-    assert _names_missing("How did the Spanish government respond to the attack?", paris)
+    ("France called for an immediate ceasefire.", "How did the French government respond to the attack?",
+     "How did the Spanish government respond to the attack?"),
+])
+def test_a_name_written_another_way_is_stated(text: str, stated: str, missing: str) -> None:
+    from rag.backends.extractive import _names_missing
+
+    assert not _names_missing(stated, [passage(text, 1)])
+    assert _names_missing(missing, [passage(text, 1)])
+
+
+def test_a_hyphenated_pair_is_stated_for_factual_questions_too() -> None:
     from rag.backends.extractive import UnstatedAsks
 
+    truce = [passage("Galdor and Serin agreed a ceasefire in May.", 1)]
     assert UnstatedAsks("When was the Galdor-Serin ceasefire signed?", truce)("/corpus/1.txt") == 0
     assert UnstatedAsks("When was the Galdor-Tamar ceasefire signed?", truce)("/corpus/1.txt") == 1
 
