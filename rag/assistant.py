@@ -828,7 +828,8 @@ class Assistant:
                     max_sentences=self.config.max_answer_sentences,
                     min_answerability=self.config.min_answerability, query_vector=state.get("query_vector"),
                     cache=self.sentence_cache, carried=carried, checker=self.answer_checker,
-                    checker_threshold=self.config.answer_checker_threshold)
+                    checker_threshold=self.config.answer_checker_threshold,
+                    premise_words=self.config.premise_words)
                 text = result.text
                 extra = {"question_kind": result.kind, "answerability": result.answerability,
                          "answerability_by": result.answerability_by}

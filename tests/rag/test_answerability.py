@@ -493,12 +493,20 @@ def grid_passages(source: str = "/corpus/lessia.txt") -> list[Passage]:
     return out
 
 
-def test_an_analytic_question_whose_premise_no_document_reports_is_refused() -> None:
+def test_with_the_premise_check_on_an_analytic_question_whose_premise_no_document_reports_is_refused() -> None:
     # Every name is stated, but no cut-off of gas supplies and no retaliation is reported.
     for question in ("Why did Durovia cut off gas supplies to Lessia after the expulsions?",
                      "What were the consequences of Lessia's retaliatory cyberattack on Durovia's army?"):
-        result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
+        result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1, premise_words=2)
         assert result.kind == "analytic" and result.text == REFUSAL, question
+
+
+def test_the_premise_check_is_off_by_default() -> None:
+    # Off by default: on blind sets it refused more answerable questions worded away from the article than
+    # unanswerable ones (eval/README.md, "Seventeenth round"); the same question then gets related bullets.
+    question = "Why did Durovia cut off gas supplies to Lessia after the expulsions?"
+    result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text != REFUSAL and result.text.startswith("- ")
 
 
 def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
