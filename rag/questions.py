@@ -227,6 +227,11 @@ _ANALYTIC = [
                r"(?:\bwhat (?:is |are |was )?the (?:author|writer|article|report|analysis|paper|piece) (?:propos|argu|"
                rf"suggest|recommend|think|believ|conclud|reckon)\w*|^\s*(?:the )?{_WRITER} (?:argu|propos|suggest|"
                r"recommend|conclud)(?:es|s|ed|ing)?\b)", re.I),
+    # What the writer proposes, whatever it is called: "Which alternative levers against the shadow fleet does the
+    # analysis propose instead of sanctions?" ("Which year does the report recommend…" asks a fact).
+    re.compile(rf"\b(?:what|which) (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|"
+               rf"place)s?\b)(?:[\w’'-]+ ){{1,8}}(?:does|do|did|would) (?:the )?{_WRITER} (?:propos|suggest|recommend|"
+               r"advocat|put forward|offer)\w*", re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),

@@ -16,6 +16,9 @@ from rag.questions import (
 )
 
 ANALYTIC = [
+    # what the writer proposes, whatever it is called
+    "Which alternative levers against the shadow fleet does the analysis propose instead of ship-by-ship sanctions?",
+    "What concrete steps to reduce the risk does the author put forward?",
     # a second blind set: a verb right after "what", a danger or threat posed, "the start of" as a noun
     "What drives Russia's policy in the Sahel?",
     "What limits Hallis's ability to shape the outcome as mediator?",
@@ -167,6 +170,8 @@ ANALYTIC = [
     "What'd happen if the talks failed?",  # "'d" is "would" before "happen"
 ]
 FACTOID = [
+    "Which year does the report recommend for the deadline?",
+    "Which country does the report propose as the mediator?",
     "What limits did the treaty set on warheads?",
     "How did the clash start?",
     "What has been the largest ship built there?",
