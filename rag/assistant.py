@@ -55,6 +55,7 @@ from rag.doc_questions import (
     quoted_title,
     summary_request,
     summary_topic,
+    surname_named,
     title_key,
 )
 from rag.embed import Embedder, make_embedder
@@ -529,8 +530,9 @@ class Assistant:
         as "What does the article argue?", so the title's or name's words neither steer the search to other
         documents nor count as what is asked. The answer keeps the question as it was asked.
 
-        Only a title of three words or more, or an author's full name, names a document, and only when no other
-        readable document states it: "Why did “deterrence” fail?" is about deterrence, and "What did Tomas
+        Only a title of three words or more, or an author's full name, names a document (or the surname alone,
+        capitalised and not opening the question, when no other author has it: "How does Ebberlin judge…"), and
+        only when no other readable document states it: "Why did “deterrence” fail?" is about deterrence, and "What did Tomas
         Rautio tell reporters?" about a news item that quotes him, not about his own article. A quote or name
         that is no readable document's title or author leaves the question as it is; so does "Who is NAME?"
         (a biography in the text says more than a byline)."""
@@ -552,11 +554,16 @@ class Assistant:
             authors = sorted({d.author for d in records if d.author and not generic_byline(d.author)
                               and d.author.split()[-1].casefold() in folded}, key=len, reverse=True)
             author = next((a for a in authors if author_named(question, a)), None)
+            named: Callable[[str, str], tuple[tuple[int, int], str] | None] = author_named
+            # "How does Ebberlin judge…": a surname alone, when it is one author's only.
+            by_surname = [a for a in authors if surname_named(question, a)]
+            if author is None and len(by_surname) == 1:
+                author, named = by_surname[0], surname_named
             if author is None or asks_about_author(state["question"], [author]) or document_question(question):
                 return state, filters
             sources = tuple(d.source for d in records if d.author == author)
-            phrase = author
-            find = lambda text: author_named(text, author)  # noqa: E731
+            phrase = author if named is author_named else author.split()[-1]
+            find = lambda text: named(text, author)  # noqa: E731
         if self._stated_elsewhere(phrase, sources, filters):
             return state, filters
         asked = state["question"]
@@ -786,7 +793,7 @@ class Assistant:
         if best >= self.config.min_similarity:
             return True
         asked = asked_names(question) if question else set()
-        return bool(asked) and any(asked <= set(terms(f"{p.chunk.title} {p.chunk.text}")) for p in passages)
+        return bool(asked) and any(asked <= set(terms(f"{p.chunk.heading} {p.chunk.text}")) for p in passages)
 
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -1051,7 +1058,7 @@ def _in_turn(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:
 def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:
     """Does the document ``source`` (retrieved passages and title) state ``topic``: half its words, all its names?"""
     wanted = set(terms(topic))
-    have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)))
+    have = set(terms(" ".join(f"{p.chunk.heading} {p.chunk.text}" for p in passages if p.chunk.source == source)))
     return bool(wanted) and 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
 
 

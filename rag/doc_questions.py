@@ -302,6 +302,22 @@ def author_named(question: str, author: str) -> tuple[tuple[int, int], str] | No
     return None if match is None else ((match.start(), match.end()), author)
 
 
+def surname_named(question: str, author: str) -> tuple[tuple[int, int], str] | None:
+    """The span of ``author``'s surname in ``question``, written with its capital (a possessive "'s" with it),
+    not as the question's first word: analysts name a writer so ("How does Ebberlin judge the group's record?").
+
+        >>> surname_named("How does Ebberlin judge it?", "Tove Ebberlin")
+        ((9, 17), 'Tove Ebberlin')
+        >>> surname_named("How long did it last?", "Mara Long") is None  # a word, not the name
+        True
+    """
+    words = author.split()
+    if len(words) < 2 or len(words[-1]) < 3 or not words[-1][:1].isupper():
+        return None
+    match = re.search(r"(?<=\S)\s+(" + re.escape(words[-1]) + r"(?:['’]s)?)(?!\w)", question)
+    return None if match is None else ((match.start(1), match.end(1)), author)
+
+
 # A byline that names a desk, a wire or a board, not a person: never taken as "the author" of a question.
 _GENERIC_BYLINE = re.compile(r"^the\b|\b(?:staff|reporters?|correspondents?|editors?|editorial|board|desk|press|"
                              r"agency|wire|news|team|newsroom|contributors?)\b", re.I)

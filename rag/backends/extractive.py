@@ -511,7 +511,7 @@ class UnstatedAsks:
     def missing(self, source: str) -> tuple[bool, bool]:
         """Whether the document ``source`` lacks an asked name, and whether it lacks an asked figure."""
         if source not in self.kinds:
-            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+            text = " ".join(f"{p.chunk.heading} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
             name = any(not _name_stated(a, words) for a in self.asked)
             self.kinds[source] = (name, bool(self.asked_numbers - set(numbers(text))))
@@ -522,7 +522,7 @@ class UnstatedAsks:
         if not self.asked:
             return False
         if source not in self.no_name:
-            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+            text = " ".join(f"{p.chunk.heading} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
             self.no_name[source] = not any(_name_stated(a, words) for a in self.asked)
         return self.no_name[source]
@@ -1066,9 +1066,10 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     present: set[str] = set()
     written: set[str] = set()  # acronyms the passages write
     spelled: set[str] = set()  # initials of the names they spell out
-    texts = [f"{p.chunk.title}. {p.chunk.text}" for p in passages]  # the title a sentence of its own
+    # The title (and the author's name: "How does Ebberlin judge…") a sentence of its own.
+    texts = [f"{p.chunk.heading}. {p.chunk.text}" for p in passages]
     for p, text in zip(passages, texts):
-        joined = f"{p.chunk.title} {p.chunk.text}"
+        joined = f"{p.chunk.heading} {p.chunk.text}"
         present |= names(joined) | set(terms(joined))
         written |= acronyms(joined)
         spelled |= {_initials(phrase) for phrase in name_phrases(text)}
@@ -1127,7 +1128,7 @@ def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
         return False
     named = asked_names(question)
     for source in dict.fromkeys(p.chunk.source for p in passages):
-        text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)
+        text = " ".join(f"{p.chunk.heading} {p.chunk.text}" for p in passages if p.chunk.source == source)
         words = names(text) | set(terms(text))
         if asked <= stated_years(text) and all(_name_stated(n, words) for n in named):
             return False
@@ -1232,7 +1233,7 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     texts: dict[tuple[str, str], str] = {}
     for p in passages:
         key = rendering_key(p.chunk.source)
-        texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
+        texts[key] = f"{texts.get(key, '')} {p.chunk.heading}. {p.chunk.text}"
     about = [text for text in texts.values()
              if asked and any(_name_stated(name, names(text) | set(terms(text))) for name in asked)]
     words = {_singular(w) for text in (about or list(texts.values())) for w in terms(text)}
@@ -1369,7 +1370,7 @@ def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[se
     """
     text_of: dict[str, str] = {}
     for p in passages:
-        text_of[p.chunk.source] = f"{text_of.get(p.chunk.source, '')} {p.chunk.title} {p.chunk.text}"
+        text_of[p.chunk.source] = f"{text_of.get(p.chunk.source, '')} {p.chunk.heading} {p.chunk.text}"
     words_of = {source: names(text) | set(terms(text)) for source, text in text_of.items()}
 
     def said(k: str, words: set[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from rag import answer_model
@@ -499,6 +501,19 @@ def test_with_the_premise_check_on_an_analytic_question_whose_premise_no_documen
                      "What were the consequences of Lessia's retaliatory cyberattack on Durovia's army?"):
         result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1, premise_words=2)
         assert result.kind == "analytic" and result.text == REFUSAL, question
+
+
+def test_a_writer_named_in_the_question_is_stated_by_the_byline() -> None:
+    # "How does Ebberlin judge…": the writer's name is the document's author, not a word of its passages.
+    from rag.backends.extractive import _names_missing
+
+    passages = grid_passages()
+    question = "How does Rautio judge Lessia's response to the attack?"
+    assert _names_missing(question, passages)
+    bylined = [Passage(chunk=dataclasses.replace(p.chunk, author="Tomas Rautio"), score=p.score,
+                       similarity=p.similarity) for p in passages]
+    assert not _names_missing(question, bylined)
+    assert extractive_result(question, bylined, FakeEmbedder(), min_score=0.1).text != REFUSAL
 
 
 def test_the_premise_check_is_off_by_default() -> None:

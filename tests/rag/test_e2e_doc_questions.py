@@ -131,6 +131,20 @@ def test_an_authors_name_is_the_document_the_question_is_about(assistant: Assist
     assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
 
 
+def test_an_authors_surname_is_the_document_the_question_is_about(assistant: Assistant) -> None:
+    # Analysts name a writer by surname ("How does Ebberlin judge…"): a blind set's four such questions had been
+    # refused, the name being only in the byline, or answered from another article on the same event.
+    asked = "How does Rautio think Lessia should respond?"
+    answer = assistant.ask(asked, allowed_collections=["default"])
+    assert not answer.refused and answer.question == asked
+    assert answer.standalone_question == "How does the author think Lessia should respond?"
+    assert {c.source.rsplit("/", 1)[-1] for c in answer.citations} == {"lessia_grid_cyberattack.txt"}
+    # A restricted author's surname names nothing the caller may read; a lower-case word is no surname.
+    hidden = assistant.ask("What does Okafor argue about the embargo?", allowed_collections=["default"])
+    assert hidden.standalone_question == "What does Okafor argue about the embargo?"
+    assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+
+
 def test_a_quoted_title_the_caller_may_not_read_names_nothing(assistant: Assistant) -> None:
     question = "Who wrote “The Ghost Tankers of Karvesh: Why the Oil Embargo Leaks, and How to Plug It”?"
     hidden = assistant.ask(question, allowed_collections=["default"])
