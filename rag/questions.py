@@ -55,7 +55,11 @@ _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commen
 _OVERVIEW = r"assessment|overview|analysis|rundown|briefing|background"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come)\b", re.I),
-    re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b", re.I),
+    re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b|"
+               r"\b(?:on|upon) what (?:grounds|basis)\b", re.I),
+    # A second question that asks why or how: "Which approach does the author favour, and why does he reject the
+    # alternatives?" ("…and how many died?" asks a fact).
+    re.compile(r",? and (?:why|how)\b(?! (?:many|much|long|old|far|often|big|large|tall|high|fast|soon)\b)", re.I),
     re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
                rf"(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),

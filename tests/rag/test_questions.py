@@ -16,6 +16,9 @@ from rag.questions import (
 )
 
 ANALYTIC = [
+    # grounds, and a second question asking why or how
+    "On what grounds did the cyber agency tie the campaign to Brakovia?",
+    "Which approach does the author want the partners to take, and why does he reject the alternatives?",
     # what the writer proposes, whatever it is called
     "Which alternative levers against the shadow fleet does the analysis propose instead of ship-by-ship sanctions?",
     "What concrete steps to reduce the risk does the author put forward?",
@@ -170,6 +173,7 @@ ANALYTIC = [
     "What'd happen if the talks failed?",  # "'d" is "would" before "happen"
 ]
 FACTOID = [
+    "Where did the clash happen, and how many soldiers died?",
     "Which year does the report recommend for the deadline?",
     "Which country does the report propose as the mediator?",
     "What limits did the treaty set on warheads?",
