@@ -33,6 +33,7 @@ from rag.backends.extractive import (
     VectorCache,
     asked_names,
     asked_years,
+    bylined_names,
     distinct_passages,
     extractive_result,
     named_comparison,
@@ -55,6 +56,7 @@ from rag.doc_questions import (
     quoted_title,
     summary_request,
     summary_topic,
+    surname,
     surname_named,
     title_key,
 )
@@ -532,10 +534,10 @@ class Assistant:
 
         Only a title of three words or more, or an author's full name, names a document (or the surname alone,
         capitalised and not opening the question, when no other author has it: "How does Ebberlin judge…"), and
-        only when no other readable document states it: "Why did “deterrence” fail?" is about deterrence, and "What did Tomas
-        Rautio tell reporters?" about a news item that quotes him, not about his own article. A quote or name
-        that is no readable document's title or author leaves the question as it is; so does "Who is NAME?"
-        (a biography in the text says more than a byline)."""
+        only when no other readable document states it: "Why did “deterrence” fail?" is about deterrence, and
+        "What did Tomas Rautio tell reporters?" about a news item that quotes him, not about his own article. A
+        quote or name that is no readable document's title or author leaves the question as it is; so does "Who
+        is NAME?" (a biography in the text says more than a byline)."""
         question = state["standalone"]
         quoted = any(q in question for q in "“\"«")
         if not quoted and len(names(question)) < 1:
@@ -559,10 +561,11 @@ class Assistant:
             by_surname = [a for a in authors if surname_named(question, a)]
             if author is None and len(by_surname) == 1:
                 author, named = by_surname[0], surname_named
-            if author is None or asks_about_author(state["question"], [author]) or document_question(question):
+            if author is None or asks_about_author(state["question"], [author, surname(author) or author]) or \
+                    document_question(question):
                 return state, filters
             sources = tuple(d.source for d in records if d.author == author)
-            phrase = author if named is author_named else author.split()[-1]
+            phrase = author if named is author_named else (surname(author) or author).split()[-1]
             find = lambda text: named(text, author)  # noqa: E731
         if self._stated_elsewhere(phrase, sources, filters):
             return state, filters
@@ -793,7 +796,8 @@ class Assistant:
         if best >= self.config.min_similarity:
             return True
         asked = asked_names(question) if question else set()
-        return bool(asked) and any(asked <= set(terms(f"{p.chunk.heading} {p.chunk.text}")) for p in passages)
+        return bool(asked) and any(asked - bylined_names(question, [p]) <= set(terms(f"{p.chunk.title} {p.chunk.text}"))
+                                   for p in passages)
 
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -1058,7 +1062,7 @@ def _in_turn(rankings: Sequence[Sequence[Passage]]) -> list[Passage]:
 def _states_topic(topic: str, passages: Sequence[Passage], source: str) -> bool:
     """Does the document ``source`` (retrieved passages and title) state ``topic``: half its words, all its names?"""
     wanted = set(terms(topic))
-    have = set(terms(" ".join(f"{p.chunk.heading} {p.chunk.text}" for p in passages if p.chunk.source == source)))
+    have = set(terms(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages if p.chunk.source == source)))
     return bool(wanted) and 2 * len(wanted & have) >= len(wanted) and names(topic) <= have
 
 

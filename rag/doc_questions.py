@@ -35,7 +35,8 @@ from typing import Literal
 
 from rag.chunk import split_sentences
 from rag.records import Chunk
-from rag.text import UPPER, terms
+from rag.seats import seat_of, state_forms
+from rag.text import UPPER, stem, terms
 
 DocumentAsk = Literal["author", "date"]
 
@@ -302,20 +303,57 @@ def author_named(question: str, author: str) -> tuple[tuple[int, int], str] | No
     return None if match is None else ((match.start(), match.end()), author)
 
 
+def surname(author: str) -> str | None:
+    """The surname of a person's byline, with its particles ("Pieter de Groot" → "de Groot"); None for one word.
+
+        >>> surname("Pieter de Groot"), surname("Tove Ebberlin"), surname("Reuters")
+        ('de Groot', 'Ebberlin', None)
+    """
+    words = author.split()
+    if len(words) < 2 or len(words[-1]) < 3 or not words[-1][:1].isupper():
+        return None
+    tail = [words[-1]]
+    for word in reversed(words[1:-1]):
+        if not word[:1].islower():
+            break
+        tail.insert(0, word)
+    return " ".join(tail)
+
+
+# Before a surname, a word that makes it something else: "the King", "of Jordan", "General Wessel" (a capital).
+_NOT_A_WRITER_BEFORE = re.compile(r"\b(?:the|a|an|of|in|on|at|from|into|near|this|that|these|those)\s+$", re.I)
+_NAME_BEFORE = re.compile(rf"[{UPPER}][\w’'.-]*\s+$")
+
+
 def surname_named(question: str, author: str) -> tuple[tuple[int, int], str] | None:
     """The span of ``author``'s surname in ``question``, written with its capital (a possessive "'s" with it),
     not as the question's first word: analysts name a writer so ("How does Ebberlin judge the group's record?").
+
+    Not a word that is something else there: after "the", "of", a title or another name ("the King", "of
+    Jordan", "General Wessel"), before a name or a hyphen ("White House", "Hale-Smith"), or a state or a
+    capital ("How did Jordan respond…").
 
         >>> surname_named("How does Ebberlin judge it?", "Tove Ebberlin")
         ((9, 17), 'Tove Ebberlin')
         >>> surname_named("How long did it last?", "Mara Long") is None  # a word, not the name
         True
+        >>> surname_named("How did the King respond?", "Hannah King") is None
+        True
+        >>> surname_named("How did Jordan respond?", "Daniel Jordan") is None  # a state
+        True
     """
-    words = author.split()
-    if len(words) < 2 or len(words[-1]) < 3 or not words[-1][:1].isupper():
+    name = surname(author)
+    if name is None or state_forms(stem(name.split()[-1])) or seat_of(name):
         return None
-    match = re.search(r"(?<=\S)\s+(" + re.escape(words[-1]) + r"(?:['’]s)?)(?!\w)", question)
-    return None if match is None else ((match.start(1), match.end(1)), author)
+    *particles, last = name.split()  # "de Groot" or "Groot"
+    pattern = "".join(f"(?:(?i:{re.escape(w)})\\s+)?" for w in particles) + re.escape(last)
+    for match in re.finditer(r"(?<=\S)\s+(" + pattern + r"(?:['’]s)?)(?![\w-])(?!\s+[" + UPPER + r"])",
+                             question):
+        before = question[:match.start(1)]
+        if _NOT_A_WRITER_BEFORE.search(before) or _NAME_BEFORE.search(before):
+            continue
+        return (match.start(1), match.end(1)), author
+    return None
 
 
 # A byline that names a desk, a wire or a board, not a person: never taken as "the author" of a question.

@@ -48,8 +48,8 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
                             r"happen")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
                        r"drivers?|triggers?|grievances?|contribut\w*|driving|fuell?(?:ed|ing)|rationale|agenda|"
-                       r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong|grounds|"
-                       r"on what basis")),
+                       r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong|"
+                       r"on what grounds|grounds for")),
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
                         r"take|took|taken|done|strateg(?:y|ies)")),

@@ -55,11 +55,11 @@ _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commen
 _OVERVIEW = r"assessment|overview|analysis|rundown|briefing|background"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come)\b", re.I),
+    # "According to Ebberlin, why did the elders turn against the brigade?"
+    re.compile(r"^\s*according to [^,?]{1,60},\s*(?:why|how come)\b", re.I),
+    # ("On what basis is the levy calculated?" asks a fact)
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b|"
-               r"\b(?:on|upon) what (?:grounds|basis)\b", re.I),
-    # A second question that asks why or how: "Which approach does the author favour, and why does he reject the
-    # alternatives?" ("…and how many died?" asks a fact).
-    re.compile(r",? and (?:why|how)\b(?! (?:many|much|long|old|far|often|big|large|tall|high|fast|soon)\b)", re.I),
+               r"\b(?:on|upon) what grounds\b", re.I),
     re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
                rf"(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
@@ -231,11 +231,12 @@ _ANALYTIC = [
                r"(?:\bwhat (?:is |are |was )?the (?:author|writer|article|report|analysis|paper|piece) (?:propos|argu|"
                rf"suggest|recommend|think|believ|conclud|reckon)\w*|^\s*(?:the )?{_WRITER} (?:argu|propos|suggest|"
                r"recommend|conclud)(?:es|s|ed|ing)?\b)", re.I),
-    # What the writer proposes, whatever it is called: "Which alternative levers against the shadow fleet does the
-    # analysis propose instead of sanctions?" ("Which year does the report recommend…" asks a fact).
-    re.compile(rf"\b(?:what|which) (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|"
-               rf"place)s?\b)(?:[\w’'-]+ ){{1,8}}(?:does|do|did|would) (?:the )?{_WRITER} (?:propos|suggest|recommend|"
-               r"advocat|put forward|offer)\w*", re.I),
+    # What the writer proposes, whatever the points are called: "Which alternative levers against the shadow fleet
+    # does the analysis propose instead of sanctions?" (a plural before "does"; "Which deadline / official does
+    # the report recommend…" asks a fact).
+    re.compile(rf"\b(?:what|which) (?:[\w’'-]+ ){{0,6}}?(?!(?:was|has|its|does|yes|this|thus|less|news)\b)"
+               rf"[a-z][\w-]*[^isu\W'’]s (?:[\w’'-]+ ){{0,6}}?(?:does|do|did|would) (?:the )?{_WRITER} "
+               r"(?:propos|suggest|recommend|advocat|put forward|offer)\w*", re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),
@@ -396,7 +397,16 @@ def _question_kind(question: str) -> Kind:
     noun_phrase = _NOUN_PHRASE.search(search) or _KEYWORDS.search(search)
     # (a quantity's "how" is kept as a word: "How long were they able to hold out?" is no yes/no question)
     texts = {_DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" quantity ", q)) for q in (question, core)}
-    return "analytic" if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts) else "factoid"
+    if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts):
+        return "analytic"
+    # A second question asking why or how is typed on its own: "Which approach does the author favour, and why
+    # does he reject the alternatives?" ("…, and how accurate is it?" asks a fact; a quoted title is no question).
+    second = _SECOND_QUESTION.search(_QUOTED.sub(" ", question))
+    return "analytic" if second and _question_kind(second.group(1).capitalize()) == "analytic" else "factoid"
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_SECOND_QUESTION = re.compile(r"\band ((?:why|how)\b.+)$", re.I | re.S)
 
 
 _CONTRACTED = re.compile(r"\b(?:(what|who|where|when|why|how|which|that|there)['’]?(s|re)|"

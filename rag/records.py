@@ -132,19 +132,6 @@ class Chunk:
     def text_hash(self) -> str:
         return sha256_hex(self.text)[:32]
 
-    @property
-    def heading(self) -> str:
-        """The document's title and, when known, its author: what it states about itself besides this passage.
-
-        A question may name the writer ("How does Ebberlin judge the group's record?"), whose name is in the
-        byline, not in the passages.
-
-        Example:
-            >>> Chunk("a", "a.txt", "The Kelmarsk blast", "…", 0, 1, 0, author="Lukas Fenner").heading
-            'The Kelmarsk blast. Lukas Fenner'
-        """
-        return f"{self.title}. {self.author}" if self.author else self.title
-
     def metadata(self) -> dict[str, Any]:
         """Flat metadata for the vector store (no None values: Chroma rejects them)."""
         meta: dict[str, Any] = {

@@ -40,6 +40,7 @@ from rag.answer_checkers import checker_name, score_candidates
 from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.citations import MARKER
+from rag.doc_questions import author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, reacting_words, reaction_actors, role_score
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
@@ -502,6 +503,7 @@ class UnstatedAsks:
     def __init__(self, question: str, passages: Sequence[Passage], *, words_only: bool = False) -> None:
         # ``words_only``: ``question`` is a list of words (terms carried from a previous question), not a
         # question whose first word is capitalised because it starts it.
+        self.question, self.words_only = question, words_only
         self.asked = names(question) if words_only else asked_names(question)
         self.asked_numbers = set(numbers(question))
         self.passages = passages
@@ -511,9 +513,9 @@ class UnstatedAsks:
     def missing(self, source: str) -> tuple[bool, bool]:
         """Whether the document ``source`` lacks an asked name, and whether it lacks an asked figure."""
         if source not in self.kinds:
-            text = " ".join(f"{p.chunk.heading} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
-            name = any(not _name_stated(a, words) for a in self.asked)
+            name = any(not _name_stated(a, words) for a in self._asked_of(source))
             self.kinds[source] = (name, bool(self.asked_numbers - set(numbers(text))))
         return self.kinds[source]
 
@@ -522,10 +524,18 @@ class UnstatedAsks:
         if not self.asked:
             return False
         if source not in self.no_name:
-            text = " ".join(f"{p.chunk.heading} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
+            text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
             words = names(text) | set(terms(text))
-            self.no_name[source] = not any(_name_stated(a, words) for a in self.asked)
+            # (a document whose byline states a name asked states one)
+            self.no_name[source] = self._asked_of(source) == self.asked and \
+                not any(_name_stated(a, words) for a in self.asked)
         return self.no_name[source]
+
+    def _asked_of(self, source: str) -> set[str]:
+        """The asked names the document ``source`` must state in its text: not those its byline states."""
+        if self.words_only:
+            return self.asked
+        return self.asked - bylined_names(self.question, [p for p in self.passages if p.chunk.source == source])
 
     def __call__(self, source: str) -> int:
         return sum(self.missing(source))
@@ -1025,6 +1035,27 @@ def summary_result(question: str, passages: Sequence[Passage], embedder: Embedde
     return ExtractiveResult(text, ranked, points, "analytic", max(relevance[c.text] for c in points), "summary")
 
 
+def bylined_names(question: str, passages: Sequence[Passage]) -> set[str]:
+    """The names asked that the passages' bylines state: an author's whole name, or the surname as the question
+    writes it ("How does Ebberlin judge…"), whose name is in no passage. Never a part alone or a close form: an
+    author Georgia Clarke states no "Georgia", Lena Hale no "Haley".
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> p = Passage(chunk=Chunk("a", "a.txt", "Drills", "Russia held drills.", 0, 19, 0, author="Georgia Clarke"),
+        ...             score=1.0)
+        >>> bylined_names("Why does Clarke doubt Russia?", [p]), bylined_names("How did Georgia respond?", [p])
+        ({'clark'}, set())
+    """
+    found: set[str] = set()
+    for author in {p.chunk.author for p in passages if p.chunk.author}:
+        if author_named(question, author):
+            found |= names(author)
+        elif surname_named(question, author):
+            found |= names(surname(author) or "")
+    return found
+
+
 def asked_names(question: str) -> set[str]:
     """The names a question asks about (its first word is capitalised because it starts the question)."""
     first = re.match(r"\s*\S+", question)
@@ -1060,16 +1091,15 @@ def _initials(phrase: str) -> str:
 
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
-    asked = asked_names(question)
+    asked = asked_names(question) - bylined_names(question, passages)
     if not asked:
         return False
     present: set[str] = set()
     written: set[str] = set()  # acronyms the passages write
     spelled: set[str] = set()  # initials of the names they spell out
-    # The title (and the author's name: "How does Ebberlin judge…") a sentence of its own.
-    texts = [f"{p.chunk.heading}. {p.chunk.text}" for p in passages]
+    texts = [f"{p.chunk.title}. {p.chunk.text}" for p in passages]  # the title a sentence of its own
     for p, text in zip(passages, texts):
-        joined = f"{p.chunk.heading} {p.chunk.text}"
+        joined = f"{p.chunk.title} {p.chunk.text}"
         present |= names(joined) | set(terms(joined))
         written |= acronyms(joined)
         spelled |= {_initials(phrase) for phrase in name_phrases(text)}
@@ -1128,9 +1158,10 @@ def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
         return False
     named = asked_names(question)
     for source in dict.fromkeys(p.chunk.source for p in passages):
-        text = " ".join(f"{p.chunk.heading} {p.chunk.text}" for p in passages if p.chunk.source == source)
+        own = [p for p in passages if p.chunk.source == source]
+        text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in own)
         words = names(text) | set(terms(text))
-        if asked <= stated_years(text) and all(_name_stated(n, words) for n in named):
+        if asked <= stated_years(text) and all(_name_stated(n, words) for n in named - bylined_names(question, own)):
             return False
     return True
 
@@ -1233,7 +1264,7 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     texts: dict[tuple[str, str], str] = {}
     for p in passages:
         key = rendering_key(p.chunk.source)
-        texts[key] = f"{texts.get(key, '')} {p.chunk.heading}. {p.chunk.text}"
+        texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
     about = [text for text in texts.values()
              if asked and any(_name_stated(name, names(text) | set(terms(text))) for name in asked)]
     words = {_singular(w) for text in (about or list(texts.values())) for w in terms(text)}
@@ -1370,7 +1401,7 @@ def side_passages(compared: Comparison, passages: Sequence[Passage]) -> tuple[se
     """
     text_of: dict[str, str] = {}
     for p in passages:
-        text_of[p.chunk.source] = f"{text_of.get(p.chunk.source, '')} {p.chunk.heading} {p.chunk.text}"
+        text_of[p.chunk.source] = f"{text_of.get(p.chunk.source, '')} {p.chunk.title} {p.chunk.text}"
     words_of = {source: names(text) | set(terms(text)) for source, text in text_of.items()}
 
     def said(k: str, words: set[str]) -> bool:

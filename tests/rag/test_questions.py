@@ -19,6 +19,8 @@ ANALYTIC = [
     # grounds, and a second question asking why or how
     "On what grounds did the cyber agency tie the campaign to Brakovia?",
     "Which approach does the author want the partners to take, and why does he reject the alternatives?",
+    "Who won the election and why?",
+    "According to Ebberlin, why did the elders turn against the brigade?",
     # what the writer proposes, whatever it is called
     "Which alternative levers against the shadow fleet does the analysis propose instead of ship-by-ship sanctions?",
     "What concrete steps to reduce the risk does the author put forward?",
@@ -173,7 +175,14 @@ ANALYTIC = [
     "What'd happen if the talks failed?",  # "'d" is "would" before "happen"
 ]
 FACTOID = [
+    # a second clause that asks a fact, a quoted title, one thing the report recommends, a basis of a calculation
     "Where did the clash happen, and how many soldiers died?",
+    "What is the range of the Strela-9 missile, and how accurate is it?",
+    "Which frigate did the navy order, and how expensive is it?",
+    "When was “The Drone War and How to Win It” published?",
+    "Which official does the analysis recommend as air defence coordinator?",
+    "Which specific date does the report recommend for the deadline?",
+    "On what basis is the defence levy calculated?",
     "Which year does the report recommend for the deadline?",
     "Which country does the report propose as the mediator?",
     "What limits did the treaty set on warheads?",
