@@ -323,6 +323,9 @@ def surname(author: str) -> str | None:
 # Before a surname, a word that makes it something else: "the King", "of Jordan", "General Wessel" (a capital).
 _NOT_A_WRITER_BEFORE = re.compile(r"\b(?:the|a|an|of|in|on|at|from|into|near|this|that|these|those)\s+$", re.I)
 _NAME_BEFORE = re.compile(rf"[{UPPER}][\w’'.-]*\s+$")
+# ... unless it is the question's first word: "Does Ebberlin think…", "Why Wessel doubts…"
+_QUESTION_OPENING = re.compile(r"\s*(?:does|did|do|is|was|are|were|has|have|had|would|could|should|will|can|why|how|"
+                               r"what|when|where|who|and|but)\s+", re.I)
 
 
 def surname_named(question: str, author: str) -> tuple[tuple[int, int], str] | None:
@@ -350,7 +353,8 @@ def surname_named(question: str, author: str) -> tuple[tuple[int, int], str] | N
     for match in re.finditer(r"(?<=\S)\s+(" + pattern + r"(?:['’]s)?)(?![\w-])(?!\s+[" + UPPER + r"])",
                              question):
         before = question[:match.start(1)]
-        if _NOT_A_WRITER_BEFORE.search(before) or _NAME_BEFORE.search(before):
+        after_name = _NAME_BEFORE.search(before) and not _QUESTION_OPENING.fullmatch(before)
+        if _NOT_A_WRITER_BEFORE.search(before) or after_name:
             continue
         return (match.start(1), match.end(1)), author
     return None

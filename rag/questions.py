@@ -402,7 +402,8 @@ def _question_kind(question: str) -> Kind:
     # A second question asking why or how is typed on its own: "Which approach does the author favour, and why
     # does he reject the alternatives?" ("…, and how accurate is it?" asks a fact; a quoted title is no question).
     second = _SECOND_QUESTION.search(_QUOTED.sub(" ", question))
-    return "analytic" if second and _question_kind(second.group(1).capitalize()) == "analytic" else "factoid"
+    clause = second.group(1) if second else ""
+    return "analytic" if clause and _question_kind(clause[:1].upper() + clause[1:]) == "analytic" else "factoid"
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
