@@ -481,6 +481,8 @@ class Assistant:
             elif only is None:
                 ask = None
         who_is = ask is None and asks_about_author(state["question"], [p.chunk.author or "" for p in passages])
+        if ask is None and not who_is:
+            passages, who_is = self._author_asked_about(state["question"], query, passages, filters, k, vector)
         found = False
         if who_is:
             ask = "author"
@@ -576,6 +578,22 @@ class Assistant:
         return ({**state, "question": plain or asked, "standalone": rewritten,
                  "asked_as": state.get("asked_as", asked), "titled": True},
                 dataclasses.replace(filters, sources=sources))
+
+    def _author_asked_about(self, question: str, query: str, passages: list[Passage], filters: Filters,
+                            k: int | None, vector: Any) -> tuple[list[Passage], bool]:
+        """"Who is Ebberlin?" for a readable document's author whose name no retrieved passage states (a byline
+        is metadata, not searched text): that author's documents are searched instead, so the byline can answer.
+        Whether it was one."""
+        authors = {d.author for d in self._library() if d.author and filters.matches(d)
+                   and asks_about_author(question, [d.author])}
+        if len(authors) != 1:
+            return passages, False
+        author = authors.pop()
+        if any(author.split()[-1].casefold() in p.chunk.text.casefold() for p in passages):
+            return passages, False  # a retrieved passage says something about them: answered as any question
+        sources = tuple(d.source for d in self._library() if d.author == author and filters.matches(d))
+        narrowed = dataclasses.replace(filters, sources=sources)
+        return self.retriever.retrieve(query, k=k, filters=narrowed, query_vector=vector) or passages, True
 
     def _opening_first(self, question: str, passages: list[Passage], filters: Filters,
                        topic: str | None) -> tuple[list[Passage], bool]:

@@ -207,12 +207,19 @@ def summary_topic(question: str) -> str | None:
 
 
 def asks_about_author(question: str, authors: Sequence[str]) -> bool:
-    """Whether ``question`` is "Who is NAME?" for one of ``authors`` (case and spacing aside)."""
+    """Whether ``question`` is "Who is NAME?" for one of ``authors`` (case and spacing aside), or names the
+    author by surname, written with its capital ("Who is Clarke?").
+
+        >>> authors = ["Georgia Clarke"]
+        >>> asks_about_author("Who is Clarke?", authors), asks_about_author("who is clarke", authors)
+        (True, False)
+    """
     match = _WHO_IS.match(question)
     if not match:
         return False
-    asked = " ".join(match.group(1).split()).casefold()
-    return any(asked == " ".join(a.split()).casefold() for a in authors if a)
+    written = " ".join(match.group(1).split())
+    asked = written.casefold()
+    return any(asked == " ".join(a.split()).casefold() or written == surname(a) for a in authors if a)
 
 
 def _date_renderings(iso: str) -> list[str]:

@@ -143,6 +143,12 @@ def test_an_authors_surname_is_the_document_the_question_is_about(assistant: Ass
     hidden = assistant.ask("What does Okafor argue about the embargo?", allowed_collections=["default"])
     assert hidden.standalone_question == "What does Okafor argue about the embargo?"
     assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden.citations)
+    # "Who is Rautio?": his byline, as for his full name; a restricted author's surname gives nothing of theirs.
+    who = assistant.ask("Who is Rautio?", allowed_collections=["default"])
+    assert "Tomas Rautio" in who.answer and who.to_dict()["answerability_by"] == "byline"
+    hidden_who = assistant.ask("Who is Okafor?", allowed_collections=["default"])
+    assert "Okafor" not in hidden_who.answer
+    assert all(not c.source.endswith("sanctions_evasion_shadow_fleet.txt") for c in hidden_who.citations)
 
 
 def test_a_quoted_title_the_caller_may_not_read_names_nothing(assistant: Assistant) -> None:
