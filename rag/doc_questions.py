@@ -54,7 +54,7 @@ WHICH_ANSWERS = (WHICH_DOCUMENT, WHICH_DOCUMENT_ASKED)
 # on…", "the study on…") is one the content talks about, and the question is about the content.
 _NOUN = r"(?:article|piece|commentary|analysis|essay|op-?ed|column|blog post|post|brief(?:ing)?|report|paper)s?"
 _DOCUMENT = (rf"(?:(?:this|that|our|your) (?:[a-z][\w'’-]* ){{0,2}}|the ){_NOUN}"
-             r"(?=\s+(?:about|on|concerning|regarding|covering|discussing)\b|\s*[?.!]|\s*$|"
+             r"(?=\s+(?:about|on|concerning|regarding|covering|discussing)\b|(?<=analysis)\s+of\b|\s*[?.!]|\s*$|"
              r"\s+(?:was |were |is )?(?:published|posted|released|issued|come out|came out|appeared)\b|"
              r"\s+written\s*[?.!]?\s*$)")
 _PUBLISHED = r"(?i:\b(?:published|written|posted|released|issued|come out|came out|appear(?:ed)?)\b)"
@@ -106,7 +106,9 @@ def document_question(question: str) -> DocumentAsk | None:
     return None
 
 
-_TOPIC = re.compile(rf"\b{_NOUN}\s+(?:about|on|concerning|regarding|covering|discussing)\s+(.+?)[\s?.!]*$", re.I)
+# ("the analysis of X" too: "the article of X" is no way to name one)
+_TOPIC = re.compile(rf"\b{_NOUN}\s+(?:about|on|concerning|regarding|covering|discussing|(?<=analysis\s)of)\s+(.+?)"
+                    r"[\s?.!]*$", re.I)
 _TRAILING_VERB = re.compile(r"\s+(?:was |were |is |been )?(?:published|written|posted|released|issued|come out|"
                             r"came out|appeared|appear)$", re.I)
 

@@ -46,6 +46,11 @@ def test_the_asked_documents_topic_is_what_follows_about_or_on() -> None:
     assert document_topic("Who wrote the piece on the grid attack?") == "the grid attack"
     assert document_topic("Who wrote this article?") is None
     assert document_topic("When was the report on the shadow fleet published?") == "the shadow fleet"
+    # "the analysis of X" names one of ours too (a blind question); "the report of the commission" does not.
+    asked = "Who wrote the analysis of the Halvard Group's departure from Namaru?"
+    assert document_question(asked) == "author"
+    assert document_topic(asked) == "the Halvard Group's departure from Namaru"
+    assert document_question("Who wrote the report of the commission?") is None
 
 
 def test_who_is_name_is_an_author_question_only_for_an_author() -> None:
