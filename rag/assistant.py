@@ -33,10 +33,10 @@ from rag.backends.extractive import (
     VectorCache,
     asked_names,
     asked_years,
-    bylined_names,
     distinct_passages,
     extractive_result,
     named_comparison,
+    names_to_state,
     stated_years,
     summary_result,
 )
@@ -56,7 +56,6 @@ from rag.doc_questions import (
     quoted_title,
     summary_request,
     summary_topic,
-    surname,
     surname_named,
     title_key,
 )
@@ -558,16 +557,15 @@ class Assistant:
             authors = sorted({d.author for d in records if d.author and not generic_byline(d.author)
                               and d.author.split()[-1].casefold() in folded}, key=len, reverse=True)
             author = next((a for a in authors if author_named(question, a)), None)
-            named: Callable[[str, str], tuple[tuple[int, int], str] | None] = author_named
+            named, phrase = author_named, author
             # "How does Ebberlin judge…": a surname alone, when it is one author's only.
             by_surname = [a for a in authors if surname_named(question, a)]
             if author is None and len(by_surname) == 1:
                 author, named = by_surname[0], surname_named
-            if author is None or asks_about_author(state["question"], [author, surname(author) or author]) or \
-                    document_question(question):
+                phrase = by_surname[0].split()[-1]
+            if author is None or asks_about_author(state["question"], [author]) or document_question(question):
                 return state, filters
             sources = tuple(d.source for d in records if d.author == author)
-            phrase = author if named is author_named else (surname(author) or author).split()[-1]
             find = lambda text: named(text, author)  # noqa: E731
         if self._stated_elsewhere(phrase, sources, filters):
             return state, filters
@@ -813,9 +811,8 @@ class Assistant:
             return False
         if best >= self.config.min_similarity:
             return True
-        asked = asked_names(question) if question else set()
-        return bool(asked) and any(asked - bylined_names(question, [p]) <= set(terms(f"{p.chunk.title} {p.chunk.text}"))
-                                   for p in passages)
+        return bool(question and asked_names(question)) and \
+            any(names_to_state(question, [p]) <= set(terms(f"{p.chunk.title} {p.chunk.text}")) for p in passages)
 
     def _generate(self, state: dict[str, Any]) -> dict[str, Any]:
         started = time.perf_counter()

@@ -106,6 +106,23 @@ def state_forms(stem: str) -> frozenset[str]:
     return _FORMS.get(stem, frozenset())
 
 
+# The combining forms of compound adjectives ("Sino-Russian", "Anglo-American", "Franco-German"): their state.
+_COMBINING = {form: terms(state)[0] for form, state in (
+    ("sino", "China"), ("anglo", "Britain"), ("franco", "France"), ("indo", "India"), ("russo", "Russia"),
+    ("turco", "Turkey"), ("greco", "Greece"), ("austro", "Austria"), ("italo", "Italy"), ("nippo", "Japan"),
+    ("polono", "Poland"), ("hispano", "Spain"), ("luso", "Portugal"), ("afro", "Africa"))}
+
+
+def combined_state(form: str) -> str | None:
+    """The stemmed state a combining form stands for ("sino" → china); None if it is none.
+
+    Example:
+        >>> combined_state("franco"), combined_state("galdor")
+        ('franc', None)
+    """
+    return _COMBINING.get(form)
+
+
 # A seat that is part of a longer name ("George Washington", "Washington Post") or a place ("strikes on Kyiv").
 _SEAT = re.compile(r"\b(?:" + "|".join(re.escape(seat) for seat in sorted(_SEATS, key=len, reverse=True)) + r")\b")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|on|at|to|of|into|from|near|over|around|across|toward|towards)|"

@@ -45,7 +45,7 @@ from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, reacting_words, reaction_actors, role_score
 from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
 from rag.records import REFUSAL, Passage, rendering_key
-from rag.seats import seats_named, state_forms, states_stated
+from rag.seats import combined_state, seats_named, state_forms, states_stated
 from rag.text import LOWER, UPPER, acronyms, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
 
 logger = logging.getLogger(__name__)
@@ -535,7 +535,7 @@ class UnstatedAsks:
         """The asked names the document ``source`` must state in its text: not those its byline states."""
         if self.words_only:
             return self.asked
-        return self.asked - bylined_names(self.question, [p for p in self.passages if p.chunk.source == source])
+        return names_to_state(self.question, [p for p in self.passages if p.chunk.source == source])
 
     def __call__(self, source: str) -> int:
         return sum(self.missing(source))
@@ -1062,6 +1062,11 @@ def asked_names(question: str) -> set[str]:
     return names(question[first.end():] if first else question)
 
 
+def names_to_state(question: str, passages: Sequence[Passage]) -> set[str]:
+    """The names asked that the passages' text must state: :func:`asked_names` less those their bylines state."""
+    return asked_names(question) - bylined_names(question, passages)
+
+
 def _name_stated(name: str, words: set[str]) -> bool:
     """Is an asked name among ``words``, in a close form ("Malaysian" ~ "Malaysia": same first letters)?
 
@@ -1072,16 +1077,9 @@ def _name_stated(name: str, words: set[str]) -> bool:
         return True
     if any(form in words for form in state_forms(name)):
         return True  # "the French government" is named by "France"
-    parts = [_COMBINING.get(part, part) for part in name.split("-") if part]
+    parts = [combined_state(part) or part for part in name.split("-") if part]
     # ("US-China": "us" must be written as such, not as the start of "used"; "Sino-Russian": China and Russia)
     return len(parts) > 1 and all(part in words if len(part) <= 3 else _name_stated(part, words) for part in parts)
-
-
-# The combining forms of compound adjectives ("Sino-Russian", "Anglo-American", "Franco-German"): their state.
-_COMBINING = {form: terms(state)[0] for form, state in (
-    ("sino", "China"), ("anglo", "Britain"), ("franco", "France"), ("indo", "India"), ("russo", "Russia"),
-    ("turco", "Turkey"), ("greco", "Greece"), ("austro", "Austria"), ("italo", "Italy"), ("nippo", "Japan"),
-    ("polono", "Poland"), ("hispano", "Spain"), ("luso", "Portugal"), ("afro", "Africa"))}
 
 
 def _initials(phrase: str) -> str:
@@ -1091,7 +1089,7 @@ def _initials(phrase: str) -> str:
 
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
-    asked = asked_names(question) - bylined_names(question, passages)
+    asked = names_to_state(question, passages)
     if not asked:
         return False
     present: set[str] = set()
@@ -1156,12 +1154,11 @@ def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
     asked = asked_years(question)
     if not asked:
         return False
-    named = asked_names(question)
     for source in dict.fromkeys(p.chunk.source for p in passages):
         own = [p for p in passages if p.chunk.source == source]
         text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in own)
         words = names(text) | set(terms(text))
-        if asked <= stated_years(text) and all(_name_stated(n, words) for n in named - bylined_names(question, own)):
+        if asked <= stated_years(text) and all(_name_stated(n, words) for n in names_to_state(question, own)):
             return False
     return True
 
