@@ -34,7 +34,7 @@ from rag.questions import focus_matches, focus_terms
 from rag.seats import STATE_NAMES, state_forms
 from rag.text import names, terms
 
-Aim = Literal["reasons", "reactions", "consequences", "measures", "arguments", "general"]
+Aim = Literal["reasons", "reactions", "consequences", "risks", "evidence", "measures", "arguments", "general"]
 
 
 def _words(pattern: str) -> re.Pattern[str]:
@@ -46,16 +46,25 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
     ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
+    # "What evidence links the campaign to Brakovia?", "What suggests the blast was deliberate?": the findings.
+    ("evidence", _words(r"evidence|proof|indications?|signs?|clues?|what (?:indicates?|suggests?|shows?|points? to)|"
+                        r"how do (?:we|they|investigators|officials) know|on what (?:grounds|basis) (?:did|do|does|"
+                        r"is|was|were|are) (?:\S+ ){0,6}?(?:tie|link|attribut\w*|blame|connect|suspect)\w*")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
                        r"drivers?|triggers?|grievances?|contribut\w*|driving|fuell?(?:ed|ing)|rationale|agenda|"
                        r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong|"
                        r"on what grounds|grounds for")),
+    # "What risks does Mendes see in the purchase?", "What are the risks of the measures proposed?": the dangers,
+    # not the measures.
+    ("risks", _words(r"risks?|risky|dangers?|dangerous|threats?|threaten\w*|weak(?:ness|nesses|spots?)|"
+                     r"vulnerab\w+|drawbacks?|downsides?|pitfalls?|perils?|hazards?|what could go wrong")),
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
                         r"take|took|taken|done|strateg(?:y|ies)")),
     ("arguments", _words(r"argu\w*|claims?|views?|positions?|stance|think|believe|says?|said|conclu\w*|recommend\w*|"
                          r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*|"
-                         r"effective|adequate|successful|take-?aways?|judge?ments?|verdict")),
+                         r"effective|adequate|successful|take-?aways?|judge?ments?|verdict|judge[sd]?|evaluat\w*|rates?|rated|"
+                         r"make of")),
 ]
 
 # The sentence markers of each role. Phrases are matched on word boundaries, case-insensitively.
@@ -79,6 +88,16 @@ _MARKERS: dict[str, re.Pattern[str]] = {
         r"hence|so|affect\w*|increas\w+|decreas\w+|reduc\w+|ris(?:e|es|en)|rose|fell|fall|damag\w+|loss\w*|"
         r"exacerbat\w+|worsen\w*|slow\w*|prone|contribut\w+|shortage\w*|scarcity|inflation\w*|recession\w*|"
         r"crisis|deaths?|killed|displaced|destroy\w*|left|forced|changed|shift\w*"),
+    "risks": _words(
+        r"risks?|risky|dangers?|dangerous|threat\w*|vulnerab\w+|weak\w*|expos\w+|could|might|may|would|"
+        r"undermin\w*|escalat\w*|retaliat\w*|vacuum|fragil\w*|costly|loss(?:es)?|los(?:e|ing)|fail\w*|"
+        r"worr\w*|warn\w*|concern\w*|problem\w*|difficult\w*|unable|depend\w*|reli(?:es|ant|ance)|exploit\w*|"
+        r"instabil\w*|unrest|damag\w*|danger|jeopard\w*|prone|at stake|hostage|strain\w*|overwhelm\w*"),
+    "evidence": _words(
+        r"evidence|found|find(?:s|ings?)?|records?|recorded|show(?:s|ed|n)?|indicat\w+|suggest\w*|traced?|"
+        r"match(?:ed|es)?|cited?|data|documents?|document(?:ed|s)|analys\w+|investigat\w+|images?|photograph\w*|"
+        r"satellite|forensic|logs?|intercept\w*|identif\w+|confirm\w*|consistent with|samples?|residue|"
+        r"detected|discovered|revealed|point(?:s|ed)? to|linked|tied|same|previously|coincided"),
     "measures": _words(
         r"introduc\w+|impos\w+|ban(?:s|ned)?|rationed|rationing|creat\w+|establish\w+|allocat\w+|signed|"
         r"pass(?:ed)?|limits?|laws?|act|polic(?:y|ies)|programs?|programmes?|reserves?|named|appoint\w+|"
@@ -170,10 +189,18 @@ _CONTRACTION = re.compile(r"\w['’](?:t|d|ll|re|ve|m)$", re.I)
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 
 
+# Aims whose words are also things a question is about (a threat, a sign): they ask for a kind of point only
+# when they are the question's aim.
+_CONTENT_AIMS = ("risks", "evidence")
+
+
 def _aim_phrases(question: str) -> list[tuple[int, int]]:
     """Where the question's short aim phrases are ("what led to", "happen next", "went wrong")."""
     spans = []
-    for _, pattern in _AIMS:
+    asked = question_aim(question)
+    for aim, pattern in _AIMS:
+        if aim in _CONTENT_AIMS and aim != asked:
+            continue  # "Why does the analyst regard the warhead as a *threat*?": what the view is about
         for match in pattern.finditer(question):
             if len(match.group(0).split()) <= 3:  # not "what did ECOWAS do": its subject is what is asked about
                 spans.append(match.span())

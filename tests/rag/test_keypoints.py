@@ -43,6 +43,21 @@ def passage(text: str, n: int) -> Passage:
     ("What is the rationale for the new policy?", "reasons"),
     ("What is the EU's stance on the corridor?", "arguments"),
     ("What incentives does the EU offer farmers?", "general"),
+    # Dangers asked for: the risks of the measures, not the measures (eighteenth round).
+    ("What risks does Mendes see in the purchase?", "risks"),
+    ("What are the risks and drawbacks of the measures proposed to defend the ports?", "risks"),
+    ("What dangers does the analyst foresee once the mercenaries have gone?", "risks"),
+    ("What weaknesses does the analyst identify in the agreement?", "risks"),
+    ("Why is the deal risky?", "reasons"),  # a why asks for reasons, whatever it is about
+    ("How did Russia respond to the threat?", "reactions"),
+    # Findings asked for: what the evidence is.
+    ("What evidence has led the authorities to suspect sabotage?", "evidence"),
+    ("What suggests that the blast was deliberate?", "evidence"),
+    ("On what grounds did the agency tie the campaign to Brakovia?", "evidence"),
+    ("On what grounds does the author oppose the levy?", "reasons"),
+    # A verdict asked for with a verb.
+    ("How does Ebberlin judge the group's military performance?", "arguments"),
+    ("How does the author evaluate the reform?", "arguments"),
 ])
 def test_question_aim(question: str, aim: str) -> None:
     assert question_aim(question) == aim
@@ -54,6 +69,28 @@ def test_role_score_rewards_the_markers_of_the_asked_role_only() -> None:
     assert role_score("reactions", "The EU condemned the attack and called for a ceasefire.") == 1.0
     assert role_score("reactions", "The town lies on a river in the south.") == 0.0
     assert role_score("general", explains) == 0.0
+
+
+def test_risk_and_evidence_roles_are_read_from_the_sentence() -> None:
+    assert role_score("risks", "A larger intake trained badly could leave the army exposed to a security vacuum.") == 1.0
+    assert role_score("risks", "The plan sets out three priorities for the navy.") == 0.0
+    assert role_score("evidence", "Investigators traced the payments and found records matching the accounts.") == 1.0
+    assert role_score("evidence", "The minister visited the port on Tuesday.") == 0.0
+
+
+def test_a_risks_question_weighs_the_danger_up_against_the_measure_it_is_about(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "What are the risks of the measures proposed to defend the ports?"
+    measure = "The ports should get dedicated defence units and cheaper interceptors for the drones."
+    danger = "Striking the launch sites could invite wider retaliation and leave the ports exposed."
+    passages = [passage(f"{measure} {danger}", 1)]
+    ranking = rank(question, passages, FakeEmbedder())
+    query = FakeEmbedder().embed_query(question)
+    with_role = point_relevance(ranking, query, passages)
+    monkeypatch.setattr(extractive, "ROLE_WEIGHT", 0.0)
+    without_role = point_relevance(ranking, query, passages)
+    assert question_aim(question) == "risks"  # not "measures": the measures are what the risks are of
+    assert with_role[danger] / with_role[measure] > without_role[danger] / without_role[measure]
 
 
 def test_narrative_sentences_are_told_apart_from_explanations() -> None:
