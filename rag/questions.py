@@ -467,6 +467,36 @@ def _asked(question: str) -> str:
     return _expanded(_unwrapped(question))
 
 
+# Our own document named as the source of what is asked ("…, according to the analysis?", "What price does the
+# Kivila analyst put on…", "…the poll cited in the article"): the document does not call itself "the analysis",
+# so these words are no words an answer states. A source named by a name ("according to the UN experts") stays.
+_SOURCE_NOUN = r"(?:analys[ie]s|analyst|article|author|writer|piece|op-ed|commentary|column|columnist|essay|paper)"
+_ATTRIBUTION = re.compile(
+    rf",?\s*\baccording to (?:the |this |that |our |your |his |her |their )?(?:[\w-]+ )?{_SOURCE_NOUN}(?:['’]s)?\b"
+    rf"|\b(?:cited|quoted|mentioned|given|described|reported|discussed) (?:in|by) (?:the|this) {_SOURCE_NOUN}\b"
+    rf"|\b(?:does|did|do|would) the (?:[A-Z][\w-]+ )?{_SOURCE_NOUN} (?:say|think|believe|estimate|suggest|put|"
+    rf"claim|argue|expect|propose|recommend|reckon|see|want|consider)\b"
+    rf"|\b(?:the )?{_SOURCE_NOUN}['’]s\b", re.I)
+
+
+def unattributed(question: str) -> str:
+    """``question`` without the words that name our document as its source (:data:`_ATTRIBUTION`).
+
+    Example:
+        >>> unattributed("How many frigates does Lindmark's navy operate, according to the analysis?")
+        "How many frigates does Lindmark's navy operate?"
+        >>> unattributed("According to the analysis, what would it cost?")
+        'what would it cost?'
+    """
+    stripped = " ".join(_ATTRIBUTION.sub(" ", question).split()).lstrip(", ")
+    return re.sub(r"\s+([?.,!])", r"\1", stripped) or question
+
+
+def asked_terms(question: str) -> list[str]:
+    """The stemmed terms of ``question`` that an answer may state: :func:`rag.text.terms` of :func:`unattributed`."""
+    return terms(unattributed(question))
+
+
 def answer_type(question: str) -> str:
     """The kind of thing a factoid answer must contain: date, number, person, place or other.
 
@@ -530,9 +560,12 @@ def profile(question: str) -> QuestionProfile:
 
 @lru_cache(maxsize=512)
 def _profile(question: str) -> QuestionProfile:
-    focus = focus_terms(question)
+    kind = question_kind(question)
+    # A fact is asked of our document ("…, according to the analysis?"), which does not call itself that; an
+    # analytic question's "does the analysis recommend" says what kind of point is wanted, and stays.
+    focus = focus_terms(unattributed(question) if kind == "factoid" else question)
     focus_words = [w for w in words(question) if terms(w) and terms(w)[0] in focus]
-    return QuestionProfile(question=question, kind=question_kind(question), answer_type=answer_type(question),
+    return QuestionProfile(question=question, kind=kind, answer_type=answer_type(question),
                            focus=focus, focus_text=" ".join(dict.fromkeys(focus_words)))
 
 

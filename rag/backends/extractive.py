@@ -43,7 +43,16 @@ from rag.citations import MARKER
 from rag.doc_questions import author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, reacting_words, reaction_actors, role_score
-from rag.questions import Comparison, QuestionProfile, comparison, defined_term, defines, focus_matches, profile
+from rag.questions import (
+    Comparison,
+    QuestionProfile,
+    asked_terms,
+    comparison,
+    defined_term,
+    defines,
+    focus_matches,
+    profile,
+)
 from rag.records import REFUSAL, Passage, rendering_key
 from rag.seats import combined_state, seats_named, state_forms, states_stated
 from rag.text import LOWER, UPPER, acronyms, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
@@ -262,7 +271,7 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
     terms count at :data:`CARRIED_WEIGHT`, and its names and numbers are not
     required.
     """
-    asked = set(terms(question))
+    asked = set(asked_terms(question))
     carried_terms = set(terms(carried)) - asked
     if not asked and not carried_terms:
         return 0.0

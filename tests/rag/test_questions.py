@@ -6,6 +6,7 @@ import pytest
 
 from rag.questions import (
     answer_type,
+    asked_terms,
     defined_term,
     defines,
     focus_matches,
@@ -13,7 +14,9 @@ from rag.questions import (
     plain_question,
     profile,
     question_kind,
+    unattributed,
 )
+from rag.text import terms
 
 ANALYTIC = [
     # grounds, and a second question asking why or how
@@ -430,3 +433,29 @@ def test_long_questions_are_typed_without_filling_the_cache() -> None:
     assert len(long) > questions.CACHED_CHARS
     assert question_kind(long) == "analytic" and profile(long).analytic
     assert questions._question_kind.cache_info().currsize == before
+
+
+@pytest.mark.parametrize("question, without", [
+    ("How many frigates does Lindmark's navy operate, according to the analysis?",
+     "How many frigates does Lindmark's navy operate?"),
+    ("According to the article, roughly what would it cost to upgrade the depots?",
+     "roughly what would it cost to upgrade the depots?"),
+    ("What share of voters doubted the count in the poll cited in the analysis?",
+     "What share of voters doubted the count in the poll?"),
+    ("Which country does the analyst suggest inviting into the patrols?", "Which country inviting into the patrols?"),
+    ("How much would the author's proposed changes cost?", "How much would proposed changes cost?"),
+    # A source named by a name is something an answer may state; "analysis" as a thing done is asked about.
+    ("According to the UN experts, how many civilians died?", "According to the UN experts, how many civilians died?"),
+    ("What analysis did the laboratory perform on the debris?", "What analysis did the laboratory perform on the debris?"),
+])
+def test_our_document_named_as_the_source_is_no_part_of_what_is_asked(question: str, without: str) -> None:
+    assert unattributed(question) == without
+    assert asked_terms(question) == terms(without)
+
+
+def test_a_factual_focus_leaves_out_the_attribution_and_an_analytic_one_keeps_its_verb() -> None:
+    factual = profile("How many frigates does Lindmark's navy operate, according to the analysis?")
+    assert "analysi" not in factual.focus and "accord" not in factual.focus and "frigat" in factual.focus
+    analytic = profile("What measures does the analysis recommend Lindmark adopt?")
+    assert analytic.kind == "analytic" and "recommend" in analytic.focus
+
