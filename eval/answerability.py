@@ -214,6 +214,48 @@ def rank_cases(inputs: Sequence[Inputs], embedder: Any = None, cache: VectorCach
     return cases
 
 
+IN_DOMAIN_SPLIT = "domain"
+
+
+def in_domain_rows(dataset: str | Path, corpus: str | Path, index_dir: str | Path,
+                   embedder: Any = None) -> list[Row]:
+    """Learned-answerability rows from one of our own eval sets, answered as the assistant answers.
+
+    SQuAD's questions were written looking at their sentence and repeat its words; an analyst's
+    paraphrase ("How many times did the warship shoot in warning?" for "the frigate fired two warning
+    bursts") shares few. Rows of sets written that way (eval/dev/blind: news articles, paraphrased
+    factual questions, on-topic unanswerable ones) teach the fit what such an answer looks like. The
+    ``corpus`` is ingested into ``index_dir``; each factoid question's passages are the assistant's
+    retrieval, and a candidate holds the answer when it contains a reference answer (lower-cased), as
+    in :func:`rank_cases`. Rows get the split :data:`IN_DOMAIN_SPLIT`: they are fitted on, while the
+    threshold is still chosen on SQuAD's tune half (:func:`fit`).
+    """
+    from rag.assistant import Assistant
+    from rag.config import Config
+    from rag.eval.datasets import load_jsonl
+
+    embedder = _embedder(embedder)
+    assistant = Assistant(config=Config.load(overrides={"index_dir": str(index_dir)}), embedder=embedder)
+    assistant.ingest(corpus)
+    cache = VectorCache(embedder)
+    name = Path(dataset).parent.name if Path(dataset).stem == "questions" else Path(dataset).stem
+    rows: list[Row] = []
+    for item in load_jsonl(dataset):
+        if item.key_points:
+            continue  # an analytic question: answered with key points, not gated by answerability
+        passages = assistant.retrieve(item.question)
+        ranking = rank(item.question, passages, embedder, None, cache)
+        if ranking.profile.kind != "factoid":
+            continue
+        answers = [a.lower() for a in item.answers] if item.answerable else []
+        label = "answerable" if item.answerable else "unanswerable"
+        for c in ranking.candidates:
+            if c.text in ranking.features:
+                rows.append(Row(f"{name}:{item.id}", name, IN_DOMAIN_SPLIT, label, c.score,
+                                tuple(ranking.features[c.text]), any(a in c.text.lower() for a in answers)))
+    return rows
+
+
 def cases_from_rows(rows: Sequence[Row], probabilities: Sequence[float]) -> list[Case]:
     """Factoid cases replayed with other answerability probabilities (one per row)."""
     grouped: dict[str, list[tuple[float, float, bool]]] = {}
@@ -250,31 +292,40 @@ def rule_rates(rows: Sequence[Row], min_score: float = 0.25) -> dict[str, float]
 
 
 def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float = 0.25,
-        false_refusals: float | None = None) -> dict[str, Any]:
+        false_refusals: float | None = None, in_domain_weight: float = 1.0) -> dict[str, Any]:
     """Fit the learned answerability on the *tune* rows; choose its threshold out of fold.
 
     The threshold is the highest at which the out-of-fold (grouped by article) false refusals
     of the tune half stay at ``false_refusals`` — by default at the rules' own false refusals on
     the same cases (:func:`rule_rates`): the model must answer as often as the rules did, and
-    refuse more. Returns weights, intercept, the threshold and both sets of rates.
+    refuse more. Rows of our own sets (split :data:`IN_DOMAIN_SPLIT`, :func:`in_domain_rows`) are
+    fitted on too, each counting ``in_domain_weight`` times (they are few beside SQuAD's), in every
+    fold; the threshold is read on SQuAD's tune cases alone. Returns weights, intercept, the
+    threshold and both sets of rates.
     """
     tune = [r for r in rows if r.split == "tune"]
+    domain = [r for r in rows if r.split == IN_DOMAIN_SPLIT]
     rules = rule_rates(tune, min_score)
     if false_refusals is None:
         false_refusals = rules["false_refusal"]
     fold_of = {a: int(hashlib.sha256(f"fold:{a}".encode()).hexdigest(), 16) % folds for a in {r.article for r in tune}}
+
+    def fitted(train: Sequence[Row]) -> tuple[list[float], float]:
+        both = [*train, *domain]
+        weights = [1.0] * len(train) + [in_domain_weight] * len(domain)
+        return fit_logistic([r.features for r in both], [int(r.hit) for r in both], l2, sample_weights=weights)
+
     oof = [0.0] * len(tune)
     for f in range(folds):
-        train = [r for r in tune if fold_of[r.article] != f]
-        weights, intercept = fit_logistic([r.features for r in train], [int(r.hit) for r in train], l2)
+        weights, intercept = fitted([r for r in tune if fold_of[r.article] != f])
         for i, r in enumerate(tune):
             if fold_of[r.article] == f:
                 oof[i] = answerability(r.features, weights, intercept)
     threshold = threshold_for(cases_from_rows(tune, oof), min_score, false_refusals)
-    weights, intercept = fit_logistic([r.features for r in tune], [int(r.hit) for r in tune], l2)
+    weights, intercept = fitted(tune)
     return {"weights": weights, "intercept": intercept, "threshold": threshold, "l2": l2, "rules": rules,
             "oof": rates(cases_from_rows(tune, oof), min_score, threshold), "n_rows": len(tune),
-            "n_articles": len(fold_of)}
+            "n_articles": len(fold_of), "n_domain_rows": len(domain), "in_domain_weight": in_domain_weight}
 
 
 def write_weights(path: Path, weights: Sequence[float], intercept: float, threshold: float | None = None) -> None:
@@ -301,8 +352,10 @@ def build_cases(squad_path: str, n_articles: int, per_article: int, k: int, seed
 
 
 def _print_grid(cases: Sequence[Case], thresholds: Sequence[float], min_scores: Sequence[float]) -> None:
-    for split in ("tune", "report"):
+    for split in ("tune", "report", IN_DOMAIN_SPLIT):
         part = [c for c in cases if c.split == split]
+        if not part and split == IN_DOMAIN_SPLIT:
+            continue
         analytic = sum(c.kind == "analytic" for c in part)
         sys.stdout.write(f"\n{split}: {len(part)} cases ({analytic} analytic, left out below)\n")
         sys.stdout.write("min_score min_ans | false_refusal answer_hit | refusal_unanswerable refusal_noise\n")
@@ -336,6 +389,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--false-refusals", type=float, default=None,
                         help="the threshold is the highest whose out-of-fold false refusals stay at this "
                              "(default: the rules' own false refusals on the tune half)")
+    parser.add_argument("--in-domain", action="append", default=[], metavar="QUESTIONS.jsonl:CORPUS",
+                        help="with --fit: also fit on the factual questions of one of our eval sets, answered by "
+                             "the assistant over its corpus (repeatable; see in_domain_rows)")
+    parser.add_argument("--in-domain-weight", type=float, default=1.0,
+                        help="how many times each in-domain row counts in the fit")
     parser.add_argument("--write", action="store_true", help="with --fit: paste the weights into rag/answer_model.py")
     parser.add_argument("--checker", metavar="SPEC",
                         help="measure an answer checker (rag.answer_checkers: cross-encoder:DIR, llm) instead")
@@ -368,8 +426,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.fit:
         _print_grid(cases, (0.05, 0.1, 0.15, 0.2, 0.3, 0.5), (0.0, 0.25, 0.4))
         return 0
-    result = fit(rows, l2=args.l2, false_refusals=args.false_refusals)
-    sys.stdout.write(f"fitted on {result['n_rows']} tune rows ({result['n_articles']} articles); out-of-fold at "
+    if args.in_domain:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="rag-in-domain-") as work:
+            for n, spec in enumerate(args.in_domain):
+                dataset, sep, corpus = spec.partition(":")
+                if not sep or not Path(dataset).is_file() or not Path(corpus).exists():
+                    parser.error(f"--in-domain {spec!r}: expected QUESTIONS.jsonl:CORPUS, both existing")
+                rows += in_domain_rows(dataset, corpus, Path(work) / f"index-{n}")
+    result = fit(rows, l2=args.l2, false_refusals=args.false_refusals, in_domain_weight=args.in_domain_weight)
+    sys.stdout.write(f"fitted on {result['n_rows']} tune rows ({result['n_articles']} articles) and "
+                     f"{result['n_domain_rows']} in-domain rows (each × {result['in_domain_weight']:g}); out-of-fold at "
                      f"threshold {result['threshold']:.2f}: {json.dumps(result['oof'])}\n"
                      f"the rules alone on the same tune cases: {json.dumps(result['rules'])}\n")
     sys.stdout.write(json.dumps({"weights": result["weights"], "intercept": result["intercept"]}) + "\n")

@@ -29,7 +29,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.questions import QuestionProfile
+from rag.questions import QuestionProfile, asked_terms
 from rag.text import names, numbers, terms
 
 # How many of the best-scored candidates get a probability; the rest are not answers (0.0).
@@ -62,7 +62,7 @@ FEATURE_NAMES = (
 
 def features(prof: QuestionProfile, sentence: str, context: str, signals: CandidateSignals) -> list[float]:
     """The model's inputs for one candidate, in :data:`FEATURE_NAMES` order (each roughly 0..1)."""
-    q_terms, s_terms, c_terms = set(terms(prof.question)), set(terms(sentence)), set(terms(context))
+    q_terms, s_terms, c_terms = set(asked_terms(prof.question)), set(terms(sentence)), set(terms(context))
     coverage = len(q_terms & s_terms) / max(1, len(q_terms))
     with_context = len(q_terms & (s_terms | c_terms)) / max(1, len(q_terms))
     new_terms = min(len(s_terms - q_terms), 30) / 30
@@ -109,19 +109,23 @@ def answerability(values: Sequence[float], weights: Sequence[float] | None = Non
 
 
 def fit_logistic(rows: Sequence[Sequence[float]], labels: Sequence[int], l2: float = 1.0,
-                 iterations: int = 50) -> tuple[list[float], float]:
-    """L2-regularised logistic regression by Newton's method (numpy; the intercept is not penalised)."""
+                 iterations: int = 50, sample_weights: Sequence[float] | None = None) -> tuple[list[float], float]:
+    """L2-regularised logistic regression by Newton's method (numpy; the intercept is not penalised).
+
+    ``sample_weights`` (default 1 each) count a row that many times.
+    """
     import numpy as np
 
     x = np.hstack([np.asarray(rows, dtype=float), np.ones((len(rows), 1))])
     y = np.asarray(labels, dtype=float)
+    s = np.ones(len(y)) if sample_weights is None else np.asarray(sample_weights, dtype=float)
     w = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], l2)
     penalty[-1] = 0.0
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -40, 40)))
-        gradient = x.T @ (p - y) + penalty * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(x.shape[1])
+        gradient = x.T @ (s * (p - y)) + penalty * w
+        hessian = (x * (s * p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(x.shape[1])
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if float(np.abs(step).max()) < 1e-8:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from rag import answer_model
 from rag.answer_model import FEATURE_NAMES, CandidateSignals, features, fit_logistic, probability
 from rag.backends.extractive import extractive_result
-from rag.eval.answerability import Row, cases_from_rows, fit, threshold_for, write_weights
+from rag.eval.answerability import IN_DOMAIN_SPLIT, Row, cases_from_rows, fit, threshold_for, write_weights
 from rag.questions import profile
 from rag.records import Chunk, Passage
 from rag.testing import FakeEmbedder
@@ -89,6 +90,32 @@ def test_fit_chooses_its_threshold_out_of_fold_for_the_false_refusals_asked() ->
     assert threshold_for([c for c in cases if c.split == "tune"], 0.25, 0.10) >= result["threshold"] - 0.05
 
 
+def test_a_sample_weight_counts_a_row_that_many_times() -> None:
+    rows = [[x / 10, 1.0 - x / 20] for x in range(-10, 11)]
+    labels = [int((x * 7) % 3 == 0) for x in range(-10, 11)]
+    twice = fit_logistic(rows + rows[:5], labels + labels[:5], l2=0.5)
+    weighted = fit_logistic(rows, labels, l2=0.5, sample_weights=[2.0] * 5 + [1.0] * (len(rows) - 5))
+    assert weighted[0] == pytest.approx(twice[0], abs=1e-6) and weighted[1] == pytest.approx(twice[1], abs=1e-6)
+
+
+def test_in_domain_rows_are_fitted_on_but_the_threshold_is_read_on_squads_tune_half() -> None:
+    tune = [r for a in range(10) for r in _rows("tune", f"a{a}", 20)]
+    # Our own set's answers look unlike SQuAD's: a low score, the answer type there (an analyst's paraphrase).
+    domain = []
+    for i in range(40):
+        values = [0.0] * len(FEATURE_NAMES)
+        values[FEATURE_NAMES.index("answer_type")] = 1.0 if i % 2 == 0 else 0.3
+        values[FEATURE_NAMES.index("score")] = -0.5
+        domain.append(Row(f"news:{i}", "news", IN_DOMAIN_SPLIT, "answerable" if i % 2 == 0 else "unanswerable",
+                          0.5, tuple(values), i % 2 == 0))
+    alone = fit(tune, l2=0.1, false_refusals=0.10)
+    both = fit(tune + domain, l2=0.1, false_refusals=0.10, in_domain_weight=5.0)
+    assert both["n_rows"] == alone["n_rows"] == 200 and both["n_domain_rows"] == 40
+    kind = FEATURE_NAMES.index("answer_type")
+    assert both["weights"][kind] > alone["weights"][kind]  # it learned that the answer type is there
+    assert both["oof"]["false_refusal"] <= 0.10  # the threshold still keeps SQuAD's tune false refusals
+
+
 def test_write_weights_pastes_between_the_markers(tmp_path: Path) -> None:
     target = tmp_path / "answer_model.py"
     source = Path(answer_model.__file__).read_text(encoding="utf-8")
@@ -132,3 +159,30 @@ def test_a_runner_up_sentence_must_be_nearly_as_likely_an_answer(monkeypatch: py
     chosen = [c.text for c in result.chosen]
     assert chosen[0].startswith("The Karsk treaty was signed")
     assert not any("extended" in c for c in chosen)  # 0.3 < 0.5 × 0.9
+
+
+def test_in_domain_rows_answer_our_own_set_as_the_assistant_does(tmp_path: Path) -> None:
+    from rag.eval.answerability import in_domain_rows
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "frigates.txt").write_text(
+        "Lindmark's navy\nBy Ann Berg\n\nLindmark has only four frigates, and one of them is in dock. "
+        "The pipeline runs 640 kilometres under the sea. The navy plans to buy drones next year.\n",
+        encoding="utf-8")
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(q) for q in [
+        {"id": "f1", "question": "How many frigates does the navy of Lindmark have?", "answers": ["four"],
+         "evidence": "Lindmark has only four frigates.", "answerable": True, "source": "frigates"},
+        {"id": "u1", "question": "How many submarines does Lindmark operate?", "answers": [], "evidence": None,
+         "answerable": False},
+        {"id": "a1", "question": "Why is the navy buying drones?", "answers": [], "evidence": ["x"],
+         "answerable": True, "source": "frigates", "key_points": ["The navy plans to buy drones next year."]},
+    ]) + "\n", encoding="utf-8")
+    rows = in_domain_rows(questions, corpus, tmp_path / "index", embedder=FakeEmbedder())
+    cases = {r.case for r in rows}
+    assert cases == {f"{tmp_path.name}:f1", f"{tmp_path.name}:u1"}  # a set's name is its folder's; no analytic
+    assert all(r.split == IN_DOMAIN_SPLIT and len(r.features) == len(FEATURE_NAMES) for r in rows)
+    hits = [r for r in rows if r.hit]
+    assert hits and all(r.label == "answerable" for r in hits)  # "four" is in the frigates sentence
+    assert not any(r.hit for r in rows if r.label == "unanswerable")
