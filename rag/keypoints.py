@@ -253,7 +253,8 @@ _NOT_ACTOR = re.compile(r"^\w+ly\b|^(?:much|far|long|fast|quick|soon|strong|hard
                         r"going|how|way|what|whether|why|when)\b|\b(?:to|be|been|being)$", re.I)
 # A conjunct's own words end where what qualifies it begins: "hospitals | in Kaunela", "unions | representing…".
 _QUALIFIER = re.compile(r"\s+(?:in|of|at|on|from|for|that|who|which|whose|representing|living|operating|based|"
-                        r"across|around|near|with|over|under|outside|inside|by)\s+.*$|"
+                        r"across|around|near|with|over|under|outside|inside|by|within|among|amongst|throughout|"
+                        r"beyond|along|against|during|after|following)\s+.*$|"
                         r"\s+(?:next door|nearby|there|here|elsewhere|abroad|overseas|locally|themselves|"
                         r"itself)$", re.I)
 # Words of time and manner inside the actor's phrase ("the unions initially reacted"): not its noun.
@@ -285,6 +286,7 @@ _SAME_HEAD = [frozenset(terms(group)) for group in (
     "insurer underwriter",
     "contractor manufacturer maker producer supplier",
     "opposition party",
+    "opponent opposition critic detractor objector dissident protester demonstrator",
     "woman women",
     "child children",
 )]

@@ -384,6 +384,9 @@ def test_the_actor_of_a_reaction_question_is_read_as_its_head_noun() -> None:
     assert reaction_actors("How did Lessia's insurers respond to the losses?") == [{"insur", "underwrit"}]
     # What qualifies the actor is not the actor: "hospitals in Kaunela" are hospitals.
     assert reaction_actors("How did hospitals in Kaunela respond to the power cut?") == [{"hospit"}]
+    # "opponents within Tavuni" are opponents: the head was read as "within" and the question refused (news_d).
+    assert reaction_actors("How did opponents within Tavuni react to the base agreement?") == [{"oppon"}]
+    assert reaction_actors("How did critics among the generals respond?") == [{"critic"}]
     # ... nor an adverb after it: "the military governments next door" are governments (found in the audit),
     # "the veterans initially" veterans (found in review).
     assert reaction_actors("How did the military governments next door respond?") == []
