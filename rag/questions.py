@@ -476,7 +476,7 @@ _ATTRIBUTION = re.compile(
     rf"|\b(?:cited|quoted|mentioned|given|described|reported|discussed) (?:in|by) (?:the|this) {_SOURCE_NOUN}\b"
     rf"|\b(?:does|did|do|would) the (?:[A-Z][\w-]+ )?{_SOURCE_NOUN} (?:say|think|believe|estimate|suggest|put|"
     rf"claim|argue|expect|propose|recommend|reckon|see|want|consider)\b"
-    rf"|\b(?:the )?{_SOURCE_NOUN}['’]s\b", re.I)
+    rf"|\bthe {_SOURCE_NOUN}['’]s\b", re.I)
 
 
 def unattributed(question: str) -> str:

@@ -447,6 +447,9 @@ def test_long_questions_are_typed_without_filling_the_cache() -> None:
     # A source named by a name is something an answer may state; "analysis" as a thing done is asked about.
     ("According to the UN experts, how many civilians died?", "According to the UN experts, how many civilians died?"),
     ("What analysis did the laboratory perform on the debris?", "What analysis did the laboratory perform on the debris?"),
+    # Someone else's paper is what is asked about (SQuAD: "the 1999 paper's information").
+    ("What reconstructions supported the 1999 paper's information?",
+     "What reconstructions supported the 1999 paper's information?"),
 ])
 def test_our_document_named_as_the_source_is_no_part_of_what_is_asked(question: str, without: str) -> None:
     assert unattributed(question) == without
