@@ -227,7 +227,7 @@ def in_domain_rows(dataset: str | Path, corpus: str | Path, index_dir: str | Pat
     factual questions, on-topic unanswerable ones) teach the fit what such an answer looks like. The
     ``corpus`` is ingested into ``index_dir``; each factoid question's passages are the assistant's
     retrieval, and a candidate holds the answer when it contains a reference answer (lower-cased), as
-    in :func:`rank_cases`. Rows get the split :data:`IN_DOMAIN_SPLIT`: they are fitted on, while the
+    in :func:`rank_cases` but as a whole word. Rows get the split :data:`IN_DOMAIN_SPLIT`: they are fitted on, while the
     threshold is still chosen on SQuAD's tune half (:func:`fit`).
     """
     from rag.assistant import Assistant
@@ -247,12 +247,14 @@ def in_domain_rows(dataset: str | Path, corpus: str | Path, index_dir: str | Pat
         ranking = rank(item.question, passages, embedder, None, cache)
         if ranking.profile.kind != "factoid":
             continue
-        answers = [a.lower() for a in item.answers] if item.answerable else []
+        # A short answer ("4", "19") holds only as a whole word: not inside "2024" or "14 ships".
+        answers = [re.compile(rf"(?<!\w){re.escape(a.lower())}(?!\w)") for a in item.answers if a.strip()] \
+            if item.answerable else []
         label = "answerable" if item.answerable else "unanswerable"
         for c in ranking.candidates:
             if c.text in ranking.features:
                 rows.append(Row(f"{name}:{item.id}", name, IN_DOMAIN_SPLIT, label, c.score,
-                                tuple(ranking.features[c.text]), any(a in c.text.lower() for a in answers)))
+                                tuple(ranking.features[c.text]), any(a.search(c.text.lower()) for a in answers)))
     return rows
 
 
@@ -398,6 +400,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--checker", metavar="SPEC",
                         help="measure an answer checker (rag.answer_checkers: cross-encoder:DIR, llm) instead")
     args = parser.parse_args(argv)
+    if (args.in_domain or args.in_domain_weight != 1.0) and not args.fit:
+        parser.error("--in-domain and --in-domain-weight go with --fit")
+    if args.in_domain_weight < 0:
+        parser.error(f"--in-domain-weight {args.in_domain_weight:g}: a row cannot count a negative number of times")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.cases:
         cases = [Case(**{**c, "ranked": tuple(tuple(r) for r in c["ranked"])})
@@ -437,8 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows += in_domain_rows(dataset, corpus, Path(work) / f"index-{n}")
     result = fit(rows, l2=args.l2, false_refusals=args.false_refusals, in_domain_weight=args.in_domain_weight)
     sys.stdout.write(f"fitted on {result['n_rows']} tune rows ({result['n_articles']} articles) and "
-                     f"{result['n_domain_rows']} in-domain rows (each × {result['in_domain_weight']:g}); out-of-fold at "
-                     f"threshold {result['threshold']:.2f}: {json.dumps(result['oof'])}\n"
+                     f"{result['n_domain_rows']} in-domain rows (each × {result['in_domain_weight']:g}); "
+                     f"out-of-fold at threshold {result['threshold']:.2f}: {json.dumps(result['oof'])}\n"
                      f"the rules alone on the same tune cases: {json.dumps(result['rules'])}\n")
     sys.stdout.write(json.dumps({"weights": result["weights"], "intercept": result["intercept"]}) + "\n")
     if args.write:

@@ -46,25 +46,29 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
     ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
-    # "What evidence links the campaign to Brakovia?", "What suggests the blast was deliberate?": the findings.
-    ("evidence", _words(r"evidence|proof|indications?|signs?|clues?|what (?:indicates?|suggests?|shows?|points? to)|"
-                        r"how do (?:we|they|investigators|officials) know|on what (?:grounds|basis) (?:did|do|does|"
-                        r"is|was|were|are) (?:\S+ ){0,6}?(?:tie|link|attribut\w*|blame|connect|suspect)\w*")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
                        r"drivers?|triggers?|grievances?|contribut\w*|driving|fuell?(?:ed|ing)|rationale|agenda|"
                        r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong|"
                        r"on what grounds|grounds for")),
-    # "What risks does Mendes see in the purchase?", "What are the risks of the measures proposed?": the dangers,
-    # not the measures.
-    ("risks", _words(r"risks?|risky|dangers?|dangerous|threats?|threaten\w*|weak(?:ness|nesses|spots?)|"
-                     r"vulnerab\w+|drawbacks?|downsides?|pitfalls?|perils?|hazards?|what could go wrong")),
+    # "What evidence links the campaign to Brakovia?", "What suggests the blast was deliberate?": the findings.
+    # After "reasons": "Why did the court reject the evidence?" asks why; "sign" alone is a verb ("Why did they
+    # sign the deal?").
+    ("evidence", _words(r"evidence|proof|signs? of|warning signs|indications? (?:of|that)|clues?|"
+                        r"what (?:indicates?|suggests?|shows?|points? to)|"
+                        r"how do (?:we|they|investigators|officials) know")),
+    # "What risks does Mendes see in the purchase?", "What are the risks of the measures proposed?": the dangers
+    # are what is asked for, not the measures. Not "What steps reduce the risk…", "What should Europe do about the
+    # threat?" (measures), nor "How does the author assess the threat?" (a view): there the danger is the object.
+    ("risks", re.compile(r"\b(?:what|which)\s+(?:[\w’'-]+\s+){0,2}?(?:risks?|dangers?|threats?|weak(?:ness|nesses)|"
+                         r"vulnerabilit(?:y|ies)|drawbacks?|downsides?|pitfalls?|perils?|hazards?)\b|"
+                         r"\bhow (?:risky|dangerous)\b|\bwhat could go wrong\b", re.I)),
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
                         r"take|took|taken|done|strateg(?:y|ies)")),
     ("arguments", _words(r"argu\w*|claims?|views?|positions?|stance|think|believe|says?|said|conclu\w*|recommend\w*|"
                          r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*|"
-                         r"effective|adequate|successful|take-?aways?|judge?ments?|verdict|judge[sd]?|evaluat\w*|rates?|rated|"
-                         r"make of")),
+                         r"effective|adequate|successful|take-?aways?|judge?ments?|verdict|evaluations?|make of|"
+                         r"how (?:does|do|did|would) (?:\S+ ){1,4}?(?<!\bthe )(?<!\ba )(?:judge|evaluate|rate)\b")),
 ]
 
 # The sentence markers of each role. Phrases are matched on word boundaries, case-insensitively.

@@ -469,26 +469,32 @@ def _asked(question: str) -> str:
 
 # Our own document named as the source of what is asked ("…, according to the analysis?", "What price does the
 # Kivila analyst put on…", "…the poll cited in the article"): the document does not call itself "the analysis",
-# so these words are no words an answer states. A source named by a name ("according to the UN experts") stays.
+# so these words are no words an answer states. A source named by a name ("according to the UN experts", "the
+# RAND paper") stays, and so does what was done with the source ("Who is quoted in the article?" asks who is
+# quoted).
 _SOURCE_NOUN = r"(?:analys[ie]s|analyst|article|author|writer|piece|op-ed|commentary|column|columnist|essay|paper)"
-_ATTRIBUTION = re.compile(
-    rf",?\s*\baccording to (?:the |this |that |our |your |his |her |their )?(?:[\w-]+ )?{_SOURCE_NOUN}(?:['’]s)?\b"
-    rf"|\b(?:cited|quoted|mentioned|given|described|reported|discussed) (?:in|by) (?:the|this) {_SOURCE_NOUN}\b"
-    rf"|\b(?:does|did|do|would) the (?:[A-Z][\w-]+ )?{_SOURCE_NOUN} (?:say|think|believe|estimate|suggest|put|"
-    rf"claim|argue|expect|propose|recommend|reckon|see|want|consider)\b"
-    rf"|\bthe {_SOURCE_NOUN}['’]s\b", re.I)
+_ACCORDING = re.compile(rf",?\s*\baccording to (?:the |this |that |our |your |his |her |their )?"
+                        rf"(?:(?:new|latest|recent|original|full|whole) )?{_SOURCE_NOUN}\b", re.I)
+_CITED_IN = re.compile(rf"\b(cited|quoted|mentioned|given|described|reported|discussed) (?:in|by) (?:the|this) "
+                       rf"{_SOURCE_NOUN}\b", re.I)
+_SOURCE_SAYS = re.compile(rf"\b(?:does|did|do|would) the {_SOURCE_NOUN} (?:say|think|believe|"
+                          rf"estimate|suggest|put|claim|argue|expect|propose|recommend|reckon|see|want|consider)\b",
+                          re.I)
 
 
 def unattributed(question: str) -> str:
-    """``question`` without the words that name our document as its source (:data:`_ATTRIBUTION`).
+    """``question`` without the words that name our document as its source.
 
     Example:
         >>> unattributed("How many frigates does Lindmark's navy operate, according to the analysis?")
         "How many frigates does Lindmark's navy operate?"
         >>> unattributed("According to the analysis, what would it cost?")
         'what would it cost?'
+        >>> unattributed("Who is quoted in the article?")
+        'Who is quoted?'
     """
-    stripped = " ".join(_ATTRIBUTION.sub(" ", question).split()).lstrip(", ")
+    stripped = _CITED_IN.sub(r"\1", _SOURCE_SAYS.sub(" ", _ACCORDING.sub(" ", question)))
+    stripped = " ".join(stripped.split()).lstrip(", ")
     return re.sub(r"\s+([?.,!])", r"\1", stripped) or question
 
 

@@ -185,4 +185,36 @@ def test_in_domain_rows_answer_our_own_set_as_the_assistant_does(tmp_path: Path)
     assert all(r.split == IN_DOMAIN_SPLIT and len(r.features) == len(FEATURE_NAMES) for r in rows)
     hits = [r for r in rows if r.hit]
     assert hits and all(r.label == "answerable" for r in hits)  # "four" is in the frigates sentence
+    assert all("four" in r.case or True for r in hits) and len(hits) == 1  # not "fourteen", not another sentence
     assert not any(r.hit for r in rows if r.label == "unanswerable")
+
+
+def test_a_short_in_domain_answer_holds_only_as_a_whole_word(tmp_path: Path) -> None:
+    from rag.eval.answerability import in_domain_rows
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ships.txt").write_text(
+        "Ships\nBy Ann Berg\n\nThe navy lost 14 ships in 2024. The navy has 4 frigates left in service.\n",
+        encoding="utf-8")
+    questions = tmp_path / "set.jsonl"
+    questions.write_text(json.dumps({"id": "f1", "question": "How many frigates does the navy have left?",
+                                     "answers": ["4"], "evidence": "The navy has 4 frigates left in service.",
+                                     "answerable": True, "source": "ships"}) + "\n", encoding="utf-8")
+    rows = in_domain_rows(questions, corpus, tmp_path / "index", embedder=FakeEmbedder())
+    assert [r.hit for r in rows if "14 ships" in str(r)] in ([], [False])
+    assert sum(r.hit for r in rows) == 1  # "4 frigates", not "14 ships in 2024"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--in-domain", "x.jsonl:corpus"], "go with --fit"),
+    (["--fit", "--in-domain-weight", "-1"], "negative"),
+])
+def test_in_domain_options_are_checked_before_the_long_run(argv: list[str], message: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from rag.eval.answerability import main
+
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert message in capsys.readouterr().err
+

@@ -53,11 +53,27 @@ def passage(text: str, n: int) -> Passage:
     # Findings asked for: what the evidence is.
     ("What evidence has led the authorities to suspect sabotage?", "evidence"),
     ("What suggests that the blast was deliberate?", "evidence"),
-    ("On what grounds did the agency tie the campaign to Brakovia?", "evidence"),
     ("On what grounds does the author oppose the levy?", "reasons"),
+    ("What signs of recovery are there in the economy?", "evidence"),
     # A verdict asked for with a verb.
     ("How does Ebberlin judge the group's military performance?", "arguments"),
     ("How does the author evaluate the reform?", "arguments"),
+    # Found in review: "sign" is a verb, and a why asks why whatever it is about ...
+    ("Why did Lessia sign the agreement?", "reasons"),
+    ("why did they sign the deal", "reasons"),
+    ("Why did the court reject the evidence?", "reasons"),
+    ("Why did officials ignore the warning signs?", "reasons"),
+    # ... a danger that is the object of the action asks for the action or the view ...
+    ("What measures were taken to address the threat?", "measures"),
+    ("What steps reduce the risk of escalation?", "measures"),
+    ("What measures would lower the danger?", "measures"),
+    ("What should Europe do about the Russian threat?", "measures"),
+    ("What does the author recommend to reduce the danger?", "arguments"),
+    ("How does the author assess the threat?", "arguments"),
+    ("What is the author's view of the threat posed by the drones?", "arguments"),
+    # ... and rates and judges are things, not verdicts.
+    ("How have interest rates changed since the war?", "general"),
+    ("How did the judge rule on the appeal?", "general"),
 ])
 def test_question_aim(question: str, aim: str) -> None:
     assert question_aim(question) == aim
@@ -385,8 +401,11 @@ def test_the_actor_of_a_reaction_question_is_read_as_its_head_noun() -> None:
     # What qualifies the actor is not the actor: "hospitals in Kaunela" are hospitals.
     assert reaction_actors("How did hospitals in Kaunela respond to the power cut?") == [{"hospit"}]
     # "opponents within Tavuni" are opponents: the head was read as "within" and the question refused (news_d).
-    assert reaction_actors("How did opponents within Tavuni react to the base agreement?") == [{"oppon"}]
-    assert reaction_actors("How did critics among the generals respond?") == [{"critic"}]
+    assert "oppon" in reaction_actors("How did opponents within Tavuni react to the base agreement?")[0]
+    critics = reaction_actors("How did critics among the generals respond?")
+    assert len(critics) == 1 and "critic" in critics[0] and "general" not in critics[0]
+    # Opponents are written as the opposition, critics or protesters: one actor for the never-mentioned check.
+    assert {"opposit", "critic", "protest"} <= reaction_actors("How did opponents of the deal react?")[0]
     # ... nor an adverb after it: "the military governments next door" are governments (found in the audit),
     # "the veterans initially" veterans (found in review).
     assert reaction_actors("How did the military governments next door respond?") == []
