@@ -185,7 +185,7 @@ def test_in_domain_rows_answer_our_own_set_as_the_assistant_does(tmp_path: Path)
     assert all(r.split == IN_DOMAIN_SPLIT and len(r.features) == len(FEATURE_NAMES) for r in rows)
     hits = [r for r in rows if r.hit]
     assert hits and all(r.label == "answerable" for r in hits)  # "four" is in the frigates sentence
-    assert all("four" in r.case or True for r in hits) and len(hits) == 1  # not "fourteen", not another sentence
+    assert len(hits) == 1  # the frigates sentence only
     assert not any(r.hit for r in rows if r.label == "unanswerable")
 
 
@@ -202,7 +202,6 @@ def test_a_short_in_domain_answer_holds_only_as_a_whole_word(tmp_path: Path) -> 
                                      "answers": ["4"], "evidence": "The navy has 4 frigates left in service.",
                                      "answerable": True, "source": "ships"}) + "\n", encoding="utf-8")
     rows = in_domain_rows(questions, corpus, tmp_path / "index", embedder=FakeEmbedder())
-    assert [r.hit for r in rows if "14 ships" in str(r)] in ([], [False])
     assert sum(r.hit for r in rows) == 1  # "4 frigates", not "14 ships in 2024"
 
 
