@@ -28,6 +28,7 @@ import logging
 import random
 import re
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -433,8 +434,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_grid(cases, (0.05, 0.1, 0.15, 0.2, 0.3, 0.5), (0.0, 0.25, 0.4))
         return 0
     if args.in_domain:
-        import tempfile
-
         with tempfile.TemporaryDirectory(prefix="rag-in-domain-") as work:
             for n, spec in enumerate(args.in_domain):
                 dataset, sep, corpus = spec.partition(":")

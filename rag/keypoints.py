@@ -96,7 +96,7 @@ _MARKERS: dict[str, re.Pattern[str]] = {
         r"risks?|risky|dangers?|dangerous|threat\w*|vulnerab\w+|weak\w*|expos\w+|could|might|may|would|"
         r"undermin\w*|escalat\w*|retaliat\w*|vacuum|fragil\w*|costly|loss(?:es)?|los(?:e|ing)|fail\w*|"
         r"worr\w*|warn\w*|concern\w*|problem\w*|difficult\w*|unable|depend\w*|reli(?:es|ant|ance)|exploit\w*|"
-        r"instabil\w*|unrest|damag\w*|danger|jeopard\w*|prone|at stake|hostage|strain\w*|overwhelm\w*"),
+        r"instabil\w*|unrest|damag\w*|jeopard\w*|prone|at stake|hostage|strain\w*|overwhelm\w*"),
     "evidence": _words(
         r"evidence|found|find(?:s|ings?)?|records?|recorded|show(?:s|ed|n)?|indicat\w+|suggest\w*|traced?|"
         r"match(?:ed|es)?|cited?|data|documents?|document(?:ed|s)|analys\w+|investigat\w+|images?|photograph\w*|"

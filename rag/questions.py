@@ -499,8 +499,16 @@ def unattributed(question: str) -> str:
 
 
 def asked_terms(question: str) -> list[str]:
-    """The stemmed terms of ``question`` that an answer may state: :func:`rag.text.terms` of :func:`unattributed`."""
-    return terms(unattributed(question))
+    """The stemmed terms of ``question`` that an answer may state: :func:`rag.text.terms` of :func:`unattributed`.
+
+    Cached: every candidate sentence of an answer is scored against the same question.
+    """
+    return list(_asked_terms(question))
+
+
+@lru_cache(maxsize=512)
+def _asked_terms(question: str) -> tuple[str, ...]:
+    return tuple(terms(unattributed(question)))
 
 
 def answer_type(question: str) -> str:
