@@ -103,7 +103,7 @@ def answerability(values: Sequence[float], weights: Sequence[float] | None = Non
     some answers are "during the Renaissance"); an answer to "How long is the corridor?" that
     states no length is still not an answer, so the check is kept as a rule.
     """
-    if values[_TYPE] <= 0.3 and any(values[i] for i in _NEEDS_VALUE):
+    if values[_TYPE] <= 0.3 and any(values[i] for i in _NEEDS_VALUE) or values[_TYPE] == 0.0:
         return 0.0
     return probability(values, weights, intercept)
 

@@ -55,7 +55,19 @@ from rag.questions import (
 )
 from rag.records import REFUSAL, Passage, rendering_key
 from rag.seats import combined_state, seats_named, state_forms, states_stated
-from rag.text import LOWER, UPPER, acronyms, byline_parts, has_negation, name_phrases, names, numbers, read_as, terms
+from rag.text import (
+    LOWER,
+    STOPWORDS,
+    UPPER,
+    acronyms,
+    byline_parts,
+    has_negation,
+    name_phrases,
+    names,
+    numbers,
+    read_as,
+    terms,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +137,121 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "ship vessel boat",
     "aircraft plane jet",
     "company firm business",
+    "country state nation",
+    "worker employee staff",
+    "fighter militant rebel combatant insurgent",
+    "missile rocket",
 )]
+
+# "How many times…", "How often…": a count of events, whatever the sentence calls them ("17 boardings", "14
+# avoidance manoeuvres").
+_HOW_MANY_TIMES = re.compile(r"\bhow many times\b", re.I)
+# "How much longer would each trip take?", "How much more…": a difference, in whatever unit ("three days").
+_HOW_MUCH_MORE = re.compile(r"\bhow much (?:longer|shorter|more|less|fewer|further|farther|higher|lower|bigger|"
+                            r"larger|smaller|faster|slower|earlier|later|cheaper|greater|heavier|wider|deeper|"
+                            r"older|younger)\b", re.I)
+# "How many of the Bisons…" counts members of a named whole; "61 of the 158 vehicles" is such a count.
+_PARTITIVE_QUESTION = re.compile(r"\bhow many of\b", re.I)
+_PARTITIVE_COUNT = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{_NUMBER_WORDS}) of (?:the|these|those|its|their|them|all)\b",
+                              re.I)
+# A span of time, with or without its number: "three days", "a decade or more", "within weeks".
+_DURATION = re.compile(rf"\b(?:(?:a|an|\d[\d,.]*|{_NUMBER_WORDS})\s+)?(?:seconds?|minutes?|hours?|days?|nights?|"
+                       r"weeks?|fortnights?|months?|years?|decades?|century|centuries)\b", re.I)
+# A question that asks how long something takes or lasts ("How long should officials wait…", "How fast can a
+# plant get back…"), not how long a thing is ("How long is the corridor?").
+_ASKS_DURATION = re.compile(r"\bhow (?:long (?:did|does|do|will|would|should|could|can|might|may|must|has|have|had|"
+                            r"to|is it|was it|will it|would it)\b|quickly\b|fast (?:can|could|will|would|did|does|do)"
+                            r" (?!(?:it|they|the \w+) (?:fly|travel|move|go|run)\b))", re.I)
+
+
+# "What is the name of the retired brigadier…", "Who is the ship's captain?": a person asked for by a role. The
+# answer names a person; "a retired brigadier who had chaired the committee" mentions one and names nobody.
+_PERSON_ROLE = (r"(?:captain|skipper|commander|officer|envoy|ambassador|brigadier|general|colonel|admiral|"
+                r"lieutenant|sergeant|airman|soldier|pilot|handler|spokes(?:man|woman|person)|minister|president|"
+                r"premier|chancellor|chief|director|leader|prosecutor|judge|lawyer|attorney|journalist|reporter|"
+                r"analyst|official|diplomat|negotiator|mediator|governor|mayor|chair(?:man|woman|person)?|executive|"
+                r"engineer|agent|spy|suspect|defendant|witness|sailor|researcher|editor|founder|manager|owner|"
+                r"whistleblower|informant|hacker|inspector|investigator|secretary|deputy|adviser|advisor|aide|"
+                r"commissioner|technician|smuggler|person|man|woman)s?")
+_ROLE_NAME_QUESTION = re.compile(
+    rf"\b(?:what|who) (?:is|was|are|were) (?:the )?(?:full )?names? of (?:(?:the|an?|its|their|his|her|"
+    rf"[\w’'-]+['’]s?) ){{0,2}}(?:[\w-]+ ){{0,3}}?{_PERSON_ROLE}\b|"
+    rf"^\s*(?:and\s+)?who (?:is|was|are|were) (?:the |its |their |his |her |[\w’'-]+['’]s? )(?:[\w-]+ ){{0,3}}?"
+    rf"{_PERSON_ROLE}\b", re.I)
+# Words that make a run of capitals an institution or a place, not a person ("the UN Conference on Disarmament",
+# "the Kaldun People's Movement"); a demonym or "-made" compound is no person either ("a Maruvian court").
+_INSTITUTION_WORDS = frozenset(terms(
+    "ministry council conference union institute institution centre center movement party group forces force army "
+    "navy guard coast sea strait island islands republic kingdom university bank company corporation agency office "
+    "court committee commission network organisation organization alliance front brigade regiment fleet department "
+    "parliament assembly port airport airline airlines times news post service services authority police "
+    "directorate exchange club foundation fund association federation league secretariat mission operation "
+    "command base station river valley mountains province region city district street square"))
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i|an)$|-\w+$", re.I)
+# A sentence's first word, capitalised as every first word is, that reads as a common word rather than a name
+# ("According to…", "Officials said…", "Negotiations collapsed…"); "Petrov said…" keeps its name.
+_COMMON_OPENER = re.compile(r"(?:ing|ed|ly|ists|ors|ers|ants|ents|ials|ics|ats|ions|ities|ments)$|^(?:After|Before|"
+                            r"During|While|Since|Although|Though|However|Meanwhile|Instead|Despite|Under|Over|Among|"
+                            r"Within|Without|Across|Once|When|Where|Then|Now|Still|Yet|Even|Only|Both|Each|Every|"
+                            r"Some|Many|Most|Few|Several|Such|Other|Others|Another|Two|Three|Four|Five|Six|Seven|"
+                            r"Eight|Nine|Ten|Last|Next|First|Earlier|Later)$")
+_CAPITAL_RUN = re.compile(rf"[{UPPER}][\w’'.-]*(?:\s+(?:(?:van|von|der|de|del|da|di|du|le|la|al|el|bin|ibn)\s+)?"
+                          rf"[{UPPER}][\w’'.-]*)*")
+
+
+def person_names(sentence: str, question: str = "") -> list[str]:
+    """Runs of capitalised words in ``sentence`` that may name a person not named in ``question``.
+
+    Left out: a run with an institution's or a place's word ("the UN Conference on Disarmament"), an acronym
+    ("UN"), a month or a weekday, a lone demonym or compound ("Maruvian", "Kestrian-made"), and the sentence's
+    first word when it stands alone ("According", "Officials"). A cheap proxy, no recogniser: it is used only to
+    tell a sentence that names somebody from one that names nobody.
+    """
+    asked = names(question) | set(terms(question))
+    found: list[str] = []
+    for match in _CAPITAL_RUN.finditer(sentence):
+        run = match.group(0).rstrip(".")
+        words_ = run.split()
+        while words_ and words_[0].lower() in STOPWORDS:  # "A Maruvian court", "The Kaldun…"
+            words_ = words_[1:]
+        if match.start() == 0 and len(words_) == 1 and _COMMON_OPENER.search(words_[0]):
+            continue
+        own = [w for w in words_ if not (w.isupper() and len(w) > 1)]
+        stems = {t for w in own for t in terms(w)}
+        if not own or stems & _INSTITUTION_WORDS or stems <= (_CALENDAR_NAMES | asked):
+            continue
+        if len(own) == 1 and (_DEMONYM.search(own[0]) and sentence[match.end():match.end() + 2].strip()[:1].islower()):
+            continue
+        found.append(run)
+    return found
+
+
+def asks_person_by_role(question: str) -> bool:
+    """"What is the name of the captain?", "Who is Zhelan's ambassador…?": a person's name is the answer."""
+    return bool(_ROLE_NAME_QUESTION.search(question))
+
+
+def names_person_asked(question: str, sentence: str) -> bool:
+    """Does ``sentence`` name someone, and not only introduce the person asked for as "an airman" or "a UN envoy"?
+
+    A writer who knows the name gives it where the person comes in ("a spokesman, Ivan Petrov, said"); "an
+    Aldorian airman charged over the accident" names nobody, whatever other names the sentence holds.
+    """
+    match = _ROLE_NAME_QUESTION.search(question)
+    roles = re.findall(rf"\b{_PERSON_ROLE}\b", match.group(0), re.I) if match else []
+    if roles:
+        role = re.escape(roles[-1].lower().removesuffix("s"))
+        for mention in re.finditer(rf"\b(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?{role}s?\b((?:\W+\S+){{0,4}})",
+                                   sentence, re.I):
+            before = " ".join(sentence[:mention.start()].split()[-4:])  # "said Marleen Hoek, a spokeswoman"
+            if not person_names(mention.group(1), question) and not person_names(f"x {before}", question):
+                return False
+    return bool(person_names(sentence, question))
+
+
+def asks_duration(question: str) -> bool:
+    """Does the question ask how long something takes or lasts (answered by "within weeks", "a decade")?"""
+    return bool(_ASKS_DURATION.search(question))
 
 
 _YEAR = re.compile(r"(?<![\d,.])(?:1[0-9]\d\d|20\d\d)(?!\d|,\d)s?|\b(?:this|last|next|that|the same|the previous|"
@@ -199,6 +325,10 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     if asks_money(question):
         # "How much will the repairs cost?" is not answered by "would take six weeks to repair".
         return 1.0 if _MONEY.search(sentence) and _has_quantity(sentence) else 0.4
+    if _HOW_MUCH_MORE.search(q):
+        return 1.0 if _has_quantity(sentence) or _DURATION.search(sentence) else 0.4
+    if _HOW_MANY_TIMES.search(q):
+        return 1.0 if _COUNT.search(_NOT_A_COUNT.sub(" ", sentence)) else 0.4
     if re.search(r"\bhow (?:many|much)\b", q):
         # "How many soldiers died?" is not answered by "two days of clashes": the count must be of it (or of
         # the same thing in other words: "civilians" are "residents", "vessels" are "ships").
@@ -216,9 +346,17 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
             # "Seven of these are in Oudala": what is counted is named in the sentence before.
             if _REFERRING_COUNT.match(match.group(2)) and _counts(counted, context):
                 return 1.0
+        # "How many of the Bisons…had cracked welds?" — "61 of the 158 vehicles delivered had cracked welds".
+        phrase = _counted_phrase(question)
+        if _PARTITIVE_QUESTION.search(q) and phrase and phrase[0][:1].isupper() and _PARTITIVE_COUNT.search(sentence):
+            return 1.0
         return 0.4
     if re.search(r"\bhow (?:long|old|far)\b|\bwhat (?:percentage|number)\b", q):
+        if asks_duration(question) and _DURATION.search(sentence):
+            return 1.0
         return 1.0 if numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I) else 0.5
+    if asks_person_by_role(question):
+        return 1.0 if names_person_asked(question, sentence) else 0.0
     # "Which shipping companies signed…" is not answered by "a group of European shipping companies", nor "What
     # is the name of the officer…?" by "a Hallisian officer", nor "Which two shipbuilders…?" by "two of them": a
     # name is.
@@ -456,7 +594,7 @@ def _type_present(profile: QuestionProfile, sentence: str, context: str = "") ->
     if profile.answer_type == "date" and not _has_time(sentence):
         return min(found, 0.3)
     if profile.answer_type == "number":
-        if not _has_quantity(sentence):
+        if not _has_quantity(sentence) and not (asks_duration(profile.question) and _DURATION.search(sentence)):
             return min(found, 0.3)
         return min(found, 1.0) if found >= 1.0 else 0.3  # "how many soldiers": the count must be of soldiers
     return found

@@ -1,0 +1,130 @@
+"""The kind of thing a factual answer must state, as people ask for it (nineteenth round, eval/README.md).
+
+Each case pairs a question with a sentence that answers it in other words (accepted) and one that shares the
+question's topic but does not state what is asked (rejected).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer_model import CandidateSignals, answerability, features
+from rag.backends.extractive import _answer_type_ok, _type_present, asks_duration, asks_person_by_role, person_names
+from rag.questions import profile
+
+
+@pytest.mark.parametrize("question, answer, not_an_answer", [
+    # "How many times": a count of events, whatever the sentence calls them.
+    ("How many times has the coastguard logged its boats being boarded this year?",
+     "The coastguard has recorded 17 boardings since January.",
+     "The coastguard says the boardings are illegal."),
+    ("How many times did the operator have to move its satellites?",
+     "The operator said it had performed 14 avoidance manoeuvres.",
+     "The operator moved its satellites out of harm's way."),
+    # "How much longer / more": a difference in any unit.
+    ("How much longer would each trip take if ships went around the peninsula?",
+     "Ships could divert around the peninsula, adding roughly three days to each voyage.",
+     "Ships could divert around the peninsula instead."),
+    # "How many of the <name>": a partitive count of the named whole.
+    ("How many of the Bisons handed over to the army had cracked welds?",
+     "The report found that 61 of the 158 vehicles delivered had cracked welds.",
+     "The report found cracked welds in the Bison's hull."),
+    # Countries are states.
+    ("How many states have signed the pledge?", "Eleven countries have so far joined the moratorium.",
+     "The pledge was signed in Geneva."),
+])
+def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+    assert _answer_type_ok(question, not_an_answer) < 1.0
+
+
+def test_how_many_times_still_needs_a_count() -> None:
+    assert _answer_type_ok("How many times was the ship boarded?", "The ship was boarded again on Tuesday.") < 1.0
+
+
+def test_a_partitive_count_answers_only_a_partitive_question_about_a_named_whole() -> None:
+    # "How many soldiers died?" is still not answered by a share of something else.
+    assert _answer_type_ok("How many soldiers died in the clashes?", "Two of the three villages were shelled.") < 1.0
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How long should former officials have to wait before joining industry?",
+     "It should introduce a cooling-off period of at least three years for officials."),
+    ("How long have conversions of former military sites typically taken?",
+     "Conversions of former military sites elsewhere have usually taken a decade or more."),
+    ("How fast can a bombed plant get back to partial production?",
+     "A damaged plant can return to partial output within weeks rather than months."),
+])
+def test_a_span_of_time_answers_how_long_something_takes(question: str, answer: str) -> None:
+    assert asks_duration(question)
+    assert _type_present(profile(question), answer) == 1.0
+    assert _type_present(profile(question), "Conversions of former military sites need heavy investment.") < 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "How long is the corridor?", "How long was the border?", "How fast can the missile fly?",
+])
+def test_how_long_a_thing_is_or_how_fast_it_moves_is_no_span_of_time(question: str) -> None:
+    assert not asks_duration(question)
+    assert _type_present(profile(question), "The corridor will take years to build.") < 1.0
+
+
+@pytest.mark.parametrize("question, unnamed", [
+    ("What is the name of the retired brigadier who joined Valcor's board?",
+     "They also found that a retired brigadier who had chaired the evaluation committee joined Valcor's board."),
+    ("What is the name of the Aldorian airman charged over the accident?",
+     "A Maruvian court ruled that an Aldorian airman charged over the accident could be tried locally."),
+    ("What is the name of Zhelan's ambassador to the Conference on Disarmament?",
+     "Its ambassador to the UN Conference on Disarmament said on Thursday that his country would consider a treaty."),
+    ("What is the name of the officer in command of the frigate Tarsis?",
+     "According to the Velmoran defence ministry, the frigate Tarsis fired two warning bursts."),
+    ("Who is the captain of the Aurelia Star?",
+     "Officials said the Aurelia Star's captain had been questioned by the Lessanian coast guard."),
+])
+def test_a_sentence_that_mentions_the_person_asked_for_but_names_nobody_is_no_answer(question: str,
+                                                                                     unnamed: str) -> None:
+    assert asks_person_by_role(question)
+    assert person_names(unnamed, question) == []
+    assert _answer_type_ok(question, unnamed) == 0.0
+    # The learned model is not asked: no name, no answer, however close the sentence is.
+    prof = profile(question)
+    signals = CandidateSignals(score=0.8, rule=0.0, similarity=0.8, passage_similarity=0.8, rank=0, best_score=0.8,
+                               passage=1, answer_type=_type_present(prof, unnamed))
+    assert answerability(features(prof, unnamed, "", signals)) == 0.0
+
+
+@pytest.mark.parametrize("question, named", [
+    ("What is the name of the colonel convicted of spying?",
+     "Colonel Edvard Lisk, a former deputy head of the procurement department, received 14 years."),
+    ("Who is the official leading the prosecution?", "The chief prosecutor, Liesbeth Marchal, told reporters."),
+    ("Who was the spokesman for the ministry?", "Petrov said on Friday that the ministry would not comment."),
+    ("What is the name of the ship's captain?", "Its captain, Ivan Sorokin, was detained on Monday."),
+    ("Who is the commander of the fleet?", "The fleet is commanded by Rear Admiral Tomas Berg."),
+    ("Who was the first president of the republic?", "Washington was the first president of the republic."),
+    ("Who is the spokeswoman of the port authority?", '"We are working," said Marleen Hoek, a spokeswoman.'),
+    ("Who was the Norman leader in Italy?", "Robert Guiscard led the Normans in southern Italy."),
+])
+def test_a_sentence_that_names_the_person_asked_for_answers(question: str, named: str) -> None:
+    assert asks_person_by_role(question)
+    assert _answer_type_ok(question, named) == 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "Who brokered the ceasefire?", "Which country mediated the talks?", "What is the name of the ship?",
+    "Who are the main suppliers of the army?",
+])
+def test_questions_that_do_not_ask_for_a_person_by_role_are_left_to_the_other_checks(question: str) -> None:
+    assert not asks_person_by_role(question)
+
+
+@pytest.mark.parametrize("question, sentence, named", [
+    ("What is the name of the Aldorian airman charged over the accident?",
+     "A court ruled that an Aldorian airman charged over the accident should be tried in Maruvia.", False),
+    ("What is the name of the UN envoy who supported the talks?",
+     "The talks, mediated by Varezia with the support of a UN envoy, had begun in April.", False),
+    ("Who was the ministry's spokesman?", "A spokesman, Ivan Petrov, said the ministry would not comment.", True),
+    ("Who was the ministry's spokesman?", "Varezia's foreign ministry said its spokesman would brief reporters.", True),
+])
+def test_a_person_introduced_without_a_name_is_not_named_by_other_names_in_the_sentence(
+        question: str, sentence: str, named: bool) -> None:
+    assert (_answer_type_ok(question, sentence) == 1.0) is named
