@@ -40,7 +40,7 @@ _ANALYTIC_NOUNS = (
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
     r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles|choices|dilemmas|"
     r"trade-?offs|grievances|incentives|pressures|safeguards|reforms|remedies|suggestions|"
-    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|"
+    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|issues|sticking points|"
     # The frame of an event or a stance: "What is the background to the conflict?", "the EU's stance on…"
     r"background|context|rationale|justifications?|agenda|stance|stakes|mistakes|warning signs|"
     # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
@@ -93,7 +93,8 @@ _ANALYTIC = [
     re.compile(r"^\s*what do(?:es)? .{1,80}\band\b.{1,80}\bhave in common\W*$|"
                r"^\s*(?:compare|contrast)\b|\bhow (?:does|do|did|would) .{1,80}\bcompare\b|\bdiffer(?:ence)?s? "
                r"between\b|\bhow (?:does|do|did) .{1,60}\bdiffer\b", re.I),
-    re.compile(r"\b(?:summari[sz]e|summary|overview|outline|explain|describe|discuss|analy[sz]e|assess|evaluate|"
+    re.compile(r"\b(?:summari[sz]e|summary|sum up|summing up|overview|outline|explain|describe|discuss|analy[sz]e|"
+               r"assess|evaluate|"
                r"unpack|rundown|run-down)\b|^\s*(?:please\s+)?(?:break down|explaining|describing)\b",
                re.I),
     re.compile(r"\bwhat (?:does|do|did) (?:the )?(?:author|article|report|paper|analysis|writer|piece)\b", re.I),
@@ -237,6 +238,12 @@ _ANALYTIC = [
     re.compile(rf"\b(?:what|which) (?:[\w’'-]+ ){{0,6}}?(?!(?:was|has|its|does|yes|this|thus|less|news)\b)"
                rf"[a-z][\w-]*[^isu\W'’]s (?:[\w’'-]+ ){{0,6}}?(?:does|do|did|would) (?:the )?{_WRITER} "
                r"(?:propos|suggest|recommend|advocat|put forward|offer)\w*", re.I),
+    # "What fixes does Reinholt propose…", "What course of action does the analyst urge San Aurelio to take?" (a
+    # proposal asked of someone; "What date does the minister propose for the vote?" asks a fact).
+    re.compile(r"\bwhat (?:(?!(?:year|date|month|day|time|number|percentage|amount|name|price|sum|figure|deadline|"
+               r"limit|level|target|rate|age|size|type|kind|sort|form)s?\b)[\w-]+ ){0,2}"
+               r"(?:[\w-]+[^s\W]s|course of action) (?:does|do|did|would) [^?]{1,40}\b(?:propose|recommend|urge|"
+               r"advocate|suggest)\b", re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),
@@ -403,10 +410,15 @@ def _question_kind(question: str) -> Kind:
     # does he reject the alternatives?" ("…, and how accurate is it?" asks a fact; a quoted title is no question).
     second = _SECOND_QUESTION.search(_QUOTED.sub(" ", question))
     clause = second.group(1) if second else ""
+    # A topic or a remark before the question: "quick q - why is Aldoria pulling out?", "Velmar: why the exit?"
+    topic = _TOPIC_FIRST.match(question)
+    if not clause and topic:
+        clause = topic.group(1)
     return "analytic" if clause and _question_kind(clause[:1].upper() + clause[1:]) == "analytic" else "factoid"
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_TOPIC_FIRST = re.compile(r"^[^?:–—]{1,40}?\s*(?:\s-|[:–—])\s+((?:why|how)\b.+)$", re.I | re.S)
 _SECOND_QUESTION = re.compile(r"\band ((?:why|how)\b.+)$", re.I | re.S)
 
 

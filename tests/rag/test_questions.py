@@ -467,3 +467,27 @@ def test_a_factual_focus_leaves_out_the_attribution_and_an_analytic_one_keeps_it
     analytic = profile("What measures does the analysis recommend Lindmark adopt?")
     assert analytic.kind == "analytic" and "recommend" in analytic.focus
 
+
+
+@pytest.mark.parametrize("question", [
+    "What issues kept the government and the rebels apart at the negotiating table?",
+    "can you sum up what happened on the ground once the talks fell apart?",
+    "What fixes does Reinholt propose for Estmere's defence purchasing?",
+    "What course of action does the analyst urge San Aurelio to take before the base closes?",
+    "quick q - why is aldoria pulling out of velmar?",
+    "Velmar base: how did Tessara react?",
+])
+def test_issues_a_summing_up_a_proposal_and_a_question_after_its_topic_are_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    "What reporting deadline does Halvorsen propose for incidents at rail operators?",
+    "What date does the minister propose for the vote?",
+    "What type of revolution did Maududi advocate?",
+    "The rotational inertia of planet Mars is what fixes the what?",
+    "Velmar base: how many jobs will go?",
+    "What issue number was the magazine?",
+])
+def test_a_fact_proposed_or_a_quantity_after_a_topic_stays_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
