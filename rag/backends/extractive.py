@@ -177,7 +177,11 @@ _ROLE_NAME_QUESTION = re.compile(
     rf"\b(?:what|who) (?:is|was|are|were) (?:the )?(?:full )?names? of (?:(?:the|an?|its|their|his|her|"
     rf"[\w’'-]+['’]s?) ){{0,2}}(?:[\w-]+ ){{0,3}}?{_PERSON_ROLE}\b|"
     rf"^\s*(?:and\s+)?who (?:is|was|are|were) (?:the |its |their |his |her |[\w’'-]+['’]s? )(?:[\w-]+ ){{0,3}}?"
-    rf"{_PERSON_ROLE}\b", re.I)
+    rf"{_PERSON_ROLE}\b|"
+    # "Who headed the government's negotiating team?": whoever leads something is named, by a person's name or a
+    # state's ("Varezia led the mediation"), not an institution's ("the Kaldun People's Movement").
+    r"^\s*(?:and\s+)?who (?:headed|heads|led|leads|chaired|chairs|commanded|commands|runs|ran|directed|directs) "
+    r"(?:the |its |their |his |her |[\w’'-]+['’]s )", re.I)
 # Words that make a run of capitals an institution or a place, not a person ("the UN Conference on Disarmament",
 # "the Kaldun People's Movement"); a demonym or "-made" compound is no person either ("a Maruvian court").
 _INSTITUTION_WORDS = frozenset(terms(
@@ -187,10 +191,12 @@ _INSTITUTION_WORDS = frozenset(terms(
     "parliament assembly port airport airline airlines times news post service services authority police "
     "directorate exchange club foundation fund association federation league secretariat mission operation "
     "command base station river valley mountains province region city district street square"))
-_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i|an)$|-\w+$", re.I)
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i|an)$|-(?:made|based|backed|led|owned|flagged|registered|built|"
+                      r"born|funded|run|controlled|speaking|style|era)$", re.I)
 # A sentence's first word, capitalised as every first word is, that reads as a common word rather than a name
 # ("According to…", "Officials said…", "Negotiations collapsed…"); "Petrov said…" keeps its name.
-_COMMON_OPENER = re.compile(r"(?:ing|ed|ly|ists|ors|ers|ants|ents|ials|ics|ats|ions|ities|ments)$|^(?:After|Before|"
+_COMMON_OPENER = re.compile(r"(?:ing|ed|ly|ists|ors|ers|ants|ents|ials|ics|ats|ions|ities|ments|[^aeiousy]s)$|"
+                            r"^(?:After|Before|"
                             r"During|While|Since|Although|Though|However|Meanwhile|Instead|Despite|Under|Over|Among|"
                             r"Within|Without|Across|Once|When|Where|Then|Now|Still|Yet|Even|Only|Both|Each|Every|"
                             r"Some|Many|Most|Few|Several|Such|Other|Others|Another|Two|Three|Four|Five|Six|Seven|"
@@ -199,13 +205,25 @@ _CAPITAL_RUN = re.compile(rf"[{UPPER}][\w’'.-]*(?:\s+(?:(?:van|von|der|de|del|
                           rf"[{UPPER}][\w’'.-]*)*")
 
 
-def person_names(sentence: str, question: str = "") -> list[str]:
-    """Runs of capitalised words in ``sentence`` that may name a person not named in ``question``.
+_NAME_OF = re.compile(r"\bnames? of\b|\bwhat (?:is|was|are|were) (?:the |its |their |his |her )?(?:[\w-]+ )?names?\b",
+                      re.I)
 
-    Left out: a run with an institution's or a place's word ("the UN Conference on Disarmament"), an acronym
-    ("UN"), a month or a weekday, a lone demonym or compound ("Maruvian", "Kestrian-made"), and the sentence's
-    first word when it stands alone ("According", "Officials"). A cheap proxy, no recogniser: it is used only to
-    tell a sentence that names somebody from one that names nobody.
+
+def _is_asked(term: str, asked: set[str]) -> bool:
+    """Is ``term`` one of the question's words, or a form of one ("Ambria" for "the Ambrian government")?"""
+    return term in asked or any(len(a) >= 4 and len(term) >= 4 and (a.startswith(term[:max(4, len(term) - 2)])
+                                                                    or term.startswith(a[:max(4, len(a) - 2)]))
+                                for a in asked)
+
+
+def _new_names(sentence: str, question: str, *, people: bool = False) -> list[str]:
+    """Runs of capitalised words in ``sentence`` that may be a name the question does not already give.
+
+    Left out: an acronym ("UN"), a month or a weekday, a lone demonym or compound before a common noun
+    ("a Maruvian court", "a Kestrian-made model"), and the sentence's first word when it reads as a common word
+    ("According", "Officials"); with ``people``, also a run holding an institution's or a place's word ("the UN
+    Conference on Disarmament", "the Kaldun People's Movement"). A cheap proxy, no recogniser: it tells a
+    sentence that names something from one that names nothing.
     """
     asked = names(question) | set(terms(question))
     found: list[str] = []
@@ -218,12 +236,24 @@ def person_names(sentence: str, question: str = "") -> list[str]:
             continue
         own = [w for w in words_ if not (w.isupper() and len(w) > 1)]
         stems = {t for w in own for t in terms(w)}
-        if not own or stems & _INSTITUTION_WORDS or stems <= (_CALENDAR_NAMES | asked):
+        if not own or (people and stems & _INSTITUTION_WORDS) or all(t in _CALENDAR_NAMES or _is_asked(t, asked)
+                                                                      for t in stems):
             continue
         if len(own) == 1 and (_DEMONYM.search(own[0]) and sentence[match.end():match.end() + 2].strip()[:1].islower()):
             continue
         found.append(run)
     return found
+
+
+def person_names(sentence: str, question: str = "") -> list[str]:
+    """Runs of capitalised words in ``sentence`` that may name a person not named in ``question``.
+
+    Left out: a run with an institution's or a place's word ("the UN Conference on Disarmament"), an acronym
+    ("UN"), a month or a weekday, a lone demonym or compound ("Maruvian", "Kestrian-made"), and the sentence's
+    first word when it stands alone ("According", "Officials"). A cheap proxy, no recogniser: it is used only to
+    tell a sentence that names somebody from one that names nobody.
+    """
+    return _new_names(sentence, question, people=True)
 
 
 def asks_person_by_role(question: str) -> bool:
@@ -357,6 +387,9 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         return 1.0 if numbers(sentence) or re.search(rf"\b(?:{_NUMBER_WORDS})\b", sentence, re.I) else 0.5
     if asks_person_by_role(question):
         return 1.0 if names_person_asked(question, sentence) else 0.0
+    if _NAME_OF.search(q):
+        # "What is the model name of the drones?" is not answered by "a Kestrian-made model": a name is.
+        return 1.0 if _new_names(sentence, question) else 0.0
     # "Which shipping companies signed…" is not answered by "a group of European shipping companies", nor "What
     # is the name of the officer…?" by "a Hallisian officer", nor "Which two shipbuilders…?" by "two of them": a
     # name is.

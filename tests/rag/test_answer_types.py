@@ -128,3 +128,21 @@ def test_questions_that_do_not_ask_for_a_person_by_role_are_left_to_the_other_ch
 def test_a_person_introduced_without_a_name_is_not_named_by_other_names_in_the_sentence(
         question: str, sentence: str, named: bool) -> None:
     assert (_answer_type_ok(question, sentence) == 1.0) is named
+
+
+@pytest.mark.parametrize("question, sentence, named", [
+    ("What is the model name of the drones Kestria used?",
+     "The drones were believed to be a Kestrian-made model with a range of more than 1,500 kilometres.", False),
+    ("What is the model name of the drones Kestria used?", "Kestria used Falcon-3 drones against the plant.", True),
+    ("What is the name of the airline that flew the migrants?",
+     "Officials accuse the government of flying in migrants on charter flights.", False),
+    ("What is the name of the operation?", "Operation Lantern Gate began at dawn.", True),
+    ("What was the ship's name?", "The ship, the Aurelia Star, was sailing from Dorvik.", True),
+    ("Who headed the Ambrian government's negotiating team?",
+     "Talks between the government of Ambria and the Kaldun People's Movement collapsed on Sunday.", False),
+    ("Who headed the Ambrian government's negotiating team?",
+     "The government's team, headed by Interior Minister Lena Varga, left on Monday.", True),
+    ("Who led the mediation?", "Varezia led the mediation with the support of a UN envoy.", True),
+])
+def test_a_name_asked_for_must_be_there(question: str, sentence: str, named: bool) -> None:
+    assert (_answer_type_ok(question, sentence) == 1.0) is named
