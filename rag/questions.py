@@ -238,12 +238,12 @@ _ANALYTIC = [
     re.compile(rf"\b(?:what|which) (?:[\w’'-]+ ){{0,6}}?(?!(?:was|has|its|does|yes|this|thus|less|news)\b)"
                rf"[a-z][\w-]*[^isu\W'’]s (?:[\w’'-]+ ){{0,6}}?(?:does|do|did|would) (?:the )?{_WRITER} "
                r"(?:propos|suggest|recommend|advocat|put forward|offer)\w*", re.I),
-    # "What fixes does Reinholt propose…", "What course of action does the analyst urge San Aurelio to take?" (a
-    # proposal asked of someone; "What date does the minister propose for the vote?" asks a fact).
-    re.compile(r"\bwhat (?:(?!(?:year|date|month|day|time|number|percentage|amount|name|price|sum|figure|deadline|"
-               r"limit|level|target|rate|age|size|type|kind|sort|form)s?\b)[\w-]+ ){0,2}"
-               r"(?:[\w-]+[^s\W]s|course of action) (?:does|do|did|would) [^?]{1,40}\b(?:propose|recommend|urge|"
-               r"advocate|suggest)\b", re.I),
+    # "What fixes does Reinholt propose…", "What course of action does the analyst urge San Aurelio to take?": a
+    # remedy asked of someone ("What dates / targets / missiles does X propose…" ask for facts).
+    re.compile(r"\bwhat (?:[\w-]+ ){0,2}(?:fix(?:es)?|course of action|courses of action|improvements|ideas|tools|"
+               r"levers|actions|remedies|changes|reforms|steps|measures|solutions|options|policies|safeguards|"
+               r"alternatives|approaches|responses|guarantees|conditions) (?:does|do|did|would) [^?]{1,40}\b"
+               r"(?:propose|recommend|urge|advocate|suggest)\b", re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),

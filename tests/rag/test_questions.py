@@ -491,3 +491,11 @@ def test_issues_a_summing_up_a_proposal_and_a_question_after_its_topic_are_analy
 ])
 def test_a_fact_proposed_or_a_quantity_after_a_topic_stays_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
+    "What dates does the minister propose for the vote?", "What troop levels does NATO urge?",
+    "What missiles does Kyiv urge Berlin to send?", "What two countries does the analyst suggest as mediators?",
+])
+def test_things_proposed_are_facts(question: str) -> None:
+    assert question_kind(question) == "factoid"
