@@ -80,6 +80,11 @@ _TIME_WORDS = re.compile(r"\b(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atu
                          r"summer|autumn|winter|weekend|decade|century|centuries|ago)\b", re.I)
 
 
+_DAY = re.compile(r"\b(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atur|[Ss]un)days?\b|"
+                  r"\b(?:yesterday|today|tomorrow)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
+
+
 def _has_time(sentence: str) -> bool:
     """Does the sentence state a time: a number (a year, a date), a month, a day or a part of one?"""
     return bool(numbers(sentence) or _MONTH.search(sentence) or _TIME_WORDS.search(sentence))
@@ -376,6 +381,10 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     if re.search(r"\b(?:what|which) year\b(?!-)", q):
         # "In what year did the programme start?" is not answered by "on Thursday" or "since it began".
         return 1.0 if _YEAR.search(sentence) else 0.5
+    if re.search(r"\b(?:what|which) (?:exact |precise )?(?:date|day)\b(?!-)", q):
+        # "From what date did the restrictions apply?" is not answered by "since last spring": a day is.
+        return 1.0 if _MONTH.search(sentence) or _DAY.search(sentence) or _NUMERIC_DATE.search(sentence) or \
+            _STATED_YEAR.search(sentence) else 0.5
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
         return 1.0 if _has_time(sentence) else 0.5
     if asks_money(question):

@@ -188,3 +188,14 @@ def test_a_sentence_without_what_is_asked_still_fails_the_check(question: str, s
 def test_a_term_asked_for_is_no_name() -> None:
     assert _answer_type_ok("What is another name for the doctrine?", "It is also known as escalate to de-escalate.") == 1.0
     assert _answer_type_ok("What is the name given to the strategy?", "This approach is known as salami slicing.") == 1.0
+
+
+@pytest.mark.parametrize("sentence, is_date", [
+    ("The ban took effect on 1 March.", True),
+    ("Customs began enforcing the ban on Monday.", True),
+    ("The ban was announced on 2024-03-01.", True),
+    ("Velmora has banned the export of drone components, which have been used since last spring.", False),
+    ("The ban has been in force for four weeks.", False),
+])
+def test_a_date_asked_for_is_a_day(sentence: str, is_date: bool) -> None:
+    assert (_answer_type_ok("From what date did Velmora's restrictions on drone parts apply?", sentence) == 1.0) is is_date
