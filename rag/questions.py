@@ -486,7 +486,7 @@ def _asked(question: str) -> str:
 # quoted).
 _SOURCE_NOUN = r"(?:analys[ie]s|analyst|article|author|writer|piece|op-ed|commentary|column|columnist|essay|paper)"
 _ACCORDING = re.compile(rf",?\s*\baccording to (?:the |this |that |our |your |his |her |their )?"
-                        rf"(?:(?:new|latest|recent|original|full|whole) )?{_SOURCE_NOUN}\b", re.I)
+                        rf"(?:(?:new|latest|recent|original|full|whole|opinion|news|analysis) )?{_SOURCE_NOUN}\b", re.I)
 _CITED_IN = re.compile(rf"\b(cited|quoted|mentioned|given|described|reported|discussed) (?:in|by) (?:the|this) "
                        rf"{_SOURCE_NOUN}\b", re.I)
 _SOURCE_SAYS = re.compile(rf"\b(?:does|did|do|would) the {_SOURCE_NOUN} (?:say|think|believe|"
@@ -531,10 +531,15 @@ def answer_type(question: str) -> str:
         ('date', 'person')
     """
     question = _asked(question)
+    if _QUANTITY_BEFORE_WHEN.search(question):
+        return "number"  # "How many people died when troops tried to seize the store?": "when" joins a clause
     for name, pattern in _TYPES:
         if pattern.search(question):
             return name
     return "other"
+
+
+_QUANTITY_BEFORE_WHEN = re.compile(r"^\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b[^?]*\bwhen\b", re.I)
 
 
 # "Which historical peace treaty does…", "Which senior US politician visited…": the words after
@@ -543,9 +548,19 @@ _WH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){1,4}?)(?=(?:is|a
                         r"can|could|will|would|should|may|might)\b|\w+ed\b)", re.I)
 
 
+# "How much money…", "What is the overall price tag of…": the words that ask for a sum are its kind, like
+# "name" in "What is the name of…"; the sum itself is what the answer must state.
+_MONEY_KIND = re.compile(r"\bhow much (money|cash|funding)\b|\bwhat (?:is|was|are|were|will be|would be) (?:the |its |"
+                         r"their )?(?:[\w-]+ ){0,2}?(cost|price(?: tag)?|bill)\b", re.I)
+
+
 def _answer_kind_terms(question: str) -> set[str]:
     match = _WH_PHRASE.search(question)
-    return set(terms(match.group(1))) if match else set()
+    kind = set(terms(match.group(1))) if match else set()
+    money = _MONEY_KIND.search(question)
+    if money:
+        kind |= set(terms(money.group(1) or money.group(2) or ""))
+    return kind
 
 
 def focus_terms(question: str) -> tuple[str, ...]:

@@ -144,6 +144,8 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "company firm business",
     "country state nation",
     "worker employee",
+    "job position",
+    "request application",
     "militant rebel combatant insurgent",
     "crowd protester demonstrator people",
 )]
@@ -385,7 +387,8 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         # "From what date did the restrictions apply?" is not answered by "since last spring": a day is.
         return 1.0 if _MONTH.search(sentence) or _DAY.search(sentence) or _NUMERIC_DATE.search(sentence) or \
             _STATED_YEAR.search(sentence) else 0.5
-    if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q):
+    if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q) and \
+            not re.match(r"\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b", q):
         return 1.0 if _has_time(sentence) else 0.5
     if asks_money(question):
         # "How much will the repairs cost?" is not answered by "would take six weeks to repair".

@@ -199,3 +199,24 @@ def test_a_term_asked_for_is_no_name() -> None:
 ])
 def test_a_date_asked_for_is_a_day(sentence: str, is_date: bool) -> None:
     assert (_answer_type_ok("From what date did Velmora's restrictions on drone parts apply?", sentence) == 1.0) is is_date
+
+
+def test_a_when_clause_inside_a_count_question_does_not_make_it_a_date_question() -> None:
+    question = "How many people died when troops tried to seize the arms store outside Sarqa?"
+    assert profile(question).answer_type == "number"
+    assert _type_present(profile(question), "Eleven people were killed, according to the local hospital.") == 1.0
+    assert profile("When did the troops seize the store?").answer_type == "date"
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("how many positions is Aventa Motors eliminating", "Aventa Motors announced that it would cut 320 jobs."),
+    ("How many licence requests did the new office approve?", "Approving 14 of 96 applications suggests caution."),
+])
+def test_a_count_named_by_another_common_word(question: str, answer: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+
+
+def test_the_words_that_ask_for_a_sum_are_not_its_focus() -> None:
+    assert profile("According to the opinion piece, what is the overall price tag of the integration scheme?").focus \
+        == ("overal", "integr", "scheme")
+    assert "money" not in profile("Roughly how much money did Lisk receive for the secrets?").focus
