@@ -150,10 +150,10 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "crowd protester demonstrator people",
 )]
 
-# "How many times…", "How often…": a count of events, whatever the sentence calls them ("17 boardings", "14
-# avoidance manoeuvres").
+# "How many times…": a count of events.
 _HOW_MANY_TIMES = re.compile(r"\bhow many times\b", re.I)
-# ...counted as times ("17 times", "twice") or as the events asked about ("17 boardings" for "boarded").
+# ...counted as times ("17 times", "twice") or as the events asked about ("17 boardings" for "boarded"; not "a
+# crew of 24", nor "14 avoidance manoeuvres" for "move its satellites", which names the events otherwise).
 _TIMES_COUNT = re.compile(r"(?<![\w-])(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"\w+teen|twenty|thirty|forty|fifty|a dozen|dozens)\s+((?:[\w-]+\s+){0,2}[\w-]+)|"
                           r"\b(?:once|twice|thrice)\b", re.I)
@@ -221,7 +221,7 @@ _COMMON_OPENER = re.compile(
     r"Witnesses|Authorities|Police|Troops|Soldiers|Rebels|Fighters|Protesters|Demonstrators|Engineers|Lawmakers|"
     r"Legislators|Ministers|Leaders|Sources|Reports|Documents|Satellite|Tracking|Negotiators|Mediators|Observers|"
     r"Insurers|Shipowners|Companies|Governments|Parliament|Military|Defence|Defense|Government|Ministry|Army|"
-    r"Navy|Despite|Speaking|Asked|Following|Including|Unlike|Like|Given|Asked)$")
+    r"Navy|Speaking|Asked|Following|Including|Unlike|Like|Given)$")
 _CAPITAL_RUN = re.compile(rf"[{UPPER}][\w’'.-]*(?:\s+(?:(?:van|von|der|de|del|da|di|du|le|la|al|el|bin|ibn)\s+)?"
                           rf"[{UPPER}][\w’'.-]*)*")
 
@@ -278,10 +278,9 @@ def _new_names(sentence: str, question: str, *, people: bool = False) -> list[st
 def person_names(sentence: str, question: str = "") -> list[str]:
     """Runs of capitalised words in ``sentence`` that may name a person not named in ``question``.
 
-    Left out: a run with an institution's or a place's word ("the UN Conference on Disarmament"), an acronym
-    ("UN"), a month or a weekday, a lone demonym or compound ("Maruvian", "Kestrian-made"), and the sentence's
-    first word when it stands alone ("According", "Officials"). A cheap proxy, no recogniser: it is used only to
-    tell a sentence that names somebody from one that names nobody.
+    :func:`_new_names` with ``people``: also no acronym ("UN") and no run ending in an institution's or a
+    place's word ("the UN Conference on Disarmament"; "Commander Ana Ruiz" is a person). Used only to tell a
+    sentence that names somebody from one that names nobody.
     """
     return _new_names(sentence, question, people=True)
 
