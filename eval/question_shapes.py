@@ -5,7 +5,8 @@ labelled, recall of each label and the share right per ``style`` (direct, reques
 informal, yesno, followup). Files default to the three probes, each written by a helper blind to the typing
 rules and to the other probes: ``eval/data/question_shapes`` and ``question_shapes_b`` (the rules were tuned
 on both, the second after it had been scored once as held out) and ``question_shapes_c`` (held out: scored
-once, after the tuning; see eval/README.md, "Eleventh round").
+once, after the tuning; see eval/README.md, "Eleventh round"); ``question_shapes_d``, written blind in the
+nineteenth round, in a tune half (the rules were changed on its misses) and a report half (scored, not read).
 
 Each line: ``{"id", "group", "question", "label": "analytic"|"factoid", "style"}``.
 
@@ -28,7 +29,8 @@ from typing import Any
 from rag.questions import question_kind
 
 DATA = Path(__file__).resolve().parent / "data"
-PROBES = tuple(DATA / name / f"{name}.jsonl" for name in ("question_shapes", "question_shapes_b", "question_shapes_c"))
+PROBES = (*(DATA / name / f"{name}.jsonl" for name in ("question_shapes", "question_shapes_b", "question_shapes_c")),
+          *(DATA / "question_shapes_d" / f"question_shapes_d_{half}.jsonl" for half in ("tune", "report")))
 LABELS = ("analytic", "factoid")
 FIELDS = {"id", "group", "question", "label", "style"}
 

@@ -138,7 +138,20 @@ _ANALYTIC = [
                r"\bwhat (?:is|are|will|would|could|might) (?![^?]{0,60}\b(?:that|which|who)\b)[^?]{1,60}\b(?:lead|"
                r"going to lead|gonna lead) to\b|"
                r"^\s*(?:and\s+)?(?:could|can|might|will|would) (?:the same(?: thing)?|this|that|it) happen\b|"
-               r"\bwhat (?:has|have|had) changed\b|\bwhat (?:can|could|should|must|might) be done\b|"
+               r"\bwhat (?:has|have|had|is) (?:actually |really |now )?changed\b|"
+               r"\bwhat (?:can|could|should|must|might) be done\b|"
+               # "What does Belmark stand to lose…", "What would it take for the deal to be revived?", "What do
+               # the two versions disagree on?", "Where do their accounts diverge?", "the main ways allies reacted"
+               r"\bstands? to (?:lose|gain)\b|\bwhat (?:would|will) it take\b|"
+               r"\b(?:what|where|how) (?:do|does|did) [^?]{1,80}\b(?:disagree|diverge|differ|part ways)\b|"
+               r"\bways (?:in which )?[^?]{0,40}\b(?:reacted|responded|react|respond)\b|"
+               # an assessment asked yes or no: "Did the exercise achieve what it set out to do?", "Could the cable
+               # cuts have been prevented?", "Has the blockade hurt Marenland more than its target?"
+               r"^\s*(?:did|has|have|does|do|will|is|was) [^?]{1,80}\b(?:achieve(?:d)? (?:what|its)|set out to)\b|"
+               r"^\s*(?:could|would|might|should) [^?]{1,80}\bhave been "
+               r"(?:prevented|avoided|stopped|averted|foreseen)\b|"
+               r"^\s*(?:has|have|did) [^?]{1,60}\b(?:hurt|harmed|helped|benefited|damaged|weakened|strengthened)\b"
+               r"[^?]{0,40}\bmore than\b|"
                r"\bwhat (?:could|should|can|would) [^?]{1,60}\bdo (?:differently|better|instead)\b|"
                r"\bwhat (?:does|do|did) [^?]{1,100}\b(?:tell|teach|show) (?:us|me)\b|"
                r"\bwhat (?:do|did) we know about\b|\bwhat (?:is|was) known about\b|\bgo from here\b|"
@@ -395,7 +408,7 @@ CACHED_CHARS = 500
 def _question_kind(question: str) -> Kind:
     question = _expanded(question)
     core = request(question)
-    if _HOW_MANNER.search(core):
+    if _HOW_MANNER.search(core) or _HOLDS_POST.search(core):
         return "factoid"
     if (core != question or _TELL.match(core)) and _EMBEDDED.search(core):
         return "analytic"
@@ -403,7 +416,9 @@ def _question_kind(question: str) -> Kind:
     search = _DECIDED_OUTCOME.sub(" ", core)
     noun_phrase = _NOUN_PHRASE.search(search) or _KEYWORDS.search(search)
     # (a quantity's "how" is kept as a word: "How long were they able to hold out?" is no yes/no question)
-    texts = {_DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" quantity ", q)) for q in (question, core)}
+    # (also without a "tell me" in front: "Can you tell me which factors led…" asks which factors led)
+    texts = {_DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" quantity ", q))
+             for q in (question, core, _unwrapped(question))}
     if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts):
         return "analytic"
     # A second question asking why or how is typed on its own: "Which approach does the author favour, and why
@@ -417,6 +432,9 @@ def _question_kind(question: str) -> Kind:
     return "analytic" if clause and _question_kind(clause[:1].upper() + clause[1:]) == "analytic" else "factoid"
 
 
+# "What position does Marsh hold in the ministry?" asks a title, not a view.
+_HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|seat) (?:does|did|do) [^?]{1,60}\bhold\b",
+                         re.I)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _TOPIC_FIRST = re.compile(r"^[^?:–—]{1,40}?\s*(?:\s-|[:–—])\s+((?:why|how)\b.+)$", re.I | re.S)
 _SECOND_QUESTION = re.compile(r"\band ((?:why|how)\b.+)$", re.I | re.S)

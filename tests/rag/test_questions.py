@@ -499,3 +499,30 @@ def test_a_fact_proposed_or_a_quantity_after_a_topic_stays_factual(question: str
 ])
 def test_things_proposed_are_facts(question: str) -> None:
     assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
+    "What does Belmark stand to lose if the Haldane base closes?",
+    "What would it take for the hostage deal to be revived?",
+    "What do the two versions of the Torvel Ridge incident disagree on?",
+    "what's changed since the ceasefire started, anything substantive",
+    "Given that the ceasefire has held for a month, what has actually changed on the ground?",
+    "Can you tell me which factors led the inspectors to flag the facility?",
+    "We're drafting a note, so I need the main ways allies reacted to the blockade.",
+    "Did the Northern Anvil exercise achieve what it set out to do?",
+    "Could the cable cuts near Drennic have been prevented?",
+    "Has the blockade hurt Marenland more than its target?",
+])
+def test_stakes_conditions_disagreements_and_assessments_are_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    "What position does Marsh hold in the defence ministry?",
+    "What year did Roger de Tosny fail to accomplish what he set out to do?",
+    "What do rules about conflict of interest involving doctors diagnosing patients resemble?",
+    "What does it take a country with high inequality longer to achieve?",
+    "What did the conflict galvanize Muslims around the world to do?",
+])
+def test_a_post_held_and_facts_in_the_same_words_stay_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
