@@ -557,7 +557,9 @@ def answer_type(question: str) -> str:
     return "other"
 
 
-_QUANTITY_BEFORE_WHEN = re.compile(r"^\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b[^?]*\bwhen\b", re.I)
+# A question that opens by asking a quantity ("How many…", "And how much…").
+QUANTITY_FIRST = re.compile(r"^\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b", re.I)
+_QUANTITY_BEFORE_WHEN = re.compile(QUANTITY_FIRST.pattern + r"[^?]*\bwhen\b", re.I)
 
 
 # "Which historical peace treaty does…", "Which senior US politician visited…": the words after

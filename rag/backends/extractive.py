@@ -32,6 +32,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,6 +45,7 @@ from rag.doc_questions import author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, reacting_words, reaction_actors, role_score
 from rag.questions import (
+    QUANTITY_FIRST,
     Comparison,
     QuestionProfile,
     asked_terms,
@@ -75,13 +77,13 @@ _MONTH = re.compile(r"\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr
                     r"[Jj]uly?|[Aa]ug(?:ust)?|[Ss]ep(?:t(?:ember)?)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|"
                     r"[Dd]ec(?:ember)?)\b")
 # A "when" is also answered by a day, a part of a day or a season ("on Tuesday night", "last spring").
-_TIME_WORDS = re.compile(r"\b(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atur|[Ss]un)day\b|\b(?:yesterday|today|"
+_WEEKDAY = r"(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atur|[Ss]un)day"
+_TIME_WORDS = re.compile(rf"\b{_WEEKDAY}\b|\b(?:yesterday|today|"
                          r"tonight|tomorrow|morning|afternoon|evening|night|dawn|dusk|midnight|noon|spring|"
                          r"summer|autumn|winter|weekend|decade|century|centuries|ago)\b", re.I)
 
 
-_DAY = re.compile(r"\b(?:[Mm]on|[Tt]ues|[Ww]ednes|[Tt]hurs|[Ff]ri|[Ss]atur|[Ss]un)days?\b|"
-                  r"\b(?:yesterday|today|tomorrow)\b")
+_DAY = re.compile(rf"\b{_WEEKDAY}s?\b|\b(?:yesterday|today|tomorrow)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")
 
 
@@ -100,8 +102,8 @@ class Candidate:
     position: int = 0  # order in the passages, for reading order
 
 
-_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-                 "thousands?|millions?|billions?|several|many|few")
+_SMALL_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_NUMBER_WORDS = f"{_SMALL_NUMBERS}|dozens?|hundreds?|thousands?|millions?|billions?|several|many|few"
 # A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations". The words after it
 # are looked ahead, not taken, so the next number is a count of its own ("As of April 2014, there are 88
 # private schools"). A model's number ("Kestrel-7", "F-16") names a thing; it counts nothing.
@@ -154,8 +156,8 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
 _HOW_MANY_TIMES = re.compile(r"\bhow many times\b", re.I)
 # ...counted as times ("17 times", "twice") or as the events asked about ("17 boardings" for "boarded"; not "a
 # crew of 24", nor "14 avoidance manoeuvres" for "move its satellites", which names the events otherwise).
-_TIMES_COUNT = re.compile(r"(?<![\w-])(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                          r"\w+teen|twenty|thirty|forty|fifty|a dozen|dozens)\s+((?:[\w-]+\s+){0,2}[\w-]+)|"
+_TIMES_COUNT = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{_SMALL_NUMBERS}|\w+teen|twenty|thirty|forty|fifty|a dozen|dozens)"
+                          r"\s+((?:[\w-]+\s+){0,2}[\w-]+)|"
                           r"\b(?:once|twice|thrice)\b", re.I)
 # "How much longer would each trip take?", "How much more…": a difference, in whatever unit ("three days").
 _HOW_MUCH_MORE = re.compile(r"\bhow much (?:longer|shorter|more|less|fewer|further|farther|higher|lower|bigger|"
@@ -377,6 +379,9 @@ def asks_money(question: str) -> bool:
     return bool(_MONEY_QUESTION.search(question))
 
 
+# Asked three times per candidate sentence (its lexical score, its answerability, the learned model's input), with
+# the same strings: computed once.
+@lru_cache(maxsize=4096)
 def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     q = question.lower()
     if re.search(r"\b(?:what|which) year\b(?!-)", q):
@@ -387,7 +392,7 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         return 1.0 if _MONTH.search(sentence) or _DAY.search(sentence) or _NUMERIC_DATE.search(sentence) or \
             _STATED_YEAR.search(sentence) else 0.5
     if re.search(r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", q) and \
-            not re.match(r"\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b", q):
+            not QUANTITY_FIRST.match(q):
         return 1.0 if _has_time(sentence) else 0.5
     if asks_money(question):
         # "How much will the repairs cost?" is not answered by "would take six weeks to repair".
