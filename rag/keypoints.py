@@ -42,14 +42,18 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 
 _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
-    ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*")),
+    ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*|object(?:ed|ions?)|complain\w*")),
     ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
                        r"drivers?|triggers?|grievances?|contribut\w*|driving|fuell?(?:ed|ing)|rationale|agenda|"
                        r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong|"
-                       r"on what grounds|grounds for")),
+                       r"on what grounds|grounds for|"
+                       # what stands between the sides: "What is keeping the two countries from agreeing?"
+                       r"what (?:is|was|are|were) (?:keeping|preventing|stopping|blocking|holding (?:up|back)|"
+                       r"delaying)|"
+                       r"stands? in the way|standing in the way|obstacles?|sticking points?")),
     # "What evidence links the campaign to Brakovia?", "What suggests the blast was deliberate?": the findings.
     # After "reasons": "Why did the court reject the evidence?" asks why; "sign" alone is a verb ("Why did they
     # sign the deal?").

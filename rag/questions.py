@@ -40,7 +40,7 @@ _ANALYTIC_NOUNS = (
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
     r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles|choices|dilemmas|"
     r"trade-?offs|grievances|incentives|pressures|safeguards|reforms|remedies|suggestions|"
-    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|issues|sticking points|"
+    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|issues|sticking points|complaints|"
     # The frame of an event or a stance: "What is the background to the conflict?", "the EU's stance on…"
     r"background|context|rationale|justifications?|agenda|stance|stakes|mistakes|warning signs|"
     # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
@@ -163,7 +163,16 @@ _ANALYTIC = [
                r"^\s*(?:and\s+|so\s+|but\s+)?(?:did|does|has|will|would) (?:that|this|it) (?:change anything|go down|"
                r"matter|help|hurt|work)\b|^\s*(?:and|so|but)\W+(?:the )?[\w-]+s\W*$|"
                r"^\s*(?:and\s+|so\s+)?any (?:lessons?|takeaways?|implications?|downsides?|upsides?|risks?)\b|"
-               r"\bwhat is the catch\b|\bwhat is in it for\b|\bwhat is (?:stopping|holding back|preventing)\b|"
+               r"\bwhat is the catch\b|\bwhat is in it for\b|"
+               # "What is keeping the two sides from agreeing?", "What stands in the way of a deal?"
+               r"\bwhat is (?:stopping|holding back|preventing)\b|"
+               r"\bwhat (?:is|was|are|were) (?:keeping|holding up|blocking|delaying|stopping|preventing)\b"
+               r"(?=[^?]{1,80}\bfrom\b|\s+(?:progress|agreement|an agreement|a deal|the deal|the talks)\b)|"
+               r"\bwhat (?:stands|stood) in the way\b|"
+               # "What is Varga's answer to those who say…", "What was the ministry's reply to the critics?"
+               r"\bwhat (?:is|was) (?:the )?[\w’'-]+(?:['’]s?)? (?:answer|reply|rebuttal|retort) to "
+               r"(?:(?:the )?(?:critics|criticism|charges?|claims?|accusations?|objections?|concerns?|argument|"
+               r"those|people|anyone|sceptics|skeptics|opponents)\b)|"
                r"['’]s (?:angle|game|play|calculus|thinking|logic)\b|\bhow much does [^?]{1,60}\bmatter\b|"
                r"\bor nah\W*$|"
                r"\bwhat happens (?:to [^?]{1,60})?if\b|\bwhat is the (?:deal|story|situation) with\b|"
@@ -418,7 +427,7 @@ def _question_kind(question: str) -> Kind:
     # (a quantity's "how" is kept as a word: "How long were they able to hold out?" is no yes/no question)
     # (also without a "tell me" in front: "Can you tell me which factors led…" asks which factors led)
     texts = {_DECIDED_OUTCOME.sub(" ", _HOW_QUANTITY.sub(" quantity ", q))
-             for q in (question, core, _unwrapped(question))}
+             for q in (question, core, _unwrapped(question), _LEAD_CLAUSE.sub("", core, count=1))}
     if noun_phrase or any(p.search(t) for p in _ANALYTIC for t in texts):
         return "analytic"
     # A second question asking why or how is typed on its own: "Which approach does the author favour, and why
@@ -431,6 +440,13 @@ def _question_kind(question: str) -> Kind:
         clause = topic.group(1)
     return "analytic" if clause and _question_kind(clause[:1].upper() + clause[1:]) == "analytic" else "factoid"
 
+
+# A condition or an attribution before the question: "If the reactors are off, why does power still matter?",
+# "According to Mallory, what makes the exchange a bad precedent?", "In Vancik's view, how…" (the question after
+# it is typed as if asked alone).
+_LEAD_CLAUSE = re.compile(r"^\s*(?:according to|in [\w’'. -]{1,40}?\b(?:view|opinion|words|eyes|account|telling)|"
+                          r"if|given(?: that)?|since|now that|assuming|even (?:if|though)|although|though|once|with)"
+                          r"\b[^?]{0,150}?,\s*(?=(?:why|how|what|which|who|where|when)\b)", re.I)
 
 # "What position does Marsh hold in the ministry?" asks a title, not a view.
 _HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|seat) (?:does|did|do) [^?]{1,60}\bhold\b",

@@ -313,6 +313,56 @@ def names_person_asked(question: str, sentence: str) -> bool:
     return bool(people)
 
 
+# A measure asked for by its kind ("What voltage…", "How wide…", "What share of…", "At what time…") is answered
+# by a figure in that kind's units; a sentence with other numbers ("within 800 metres" for a voltage) is not the
+# answer. Each entry: the question's pattern, and what states such a measure.
+_NUM = rf"(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|one|a few|(?:one-)?half(?: a)?|a quarter(?: of a)?)"
+_LENGTH_UNIT = (r"(?:km|kilomet(?:re|er)s?|miles?|nautical miles|met(?:re|er)s?|m|feet|ft|foot|yards?|inch(?:es)?|"
+                r"cm|centimet(?:re|er)s?|mm|millimet(?:re|er)s?)")
+_MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    # a time of day ("at about 02:40", "shortly after midnight", "at dawn")
+    (re.compile(r"(?<!during )\b(?:at )?what time\b(?! (?:of (?:the )?year|period|frame|span|limit|line)\b)|"
+                r"\bat what hour\b", re.I),
+     re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:a\.?m\b|p\.?m\b)|\bo['’]clock\b|\b(?:midnight|noon|midday|dawn|"
+                r"dusk|daybreak|sunrise|sunset|morning|afternoon|evening|night|overnight)\b", re.I)),
+    # a share ("nearly half", "52 percent", "two-thirds", "one in five")
+    (re.compile(r"\bwhat (?:percentage|per ?cent|share|proportion|fraction)\b", re.I),
+     re.compile(r"%|\bper ?cent\b|\bpercentage\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|majority|"
+                r"minority|bulk)\b|\b(?:one|\d+) (?:in|out of) (?:every )?"
+                r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)),
+    # a length, a distance, a height, an area
+    # ("How long…" is mostly a span of time and "How high…" a level: both are left to the general checks)
+    (re.compile(r"\bhow (?:wide|far|deep|tall)\b(?! (?:into|along|back|ahead|beyond)\b)|"
+                r"\bwhat (?:is |was |are |were )?(?:the )?(?:length|width|depth|height|distance|radius|diameter|"
+                r"altitude)\b", re.I),
+     re.compile(rf"\b{_NUM}\s*-?\s*{_LENGTH_UNIT}(?![\w-])|\b(?:square|hectares?|acres?)\b", re.I)),
+    # a speed
+    (re.compile(r"\bhow fast\b(?=[^?]*\b(?:fly|flies|travel|sail|move|drive|cruise)\b)|"
+                r"\bwhat (?:is |was )?(?:the |its |their )?(?:top |maximum |cruising |average )?"
+                r"speed\b", re.I),
+     re.compile(r"\bkm/h\b|\bkph\b|\bmph\b|\bknots?\b|\bmach\b|\bper (?:hour|second)\b|\b(?:an|a|per) hour\b|"
+                r"\bspeeds? of\b", re.I)),
+    # a weight
+    (re.compile(r"\bhow heavy\b|\bhow much (?:does|do|did|will|would) [^?]{1,60}\bweigh\b|"
+                r"\bwhat (?:is |was )?(?:the |its )?weight\b", re.I),
+     re.compile(r"\b(?:tonnes?|tons?|kg|kilo(?:gram)?s?|pounds|lbs?|grams?)\b|\bweigh(?:s|ed|ing)?\b", re.I)),
+    # units asked by name
+    (re.compile(r"\bwhat (?:is |was )?(?:the )?voltage\b", re.I), re.compile(r"\b(?:kv|volts?|kilovolts?)\b|\d-?kv\b|"
+                                                                         r"-kilovolt\b", re.I)),
+    (re.compile(r"\bwhat (?:is |was |were )?(?:the )?calib(?:re|er)\b", re.I),
+     re.compile(r"\d\s*-?\s*(?:mm|millimet(?:re|er))|\bcalib(?:re|er)\b|\b\d+-inch\b|\bgauge\b", re.I)),
+    (re.compile(r"\bwhat (?:is |was )?(?:the )?temperature\b|\bhow (?:hot|cold)\b", re.I),
+     re.compile(r"\bdegrees?\b|°|\bcelsius\b|\bfahrenheit\b|\bkelvins?\b", re.I)),
+)
+
+
+def _measure_asked(question: str) -> re.Pattern[str] | None:
+    """What states the measure ``question`` asks for by its kind (a length, a share, a time of day…), or None."""
+    if asks_duration(question):
+        return None
+    return next((stated for asked, stated in _MEASURES if asked.search(question)), None)
+
+
 def asks_duration(question: str) -> bool:
     """Does the question ask how long something takes or lasts (answered by "within weeks", "a decade")?"""
     return bool(_ASKS_DURATION.search(question))
@@ -384,6 +434,13 @@ def asks_money(question: str) -> bool:
 @lru_cache(maxsize=4096)
 def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     q = question.lower()
+    measure = _measure_asked(question)
+    if measure is not None:
+        # "What voltage…" / "How wide…" / "What share…": a figure in the asked kind's units. "At what time…" is
+        # often a period ("At what time was the city founded?"): a time of day is preferred, nothing ruled out.
+        if measure.search(sentence):
+            return 1.0
+        return 0.7 if measure is _MEASURES[0][1] else 0.4
     if re.search(r"\b(?:what|which) year\b(?!-)", q):
         # "In what year did the programme start?" is not answered by "on Thursday" or "since it began".
         return 1.0 if _YEAR.search(sentence) else 0.5
@@ -457,7 +514,8 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
                  r"\bwhich (?!(?:kind|type|sort|class)s? of\b)(?:[\w-]+ ){0,2}"
                  r"(?:compan(?:y|ies)|firms?|banks?|agenc(?:y|ies)|organi[sz]ations|part(?:y|ies)|units?|brigades?|"
                  r"regiments?|militias?|ships?|vessels?|airlines?|newspapers?|universit(?:y|ies)|countries|states|courts?|tribunals?|"
-                 r"nations)\b", q):
+                 r"nations|prisons?|jails?|ports?|airports?|air ?bases?|shipyards?|cit(?:y|ies)|towns?|villages?|"
+                 r"provinces?|ministr(?:y|ies)|embass(?:y|ies)|hospitals?)\b", q):
         new_names = names(sentence) - names(question) - set(terms(question)) - _CALENDAR_NAMES
         return 1.0 if new_names else 0.7
     return 1.0

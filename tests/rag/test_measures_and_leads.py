@@ -1,0 +1,106 @@
+"""A measure asked for by its kind, questions behind a leading clause, obstacles and objections (twentieth round,
+eval/README.md).
+
+Each measure case pairs a question with a sentence that states the measure in its units (accepted) and one on the
+same topic whose numbers are of another kind (rejected).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends.extractive import _answer_type_ok
+from rag.keypoints import question_aim
+from rag.questions import question_kind
+
+
+@pytest.mark.parametrize("question, answer, other_numbers", [
+    ("What voltage does the backup line now feeding the station carry?",
+     "Engineers switched the station to a 330-kilovolt reserve line that had been repaired two weeks earlier.",
+     "Artillery shells landed within 800 metres of the station early on Tuesday, 14 March."),
+    ("How wide a demilitarised area around the reactors does the fellow call for?",
+     "What is needed instead is a protection zone of roughly 30 kilometres around the plant.",
+     "All four reactors have been in cold shutdown since August, with 2,500 staff on site."),
+    ("How far is the base from the border?", "The base lies 40 miles from the border.",
+     "The base, built in 1990, houses 4,000 troops."),
+    ("How far is the college from the district?", "The college moved one-half mile north of the district.",
+     "The college moved in 1916."),
+    ("What share of the workforce is made up of subcontractors?",
+     "Subcontractors now make up nearly half the workforce in some halls.",
+     "The yard employs 1,800 people, 300 of them on night shifts."),
+    ("What proportion of the frontier have the two sides settled?",
+     "They have agreed on more than two-thirds of their disputed frontier in seven rounds of talks.",
+     "Seven rounds of talks have been held since 2019."),
+    ("What percentage of voters backed the deal?", "A poll found 52 percent of voters supported it.",
+     "The poll of 1,200 voters was published on Sunday."),
+    ("What calibre were the shells that hit the site?", "Investigators found fragments of 152mm shells.",
+     "Artillery shells landed within 800 metres of the site on 14 March."),
+    ("How fast can the missile fly?", "The missile can reach Mach 5.", "The missile was first tested in 2019."),
+    ("How heavy is the warhead?", "The warhead weighs about 450 kg.", "The warhead was fitted in 2021."),
+    ("At what temperature do the forces become one?", "They are indistinguishable at about 10^15 kelvins.",
+     "The theory was proposed in 1968."),
+])
+def test_a_measure_is_stated_in_its_units(question: str, answer: str, other_numbers: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+    assert _answer_type_ok(question, other_numbers) < 0.5
+
+
+def test_a_time_of_day_is_preferred_but_a_period_still_answers_at_what_time() -> None:
+    question = "At what time did the fire at the shipyard start?"
+    clock = _answer_type_ok(question, "The blaze broke out at about 02:40 in Hall 5.")
+    dated = _answer_type_ok(question, "The union said it had warned management in June.")
+    assert clock == 1.0 and 0.5 < dated < clock
+    # SQuAD asks "At what time…" of periods too: not ruled out.
+    assert _answer_type_ok("At what time is the rivalry set aside?", "It is put aside every two years.") >= 0.7
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # spans of time and levels are left to the general checks
+    ("How long is one term for an elected president?", "A president is elected by the judges for three years."),
+    ("How long was Warsaw occupied by Germany?", "Warsaw was occupied from 4 August 1915 until November 1918."),
+    ("How high do plague fevers run?", "Symptoms include fever of 38–41 °C."),
+    ("How fast is pharmacy informatics growing?", "Pharmacy informatics is growing quickly."),
+    ("During what time did the rainforest span a narrow band?", "During the Oligocene, the rainforest spanned a band."),
+])
+def test_questions_that_are_not_measures_keep_their_checks(question: str, sentence: str) -> None:
+    assert _answer_type_ok(question, sentence) == 1.0
+
+
+def test_a_place_asked_by_its_kind_is_named() -> None:
+    question = "which prison was the journalist held in"
+    assert _answer_type_ok(question, "She was held in Varnak Prison for 19 months.") == 1.0
+    assert _answer_type_ok(question, "the reporter, who had been detained for 19 months on espionage charges") < 1.0
+
+
+@pytest.mark.parametrize("question", [
+    "If the reactors are already switched off, why does losing outside power still matter for safety at the plant?",
+    "According to Mallory, what makes this exchange a bad precedent?",
+    "In Vancik's view, why are fixed deadlines unhelpful?",
+    "What is keeping the two countries from agreeing on the last contested stretch of frontier?",
+    "What stands in the way of a deal?",
+    "what's varga's answer to people who say a safety zone would lock in the occupation",
+    "Who objected to the exchange inside Talmoria, and what were their complaints?",
+])
+def test_analytic_questions_behind_a_clause_or_in_other_words(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    "According to the analysis, how many frigates does Lindmark operate?",
+    "If the talks fail, when will the troops leave?",
+    "Since 2019, who has led the party?",
+    "What is blocking the road?",
+    "What is the answer to the riddle?",
+])
+def test_facts_behind_a_clause_stay_facts(question: str) -> None:
+    assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question, aim", [
+    ("What is keeping the two countries from agreeing on the last contested stretch of frontier?", "reasons"),
+    ("What obstacles remain before a deal?", "reasons"),
+    ("Who objected to the exchange, and what were their complaints?", "reactions"),
+    ("What objections did the opposition raise?", "reactions"),
+])
+def test_obstacles_are_reasons_and_objections_are_reactions(question: str, aim: str) -> None:
+    assert question_aim(question) == aim
