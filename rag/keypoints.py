@@ -42,7 +42,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 
 _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
-    ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*|object(?:ed|ions?)|complain\w*")),
+    ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*")),
     ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
@@ -52,8 +52,7 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
                        r"on what grounds|grounds for|"
                        # what stands between the sides: "What is keeping the two countries from agreeing?"
                        r"what (?:is|was|are|were) (?:keeping|preventing|stopping|blocking|holding (?:up|back)|"
-                       r"delaying)|"
-                       r"stands? in the way|standing in the way|obstacles?|sticking points?")),
+                       r"delaying)|stands? in the way|standing in the way")),
     # "What evidence links the campaign to Brakovia?", "What suggests the blast was deliberate?": the findings.
     # After "reasons": "Why did the court reject the evidence?" asks why; "sign" alone is a verb ("Why did they
     # sign the deal?").
@@ -69,6 +68,11 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
                         r"take|took|taken|done|strateg(?:y|ies)")),
+    # Named obstacles and objections, when nothing above is asked: "What obstacles remain?" asks for what stands
+    # in the way, "What were their complaints?" for reactions ("Why did residents complain?" asks why; "What steps
+    # could remove the obstacles?" for measures).
+    ("reasons", _words(r"obstacles?|sticking points?")),
+    ("reactions", _words(r"object(?:ed|ions?)|complain\w*")),
     ("arguments", _words(r"argu\w*|claims?|views?|positions?|stance|think|believe|says?|said|conclu\w*|recommend\w*|"
                          r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*|"
                          r"effective|adequate|successful|take-?aways?|judge?ments?|verdict|evaluations?|make of|"

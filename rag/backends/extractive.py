@@ -320,39 +320,46 @@ _NUM = rf"(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|one|a few|(?:one-)?half(?: a)?|a qua
 _LENGTH_UNIT = (r"(?:km|kilomet(?:re|er)s?|miles?|nautical miles|met(?:re|er)s?|m|feet|ft|foot|yards?|inch(?:es)?|"
                 r"cm|centimet(?:re|er)s?|mm|millimet(?:re|er)s?)")
 _MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
-    # a time of day ("at about 02:40", "shortly after midnight", "at dawn")
-    (re.compile(r"(?<!during )\b(?:at )?what time\b(?! (?:of (?:the )?year|period|frame|span|limit|line)\b)|"
+    # a time of day ("at about 02:40", "at 0300 GMT", "in the early hours", "at dawn")
+    (re.compile(r"(?<!during )\b(?:at )?what time\b(?! (?:of (?:the )?year|period|frame|span|limit|line|zone)\b)|"
                 r"\bat what hour\b", re.I),
      re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:a\.?m\b|p\.?m\b)|\bo['’]clock\b|\b(?:midnight|noon|midday|dawn|"
-                r"dusk|daybreak|sunrise|sunset|morning|afternoon|evening|night|overnight)\b", re.I)),
-    # a share ("nearly half", "52 percent", "two-thirds", "one in five")
-    (re.compile(r"\bwhat (?:percentage|per ?cent|share|proportion|fraction)\b", re.I),
-     re.compile(r"%|\bper ?cent\b|\bpercentage\b|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|majority|"
-                r"minority|bulk)\b|\b(?:one|\d+) (?:in|out of) (?:every )?"
-                r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)),
-    # a length, a distance, a height, an area
-    # ("How long…" is mostly a span of time and "How high…" a level: both are left to the general checks)
-    (re.compile(r"\bhow (?:wide|far|deep|tall)\b(?! (?:into|along|back|ahead|beyond)\b)|"
-                r"\bwhat (?:is |was |are |were )?(?:the )?(?:length|width|depth|height|distance|radius|diameter|"
-                r"altitude)\b", re.I),
-     re.compile(rf"\b{_NUM}\s*-?\s*{_LENGTH_UNIT}(?![\w-])|\b(?:square|hectares?|acres?)\b", re.I)),
+                r"dusk|daybreak|sunrise|sunset|morning|afternoon|evening|night|overnight|nightfall|lunchtime|gmt|utc)\b|"
+                r"\b\d{4} (?:hours|hrs|local time)\b|\b(?:early|small) hours\b|\bfirst light\b", re.I)),
+    # a share ("nearly half", "52 percent", "70pc", "two-thirds", "three out of four", "40 of the 45 drones")
+    (re.compile(r"\bwhat (?:percentage|per ?cent|share|proportion|fraction)\b"
+                r"(?! of (?:the )?(?:blame|responsibility|credit|burden)\b)", re.I),
+     re.compile(rf"%|\bper ?cent\b|\d\s*(?:pc|pct)\b|\bpercentage\b|\b(?:half|halves|thirds?|quarters?|fifths?|"
+                rf"tenths?|majority|minority|bulk|most|all|fraction)\b|"
+                rf"\b(?:\d+|{_SMALL_NUMBERS}) (?:in|out of) (?:every )?(?:\d+|{_SMALL_NUMBERS})\b|"
+                r"\b\d[\d,]* of (?:the|its|their|these|those) \d", re.I)),
+    # a length, a distance, a height, an area ("How far is the base from the border?", "a 5-km-wide strip")
+    # ("How long…" is mostly a span of time, "How high / deep…" a level, "How far has the reform gone?" a degree:
+    # those are left to the general checks)
+    (re.compile(r"\bhow (?:wide|tall)\b|\bhow far (?:away\b|off\b|inland\b|offshore\b|(?:is|are|was|were|lies|lay) "
+                r"(?!apart\b)[^?]{1,60}\bfrom\b|[^?]{0,60}\b(?:fly|travel|reach|sail|drive|walk)\b)|"
+                r"\bwhat (?:is |was |are |were )?(?:the )?(?:width|height|distance|radius|diameter|altitude)\b", re.I),
+     re.compile(rf"(?:\b{_NUM}|\d)\s*-?\s*{_LENGTH_UNIT}(?![a-z])|\b(?:square|hectares?|acres?|mi)\b|km²", re.I)),
     # a speed
     (re.compile(r"\bhow fast\b(?=[^?]*\b(?:fly|flies|travel|sail|move|drive|cruise)\b)|"
-                r"\bwhat (?:is |was )?(?:the |its |their )?(?:top |maximum |cruising |average )?"
-                r"speed\b", re.I),
-     re.compile(r"\bkm/h\b|\bkph\b|\bmph\b|\bknots?\b|\bmach\b|\bper (?:hour|second)\b|\b(?:an|a|per) hour\b|"
-                r"\bspeeds? of\b", re.I)),
+                r"\bwhat (?:is |was )?(?:the |its |their )?(?:top |maximum |cruising |average )?speed\b", re.I),
+     re.compile(r"\d\s*(?:km/hr?|kph|mph|knots?)\b|\bkm/h\b|\bmph\b|\bknots?\b|\bmach\b|\bper (?:hour|second|day)\b|"
+                r"\b(?:an|a|per) (?:hour|day)\b|\bspeeds? of\b", re.I)),
     # a weight
     (re.compile(r"\bhow heavy\b|\bhow much (?:does|do|did|will|would) [^?]{1,60}\bweigh\b|"
-                r"\bwhat (?:is |was )?(?:the |its )?weight\b", re.I),
-     re.compile(r"\b(?:tonnes?|tons?|kg|kilo(?:gram)?s?|pounds|lbs?|grams?)\b|\bweigh(?:s|ed|ing)?\b", re.I)),
+                r"\bwhat (?:is |was )?(?:the |its )?weight\b(?! of (?:evidence|opinion|history|expectations?)\b)",
+                re.I),
+     re.compile(r"\b(?:tonnes?|tons?|kg|kilo(?:gram)?s?|pounds?|lbs?|grams?)\b|\d\s*(?:kg|lbs?|t)\b|"
+                r"\bweigh(?:s|ed|ing)?\b", re.I)),
     # units asked by name
-    (re.compile(r"\bwhat (?:is |was )?(?:the )?voltage\b", re.I), re.compile(r"\b(?:kv|volts?|kilovolts?)\b|\d-?kv\b|"
-                                                                         r"-kilovolt\b", re.I)),
+    (re.compile(r"\bwhat (?:is |was )?(?:the )?voltage\b", re.I),
+     re.compile(r"\b(?:kv|volts?|kilovolts?)\b|\d\s*-?(?:kv|v)\b|-kilovolt\b", re.I)),
     (re.compile(r"\bwhat (?:is |was |were )?(?:the )?calib(?:re|er)\b", re.I),
-     re.compile(r"\d\s*-?\s*(?:mm|millimet(?:re|er))|\bcalib(?:re|er)\b|\b\d+-inch\b|\bgauge\b", re.I)),
-    (re.compile(r"\bwhat (?:is |was )?(?:the )?temperature\b|\bhow (?:hot|cold)\b", re.I),
-     re.compile(r"\bdegrees?\b|°|\bcelsius\b|\bfahrenheit\b|\bkelvins?\b", re.I)),
+     re.compile(r"\d\s*-?\s*(?:mm|millimet(?:re|er))|\bcalib(?:re|er)\b|\b\d+-inch\b|\bgauge\b|\d+x\d+|\.\d+-cal\b",
+                re.I)),
+    (re.compile(r"\bwhat (?:is |was )?(?:the )?temperature\b|\bhow (?:hot|cold) (?:did|does|do|is|was|can|could|will|"
+                r"would) (?:it|the (?:water|air|weather|night|winter|summer))\b", re.I),
+     re.compile(r"\bdegrees?\b|°|\bcelsius\b|\bfahrenheit\b|\bkelvins?\b|\d\s*[CF]\b|\bminus \d", re.I)),
 )
 
 

@@ -45,6 +45,35 @@ def test_a_measure_is_stated_in_its_units(question: str, answer: str, other_numb
     assert _answer_type_ok(question, other_numbers) < 0.5
 
 
+@pytest.mark.parametrize("question, answer", [
+    # units written as news writes them (found in review)
+    ("How heavy is the bomb?", "It is a 250kg bomb."),
+    ("How heavy is the bomb?", "The aircraft dropped a 500-pound bomb."),
+    ("What speed was the train going?", "The train was travelling at 160km/h."),
+    ("What is the temperature in the capital?", "Temperatures hit 49C on Monday."),
+    ("What voltage does the mains supply?", "The mains supply 230V."),
+    ("What share of the workforce is foreign?", "Foreign workers make up 70pc of the total."),
+    ("How wide is the buffer zone?", "Both sides agreed a 5-km-wide demilitarised strip."),
+    ("What share of residents speak French?", "Most residents speak French."),
+    ("What proportion of the drones were downed?", "Air defences shot down 40 of the 45 drones."),
+    ("At what time did the attack begin?", "The attack began at 0300 GMT."),
+    ("At what time did the attack begin?", "The attack began in the early hours of Tuesday."),
+])
+def test_a_measure_in_news_wording(question: str, answer: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # the trigger words, asking no measure (found in review)
+    ("How deep is the crisis?", "The crisis is the worst since 1991."),
+    ("What is the length of the ceasefire?", "The ceasefire will last three months."),
+    ("What share of the blame does the government bear?", "Critics say it bore most of the blame."),
+    ("What is the weight of evidence against him?", "Prosecutors cited 40 witnesses."),
+])
+def test_trigger_words_that_ask_no_measure(question: str, sentence: str) -> None:
+    assert _answer_type_ok(question, sentence) == 1.0
+
+
 def test_a_time_of_day_is_preferred_but_a_period_still_answers_at_what_time() -> None:
     question = "At what time did the fire at the shipyard start?"
     clock = _answer_type_ok(question, "The blaze broke out at about 02:40 in Hall 5.")
@@ -91,6 +120,8 @@ def test_analytic_questions_behind_a_clause_or_in_other_words(question: str) -> 
     "Since 2019, who has led the party?",
     "What is blocking the road?",
     "What is the answer to the riddle?",
+    "What was blocking the road from the airport?",
+    "What was the court's answer to the charges?",
 ])
 def test_facts_behind_a_clause_stay_facts(question: str) -> None:
     assert question_kind(question) == "factoid"
@@ -101,6 +132,10 @@ def test_facts_behind_a_clause_stay_facts(question: str) -> None:
     ("What obstacles remain before a deal?", "reasons"),
     ("Who objected to the exchange, and what were their complaints?", "reactions"),
     ("What objections did the opposition raise?", "reactions"),
+    # named obstacles and objections yield to what else is asked (found in review)
+    ("Why did residents complain?", "reasons"),
+    ("What steps could remove the obstacles?", "measures"),
+    ("What were the consequences of the complaints?", "consequences"),
 ])
 def test_obstacles_are_reasons_and_objections_are_reactions(question: str, aim: str) -> None:
     assert question_aim(question) == aim
