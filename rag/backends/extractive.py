@@ -315,59 +315,62 @@ def names_person_asked(question: str, sentence: str) -> bool:
 
 # A measure asked for by its kind ("What voltage…", "How wide…", "What share of…", "At what time…") is answered
 # by a figure in that kind's units; a sentence with other numbers ("within 800 metres" for a voltage) is not the
-# answer. Each entry: the question's pattern, and what states such a measure.
+# answer. Each entry: the question's pattern, what states such a measure, and the score of a sentence without one.
 _NUM = rf"(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|one|a few|(?:one-)?half(?: a)?|a quarter(?: of a)?)"
 _LENGTH_UNIT = (r"(?:km|kilomet(?:re|er)s?|miles?|nautical miles|met(?:re|er)s?|m|feet|ft|foot|yards?|inch(?:es)?|"
                 r"cm|centimet(?:re|er)s?|mm|millimet(?:re|er)s?)")
-_MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+_MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str], float], ...] = (
     # a time of day ("at about 02:40", "at 0300 GMT", "in the early hours", "at dawn")
     (re.compile(r"(?<!during )\b(?:at )?what time\b(?! (?:of (?:the )?year|period|frame|span|limit|line|zone)\b)|"
                 r"\bat what hour\b", re.I),
      re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:a\.?m\b|p\.?m\b)|\bo['’]clock\b|\b(?:midnight|noon|midday|dawn|"
                 r"dusk|daybreak|sunrise|sunset|morning|afternoon|evening|night|overnight|nightfall|lunchtime|gmt|utc)\b|"
-                r"\b\d{4} (?:hours|hrs|local time)\b|\b(?:early|small) hours\b|\bfirst light\b", re.I)),
+                r"\b\d{4} (?:hours|hrs|local time)\b|\b(?:early|small) hours\b|\bfirst light\b", re.I),
+     0.7),  # often a period in SQuAD ("What time did a river system develop…" / "By the time of the Miocene")
     # a share ("nearly half", "52 percent", "70pc", "two-thirds", "three out of four", "40 of the 45 drones")
     (re.compile(r"\bwhat (?:percentage|per ?cent|share|proportion|fraction)\b"
                 r"(?! of (?:the )?(?:blame|responsibility|credit|burden)\b)", re.I),
      re.compile(rf"%|\bper ?cent\b|\d\s*(?:pc|pct)\b|\bpercentage\b|\b(?:half|halves|thirds?|quarters?|fifths?|"
                 rf"tenths?|majority|minority|bulk|most|all|fraction)\b|"
                 rf"\b(?:\d+|{_SMALL_NUMBERS}) (?:in|out of) (?:every )?(?:\d+|{_SMALL_NUMBERS})\b|"
-                r"\b\d[\d,]* of (?:the|its|their|these|those) \d", re.I)),
+                r"\b\d[\d,]* of (?:the|its|their|these|those) \d", re.I), 0.4),
     # a length, a distance, a height, an area ("How far is the base from the border?", "a 5-km-wide strip")
     # ("How long…" is mostly a span of time, "How high / deep…" a level, "How far has the reform gone?" a degree:
     # those are left to the general checks)
     (re.compile(r"\bhow (?:wide|tall)\b|\bhow far (?:away\b|off\b|inland\b|offshore\b|(?:is|are|was|were|lies|lay) "
                 r"(?!apart\b)[^?]{1,60}\bfrom\b|[^?]{0,60}\b(?:fly|travel|reach|sail|drive|walk)\b)|"
                 r"\bwhat (?:is |was |are |were )?(?:the )?(?:width|height|distance|radius|diameter|altitude)\b", re.I),
-     re.compile(rf"(?:\b{_NUM}|\d)\s*-?\s*{_LENGTH_UNIT}(?![a-z])|\b(?:square|hectares?|acres?|mi)\b|km²", re.I)),
+     re.compile(rf"(?:\b{_NUM}|\d)\s*-?\s*{_LENGTH_UNIT}(?![a-z])|\b(?:square|hectares?|acres?|mi)\b|km²", re.I),
+     0.4),
     # a speed
     (re.compile(r"\bhow fast\b(?=[^?]*\b(?:fly|flies|travel|sail|move|drive|cruise)\b)|"
                 r"\bwhat (?:is |was )?(?:the |its |their )?(?:top |maximum |cruising |average )?speed\b", re.I),
      re.compile(r"\d\s*(?:km/hr?|kph|mph|knots?)\b|\bkm/h\b|\bmph\b|\bknots?\b|\bmach\b|\bper (?:hour|second|day)\b|"
-                r"\b(?:an|a|per) (?:hour|day)\b|\bspeeds? of\b", re.I)),
+                r"\b(?:an|a|per) (?:hour|day)\b|\bspeeds? of\b", re.I), 0.4),
     # a weight
     (re.compile(r"\bhow heavy\b|\bhow much (?:does|do|did|will|would) [^?]{1,60}\bweigh\b|"
                 r"\bwhat (?:is |was )?(?:the |its )?weight\b(?! of (?:evidence|opinion|history|expectations?)\b)",
                 re.I),
      re.compile(r"\b(?:tonnes?|tons?|kg|kilo(?:gram)?s?|pounds?|lbs?|grams?)\b|\d\s*(?:kg|lbs?|t)\b|"
-                r"\bweigh(?:s|ed|ing)?\b", re.I)),
+                r"\bweigh(?:s|ed|ing)?\b", re.I), 0.4),
     # units asked by name
     (re.compile(r"\bwhat (?:is |was )?(?:the )?voltage\b", re.I),
-     re.compile(r"\b(?:kv|volts?|kilovolts?)\b|\d\s*-?(?:kv|v)\b|-kilovolt\b", re.I)),
+     re.compile(r"\b(?:kv|volts?|kilovolts?)\b|\d\s*-?(?:kv|v)\b|-kilovolt\b", re.I), 0.4),
     (re.compile(r"\bwhat (?:is |was |were )?(?:the )?calib(?:re|er)\b", re.I),
      re.compile(r"\d\s*-?\s*(?:mm|millimet(?:re|er))|\bcalib(?:re|er)\b|\b\d+-inch\b|\bgauge\b|\d+x\d+|\.\d+-cal\b",
-                re.I)),
+                re.I), 0.4),
     (re.compile(r"\bwhat (?:is |was )?(?:the )?temperature\b|\bhow (?:hot|cold) (?:did|does|do|is|was|can|could|will|"
                 r"would) (?:it|the (?:water|air|weather|night|winter|summer))\b", re.I),
-     re.compile(r"\bdegrees?\b|°|\bcelsius\b|\bfahrenheit\b|\bkelvins?\b|\d\s*[CF]\b|\bminus \d", re.I)),
+     re.compile(r"\bdegrees?\b|°|\bcelsius\b|\bfahrenheit\b|\bkelvins?\b|\d\s*[CF]\b|\bminus \d", re.I), 0.4),
 )
 
 
-def _measure_asked(question: str) -> re.Pattern[str] | None:
-    """What states the measure ``question`` asks for by its kind (a length, a share, a time of day…), or None."""
+def _measure_asked(question: str) -> tuple[re.Pattern[str], float] | None:
+    """What states the measure ``question`` asks for by its kind (a length, a share, a time of day…), and the
+    answer-type score of a sentence that states none; None when no measure is asked."""
     if asks_duration(question):
         return None
-    return next((stated for asked, stated in _MEASURES if asked.search(question)), None)
+    return next(((stated, without) for asked, stated, without in _MEASURES if asked.search(question)), None)
 
 
 def asks_duration(question: str) -> bool:
@@ -443,11 +446,10 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
     q = question.lower()
     measure = _measure_asked(question)
     if measure is not None:
-        # "What voltage…" / "How wide…" / "What share…": a figure in the asked kind's units. "At what time…" is
-        # often a period ("At what time was the city founded?"): a time of day is preferred, nothing ruled out.
-        if measure.search(sentence):
-            return 1.0
-        return 0.7 if measure is _MEASURES[0][1] else 0.4
+        # "What voltage…" / "How wide…" / "What share…": a figure in the asked kind's units ("At what time…"
+        # prefers a time of day and rules out nothing).
+        stated, without = measure
+        return 1.0 if stated.search(sentence) else without
     if re.search(r"\b(?:what|which) year\b(?!-)", q):
         # "In what year did the programme start?" is not answered by "on Thursday" or "since it began".
         return 1.0 if _YEAR.search(sentence) else 0.5
