@@ -67,16 +67,16 @@ _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
                          r"\bhow (?:risky|dangerous)\b|\bwhat could go wrong\b", re.I)),
     ("measures", _words(r"measures?|steps?|actions?|policies|polic(?:y)|options?|"
                         r"what (?:did|should|can|could|must|might|ought) .{1,60} do|"
-                        r"take|took|taken|done|strateg(?:y|ies)")),
-    # Named obstacles and objections, when nothing above is asked: "What obstacles remain?" asks for what stands
-    # in the way, "What were their complaints?" for reactions ("Why did residents complain?" asks why; "What steps
-    # could remove the obstacles?" for measures).
-    ("reasons", _words(r"obstacles?|sticking points?")),
-    ("reactions", _words(r"object(?:ed|ions?)|complain\w*")),
+                        r"take|took|taken|done|strateg(?:y|ies)|overcom\w*")),
     ("arguments", _words(r"argu\w*|claims?|views?|positions?|stance|think|believe|says?|said|conclu\w*|recommend\w*|"
                          r"summar\w*|overview|main points?|criticis\w*|critique|assess\w*|suggest\w*|propos\w*|"
                          r"effective|adequate|successful|take-?aways?|judge?ments?|verdict|evaluations?|make of|"
                          r"how (?:does|do|did|would) (?:\S+ ){1,4}?(?<!\bthe )(?<!\ba )(?:judge|evaluate|rate)\b")),
+    # Named obstacles and objections, when nothing above is asked: "What obstacles remain?" asks for what stands
+    # in the way, "What were their complaints?" for reactions ("Why did residents complain?" asks why, "What steps
+    # could remove the obstacles?" for measures, "How does the author assess the objections?" for a view).
+    ("reasons", _words(r"obstacles?|sticking points?")),
+    ("reactions", _words(r"object(?:ed|ions?)|complain\w*")),
 ]
 
 # The sentence markers of each role. Phrases are matched on word boundaries, case-insensitively.

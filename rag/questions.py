@@ -40,7 +40,7 @@ _ANALYTIC_NOUNS = (
     r"methods|approaches|recommendations|conclusions|findings|weaknesses|strengths|features|characteristics|"
     r"changes|developments|priorities|evidence|dangers|hazards|difficulties|theories|principles|choices|dilemmas|"
     r"trade-?offs|grievances|incentives|pressures|safeguards|reforms|remedies|suggestions|"
-    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|issues|sticking points|complaints|"
+    r"warnings|lessons|shortcomings|failures|vulnerabilities|tensions|pros and cons|issues|sticking points|"
     # The frame of an event or a stance: "What is the background to the conflict?", "the EU's stance on…"
     r"background|context|rationale|justifications?|agenda|stance|stakes|mistakes|warning signs|"
     # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
@@ -169,11 +169,11 @@ _ANALYTIC = [
                r"\bwhat (?:is|was|are|were) (?:keeping|holding up|blocking|delaying|stopping|preventing)\b"
                r"(?=[^?]{1,80}\bfrom \w+ing\b(?!\s+(?:traffic|vessels|ships|lanes?)\b)|"
                r"\s+(?:progress|agreement|an agreement|a deal|the deal|the talks)\b)|"
-               r"\bwhat (?:stands|stood) in the way\b|"
+               r"\bwhat (?:stands|stood) in the way\b|\bwhat (?:are|were) (?:their|his|her|its|the main) complaints\b|"
                # "What is Varga's answer to those who say…", "What was the ministry's reply to the critics?"
                r"\bwhat (?:is|was) (?:the )?[\w’'-]+(?:['’]s?)? (?:answer|reply|rebuttal|retort) to "
-               r"(?:(?:the )?(?:critics|criticism|claims?|accusations?|objections?|concerns?|argument|"
-               r"those|people|anyone|sceptics|skeptics|opponents)\b)|"
+               r"(?:(?:the |its |his |her |their )?(?:critics|criticism|claims?|accusations?|objections?|concerns?|"
+               r"argument|those|people|anyone|sceptics|skeptics|opponents)\b)|"
                r"['’]s (?:angle|game|play|calculus|thinking|logic)\b|\bhow much does [^?]{1,60}\bmatter\b|"
                r"\bor nah\W*$|"
                r"\bwhat happens (?:to [^?]{1,60})?if\b|\bwhat is the (?:deal|story|situation) with\b|"
@@ -447,7 +447,7 @@ def _question_kind(question: str) -> Kind:
 # it is typed as if asked alone).
 _LEAD_CLAUSE = re.compile(r"^\s*(?:according to|in [\w’'. -]{1,40}?\b(?:view|opinion|words|eyes|account|telling)|"
                           r"if|given(?: that)?|since|now that|assuming|even (?:if|though)|although|though|once|with)"
-                          r"\b[^?]{0,150}?,\s*(?=(?:why|how|what|which|who|where|when)\b)", re.I)
+                          r"\b[^?]{0,150}?,\s*(?=(?:why|how|what)\b)", re.I)
 
 # "What position does Marsh hold in the ministry?" asks a title, not a view.
 _HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|seat) (?:does|did|do) [^?]{1,60}\bhold\b",

@@ -316,52 +316,76 @@ def names_person_asked(question: str, sentence: str) -> bool:
 # A measure asked for by its kind ("What voltage…", "How wide…", "What share of…", "At what time…") is answered
 # by a figure in that kind's units; a sentence with other numbers ("within 800 metres" for a voltage) is not the
 # answer. Each entry: the question's pattern, what states such a measure, and the score of a sentence without one.
-_NUM = rf"(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|one|a few|(?:one-)?half(?: a)?|a quarter(?: of a)?)"
-_LENGTH_UNIT = (r"(?:km|kilomet(?:re|er)s?|miles?|nautical miles|met(?:re|er)s?|m|feet|ft|foot|yards?|inch(?:es)?|"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred"
+_NUM = rf"(?:\d[\d,.]*|{_NUMBER_WORDS}|{_TENS}|an?|one|a few|(?:one-)?half(?: a)?|a quarter(?: of a)?)"
+# ("m" alone only after a figure and before a measure's word or the clause's end: "I am told" and "5m people"
+# are no lengths)
+_LENGTH_UNIT = (r"(?:km|kilomet(?:re|er)s?|miles?|nautical miles|met(?:re|er)s?|feet|ft|foot|yards?|inch(?:es)?|"
                 r"cm|centimet(?:re|er)s?|mm|millimet(?:re|er)s?)")
+# What a figurative question is about ("How far are the sides from a deal?", "How heavy were the losses?")
+_PHYSICAL = (r"(?:bombs?|warheads?|shells?|missiles?|payloads?|tanks?|vehicles?|drones?|loads?|cargo|satellites?|"
+             r"devices?|charges?|guns?|rounds?|rockets?|torpedo(?:es)?|mines?|containers?|aircraft|jets?|ships?|boats?|"
+             r"submarines?|machines?|systems?|units?|armou?r|plates?|equipment)")
 _MEASURES: tuple[tuple[re.Pattern[str], re.Pattern[str], float], ...] = (
     # a time of day ("at about 02:40", "at 0300 GMT", "in the early hours", "at dawn")
-    (re.compile(r"(?<!during )\b(?:at )?what time\b(?! (?:of (?:the )?year|period|frame|span|limit|line|zone)\b)|"
-                r"\bat what hour\b", re.I),
+    (re.compile(r"(?<!during )\b(?:at )?what time\b(?! (?:of (?:the )?year|period|frame|span|scale|limit|line|zone)\b)"
+                r"(?![^?]*\bspen[dt]\b)|\bat what hour\b", re.I),
      re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:a\.?m\b|p\.?m\b)|\bo['’]clock\b|\b(?:midnight|noon|midday|dawn|"
-                r"dusk|daybreak|sunrise|sunset|morning|afternoon|evening|night|overnight|nightfall|lunchtime|gmt|utc)\b|"
-                r"\b\d{4} (?:hours|hrs|local time)\b|\b(?:early|small) hours\b|\bfirst light\b", re.I),
+                r"dusk|daybreak|daylight|sunrise|sunset|morning|afternoon|evening|night|overnight|nightfall|lunchtime|"
+                r"gmt|utc)\b|\b\d{4} (?:hours|hrs|local time)\b|\bat 0\d[0-5]\d\b|\b(?:early|small) hours\b|"
+                r"\bfirst light\b|\b(?:half|quarter) (?:past|to)\b", re.I),
      0.7),  # often a period in SQuAD ("What time did a river system develop…" / "By the time of the Miocene")
-    # a share ("nearly half", "52 percent", "70pc", "two-thirds", "three out of four", "40 of the 45 drones")
+    # a share ("nearly half", "52 percent", "70pc", "two-thirds", "one in twenty", "38 of 42 missiles"); a share of
+    # a sum of money ("What share of the $50bn package…") is an amount, left to the money check
     (re.compile(r"\bwhat (?:percentage|per ?cent|share|proportion|fraction)\b"
-                r"(?! of (?:the )?(?:blame|responsibility|credit|burden)\b)", re.I),
-     re.compile(rf"%|\bper ?cent\b|\d\s*(?:pc|pct)\b|\bpercentage\b|\b(?:half|halves|thirds?|quarters?|fifths?|"
-                rf"tenths?|majority|minority|bulk|most|all|fraction)\b|"
-                rf"\b(?:\d+|{_SMALL_NUMBERS}) (?:in|out of) (?:every )?(?:\d+|{_SMALL_NUMBERS})\b|"
-                r"\b\d[\d,]* of (?:the|its|their|these|those) \d", re.I), 0.4),
+                r"(?! of (?:the )?(?:blame|responsibility|credit|burden)\b)"
+                r"(?![^?]*(?:[$€£]|\b(?:cost|costs|budget|funding|spending|bill|price|money|package|fund)\b))", re.I),
+     re.compile(rf"%|\bper ?cent\b|\d\s*(?:pc|pct)\b|\bpercentage\b|\b(?:half|halves|thirds?|quarters?|fifths?|sixths?|"
+                rf"sevenths?|eighths?|ninths?|tenths?|twentieths?|hundredths?|majority|minority|bulk|most|all|fraction)\b|"
+                rf"\b(?:\d+|{_SMALL_NUMBERS}) (?:in|out of) (?:every )?(?:\d+|{_SMALL_NUMBERS}|{_TENS})\b|"
+                rf"\b(?:\d[\d,]*|{_SMALL_NUMBERS}|{_TENS}) of (?:the |its |their |these |those )?"
+                rf"(?:\d|{_SMALL_NUMBERS}|{_TENS})", re.I), 0.4),
     # a length, a distance, a height, an area ("How far is the base from the border?", "a 5-km-wide strip")
-    # ("How long…" is mostly a span of time, "How high / deep…" a level, "How far has the reform gone?" a degree:
-    # those are left to the general checks)
-    (re.compile(r"\bhow (?:wide|tall)\b|\bhow far (?:away\b|off\b|inland\b|offshore\b|(?:is|are|was|were|lies|lay) "
-                r"(?!apart\b)[^?]{1,60}\bfrom\b|[^?]{0,60}\b(?:fly|travel|reach|sail|drive|walk)\b)|"
-                r"\bwhat (?:is |was |are |were )?(?:the )?(?:width|height|distance|radius|diameter|altitude)\b", re.I),
-     re.compile(rf"(?:\b{_NUM}|\d)\s*-?\s*{_LENGTH_UNIT}(?![a-z])|\b(?:square|hectares?|acres?|mi)\b|km²", re.I),
+    # ("How long…" is mostly a span of time, "How high / deep…" a level, "How far has the reform gone?", "How far
+    # are the sides from a deal?" and "How wide is the gap…?" a degree: left to the general checks)
+    (re.compile(r"\bhow (?:wide|tall)\b(?!-)(?! (?:is|was|are|were) (?:the )?(?:gap|divide|rift|split|differences?|"
+                r"support)\b)|\bhow far (?:away\b|off\b|inland\b|offshore\b|(?:is|are|was|were|lies|lay) (?!apart\b)"
+                r"(?![^?]{0,60}\bfrom (?:a |an |the )?(?:deal|agreement|settlement|target|goal|meeting|reaching|"
+                r"achieving)\b)[^?]{1,60}\bfrom\b|[^?]{0,60}\b(?:fly|travel|reach|sail|walk)\b)|"
+                r"\bwhat (?:is |was |are |were )?(?:the )?(?:width|height|distance|radius|diameter|altitude)\b"
+                r"(?! of (?:the )?(?:crisis|insurgency|war|conflict|season|power|boom|fighting)\b)", re.I),
+     re.compile(rf"(?:\b{_NUM}|\d)\s*-?\s*{_LENGTH_UNIT}(?![a-z])|(?<![$€£])\b\d[\d,.]*\s?m\b"
+                r"(?=\s*(?:high|tall|long|wide|deep|away|from|above|below|across|in (?:height|length|width|depth))\b|"
+                r"\s*[,.;)]|\s*$)|"
+                r"\b(?:square|hectares?|acres?|mi)\b|km²", re.I),
      0.4),
     # a speed
     (re.compile(r"\bhow fast\b(?=[^?]*\b(?:fly|flies|travel|sail|move|drive|cruise)\b)|"
                 r"\bwhat (?:is |was )?(?:the |its |their )?(?:top |maximum |cruising |average )?speed\b", re.I),
      re.compile(r"\d\s*(?:km/hr?|kph|mph|knots?)\b|\bkm/h\b|\bmph\b|\bknots?\b|\bmach\b|\bper (?:hour|second|day)\b|"
-                r"\b(?:an|a|per) (?:hour|day)\b|\bspeeds? of\b", re.I), 0.4),
-    # a weight
-    (re.compile(r"\bhow heavy\b|\bhow much (?:does|do|did|will|would) [^?]{1,60}\bweigh\b|"
-                r"\bwhat (?:is |was )?(?:the |its )?weight\b(?! of (?:evidence|opinion|history|expectations?)\b)",
+                r"\b(?:an|a|per) (?:hour|day)\b|\bspeeds? of\b|\b(?:hyper|super)sonic\b", re.I), 0.4),
+    # a weight (of a thing: "How heavy were the losses?" is a degree)
+    (re.compile(rf"\bhow heavy (?:is|was|are|were|can|could) (?:the |a |an |its |their |each )?(?:[\w-]+ )?"
+                rf"{_PHYSICAL}\b|"
+                r"\bhow much (?:does|do|did|will|would) [^?]{1,60}\bweigh\b|"
+                rf"\bwhat (?:is |was )?(?:the |its )?weight of (?:the |a |an |its |their |each )?(?:[\w-]+ )?"
+                rf"{_PHYSICAL}\b",
                 re.I),
      re.compile(r"\b(?:tonnes?|tons?|kg|kilo(?:gram)?s?|pounds?|lbs?|grams?)\b|\d\s*(?:kg|lbs?|t)\b|"
                 r"\bweigh(?:s|ed|ing)?\b", re.I), 0.4),
     # units asked by name
     (re.compile(r"\bwhat (?:is |was )?(?:the )?voltage\b", re.I),
      re.compile(r"\b(?:kv|volts?|kilovolts?)\b|\d\s*-?(?:kv|v)\b|-kilovolt\b", re.I), 0.4),
-    (re.compile(r"\bwhat (?:is |was |were )?(?:the )?calib(?:re|er)\b", re.I),
-     re.compile(r"\d\s*-?\s*(?:mm|millimet(?:re|er))|\bcalib(?:re|er)\b|\b\d+-inch\b|\bgauge\b|\d+x\d+|\.\d+-cal\b",
-                re.I), 0.4),
-    (re.compile(r"\bwhat (?:is |was )?(?:the )?temperature\b|\bhow (?:hot|cold) (?:did|does|do|is|was|can|could|will|"
-                r"would) (?:it|the (?:water|air|weather|night|winter|summer))\b", re.I),
-     re.compile(r"\bdegrees?\b|°|\bcelsius\b|\bfahrenheit\b|\bkelvins?\b|\d\s*[CF]\b|\bminus \d", re.I), 0.4),
+    (re.compile(r"\bwhat (?:is |was |were )?(?:the )?calib(?:re|er)\b(?! of (?!(?:the |its |their )?(?:[\w-]+ )?"
+                r"(?:guns?|shells?|rounds?|ammunition|weapons?|rifles?|cannons?|artillery|bullets?|howitzers?)\b))",
+                re.I),
+     re.compile(r"\d\s*-?\s*(?:mm|millimet(?:re|er))|\bcalib(?:re|er)\b|\b\d+-inch\b|\bgauge\b|\d+x\d+|\.\d+-?\s?cal\b|"
+                r"\b\d{1,2}\.\d{1,2}\b|(?<![\w.])\.\d{2,3}\b", re.I), 0.4),
+    (re.compile(r"\bwhat (?:is |was )?(?:the )?temperature\b(?! of (?:the )?(?:relations|debate|talks)\b)|"
+                r"\bhow (?:hot|cold) (?:did|does|do|is|was|can|could|will|would) (?:it|the (?:water|air|weather|night|"
+                r"winter|summer))\b", re.I),
+     re.compile(r"\bdegrees? (?:celsius|fahrenheit|centigrade|below|above)\b|\d+ degrees?\b|°|\bcelsius\b|"
+                r"\bfahrenheit\b|\bkelvins?\b|\d\s*[CF]\b|\bminus \d", re.I), 0.4),
 )
 
 
@@ -520,11 +544,11 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
                  r"\bwhich (?:two|three|four|five|several|\d+) (?!(?:[\w-]+ )?(?:factors|options|scenarios|approaches|"
                  r"reasons|ways|steps|measures|lessons|kinds|types|sorts|aspects|areas|issues|questions)\b)|"
                  r"\bwhich (?:country|person|leader|state|organi[sz]ation)\b|"
-                 r"\bwhich (?!(?:kind|type|sort|class)s? of\b)(?:[\w-]+ ){0,2}"
+                 r"\bwhich (?!(?:kind|type|sort|class|parts?|areas?|sections?)s? of\b)(?:[\w-]+ ){0,2}"
                  r"(?:compan(?:y|ies)|firms?|banks?|agenc(?:y|ies)|organi[sz]ations|part(?:y|ies)|units?|brigades?|"
                  r"regiments?|militias?|ships?|vessels?|airlines?|newspapers?|universit(?:y|ies)|countries|states|courts?|tribunals?|"
                  r"nations|prisons?|jails?|ports?|airports?|air ?bases?|shipyards?|cit(?:y|ies)|towns?|villages?|"
-                 r"provinces?|ministr(?:y|ies)|embass(?:y|ies)|hospitals?)\b", q):
+                 r"provinces?|embass(?:y|ies))\b", q):
         new_names = names(sentence) - names(question) - set(terms(question)) - _CALENDAR_NAMES
         return 1.0 if new_names else 0.7
     return 1.0

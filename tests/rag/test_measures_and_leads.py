@@ -63,6 +63,42 @@ def test_a_measure_in_news_wording(question: str, answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0
 
 
+@pytest.mark.parametrize("question, answer", [
+    # found in the second review
+    ("What proportion of the missiles were downed?", "Air defences downed 38 of 42 missiles."),
+    ("What proportion of the missiles were downed?", "They downed eight of the ten missiles."),
+    ("What share of its gas comes from the pipeline?", "The pipeline carries about a sixth of the country's gas."),
+    ("What proportion of recruits fail the course?", "One in twenty recruits fail the course."),
+    ("What calibre rifle did the sniper use?", "He used a 7.62 rifle."),
+    ("How far is the exclusion zone's edge from the plant?", "The zone reaches thirty kilometres from the plant."),
+    ("How tall is the mast?", "The mast is 40m high."),
+    ("At what time did the raid begin?", "The raid began at 0430."),
+    ("What is the top speed of the missile?", "The missile flies at hypersonic speeds."),
+])
+def test_a_measure_in_more_news_wording(question: str, answer: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # a share of a sum of money is an amount; a degree is no weight, width or calibre (second review)
+    ("What share of the $50bn package goes to Ukraine?", "Ukraine will receive $20bn of the package."),
+    ("How heavy were the casualties?", "Casualties were heavy on both sides, with hundreds killed."),
+    ("What weight did the court give to the testimony?", "The court gave it little weight."),
+    ("What is the calibre of the new recruits?", "The recruits are the best the academy has trained."),
+    ("How wide is the gap between the two parties?", "The gap has grown since the election."),
+    ("What time did he spend in prison?", "He spent years in prison."),
+    ("Which ministry oversees the programme?", "It is run by the defence ministry."),
+    ("Which parts of town were hit?", "The eastern districts were hit."),
+])
+def test_figurative_measures_and_lower_case_places_keep_their_checks(question: str, sentence: str) -> None:
+    assert _answer_type_ok(question, sentence) == 1.0
+
+
+def test_am_and_millions_are_no_lengths() -> None:
+    assert _answer_type_ok("How tall is the tower?", "I am told the tower is tall.") < 1.0
+    assert _answer_type_ok("How far is the camp from the border?", "The camp holds 5m people.") < 1.0
+
+
 @pytest.mark.parametrize("question, sentence", [
     # the trigger words, asking no measure (found in review)
     ("How deep is the crisis?", "The crisis is the worst since 1991."),
@@ -121,6 +157,9 @@ def test_analytic_questions_behind_a_clause_or_in_other_words(question: str) -> 
     "What is blocking the road?",
     "What is the answer to the riddle?",
     "What was blocking the road from the airport?",
+    "Since the offensive began, which positions were lost?",
+    "According to the union, which demands were met?",
+    "What is the number of complaints filed against the police?",
     "What was the court's answer to the charges?",
 ])
 def test_facts_behind_a_clause_stay_facts(question: str) -> None:
@@ -136,6 +175,9 @@ def test_facts_behind_a_clause_stay_facts(question: str) -> None:
     ("Why did residents complain?", "reasons"),
     ("What steps could remove the obstacles?", "measures"),
     ("What were the consequences of the complaints?", "consequences"),
+    ("What does the author say about the complaints?", "arguments"),
+    ("How does the author assess the objections?", "arguments"),
+    ("How can the obstacles be overcome?", "measures"),
 ])
 def test_obstacles_are_reasons_and_objections_are_reactions(question: str, aim: str) -> None:
     assert question_aim(question) == aim
