@@ -47,6 +47,7 @@ from rag.doc_questions import (
     WHICH_DOCUMENT,
     WHICH_DOCUMENT_ASKED,
     asks_about_author,
+    asks_about_person,
     author_named,
     bare_document_question,
     byline_answer,
@@ -537,8 +538,9 @@ class Assistant:
         capitalised and not opening the question, when no other author has it: "How does Ebberlin judge…"), and
         only when no other readable document states it: "Why did “deterrence” fail?" is about deterrence, and
         "What did Tomas Rautio tell reporters?" about a news item that quotes him, not about his own article. A
-        quote or name that is no readable document's title or author leaves the question as it is; so does "Who
-        is NAME?" (a biography in the text says more than a byline)."""
+        quote or name that is no readable document's title or author leaves the question as it is; so do "Who
+        is NAME?" (a biography in the text says more than a byline) and a question about the person rather than
+        their writing ("Which think tank is NAME affiliated with?", :func:`rag.doc_questions.asks_about_person`)."""
         question = state["standalone"]
         quoted = any(q in question for q in "“\"«")
         if not quoted and len(names(question)) < 1:
@@ -563,7 +565,9 @@ class Assistant:
             if author is None and len(by_surname) == 1:
                 author, named = by_surname[0], surname_named
                 phrase = by_surname[0].split()[-1]
-            if author is None or asks_about_author(state["question"], [author]) or document_question(question):
+            if author is None or asks_about_author(state["question"], [author]) or document_question(question) \
+                    or asks_about_person(state["question"]):
+                # "Which think tank is NAME affiliated with?" is about the person: their biography line names them.
                 return state, filters
             sources = tuple(d.source for d in records if d.author == author)
             find = lambda text: named(text, author)  # noqa: E731

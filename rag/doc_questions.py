@@ -224,6 +224,42 @@ def asks_about_author(question: str, authors: Sequence[str]) -> bool:
     return any(asked == " ".join(a.split()).casefold() or written == surname(a) for a in authors if a)
 
 
+# What a person is and where they work: "Which think tank is Tomas Reinholt affiliated with?", "What position does
+# Helena Marsh hold at her institute?", "What organisation is Harrane attached to?", "Where does Lindqvist work?",
+# "What is Reinholt's job?". An author's biography line answers it ("Tomas Reinholt is a senior analyst at the
+# Ardent Policy Centre."), and only with the name in the question.
+_BODY = (r"(?:think[- ]?tank|institute|institution|organi[sz]ation|centre|center|university|employer|firm|company|"
+         r"body|outfit|agency|group|programme|program|foundation|council|newspaper|outlet|publication|department|"
+         r"unit|school|college|faculty|network)s?")
+_ROLE = r"(?:position|post|job|title|role|rank|occupation|profession|affiliation|employer)s?"
+_NAME_WORD = r"(?-i:[A-Z][\w.-]*(?:['’][A-Z][\w.-]*)?)"  # a name as written, with its capital: "O'Brien"
+_PERSON = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
+_PROFILE = re.compile(
+    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:[\w'’-]+\s+)?{_BODY}\s+(?:is|was|does|did|has)\s+{_PERSON}\s+"
+    r"(?:affiliated|attached|associated|linked|connected|employed|based|work|working|belong|a (?:member|fellow)|"
+    r"with|at|for|from)\b|"
+    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:[\w'’-]+\s+)?{_ROLE}\s+(?:does|did|is|was|has)\s+{_PERSON}\s+"
+    r"(?:hold|have|occupy|fill|held|had|in|at)\b|"
+    rf"^\s*(?:and\s+)?where\s+(?:does|did|is|was)\s+{_PERSON}\s+(?:work|based|employed)\b|"
+    rf"^\s*(?:and\s+)?(?:who|which \w+)\s+(?:does|did)\s+{_PERSON}\s+work\s+for\b|"
+    rf"^\s*(?:and\s+)?what(?:'s|\s+is|\s+was)\s+{_PERSON}['’]s?\s+(?:current\s+|main\s+)?(?:{_ROLE}|{_BODY})"
+    r"\s*\??\s*$",
+    re.I)
+
+
+def asks_about_person(question: str) -> bool:
+    """Whether ``question`` asks what someone it names is, or where they work, rather than what they wrote.
+
+        >>> asks_about_person("Which think tank is Tomas Reinholt affiliated with?")
+        True
+        >>> asks_about_person("What position does Helena Marsh hold at her institute?")
+        True
+        >>> asks_about_person("What does Tomas Reinholt argue?"), asks_about_person("What price does Wessel put on it?")
+        (False, False)
+    """
+    return bool(_PROFILE.search(question))
+
+
 def _date_renderings(iso: str) -> list[str]:
     """How a text may write the ISO date ``iso``: "24 July 2026", "July 24, 2026", "2026-07-24"…"""
     try:

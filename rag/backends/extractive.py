@@ -41,7 +41,7 @@ from rag.answer_checkers import checker_name, score_candidates
 from rag.backends.chat import _FENCE
 from rag.chunk import split_sentences
 from rag.citations import MARKER
-from rag.doc_questions import author_named, surname, surname_named
+from rag.doc_questions import asks_about_person, author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import content_focus, narrative_score, question_aim, reacting_words, reaction_actors, role_score
 from rag.questions import (
@@ -612,6 +612,8 @@ def score_sentence_terms(question: str, sentence: str, idf: dict[str, float] | N
     carried_coverage = carried_covered / carried_total if carried_total else 0.0
     if not asked:  # "Why?": everything it asks about comes from the previous turn
         coverage = carried_coverage
+    elif asks_about_person(question) and _profile_line(question, sentence):
+        coverage = 1.0  # "Which think tank does Lindqvist work for?" / "Amara Lindqvist is a senior fellow at…"
     else:  # the context can only help a sentence that answers what was asked, never outweigh it
         coverage += (1.0 - coverage) * CARRIED_WEIGHT * carried_coverage
     factor = 1.0
@@ -755,12 +757,50 @@ def answerability(profile: QuestionProfile, sentence: str, *, context: str = "",
         1.0
     """
     lexical = _focus_coverage(profile.focus, sentence, context, weight or (lambda t: 1.0))
+    if lexical < 1.0 and asks_about_person(profile.question) and _profile_line(profile.question, sentence):
+        lexical = 1.0  # "Which think tank does Lindqvist work for?": "Amara Lindqvist is a senior fellow at…"
     paraphrase = 0.0
     if focus_similarity is not None:
         paraphrase = min(1.0, max(0.0, (focus_similarity - PARAPHRASE_FLOOR) / (PARAPHRASE_FULL - PARAPHRASE_FLOOR)))
     # Either evidence can carry the focus; together they add up (a noisy-or), as for "brokered the
     # ceasefire" against "the ceasefire was a product of American pressure".
     return (lexical + (1.0 - lexical) * paraphrase) * _type_present(profile, sentence, context)
+
+
+# A biography line: "Amara Lindqvist is a senior fellow at the Halden Institute…", "Harrane, director of the
+# programme at the Qadira Centre…", "Marsh works at…": it states where its person works and what they are.
+_PROFILE_LINE = re.compile(
+    rf"^(?P<name>[{UPPER}][\w’'.-]*(?:\s+[{UPPER}][\w’'.-]*){{0,3}}),?\s+(?:is|was|has been|serves as|served as|"
+    r"works as|worked as|works (?:at|for|with)|worked (?:at|for|with)|joined|heads|headed|leads|led|directs|directed|"
+    r"(?:an?|the) )\b(?:[^.;]*?\b)?(?:at|of|with|for|in)\s+(?:the\s+)?[" + UPPER + r"]")
+
+
+def _profile_line(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` is the biography line of someone ``question`` names (by full name or surname).
+
+        >>> _profile_line("Which think tank does Lindqvist work for?",
+        ...               "Amara Lindqvist is a senior fellow at the Halden Institute for Maritime Security.")
+        True
+        >>> _profile_line("Which think tank does Lindqvist work for?", "Lindqvist said the plan would fail.")
+        False
+    """
+    match = _PROFILE_LINE.match(sentence)
+    if not match:
+        return False
+    asked = set(terms(question))
+    return any(t in asked for t in terms(match.group("name")))
+
+
+def authors_line(sentence: str, author: str | None) -> bool:
+    """Whether ``sentence`` is the biography line of its document's ``author`` (from the byline).
+
+        >>> authors_line("Tomas Rautio is a senior analyst at the Nordic Institute.", "Tomas Rautio")
+        True
+        >>> authors_line("Tomas Rautio is a senior analyst at the Nordic Institute.", None)
+        False
+    """
+    match = _PROFILE_LINE.match(sentence) if author else None
+    return bool(match and author and (surname(author) or author) in match.group("name"))
 
 
 def _has_quantity(sentence: str) -> bool:
@@ -1187,6 +1227,11 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
     for prev, cur in zip(by_position, by_position[1:]):
         if cur.passage == prev.passage and cur.position == prev.position + 1:
             relevance[cur.text] = max(relevance[cur.text], NEIGHBOUR_SHARE * relevance[prev.text])
+    if passages is not None:
+        # "Tomas Rautio is a senior analyst at…" closing his article says who wrote it, like a byline: no point.
+        for c in ranking.candidates:
+            if authors_line(c.text, passages[c.passage - 1].chunk.author):
+                relevance[c.text] = 0.0
     return relevance
 
 
@@ -1351,7 +1396,8 @@ def summary_result(question: str, passages: Sequence[Passage], embedder: Embedde
     matrix = cache.embed(texts) if cache is not None else np.asarray(embedder.embed_documents(texts))
     centroid = matrix.mean(axis=0)
     central = matrix @ (centroid / (float(np.linalg.norm(centroid)) or 1.0))
-    relevance = {c.text: max(0.0, float(k)) for c, k in zip(cands, central)}
+    relevance = {c.text: 0.0 if authors_line(c.text, passages[c.passage - 1].chunk.author) else max(0.0, float(k))
+                 for c, k in zip(cands, central)}  # the author's biography line is no point of the document
     # The first bullet says what the document reports: its opening sentence (news and analysis put it first).
     first = min(cands, key=lambda c: (c.passage, c.position))
     relevance[first.text] = max(relevance.values()) + 0.01

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rag.doc_questions import asks_about_author, byline_answer, document_question, document_topic, quoted_title
+from rag.doc_questions import (
+    asks_about_author,
+    asks_about_person,
+    byline_answer,
+    document_question,
+    document_topic,
+    quoted_title,
+)
 from rag.records import Chunk
 
 BYLINE = "Another Coup in the Sahel\nBy Aïcha Traoré-Mensah – Fellow, Africa Security Programme, 24 July 2026\n\n"
@@ -176,3 +183,35 @@ def test_a_byline_states_the_writers_name_not_its_parts() -> None:
     for question in ("How did Georgia respond to the Russian exercise?",
                      "How did the Georgian government respond to the drills?"):
         assert bylined_names(question, [passage]) == set() and _names_missing(question, [passage]), question
+
+
+@pytest.mark.parametrize("question, about_person", [
+    # What the person is or where they work: their biography line answers, with their name (blind sets news_e-g).
+    ("Which think tank is Tomas Reinholt affiliated with?", True),
+    ("What position does Helena Marsh hold at her institute?", True),
+    ("What organisation is Harrane attached to?", True),
+    ("Which organization is Harrane from?", True),
+    ("Which think tank does Lindqvist work for?", True),
+    ("Where does Lindqvist work?", True),
+    ("Who does Marsh work for?", True),
+    ("What is Reinholt's job?", True),
+    ("What's Lindqvist's affiliation?", True),
+    ("What is Sean O'Brien's role?", True),
+    ("What title does Marsh hold?", True),
+    # What they wrote, argue or propose: about the article.
+    ("What does Tomas Reinholt argue?", False),
+    ("What price does Annika Wessel put on a seabed monitoring network?", False),
+    ("By how much did attacks increase, according to Jonas Ebberlin's institute?", False),
+    ("According to Harrowgate, where are people smugglers now routing migrants?", False),
+    ("Why does Wessel consider Lindmark's position to be weak?", False),
+    ("What role does Reinholt see for the EU?", False),
+    ("Which company does Reinholt blame for the delay?", False),
+    ("What group did Harrane say was behind the attack?", False),
+    ("What position does Reinholt take on the deal?", False),
+    ("Where does Reinholt think the smugglers go?", False),
+    ("What is Reinholt's proposal?", False),
+    ("What role did Lindqvist play in the talks?", False),
+    ("What unit is the frigate attached to?", False),  # no person named
+])
+def test_a_question_about_the_person_is_told_from_one_about_their_writing(question: str, about_person: bool) -> None:
+    assert asks_about_person(question) is about_person

@@ -214,3 +214,38 @@ def test_who_is_an_author_prefers_what_the_text_says_about_them(tmp_path: Path, 
     assert a.ingest([corpus], progress=False).ok
     answer = a.ask("Who is Tomas Rautio?")
     assert "Nordic Institute for Grid Security" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def with_biography(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Assistant:
+    root = tmp_path_factory.mktemp("biography")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    text = (ANALYSIS / "lessia_grid_cyberattack.txt").read_text(encoding="utf-8")
+    bio = "Tomas Rautio is a senior analyst at the Nordic Institute for Grid Security."
+    (corpus / "lessia.txt").write_text(f"{text.rstrip()}\n\n{bio}\n", encoding="utf-8")
+    (corpus / "azawi.txt").write_bytes((ANALYSIS / "azawi_coup.txt").read_bytes())
+    a = Assistant(index_dir=root / "index", embedder=real_embedder)
+    assert a.ingest([corpus], progress=False).ok
+    return a
+
+
+@pytest.mark.parametrize("question", [
+    "Which think tank is Tomas Rautio affiliated with?",
+    "What position does Tomas Rautio hold?",
+    "Which think tank does Rautio work for?",
+    "Where does Tomas Rautio work?",
+])
+def test_a_question_about_an_author_is_answered_by_their_biography(with_biography: Assistant, question: str) -> None:
+    # Blind sets news_e-g: "Which think tank is Tomas Reinholt affiliated with?" was read as "… is the author
+    # affiliated with?", and the biography line, which names him and not "the author", was never chosen.
+    answer = with_biography.ask(question)
+    assert not answer.refused, question
+    assert "Nordic Institute for Grid Security" in answer.answer and answer.citations[0].source.endswith("lessia.txt")
+    assert answer.standalone_question == question
+
+
+def test_a_question_about_an_authors_writing_still_names_the_article(with_biography: Assistant) -> None:
+    answer = with_biography.ask("How does Rautio think Lessia should respond?")
+    assert answer.standalone_question == "How does the author think Lessia should respond?"
+    assert not answer.refused and "Nordic Institute" not in answer.answer

@@ -1,0 +1,76 @@
+"""A question about a person (where they work, what they are) is answered by their biography line; an author's own
+biography line is never a key point (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends.extractive import (
+    answerability,
+    authors_line,
+    extractive_result,
+    point_relevance,
+    rank,
+    score_sentence_terms,
+)
+from rag.questions import profile
+from rag.records import Chunk, Passage
+from rag.testing import FakeEmbedder
+
+BIO = "Amara Lindqvist is a senior fellow at the Halden Institute for Maritime Security."
+
+
+def passage(text: str, n: int, author: str | None = None) -> Passage:
+    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0,
+                  author=author)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+@pytest.mark.parametrize("question", [
+    "Which think tank does Lindqvist work for?",
+    "Which think tank is Amara Lindqvist affiliated with?",
+    "What organisation is Lindqvist attached to?",
+    "What position does Amara Lindqvist hold?",
+])
+def test_a_biography_line_states_what_a_question_about_the_person_asks(question: str) -> None:
+    # Blind sets news_e-g: "Tomas Reinholt is a senior analyst at the Ardent Policy Centre." states no "think
+    # tank" and no "affiliated", and scored 0 on the focus check.
+    assert answerability(profile(question), BIO) == 1.0
+    assert score_sentence_terms(question, BIO) > score_sentence_terms(question, "Lindqvist said the plan would fail.")
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # Someone else's biography, or the person named in a sentence that says nothing about their work.
+    ("Which think tank does Lindqvist work for?", "Yusuf Harrane is director of the programme at the Qadira Centre."),
+    ("Which think tank does Lindqvist work for?", "Lindqvist said the controls had come too late."),
+    # A question about what the person wrote is not about their work: the biography states no focus of it.
+    ("Which controls does Lindqvist want for the Brasnia route?", BIO),
+])
+def test_only_the_persons_biography_answers_a_question_about_them(question: str, sentence: str) -> None:
+    assert answerability(profile(question), sentence) < 1.0
+
+
+def test_the_authors_biography_line_is_no_key_point() -> None:
+    text = ("The Brasnia route is the most serious weakness in the export controls. Controls designed for tanks and "
+            "artillery shells were never meant for dual-use goods like these. The government should work through "
+            f"the EU to persuade Brasnia to adopt matching controls. {BIO}")
+    passages = [passage(text, 1, author="Amara Lindqvist")]
+    question = "What does the author argue about the export controls?"
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question), passages)
+    assert relevance[BIO] == 0.0 and max(relevance.values()) > 0.0
+    result = extractive_result(question, passages, embedder)
+    assert result.kind == "analytic" and not result.refused and "Halden" not in result.text
+    # Without a byline naming her, the sentence is the document's like any other.
+    assert not authors_line(BIO, None) and not authors_line(BIO, "Yusuf Harrane") and authors_line(BIO, "Amara Lindqvist")
+
+
+def test_a_summary_leaves_out_the_authors_biography_line() -> None:
+    from rag.backends.extractive import summary_result
+
+    text = ("Velmora banned the export of drone components in March. Smugglers moved the trade to Brasnia within weeks. "
+            "Controls designed for tanks and artillery shells were never meant for goods like these. "
+            f"Velmora should narrow the ban to the parts that are hardest to replace. {BIO}")
+    result = summary_result("Summarise the article.", [passage(text, 1, author="Amara Lindqvist")], FakeEmbedder())
+    assert not result.refused and "Velmora banned" in result.text and "Halden" not in result.text
