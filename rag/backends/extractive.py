@@ -61,6 +61,7 @@ from rag.text import (
     LOWER,
     STOPWORDS,
     UPPER,
+    Span,
     acronyms,
     byline_parts,
     has_negation,
@@ -656,6 +657,40 @@ def _tighten(sentence: str) -> str:
     return sentence
 
 
+# A quotation of several sentences is one statement: '"This is not a sophisticated attack. It is a basic failure of
+# security hygiene," said Marleen Hoek.' Cut at its first full stop, the first half is a bullet with an open quote
+# and no speaker. At most this many sentences are joined, and never across a paragraph.
+QUOTE_SENTENCES = 4
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+
+
+def whole_quotes(text: str, spans: Sequence[Span]) -> list[Span]:
+    """``spans`` (sentences of ``text``) with the sentences of one quotation joined into one.
+
+        >>> from rag.chunk import split_sentences
+        >>> text = '"It is not sophisticated. It is a basic failure," said Hoek. The line reopened.'
+        >>> [text[s.start:s.end] for s in whole_quotes(text, split_sentences(text))]
+        ['"It is not sophisticated. It is a basic failure," said Hoek.', 'The line reopened.']
+    """
+    out: list[Span] = []
+    i = 0
+    while i < len(spans):
+        span, last = spans[i], i
+        if _open_quote(text[span.start:span.end]):
+            for k in range(i + 1, min(i + QUOTE_SENTENCES, len(spans))):
+                if spans[k].paragraph_start or "\n" in text[span.start:spans[k].end]:
+                    break
+                if not _open_quote(text[span.start:spans[k].end]):
+                    last = k
+                    break
+        out.append(span if last == i else Span(span.start, spans[last].end, span.paragraph_start))
+        i = last + 1
+    return out
+
+
 def candidates(passages: Sequence[Passage]) -> list[Candidate]:
     """Every sentence of the passages once (copies of an article repeat sentences)."""
     seen: set[str] = set()
@@ -665,7 +700,7 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         # must break sentences rather than ride along inside an answer.
         text = MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
-        for span in split_sentences(text):
+        for span in whole_quotes(text, split_sentences(text)):
             if _byline_line(" ".join(text[span.start:span.end].split())):
                 continue
             sentence = _tighten(" ".join(text[span.start:span.end].split()))

@@ -1,0 +1,56 @@
+"""A quotation of several sentences is one candidate sentence: its bullet keeps the speaker (fake embedder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends.extractive import QUOTE_SENTENCES, candidates, extractive_result, whole_quotes
+from rag.chunk import split_sentences
+from rag.records import Chunk, Passage
+from rag.testing import FakeEmbedder
+
+
+def passage(text: str, n: int = 1) -> Passage:
+    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in whole_quotes(text, split_sentences(text))]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"This is not a sophisticated attack. It is a basic failure of security hygiene," said Marleen Hoek. '
+     "Trains ran again on Friday.",
+     ['"This is not a sophisticated attack. It is a basic failure of security hygiene," said Marleen Hoek.',
+      "Trains ran again on Friday."]),
+    ("“Our men were sent to fight without ammunition. That ends today,” he said. The council met.",
+     ["“Our men were sent to fight without ammunition. That ends today,” he said.", "The council met."]),
+    # Quotations that close in their own sentence, and sentences without one, stay as they were.
+    ('"We will not pay," the minister said. "Never." Talks resumed.',
+     ['"We will not pay," the minister said.', '"Never."', "Talks resumed."]),
+    # A quotation is never read across a paragraph or a line break.
+    ('"The first paragraph opens a quote.\n\nThe second closes it," she said.',
+     ['"The first paragraph opens a quote.', 'The second closes it," she said.']),
+])
+def test_a_quotation_is_one_sentence(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_a_stray_quote_mark_joins_at_most_a_few_sentences() -> None:
+    # An inch mark or a quotation never closed: the sentences after it stay apart.
+    text = "The 5'10\" pilot ejected. He was unhurt. The jet was lost. Its recorder was found. Inquiry opens."
+    assert len(sentences(text)) == 5
+    unclosed = '"It opens here. ' + " ".join(f"Sentence {n} goes on." for n in range(QUOTE_SENTENCES + 2))
+    assert len(sentences(unclosed)) == QUOTE_SENTENCES + 3
+
+
+def test_a_reaction_bullet_keeps_its_speaker() -> None:
+    text = ("Hackers halted trains across Valmera on Tuesday. "
+            '"This is not a sophisticated attack. It is a basic failure of security hygiene," said Marleen Hoek, '
+            "who chairs the parliamentary transport committee. Opposition lawmakers demanded an inquiry.")
+    assert any(c.text.endswith("who chairs the parliamentary transport committee.") and c.text.startswith('"This')
+               for c in candidates([passage(text)]))
+    result = extractive_result("How did parliament react to the rail cyberattack?", [passage(text)], FakeEmbedder())
+    for line in result.text.splitlines():
+        assert line.count('"') % 2 == 0, line  # no bullet opens a quotation it does not close
