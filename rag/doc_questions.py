@@ -231,19 +231,27 @@ def asks_about_author(question: str, authors: Sequence[str]) -> bool:
 _BODY = (r"(?:think[- ]?tank|institute|institution|organi[sz]ation|centre|center|university|employer|firm|company|"
          r"body|outfit|agency|group|programme|program|foundation|council|newspaper|outlet|publication|department|"
          r"unit|school|college|faculty|network)s?")
-_ROLE = r"(?:position|post|job|title|role|rank|occupation|profession|affiliation|employer)s?"
+# A job, not a stance: "What position does X hold on NATO?" and "What is X's position?" ask what X thinks.
+_JOB = r"(?:post|job(?:\s+title)?|title|role|rank|occupation|profession|affiliation|employer)s?"
 _NAME_WORD = r"(?-i:[A-Z][\w.-]*(?:['’][A-Z][\w.-]*)?)"  # a name as written, with its capital: "O'Brien"
 _PERSON = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}"
+_Q = r"^\s*(?:and\s+)?"
+_AT_WORK = rf"(?:\s+at\s+(?:the|his|her|their)\s+(?:[\w'’-]+\s+)?{_BODY})?"  # "… at her institute"
 _PROFILE = re.compile(
-    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:[\w'’-]+\s+)?{_BODY}\s+(?:is|was|does|did|has)\s+{_PERSON}\s+"
+    rf"{_Q}(?:what|which)\s+(?:[\w'’-]+\s+)?{_BODY}\s+(?:is|was|does|did|has)\s+{_PERSON}\s+(?:currently\s+|now\s+)?"
     r"(?:affiliated|attached|associated|linked|connected|employed|based|work|working|belong|a (?:member|fellow)|"
     r"with|at|for|from)\b|"
-    rf"^\s*(?:and\s+)?(?:what|which)\s+(?:[\w'’-]+\s+)?{_ROLE}\s+(?:does|did|is|was|has)\s+{_PERSON}\s+"
-    r"(?:hold|have|occupy|fill|held|had|in|at)\b|"
-    rf"^\s*(?:and\s+)?where\s+(?:does|did|is|was)\s+{_PERSON}\s+(?:work|based|employed)\b|"
-    rf"^\s*(?:and\s+)?(?:who|which \w+)\s+(?:does|did)\s+{_PERSON}\s+work\s+for\b|"
-    rf"^\s*(?:and\s+)?what(?:'s|\s+is|\s+was)\s+{_PERSON}['’]s?\s+(?:current\s+|main\s+)?(?:{_ROLE}|{_BODY})"
-    r"\s*\??\s*$",
+    rf"{_Q}(?:what|which)\s+(?:[\w'’-]+\s+)?(?:position|{_JOB})\s+(?:does|did|is|was|has)\s+{_PERSON}\s+"
+    r"(?:currently\s+|now\s+)?(?:hold|have|occupy|fill|held|had)\b(?!\s+(?:on|about|regarding|towards?|over)\b)|"
+    rf"{_Q}(?:at\s+)?where\s+(?:does|did|is|was)\s+{_PERSON}\s+(?:currently\s+|now\s+)?(?:work|based|employed)\b|"
+    rf"{_Q}(?:at|in)\s+(?:what|which)\s+(?:[\w'’-]+\s+)?{_BODY}\s+(?:does|did|is|was)\s+{_PERSON}\s+"
+    r"(?:currently\s+|now\s+)?(?:work|based|employed)\b|"
+    rf"{_Q}(?:who|which\s+\w+(?:[- ]\w+)?)\s+(?:does|did)\s+{_PERSON}\s+work\s+for\b|"
+    rf"{_Q}(?:who|which\s+\w+(?:[- ]\w+)?)\s+(?:employs|employed)\s+{_PERSON}\s*\??\s*$|"
+    rf"{_Q}what\s+(?:does|did)\s+{_PERSON}\s+do(?:\s+for\s+a\s+living)?\s*\??\s*$|"
+    rf"{_Q}(?:what|who)(?:['’]s|\s+is|\s+was)\s+{_PERSON}['’]s?\s+(?:current\s+|main\s+)?(?:{_JOB}|{_BODY})"
+    rf"{_AT_WORK}\s*\??\s*$|"
+    rf"{_Q}what(?:['’]s|\s+is|\s+was)\s+{_PERSON}['’]s?\s+(?:current\s+)?position\s+at\s+(?:the|his|her|their)\b",
     re.I)
 
 

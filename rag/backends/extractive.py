@@ -69,6 +69,7 @@ from rag.text import (
     names,
     numbers,
     read_as,
+    stem,
     terms,
 )
 
@@ -652,7 +653,7 @@ def _byline_line(sentence: str) -> bool:
 def _tighten(sentence: str) -> str:
     """The claim of a sentence without a leading byline or a glued-on question ("…community?Aliyev …")."""
     sentence = _DATELINE.sub("", sentence)
-    if "?" in sentence[:-1]:
+    if "?" in sentence[:-1] and not _open_quote(sentence.rsplit("?", 1)[0]):  # '"Why now? Because…," she said.'
         sentence = sentence.rsplit("?", 1)[1].strip() if not sentence.endswith("?") else sentence
     return sentence
 
@@ -664,7 +665,13 @@ QUOTE_SENTENCES = 4
 
 
 def _open_quote(text: str) -> bool:
-    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+    """Whether ``text`` leaves a quotation open: more “ than ”, or its last straight quote mark opens one (after a
+    space or the start, before a word); a closing mark ('…failure," said Hoek.') or an inch mark ('a 12" pipe')
+    opens nothing."""
+    if text.count("“") > text.count("”"):
+        return True
+    last = text.rfind('"')
+    return last >= 0 and (last == 0 or text[last - 1] in " \t\n([{:—–-") and text[last + 1:last + 2].strip() != ""
 
 
 def whole_quotes(text: str, spans: Sequence[Span]) -> list[Span]:
@@ -691,8 +698,13 @@ def whole_quotes(text: str, spans: Sequence[Span]) -> list[Span]:
     return out
 
 
-def candidates(passages: Sequence[Passage]) -> list[Candidate]:
-    """Every sentence of the passages once (copies of an article repeat sentences)."""
+def candidates(passages: Sequence[Passage], *, quotations: bool = True) -> list[Candidate]:
+    """Every sentence of the passages once (copies of an article repeat sentences).
+
+    With ``quotations`` (key points, summaries) the sentences of one quotation are one candidate
+    (:func:`whole_quotes`): a point is a statement with its speaker. A factual answer is the one sentence
+    that states the fact, so the rank of a factual question reads sentences as they are.
+    """
     seen: set[str] = set()
     out: list[Candidate] = []
     for n, passage in enumerate(passages, start=1):
@@ -700,7 +712,8 @@ def candidates(passages: Sequence[Passage]) -> list[Candidate]:
         # must break sentences rather than ride along inside an answer.
         text = MARKER.sub("", _FENCE.sub("\n", passage.chunk.text))
         previous = ""
-        for span in whole_quotes(text, split_sentences(text)):
+        spans = split_sentences(text)
+        for span in whole_quotes(text, spans) if quotations else spans:
             if _byline_line(" ".join(text[span.start:span.end].split())):
                 continue
             sentence = _tighten(" ".join(text[span.start:span.end].split()))
@@ -802,12 +815,32 @@ def answerability(profile: QuestionProfile, sentence: str, *, context: str = "",
     return (lexical + (1.0 - lexical) * paraphrase) * _type_present(profile, sentence, context)
 
 
-# A biography line: "Amara Lindqvist is a senior fellow at the Halden Institute…", "Harrane, director of the
-# programme at the Qadira Centre…", "Marsh works at…": it states where its person works and what they are.
+# A biography line: "Amara Lindqvist is a senior fellow at the Halden Institute…", "Yusuf Harrane, director of the
+# programme at the Qadira Centre, …", "Marsh works at…", "Priya Ramaswal directs the space security programme at…":
+# it states what its person is and where they work. A role must be named before the place ("Lindqvist is wrong about
+# the controls at the Port of Qadira", "Marsh was in Brussels…" are no biographies).
+_BIO_ROLE = (rf"(?:{_PERSON_ROLE}|fellow|professor|lecturer|scholar|associate|head|member|economist|historian|"
+             r"correspondent|columnist|consultant|specialist|expert|scientist|partner|student|candidate|"
+             r"coordinator|lead)")
+_BIO_NAME = r"(?-i:[" + UPPER + r"])[\w’'.-]*(?:\s+(?-i:[" + UPPER + r"])[\w’'.-]*){0,3}"
 _PROFILE_LINE = re.compile(
-    rf"^(?P<name>[{UPPER}][\w’'.-]*(?:\s+[{UPPER}][\w’'.-]*){{0,3}}),?\s+(?:is|was|has been|serves as|served as|"
-    r"works as|worked as|works (?:at|for|with)|worked (?:at|for|with)|joined|heads|headed|leads|led|directs|directed|"
-    r"(?:an?|the) )\b(?:[^.;]*?\b)?(?:at|of|with|for|in)\s+(?:the\s+)?[" + UPPER + r"]")
+    rf"^(?P<name>{_BIO_NAME})(?:,\s+|\s+(?:is|was|has been|serves as|"
+    r"served as|works as|worked as|remains)\s+)(?:(?:an?|the|its|their)\s+)?(?:[\w’'-]+\s+){0,4}?"
+    rf"{_BIO_ROLE}\s+(?:[\w’'-]+\s+){{0,6}}?(?:at|of|with|for|in)\s+(?:the\s+)?(?-i:[{UPPER}])|"
+    rf"^(?P<name2>{_BIO_NAME})\s+(?:works|worked)\s+(?:at|for|with)\s+"
+    rf"(?:the\s+)?(?-i:[{UPPER}])|"
+    rf"^(?P<name3>{_BIO_NAME})\s+(?:heads|headed|leads|led|directs|directed|"
+    rf"chairs|chaired|runs|ran)\s+(?:the\s+|an?\s+)?(?:[\w’'-]+\s+){{0,6}}?(?:programme|program|centre|center|"
+    rf"institute|unit|team|project|department|initiative|group|desk|office)\b",
+    re.I)
+
+
+def _profiled(sentence: str) -> list[str] | None:
+    """The words of the name a biography line opens with, or None when it is none."""
+    match = _PROFILE_LINE.match(sentence)
+    if not match:
+        return None
+    return str(match.group("name") or match.group("name2") or match.group("name3")).split()
 
 
 def _profile_line(question: str, sentence: str) -> bool:
@@ -819,23 +852,32 @@ def _profile_line(question: str, sentence: str) -> bool:
         >>> _profile_line("Which think tank does Lindqvist work for?", "Lindqvist said the plan would fail.")
         False
     """
-    match = _PROFILE_LINE.match(sentence)
-    if not match:
-        return False
-    asked = set(terms(question))
-    return any(t in asked for t in terms(match.group("name")))
+    name = _profiled(sentence)
+    # The surname must be asked ("Tomas Rautio is…" is no answer about Tomas Reinholt).
+    return name is not None and stem(name[-1].lower()) in set(terms(question))
+
+
+def _author_names(author: str) -> list[list[str]]:
+    """The persons of a byline ("Anna Berg and Tomas Rautio"), each as its words; none for an institution."""
+    persons = [p.split() for p in re.split(r"\s*(?:,|&|\band\b)\s*", author) if p.strip()]
+    return [p for p in persons if len(p) >= 2 and not set(terms(" ".join(p))) & _INSTITUTION_WORDS]
 
 
 def authors_line(sentence: str, author: str | None) -> bool:
-    """Whether ``sentence`` is the biography line of its document's ``author`` (from the byline).
+    """Whether ``sentence`` is the biography line of one of its document's authors (from the byline).
 
         >>> authors_line("Tomas Rautio is a senior analyst at the Nordic Institute.", "Tomas Rautio")
         True
         >>> authors_line("Tomas Rautio is a senior analyst at the Nordic Institute.", None)
         False
+        >>> authors_line("The European Council was divided at the summit in Brussels.", "Atlantic Council")
+        False
     """
-    match = _PROFILE_LINE.match(sentence) if author else None
-    return bool(match and author and (surname(author) or author) in match.group("name"))
+    name = _profiled(sentence) if author else None
+    if not name or not author:
+        return False
+    # The whole name, or the surname alone ("Rautio, a senior analyst at…"); never a word that starts with it.
+    return any(name == person or name == person[-1:] for person in _author_names(author))
 
 
 def _has_quantity(sentence: str) -> bool:
@@ -956,7 +998,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     ``checker`` replaces both (see :data:`AnswerChecker`).
     """
     prof = profile(question)
-    cands = candidates(passages)
+    cands = candidates(passages, quotations=prof.kind == "analytic")
     if not cands:
         return Ranking(prof, [], {})
     unstated = UnstatedAsks(question, passages) if prof.kind == "factoid" else None

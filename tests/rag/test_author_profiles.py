@@ -74,3 +74,29 @@ def test_a_summary_leaves_out_the_authors_biography_line() -> None:
             f"Velmora should narrow the ban to the parts that are hardest to replace. {BIO}")
     result = summary_result("Summarise the article.", [passage(text, 1, author="Amara Lindqvist")], FakeEmbedder())
     assert not result.refused and "Velmora banned" in result.text and "Halden" not in result.text
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # Found in review: a name followed by "is/was … at/in + a capital" is no biography without a role.
+    ("Where does Lindqvist work?", "Lindqvist is wrong about the controls at the Port of Qadira, critics say."),
+    ("Where does Marsh work?", "Marsh was in Brussels when the EU announced the ban on drone parts."),
+    ("Where does Marsh work?", "The Marsh Institute is a think tank in Oslo."),
+    # Another person with the asked first name.
+    ("Which think tank is Tomas Reinholt affiliated with?", "Tomas Rautio is a visiting fellow at the Nordic Institute."),
+])
+def test_a_sentence_that_is_no_biography_of_the_asked_person_states_nothing(question: str, sentence: str) -> None:
+    assert answerability(profile(question), sentence) < 1.0
+
+
+@pytest.mark.parametrize("sentence, author, is_bio", [
+    ("Yusuf Harrane is director of the security sector programme at the Qadira Centre.", "Yusuf Harrane", True),
+    ("Priya Ramaswal directs the space security programme at the Halcyon Institute.", "Priya Ramaswal", True),
+    ("Tomas Rautio is a Senior Fellow at the Nordic Institute.", "Anna Berg and Tomas Rautio", True),
+    # Found in review: an institution's byline, or a surname that starts another word, zeroed content sentences.
+    ("The European Council was divided at the summit in Brussels.", "Atlantic Council", False),
+    ("The Wagner Group was active in Mali.", "International Crisis Group", False),
+    ("Bergen is the largest port in Norway.", "Anna Berg", False),
+    ("Hong Kong is a member of the group.", "Paul Kong", False),
+])
+def test_only_the_authors_own_biography_is_left_out(sentence: str, author: str, is_bio: bool) -> None:
+    assert authors_line(sentence, author) is is_bio

@@ -198,6 +198,15 @@ def test_a_byline_states_the_writers_name_not_its_parts() -> None:
     ("What's Lindqvist's affiliation?", True),
     ("What is Sean O'Brien's role?", True),
     ("What title does Marsh hold?", True),
+    ("Who employs Rautio?", True),
+    ("What does Rautio do for a living?", True),
+    ("Who is Rautio's employer?", True),
+    ("Which think-tank employs Rautio?", True),
+    ("What is Rautio's job title?", True),
+    ("What position does Rautio currently hold?", True),
+    ("At which institute does Rautio work?", True),
+    ("What is Tomas Rautio's position at the institute?", True),
+    ("What’s Rautio’s role?", True),  # curly apostrophes
     # What they wrote, argue or propose: about the article.
     ("What does Tomas Reinholt argue?", False),
     ("What price does Annika Wessel put on a seabed monitoring network?", False),
@@ -212,6 +221,11 @@ def test_a_byline_states_the_writers_name_not_its_parts() -> None:
     ("What is Reinholt's proposal?", False),
     ("What role did Lindqvist play in the talks?", False),
     ("What unit is the frigate attached to?", False),  # no person named
+    # A position held on something, or a position alone, is a stance (found in review).
+    ("What position does Rautio hold on NATO?", False),
+    ("What is Reinholt's position?", False),
+    ("What is Lindqvist's role in the talks?", False),
+    ("What does Rautio recommend?", False),
 ])
 def test_a_question_about_the_person_is_told_from_one_about_their_writing(question: str, about_person: bool) -> None:
     assert asks_about_person(question) is about_person

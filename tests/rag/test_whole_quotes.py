@@ -54,3 +54,32 @@ def test_a_reaction_bullet_keeps_its_speaker() -> None:
     result = extractive_result("How did parliament react to the rail cyberattack?", [passage(text)], FakeEmbedder())
     for line in result.text.splitlines():
         assert line.count('"') % 2 == 0, line  # no bullet opens a quotation it does not close
+
+
+def test_a_factual_question_reads_the_sentences_as_they_are() -> None:
+    # A factual answer is the one sentence that states the fact, not the whole quotation around it.
+    from rag.backends.extractive import rank
+
+    text = ('"The shells came from the south. We counted forty of them," said the inspector. The plant is safe.')
+    assert '"The shells came from the south.' in [c.text for c in candidates([passage(text)], quotations=False)]
+    ranked = rank("How many shells did the inspector count?", [passage(text)], FakeEmbedder()).candidates
+    assert all(c.text.count('"') != 2 or "said" not in c.text for c in ranked)
+    assert any(c.text.startswith("We counted forty") for c in ranked)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Found in review: a closing mark (a chunk that starts inside a quotation) or an inch mark opens nothing.
+    ('It is a failure," said Hoek. Parliament met on Monday. The minister replied: "We will act. The money is there," '
+     "she said.",
+     ['It is a failure," said Hoek.', "Parliament met on Monday.",
+      'The minister replied: "We will act. The money is there," she said.']),
+    ('A 12" pipe burst near the plant. "It was old," he said.',
+     ['A 12" pipe burst near the plant.', '"It was old," he said.']),
+])
+def test_only_an_opening_quote_mark_joins_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_a_question_inside_a_quotation_stays_in_it() -> None:
+    text = '"Why now? Because the money ran out. That is all," said Hoek. The fund closed.'
+    assert '"Why now? Because the money ran out. That is all," said Hoek.' in [c.text for c in candidates([passage(text)])]
