@@ -220,3 +220,27 @@ def test_the_words_that_ask_for_a_sum_are_not_its_focus() -> None:
     assert profile("According to the opinion piece, what is the overall price tag of the integration scheme?").focus \
         == ("overal", "integr", "scheme")
     assert "money" not in profile("Roughly how much money did Lisk receive for the secrets?").focus
+
+
+@pytest.mark.parametrize("question, sentence, named", [
+    # "Who commands / heads / chairs / leads / is in charge of X?" asks for a person: a sentence that names only
+    # places and institutions ("moderate commanders", "the Kaldun People's Movement") is no answer (blind sets).
+    ("Who commands the Sarqa Battalion?",
+     "The clash near Sarqa on 2 June has made it harder for moderate commanders to argue for integration.", False),
+    ("Who headed the Ambrian government's negotiating team in Port Selune?",
+     "Negotiations between the government of Ambria and the Kaldun People's Movement collapsed on Sunday.", False),
+    ("Who is in charge of the UN inspection team based at Istrava?",
+     "The team's leader, Helga Marstrand, said her inspectors heard explosions for more than an hour.", True),
+    ("Who chairs Tesselia's Central Election Commission?",
+     "Its chair, Lidia Varga, said paper ballots would be counted by hand.", True),
+    ("Who led the Mongol army at the battle?", "The army was led by Subutai, a general of Genghis Khan.", True),
+])
+def test_a_question_asking_who_leads_wants_a_person_named(question: str, sentence: str, named: bool) -> None:
+    assert asks_person_by_role(question)
+    assert (_answer_type_ok(question, sentence) == 1.0) is named
+
+
+@pytest.mark.parametrize("question", ["Who runs the University of Chicago?", "Who won the election?",
+                                      "Who was leading when the storm hit?"])
+def test_other_who_questions_are_not_read_as_asking_for_a_leader(question: str) -> None:
+    assert not asks_person_by_role(question)
