@@ -40,7 +40,15 @@ from rag.backends.extractive import (
     stated_years,
     summary_result,
 )
-from rag.citations import MarkerNumbering, is_refusal, number_by_first_use, parse_answer, same_passage, verify_answer
+from rag.citations import (
+    MARKER,
+    MarkerNumbering,
+    is_refusal,
+    number_by_first_use,
+    parse_answer,
+    same_passage,
+    verify_answer,
+)
 from rag.config import Config, ConfigError, check_model_name
 from rag.doc_questions import (
     WHICH_ANSWERS,
@@ -77,7 +85,7 @@ from rag.records import (
 )
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
-from rag.text import names, numbers, sentences, terms
+from rag.text import byline_parts, names, numbers, sentences, terms
 from rag.verifiers import make_verifier
 from rag.verify import SupportScorer, scorer_name
 
@@ -481,6 +489,10 @@ class Assistant:
             elif only is None:
                 ask = None
         who_is = ask is None and asks_about_author(state["question"], [p.chunk.author or "" for p in passages])
+        if ask is None and not who_is and asks_about_person(state["question"]):
+            # "What position does Rautio hold?" about an author: their biography line if the text has one, else
+            # the byline's role ("By Tomas Rautio – Visiting Fellow, …"), as for "Who is Rautio?".
+            who_is = any(_names_author(state["question"], p.chunk.author) for p in passages)
         if ask is None and not who_is:
             passages, who_is = self._author_asked_about(state["question"], query, passages, filters, k, vector)
         found = False
@@ -610,7 +622,8 @@ class Assistant:
         """
         if not passages:
             return passages, False
-        named = [p for p in passages if p.chunk.author and asks_about_author(question, [p.chunk.author])]
+        named = [p for p in passages if p.chunk.author and (asks_about_author(question, [p.chunk.author]) or (
+            asks_about_person(question) and _names_author(question, p.chunk.author)))]
         best = (named or passages)[0]
         if not named and topic and not _states_topic(topic, passages, best.chunk.source):
             return passages, False
@@ -863,8 +876,10 @@ class Assistant:
                 text = result.text
                 extra = {"question_kind": result.kind, "answerability": result.answerability,
                          "answerability_by": result.answerability_by}
-                if byline is not None and is_refusal(text):
-                    # "Who is NAME?" for an author the text says nothing else about: the byline.
+                if byline is not None and is_refusal(text) and (
+                        not asks_about_person(state["question"]) or _states_role(byline)):
+                    # "Who is NAME?" for an author the text says nothing else about: the byline ("What position
+                    # does NAME hold?" only from a byline that gives one).
                     text, extra = byline, by_byline
             else:
                 passages = self._passages_for_model(state["standalone"], passages)
@@ -1058,6 +1073,29 @@ MAX_SUMMARY_CHUNKS = 40
 DEFINITION_CHUNKS = 25
 # How many chunks stating an asked year are read from a document to find one that states them all.
 DATED_CHUNKS = 3
+
+
+def _names_author(question: str, author: str | None) -> bool:
+    """Whether ``question`` names ``author`` (the full name, or the surname as :func:`surname_named` reads it)."""
+    return bool(author) and not generic_byline(author or "") and bool(
+        author_named(question, author or "") or surname_named(question, author or ""))
+
+
+def _states_role(byline: str) -> bool:
+    """Whether a quoted byline says more than its writer's name and a date ("By Tomas Rautio – Visiting Fellow,
+    Cyber and Critical Infrastructure Programme, 10 February 2026" does; "By Tomas Rautio, 10 February 2026" not).
+
+        >>> _states_role("By Tomas Rautio – Visiting Fellow, Cyber Programme, 10 February 2026 [1]")
+        True
+        >>> _states_role("By Tomas Rautio – 10 February 2026 [1]")
+        False
+    """
+    parts = byline_parts(MARKER.sub("", byline).strip())
+    if parts is None:
+        return False
+    rest = re.sub(r"\b\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b|\b[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b", " ",
+                  parts[1])
+    return bool(re.search(r"[A-Za-z]{3,}", rest))
 
 
 def _year_forms(year: str) -> tuple[str, ...]:

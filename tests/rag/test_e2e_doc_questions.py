@@ -249,3 +249,26 @@ def test_a_question_about_an_authors_writing_still_names_the_article(with_biogra
     answer = with_biography.ask("How does Rautio think Lessia should respond?")
     assert answer.standalone_question == "How does the author think Lessia should respond?"
     assert not answer.refused and "Nordic Institute" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["What position does Tomas Rautio hold?", "What is Rautio's role?"])
+def test_a_question_about_an_authors_role_without_a_biography_quotes_the_byline(assistant: Assistant,
+                                                                               question: str) -> None:
+    # The article has no biography line; its byline gives the role: "By Tomas Rautio – Visiting Fellow, Cyber and
+    # Critical Infrastructure Programme, 10 February 2026".
+    answer = assistant.ask(question, allowed_collections=["default"])
+    assert not answer.refused and "Visiting Fellow" in answer.answer, answer.answer
+    assert answer.citations[0].source.endswith("lessia_grid_cyberattack.txt")
+    assert answer.answerability_by == "byline"
+
+
+def test_a_byline_without_a_role_answers_no_question_about_the_role(tmp_path: Path, real_embedder: Any) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (ANALYSIS / "lessia_grid_cyberattack.txt").read_text(encoding="utf-8").splitlines()
+    text[1] = "By Tomas Rautio – 10 February 2026"
+    (corpus / "lessia.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
+    a = Assistant(index_dir=tmp_path / "index", embedder=real_embedder)
+    assert a.ingest([corpus], progress=False).ok
+    answer = a.ask("What position does Tomas Rautio hold?")
+    assert answer.refused and "By Tomas Rautio" not in answer.answer
