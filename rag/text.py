@@ -170,6 +170,9 @@ def normalise_space(text: str) -> str:
 # not a comma: "By Tuesday, the rebels…" is a sentence) and the rest; :func:`byline_name` checks the name's
 # capitals. The loader reads the author from it (rag.load); the extractive backend never quotes it as a point.
 _BYLINE_WITH_MORE = re.compile(r"^[Bb]y\s+([^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){0,4}?)\s*(?:[–—|]|\s-)\s*(\S.*)$")
+# "By Jane Doe, Senior Fellow, 3 March 2026": a comma after a name of two words or more, and what follows opens
+# with a capital or a figure ("By Christmas Eve, the troops had left" is a sentence).
+_BYLINE_WITH_COMMA = re.compile(r"^[Bb]y\s+([^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){1,4}?),\s*([^\W_a-z].*)$")
 _NAME_PARTICLES = frozenset("van von der den de del della da di du le la al el bin ibn ter ten".split())
 _NOT_NAMES = frozenset("""january february march april may june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow then now""".split())
@@ -191,10 +194,14 @@ def byline_parts(line: str) -> tuple[str, str] | None:
     Example:
         >>> byline_parts("By Émile Durand – Visiting Fellow, 10 February 2026")
         ('Émile Durand', 'Visiting Fellow, 10 February 2026')
+        >>> byline_parts("By Jane Doe, Senior Fellow, 3 March 2026")
+        ('Jane Doe', 'Senior Fellow, 3 March 2026')
         >>> byline_parts("By Friday – the minister said – a deal will come.") is None
         True
+        >>> byline_parts("By Christmas Eve, the troops had left.") is None
+        True
     """
-    match = _BYLINE_WITH_MORE.match(line.strip())
+    match = _BYLINE_WITH_MORE.match(line.strip()) or _BYLINE_WITH_COMMA.match(line.strip())
     if not match or not byline_name(match.group(1)):
         return None
     return match.group(1), match.group(2)

@@ -124,3 +124,26 @@ def test_a_paragraph_in_a_script_without_spaces_is_no_title(tmp_path: Path) -> N
     path.write_text(body + "\n", encoding="utf-8")
     doc = load_document(path)
     assert doc.text.strip() == body and doc.title != body
+
+
+@pytest.mark.parametrize("byline, author, date", [
+    # Think-tank bylines often separate the role with a comma.
+    ("By Tomas Rautio, Visiting Fellow, Cyber Programme, 10 February 2026", "Tomas Rautio", "2026-02-10"),
+    ("By Jane van der Berg, 3 March 2026", "Jane van der Berg", "2026-03-03"),
+    ("By Jane Doe, Senior Fellow", "Jane Doe", None),
+])
+def test_a_byline_with_a_comma_gives_the_author_and_the_date(tmp_path: Path, byline: str, author: str,
+                                                            date: str | None) -> None:
+    path = tmp_path / "coup.txt"
+    path.write_text(f"Another Coup in the Sahel\n{byline}\n\n{BODY}\n", encoding="utf-8")
+    doc = load_document(path)
+    assert (doc.title, doc.author, doc.date) == ("Another Coup in the Sahel", author, date)
+    assert byline in doc.text
+
+
+@pytest.mark.parametrize("line", ["By Christmas Eve, the troops had left the capital",
+                                  "By Tuesday, Rebels held the airport", "By 2026, Prices had doubled"])
+def test_a_line_opening_with_by_and_a_comma_is_no_byline(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text(f"Prices in the Capital\n{line}\n\n{BODY}\n", encoding="utf-8")
+    assert load_document(path).author is None
