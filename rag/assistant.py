@@ -85,7 +85,7 @@ from rag.records import (
 )
 from rag.retrieve import Filters, HybridRetriever, rrf
 from rag.store import ChunkStore, DocumentRecord, Store
-from rag.text import byline_parts, names, numbers, sentences, terms
+from rag.text import BYLINE_DATE, byline_parts, names, numbers, sentences, terms
 from rag.verifiers import make_verifier
 from rag.verify import SupportScorer, scorer_name
 
@@ -1077,8 +1077,9 @@ DATED_CHUNKS = 3
 
 def _names_author(question: str, author: str | None) -> bool:
     """Whether ``question`` names ``author`` (the full name, or the surname as :func:`surname_named` reads it)."""
-    return bool(author) and not generic_byline(author or "") and bool(
-        author_named(question, author or "") or surname_named(question, author or ""))
+    if not author or generic_byline(author):
+        return False
+    return bool(author_named(question, author) or surname_named(question, author))
 
 
 def _states_role(byline: str) -> bool:
@@ -1093,9 +1094,7 @@ def _states_role(byline: str) -> bool:
     parts = byline_parts(MARKER.sub("", byline).strip())
     if parts is None:
         return False
-    rest = re.sub(r"\b\d{1,2}\s+[A-Z][a-z]+\s+\d{4}\b|\b[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b", " ",
-                  parts[1])
-    return bool(re.search(r"[A-Za-z]{3,}", rest))
+    return bool(re.search(r"[A-Za-z]{3,}", BYLINE_DATE.sub(" ", parts[1])))
 
 
 def _year_forms(year: str) -> tuple[str, ...]:

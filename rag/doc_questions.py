@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date as Date
+from functools import lru_cache
 from typing import Literal
 
 from rag.chunk import split_sentences
@@ -255,6 +256,7 @@ _PROFILE = re.compile(
     re.I)
 
 
+@lru_cache(maxsize=4096)  # asked for every candidate sentence of a question
 def asks_about_person(question: str) -> bool:
     """Whether ``question`` asks what someone it names is, or where they work, rather than what they wrote.
 

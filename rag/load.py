@@ -37,7 +37,7 @@ from typing import Any
 from rag.errors import LoadError  # also importable as rag.load.LoadError
 from rag.extras import MissingExtraError, require
 from rag.records import PageSpan, SourceDocument, sha256_hex
-from rag.text import LOWER, UPPER, byline_name, byline_parts
+from rag.text import BYLINE_DATE, LOWER, UPPER, byline_name, byline_parts
 
 
 @dataclass(frozen=True)
@@ -364,9 +364,6 @@ _FOOTER_MARKERS = re.compile(
 )
 _DATELINE = re.compile(rf"^([{UPPER}][\w.'’-]+(?: [{UPPER}][\w.'’-]+){{0,3}})\s+[–—-]\s+(?=[{UPPER}])")
 _BYLINE = re.compile(rf"^by\s+([{UPPER}][\w.'’-]+(?: [{UPPER}][\w.'’-]+){{0,3}})\s*$", re.I)
-_DATE_IN_TEXT = re.compile(
-    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b|"
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b")
 
 
 def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
@@ -405,7 +402,7 @@ def clean_article_text(raw: str, take_title: bool = True) -> Loaded:
             longer = byline_parts(stripped) if author is None else None
             if longer:
                 author = longer[0]
-                when = _DATE_IN_TEXT.search(longer[1])
+                when = BYLINE_DATE.search(longer[1])
                 date = date or (_iso_date(when.group(0)) if when else None)
                 kept.append(line)  # the byline stays in the text, and is never the title
                 continue

@@ -188,6 +188,12 @@ def byline_name(name: str) -> str | None:
     return name
 
 
+# A date as a byline writes it: "2026-07-24", "24 July 2026", "Jul 24, 2026".
+BYLINE_DATE = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{4}\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b")
+
+
 def byline_parts(line: str) -> tuple[str, str] | None:
     """(name, the rest) of a "By NAME – role, date" line, or None.
 

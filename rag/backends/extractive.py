@@ -699,7 +699,7 @@ def whole_quotes(text: str, spans: Sequence[Span]) -> list[Span]:
         span, last = spans[i], i
         if _open_quote(text[span.start:span.end]):
             for k in range(i + 1, min(i + QUOTE_SENTENCES, len(spans))):
-                if spans[k].paragraph_start or "\n" in text[span.start:spans[k].end]:
+                if "\n" in text[span.start:spans[k].end]:  # never across a line or a paragraph
                     break
                 if not _open_quote(text[span.start:spans[k].end]):
                     last = k
