@@ -31,7 +31,11 @@ Kind = Literal["analytic", "factoid"]
 
 _ANALYTIC_NOUNS = (
     r"reasons?|arguments?|consequences?|implications?|options?|causes?|effects?|impacts?|factors?|motives?|"
-    r"motivations?|goals?|aims?|objectives?|demands?|problems?|challenges?|risks?|lessons?|points?|"
+    r"motivations?|goals?|aims?|objectives?|demands?|problems?|challenges?|risks?|lessons?|points|"
+    # One point is a thing ("the entry point", "the highest point", "At what point…") unless it is the writer's
+    # ("the main point") or a purpose ("What is the point of the sanctions?").
+    r"(?:main|key|central|chief|whole|basic|crucial|essential|core|larger|broader|wider|real|overall|underlying|"
+    r"principal|major) point|(?<=\bthe )point(?= of\b(?! (?:contact|entry|view|sale|departure|origin|no return)\b))|"
     r"views?|positions?|strateg(?:y|ies)|interests?(?! rates?)|benefits?|advantages?|disadvantages?|drawbacks?|"
     r"concerns?|criticisms?|responses?|reactions?|differences?|similarities?|ways?|steps?|measures?|"
     r"policies|trends?|outcomes?|results?|scenarios?|prospects?|explanations?|role|significance|"

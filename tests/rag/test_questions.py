@@ -526,3 +526,25 @@ def test_stakes_conditions_disagreements_and_assessments_are_analytic(question: 
 ])
 def test_a_post_held_and_facts_in_the_same_words_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
+    "What was the attackers' entry point into Valmera Rail's systems?",
+    "At what point does oxygen toxicity begin to happen?",
+    "What is the highest point of the Rhine basin called?",
+    "What was the turning point of the siege?",
+    "Who was the point of contact at the embassy?",
+])
+def test_one_point_that_is_a_place_or_a_moment_is_a_fact(question: str) -> None:
+    assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
+    "What is the main point of the article?",
+    "What are the key points of the agreement?",
+    "What points does the author make about deterrence?",
+    "What point does the author make about deterrence?",
+    "What is the point of the sanctions?",
+])
+def test_the_writers_points_and_a_purpose_stay_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
