@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
@@ -168,6 +169,47 @@ def narrative_score(sentence: str) -> float:
     if not (_DATE.search(sentence) and _EVENT.search(sentence)):
         return 0.0
     return 0.0 if role_score("reasons", sentence) > 0 else 1.0
+
+
+# A question that asks nobody's view ("How did Corvania respond to the strike?", "What were the economic
+# consequences…?", "How did investigators catch the spy ring?") asks what happened and who did or said what;
+# one that names the writer, a judgement or what ought to be done asks for an argument.
+_VIEW = re.compile(r"\b(?:author|analyst|writer|article|piece|commentary|analysis|essay|argu\w*|recommend\w*|"
+                   r"urg\w+|believ\w+|sees?|fears?|thinks?|wants?|propos\w+|consider\w*|should|would|could|"
+                   r"might|will|lessons?|options?|matter\w*|significan\w+|implications?|mean for)\b", re.I)
+# A document reports (attributed statements: "…, the ministry said") or argues (the writer's "I", "we", what
+# "should" be done). Case matters: "I" is the writer, "i" no word. A few sentences say little about a document:
+# the balance counts REPORTING_PRIOR sentences more that neither report nor argue.
+_REPORTING = _words(r"said|says|told|according to|announced|confirmed|stated|added")
+REPORTING_PRIOR = 4
+_ARGUING = re.compile(r"\b(?:I|[Ww]e|should|must|ought|needs? to)\b")
+
+
+def asks_view(question: str) -> bool:
+    """Whether an analytic question asks for someone's view, a judgement or a course of action.
+
+    Example:
+        >>> asks_view("What does the author recommend?"), asks_view("How did Corvania respond to the strike?")
+        (True, False)
+    """
+    return bool(_VIEW.search(question))
+
+
+def reporting_balance(sentences: Sequence[str]) -> float:
+    """The share of ``sentences`` that report an attributed statement less the share that argue, -1..1.
+
+    A news report is mostly "…, officials said"; an opinion piece "I think…", "…should…".
+    :data:`REPORTING_PRIOR` more sentences are counted, so that two sentences say less than twenty.
+
+    Example:
+        >>> reporting_balance(["The port was closed, officials said."] * 4)
+        0.5
+        >>> reporting_balance(["I think the port should reopen.", "The navy must adapt."])
+        -0.3333333333333333
+    """
+    reports = sum(1 for s in sentences if _REPORTING.search(s))
+    argues = sum(1 for s in sentences if _ARGUING.search(s))
+    return (reports - argues) / (len(sentences) + REPORTING_PRIOR)
 
 
 # Words a question uses round what it asks about, not about it: prepositions and quantifiers the stop list

@@ -1,0 +1,106 @@
+"""A question that asks nobody's view ("How did the government respond…?") is answered from the documents that
+report what happened, not from an analysis arguing what should be done (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends import extractive
+from rag.backends.extractive import extractive_result, point_relevance, rank, reports_first
+from rag.keypoints import asks_view, reporting_balance
+from rag.records import Chunk, Passage
+from rag.testing import FakeEmbedder
+
+REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday. "
+          "President Lenko told reporters that the air defences had shot down most of the drones. "
+          "The port authority said grain exports were suspended for three days.")
+ANALYSIS = ("I think Corvania's response to the strike on the port has been too timid. "
+            "The government should move air defences to the coast and must protect the grain berths. "
+            "We cannot expect partners to pay for the repairs.")
+
+
+def passage(text: str, n: int) -> Passage:
+    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+@pytest.mark.parametrize("question", [
+    "How did Corvania's government respond to the strike on the port?",
+    "What were the economic consequences of the strike?",
+    "How did investigators catch the spy ring?",
+    "Who objected to the exchange, and what were their complaints?",
+])
+def test_questions_about_what_happened_ask_no_view(question: str) -> None:
+    assert not asks_view(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What does the author recommend Corvania do?",
+    "Why does the analyst believe the ceasefire will fail?",
+    "What should Corvania do about the drones?",
+    "What lessons does the strike hold for the navy?",
+    "What risks does Mendes see in the purchase?",
+])
+def test_questions_about_a_view_or_a_course_of_action_ask_one(question: str) -> None:
+    assert asks_view(question)
+
+
+def test_a_report_reports_and_an_opinion_piece_argues() -> None:
+    report = extractive.candidates([passage(REPORT, 1)])
+    analysis = extractive.candidates([passage(ANALYSIS, 1)])
+    assert reporting_balance([c.text for c in report]) > 0 > reporting_balance([c.text for c in analysis])
+    assert reporting_balance([]) == 0.0
+    # Two sentences say less about a document than twenty.
+    said = "The port was closed, officials said."
+    assert reporting_balance([said] * 2) < reporting_balance([said] * 20) < 1.0
+
+
+def _relevance(question: str, passages: list[Passage]) -> dict[str, float]:
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    return reports_first(ranking, point_relevance(ranking, embedder.embed_query(question), passages), passages)
+
+
+def test_a_reaction_is_taken_from_the_report_before_the_analysis() -> None:
+    question = "How did Corvania's government respond to the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    with_reports = _relevance(question, passages)
+    reported = "Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday."
+    argued = "I think Corvania's response to the strike on the port has been too timid."
+    try:
+        weight, extractive.REPORTING_WEIGHT = extractive.REPORTING_WEIGHT, 0.0
+        without = _relevance(question, passages)
+    finally:
+        extractive.REPORTING_WEIGHT = weight
+    # The report's sentences gain; the analysis keeps its relevance.
+    balance = reporting_balance([c.text for c in extractive.candidates([passage(REPORT, 2)])])
+    assert balance > 0
+    assert with_reports[reported] == pytest.approx((1 + extractive.REPORTING_WEIGHT * balance / 0.5) * without[reported])
+    assert with_reports[reported] > with_reports[argued]
+    assert with_reports[argued] == pytest.approx(without[argued])
+
+
+def test_a_question_asking_for_a_view_and_a_library_of_analyses_are_left_alone() -> None:
+    view = "What does the author think Corvania should do after the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    try:
+        weight, extractive.REPORTING_WEIGHT = extractive.REPORTING_WEIGHT, 0.0
+        plain_view = _relevance(view, passages)
+        plain_analyses = _relevance("How did Corvania respond to the strike?", [passage(ANALYSIS, 1)])
+    finally:
+        extractive.REPORTING_WEIGHT = weight
+    assert _relevance(view, passages) == plain_view
+    assert _relevance("How did Corvania respond to the strike?", [passage(ANALYSIS, 1)]) == plain_analyses
+
+
+def test_reports_order_the_points_but_do_not_decide_whether_there_is_an_answer() -> None:
+    question = "How did Corvania's government respond to the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    embedder = FakeEmbedder()
+    result = extractive_result(question, passages, embedder)
+    ranking = rank(question, passages, embedder)
+    plain = point_relevance(ranking, embedder.embed_query(question), passages)
+    assert not result.refused
+    # The answer's score (what the refusal floor is held to) is the relevance without the reports' raise.
+    assert result.answerability == pytest.approx(max(plain[c.text] for c in result.chosen))
+    assert any("spokesman said" in c.text for c in result.chosen)
