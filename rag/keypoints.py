@@ -175,14 +175,17 @@ def narrative_score(sentence: str) -> float:
 # consequences…?", "How did investigators catch the spy ring?") asks what happened and who did or said what;
 # one that names the writer, a judgement or what ought to be done asks for an argument.
 _VIEW = re.compile(r"\b(?:author|analyst|writer|article|piece|commentary|analysis|essay|argu\w*|recommend\w*|"
-                   r"urg\w+|believ\w+|sees?|fears?|thinks?|wants?|propos\w+|consider\w*|should|would|could|"
-                   r"might|will|lessons?|options?|matter\w*|significan\w+|implications?|mean for)\b", re.I)
+                   r"urg(?:e|es|ed|ing)|believ\w+|sees?|fears?|thinks?|wants?|propos\w+|consider\w*|should|would|"
+                   r"could|might|(?-i:will)|lessons?|options?|matter\w*|significan\w+|implications?|mean for|views?|"
+                   r"opinions?|positions?|stance|assess\w*|expect\w*|predict\w*|criticis\w*|criticiz\w*)\b", re.I)
 # A document reports (attributed statements: "…, the ministry said") or argues (the writer's "I", "we", what
-# "should" be done). Case matters: "I" is the writer, "i" no word. A few sentences say little about a document:
+# "should" be done). Only the capital "I" is the writer. A few sentences say little about a document:
 # the balance counts REPORTING_PRIOR sentences more that neither report nor argue.
 _REPORTING = _words(r"said|says|told|according to|announced|confirmed|stated|added")
 REPORTING_PRIOR = 4
-_ARGUING = re.compile(r"\b(?:I|[Ww]e|should|must|ought|needs? to)\b")
+# ("World War I", "Phase I" are no writer.)
+_ARGUING = re.compile(r"(?<!War )(?<!Phase )(?<!Part )(?<!Class )(?<!Type )(?<!Title )(?<!Article )\b(?-i:I)\b|"
+                      r"\b(?:we|should|must|ought|needs? to)\b", re.I)
 
 
 def asks_view(question: str) -> bool:
@@ -207,8 +210,9 @@ def reporting_balance(sentences: Sequence[str]) -> float:
         >>> reporting_balance(["I think the port should reopen.", "The navy must adapt."])
         -0.3333333333333333
     """
+    # A sentence that reports is a report, whatever it quotes: '"We will not bow," the president said.'
     reports = sum(1 for s in sentences if _REPORTING.search(s))
-    argues = sum(1 for s in sentences if _ARGUING.search(s))
+    argues = sum(1 for s in sentences if not _REPORTING.search(s) and _ARGUING.search(s))
     return (reports - argues) / (len(sentences) + REPORTING_PRIOR)
 
 

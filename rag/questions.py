@@ -35,7 +35,12 @@ _ANALYTIC_NOUNS = (
     # One point is a thing ("the entry point", "the highest point", "At what point…") unless it is the writer's
     # ("the main point") or a purpose ("What is the point of the sanctions?").
     r"(?:main|key|central|chief|whole|basic|crucial|essential|core|larger|broader|wider|real|overall|underlying|"
-    r"principal|major) point|(?<=\bthe )point(?= of\b(?! (?:contact|entry|view|sale|departure|origin|no return)\b))|"
+    r"principal|major) point(?! of (?:contact|entry|sale|departure|origin|interest|impact|failure|attack|no return)\b)|"
+    r"(?<=\bthe )point(?= of\b(?! (?:contact|entry|view|sale|departure|origin|interest|impact|failure|attack|"
+    r"no return)\b))|(?<=\bthe )point(?=\s*\?)|"
+    # "What point does Mendes make?", "Which point did Lenko raise?" (not "At / In which point did…")
+    r"(?<=\bwhat )(?<!\bat what )(?<!\bfrom what )(?<!\bto what )point(?= (?:does|do|did|is|was)\b)|"
+    r"(?<=\bwhich )(?<!\bin which )(?<!\bat which )point(?= (?:does|do|did|is|was)\b)|"
     r"views?|positions?|strateg(?:y|ies)|interests?(?! rates?)|benefits?|advantages?|disadvantages?|drawbacks?|"
     r"concerns?|criticisms?|responses?|reactions?|differences?|similarities?|ways?|steps?|measures?|"
     r"policies|trends?|outcomes?|results?|scenarios?|prospects?|explanations?|role|significance|"

@@ -534,6 +534,9 @@ def test_a_post_held_and_facts_in_the_same_words_stay_factual(question: str) -> 
     "What is the highest point of the Rhine basin called?",
     "What was the turning point of the siege?",
     "Who was the point of contact at the embassy?",
+    "What is the key point of entry for drugs into the country?",
+    "From what point is the distance measured?",
+    "In which point did the drainage basin of the Amazon split?",
 ])
 def test_one_point_that_is_a_place_or_a_moment_is_a_fact(question: str) -> None:
     assert question_kind(question) == "factoid"
@@ -545,6 +548,10 @@ def test_one_point_that_is_a_place_or_a_moment_is_a_fact(question: str) -> None:
     "What points does the author make about deterrence?",
     "What point does the author make about deterrence?",
     "What is the point of the sanctions?",
+    # Found in review: a writer's one point, asked without naming the writer as such.
+    "What point does Mendes make?",
+    "Which point did Lenko raise in the talks?",
+    "What is the point?",
 ])
 def test_the_writers_points_and_a_purpose_stay_analytic(question: str) -> None:
     assert question_kind(question) == "analytic"

@@ -29,6 +29,8 @@ def passage(text: str, n: int) -> Passage:
     "What were the economic consequences of the strike?",
     "How did investigators catch the spy ring?",
     "Who objected to the exchange, and what were their complaints?",
+    "What urgent measures did the government take?",
+    "How did Will Carter's team respond to the leak?",
 ])
 def test_questions_about_what_happened_ask_no_view(question: str) -> None:
     assert not asks_view(question)
@@ -40,6 +42,9 @@ def test_questions_about_what_happened_ask_no_view(question: str) -> None:
     "What should Corvania do about the drones?",
     "What lessons does the strike hold for the navy?",
     "What risks does Mendes see in the purchase?",
+    "What is Mendes's view of the deal?",
+    "How does Mendes assess the risk?",
+    "What will the withdrawal mean for civilians?",
 ])
 def test_questions_about_a_view_or_a_course_of_action_ask_one(question: str) -> None:
     assert asks_view(question)
@@ -50,6 +55,10 @@ def test_a_report_reports_and_an_opinion_piece_argues() -> None:
     analysis = extractive.candidates([passage(ANALYSIS, 1)])
     assert reporting_balance([c.text for c in report]) > 0 > reporting_balance([c.text for c in analysis])
     assert reporting_balance([]) == 0.0
+    # A report quoting someone's "we" is still a report; "World War I" is no writer.
+    assert reporting_balance(['"We will not bow," President Lenko said.']) > 0
+    assert reporting_balance(["World War I ended in 1918."]) == 0.0
+    assert reporting_balance(["I think we should leave."]) < 0
     # Two sentences say less about a document than twenty.
     said = "The port was closed, officials said."
     assert reporting_balance([said] * 2) < reporting_balance([said] * 20) < 1.0
@@ -104,3 +113,27 @@ def test_reports_order_the_points_but_do_not_decide_whether_there_is_an_answer()
     # The answer's score (what the refusal floor is held to) is the relevance without the reports' raise.
     assert result.answerability == pytest.approx(max(plain[c.text] for c in result.chosen))
     assert any("spokesman said" in c.text for c in result.chosen)
+
+
+def test_the_raise_orders_the_points_but_the_refusal_floor_reads_the_plain_relevance(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "How did Corvania's government respond to the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    plain = point_relevance(ranking, embedder.embed_query(question), passages)
+    raised = reports_first(ranking, plain, passages)
+    assert max(raised.values()) > max(plain.values())
+    # A floor between the plain best and the raised best: the question is refused, as it was before the raise.
+    monkeypatch.setattr(extractive, "MIN_POINT_RELEVANCE", (max(plain.values()) + max(raised.values())) / 2)
+    assert extractive_result(question, passages, embedder).refused
+
+
+def test_with_room_for_few_points_the_report_gives_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "How did Corvania's government respond to the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    monkeypatch.setattr(extractive, "MAX_POINT_SENTENCES", 2)
+    chosen = [c.passage for c in extractive_result(question, passages, FakeEmbedder()).chosen]
+    monkeypatch.setattr(extractive, "REPORTING_WEIGHT", 0.0)
+    before = [c.passage for c in extractive_result(question, passages, FakeEmbedder()).chosen]
+    assert chosen.count(2) > before.count(2)
