@@ -8,6 +8,7 @@
   browser tests where several questions run at once.
 - :class:`InMemoryStore` (from :mod:`rag.memory_store`): an index in memory,
   ``Assistant(store=InMemoryStore(), embedder=FakeEmbedder())``.
+- :func:`passage`: a retrieved passage of one short text, for the extractive backend's functions.
 
 Integration tests use the real embedder and a real model server instead.
 
@@ -31,8 +32,20 @@ import numpy as np
 
 from rag.chunk import whitespace_offsets
 from rag.memory_store import InMemoryStore
+from rag.records import Chunk, Passage
 
 __all__ = ["FakeEmbedder", "InMemoryStore", "ScriptedJudgeClient", "routed_chat_model", "scripted_chat_model"]
+
+def passage(text: str, n: int = 1, *, author: str | None = None) -> Passage:
+    """The ``n``-th retrieved passage: all of ``text``, from its own file ``/corpus/{n}.txt``.
+
+        >>> p = passage("The port closed.", 2)
+        >>> p.chunk.source, p.score
+        ('/corpus/2.txt', 0.5)
+    """
+    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0,
+                  author=author)
+    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
 
 _WORD = re.compile(r"\w+")
 

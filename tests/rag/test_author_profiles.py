@@ -14,16 +14,9 @@ from rag.backends.extractive import (
     score_sentence_terms,
 )
 from rag.questions import profile
-from rag.records import Chunk, Passage
-from rag.testing import FakeEmbedder
+from rag.testing import FakeEmbedder, passage
 
 BIO = "Amara Lindqvist is a senior fellow at the Halden Institute for Maritime Security."
-
-
-def passage(text: str, n: int, author: str | None = None) -> Passage:
-    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0,
-                  author=author)
-    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
 
 
 @pytest.mark.parametrize("question", [

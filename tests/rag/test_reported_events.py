@@ -8,8 +8,8 @@ import pytest
 from rag.backends import extractive
 from rag.backends.extractive import extractive_result, point_relevance, rank, reports_first
 from rag.keypoints import asks_view, reporting_balance
-from rag.records import Chunk, Passage
-from rag.testing import FakeEmbedder
+from rag.records import Passage
+from rag.testing import FakeEmbedder, passage
 
 REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday. "
           "President Lenko told reporters that the air defences had shot down most of the drones. "
@@ -17,11 +17,6 @@ REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spoke
 ANALYSIS = ("I think Corvania's response to the strike on the port has been too timid. "
             "The government should move air defences to the coast and must protect the grain berths. "
             "We cannot expect partners to pay for the repairs.")
-
-
-def passage(text: str, n: int) -> Passage:
-    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0)
-    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
 
 
 @pytest.mark.parametrize("question", [

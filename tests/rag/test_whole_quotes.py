@@ -6,13 +6,7 @@ import pytest
 
 from rag.backends.extractive import QUOTE_SENTENCES, candidates, extractive_result, whole_quotes
 from rag.chunk import split_sentences
-from rag.records import Chunk, Passage
-from rag.testing import FakeEmbedder
-
-
-def passage(text: str, n: int = 1) -> Passage:
-    chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0)
-    return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+from rag.testing import FakeEmbedder, passage
 
 
 def sentences(text: str) -> list[str]:
@@ -72,7 +66,6 @@ def test_a_factual_question_reads_the_sentences_as_they_are() -> None:
     ranked = rank("How many shells did the inspector count?", [passage(text)], FakeEmbedder()).candidates
     assert all(c.text.count('"') != 2 or "said" not in c.text for c in ranked)
     assert any(c.text.startswith("We counted forty") for c in ranked)
-
 
 
 def test_a_question_inside_a_quotation_stays_in_it() -> None:
