@@ -210,10 +210,13 @@ def reporting_balance(sentences: Sequence[str]) -> float:
         >>> reporting_balance(["I think the port should reopen.", "The navy must adapt."])
         -0.3333333333333333
     """
-    # A sentence that reports is a report, whatever it quotes: '"We will not bow," the president said.'
-    reports = sum(1 for s in sentences if _REPORTING.search(s))
-    argues = sum(1 for s in sentences if not _REPORTING.search(s) and _ARGUING.search(s))
-    return (reports - argues) / (len(sentences) + REPORTING_PRIOR)
+    balance = 0
+    for sentence in sentences:
+        if _REPORTING.search(sentence):  # a report, whatever it quotes: '"We will not bow," the president said.'
+            balance += 1
+        elif _ARGUING.search(sentence):
+            balance -= 1
+    return balance / (len(sentences) + REPORTING_PRIOR)
 
 
 # Words a question uses round what it asks about, not about it: prepositions and quantifiers the stop list

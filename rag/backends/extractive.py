@@ -1353,13 +1353,14 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
     if not REPORTING_WEIGHT or asks_view(ranking.profile.question):
         return relevance
     # (One article's renderings, a.txt / a.html / a.pdf, are one document: its sentences are counted together.)
+    article = {n: rendering_key(p.chunk.source) for n, p in enumerate(passages, start=1)}
     by_article: dict[tuple[str, str], set[str]] = {}
     for c in ranking.candidates:
-        by_article.setdefault(rendering_key(passages[c.passage - 1].chunk.source), set()).add(c.text)
-    balance = {article: reporting_balance(sorted(texts)) for article, texts in by_article.items()}
+        by_article.setdefault(article[c.passage], set()).add(c.text)
+    balance = {key: reporting_balance(sorted(texts)) for key, texts in by_article.items()}
     factor: dict[str, float] = {}
     for c in ranking.candidates:  # (a sentence in two renderings of one article is raised once)
-        b = balance[rendering_key(passages[c.passage - 1].chunk.source)]
+        b = balance[article[c.passage]]
         factor[c.text] = max(factor.get(c.text, 1.0), 1.0 + REPORTING_WEIGHT * max(0.0, b) / 0.5)
     return {text: value * factor.get(text, 1.0) for text, value in relevance.items()}
 
