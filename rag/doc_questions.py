@@ -378,6 +378,10 @@ def surname(author: str) -> str | None:
 # Before a surname, a word that makes it something else: "the King", "of Jordan", "General Wessel" (a capital).
 _NOT_A_WRITER_BEFORE = re.compile(r"\b(?:the|a|an|of|in|on|at|from|into|near|this|that|these|those)\s+$", re.I)
 _NAME_BEFORE = re.compile(rf"[{UPPER}][\w’'.-]*\s+$")
+# "in Kerrigan's view", "to Saldo's mind": a surname with its possessive before a word for a view
+_VIEWED_FROM = re.compile(r"\b(?:in|from|to)\s+$", re.I)
+_VIEW_OF = re.compile(r"(?<=['’]s)\s+(?:view|opinion|eyes|mind|judge?ment|assessment|analysis|reading|estimation|"
+                      r"account|telling|words|perspective)\b", re.I)
 # ... unless it is the question's first word: "Does Ebberlin think…", "Why Wessel doubts…"
 _QUESTION_OPENING = re.compile(r"\s*(?:does|did|do|is|was|are|were|has|have|had|would|could|should|will|can|why|how|"
                                r"what|when|where|who|and|but)\s+", re.I)
@@ -399,6 +403,10 @@ def surname_named(question: str, author: str) -> tuple[tuple[int, int], str] | N
         True
         >>> surname_named("How did Jordan respond?", "Daniel Jordan") is None  # a state
         True
+        >>> surname_named("What dangers do snap drills pose, in Kerrigan's view?", "Matthias Kerrigan")
+        ((37, 47), 'Matthias Kerrigan')
+        >>> surname_named("What did the navy do in Kerrigan's harbour?", "Matthias Kerrigan") is None
+        True
     """
     name = surname(author)
     if name is None or state_forms(stem(name.split()[-1])) or seat_of(name):
@@ -409,7 +417,9 @@ def surname_named(question: str, author: str) -> tuple[tuple[int, int], str] | N
                              question):
         before = question[:match.start(1)]
         after_name = _NAME_BEFORE.search(before) and not _QUESTION_OPENING.fullmatch(before)
-        if _NOT_A_WRITER_BEFORE.search(before) or after_name:
+        # "…, in Kerrigan's view", "from Saldo's perspective": a writer's view, whatever the preposition
+        viewed = _VIEW_OF.match(question, match.end(1)) and _VIEWED_FROM.search(before)
+        if not viewed and (_NOT_A_WRITER_BEFORE.search(before) or after_name):
             continue
         return (match.start(1), match.end(1)), author
     return None

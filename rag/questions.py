@@ -55,6 +55,11 @@ _ANALYTIC_NOUNS = (
     # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
     r"performance|resilience|endgame|credibility|effectiveness|viability|sustainability|assessment|disagreements|"
     r"strategic (?:value|importance|logic)|the case (?:for|against)|for and against|upshot|fallout|aftermath|"
+    # "the strategic case for going nuclear", "Brisland's case against the DER": an argument
+    r"(?:(?:strategic|political|economic|military|moral|legal|main|best|strongest|whole|real|overall|official)|"
+    r"[\w-]+['’]s?) case (?:for|against)|"
+    # "What is the danger of the current moves?", "the threat to shipping": a risk (not "the danger zone")
+    r"danger(?= (?:of|to|for|from|posed|in)\b)|threat(?= (?:of|to|for|from|posed)\b)|"
     r"repercussions"
 )
 # Points only when asked for as such ("the drivers of the change"; "early drivers looking to…" are people).
@@ -72,7 +77,8 @@ _ANALYTIC = [
     re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
                rf"(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
-    re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
+    re.compile(rf"\b(?:which|what) (?:of (?:the |its |their |his |her |[\w-]+['’]s? ))?(?:\w+ )?(?:{_ANALYTIC_NOUNS}) "
+               rf"(?:does|do|did|is|are|has|have)\b", re.I),
     # "Which factors made the offensive possible?", "Which lessons should NATO draw?": several points asked
     # with "which" (a plural noun: "Which method is used…" asks for one fact).
     re.compile(rf"^\s*(?:and\s+|but\s+)?which (?:[\w’'-]+ )?(?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
@@ -83,6 +89,9 @@ _ANALYTIC = [
                # "List what the navy learned…", "Set out how the diversions affected…", "Walk me through…",
                # "Give me some background / an assessment / an overview of…"
                r"^\s*(?:please\s+)?(?:list|set out|lay out|spell out|outline) (?:what|how|why)\b|"
+               # "Set out each side's case", "Lay out the government's position" (not "Set out the dates…")
+               r"^\s*(?:please\s+)?(?:set|lay|spell) out\b(?! (?:the |its |their |his |her )?(?:names?|dates?|"
+               r"numbers?|figures?|years?|times?)\b)|"
                r"\bwalk (?:me|us) through\b|"
                rf"\bgive (?:me|us) (?:some|an?|the|your)\b(?: [\w-]+)? (?:{_OVERVIEW}|run-down|picture|sense|"
                r"explanation)\b|"
@@ -198,8 +207,8 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:is|was|lies|lay|are|were) behind\b|\bwhat explains?\b|\bwhat went wrong\b|"
                r"\bwhat (?:does|did|do|would|will|could|might) (?!it\b).{1,60}\bmean (?:for|to)\b|"
                r"\bwhat (?:could|might|will|would|may) happen\b|\bwhat (?:happens|comes) next\b|"
-               r"\bwhat (?:should|ought) .{1,60}\bdo\b|\bwhat (?:can|could|must|might) .{1,60}\bdo (?:to|about|against|"
-               r"in response|next)\b|"
+               r"\bwhat (?:\w+ly )?(?:should|ought) .{1,60}\bdo\b|"  # "what concretely should Orsetia do"
+               r"\bwhat (?:can|could|must|might) .{1,60}\bdo (?:to|about|against|in response|next)\b|"
                r"\bwhat (?:did|has|have|will) .{1,60}\bdo(?:ne)? (?:after|since|in response|to counter|about)\b|"
                r"\b(?:take-?aways?|lessons? learned)\b|^\s*(?:tell me|talk) about\b", re.I),
     # Relations, stakes, gains and options asked as a fact's question: "What is the relationship between Russia
@@ -215,7 +224,7 @@ _ANALYTIC = [
                r"^\s*(?:and\s+|but\s+|so\s+)?should\b", re.I),
     # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".
     re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
-               r"dangerous|adequate|useful|damaging|costly|likely)\b|"
+               r"dangerous|adequate|useful|damaging|costly|likely|convincing|persuasive|plausible|compelling|justified)\b|"
                r"(?:^\s*(?:and\s+|but\s+|so\s+)?|,\s*)how (?:bad|worried|worrying|scared|concerned|alarmed|exposed|"
                r"vulnerable|prepared|ready|resilient|robust|stable|strong|weak|real|reliable|viable)\b|"
                r"\bhow (?:is|are|was|were) [^?]{1,60}\b(?:holding up|going|faring|doing|coping|performing)\b", re.I),
@@ -296,7 +305,10 @@ _NOUN_PHRASE = re.compile(
 # quantity's "how", and the verbs of a single fact's "how" (a manner, a name).
 _LEAD_IN = r"(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*"
 _QUANTITY_WORDS = r"many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast"
-_MANNER_VERBS = (r"die|died|end|ended|start|started|begin|began|get|got|become|became|called|named|known|spelled|"
+# ("How did the hackers get into the network?" asks the way they went: an account, not one fact)
+_MANNER_VERBS = (r"die|died|end|ended|start|started|begin|began|"
+                 r"(?:get|got)(?! (?:into|in|inside|through|past|around|round|hold of|access|away)\b)|"
+                 r"become|became|called|named|known|spelled|"
                  r"pronounced")
 
 # A request wrapped round the question: "Can you tell me the reasons…", "Do you know why…", "I'd like to know
@@ -448,7 +460,14 @@ def _question_kind(question: str) -> Kind:
     topic = _TOPIC_FIRST.match(question)
     if not clause and topic:
         clause = topic.group(1)
-    return "analytic" if clause and _question_kind(clause[:1].upper() + clause[1:]) == "analytic" else "factoid"
+    if clause and _question_kind(clause[:1].upper() + clause[1:]) == "analytic":
+        return "analytic"
+    # A question in several parts is analytic when one of them is, typed alone: "Did Vostrana violate the accord?
+    # Set out each side's case.", "Which options does he reject, which does he back, and what should Orsetia
+    # do", "Castellane says bombing the dam is no option - why, and what is the danger of…"
+    parts = [p for p in _PARTS.split(_QUOTED.sub(" ", question)) if len(p.split()) >= 2]
+    return "analytic" if len(parts) > 1 and any(_question_kind(p[:1].upper() + p[1:]) == "analytic"
+                                                 for p in parts[1:]) else "factoid"
 
 
 # A condition or an attribution before the question: "If the reactors are off, why does power still matter?",
@@ -464,6 +483,11 @@ _HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|se
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _TOPIC_FIRST = re.compile(r"^[^?:–—]{1,40}?\s*(?:\s-|[:–—])\s+((?:why|how)\b.+)$", re.I | re.S)
 _SECOND_QUESTION = re.compile(r"\band ((?:why|how)\b.+)$", re.I | re.S)
+# Where a question's parts meet: a sentence's end, a semicolon, ", and" or a dash before a question word.
+# (A comma alone may end a leading clause, typed with the question: "Since the offensive began, which positions
+# were lost?" asks a fact.)
+_PARTS = re.compile(r"(?<=[?!.])\s+(?=[\w\"“'‘])|;\s+|,\s+(?:and|but|or)\s+(?=(?:what|which|why|how)\b)|"
+                    r"\s[-–—]\s+(?=(?:what|which|why|how)\b)", re.I)
 
 
 _CONTRACTED = re.compile(r"\b(?:(what|who|where|when|why|how|which|that|there)['’]?(s|re)|"

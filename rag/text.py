@@ -142,13 +142,25 @@ def numbers(text: str) -> list[str]:
     return [n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)]
 
 
+# What a name takes after a hyphen without being part of it: "Greyfinch-style", "NATO-led", "US-made" (and the
+# hyphen of "Kestrel-7", whose figure is no letter).
+_LOWER_SUFFIX = re.compile(r"(?:-[a-z]*)+$")
+
+
 def names(text: str) -> set[str]:
-    """Capitalised words that are not sentence-initial stop words (a cheap proxy for names)."""
+    """Capitalised words that are not sentence-initial stop words (a cheap proxy for names).
+
+    "It's", "What's" are a stop word with a verb, not names; "the Greyfinch-style trade" names Greyfinch.
+
+        >>> sorted(names("It's over. What's next for the Greyfinch-style trade and the NATO-led mission?"))
+        ['greyfinch', 'nato']
+    """
     found: set[str] = set()
     for match in _NAME.finditer(read_as(text)):
         for token in match.group(0).split():
-            lower = token.lower().replace("’", "'")
-            if lower in STOPWORDS or lower in QUESTION_WORDS:
+            lower = _LOWER_SUFFIX.sub("", token).lower().replace("’", "'")
+            bare = lower[:-2] if lower.endswith("'s") else lower
+            if not bare or bare in STOPWORDS or bare in QUESTION_WORDS:
                 continue
             found.add(stem(lower))
     return found

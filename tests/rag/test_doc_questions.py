@@ -160,6 +160,12 @@ def test_an_author_is_named_by_the_full_name(question: str, found: bool) -> None
     ("What did Haley say about drones?", "Lena Hale", None),  # another name
     ("Ebberlin argues what?", "Tove Ebberlin", None),  # the question's first word
     ("How long did it last?", "Mara Long", None),  # a word, in lower case
+    # A writer's view asked with a preposition (blind set news_i, news_n: both refused as naming nobody stated)
+    ("what longer-term dangers do snap exercises pose, in Kerrigan's view", "Matthias Kerrigan", "Kerrigan's"),
+    ("Why, in Saldo's view, could one incident turn into a crisis?", "Henrik Saldo", "Saldo's"),
+    ("From Saldo's perspective, what went wrong?", "Henrik Saldo", "Saldo's"),
+    ("What happened in Saldo's harbour?", "Henrik Saldo", None),  # a place of that name, not a view
+    ("How did the crew fare in the King's view?", "Hannah King", None),  # after "the"
 ])
 def test_a_surname_names_its_writer_only_where_it_is_a_name(question: str, author: str, named: str | None) -> None:
     from rag.doc_questions import surname_named

@@ -555,3 +555,33 @@ def test_one_point_that_is_a_place_or_a_moment_is_a_fact(question: str) -> None:
 ])
 def test_the_writers_points_and_a_purpose_stay_analytic(question: str) -> None:
     assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    # Blind sets news_i-l: analysts' questions in several parts, or asking for a case or a judgement, that had
+    # been typed as facts and refused.
+    "Did Vostrana violate the Harnow Accord? Set out each side's case as reported in the news story.",
+    "which of Orsetia's options does the analyst reject, which does he back, and what concretely should Orsetia do",
+    "What's the strategic case for Tessaria going nuclear rather than sticking with conventional subs?",
+    "how convincing is brisland's case against the DER according to varga, and what's missing",
+    "Castellane says bombing the dam isn't a realistic option for Meridon - why, and what is the danger of the "
+    "current military moves?",
+    "How did Grey Heron get into the hospital and the ministry, technically speaking?",
+    "What is the danger of the current military moves?",
+    "What concretely should Orsetia do?",
+    "Lay out the government's position on the strike.",
+])
+def test_analysts_questions_in_parts_or_asking_a_case_are_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    "When was the battalion founded? Who founded it?",
+    "Who leads the group, and how many fighters does it have?",
+    "How did the ship get its name?",
+    "What is the danger zone around the plant called?",
+    "Set out the dates of the talks.",
+    "Where is the plant? Which river feeds it?",
+])
+def test_facts_asked_in_parts_stay_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
