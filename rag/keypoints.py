@@ -219,6 +219,40 @@ def reporting_balance(sentences: Sequence[str]) -> float:
     return balance / (len(sentences) + REPORTING_PRIOR)
 
 
+# A question asking what ought to be done ("What steps does Brandt recommend…?", "What lessons should Sarvania
+# learn?", "What does the author propose in response to…?"), not why ("Why should Europe care?"); and a writer's
+# numbered prescriptions ("First, the defence ministry should map every civilian dependency…", "Second, …").
+_PRESCRIPTION_ASKED = re.compile(r"\b(?:recommend\w*|propos(?:e|es|ed|ing|als?)|advis\w*|advocat\w*|urg(?:e|es|ed|ing)|"
+                                 r"prescri\w*|should|ought to|needs? to|lessons?)\b|"
+                                 r"\bwhat (?:can|could|must|might) [^?]{1,60}\bdo\b|\bwhat to do\b", re.I)
+_ORDINAL = re.compile(r"^\W*(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|Lastly)(?:ly)?\b")
+_PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to|has to|have to)\b", re.I)
+
+
+def asks_prescription(question: str) -> bool:
+    """Whether an analytic question asks what should be done.
+
+    Example:
+        >>> asks_prescription("What steps does Brandt recommend to de-escalate the dispute?")
+        True
+        >>> asks_prescription("Why should Europe care about the strait?"), asks_prescription("What steps were taken?")
+        (False, False)
+    """
+    return bool(_PRESCRIPTION_ASKED.search(question)) and not re.search(r"\bwhy\b", question, re.I)
+
+
+def numbered_prescription(sentence: str) -> bool:
+    """Whether ``sentence`` is an item of a writer's numbered list of what should be done.
+
+    Example:
+        >>> numbered_prescription("Second, parliament should make basic security standards mandatory.")
+        True
+        >>> numbered_prescription("First, the ship turned north."), numbered_prescription("Parliament should act.")
+        (False, False)
+    """
+    return bool(_ORDINAL.match(sentence) and _PRESCRIBES.search(sentence))
+
+
 # Words a question uses round what it asks about, not about it: prepositions and quantifiers the stop list
 # keeps ("despite the risks", "the whole gap", "overall"), chat fillers ("tbh", "gonna"), negated auxiliaries
 # typed without their apostrophe ("didnt"), greetings, negations ("not": what is asked about is the same), and

@@ -44,9 +44,11 @@ from rag.citations import MARKER
 from rag.doc_questions import asks_about_person, author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import (
+    asks_prescription,
     asks_view,
     content_focus,
     narrative_score,
+    numbered_prescription,
     question_aim,
     reacting_words,
     reaction_actors,
@@ -1365,6 +1367,30 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
     return {text: value * factor.get(text, 1.0) for text, value in relevance.items()}
 
 
+def listed_first(ranking: Ranking, relevance: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
+    """``relevance`` with the writer's numbered recommendations first, for a question asking what should be done.
+
+    "What steps does Brandt recommend…?" over an analysis that lays them out ("First, the two governments should
+    agree an interim arrangement…", "Second, they should sign…") is answered by that list, not by the argument
+    round it, which shares more of the question's words. When the question asks what ought to be done
+    (:func:`rag.keypoints.asks_prescription`) and the document of the most relevant sentence holds at least two
+    numbered prescriptions (:func:`rag.keypoints.numbered_prescription`) among the retrieved ones, those are made
+    as relevant as that sentence. Another document's list is left alone: it answers another question. This orders
+    the points; whether there is an answer is decided before, without it.
+    """
+    if not relevance or not asks_prescription(ranking.profile.question):
+        return relevance
+    top = max(relevance.values())
+    best = max(ranking.candidates, key=lambda c: relevance.get(c.text, 0.0))
+    document = rendering_key(passages[best.passage - 1].chunk.source)
+    listed = {c.text for c in ranking.candidates
+              if rendering_key(passages[c.passage - 1].chunk.source) == document and numbered_prescription(c.text)
+              and relevance.get(c.text, 0.0) > 0.0}
+    if len(listed) < 2:
+        return relevance
+    return {text: max(value, top) if text in listed else value for text, value in relevance.items()}
+
+
 def _lead_sentences(cands: Sequence[Candidate], passages: Sequence[Passage]) -> set[str]:
     """The first :data:`LEAD_SENTENCES` candidate sentences of each long document whose opening was retrieved.
 
@@ -1835,7 +1861,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             compared = named_comparison(question, passages)
             groups = (compared_points(compared, ranking, passages, embedder) if compared else None) or []
             points = [c for group in groups for c in group] or select_key_points(
-                ranking, reports_first(ranking, relevance, passages))
+                ranking, listed_first(ranking, reports_first(ranking, relevance, passages), passages))
             groups = groups or [points]
         if points:
             # A comparison's points come side by side: the first side's, then the second's.
