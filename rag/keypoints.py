@@ -222,11 +222,17 @@ def reporting_balance(sentences: Sequence[str]) -> float:
 # A question asking what ought to be done ("What steps does Brandt recommend…?", "What lessons should Sarvania
 # learn?", "What does the author propose in response to…?"), not why ("Why should Europe care?"); and a writer's
 # numbered prescriptions ("First, the defence ministry should map every civilian dependency…", "Second, …").
-_PRESCRIPTION_ASKED = re.compile(r"\b(?:recommend\w*|propos(?:e|es|ed|ing|als?)|advis\w*|advocat\w*|urg(?:e|es|ed|ing)|"
-                                 r"prescri\w*|should|ought to|needs? to|lessons?)\b|"
-                                 r"\bwhat (?:can|could|must|might) [^?]{1,60}\bdo\b|\bwhat to do\b", re.I)
-_ORDINAL = re.compile(r"^\W*(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|Lastly)(?:ly)?\b")
-_PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to|has to|have to)\b", re.I)
+_PRESCRIPTION_ASKED = re.compile(r"\b(?:recommend\w*|(?<!\bthe )(?<!\ba )propos(?:e|es|ed|ing)|proposals?|"
+                                 r"advis(?:e|es|ed|ing)|advocat\w*|urg(?:e|es|ed|ing)|prescri\w*|"
+                                 r"(?:does|do|did|would) [^?]{1,60}\bsuggest\b|calls? for|call(?:ed|ing) for|"
+                                 r"should(?! (?:we |one |i |you )?(?:interpret|understand|read|see|view|think|expect|"
+                                 r"make of|know|care)\b)|ought to|needs? to|lessons?)\b|"
+                                 r"\bwhat (?:can|could|must|might) [^?]{1,60}\bdo\b|\bwhat to do\b|"
+                                 r"\bwhat (?:must|should|can|could) be done\b", re.I)
+# "First, the defence ministry should map…", "1. Parliament should…" ("First Minister Swinney should resign" is
+# no list item)
+_ORDINAL = re.compile(r"^\W*(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|Lastly)(?:ly)?,|\d\.\s)")
+_PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to)\b", re.I)
 
 
 def asks_prescription(question: str) -> bool:
@@ -237,8 +243,10 @@ def asks_prescription(question: str) -> bool:
         True
         >>> asks_prescription("Why should Europe care about the strait?"), asks_prescription("What steps were taken?")
         (False, False)
+        >>> asks_prescription("What impact will the proposed quota cuts have?")  # "proposed" qualifies the cuts
+        False
     """
-    return bool(_PRESCRIPTION_ASKED.search(question)) and not re.search(r"\bwhy\b", question, re.I)
+    return bool(_PRESCRIPTION_ASKED.search(question)) and not re.match(r"\W*(?:and\s+|but\s+)?why\b", question, re.I)
 
 
 def numbered_prescription(sentence: str) -> bool:
@@ -249,6 +257,8 @@ def numbered_prescription(sentence: str) -> bool:
         True
         >>> numbered_prescription("First, the ship turned north."), numbered_prescription("Parliament should act.")
         (False, False)
+        >>> numbered_prescription("First Minister Swinney should resign, critics say.")
+        False
     """
     return bool(_ORDINAL.match(sentence) and _PRESCRIBES.search(sentence))
 

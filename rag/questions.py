@@ -55,9 +55,8 @@ _ANALYTIC_NOUNS = (
     # How a thing fares or is judged: "the junta's resilience", "Putin's endgame", "the deterrence debate"
     r"performance|resilience|endgame|credibility|effectiveness|viability|sustainability|assessment|disagreements|"
     r"strategic (?:value|importance|logic)|the case (?:for|against)|for and against|upshot|fallout|aftermath|"
-    # "the strategic case for going nuclear", "Brisland's case against the DER": an argument
-    r"(?:(?:strategic|political|economic|military|moral|legal|main|best|strongest|whole|real|overall|official)|"
-    r"[\w-]+['’]s?) case (?:for|against)|"
+    # "the strategic case for going nuclear": an argument ("the FTC's case against Meta" is a lawsuit)
+    r"(?:strategic|political|economic|military|moral|main|best|strongest|whole|real|overall) case (?:for|against)|"
     # "What is the danger of the current moves?", "the threat to shipping": a risk (not "the danger zone")
     r"danger(?= (?:of|to|for|from|posed|in)\b)|threat(?= (?:of|to|for|from|posed)\b)|"
     r"repercussions"
@@ -77,8 +76,7 @@ _ANALYTIC = [
     re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
                rf"(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
-    re.compile(rf"\b(?:which|what) (?:of (?:the |its |their |his |her |[\w-]+['’]s? ))?(?:\w+ )?(?:{_ANALYTIC_NOUNS}) "
-               rf"(?:does|do|did|is|are|has|have)\b", re.I),
+    re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
     # "Which factors made the offensive possible?", "Which lessons should NATO draw?": several points asked
     # with "which" (a plural noun: "Which method is used…" asks for one fact).
     re.compile(rf"^\s*(?:and\s+|but\s+)?which (?:[\w’'-]+ )?(?=[\w-]+s\b)(?:{_ANALYTIC_NOUNS})\b", re.I),
@@ -90,8 +88,8 @@ _ANALYTIC = [
                # "Give me some background / an assessment / an overview of…"
                r"^\s*(?:please\s+)?(?:list|set out|lay out|spell out|outline) (?:what|how|why)\b|"
                # "Set out each side's case", "Lay out the government's position" (not "Set out the dates…")
-               r"^\s*(?:please\s+)?(?:set|lay|spell) out\b(?! (?:the |its |their |his |her )?(?:names?|dates?|"
-               r"numbers?|figures?|years?|times?)\b)|"
+               r"^\s*(?:please\s+)?(?:set|lay) out\b(?!(?: [\w’'-]+){0,3}? (?:names?|dates?|numbers?|figures?|years?|"
+               r"times?|acronyms?|abbreviations?|spellings?|addresses|titles?)\b)|"
                r"\bwalk (?:me|us) through\b|"
                rf"\bgive (?:me|us) (?:some|an?|the|your)\b(?: [\w-]+)? (?:{_OVERVIEW}|run-down|picture|sense|"
                r"explanation)\b|"
@@ -207,7 +205,7 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:is|was|lies|lay|are|were) behind\b|\bwhat explains?\b|\bwhat went wrong\b|"
                r"\bwhat (?:does|did|do|would|will|could|might) (?!it\b).{1,60}\bmean (?:for|to)\b|"
                r"\bwhat (?:could|might|will|would|may) happen\b|\bwhat (?:happens|comes) next\b|"
-               r"\bwhat (?:\w+ly )?(?:should|ought) .{1,60}\bdo\b|"  # "what concretely should Orsetia do"
+               r"\bwhat,? (?:\w+ly,? )?(?:should|ought|must) .{1,60}\bdo\b|"  # "what concretely should Orsetia do"
                r"\bwhat (?:can|could|must|might) .{1,60}\bdo (?:to|about|against|in response|next)\b|"
                r"\bwhat (?:did|has|have|will) .{1,60}\bdo(?:ne)? (?:after|since|in response|to counter|about)\b|"
                r"\b(?:take-?aways?|lessons? learned)\b|^\s*(?:tell me|talk) about\b", re.I),
@@ -224,13 +222,16 @@ _ANALYTIC = [
                r"^\s*(?:and\s+|but\s+|so\s+)?should\b", re.I),
     # An assessment: "How effective were the sanctions?", "Did the sanctions work?", "Is the response adequate?".
     re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
-               r"dangerous|adequate|useful|damaging|costly|likely|convincing|persuasive|plausible|compelling|justified)\b|"
+               r"dangerous|adequate|useful|damaging|costly|likely|convincing|persuasive|plausible|compelling|justified|"
+               # "how firm are those findings?"
+               r"firm|solid|sound|conclusive|certain|confident)\b|"
                r"(?:^\s*(?:and\s+|but\s+|so\s+)?|,\s*)how (?:bad|worried|worrying|scared|concerned|alarmed|exposed|"
                r"vulnerable|prepared|ready|resilient|robust|stable|strong|weak|real|reliable|viable)\b|"
                r"\bhow (?:is|are|was|were) [^?]{1,60}\b(?:holding up|going|faring|doing|coping|performing)\b", re.I),
     re.compile(r"^\s*(?:(?:and|but|so|ok(?:ay)?)\W+)*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|"
                r"should)\b.{1,80}(?:\b(?:effective|ineffective|adequate|inadequate|successful|a success|a failure|"
                r"justified|sufficient|enough|sustainable|worth\w*|wise|credible|realistic|(?:un)?reliable|trustworthy|"
+               r"convincing|persuasive|plausible|"
                r"dependable|(?:un)?stable|(?:in)?secure|safe|vulnerable|prepared|(?:un)?likely|inevitable|"
                r"legitimate|necessary|a (?:threat|danger|risk)|at risk|in danger|winning|losing)\b|"
                r"\b(?:work(?:ed|s|ing)?|succeed(?:ed|s)?|fail(?:ed|s)?|backfire(?:d|s)?|pa(?:y|id) off)\W*$|"
@@ -279,6 +280,16 @@ _ANALYTIC = [
     re.compile(rf"\b(?:what|which) (?:[\w’'-]+ ){{0,6}}?(?!(?:was|has|its|does|yes|this|thus|less|news)\b)"
                rf"[a-z][\w-]*[^isu\W'’]s (?:[\w’'-]+ ){{0,6}}?(?:does|do|did|would) (?:the )?{_WRITER} "
                r"(?:propos|suggest|recommend|advocat|put forward|offer)\w*", re.I),
+    # Several things done or decided, asked as such: "What stopgap arrangements were announced…?", "What legal moves
+    # are being made…?", "What powers and restrictions does the decree introduce?" ("What type of sanctions…" asks
+    # a kind); and a worry asked with a verb: "What worries the analyst about sending in the army?"
+    # ("What sanctions / penalties / charges did X impose?" ask which: a fact)
+    re.compile(r"\bwhat (?!(?:type|kind|sort)s? of\b)(?:[\w’'-]+ ){0,2}(?:arrangements|moves|powers|restrictions|"
+               r"provisions|commitments|concessions|guarantees|promises|pledges|plans|initiatives|precautions|"
+               r"countermeasures|requirements|assurances|safeguards) "
+               r"(?:were|are|was|is|does|do|did|have|has|had|will|would|could|might|can)\b|"
+               r"\bwhat (?:worries|worried|troubles|troubled|alarms|alarmed|bothers|bothered|frightens|frightened|"
+               r"scares|scared|concerns|concerned) (?:the |a |an |(?-i:[A-Z]))", re.I),
     # "What fixes does Reinholt propose…", "What course of action does the analyst urge San Aurelio to take?": a
     # remedy asked of someone ("What dates / targets / missiles does X propose…" ask for facts).
     re.compile(r"\bwhat (?:[\w-]+ ){0,2}(?:fix(?:es)?|course of action|courses of action|improvements|ideas|tools|"
@@ -307,7 +318,8 @@ _LEAD_IN = r"(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*"
 _QUANTITY_WORDS = r"many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast"
 # ("How did the hackers get into the network?" asks the way they went: an account, not one fact)
 _MANNER_VERBS = (r"die|died|end|ended|start|started|begin|began|"
-                 r"(?:get|got)(?! (?:into|in|inside|through|past|around|round|hold of|access|away)\b)|"
+                 r"(?:get|got)(?! (?:into|in|inside|through|past|around|round|across|over|out of|hold of|access|"
+                 r"away)\b)|"
                  r"become|became|called|named|known|spelled|"
                  r"pronounced")
 
@@ -465,7 +477,7 @@ def _question_kind(question: str) -> Kind:
     # A question in several parts is analytic when one of them is, typed alone: "Did Vostrana violate the accord?
     # Set out each side's case.", "Which options does he reject, which does he back, and what should Orsetia
     # do", "Castellane says bombing the dam is no option - why, and what is the danger of…"
-    parts = [p for p in _PARTS.split(_QUOTED.sub(" ", question)) if len(p.split()) >= 2]
+    parts = _parts(question)
     return "analytic" if len(parts) > 1 and any(_question_kind(p[:1].upper() + p[1:]) == "analytic"
                                                  for p in parts[1:]) else "factoid"
 
@@ -481,6 +493,7 @@ _LEAD_CLAUSE = re.compile(r"^\s*(?:according to|in [\w’'. -]{1,40}?\b(?:view|o
 _HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|seat) (?:does|did|do) [^?]{1,60}\bhold\b",
                          re.I)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_SINGLE_QUOTED = re.compile(r"‘[^’]*’|(?<!\w)'[^']{3,}'(?!\w)")
 _TOPIC_FIRST = re.compile(r"^[^?:–—]{1,40}?\s*(?:\s-|[:–—])\s+((?:why|how)\b.+)$", re.I | re.S)
 _SECOND_QUESTION = re.compile(r"\band ((?:why|how)\b.+)$", re.I | re.S)
 # Where a question's parts meet: a sentence's end, a semicolon, ", and" or a dash before a question word.
@@ -488,6 +501,21 @@ _SECOND_QUESTION = re.compile(r"\band ((?:why|how)\b.+)$", re.I | re.S)
 # were lost?" asks a fact.)
 _PARTS = re.compile(r"(?<=[?!.])\s+(?=[\w\"“'‘])|;\s+|,\s+(?:and|but|or)\s+(?=(?:what|which|why|how)\b)|"
                     r"\s[-–—]\s+(?=(?:what|which|why|how)\b)", re.I)
+# "the U.S. response", "Gen. Milley": a full stop that ends no sentence
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Gen|Col|Maj|Capt|Sgt|Adm|Mrs|Rev|Gov|Sen|Rep|Amb|Sec|Inc|Ltd|Corp|approx|"
+                           r"vs|etc|Jr|Sr|St|Mt|Dr|Mr|Ms|Lt|No))\.$")
+
+
+def _parts(question: str) -> list[str]:
+    """The parts of a question (:data:`_PARTS`), quotations left out."""
+    text = _SINGLE_QUOTED.sub(" ", _QUOTED.sub(" ", question))
+    parts, start = [], 0
+    for m in _PARTS.finditer(text):
+        if not _ABBREVIATION.search(text[start:m.start()]):
+            parts.append(text[start:m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    return [p for p in parts if p.strip(" ?.!")]
 
 
 _CONTRACTED = re.compile(r"\b(?:(what|who|where|when|why|how|which|that|there)['’]?(s|re)|"

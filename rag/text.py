@@ -142,9 +142,14 @@ def numbers(text: str) -> list[str]:
     return [n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)]
 
 
-# What a name takes after a hyphen without being part of it: "Greyfinch-style", "NATO-led", "US-made" (and the
-# hyphen of "Kestrel-7", whose figure is no letter).
-_LOWER_SUFFIX = re.compile(r"(?:-[a-z]*)+$")
+# What a name takes after a hyphen without being part of it: "Greyfinch-style", "NATO-led", "US-made" (not the
+# lower-case part of a name: "Kim Yo-jong", "Guinea-bissau"), and the hyphen of "Kestrel-7", whose figure is no
+# letter.
+_LOWER_SUFFIX = re.compile(r"-(?:style|like|led|backed|based|made|built|owned|run|funded|linked|controlled|flagged|"
+                           r"registered|class|type|era|born|speaking|language|friendly|related|bound|allied|aligned|"
+                           r"leaning|held|occupied|supplied|sponsored|inspired)$|-$")
+# "It's", "What's": a pronoun or a question word with its verb, never a name ("Theresa May's" is one).
+_CONTRACTED = frozenset("it that there here what who where when why how he she let".split())
 
 
 def names(text: str) -> set[str]:
@@ -159,8 +164,8 @@ def names(text: str) -> set[str]:
     for match in _NAME.finditer(read_as(text)):
         for token in match.group(0).split():
             lower = _LOWER_SUFFIX.sub("", token).lower().replace("’", "'")
-            bare = lower[:-2] if lower.endswith("'s") else lower
-            if not bare or bare in STOPWORDS or bare in QUESTION_WORDS:
+            if not lower or lower in STOPWORDS or lower in QUESTION_WORDS or \
+                    lower.endswith("'s") and lower[:-2] in _CONTRACTED:
                 continue
             found.add(stem(lower))
     return found

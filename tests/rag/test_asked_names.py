@@ -25,3 +25,22 @@ def test_a_name_with_a_lower_case_suffix_is_the_name() -> None:
     assert asked_names("Why does the Greyfinch-style smuggling trade keep flourishing?") == {"greyfinch"}
     assert asked_names("How did the NATO-led mission and Russian-backed forces react?") == {"nato", "russian"}
     assert asked_names("Why did the Galdor-Serin ceasefire fail?") == {"galdor-serin"}
+    # Found in review: the lower-case part of a name is the name's, and a possessive name stays a name.
+    assert asked_names("What did Kim Yo-jong say about the balloons?") == {"kim", "yo-jong"}
+    assert asked_names("Why did Theresa May's plan fail?") == {"theresa", "may"}
+
+
+def test_a_think_tank_named_as_the_sources_home_need_not_be_stated() -> None:
+    # Blind set news_p: "the Fennick Institute commentary" named the analysis by its writer's institute, which
+    # only its byline states, so the question was refused as naming something no passage mentions.
+    from rag.backends.extractive import _names_missing, names_to_state
+    from rag.records import Chunk, Passage
+
+    text = "A blanket ban on imagery hurts aid agencies most. A delay of 72 hours would protect troops instead."
+    passages = [Passage(chunk=Chunk("a", "a.txt", "Closing the shutter", text, 0, len(text), 0), score=1.0)]
+    question = "What alternatives to a blanket ban does the Fennick Institute commentary propose?"
+    assert names_to_state(question, passages) == set() and not _names_missing(question, passages)
+    assert names_to_state("What does the piece from the Harbour Policy Institute argue?", passages) == set()
+    # A think tank that is a party to what is asked must still be stated.
+    assert _names_missing("What did the Fennick Institute say about the ban?", passages)
+    assert _names_missing("What does the Fennick Institute commentary say about Brevania?", passages)

@@ -85,11 +85,17 @@ def test_only_a_list_asked_for_and_in_the_answering_document_counts() -> None:
     plain, listed = _relevance("What happened in the dispute between Torvalia and Surenne?",
                                [passage(f"{ARGUMENT} {STEPS}", 1)])
     assert listed == plain
-    # Another document's list (the best sentence is in the first document) answers another question.
-    other = ("First, the navy should buy two cutters. Second, it should train more crews. "
-             "The budget is tight.")
+    # Another document's list (the best sentence is in the first document) answers another question, though its
+    # items are relevant too.
+    other = ("First, Torvalia's navy should buy two cutters for the fishing bank. "
+             "Second, Surenne should train more coast guard crews for the bank. "
+             "The budgets of both coast guards are tight.")
     plain, listed = _relevance(QUESTION, [passage(ARGUMENT, 1), passage(other, 2)])
+    items = [t for t in plain if t.startswith(("First,", "Second,"))]
+    assert len(items) == 2 and all(plain[t] > 0 for t in items)
     assert listed == plain
     # One numbered prescription is no list.
-    plain, listed = _relevance(QUESTION, [passage(f"{ARGUMENT} First, both should talk.", 1)])
+    single = f"{ARGUMENT} First, both governments should agree an interim quota for the fishing bank."
+    plain, listed = _relevance(QUESTION, [passage(single, 1)])
+    assert "First, both governments should agree an interim quota for the fishing bank." in plain
     assert listed == plain

@@ -570,6 +570,20 @@ def test_the_writers_points_and_a_purpose_stay_analytic(question: str) -> None:
     "What is the danger of the current military moves?",
     "What concretely should Orsetia do?",
     "Lay out the government's position on the strike.",
+    # Blind sets news_o, news_p: several things done or decided, a worry asked with a verb, a judgement of findings
+    "What stopgap arrangements were announced to keep goods moving to Madrun after the bridge collapsed?",
+    "What legal moves are being made or considered to get the shipment loaded?",
+    "What powers and restrictions does Ombara's emergency decree introduce?",
+    "What worries the Lakeside Centre analyst about sending the army into Ombara's cities?",
+    "What have the inspectors found so far at Pelsk, and how firm are those findings?",
+    # Found in review: close variants
+    "What, concretely, should Orsetia do?",
+    "What precisely must NATO do?",
+    "How did the militants get across the border?",
+    "The analyst rejects bombing the dam. Why?",
+    "Is Brisland's case convincing?",
+    "The talks collapsed in May - what went wrong?",
+    "The talks collapsed in May; why did the mediator walk out?",
 ])
 def test_analysts_questions_in_parts_or_asking_a_case_are_analytic(question: str) -> None:
     assert question_kind(question) == "analytic"
@@ -582,6 +596,18 @@ def test_analysts_questions_in_parts_or_asking_a_case_are_analytic(question: str
     "What is the danger zone around the plant called?",
     "Set out the dates of the talks.",
     "Where is the plant? Which river feeds it?",
+    "What type of sanctions has the US directed at Iran?",
+    # Found in review: an abbreviation or a quoted title ends no part; a lawsuit is a case; spelling is a fact
+    "Who signed the U.S. response to the note?",
+    "Where did Gen. Milley's assessment of the war appear?",
+    "Who wrote the essay 'Is NATO Obsolete? Why the Alliance Endures'?",
+    "What court heard the FTC's case against Meta?",
+    "Who is the defence minister? Spell out his full name.",
+    "Set out the key dates of the talks.",
+    "Which of the two options did the cabinet choose?",
+    "What sanctions did the EU impose on Azerbaijan after the September 2022 offensive?",
+    "What penalties did the government impose on the platforms?",
+    "How sure did the statement say scientists were that temperatures would keep rising?",
 ])
 def test_facts_asked_in_parts_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
