@@ -381,7 +381,7 @@ _NAME_BEFORE = re.compile(rf"[{UPPER}][\w’'.-]*\s+$")
 # "in Kerrigan's view", "to Saldo's mind": a surname with its possessive before a word for a view
 _VIEWED_FROM = re.compile(r"\b(?:in|from|to)\s+$", re.I)
 _VIEW_OF = re.compile(r"(?<=['’]s)\s+(?:view|opinion|eyes|mind|judge?ment|assessment|analysis|reading|estimation|"
-                      r"telling|words|perspective)\b", re.I)  # (not "account": "Kerrigan's account" may hold money)
+                      r"telling|words|perspective|account(?=\s*,))\b", re.I)  # ("in Kerrigan's account" may hold money)
 # ... unless it is the question's first word: "Does Ebberlin think…", "Why Wessel doubts…"
 _QUESTION_OPENING = re.compile(r"\s*(?:does|did|do|is|was|are|were|has|have|had|would|could|should|will|can|why|how|"
                                r"what|when|where|who|and|but)\s+", re.I)

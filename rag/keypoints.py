@@ -224,14 +224,15 @@ def reporting_balance(sentences: Sequence[str]) -> float:
 # numbered prescriptions ("First, the defence ministry should map every civilian dependency…", "Second, …").
 _PRESCRIPTION_ASKED = re.compile(r"\b(?:recommend\w*|(?<!\bthe )(?<!\ba )propos(?:e|es|ed|ing)|proposals?|"
                                  r"advis(?:e|es|ed|ing)|advocat\w*|urg(?:e|es|ed|ing)|prescri\w*|"
-                                 r"(?:does|do|did|would) [^?]{1,60}\bsuggest\b|calls? for|call(?:ed|ing) for|"
+                                 r"suggest(?:s|ed|ing)? (?:[\w’'-]+ ){0,3}?(?:do|take|should)\b|"
+                                 r"calls? for|call(?:ed|ing) for|"
                                  r"should(?! (?:we |one |i |you )?(?:interpret|understand|read|see|view|think|expect|"
                                  r"make of|know|care)\b)|ought to|needs? to|lessons?)\b|"
                                  r"\bwhat (?:can|could|must|might) [^?]{1,60}\bdo\b|\bwhat to do\b|"
                                  r"\bwhat (?:must|should|can|could) be done\b", re.I)
 # "First, the defence ministry should map…", "1. Parliament should…" ("First Minister Swinney should resign" is
 # no list item)
-_ORDINAL = re.compile(r"^\W*(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|Lastly)(?:ly)?,|\d\.\s)")
+_ORDINAL = re.compile(r"^\W*(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|Lastly)(?:ly)?[,:]|\d{1,2}\.\s)")
 _PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to)\b", re.I)
 
 

@@ -57,6 +57,8 @@ _ANALYTIC_NOUNS = (
     r"strategic (?:value|importance|logic)|the case (?:for|against)|for and against|upshot|fallout|aftermath|"
     # "the strategic case for going nuclear": an argument ("the FTC's case against Meta" is a lawsuit)
     r"(?:strategic|political|economic|military|moral|main|best|strongest|whole|real|overall) case (?:for|against)|"
+    # "What is Brisland's case against the DER?" (not "What court heard the FTC's case…")
+    r"(?:(?<=\bis )|(?<=\bwas )|(?<=\bare ))(?:the )?[\w-]+['’]s? case (?:for|against)|"
     # "What is the danger of the current moves?", "the threat to shipping": a risk (not "the danger zone")
     r"danger(?= (?:of|to|for|from|posed|in)\b)|threat(?= (?:of|to|for|from|posed)\b)|"
     r"repercussions"
@@ -224,7 +226,7 @@ _ANALYTIC = [
     re.compile(r"\bhow (?:significant|important|effective|successful|serious|credible|sustainable|realistic|"
                r"dangerous|adequate|useful|damaging|costly|likely|convincing|persuasive|plausible|compelling|justified|"
                # "how firm are those findings?"
-               r"firm|solid|sound|conclusive|certain|confident)\b|"
+               r"firm|solid|sound|conclusive|certain|confident|definitive|trustworthy)\b|"
                r"(?:^\s*(?:and\s+|but\s+|so\s+)?|,\s*)how (?:bad|worried|worrying|scared|concerned|alarmed|exposed|"
                r"vulnerable|prepared|ready|resilient|robust|stable|strong|weak|real|reliable|viable)\b|"
                r"\bhow (?:is|are|was|were) [^?]{1,60}\b(?:holding up|going|faring|doing|coping|performing)\b", re.I),
@@ -284,12 +286,15 @@ _ANALYTIC = [
     # are being made…?", "What powers and restrictions does the decree introduce?" ("What type of sanctions…" asks
     # a kind); and a worry asked with a verb: "What worries the analyst about sending in the army?"
     # ("What sanctions / penalties / charges did X impose?" ask which: a fact)
-    re.compile(r"\bwhat (?!(?:type|kind|sort)s? of\b)(?:[\w’'-]+ ){0,2}(?:arrangements|moves|powers|restrictions|"
-               r"provisions|commitments|concessions|guarantees|promises|pledges|plans|initiatives|precautions|"
-               r"countermeasures|requirements|assurances|safeguards) "
-               r"(?:were|are|was|is|does|do|did|have|has|had|will|would|could|might|can)\b|"
+    re.compile(r"\bwhat (?!(?:type|kind|sort|proportion|percentage|share|number|amount|fraction)s? of\b)"
+               r"(?:[\w’'-]+ ){0,2}(?:arrangements|moves|powers|restrictions|provisions|commitments|"
+               r"obligations|concessions|guarantees|promises|pledges|plans|initiatives|precautions|countermeasures|"
+               r"requirements|assurances|safeguards) "
+               r"(?:were|are|was|is|does|do|did|have|has|had|will|would|could|might|can|must|should)\b|"
+               # (about something, or a writer's: "What worried Lincoln?" asks one fact)
                r"\bwhat (?:worries|worried|troubles|troubled|alarms|alarmed|bothers|bothered|frightens|frightened|"
-               r"scares|scared|concerns|concerned) (?:the |a |an |(?-i:[A-Z]))", re.I),
+               r"scares|scared|concerns|concerned) [^?]{1,60}?(?:\babout\b|\b(?:analyst|author|writer|commentator|"
+               r"experts?|critics|observers|officials|diplomats|analysts|economists|investors)\b)", re.I),
     # "What fixes does Reinholt propose…", "What course of action does the analyst urge San Aurelio to take?": a
     # remedy asked of someone ("What dates / targets / missiles does X propose…" ask for facts).
     re.compile(r"\bwhat (?:[\w-]+ ){0,2}(?:fix(?:es)?|course of action|courses of action|improvements|ideas|tools|"
@@ -506,12 +511,17 @@ _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:Gen|Col|Maj|Capt|Sgt|Adm|Mrs|Rev|Go
                            r"vs|etc|Jr|Sr|St|Mt|Dr|Mr|Ms|Lt|No))\.$")
 
 
+# ("…ratified by the U.S. Why did it take so long?": a question starts after it all the same)
+_NEW_QUESTION = re.compile(r"(?:Why|How|What|Who|When|Where|Which|Should|Is|Are|Was|Were|Do|Does|Did|Can|Could|Will|"
+                           r"Would|Has|Have)\b")
+
+
 def _parts(question: str) -> list[str]:
     """The parts of a question (:data:`_PARTS`), quotations left out."""
     text = _SINGLE_QUOTED.sub(" ", _QUOTED.sub(" ", question))
     parts, start = [], 0
     for m in _PARTS.finditer(text):
-        if not _ABBREVIATION.search(text[start:m.start()]):
+        if not _ABBREVIATION.search(text[start:m.start()]) or _NEW_QUESTION.match(text, m.end()):
             parts.append(text[start:m.start()])
             start = m.end()
     parts.append(text[start:])

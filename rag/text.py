@@ -147,8 +147,9 @@ def numbers(text: str) -> list[str]:
 # letter.
 _LOWER_SUFFIX = re.compile(r"-(?:style|like|led|backed|based|made|built|owned|run|funded|linked|controlled|flagged|"
                            r"registered|class|type|era|born|speaking|language|friendly|related|bound|allied|aligned|"
-                           r"leaning|held|occupied|supplied|sponsored|inspired)$|-$")
-# "It's", "What's": a pronoun or a question word with its verb, never a name ("Theresa May's" is one).
+                           r"leaning|held|occupied|supplied|sponsored|inspired|installed|appointed|imposed|brokered|mediated|hosted|"
+                           r"organi[sz]ed|trained|armed|equipped|designed|developed|produced|operated)$|-$")
+# "It's", "What's": a pronoun or a question word with its verb, never a name.
 _CONTRACTED = frozenset("it that there here what who where when why how he she let".split())
 
 
@@ -164,8 +165,9 @@ def names(text: str) -> set[str]:
     for match in _NAME.finditer(read_as(text)):
         for token in match.group(0).split():
             lower = _LOWER_SUFFIX.sub("", token).lower().replace("’", "'")
-            if not lower or lower in STOPWORDS or lower in QUESTION_WORDS or \
-                    lower.endswith("'s") and lower[:-2] in _CONTRACTED:
+            bare = lower[:-2] if lower.endswith("'s") else lower
+            # (a stop word is no name with its "'s" either: passages drop "May" too, so "May's" must go as well)
+            if not bare or bare in STOPWORDS or bare in QUESTION_WORDS or bare in _CONTRACTED:
                 continue
             found.add(stem(lower))
     return found

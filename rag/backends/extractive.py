@@ -1598,33 +1598,9 @@ def asked_names(question: str) -> set[str]:
     return names(question[first.end():] if first else question) - _COMMON_ABBREVIATIONS
 
 
-# A think tank named as the home of the document or its writer ("the Fennick Institute commentary", "the Lakeside
-# Centre analyst", "the piece from the Harbour Policy Institute"): its name is in the writer's byline, which the
-# retrieved passages seldom hold, not something the answer must state.
-_INSTITUTION = (rf"(?:[{UPPER}][\w’'-]*\s+){{1,4}}(?:Institute|Centre|Center|Council|Foundation|Programme|Program|"
-                rf"Forum|Group|Society|Academy|School|University|Trust)"
-                rf"(?:\s+(?:for|of|on)(?:\s+(?:and\s+|the\s+)?[{UPPER}][\w’'-]*)+)?")
-_SOURCE_WORD = (r"commentary|analysis|analyst|piece|paper|report|article|op-ed|essay|column|author|writer|study|brief|"
-                r"fellow|expert|researcher|scholar")
-_PUBLISHER = re.compile(rf"({_INSTITUTION})(?:['’]s)?\s+(?:{_SOURCE_WORD})\b|"
-                        rf"\b(?:{_SOURCE_WORD})\s+(?:from|by|at|of)\s+(?:the\s+)?({_INSTITUTION})")
-
-
-def publisher_names(question: str) -> set[str]:
-    """The names of a think tank the question names as its source's home.
-
-        >>> sorted(publisher_names("What does the Tennant Institute commentary recommend against Greywater?"))
-        ['institut', 'tennant']
-        >>> publisher_names("What did the Tennant Institute say about Greywater?")  # a party to what is asked
-        set()
-    """
-    return {n for m in _PUBLISHER.finditer(question) for n in names(m.group(1) or m.group(2))}
-
-
 def names_to_state(question: str, passages: Sequence[Passage]) -> set[str]:
-    """The names asked that the passages' text must state: :func:`asked_names` less those their bylines state
-    and those of a think tank named as the source's home (:func:`publisher_names`)."""
-    return asked_names(question) - bylined_names(question, passages) - publisher_names(question)
+    """The names asked that the passages' text must state: :func:`asked_names` less those their bylines state."""
+    return asked_names(question) - bylined_names(question, passages)
 
 
 def _name_stated(name: str, words: set[str]) -> bool:

@@ -27,20 +27,8 @@ def test_a_name_with_a_lower_case_suffix_is_the_name() -> None:
     assert asked_names("Why did the Galdor-Serin ceasefire fail?") == {"galdor-serin"}
     # Found in review: the lower-case part of a name is the name's, and a possessive name stays a name.
     assert asked_names("What did Kim Yo-jong say about the balloons?") == {"kim", "yo-jong"}
-    assert asked_names("Why did Theresa May's plan fail?") == {"theresa", "may"}
+    # A stop word is no name with its "'s" either, as passages drop "May" in "Theresa May lost…" (second review).
+    assert asked_names("Why did Theresa May's plan fail?") == {"theresa"}
+    assert asked_names("Why did the Moscow-installed governor and the Kremlin-appointed mayor resign?") == \
+        {"moscow", "kremlin"}
 
-
-def test_a_think_tank_named_as_the_sources_home_need_not_be_stated() -> None:
-    # Blind set news_p: "the Fennick Institute commentary" named the analysis by its writer's institute, which
-    # only its byline states, so the question was refused as naming something no passage mentions.
-    from rag.backends.extractive import _names_missing, names_to_state
-    from rag.records import Chunk, Passage
-
-    text = "A blanket ban on imagery hurts aid agencies most. A delay of 72 hours would protect troops instead."
-    passages = [Passage(chunk=Chunk("a", "a.txt", "Closing the shutter", text, 0, len(text), 0), score=1.0)]
-    question = "What alternatives to a blanket ban does the Fennick Institute commentary propose?"
-    assert names_to_state(question, passages) == set() and not _names_missing(question, passages)
-    assert names_to_state("What does the piece from the Harbour Policy Institute argue?", passages) == set()
-    # A think tank that is a party to what is asked must still be stated.
-    assert _names_missing("What did the Fennick Institute say about the ban?", passages)
-    assert _names_missing("What does the Fennick Institute commentary say about Brevania?", passages)

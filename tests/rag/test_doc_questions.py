@@ -167,6 +167,7 @@ def test_an_author_is_named_by_the_full_name(question: str, found: bool) -> None
     ("What happened in Saldo's harbour?", "Henrik Saldo", None),  # a place of that name, not a view
     ("How did the crew fare in the King's view?", "Hannah King", None),  # after "the"
     ("How much money was found in Kerrigan's account?", "Matthias Kerrigan", None),  # found in review
+    ("In Kerrigan's account, why did the talks fail?", "Matthias Kerrigan", "Kerrigan's"),
 ])
 def test_a_surname_names_its_writer_only_where_it_is_a_name(question: str, author: str, named: str | None) -> None:
     from rag.doc_questions import surname_named

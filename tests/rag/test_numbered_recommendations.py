@@ -32,6 +32,10 @@ QUESTION = "What steps does the author recommend to de-escalate the dispute betw
     ("Why should Europe care about the strait?", False),  # asks why
     ("What steps has the government taken so far?", False),  # what was done, not what should be
     ("How did Surenne respond to the collision?", False),
+    ("What does Brandt suggest Torvalia do?", True),
+    ("What does the evidence suggest about the cause?", False),
+    ("What impact will the proposed quota cuts have?", False),
+    ("How should we interpret the drop in exports?", False),
 ])
 def test_questions_asking_what_should_be_done(question: str, asks: bool) -> None:
     assert asks_prescription(question) is asks
@@ -40,6 +44,8 @@ def test_questions_asking_what_should_be_done(question: str, asks: bool) -> None
 def test_a_numbered_item_prescribes() -> None:
     assert all(numbered_prescription(s) for s in LISTED)
     assert numbered_prescription("Finally, parliament must fund the survey.")
+    assert numbered_prescription("Second: parliament must act.") and numbered_prescription("10. Parliament should act.")
+    assert not numbered_prescription("First Minister Swinney should resign, critics say.")
     assert not numbered_prescription("First, the cutter turned north.")  # a narrative's first step
     assert not numbered_prescription("The government should act.")  # not numbered
 

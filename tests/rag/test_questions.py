@@ -584,6 +584,11 @@ def test_the_writers_points_and_a_purpose_stay_analytic(question: str) -> None:
     "Is Brisland's case convincing?",
     "The talks collapsed in May - what went wrong?",
     "The talks collapsed in May; why did the mediator walk out?",
+    # Second review: an argument asked as someone's case; a question after an abbreviation; a modal after the noun
+    "What is Brisland's case against the DER?",
+    "When was the treaty ratified by the U.S. Why did it take so long?",
+    "What requirements must a candidate meet to run for president?",
+    "What worries investors about the deal?",
 ])
 def test_analysts_questions_in_parts_or_asking_a_case_are_analytic(question: str) -> None:
     assert question_kind(question) == "analytic"
@@ -606,6 +611,10 @@ def test_analysts_questions_in_parts_or_asking_a_case_are_analytic(question: str
     "Set out the key dates of the talks.",
     "Which of the two options did the cabinet choose?",
     "What sanctions did the EU impose on Azerbaijan after the September 2022 offensive?",
+    # Second review: a quantity of things, and a worry that is one fact
+    "What proportion of commitments were met?",
+    "What percentage of pledges have been honoured?",
+    "What worried Lincoln?",
     "What penalties did the government impose on the platforms?",
     "How sure did the statement say scientists were that temperatures would keep rising?",
 ])
