@@ -310,6 +310,61 @@ _LEADER_QUESTION = re.compile(
     r"in charge of\b)", re.I)
 
 
+# The words a sentence says someone leads a thing with ("Julian Fairbrace, director of the Defence Procurement
+# Agency", "The investigation, led by Chief Superintendent Haaland", "Dalbrecht, who commands the airlift"), and
+# where the thing asked about ends in the question ("…the inspection team | that was turned back").
+_LEADS = re.compile(r"\b(?:leads?|led|leader|leading|heads?|headed|heading|chairs?|chaired|chairing|chairman|"
+                    r"chairwoman|chairperson|commands?|commanded|commander|commanding|director|directs|directed|"
+                    r"chief|runs|ran|running|in charge)\b", re.I)
+_LED_THING_END = re.compile(r"\s+(?:that|which|who|whom|when|where|while|into|at|in|on|to|for|during|after|before|"
+                            r"since|now|currently|so far)\b|[,?;]", re.I)
+LEADER_WINDOW = 6  # words between the leading word and the thing led
+_TITLE_RUN = re.compile(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)+")
+_TITLE_WORD = re.compile(r"\b(?:Commander|Chief|Director|Head|Chairman|Chairwoman|Chairperson|Chair|Leader)\b")
+
+
+def states_leader(question: str, sentence: str) -> bool:
+    """Does ``sentence`` name a person as leading what a "who leads / heads / commands / is in charge of X"
+    question asks about?
+
+    The learned answerability reads the question's words: "Who runs the agency?" shares none with "Julian
+    Fairbrace, director of the agency, said…". Here the thing asked about (its words, not its owner's name:
+    "Halvoria's airlift") must be within :data:`LEADER_WINDOW` words of a word for leading, and the sentence must
+    name somebody there too.
+
+        >>> states_leader("Who is in charge of Halvoria's airlift to Port Ilmen?", '"We cannot supply a city by air '
+        ...               'forever," said Colonel Ines Dalbrecht, who commands the airlift.')
+        True
+        >>> states_leader("Who led the inspection team?", '"We informed the team leader of this in good faith," '
+        ...               'ministry spokeswoman Dalia Vorenko told reporters.')
+        False
+    """
+    match = _LEADER_QUESTION.search(question)
+    if not match or not names_person_asked(question, sentence):
+        return False
+    rest = question[match.end() - 1:]
+    end = _LED_THING_END.search(rest)
+    thing = rest[:end.start()] if end else rest
+    owners = {m.group(1).lower() for m in re.finditer(r"([\w-]+)['’]s?\b(?=\s)", thing) if "'" in m.group(0)
+              or "’" in m.group(0)}
+    wanted = {t for t in terms(" ".join(w for w in thing.split() if w.lower().rstrip("'’s") not in owners))}
+    wanted -= set(terms("leads led lead heads headed head commands commanded command charge chairs chaired chair "
+                        "directs directed runs run"))
+    if not wanted:
+        return False
+    words = sentence.split()
+    for i, word in enumerate(words):
+        if _LEADS.search(word) or (word.lower() == "charge" and i and words[i - 1].lower() == "in"):
+            near = " ".join(words[max(0, i - LEADER_WINDOW):i + LEADER_WINDOW + 1])
+            # A person's title is not the thing led: "Force Commander General Teluk" leads no "reaction force".
+            titled = {t for run in _TITLE_RUN.findall(near) if _TITLE_WORD.search(run) for t in terms(run)}
+            # the thing led and the person leading it both near the word ("…we informed the team leader," a
+            # spokeswoman, Dalia Vorenko, told reporters: she is no leader of the team)
+            if wanted & (set(terms(near)) - titled) and any(len(n.split()) > 1 for n in person_names(near, question)):
+                return True
+    return False
+
+
 def asks_person_by_role(question: str) -> bool:
     """"What is the name of the captain?", "Who is Zhelan's ambassador…?", "Who commands the battalion?": a
     person's name is the answer."""
@@ -1102,6 +1157,13 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
                 unstated=checks[cand.text][1])
             learned[cand.text] = answer_model.features(prof, cand.text, cand.context, signals)
             scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
+    if prof.kind == "factoid" and _LEADER_QUESTION.search(question):
+        # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words.
+        lead = max((c.answerability for c in scored), default=0.0)
+        for j, cand in enumerate(scored[:answer_model.TOP_CANDIDATES]):
+            if states_leader(question, cand.text):
+                scored[j] = replace(cand, answerability=min(1.0, max(cand.answerability, lead + 0.01,
+                                                                      LEADER_ANSWERABILITY)))
     term = defined_term(question) if prof.kind == "factoid" else None
     if term:
         # "What is the shadow fleet?": a sentence that defines it answers, ahead of ones that only use the term.
@@ -1231,6 +1293,8 @@ NAME_MISSING = 0.5
 
 # A sentence that defines what "What is X?" asks about (rag.questions.defines) has at least this answerability.
 DEFINITION_ANSWERABILITY = 0.5
+# …and one naming the leader of what a "who leads / runs / is in charge of X" question asks about (states_leader).
+LEADER_ANSWERABILITY = 0.5
 
 NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
 

@@ -1,0 +1,59 @@
+""""Who is in charge of / leads / heads / commands X?" is answered by a sentence naming someone as X's leader, in
+whatever words ("director of", "led by", "who commands"); the learned answerability reads only the question's
+words (blind sets news_i-n: 6 of 37 refused factual questions asked who leads something)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends import extractive
+from rag.backends.extractive import extractive_result, states_leader
+from rag.testing import FakeEmbedder, passage
+
+AIRLIFT = ("Halvoria has flown food and fuel into Port Ilmen every day since the crossings closed. "
+           "\"We can keep the hospitals running, but we cannot supply a city of this size by air forever,\" said "
+           "Colonel Ines Dalbrecht, who commands the airlift. "
+           "Drostavia says the closure is a customs matter.")
+QUESTION = "Who is in charge of Halvoria's airlift to Port Ilmen?"
+
+
+@pytest.mark.parametrize("question, sentence", [
+    (QUESTION, "\"We cannot supply a city by air forever,\" said Colonel Ines Dalbrecht, who commands the airlift."),
+    ("Who heads the police investigation into the poisoning?",
+     "The investigation, led by Chief Superintendent Margit Haaland, has focused on two men."),
+    ("Who leads Carrowmere's Defence Procurement Agency?",
+     "Julian Fairbrace, director of the Defence Procurement Agency, told a committee the vehicles were late."),
+    ("Who is in charge of Norvalia's air defence wing?",
+     "\"Our radars see jets,\" said Colonel Ines Dalbrecht, commander of the Norvalian Air Defence Wing."),
+])
+def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str, sentence: str) -> None:
+    assert states_leader(question, sentence)
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # the leader of something else
+    (QUESTION, "Colonel Ines Dalbrecht, who commands the air defence wing, said the radars were old."),
+    # the thing, but nobody leading it
+    (QUESTION, "The airlift carried 900 tonnes on Monday, Colonel Ines Dalbrecht said."),
+    # a leader of the thing, but the person named is someone else, further on
+    ("Who led the inspection team?", "\"We informed the team leader of this in good faith,\" ministry spokeswoman "
+                                     "Dalia Vorenko told reporters."),
+    # a title is not the thing led (blind set news_n: an unanswerable question answered in a first version)
+    ("Who commanded the Kelvanian quick reaction force that reached the camp?",
+     "The head of UNMOS, Force Commander General Ibrahim Teluk, defended the response."),
+    # a leader with no name
+    (QUESTION, "The officer who commands the airlift said supplies would last a week."),
+    # not a question about who leads
+    ("Who supplied the fuel for the airlift?", "Colonel Ines Dalbrecht, who commands the airlift, thanked them."),
+])
+def test_no_named_leader_of_the_thing_asked_no_answer(question: str, sentence: str) -> None:
+    assert not states_leader(question, sentence)
+
+
+def test_the_leaders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (min_score 0: the fake embedder's relevance is no measure; what is tested is the answerability)
+    result = extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=0.0)
+    assert not result.refused and "Ines Dalbrecht" in result.text
+    # Without the check, the learned answerability alone refuses it: the sentence shares few of the question's words.
+    monkeypatch.setattr(extractive, "states_leader", lambda question, sentence: False)
+    assert extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=0.0).refused
