@@ -34,7 +34,9 @@ from rag.chunk import whitespace_offsets
 from rag.memory_store import InMemoryStore
 from rag.records import Chunk, Passage
 
-__all__ = ["FakeEmbedder", "InMemoryStore", "ScriptedJudgeClient", "routed_chat_model", "scripted_chat_model"]
+__all__ = ["FakeEmbedder", "InMemoryStore", "ScriptedJudgeClient", "passage", "routed_chat_model",
+           "scripted_chat_model"]
+
 
 def passage(text: str, n: int = 1, *, author: str | None = None) -> Passage:
     """The ``n``-th retrieved passage: all of ``text``, from its own file ``/corpus/{n}.txt``.
@@ -46,6 +48,7 @@ def passage(text: str, n: int = 1, *, author: str | None = None) -> Passage:
     chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0,
                   author=author)
     return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
 
 _WORD = re.compile(r"\w+")
 

@@ -147,10 +147,9 @@ def numbers(text: str) -> list[str]:
 # letter.
 _LOWER_SUFFIX = re.compile(r"-(?:style|like|led|backed|based|made|built|owned|run|funded|linked|controlled|flagged|"
                            r"registered|class|type|era|born|speaking|language|friendly|related|bound|allied|aligned|"
-                           r"leaning|held|occupied|supplied|sponsored|inspired|installed|appointed|imposed|brokered|mediated|hosted|"
-                           r"organi[sz]ed|trained|armed|equipped|designed|developed|produced|operated)$|-$")
-# "It's", "What's": a pronoun or a question word with its verb, never a name.
-_CONTRACTED = frozenset("it that there here what who where when why how he she let".split())
+                           r"leaning|held|occupied|supplied|sponsored|inspired|installed|appointed|imposed|brokered|"
+                           r"mediated|hosted|organi[sz]ed|trained|armed|equipped|designed|developed|produced|"
+                           r"operated)$|-$")
 
 
 def names(text: str) -> set[str]:
@@ -166,8 +165,8 @@ def names(text: str) -> set[str]:
         for token in match.group(0).split():
             lower = _LOWER_SUFFIX.sub("", token).lower().replace("’", "'")
             bare = lower[:-2] if lower.endswith("'s") else lower
-            # (a stop word is no name with its "'s" either: passages drop "May" too, so "May's" must go as well)
-            if not bare or bare in STOPWORDS or bare in QUESTION_WORDS or bare in _CONTRACTED:
+            # (a stop word is no name with its "'s" either: "It's", "What's"; and as passages drop "May", "May's")
+            if not bare or bare in STOPWORDS or bare in QUESTION_WORDS:
                 continue
             found.add(stem(lower))
     return found

@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -321,6 +322,22 @@ _LED_THING_END = re.compile(r"\s+(?:that|which|who|whom|when|where|while|into|at
 LEADER_WINDOW = 6  # words between the leading word and the thing led
 _TITLE_RUN = re.compile(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)+")
 _TITLE_WORD = re.compile(r"\b(?:Commander|Chief|Director|Head|Chairman|Chairwoman|Chairperson|Chair|Leader)\b")
+_LEADING_TERMS = frozenset(terms("leads led lead heads headed head commands commanded command charge chairs chaired "
+                                 "chair directs directed runs run"))
+
+
+@functools.lru_cache(maxsize=256)
+def _led_thing(question: str) -> frozenset[str]:
+    """The words of what a "who leads / heads… X" question asks about, less its owner's name ("Halvoria's")."""
+    match = _LEADER_QUESTION.search(question)
+    if not match:
+        return frozenset()
+    rest = question[match.end() - 1:]
+    end = _LED_THING_END.search(rest)
+    thing = rest[:end.start()] if end else rest
+    owners = {m.group(1).lower() for m in re.finditer(r"([\w-]+)['’]s?\b(?=\s)", thing)}
+    return frozenset(terms(" ".join(w for w in thing.split() if w.lower().rstrip("'’s") not in owners))) - \
+        _LEADING_TERMS
 
 
 def states_leader(question: str, sentence: str) -> bool:
@@ -339,18 +356,8 @@ def states_leader(question: str, sentence: str) -> bool:
         ...               'ministry spokeswoman Dalia Vorenko told reporters.')
         False
     """
-    match = _LEADER_QUESTION.search(question)
-    if not match or not names_person_asked(question, sentence):
-        return False
-    rest = question[match.end() - 1:]
-    end = _LED_THING_END.search(rest)
-    thing = rest[:end.start()] if end else rest
-    owners = {m.group(1).lower() for m in re.finditer(r"([\w-]+)['’]s?\b(?=\s)", thing) if "'" in m.group(0)
-              or "’" in m.group(0)}
-    wanted = {t for t in terms(" ".join(w for w in thing.split() if w.lower().rstrip("'’s") not in owners))}
-    wanted -= set(terms("leads led lead heads headed head commands commanded command charge chairs chaired chair "
-                        "directs directed runs run"))
-    if not wanted:
+    wanted = _led_thing(question)
+    if not wanted or not names_person_asked(question, sentence):
         return False
     words = sentence.split()
     for i, word in enumerate(words):
@@ -360,7 +367,8 @@ def states_leader(question: str, sentence: str) -> bool:
             titled = {t for run in _TITLE_RUN.findall(near) if _TITLE_WORD.search(run) for t in terms(run)}
             # the thing led and the person leading it both near the word ("…we informed the team leader," a
             # spokeswoman, Dalia Vorenko, told reporters: she is no leader of the team)
-            if wanted & (set(terms(near)) - titled) and any(len(n.split()) > 1 for n in person_names(near, question)):
+            if wanted & (set(terms(near)) - titled) and \
+                    any(len(n.split()) > 1 for n in person_names(near, question)):
                 return True
     return False
 
@@ -1159,20 +1167,20 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
             scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
     if prof.kind == "factoid" and _LEADER_QUESTION.search(question):
         # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words.
-        lead = max((c.answerability for c in scored), default=0.0)
-        for j, cand in enumerate(scored[:answer_model.TOP_CANDIDATES]):
-            if states_leader(question, cand.text):
-                scored[j] = replace(cand, answerability=min(1.0, max(cand.answerability, lead + 0.01,
-                                                                      LEADER_ANSWERABILITY)))
+        scored = _answers_first(scored, lambda text: states_leader(question, text), LEADER_ANSWERABILITY)
     term = defined_term(question) if prof.kind == "factoid" else None
     if term:
         # "What is the shadow fleet?": a sentence that defines it answers, ahead of ones that only use the term.
-        lead = max((c.answerability for c in scored), default=0.0)
-        for j, cand in enumerate(scored[:answer_model.TOP_CANDIDATES]):
-            if defines(term, cand.text):
-                scored[j] = replace(cand, answerability=min(1.0, max(cand.answerability, lead + 0.01,
-                                                                      DEFINITION_ANSWERABILITY)))
+        scored = _answers_first(scored, lambda text: defines(term, text), DEFINITION_ANSWERABILITY)
     return Ranking(prof, scored, dict(zip(texts, vectors)), learned, by)
+
+
+def _answers_first(scored: list[Candidate], answers: Callable[[str], bool], floor: float) -> list[Candidate]:
+    """``scored`` with each of the best-ranked candidates that ``answers`` at least ``floor`` answerable and ahead
+    of every other (its answerability just above the best one's)."""
+    lead = max((c.answerability for c in scored), default=0.0)
+    return [replace(c, answerability=min(1.0, max(c.answerability, lead + 0.01, floor)))
+            if j < answer_model.TOP_CANDIDATES and answers(c.text) else c for j, c in enumerate(scored)]
 
 
 def rank_sentences(question: str, passages: Sequence[Passage], embedder: Embedder,
