@@ -9,7 +9,7 @@ import pytest
 from rag.eval.datasets import load_jsonl
 
 HERE = Path(__file__).resolve().parents[2] / "eval" / "dev" / "blind"
-SETS = [f"news_{letter}" for letter in "abcdefghijklmnopqr"]
+SETS = [f"news_{letter}" for letter in "abcdefghijklmnopqrstuv"]
 
 
 def _flat(text: str) -> str:
