@@ -353,6 +353,12 @@ def test_a_count_is_of_what_is_asked_and_a_name_only_says_which() -> None:
     drones = "How many Kestrel-7 drones were bought?"
     assert _answer_type_ok(drones, "The army bought 120 Kestrel-7s.") == 1.0
     assert _answer_type_ok(drones, "Each Kestrel-7 drone costs $35,000.") < 1.0  # a price is no count
+    # …and not after a year or a comma ("In the early hours of 14 February 2026, Varenian armoured columns crossed
+    # the border" is no count of Varenian soldiers: the analysis report set's unanswerable question).
+    soldiers = "How many Varenian soldiers took part in the offensive?"
+    assert _answer_type_ok(soldiers, "On 14 February 2026, Varenian columns crossed the border.") < 1.0
+    assert _answer_type_ok(soldiers, "Some 4,000 Varenian troops took part.") == 1.0
+    assert _answer_type_ok(soldiers, "It involved 4,000 Varenians.") == 1.0
     # A later number counts on its own (it was swallowed by the words after "2014"); spellings of a unit agree.
     assert _answer_type_ok("How many private schools existed in 2014?",
                            "As of April 2014, there are 88 private schools in New Zealand.") == 1.0
@@ -417,6 +423,33 @@ def test_a_question_about_money_needs_a_sum_of_money() -> None:
     for other in ("What is the human cost of the war?", "What was the cost in lives?",
                   "How much gas did Europe buy from Russia?", "What is the cost-exchange ratio?"):
         assert not asks_money(other), other
+
+
+@pytest.mark.parametrize("question", [
+    # sums the blind sets asked for in other words (twenty-fourth round): each had been typed "other", so any
+    # sentence passed the answer-type check
+    "What's the projected total price tag of the submarine programme?", "What was the value of the contract?",
+    "What is the estimated bill for fixing the damaged submarine?", "What annual cost does the government expect?",
+    "What monthly payment did the group receive?", "What price does the analyst put on a backup network?",
+    "What does the average worker earn per day?", "How big was the ransom the gang asked for?",
+    "How large were the pay arrears the minister promised to settle?", "What is the largest fine the firm faces?",
+])
+def test_a_sum_asked_in_other_words_is_money(question: str) -> None:
+    from rag.backends.extractive import asks_money
+
+    assert asks_money(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What was Bill Aken's ethnicity?",  # a name (SQuAD dev)
+    "What type of wages does automation lead to?",  # a kind, not a sum (SQuAD dev)
+    "What is the strategic value of the island?", "What was the idealized value of imperialism?",
+    "How large was the crowd?",
+])
+def test_no_sum_asked(question: str) -> None:
+    from rag.backends.extractive import asks_money
+
+    assert not asks_money(question)
 
 
 def test_which_named_kind_needs_a_name() -> None:

@@ -57,3 +57,25 @@ def test_the_leaders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> 
     # Without the check, the learned answerability alone refuses it: the sentence shares few of the question's words.
     monkeypatch.setattr(extractive, "states_leader", lambda question, sentence: False)
     assert extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=0.0).refused
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # the leader questions of the blind sets that the first pattern did not read (twenty-fourth round)
+    ("who's heading up the police investigation into the poisoning?",
+     "The investigation, led by Chief Superintendent Margit Haaland, has focused on two men."),
+    ("Who was in command of Operation Lantern Gate?",
+     "Brigadier Simone Achterberg, who commanded the operation, said the convoy had continued."),
+    ("Who is the head of Meridan's navy?", "Admiral Oskar Belin, chief of the Meridan navy, said so."),
+    ("Which officer is heading the criminal investigation?",
+     "The criminal investigation is led by Inspector Hana Dorsey of the national police."),
+])
+def test_leader_questions_in_other_words(question: str, sentence: str) -> None:
+    assert states_leader(question, sentence)
+
+
+@pytest.mark.parametrize("question", [
+    "Who was the first chair of the IPCC?",  # the first, not the one a sentence names as chair now (SQuAD dev)
+    "Who is leading in the IPCC polls?", "Who is the author of the IPCC report?", "Which officer signed the IPCC order?",
+])
+def test_not_a_question_about_who_leads(question: str) -> None:
+    assert not states_leader(question, "Korean economist Hoesung Lee is the chair of the IPCC since October 8, 2015.")
