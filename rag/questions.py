@@ -119,6 +119,17 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
                r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
     re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
+    # Twenty-fourth round, analysts' questions the blind sets typed as facts: a course of action ("what should
+    # Lorvania spend its own money on"), fears ("what are the authorities afraid could happen…"), risks ("what could
+    # go wrong with them") and each side's account ("What does each side say was on board?"). Not "What should
+    # happen if…", "What is the nervous system made of?" or "What is pharmacy concerned with?" (SQuAD dev).
+    re.compile(r"\bwhat (?:should|must|ought to) (?!(?:be|it|this|that|happen)\b)[\w’'-]+(?: [\w’'-]+){0,4}? "
+               r"(?:do|spend|invest|buy|build|change|prioriti[sz]e|focus|learn|offer|ask|demand|require|avoid|fix|cut|"
+               r"reform|say|tell)\b|"
+               r"\bwhat (?:is|are|was|were) (?:[\w’'-]+ ){1,4}?(?:afraid|worried|fearful)\b|"
+               r"\bwhat (?:could|might|would|can) go wrong\b|"
+               r"\b(?:each|both|either) (?:side|party|parties|sides|camp|government|capital)s?\b(?: [\w’'-]+){0,2}? "
+               r"(?:say|says|said|claim|claims|claimed|argue|argues|argued|want|wants|accuse|blame)\b", re.I),
     # Causes, aims, lessons, changes and remedies asked with a verb: "What contributed to the coup?", "What is
     # driving the conflict?", "What is Azerbaijan trying to achieve?", "What should NATO learn from this?", "What
     # has changed since the coup?", "What can be done to prevent another blackout?", "What does the offensive tell

@@ -620,3 +620,30 @@ def test_analysts_questions_in_parts_or_asking_a_case_are_analytic(question: str
 ])
 def test_facts_asked_in_parts_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
+    # analysts' questions of the blind sets typed as facts (twenty-fourth round)
+    "what should lorvania spend its own money on according to the piece",
+    "What should the government do about the shortfall?",
+    "what are the authorities afraid could happen to the weapons missing from Ferrin",
+    "What are investors worried about?",
+    "what tools do the coastal states have against the shadow fleet and what could go wrong with them",
+    "What could go wrong with the plan?",
+    "What does each side say was on board the intercepted plane?",
+    "What do both governments claim happened at the border?",
+])
+def test_courses_of_action_fears_risks_and_each_sides_account_are_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    # SQuAD dev questions the new patterns had to leave alone
+    "What should happen if you focus only on self-gratification?",
+    "What is the nervous system made up of?",
+    "What is consultant pharmacy mainly concerned with?",
+    "What must it weigh?",
+    "Which side won the battle?",
+])
+def test_facts_with_should_or_sides_stay_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
