@@ -415,7 +415,41 @@ def names_person_asked(question: str, sentence: str) -> bool:
             before = " ".join(sentence[:mention.start()].split()[-4:])  # "said Marleen Hoek, a spokeswoman"
             if not person_names(mention.group(1), question) and not person_names(f"x {before}", question):
                 return False
-    return bool(people)
+    return any(_person_like(name, sentence) for name in people)
+
+
+# A single capitalised word after these is a place ("a ship manager based in Istara", "held at Trevanne", "the
+# Orsenian capital, Ambrecht"), and before these too ("based at Corvina air base", "the Grensholm exchange").
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|into|across|via|off|outside|inside|around|towards?|between|"
+                           r"capital|city|port|town|village|island|state|country)\W*$", re.I)
+_PLACE_AFTER = re.compile(r"\s+(?:air ?base|base|river|valley|pass|bay|gulf|sea|strait|islands?|province|region|"
+                          r"district|harbour|port|airport|exchange)\b", re.I)
+# A sentence's first word is a person only before a verb, a possessive or an apposition ("Malouk condemned…",
+# "Washington was the first president…", "Putin's decree…", "Varga, speaking late on Monday, said…"; not
+# "Opposition lawmakers…", "Alongside him…").
+_PERSON_OPENS = re.compile(r"\s+(?:said|says|told|tells|added|argued|argues|wrote|writes|is|was|\w+ed)\b|"
+                            r",\s+(?:who|\w+ing)\b|['’]s\s")
+
+
+def _person_like(name: str, sentence: str) -> bool:
+    """Can ``name``, a run of capitals from :func:`person_names`, be the person a role question asks for?
+
+    Two words or more can ("Colonel Dana Ruzik"); one word only where it is not a place or a sentence's opening
+    word ("said Marosh", "a Norman named Oursel"). Twenty-fourth round: "Who is the captain of the Coral
+    Empress?" had been answered by "Its cargo is being held at Trevanne…".
+    """
+    if len(name.split()) > 1:
+        return True
+    for found in re.finditer(rf"(?<!\w){re.escape(name)}(?![\w-])", sentence):
+        before, after = sentence[:found.start()], sentence[found.end():]
+        if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after):
+            continue
+        if before.strip(" \"'“‘(") == "":
+            if _PERSON_OPENS.match(after):
+                return True
+            continue
+        return True
+    return False
 
 
 # A measure asked for by its kind ("What voltage…", "How wide…", "What share of…", "At what time…") is answered

@@ -79,3 +79,34 @@ def test_leader_questions_in_other_words(question: str, sentence: str) -> None:
 ])
 def test_not_a_question_about_who_leads(question: str) -> None:
     assert not states_leader(question, "Korean economist Hoesung Lee is the chair of the IPCC since October 8, 2015.")
+
+
+@pytest.mark.parametrize("question, sentence", [
+    # a single capitalised word that is a place, or a sentence's opening word that is no one (twenty-fourth round:
+    # each had passed as the person a role question asks for, and three unanswerable questions were answered)
+    ("who is the captain of the Coral Empress", "Its cargo is being held at Trevanne while prosecutors decide."),
+    ("Who is the commanding officer of the 41st Squadron?",
+     "It will be operated by the newly formed 41st Squadron, based at Corvina air base."),
+    ("What are the names of the two officials sanctioned?",
+     "The ministry also named two officials from the state oil company and a ship manager based in Istara."),
+    ("Who is the chief of defence?", "Opinion polls have shown for years that a majority support conscription."),
+    ("What is the name of the envoy?", "Alongside him sits a special envoy, who has offered technical help."),
+])
+def test_a_place_or_an_opening_word_is_no_person_asked_for(question: str, sentence: str) -> None:
+    from rag.backends.extractive import names_person_asked
+
+    assert not names_person_asked(question, sentence)
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("Who was the leader when the Franks entered the valley?", "A Norman named Oursel led a force into the valley."),
+    ("Who was the leader of the regime in Sudan?", "Sudan had a regime under the leadership of Hassan al-Turabi."),
+    ("Who is the commander of the battalion?",
+     "Malouk condemned the violence but did not criticise the battalion."),
+    ("Who is the minister in charge?", "Varga, speaking late on Monday, said she accepted responsibility."),
+    ("Who is the ship's captain?", "The ship's captain, Commander Mathis Dorval, told television the ship turned."),
+])
+def test_a_single_name_used_as_a_person_is_one(question: str, sentence: str) -> None:
+    from rag.backends.extractive import names_person_asked
+
+    assert names_person_asked(question, sentence)
