@@ -124,12 +124,18 @@ _ANALYTIC = [
     # go wrong with them") and each side's account ("What does each side say was on board?"). Not "What should
     # happen if…", "What is the nervous system made of?" or "What is pharmacy concerned with?" (SQuAD dev).
     re.compile(r"\bwhat (?:should|must|ought to) (?!(?:be|it|this|that|happen)\b)[\w’'-]+(?: [\w’'-]+){0,4}? "
-               r"(?:do|spend|invest|buy|build|change|prioriti[sz]e|focus|learn|offer|ask|demand|require|avoid|fix|cut|"
-               r"reform|say|tell)\b|"
+               r"(?:do|buy|build|change|prioriti[sz]e|focus|learn|offer|ask|demand|require|avoid|fix|cut|reform|say|"
+               r"tell)\b|"
+               # what money should go to (the object asked, at the clause's end), not how much ("What must the
+               # government spend on defence under the NATO target?" asks a figure)
+               r"\bwhat (?:should|must|ought to) (?!(?:be|it|this|that)\b)[\w’'-]+(?: [\w’'-]+){0,4}? (?:spend|invest)"
+               r"(?: [\w’'-]+){0,4}? on\s*(?:\W*$|,|according to\b|in the (?:view|opinion)\b|per\b)|"
                r"\bwhat (?:is|are|was|were) (?:[\w’'-]+ ){1,4}?(?:afraid|worried|fearful)\b|"
                r"\bwhat (?:could|might|would|can) go wrong\b|"
-               r"\b(?:each|both|either) (?:side|party|parties|sides|camp|government|capital)s?\b(?: [\w’'-]+){0,2}? "
-               r"(?:say|says|said|claim|claims|claimed|argue|argues|argued|want|wants|accuse|blame)\b", re.I),
+               # each side's account, asked as such (not "How many casualties does each side claim?")
+               r"\bwhat (?:does|do|did) (?:each|both|either) (?:side|party|parties|sides|camp|government|capital)s?"
+               r"(?: [\w’'-]+){0,2}? (?:say|says|said|claim|claims|claimed|argue|argues|argued|want|wants|accuse|"
+               r"blame)\b", re.I),
     # Causes, aims, lessons, changes and remedies asked with a verb: "What contributed to the coup?", "What is
     # driving the conflict?", "What is Azerbaijan trying to achieve?", "What should NATO learn from this?", "What
     # has changed since the coup?", "What can be done to prevent another blackout?", "What does the offensive tell

@@ -151,12 +151,24 @@ _MONEY_QUESTION = re.compile(
     r"social|humanitarian|strategic|diplomatic|reputational|moral|environmental|military|symbolic|practical|real|true|"
     r"nutritional|economic|idealized|idealised|intrinsic|core|cultural|aesthetic|artistic|educational|scientific) )"
     r"(?!(?:[\w-]+ )?(?:type|kind|sort|form)s? of\b)(?:the |its |their |his |her )?(?:[\w-]+ ){0,2}?"
-    r"(?:cost|price|ransom|fee|salary|(?-i:bill)|payment|wage|fine|budget|value)s?\b(?!-|\s+in\s+(?:lives|blood|terms))|"
-    r"\bwhat (?!(?:[\w-]+ )?(?:type|kind|sort|form)s? of\b)(?:[\w-]+ ){0,2}?(?:cost|price|payment|salary|fee|fine|wage|"
+    r"(?:cost|price|ransom|fee|salary|payment(?!s? (?:method|system|terms|schedule|platform|card))|wage|(?-i:fine)"
+    r"(?! (?:print|arts?|line|tuning))|budget)s?\b(?!-|\s+in\s+(?:lives|blood|terms))|"
+    # a value or a bill is a sum when it is said to be one ("the total / estimated / monetary value", "the value of
+    # the contract", "the estimated bill", "the bill for fixing…"; not "the value of x", "the defence bill")
+    r"\bwhat(?:['’]s| (?:is|was|are|were|will be|would be)) (?:the |its |their )?(?:[\w-]+ )?(?:total|estimated|"
+    r"monetary|market|contract|annual|combined|face|cash|declared|overall|projected|final|repair) "
+    r"(?:value|(?-i:bill))\b|"
+    r"\bwhat(?:['’]s| (?:is|was|are|were|will be|would be)) the value of (?:the |its |their )?(?:[\w-]+ ){0,2}?"
+    r"(?:contracts?|deals?|orders?|shipments?|cargo|goods|exports|imports|trade|aid|package|sales?|assets|damage|losses|"
+    r"property|arms|weapons|oil|ammunition|tools|commerce)\b|"
+    r"\bwhat(?:['’]s| (?:is|was|are|were|will be|would be)) (?:the |its |their )?(?:[\w-]+ ){0,2}?(?-i:bill) for\b|"
+    r"\bwhat (?!(?:[\w-]+ )?(?:type|kind|sort|form)s? of\b)(?:[\w-]+ ){0,2}?(?:cost|payment|salary|fee|(?-i:fine)|wage|"
     r"budget|ransom)s? (?:does|did|do|will|would|is|was|has|had|could|should)\b|"
-    r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?(?:earn|charge)\b|"
+    r"\bwhat (?:[\w-]+ ){0,2}?price (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?put on\b|"
+    r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?earns? (?:per|a|an|each|every) (?:day|week|month|year|"
+    r"hour)\b|"
     r"\bhow (?:big|large) (?:is|was|are|were|will be|would be) (?:the |its |their )?(?:[\w-]+ ){0,3}?(?:ransom|budget|"
-    r"(?-i:bill)|payment|arrears|fine|loan|grant|tranche|fee|salary|money|funding)\b", re.I)
+    r"(?-i:bill)|payment|arrears|(?-i:fine)|loan|(?-i:grant)|tranche|fee|salary|money|funding)\b", re.I)
 _MONEY = re.compile(r"[$€£¥₽₹%]|\b(?:dollars?|euros?|pounds sterling|sterling|yen|yuan|renminbi|roubles?|rubles?|"
                     r"rupees?|crores?|lakhs?|Rs|francs?|kron[aeor]r?|kroner|krone|zloty|lira|lire|dinars?|rials?|"
                     r"riyals?|shekels?|pesos?|reais|guilders|shillings|pence|cents|USD|EUR|GBP|CHF|INR|NOK|SEK|DKK|"
@@ -415,38 +427,39 @@ def names_person_asked(question: str, sentence: str) -> bool:
             before = " ".join(sentence[:mention.start()].split()[-4:])  # "said Marleen Hoek, a spokeswoman"
             if not person_names(mention.group(1), question) and not person_names(f"x {before}", question):
                 return False
-    return any(_person_like(name, sentence) for name in people)
+    return any(_person_like(name, sentence) for name in dict.fromkeys(people))
 
 
 # A single capitalised word after these is a place ("a ship manager based in Istara", "held at Trevanne", "the
-# Orsenian capital, Ambrecht"), and before these too ("based at Corvina air base", "the Grensholm exchange").
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|into|across|via|off|outside|inside|around|towards?|between|"
-                           r"capital|city|port|town|village|island|state|country)\W*$", re.I)
+# Orsenian capital, Ambrecht"), and before these too ("based at Corvina air base", "the Grensholm exchange"). Not
+# "to" or "from" ("according to Malouk", "passed to Petrov"), nor "state" ("the head of state, Erdogan").
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|into|across|via|off|outside|inside|around|towards?|capital|city|port|"
+                           r"town|village|island)\W*$", re.I)
 _PLACE_AFTER = re.compile(r"\s+(?:air ?base|base|river|valley|pass|bay|gulf|sea|strait|islands?|province|region|"
                           r"district|harbour|port|airport|exchange)\b", re.I)
-# A sentence's first word is a person only before a verb, a possessive or an apposition ("Malouk condemned…",
-# "Washington was the first president…", "Putin's decree…", "Varga, speaking late on Monday, said…"; not
-# "Opposition lawmakers…", "Alongside him…").
+# A sentence's first word is a person before a verb of saying, a past tense, a possessive or an apposition
+# ("Fleming told…", "Washington was…", "Putin's decree…", "Varga, speaking late on Monday, said…"); otherwise not when
+# it is a common word by its ending ("Opposition lawmakers…", "Opinion polls…", "Alongside him…", "Calling it…") or
+# stands before a pronoun, "of" or a figure ("Half of…", "Article 9…").
 _PERSON_OPENS = re.compile(r"\s+(?:said|says|told|tells|added|argued|argues|wrote|writes|is|was|\w+ed)\b|"
-                            r",\s+(?:who|\w+ing)\b|['’]s\s")
+                           r",\s+(?:who|\w+ing)\b|['’]s\s")
+_COMMON_WORD = re.compile(r"(?:ing|ly|ion|ions|ment|ments|ness|ity|ities|side|wise)$", re.I)
+_NO_PERSON_AFTER = re.compile(r"\s+(?:him|her|it|them|us|me|of|\d)", re.I)
 
 
 def _person_like(name: str, sentence: str) -> bool:
-    """Can ``name``, a run of capitals from :func:`person_names`, be the person a role question asks for?
+    """Can ``name``, a one-word run of capitals from :func:`person_names`, be the person a role question asks for?
 
-    Two words or more can ("Colonel Dana Ruzik"); one word only where it is not a place or a sentence's opening
-    word ("said Marosh", "a Norman named Oursel"). Twenty-fourth round: "Who is the captain of the Coral
-    Empress?" had been answered by "Its cargo is being held at Trevanne…".
+    Not where it is a place ("held at Trevanne", "based at Corvina air base"), nor a sentence's opening common word
+    ("Opposition lawmakers…"); "said Marosh", "a Norman named Oursel", "Malouk commands…" can. Twenty-fourth
+    round: "Who is the captain of the Coral Empress?" had been answered by "Its cargo is being held at Trevanne…".
     """
-    if len(name.split()) > 1:
-        return True
     for found in re.finditer(rf"(?<!\w){re.escape(name)}(?![\w-])", sentence):
-        before, after = sentence[:found.start()], sentence[found.end():]
+        before, after = sentence[max(0, found.start() - 40):found.start()], sentence[found.end():]
         if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(after):
             continue
-        if before.strip(" \"'“‘(") == "":
-            if _PERSON_OPENS.match(after):
-                return True
+        if sentence[:found.start()].strip(" \"'“‘(") == "" and not _PERSON_OPENS.match(after) and \
+                (_COMMON_WORD.search(name) or _NO_PERSON_AFTER.match(after)):
             continue
         return True
     return False
@@ -599,20 +612,21 @@ def _counted_terms(question: str) -> set[str]:
 
 _ASKS_FIGURE = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:percentage|number|share|proportion)\b", re.I)
 # "How long / old / far…" is checked by any number in the sentence ("four days after a banquet" for "How long after the
-# banquet did she have a child?"), too loose to vouch for an answer.
+# banquet did she have a child?"), too loose to vouch for an answer; so is "How much longer / more…" (any quantity).
 _ANY_NUMBER = re.compile(r"\bhow (?:long|old|far)\b", re.I)
 
 
 def asks_figure(question: str) -> bool:
     """Does the question ask for a count, a sum, a share or a measure in its units ("What voltage…", "How wide…")?
 
-    Dates and "how long / old / far" are left out: their answer-type checks take any time or number.
+    Dates, "how long / old / far" and "how much longer / more" are left out: their answer-type checks take any
+    time or number.
 
     Example:
         >>> asks_figure("How much is the shipment worth?"), asks_figure("How long did the talks last?")
         (True, False)
     """
-    if _ANY_NUMBER.search(question):
+    if _ANY_NUMBER.search(question) or _HOW_MUCH_MORE.search(question):
         return False
     return bool(_ASKS_FIGURE.search(question) or asks_money(question) or _measure_asked(question))
 
@@ -625,6 +639,22 @@ _SHARE = re.compile(r"%|\bper ?cent\b|\bof GDP\b", re.I)
 def _sum_if_asked(question: str, sentence: str) -> bool:
     """A sentence that answers "How much ransom…?" states a sum, not only a share (True when no sum is asked)."""
     return not asks_money(question) or bool(_MONEY.search(_SHARE.sub(" ", sentence)))
+
+
+def figure_vouched(prof: QuestionProfile, sentence: str, probability: float, type_score: float,
+                   unstated: int = 0) -> bool:
+    """Does the most relevant ``sentence`` answer a question asking for a figure, whatever words it uses?
+
+    The question asks for a count, a sum, a share or a measure (:func:`asks_figure`, no date); the sentence passes
+    the answer-type check (``type_score`` 1.0), states a figure that is not a year ("in August 2022" counts no
+    soldiers; a measure's own check reads its units: "nearly half the workforce") and, for a sum, a sum rather than
+    a share; its document states every name and figure the question
+    insists on (``unstated`` 0); and the learned model gives it at least :data:`FIGURE_MIN_PROBABILITY`.
+    """
+    question = prof.question
+    return prof.answer_type != "date" and asks_figure(question) and type_score >= 1.0 and unstated == 0 and \
+        probability >= FIGURE_MIN_PROBABILITY and _sum_if_asked(question, sentence) and \
+        (_measure_asked(question) is not None or _has_quantity(_YEAR.sub(" ", sentence)))
 
 
 def asks_money(question: str) -> bool:
@@ -681,8 +711,7 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
             if not counted or _counts(counted, match.group(2)) or _counts(counted, match.group(1)):
                 return 1.0
             number = match.group(0)[len(match.group(1)):]
-            if named & set(terms(" ".join(match.group(2).split()[:1]))) and not number.endswith((",", ".")) and \
-                    not _YEAR.fullmatch(number):
+            if named & set(terms(" ".join(match.group(2).split()[:1]))) and not number.endswith((",", ".")):
                 return 1.0  # "120 Kestrel-7s", not "In February 2026, Varenian columns…"
             # "Seven of these are in Oudala": what is counted is named in the sentence before.
             if _REFERRING_COUNT.match(match.group(2)) and _counts(counted, context):
@@ -1250,8 +1279,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
             learned[cand.text] = answer_model.features(prof, cand.text, cand.context, signals)
             scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
     first = scored[0]
-    if first.text in learned and prof.answer_type != "date" and asks_figure(question) and checks[first.text][0] >= 1.0 \
-            and first.answerability >= FIGURE_MIN_PROBABILITY and _sum_if_asked(question, first.text):
+    if first.text in learned and figure_vouched(prof, first.text, first.answerability, *checks[first.text]):
         # "How much is the shipment worth?": the most relevant sentence states a figure of the asked kind ("worth
         # an estimated 85 million euros") in words the question does not use; it answers.
         scored[0] = replace(first, answerability=max(first.answerability, answer_model.THRESHOLD))

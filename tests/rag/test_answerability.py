@@ -355,6 +355,7 @@ def test_a_count_is_of_what_is_asked_and_a_name_only_says_which() -> None:
     assert _answer_type_ok(drones, "Each Kestrel-7 drone costs $35,000.") < 1.0  # a price is no count
     # …and not after a year or a comma ("In the early hours of 14 February 2026, Varenian armoured columns crossed
     # the border" is no count of Varenian soldiers: the analysis report set's unanswerable question).
+    assert _answer_type_ok(drones, "The army bought 1500 Kestrel-7s.") == 1.0  # a count, not a year (review)
     soldiers = "How many Varenian soldiers took part in the offensive?"
     assert _answer_type_ok(soldiers, "On 14 February 2026, Varenian columns crossed the border.") < 1.0
     assert _answer_type_ok(soldiers, "Some 4,000 Varenian troops took part.") == 1.0
@@ -432,6 +433,8 @@ def test_a_question_about_money_needs_a_sum_of_money() -> None:
     "What is the estimated bill for fixing the damaged submarine?", "What annual cost does the government expect?",
     "What monthly payment did the group receive?", "What price does the analyst put on a backup network?",
     "What does the average worker earn per day?", "How big was the ransom the gang asked for?",
+    "What was the total value of the machine tools shipped?", "What is the estimated value of the oil it moved?",
+    "What was the value of the arms deal?",
     "How large were the pay arrears the minister promised to settle?", "What is the largest fine the firm faces?",
 ])
 def test_a_sum_asked_in_other_words_is_money(question: str) -> None:
@@ -445,6 +448,12 @@ def test_a_sum_asked_in_other_words_is_money(question: str) -> None:
     "What type of wages does automation lead to?",  # a kind, not a sum (SQuAD dev)
     "What is the strategic value of the island?", "What was the idealized value of imperialism?",
     "How large was the crowd?",
+    # found in review: a charge, a reputation earned, a bill of law, a name, a value that is no sum, fine print
+    "What did prosecutors charge the captain with?", "What did the unit earn a reputation for?",
+    "What is the new defence bill about?", "What was the bill passed by parliament?", "How large was Grant's army?",
+    "What are the values of the Enlightenment?", "What is the value of the Planck constant?",
+    "What is the fine print of the deal?", "What is the payment method?", "What was the form of payment?",
+    "What price did Russia pay for the invasion?",
 ])
 def test_no_sum_asked(question: str) -> None:
     from rag.backends.extractive import asks_money

@@ -57,27 +57,35 @@ def test_a_paraphrased_count_is_answered(real_embedder: Any, monkeypatch: pytest
 
 
 @pytest.mark.parametrize("question", [
-    # the most relevant sentence states no count of pumps
-    "How many pumps did the engineers install?",
-    # a date is not vouched for ("take until the spring" is there, but dates are left to the learned model)
-    "When will the embankment work be finished?",
+    "How far is the site, in kilometres?",  # a distance's check takes its units, but "how far" is left out whole
+    "How much longer will the talks last?",  # any quantity passes "how much longer / more"
 ])
-def test_no_figure_of_the_asked_kind_no_vouching(question: str, real_embedder: Any) -> None:
-    passages = [passage(FLOOD, 1)]
-    vouched = rank(question, passages, real_embedder).candidates[0].answerability
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(extractive, "FIGURE_MIN_PROBABILITY", 1.01)
-        unvouched = rank(question, passages, real_embedder).candidates[0].answerability
-    assert vouched == unvouched
+def test_how_far_and_how_much_longer_are_not_vouched_for(question: str) -> None:
+    assert not asks_figure(question)
 
 
-def test_a_share_vouches_for_no_sum() -> None:
-    from rag.backends.extractive import _answer_type_ok, _sum_if_asked
+WORTH = "How much is the shipment worth?"
+SENTENCE = "The cargo, worth an estimated 85 million euros, consists of shells and rocket motors."
 
-    # blind set news_l: "How much ransom did the hackers ask St Aldric to pay?" answered by a share of a budget
-    question = "How much ransom did the hackers ask the hospital to pay?"
-    share = "The hospital's IT budget was less than 2 per cent of its total spending."
-    assert _answer_type_ok(question, share) == 1.0  # the answer-type check lets a share answer a sum…
-    assert not _sum_if_asked(question, share)  # …the vouching does not
-    assert _sum_if_asked(question, "The hackers demanded 4.5 million crowns in bitcoin.")
-    assert _sum_if_asked("How many beds does the hospital have?", share)  # no sum asked
+
+def test_each_condition_of_the_vouching() -> None:
+    from rag.backends.extractive import FIGURE_MIN_PROBABILITY, figure_vouched
+    from rag.questions import profile
+
+    worth = profile(WORTH)
+    assert figure_vouched(worth, SENTENCE, FIGURE_MIN_PROBABILITY, 1.0)
+    assert not figure_vouched(worth, SENTENCE, FIGURE_MIN_PROBABILITY - 0.01, 1.0)  # too unlikely
+    assert not figure_vouched(worth, SENTENCE, FIGURE_MIN_PROBABILITY, 0.4)  # fails the answer-type check
+    assert not figure_vouched(worth, SENTENCE, FIGURE_MIN_PROBABILITY, 1.0, unstated=1)  # a name asked is not there
+    # a share is no sum, and a year is no figure (the review: "What number of French soldiers are still stationed in
+    # Mali?" answered by "…left the base at Gao in August 2022")
+    assert not figure_vouched(worth, "The cargo is less than 2 per cent of the firm's exports.", 0.09, 1.0)
+    soldiers = profile("What number of French soldiers are still stationed in Mali?")
+    assert not figure_vouched(soldiers, "The last French soldiers left the base at Gao in August 2022.", 0.09, 1.0)
+    assert figure_vouched(soldiers, "About 400 French soldiers remain at the base at Gao.", 0.09, 1.0)
+    share = profile("What share of the workforce is made up of subcontractors?")  # a share in words (news_h)
+    assert figure_vouched(share, "Subcontractors now make up nearly half the workforce in some halls.", 0.09, 1.0)
+    # a time of day is a measure, but a date: left to the learned model
+    fire = profile("At what time did the fire start?")
+    assert fire.answer_type == "date" and asks_figure(fire.question)
+    assert not figure_vouched(fire, "The fire started at 02:40, an hour after the shift ended.", 0.09, 1.0)

@@ -105,6 +105,11 @@ def test_a_place_or_an_opening_word_is_no_person_asked_for(question: str, senten
      "Malouk condemned the violence but did not criticise the battalion."),
     ("Who is the minister in charge?", "Varga, speaking late on Monday, said she accepted responsibility."),
     ("Who is the ship's captain?", "The ship's captain, Commander Mathis Dorval, told television the ship turned."),
+    # found in review: a present-tense verb, "according to", "passed to", "the head of state"
+    ("Who commands the Sarqa Battalion?", "Malouk commands the Sarqa Battalion, which holds the ridge."),
+    ("Who commands the Sarqa Battalion?", "According to Malouk, who commands the Sarqa Battalion, the depot was empty."),
+    ("Who is the head of state?", "The head of state, Erdogan, arrived on Monday."),
+    ("Who is the ship's captain?", "Command of the ship passed to Petrov after the storm."),
 ])
 def test_a_single_name_used_as_a_person_is_one(question: str, sentence: str) -> None:
     from rag.backends.extractive import names_person_asked

@@ -642,8 +642,11 @@ def test_courses_of_action_fears_risks_and_each_sides_account_are_analytic(quest
     "What should happen if you focus only on self-gratification?",
     "What is the nervous system made up of?",
     "What is consultant pharmacy mainly concerned with?",
-    "What must it weigh?",
     "Which side won the battle?",
+    # found in review: a count or a thing each side claims, a figure to spend
+    "How many casualties does each side claim?",
+    "What territory does each side claim?",
+    "What must the government spend on defence under the NATO target?",
 ])
 def test_facts_with_should_or_sides_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
