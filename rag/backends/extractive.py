@@ -350,6 +350,8 @@ _LEADS = re.compile(r"\b(?:leads?|led|leader|leading|heads?|headed|heading|chair
 _LED_THING_END = re.compile(r"\s+(?:that|which|who|whom|when|where|while|into|at|in|on|to|for|during|after|before|"
                             r"since|now|currently|so far)\b|[,?;]", re.I)
 LEADER_WINDOW = 6  # words between the leading word and the thing led
+_CHIEF_OF = frozenset("of executive commander prosecutor inspector superintendent constable justice whip negotiator "
+                      "engineer scientist economist".split())
 _TITLE_RUN = re.compile(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)+")
 _TITLE_WORD = re.compile(r"\b(?:Commander|Chief|Director|Head|Chairman|Chairwoman|Chairperson|Chair|Leader)\b")
 _LEADING_TERMS = frozenset(terms("leads led lead heads headed head commands commanded command charge chairs chaired "
@@ -391,6 +393,13 @@ def states_leader(question: str, sentence: str) -> bool:
         return False
     words = sentence.split()
     for i, word in enumerate(words):
+        # ("the ship's chief medical officer" leads nothing: "chief" leads as "chief of…" or before a name or a title)
+        if word.lower().strip(",.") == "chief" and i + 1 < len(words) and words[i + 1][:1].islower() and \
+                words[i + 1].lower().strip(",.") not in _CHIEF_OF:
+            continue
+        # (a rank before a name leads nothing either: "Commander Renata Ossoway, the ship's medical officer")
+        if word[:1].isupper() and i + 1 < len(words) and words[i + 1][:1].isupper():
+            continue
         if _LEADS.search(word) or (word.lower() == "charge" and i and words[i - 1].lower() == "in"):
             near = " ".join(words[max(0, i - LEADER_WINDOW):i + LEADER_WINDOW + 1])
             # A person's title is not the thing led: "Force Commander General Teluk" leads no "reaction force".
@@ -647,14 +656,37 @@ def figure_vouched(prof: QuestionProfile, sentence: str, probability: float, typ
 
     The question asks for a count, a sum, a share or a measure (:func:`asks_figure`, no date); the sentence passes
     the answer-type check (``type_score`` 1.0), states a figure that is not a year ("in August 2022" counts no
-    soldiers; a measure's own check reads its units: "nearly half the workforce") and, for a sum, a sum rather than
-    a share; its document states every name and figure the question
+    soldiers; a measure's own check reads its units: "nearly half the workforce"), for a sum a sum rather than a
+    share, and for a death toll a word for death; it prescribes nothing the question does not ("it should raise
+    reserves to 45 days" holds no stock); its document states every name and figure the question
     insists on (``unstated`` 0); and the learned model gives it at least :data:`FIGURE_MIN_PROBABILITY`.
     """
     question = prof.question
     return prof.answer_type != "date" and asks_figure(question) and type_score >= 1.0 and unstated == 0 and \
         probability >= FIGURE_MIN_PROBABILITY and _sum_if_asked(question, sentence) and \
-        (_measure_asked(question) is not None or _has_quantity(_YEAR.sub(" ", sentence)))
+        (_measure_asked(question) is not None or _has_quantity(_YEAR.sub(" ", sentence))) and \
+        not _prescribed_figure(question, sentence) and \
+        (not _DEATHS.search(question) or bool(_DEATHS.search(sentence)))
+
+
+# What should be is no fact ("Third, it should raise strategic fuel reserves to at least 45 days" states no stock
+# held), and a death toll is stated with a word for death ("an estimated 740 people fleeing" counts no dead).
+_PRESCRIBES = re.compile(r"\b(?:should|must|ought to|needs? to)\b", re.I)
+_SHARE_WORDS = re.compile(r"\b(?:half|quarter|two-thirds|three-quarters)\b|%|\bper ?cent\b", re.I)
+
+
+def _prescribed_figure(question: str, sentence: str) -> bool:
+    """Is every figure of ``sentence`` in what it says should be ("it should raise reserves to 45 days"), when the
+    question asks for none? A figure stated before the modal is a fact ("Subcontractors, who now make up nearly half
+    the workforce, should be vetted")."""
+    modal = _PRESCRIBES.search(sentence)
+    if not modal or _PRESCRIBES.search(question):
+        return False
+    before = _YEAR.sub(" ", sentence[:modal.start()])
+    return not (numbers(before) or _SHARE_WORDS.search(before) or
+                re.search(rf"\b(?:{_NUMBER_WORDS})\b", before, re.I))
+_DEATHS = re.compile(r"\b(?:die[sd]?|dying|dead|deaths?|killed|killing|kill|fatalit(?:y|ies)|fatal|lives|bodies|"
+                     r"death toll)\b", re.I)
 
 
 def asks_money(question: str) -> bool:

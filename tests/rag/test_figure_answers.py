@@ -89,3 +89,25 @@ def test_each_condition_of_the_vouching() -> None:
     fire = profile("At what time did the fire start?")
     assert fire.answer_type == "date" and asks_figure(fire.question)
     assert not figure_vouched(fire, "The fire started at 02:40, an hour after the shift ended.", 0.09, 1.0)
+
+
+def test_a_prescription_or_another_count_of_people_vouches_for_no_fact() -> None:
+    from rag.backends.extractive import figure_vouched
+    from rag.questions import profile
+
+    # held-out blind sets news_s / news_v, read after their run (twenty-fourth round): each had been answered
+    stocks = profile("How many days of strategic fuel stocks does the country have?")
+    assert not figure_vouched(stocks, "Third, it should raise strategic fuel reserves to at least 45 days.", 0.09, 1.0)
+    assert figure_vouched(stocks, "The country holds only 19 days of strategic fuel reserves.", 0.09, 1.0)
+    died = profile("How many people have died trying to cross the strait this year?")
+    assert not figure_vouched(died, "Coast guard vessels turned back boats carrying an estimated 740 people.", 0.09, 1.0)
+    assert figure_vouched(died, "At least 31 people have died trying to cross the strait since January.", 0.09, 1.0)
+    # a figure stated before the prescription is a fact (news_h), one after it is not (news_f)
+    share = profile("What share of the workforce is made up of subcontractors?")
+    assert figure_vouched(share, "Subcontractors, who now make up nearly half the workforce, should be vetted.", 0.09, 1.0)
+    jobs = profile("How many jobs is the planned civilian airport expected to create?")
+    assert not figure_vouched(jobs, "The government should not pretend a civilian airport will replace 1,150 jobs.",
+                              0.09, 1.0)
+    # a prescription the question asks for is no reason to refuse
+    should = profile("How many days of reserves should the country hold, according to the analyst?")
+    assert figure_vouched(should, "It should raise strategic fuel reserves to at least 45 days.", 0.09, 1.0)

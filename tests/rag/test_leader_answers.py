@@ -25,6 +25,9 @@ QUESTION = "Who is in charge of Halvoria's airlift to Port Ilmen?"
      "Julian Fairbrace, director of the Defence Procurement Agency, told a committee the vehicles were late."),
     ("Who is in charge of Norvalia's air defence wing?",
      "\"Our radars see jets,\" said Colonel Ines Dalbrecht, commander of the Norvalian Air Defence Wing."),
+    ("Who is the captain in command of the hospital ship?",
+     "The ship's commanding officer, Captain Idris Fallowby, said the marines were there to protect the crew."),
+    ("Who is the head of the navy?", "Admiral Oskar Belin, chief of the navy, said so."),
 ])
 def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)
@@ -43,6 +46,10 @@ def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str
      "The head of UNMOS, Force Commander General Ibrahim Teluk, defended the response."),
     # a leader with no name
     (QUESTION, "The officer who commands the airlift said supplies would last a week."),
+    # a rank before a name, and a "chief" of something else (held-out news_u, read after its run: the ship's medical
+    # officer had been named as its captain)
+    ("Who is the captain in command of the hospital ship?",
+     "Commander Renata Ossoway, the ship's chief medical officer, said the offer was impractical."),
     # not a question about who leads
     ("Who supplied the fuel for the airlift?", "Colonel Ines Dalbrecht, who commands the airlift, thanked them."),
 ])
