@@ -233,7 +233,8 @@ _PRESCRIPTION_ASKED = re.compile(r"\b(?:recommend\w*|(?<!\bthe )(?<!\ba )propos(
 # "First, the defence ministry should map…", "1. Parliament should…" ("First Minister Swinney should resign" is
 # no list item)
 _ORDINAL = re.compile(r"^\W*(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|Lastly)(?:ly)?[,:]|\d{1,2}\.\s)")
-_PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to)\b", re.I)
+# What someone should do ("should", "must", "needs to", "ought to"); also read by rag.backends.extractive.
+PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to)\b", re.I)
 
 
 def asks_prescription(question: str) -> bool:
@@ -261,7 +262,7 @@ def numbered_prescription(sentence: str) -> bool:
         >>> numbered_prescription("First Minister Swinney should resign, critics say.")
         False
     """
-    return bool(_ORDINAL.match(sentence) and _PRESCRIBES.search(sentence))
+    return bool(_ORDINAL.match(sentence) and PRESCRIBES.search(sentence))
 
 
 # Words a question uses round what it asks about, not about it: prepositions and quantifiers the stop list

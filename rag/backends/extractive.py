@@ -45,6 +45,7 @@ from rag.citations import MARKER
 from rag.doc_questions import asks_about_person, author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import (
+    PRESCRIBES,
     asks_prescription,
     asks_view,
     content_focus,
@@ -671,7 +672,8 @@ def figure_vouched(prof: QuestionProfile, sentence: str, probability: float, typ
 
 # What should be is no fact ("Third, it should raise strategic fuel reserves to at least 45 days" states no stock
 # held), and a death toll is stated with a word for death ("an estimated 740 people fleeing" counts no dead).
-_PRESCRIBES = re.compile(r"\b(?:should|must|ought to|needs? to)\b", re.I)
+_DEATHS = re.compile(r"\b(?:die[sd]?|dying|dead|deaths?|killed|killing|kill|fatalit(?:y|ies)|fatal|lives|bodies|"
+                     r"death toll)\b", re.I)
 _SHARE_WORDS = re.compile(r"\b(?:half|quarter|two-thirds|three-quarters)\b|%|\bper ?cent\b", re.I)
 
 
@@ -679,14 +681,12 @@ def _prescribed_figure(question: str, sentence: str) -> bool:
     """Is every figure of ``sentence`` in what it says should be ("it should raise reserves to 45 days"), when the
     question asks for none? A figure stated before the modal is a fact ("Subcontractors, who now make up nearly half
     the workforce, should be vetted")."""
-    modal = _PRESCRIBES.search(sentence)
-    if not modal or _PRESCRIBES.search(question):
+    modal = PRESCRIBES.search(sentence)
+    if not modal or PRESCRIBES.search(question):
         return False
     before = _YEAR.sub(" ", sentence[:modal.start()])
     return not (numbers(before) or _SHARE_WORDS.search(before) or
                 re.search(rf"\b(?:{_NUMBER_WORDS})\b", before, re.I))
-_DEATHS = re.compile(r"\b(?:die[sd]?|dying|dead|deaths?|killed|killing|kill|fatalit(?:y|ies)|fatal|lives|bodies|"
-                     r"death toll)\b", re.I)
 
 
 def asks_money(question: str) -> bool:
