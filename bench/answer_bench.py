@@ -5,6 +5,7 @@ embeddings), then times, for a fixed set of questions,
 
 - retrieval (query embedding + dense + BM25 + fusion): median and p95,
 - a full extractive answer (retrieval + sentence ranking + verification),
+- the same for as many analytic questions (key points from ``analytic_k`` passages),
 
 and, when an OpenAI-compatible server is given (``--base-url``) or can be
 started (llama-cpp-python + the packaged SmolLM2 GGUF, ``--llama``), the time
@@ -101,8 +102,14 @@ def main() -> None:
 
     embedder = SentenceTransformerEmbedder()
     embedder.embed_query("warm up")
+    from rag.questions import question_kind
+
     items = load_squad(SQUAD).items
     questions = [it.question for it in random.Random(0).sample(items, args.questions)]
+    # Analytic questions ("Why…", "How did … react") retrieve analytic_k passages and rank them for key points:
+    # timed on their own, the same number of them.
+    analytic = [it.question for it in items if question_kind(it.question) == "analytic"]
+    analytic = random.Random(0).sample(analytic, min(args.questions, len(analytic)))
     work = Path(tempfile.mkdtemp(prefix="rag-answer-bench-"))
     try:
         last = None
@@ -115,6 +122,7 @@ def main() -> None:
                   f"{len(questions)} questions:")
             report("retrieval", timed(assistant.retrieve, questions), 30)
             report("extractive answer", timed(assistant.ask, questions), 150)
+            report("analytic answer", timed(assistant.ask, analytic))
             last = assistant
         if last is not None and (args.base_url or args.llama):
             ttft(last, questions[:10], args)

@@ -44,8 +44,11 @@ def library(tmp_path_factory: pytest.TempPathFactory, real_embedder: Any) -> Ass
     # A how-clause inside a request (the clause alone, "How ECOWAS reacted…", would read as a fact).
     ("Can you tell me how ECOWAS reacted to the coup in Azawi?", "azawi_coup.txt", ("emergency summit",)),
     ("What happened in Tandara after the coup?", "azawi_coup.txt",
-     # what the article says followed the coup: the junta's broadcast, the detentions, prices in the capital
-     ("calling itself the Committee for National Renewal", "they detained President", "Food prices in the capital")),
+     # what the article says followed the coup: the junta's broadcast, the detentions, the crowds in the square,
+     # prices in the capital (since the twenty-fifth round the learned point model holds back an article's
+     # opening, where the broadcast and the detentions are told, for every kind of question)
+     ("calling itself the Committee for National Renewal", "they detained President", "Food prices in the capital",
+      "people had gathered in Tandara's central square", "price of a litre of diesel")),
 ])
 def test_points_asked_in_these_shapes_get_key_points_from_their_article(
         library: Assistant, question: str, article: str, stated: tuple[str, ...]) -> None:

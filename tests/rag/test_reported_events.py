@@ -122,13 +122,3 @@ def test_the_raise_orders_the_points_but_the_refusal_floor_reads_the_plain_relev
     # A floor between the plain best and the raised best: the question is refused, as it was before the raise.
     monkeypatch.setattr(extractive, "MIN_POINT_RELEVANCE", (max(plain.values()) + max(raised.values())) / 2)
     assert extractive_result(question, passages, embedder).refused
-
-
-def test_with_room_for_few_points_the_report_gives_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    question = "How did Corvania's government respond to the strike on the port?"
-    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
-    monkeypatch.setattr(extractive, "MAX_POINT_SENTENCES", 2)
-    chosen = [c.passage for c in extractive_result(question, passages, FakeEmbedder()).chosen]
-    monkeypatch.setattr(extractive, "REPORTING_WEIGHT", 0.0)
-    before = [c.passage for c in extractive_result(question, passages, FakeEmbedder()).chosen]
-    assert chosen.count(2) > before.count(2)
