@@ -60,8 +60,12 @@ def states(sentence: str, key_point: str) -> bool:
     return key_point_recall([sentence], [key_point]) == 1.0
 
 
-def capture(spec: str, index_root: Path, embedder: Any = None) -> list[Question]:
-    """Answer a set's analytic questions and keep, for each, its candidates' rows and labels."""
+def capture(spec: str, index_dir: Path, embedder: Any = None) -> list[Question]:
+    """Answer a set's analytic questions and keep, for each, its candidates' rows and labels.
+
+    Every analytic-typed question with key points is kept, those answered as a summary or a comparison too
+    (the shipped weights were fitted so); ``index_dir`` must be a directory of its own for each spec.
+    """
     from rag.assistant import Assistant
     from rag.backends import extractive as ex
     from rag.config import Config
@@ -69,7 +73,7 @@ def capture(spec: str, index_root: Path, embedder: Any = None) -> list[Question]
     from rag.point_model import point_features
 
     name, questions, corpus = _set_paths(spec)
-    assistant = Assistant(config=Config.load(overrides={"index_dir": str(index_root / name)}), embedder=embedder)
+    assistant = Assistant(config=Config.load(overrides={"index_dir": str(index_dir)}), embedder=embedder)
     assistant.ingest(corpus)
     out: list[Question] = []
     for item in load_jsonl(questions):
@@ -104,10 +108,12 @@ def replay(question: Question, weights: Sequence[float] | None) -> float:
         points = ex.select_key_points(ranking, order)
     else:
         p = probabilities(question.features, weights[:-1], weights[-1])
-        best = float(p.max()) or 1.0
+        allowed = np.array([question.relevance.get(c.text, 0.0) > 0 for c in ranking.candidates])
+        best = float(p[allowed].max()) if allowed.any() else 1.0
         scores = {c.text: 0.0 if question.relevance.get(c.text, 0.0) <= 0 else (float(v) / best) ** SCORE_POWER
                   for c, v in zip(ranking.candidates, p)}
-        points = ex.select_key_points(ranking, ex.listed_first(ranking, scores, question.passages),
+        points = ex.select_key_points(ranking, ex.listed_first(ranking, ex.actors_first(ranking, scores),
+                                                               question.passages),
                                       relative_floor=ex.LEARNED_POINT_FLOOR)
     return float(key_point_recall([c.text for c in points], question.key_points) or 0.0)
 
@@ -155,8 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     embedder = make_embedder(Config.load(overrides={}))
     with tempfile.TemporaryDirectory(prefix="point-fit-") as tmp:
-        fit_on = [q for spec in args.fit for q in capture(spec, Path(tmp), embedder)]
-        report = [q for spec in args.report for q in capture(spec, Path(tmp), embedder)]
+        # (each spec its own index: two sets of one name, "tune.jsonl" of two corpora, are two corpora)
+        fit_on = [q for n, spec in enumerate(args.fit) for q in capture(spec, Path(tmp) / f"fit-{n}", embedder)]
+        report = [q for n, spec in enumerate(args.report)
+                  for q in capture(spec, Path(tmp) / f"report-{n}", embedder)]
     weights, intercept = fit(fit_on, args.l2)
     sys.stdout.write(f"fitted on {len(fit_on)} questions, {sum(len(q.labels) for q in fit_on)} sentences\n")
     for name, value in zip(FEATURE_NAMES, weights):

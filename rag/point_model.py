@@ -159,7 +159,8 @@ def point_scores(ranking: Ranking, query_vector: np.ndarray, passages: Sequence[
     if not ranking.candidates:
         return {}
     p = probabilities(point_features(ranking, query_vector, passages, relevance, lead))
-    best = float(p.max()) or 1.0
+    allowed = np.array([relevance.get(c.text, 0.0) > 0.0 for c in ranking.candidates])
+    best = float(p[allowed].max()) if allowed.any() else 1.0
     scores: dict[str, float] = {}
     for c, value in zip(ranking.candidates, p):
         score = 0.0 if relevance.get(c.text, 0.0) <= 0.0 else math.pow(float(value) / best, SCORE_POWER)

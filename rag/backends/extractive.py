@@ -1448,8 +1448,10 @@ REPORTING_WEIGHT = 1.5
 # (Fitted on news_a-p and replayed on news_q-v: 0.5 left a fifth of the word budget unused; 0.2 and 0.3 the same.)
 LEARNED_POINT_FLOOR = 0.3
 # …and whether an analytic question is answered at all is still judged on its first ANALYTIC_DECISION_PASSAGES
-# passages, as when only 10 were retrieved (analytic_k): read on 16, the names and reactors asked were found in more
-# of them, and on four fresh blind sets 3 more of 40 analytic-shaped unanswerable questions were answered.
+# passages (with any joined for what it asks: decision_passages), as when 10 were retrieved (the old analytic_k;
+# the first 10 of a wider retrieval are nearly, not exactly, those 10): read on 16, the names and reactors asked
+# were found in more of them, and on four fresh blind sets 3 more of 40 analytic-shaped unanswerable questions
+# were answered.
 ANALYTIC_DECISION_PASSAGES = 10
 # …and for "How did X react…", a reaction that names X is this much more likely a point (actors_first).
 ACTOR_POINT_RAISE = 0.5
@@ -2115,8 +2117,10 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     kind = ranking.profile.kind
     if not ranked:
         return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
-    # Whether an analytic question is answered is judged on its best passages; its points may come from more.
-    head = list(passages[:ANALYTIC_DECISION_PASSAGES])
+    # Whether an analytic question is answered is judged on its best passages (and those joined for what it
+    # asks, as a document's dated opening); its points may come from all of them.
+    head_numbers = decision_passages(passages)
+    head = [passages[n - 1] for n in head_numbers]
     if kind == "analytic" and (_names_missing(question, head) or _years_missing(question, head)):
         # "What did Japan say about the ceasefire?" over sources that never mention Japan; "Why did Baku
         # attack in 2019?" over sources that never mention 2019.
@@ -2131,7 +2135,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     if kind == "analytic":
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector
         relevance = point_relevance(ranking, q_vec, passages)
-        decided = relevance if len(head) == len(passages) else _head_relevance(ranking, q_vec, head)
+        decided = relevance if len(head) == len(passages) else _head_relevance(ranking, q_vec, passages, head_numbers)
         floor = MIN_POINT_RELEVANCE if analytic_min_relevance is None else analytic_min_relevance
         points, groups = [], []
         if max(decided.values(), default=0.0) >= floor:
@@ -2146,7 +2150,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             # A comparison's points come side by side: the first side's, then the second's.
             text = "\n".join("- " + " ".join(f"{c.text} [{c.passage}]" for c in span)
                              for group in groups for span in point_spans(group))
-            return ExtractiveResult(text, ranked, points, kind, max(relevance[c.text] for c in points), "relevance")
+            # (the score the decision read: the answered and the refused are on one scale)
+            return ExtractiveResult(text, ranked, points, kind, max(decided.values()), "relevance")
         return ExtractiveResult(REFUSAL, ranked, [], kind, max(decided.values(), default=0.0), "relevance")
     by = ranking.answerability_by
     threshold = checker_threshold if checker is not None and by == checker_name(checker) else min_answerability
@@ -2182,12 +2187,32 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     return ExtractiveResult(text, ranked, chosen, kind, best.answerability, by)
 
 
-def _head_relevance(ranking: Ranking, query_vector: np.ndarray, head: Sequence[Passage]) -> dict[str, float]:
-    """:func:`point_relevance` as if only the ``head`` passages (the first ones) had been retrieved."""
-    kept = [c for c in ranking.candidates if c.passage <= len(head)]
+def decision_passages(passages: Sequence[Passage]) -> list[int]:
+    """The 1-based numbers of the passages whether an analytic question is answered is judged on.
+
+    The first :data:`ANALYTIC_DECISION_PASSAGES` retrieved, and every passage the assistant joined after retrieval
+    for what the question asks (a document's dated opening for "Why did X attack in 2026?": no retrieval rank and
+    a score of 0, see ``Assistant._with_dated_openings``), wherever it stands.
+
+    Example:
+        >>> from rag.testing import passage
+        >>> from dataclasses import replace
+        >>> ps = [passage("A.", n) for n in range(1, 13)] + [replace(passage("Dated.", 13), score=0.0)]
+        >>> decision_passages(ps)
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 13]
+    """
+    return [n for n, p in enumerate(passages, start=1)
+            if n <= ANALYTIC_DECISION_PASSAGES or (p.score == 0.0 and p.dense_rank is None and p.lexical_rank is None)]
+
+
+def _head_relevance(ranking: Ranking, query_vector: np.ndarray, passages: Sequence[Passage],
+                    numbers: Sequence[int]) -> dict[str, float]:
+    """:func:`point_relevance` as if only the passages ``numbers`` (:func:`decision_passages`) had been retrieved."""
+    renumbered = {n: i for i, n in enumerate(numbers, start=1)}
+    kept = [replace(c, passage=renumbered[c.passage]) for c in ranking.candidates if c.passage in renumbered]
     if not kept:
         return {}
-    return point_relevance(replace(ranking, candidates=kept), query_vector, head)
+    return point_relevance(replace(ranking, candidates=kept), query_vector, [passages[n - 1] for n in numbers])
 
 
 def named_comparison(question: str, passages: Sequence[Passage]) -> Comparison | None:

@@ -143,3 +143,18 @@ def test_the_reactions_of_the_actor_asked_are_raised() -> None:
     # Not a reaction question: nothing is raised.
     other = rank("Why did Tavrenia condemn the strike on the port?", passages, embedder)
     assert extractive.actors_first(other, {c.text: 0.5 for c in other.candidates}) == {c.text: 0.5 for c in other.candidates}
+
+
+def test_a_dated_opening_joined_after_retrieval_counts_in_the_decision() -> None:
+    """"Why did … in 2026?": the assistant joins a document's dated opening after the retrieved passages (score 0,
+    no retrieval rank); it is read for the year however many passages were retrieved before it."""
+    from dataclasses import replace
+
+    question = "Why did Tavrenia close its airspace in 2026?"
+    body = [passage(f"{FILLER[n % 3]} Tavrenia closed its airspace because of the drones, passage {n} said.", n)
+            for n in range(1, 13)]
+    opening = replace(passage("In March 2026 Tavrenia closed its airspace after drone incursions.", 13), score=0.0)
+    assert extractive.decision_passages([*body, opening])[-1] == 13
+    assert not extractive_result(question, [*body, opening], FakeEmbedder()).refused
+    # The same passage ranked by retrieval (a score, past the first ten) is not read for the decision.
+    assert extractive_result(question, [*body, replace(opening, score=0.01)], FakeEmbedder()).refused

@@ -1,5 +1,9 @@
 """A question that asks nobody's view ("How did the government respond…?") is answered from the documents that
-report what happened, not from an analysis arguing what should be done (fake embedder: fast, deterministic)."""
+report what happened, not from an analysis arguing what should be done (fake embedder: fast, deterministic).
+
+Since the twenty-fifth round an analytic answer's points are ordered by the learned model (rag.point_model, whose
+document-balance signals do this: tests/rag/test_point_model.py); ``reports_first`` orders a comparison's points
+and is the hand-made baseline the model is replayed against. Its tests stay here."""
 
 from __future__ import annotations
 
