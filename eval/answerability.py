@@ -332,7 +332,8 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
 
 
 def write_weights(path: Path, weights: Sequence[float], intercept: float, threshold: float | None = None) -> None:
-    """Paste fitted weights between the markers of ``rag/answer_model.py`` (and its ``THRESHOLD``, if given).
+    """Paste fitted weights between the markers of ``rag/answer_model.py`` (and its ``THRESHOLD``, if given), or of
+    ``rag/point_model.py`` (``python -m rag.eval.point_fit --write``: no threshold).
 
     ``rag.config``'s ``min_answerability`` default must then be set to the same threshold (a test checks).
     """

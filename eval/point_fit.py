@@ -5,7 +5,8 @@ answers it; every candidate sentence of its retrieved passages is a row of :data
 labelled 1 when it states one of the question's key points (the rule of :func:`rag.eval.metrics.key_point_recall`:
 60% of the key point's content words). A logistic model is fitted on the ``--fit`` sets; on the ``--report`` sets
 the answer's points are chosen again (the selection of rag.backends.extractive) by the hand-made relevance and by
-the fitted model, and both key-point recalls are printed. ``--write`` pastes the weights into rag/point_model.py.
+the fitted model, and both key-point recalls are printed. ``--write`` pastes the weights into rag/point_model.py
+(with rag.eval.answerability.write_weights: the same markers).
 
 Usage:
     python -m rag.eval.point_fit --fit eval/dev/blind/news_a ... --report eval/dev/blind/news_q ... [--write]
@@ -99,7 +100,7 @@ def replay(question: Question, weights: Sequence[float] | None) -> float:
     """Key-point recall of the points chosen by the hand-made relevance (``weights`` None) or by the model."""
     from rag.backends import extractive as ex
     from rag.eval.metrics import key_point_recall
-    from rag.point_model import SCORE_POWER, probabilities
+    from rag.point_model import probabilities, scaled
 
     ranking = question.ranking
     if weights is None:
@@ -107,11 +108,8 @@ def replay(question: Question, weights: Sequence[float] | None) -> float:
                                 question.passages)
         points = ex.select_key_points(ranking, order)
     else:
-        p = probabilities(question.features, weights[:-1], weights[-1])
-        allowed = np.array([question.relevance.get(c.text, 0.0) > 0 for c in ranking.candidates])
-        best = float(p[allowed].max()) if allowed.any() else 1.0
-        scores = {c.text: 0.0 if question.relevance.get(c.text, 0.0) <= 0 else (float(v) / best) ** SCORE_POWER
-                  for c, v in zip(ranking.candidates, p)}
+        scores = scaled(ranking.candidates, probabilities(question.features, weights[:-1], weights[-1]),
+                        question.relevance)
         points = ex.select_key_points(ranking, ex.listed_first(ranking, ex.actors_first(ranking, scores),
                                                                question.passages),
                                       relative_floor=ex.LEARNED_POINT_FLOOR)
@@ -135,19 +133,6 @@ def fit(questions: Sequence[Question], l2: float = 1.0) -> tuple[list[float], fl
     return fit_logistic(rows, [int(v) for q in questions for v in q.labels], l2, sample_weights=weights)
 
 
-def write_weights(path: Path, weights: Sequence[float], intercept: float) -> None:
-    """Paste fitted weights between the markers of rag/point_model.py."""
-    text = path.read_text(encoding="utf-8")
-    start = text.index("# --- fitted by")
-    end = text.index("# --- end of fitted values ---")
-    header = text[start:text.index("\n", start) + 1]
-    body = "WEIGHTS: tuple[float, ...] = (\n"
-    for i in range(0, len(weights), 6):
-        body += "    " + " ".join(f"{w:.6f}," for w in weights[i:i + 6]) + "\n"
-    body += f")\nINTERCEPT: float = {intercept:.6f}\n"
-    path.write_text(text[:start] + header + body + text[end:], encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fit", nargs="+", required=True, metavar="SET", help="sets to fit on")
@@ -157,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from rag.config import Config
     from rag.embed import make_embedder
+    from rag.eval.answerability import write_weights
     from rag.point_model import FEATURE_NAMES
 
     embedder = make_embedder(Config.load(overrides={}))
@@ -182,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import rag.point_model
 
         path = Path(rag.point_model.__file__)
-        write_weights(path, weights, intercept)
+        write_weights(path, weights, intercept)  # (the markers and layout of rag/answer_model.py's)
         sys.stdout.write(f"weights written to {path}\n")
     return 0
 

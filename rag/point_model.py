@@ -43,7 +43,7 @@ from rag.records import Passage, rendering_key
 from rag.text import names, terms
 
 if TYPE_CHECKING:  # (rag.backends.extractive imports this module)
-    from rag.backends.extractive import Ranking
+    from rag.backends.extractive import Candidate, Ranking
 
 FEATURE_NAMES = (
     "relevance", "similarity", "similarity_with_context", "centrality", "focus", "passage_rank", "role",
@@ -63,6 +63,14 @@ SCORE_POWER = 0.5
 _ATTRIBUTED = re.compile(r"\b(?:said|says|told|according to|announced|added|stated)\b", re.I)
 _QUOTE = re.compile(r"[\"“”]")
 _DIGIT = re.compile(r"\d")
+
+
+def document_sentences(cands: Sequence[Candidate], passages: Sequence[Passage]) -> dict[tuple[str, str], set[str]]:
+    """The candidate sentences of each retrieved document; one article's renderings (a.txt, a.html, a.pdf) are one."""
+    by_document: dict[tuple[str, str], set[str]] = {}
+    for c in cands:
+        by_document.setdefault(rendering_key(passages[c.passage - 1].chunk.source), set()).add(c.text)
+    return by_document
 
 
 def point_features(ranking: Ranking, query_vector: np.ndarray, passages: Sequence[Passage],
@@ -92,9 +100,7 @@ def point_features(ranking: Ranking, query_vector: np.ndarray, passages: Sequenc
     lead_group = 0 if aim in ("reasons", "reactions") else 1 if aim == "consequences" else 2
     unasked_view = not asks_view(question)
     documents = [rendering_key(passages[c.passage - 1].chunk.source) for c in cands]
-    by_document: dict[tuple[str, str], set[str]] = {}
-    for c, document in zip(cands, documents):
-        by_document.setdefault(document, set()).add(c.text)
+    by_document = document_sentences(cands, passages)
     balance = {d: reporting_balance(sorted(texts)) for d, texts in by_document.items()}
     top = max(relevance.values()) or 1e-9
     best_of = {d: max(relevance.get(t, 0.0) for t in texts) / top for d, texts in by_document.items()}
@@ -158,11 +164,17 @@ def point_scores(ranking: Ranking, query_vector: np.ndarray, passages: Sequence[
     """
     if not ranking.candidates:
         return {}
-    p = probabilities(point_features(ranking, query_vector, passages, relevance, lead))
-    allowed = np.array([relevance.get(c.text, 0.0) > 0.0 for c in ranking.candidates])
+    return scaled(ranking.candidates, probabilities(point_features(ranking, query_vector, passages, relevance, lead)),
+                  relevance)
+
+
+def scaled(cands: Sequence[Candidate], p: np.ndarray, relevance: dict[str, float]) -> dict[str, float]:
+    """The candidates' probabilities ``p`` as scores: ``(p / max p) ** SCORE_POWER``, the best of those the
+    relevance allows taken as max; a sentence the relevance rules out (0) scores 0."""
+    allowed = np.array([relevance.get(c.text, 0.0) > 0.0 for c in cands])
     best = float(p[allowed].max()) if allowed.any() else 1.0
     scores: dict[str, float] = {}
-    for c, value in zip(ranking.candidates, p):
+    for c, value in zip(cands, p):
         score = 0.0 if relevance.get(c.text, 0.0) <= 0.0 else math.pow(float(value) / best, SCORE_POWER)
         scores[c.text] = max(scores.get(c.text, 0.0), score)
     return scores

@@ -1632,9 +1632,7 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
         return relevance
     # (One article's renderings, a.txt / a.html / a.pdf, are one document: its sentences are counted together.)
     article = {n: rendering_key(p.chunk.source) for n, p in enumerate(passages, start=1)}
-    by_article: dict[tuple[str, str], set[str]] = {}
-    for c in ranking.candidates:
-        by_article.setdefault(article[c.passage], set()).add(c.text)
+    by_article = point_model.document_sentences(ranking.candidates, passages)
     balance = {key: reporting_balance(sorted(texts)) for key, texts in by_article.items()}
     factor: dict[str, float] = {}
     for c in ranking.candidates:  # (a sentence in two renderings of one article is raised once)

@@ -12,7 +12,8 @@ import pytest
 from rag import point_model
 from rag.backends import extractive
 from rag.backends.extractive import extractive_result, learned_point_scores, point_relevance, rank
-from rag.eval.point_fit import states, write_weights
+from rag.eval.answerability import write_weights
+from rag.eval.point_fit import states
 from rag.testing import FakeEmbedder, passage
 
 REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday. "
