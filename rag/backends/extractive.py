@@ -118,7 +118,10 @@ class Candidate:
 
 
 _SMALL_NUMBERS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-_NUMBER_WORDS = f"{_SMALL_NUMBERS}|dozens?|hundreds?|thousands?|millions?|billions?|several|many|few"
+# A count written out past twelve is a count too: "fourteen companies from Mordessa were barred", "over fifty studies".
+_LARGER_NUMBERS = "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|" \
+    "seventy|eighty|ninety"
+_NUMBER_WORDS = f"{_SMALL_NUMBERS}|{_LARGER_NUMBERS}|dozens?|hundreds?|thousands?|millions?|billions?|several|many|few"
 # A count and the few words around it: "2,500 people", "seats up to 2,500", "nine nations". The words after it
 # are looked ahead, not taken, so the next number is a count of its own ("As of April 2014, there are 88
 # private schools"). A model's number ("Kestrel-7", "F-16") names a thing; it counts nothing.
@@ -191,6 +194,14 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "militant rebel combatant insurgent",
     "crowd protester demonstrator people",
 )]
+# People counted by what they are ("How many migrants have drowned…", "how many suspects were detained…") are
+# counted as people by a report: "at least 14 people had drowned", "Police arrested 11 people". (Not the other
+# way: "How many people…" is not answered by "14 suspects" unless they are the same group above.)
+_PEOPLE = frozenset(terms("people person individual"))
+_KINDS_OF_PEOPLE = frozenset(terms(
+    "civilian resident inhabitant villager citizen migrant refugee asylum seeker suspect detainee prisoner hostage "
+    "victim passenger student child children worker employee volunteer pilgrim tourist voter "
+    "protester demonstrator"))
 
 # "How many times…": a count of events.
 _HOW_MANY_TIMES = re.compile(r"\bhow many times\b", re.I)
@@ -735,6 +746,8 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         # the same thing in other words: "civilians" are "residents", "vessels" are "ships").
         counted = _counted_terms(question)
         counted = counted.union(*(group for group in _SAME_COUNTED if counted & group))
+        if counted & _KINDS_OF_PEOPLE:
+            counted = counted | _PEOPLE
         named = _counted_names(question)
         for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
             if _PRICED.search(match.group(1)) or _PRICE_AFTER.match(match.group(2)):

@@ -40,6 +40,30 @@ def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer:
     assert _answer_type_ok(question, not_an_answer) < 1.0
 
 
+@pytest.mark.parametrize("question, answer, not_an_answer", [
+    # Twenty-sixth round: a count written out past twelve is a count.
+    ("how many Mordessan firms were kept out of the arms fair", "Start with the exclusion of the fourteen Mordessan "
+     "companies.", "Start with the exclusion of the Mordessan companies."),
+    ("Over how many studies have shown that violence is more common?", "There have been over fifty studies showing it.",
+     "There have been studies showing it."),
+    # People counted by what they are, counted as people by the report.
+    ("How many migrants have drowned in the river since May?",
+     "A volunteer group said at least 14 people had drowned since May trying to cross the river.",
+     "A volunteer group said 14 boats had capsized since May."),
+    ("how many suspects were detained in the raids", "Police arrested 11 people in raids in the town.",
+     "Police raided 11 farms in the town."),
+])
+def test_a_count_in_words_or_of_people_answers_a_count(question: str, answer: str, not_an_answer: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+    assert _answer_type_ok(question, not_an_answer) < 1.0
+
+
+def test_people_do_not_answer_a_count_of_things_or_of_states() -> None:
+    # "People" stands for the kinds of people a question counts, not for states, tanks or members.
+    assert _answer_type_ok("How many nations joined the pledge?", "Some 14 people signed the pledge.") < 1.0
+    assert _answer_type_ok("How many tanks were destroyed?", "At least 14 people were killed.") < 1.0
+
+
 def test_how_many_times_still_needs_a_count() -> None:
     assert _answer_type_ok("How many times was the ship boarded?", "The ship was boarded again on Tuesday.") < 1.0
 
