@@ -457,3 +457,30 @@ def test_a_question_with_long_runs_of_spaces_is_read_at_once() -> None:
     assert reaction_actors("How did" + " " * 3990 + "x") == []
     assert reaction_actors("How did" + " " * 1500 + "the unions react?") == [
         {"union", "worker", "employe", "staff", "labour"}]
+
+
+def test_words_left_complete_a_chosen_points_run_without_displacing_a_point() -> None:
+    # Twenty-sixth round: a question's key points come in runs (a reaction reported, then quoted), and 211 of the
+    # 540 key points news_a-v's answers missed sat right next to one they stated.
+    question = "How did the interior ministry respond to the criticism?"
+    reported = "The interior minister rejected the criticism and said 600 riot police guarded the embassy."
+    quoted = '"Any charge at the crowd would cost lives," he told reporters at the ministry.'
+    unrelated = "The embassy was built in the nineteenth century by an Italian architect."
+    elsewhere = "Opposition deputies staged a walkout over the crisis."
+    passages = [passage(f"{reported} {quoted} {unrelated}", 1), passage(elsewhere, 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    relevance = {reported: 0.9, quoted: 0.3, unrelated: 0.1, elsewhere: 0.6}
+    plain = [c.text for c in extractive.select_key_points(ranking, relevance, relative_floor=0.5)]
+    filled = [c.text for c in extractive.select_key_points(ranking, relevance, relative_floor=0.5,
+                                                           fill_runs=extractive.RUN_FLOOR)]
+    assert plain == [reported, elsewhere]  # the quotation is under the floor: not a point of its own
+    assert filled == [reported, quoted, elsewhere]  # it completes the reported point, and the other point stays
+    spans = extractive.point_spans([c for c in ranking.candidates if c.text in filled])
+    assert len(spans) == 2  # one bullet of two sentences
+    # A sentence under the run's floor (here the building's history: 0.1 < 0.2 × 0.9) never joins, nor does one
+    # that does not fit the words left.
+    assert unrelated not in filled
+    tight = [c.text for c in extractive.select_key_points(
+        ranking, relevance, relative_floor=0.5, fill_runs=extractive.RUN_FLOOR,
+        max_words=len(f"{reported} {elsewhere}".split()) + 3)]
+    assert tight == [reported, elsewhere]
