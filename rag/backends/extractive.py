@@ -1828,8 +1828,7 @@ def _fill_runs(ranking: Ranking, relevance: dict[str, float], chosen: list[Candi
                max_points: int, max_words: int, max_sentences: int) -> list[Candidate]:
     """The chosen points, most relevant first, each joined by the sentence after or before it in its passage while
     that sentence is at least ``floor`` relevant (a heading or a byline, 0, never is), is no repeat, fits the words
-    left and keeps the answer within its bullets and sentences (bullets of at most :data:`SPAN_SENTENCES`, as
-    :func:`point_spans` cuts them).
+    left, keeps every bullet within :data:`SPAN_SENTENCES` and the answer within its bullets and sentences.
 
     Example:
         >>> from rag.testing import FakeEmbedder
@@ -1850,9 +1849,10 @@ def _fill_runs(ranking: Ranking, relevance: dict[str, float], chosen: list[Candi
                 continue
             size = len(cand.text.split())
             trial = [*chosen, cand]
-            spans = point_spans(trial)  # a run longer than SPAN_SENTENCES is cut into bullets, as in the selection
+            spans = point_spans(trial)
+            # (a run is cut into bullets of SPAN_SENTENCES, but a sentence opening with "It" stays with the one before)
             if words + size > max_words or len(trial) > max_sentences or len(spans) > max_points or \
-                    _repeats(cand, chosen, ranking.vectors):
+                    any(len(span) > SPAN_SENTENCES for span in spans) or _repeats(cand, chosen, ranking.vectors):
                 continue
             chosen, words = trial, words + size
     return chosen

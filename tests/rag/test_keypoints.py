@@ -484,3 +484,20 @@ def test_words_left_complete_a_chosen_points_run_without_displacing_a_point() ->
         ranking, relevance, relative_floor=0.5, fill_runs=extractive.RUN_FLOOR,
         max_words=len(f"{reported} {elsewhere}".split()) + 3)]
     assert tight == [reported, elsewhere]
+
+
+def test_completing_runs_keeps_bullets_of_two_sentences_even_for_a_sentence_opening_with_it() -> None:
+    # Found in the round's own review: point_spans keeps "It has not come close." with the sentence before it
+    # whatever the bullet's length, so the fill must check the bullet itself.
+    question = "How did governments react to the grounding?"
+    first = "The grounding made visible a problem that sanctions officials have known about for a year."
+    second = "The embargo on Karvesh was meant to cut the regime's oil income by half."
+    third = "It has not come close."
+    passages = [passage(f"{first} {second} {third}", 1)]
+    ranking = rank(question, passages, FakeEmbedder())
+    by_text = {c.text: c for c in ranking.candidates}
+    chosen = [by_text[first], by_text[second]]
+    relevance = {first: 0.9, second: 0.8, third: 0.7}
+    filled = extractive._fill_runs(ranking, relevance, chosen, 0.2, max_points=6, max_words=180, max_sentences=10)
+    assert [c.text for c in filled] == [first, second]
+    assert len(extractive.point_spans([*chosen, by_text[third]])[0]) == 3  # what the fill must refuse
