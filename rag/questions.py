@@ -76,7 +76,9 @@ _ANALYTIC = [
     # ("On what basis is the levy calculated?" asks a fact)
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b|"
                r"\b(?:on|upon) what grounds\b", re.I),
-    re.compile(rf"\bwhat (?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
+    # (not "In what year were the accusations made?", "What month were the abuses reported?")
+    re.compile(rf"\bwhat (?!(?:year|month|date|day)\b)"
+               rf"(?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
                # (a list of kinds before the noun: "What competition, security and employment concerns…")
                rf"(?:[\w’'-]+, ){{0,3}}(?:[\w’'-]+ ){{0,3}}"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
@@ -127,12 +129,14 @@ _ANALYTIC = [
     # purge does the commentary identify?", "What abuses does the report allege…"), what happens or a side will do
     # next, what set an event off ("…, and what set it off?"), the damage an attack caused, where the gaps lie, and
     # the main terms of a deal.
+    # (a thing sought or planned "to build", "to call", is a fact: "What was Tesla planning to build…?")
     re.compile(r"\bwhat (?:is|are|was|were|has|have) (?:[\w’'-]+ ){1,5}?(?:still )?(?:demanding|seeking|asking for|"
-               r"calling for|pressing for|pushing for|proposing|recommending|urging|planning)\b|"
-               r"\bwhat (?:[\w’'-]+ ){0,4}?(?:does|do|did) (?:the )?(?:[\w’'-]+ ){0,4}?(?:author|writer|analyst|"
+               r"calling for|pressing for|pushing for|proposing|recommending|urging|planning)\b(?! to\b)|"
+               r"\bwhat (?!(?:year|date|month|day|time|number|percentage|share|country|city|town|place|name)\b)"
+               r"(?:[\w’'-]+ ){0,4}?(?:does|do|did) (?:the )?(?:[\w’'-]+ ){0,4}?(?:author|writer|analyst|"
                r"commentary|analysis|article|report|study|paper|piece|essay|monitors|investigators|critics|experts)"
                r"(?:[’']s?)? (?:see|identify|highlight|allege|foresee|predict|anticipate|single out|point to)\b|"
-               r"\b(?:happen|do|come) next\b|"
+               r"\bwhat\b[^?]{0,80}\b(?:happen|do|come) next\b|"
                r"\bwhat (?:sparked|triggered|set off|set (?:it|this|that|them) off)\b|"
                r"\bwhat damage (?:and [\w-]+ )?(?:did|does|do|has|have|had|was|were) [^?]{1,80}\b(?:cause|do|inflict)|"
                r"\bwhere (?:are|were|do|does|did|lie|lies) (?:the )?(?:main |key |biggest |real )?(?:gaps|weaknesses|"

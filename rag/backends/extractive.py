@@ -197,11 +197,13 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
 # People counted by what they are ("How many migrants have drowned…", "how many suspects were detained…") are
 # counted as people by a report: "at least 14 people had drowned", "Police arrested 11 people". (Not the other
 # way: "How many people…" is not answered by "14 suspects" unless they are the same group above.)
-_PEOPLE = frozenset(terms("people person individual"))
-_KINDS_OF_PEOPLE = frozenset(terms(
-    "civilian resident inhabitant villager citizen migrant refugee asylum seeker suspect detainee prisoner hostage "
-    "victim passenger student child children worker employee volunteer pilgrim tourist voter "
-    "protester demonstrator"))
+# (The plural noun asked, as written: "How many prisons…" or "suspected drones" count no people.)
+_KINDS_OF_PEOPLE = re.compile(
+    r"^(?:civilians|residents|inhabitants|villagers|citizens|migrants|refugees|asylum-seekers|seekers|suspects|"
+    r"detainees|prisoners|hostages|victims|passengers|students|children|workers|employees|volunteers|pilgrims|"
+    r"tourists|voters|protesters|demonstrators)$", re.I)
+# ...and "people" is the word itself after the number ("14 people", "11 more people"), not "personal" or "personnel".
+_PEOPLE_COUNTED = re.compile(r"^\W+(?:[\w-]+\W+){0,2}?(?:people|persons|individuals)\b", re.I)
 
 # "How many times…": a count of events.
 _HOW_MANY_TIMES = re.compile(r"\bhow many times\b", re.I)
@@ -746,14 +748,14 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         # the same thing in other words: "civilians" are "residents", "vessels" are "ships").
         counted = _counted_terms(question)
         counted = counted.union(*(group for group in _SAME_COUNTED if counted & group))
-        if counted & _KINDS_OF_PEOPLE:
-            counted = counted | _PEOPLE
+        people = any(_KINDS_OF_PEOPLE.match(w) for w in _counted_words(question))
         named = _counted_names(question)
         for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
             if _PRICED.search(match.group(1)) or _PRICE_AFTER.match(match.group(2)):
                 continue
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
-            if not counted or _counts(counted, match.group(2)) or _counts(counted, match.group(1)):
+            if not counted or _counts(counted, match.group(2)) or _counts(counted, match.group(1)) or \
+                    (people and _PEOPLE_COUNTED.match(match.group(2))):
                 return 1.0
             number = match.group(0)[len(match.group(1)):]
             if named & set(terms(" ".join(match.group(2).split()[:1]))) and not number.endswith((",", ".")):
@@ -1828,7 +1830,8 @@ def _fill_runs(ranking: Ranking, relevance: dict[str, float], chosen: list[Candi
                max_points: int, max_words: int, max_sentences: int) -> list[Candidate]:
     """The chosen points, most relevant first, each joined by the sentence after or before it in its passage while
     that sentence is at least ``floor`` relevant (a heading or a byline, 0, never is), is no repeat, fits the words
-    left, keeps every bullet within :data:`SPAN_SENTENCES` and the answer within its bullets and sentences.
+    left, lands in a bullet of at most :data:`SPAN_SENTENCES` (a longer run is cut into bullets, as in the selection)
+    and keeps the answer within its bullets and sentences. A sentence before a point must not open with "It…".
 
     Example:
         >>> from rag.testing import FakeEmbedder
@@ -1844,15 +1847,18 @@ def _fill_runs(ranking: Ranking, relevance: dict[str, float], chosen: list[Candi
     words = sum(len(c.text.split()) for c in chosen)
     for point in sorted(chosen, key=lambda c: -relevance.get(c.text, 0.0)):
         for cand in ranking.candidates:
+            before = _follows(point, cand)
             if cand in chosen or relevance.get(cand.text, 0.0) < max(floor, 1e-9) or \
-                    not (_follows(cand, point) or _follows(point, cand)):
-                continue
+                    not (before or _follows(cand, point)) or (before and refers_back(cand.text)):
+                continue  # (a sentence put before a point must not open with an "It" it cannot explain)
             size = len(cand.text.split())
             trial = [*chosen, cand]
             spans = point_spans(trial)
-            # (a run is cut into bullets of SPAN_SENTENCES, but a sentence opening with "It" stays with the one before)
+            # A longer run is cut into bullets, as in the selection; but the bullet it lands in must stay within
+            # SPAN_SENTENCES (point_spans keeps an "It…" sentence with the one before it, whatever the length).
             if words + size > max_words or len(trial) > max_sentences or len(spans) > max_points or \
-                    any(len(span) > SPAN_SENTENCES for span in spans) or _repeats(cand, chosen, ranking.vectors):
+                    any(len(span) > SPAN_SENTENCES for span in spans if cand in span) or \
+                    _repeats(cand, chosen, ranking.vectors):
                 continue
             chosen, words = trial, words + size
     return chosen

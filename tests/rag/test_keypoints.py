@@ -501,3 +501,30 @@ def test_completing_runs_keeps_bullets_of_two_sentences_even_for_a_sentence_open
     filled = extractive._fill_runs(ranking, relevance, chosen, 0.2, max_points=6, max_words=180, max_sentences=10)
     assert [c.text for c in filled] == [first, second]
     assert len(extractive.point_spans([*chosen, by_text[third]])[0]) == 3  # what the fill must refuse
+
+
+def test_completing_runs_never_puts_an_unexplained_he_first_and_an_it_bullet_stops_only_itself() -> None:
+    # Found in the round's review: a sentence put before a point could open with a pronoun; and one bullet of three
+    # sentences (an "It…" kept with the sentence before it) stopped every other bullet from being completed.
+    question = "How did the interior ministry respond to the criticism?"
+    stated = "The interior minister rejected the criticism and said 600 riot police guarded the embassy."
+    first = "The grounding made visible a problem that sanctions officials have known about for a year."
+    second = "The embargo on Karvesh was meant to cut the regime's oil income by half."
+    third = "It has not come close."
+    quoted = '"Any charge at the crowd would cost lives," he told reporters at the ministry.'
+    passages = [passage(f"{first} {second} {third}", 1), passage(f"{stated} {quoted}", 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    by_text = {c.text: c for c in ranking.candidates}
+    relevance = {first: 0.9, second: 0.85, third: 0.8, stated: 0.7, quoted: 0.4}
+    chosen = [by_text[t] for t in (first, second, third, stated)]
+    filled = extractive._fill_runs(ranking, relevance, chosen, 0.2, max_points=6, max_words=180, max_sentences=10)
+    assert quoted in [c.text for c in filled]
+
+    pronoun_first = "He said the police had no orders to charge."
+    passages = [passage(f"The union leader spoke first. {pronoun_first} {stated}", 1)]
+    ranking = rank(question, passages, FakeEmbedder())
+    by_text = {c.text: c for c in ranking.candidates}
+    relevance = {c.text: 0.1 for c in ranking.candidates} | {stated: 0.9, pronoun_first: 0.5}
+    filled = extractive._fill_runs(ranking, relevance, [by_text[stated]], 0.2, max_points=6, max_words=180,
+                                   max_sentences=10)
+    assert [c.text for c in filled] == [stated]

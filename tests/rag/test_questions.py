@@ -681,6 +681,15 @@ def test_demands_what_a_writer_sees_what_comes_next_and_a_deals_terms_are_analyt
     "Where are the gaps between the teeth called?",
     "What is the damage estimate for the storm?",
     "What will the council do on Monday?",
+    # found in review: a thing planned, a measure or a place a writer names, a year asked, "next" without "what"
+    "What was Tesla planning to build in Colorado Springs?",
+    "What date did the report highlight?",
+    "What year does the author predict the collapse?",
+    "What country does the article single out?",
+    "In what year were the accusations against Nixon made?",
+    "What month were the abuses reported?",
+    "Who will come next?",
+    "What year did consolidation cause Jacksonville to become part of Duval County?",
 ])
 def test_facts_near_those_shapes_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
