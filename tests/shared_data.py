@@ -15,6 +15,15 @@ SQUAD_DEV = Path("/work/shared/datasets/squad_v2_dev/dev-v2.0.rebuilt.json")
 needs_squad = pytest.mark.skipif(not SQUAD_DEV.is_file(), reason=f"{SQUAD_DEV} not present")
 
 
+# A news report and an analysis of the same event, short enough to read in a test: the report says who said what,
+# the analysis argues (tests of reports_first and of the learned point model).
+REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday. "
+          "President Lenko told reporters that the air defences had shot down most of the drones. "
+          "The port authority said grain exports were suspended for three days.")
+ANALYSIS = ("I think Corvania's response to the strike on the port has been too timid. "
+            "The government should move air defences to the coast and must protect the grain berths. "
+            "We cannot expect partners to pay for the repairs.")
+
 ANALYSIS_CORPUS = Path(__file__).resolve().parents[1] / "eval" / "dev" / "analysis" / "corpus"
 """The six think-tank-style analysis articles written for the project (eval/dev/analysis)."""
 

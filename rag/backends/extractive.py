@@ -197,11 +197,11 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
 # People counted by what they are ("How many migrants have drowned…", "how many suspects were detained…") are
 # counted as people by a report: "at least 14 people had drowned", "Police arrested 11 people". (Not the other
 # way: "How many people…" is not answered by "14 suspects" unless they are the same group above.)
-# (The plural noun asked, as written: "How many prisons…" or "suspected drones" count no people.)
+# (The plural noun asked, as written: "How many prisons…" or "suspected drones" count no people. Civilians,
+# residents, protesters… are people already, in _SAME_COUNTED's groups.)
 _KINDS_OF_PEOPLE = re.compile(
-    r"^(?:civilians|residents|inhabitants|villagers|citizens|migrants|refugees|asylum-seekers|seekers|suspects|"
-    r"detainees|prisoners|hostages|victims|passengers|students|children|workers|employees|volunteers|pilgrims|"
-    r"tourists|voters|protesters|demonstrators)$", re.I)
+    r"^(?:migrants|refugees|asylum-seekers|seekers|suspects|detainees|prisoners|hostages|victims|passengers|"
+    r"students|children|workers|employees|volunteers|pilgrims|tourists|voters)$", re.I)
 # ...and "people" is the word itself after the number ("14 people", "11 more people"), not "personal" or "personnel".
 _PEOPLE_COUNTED = re.compile(r"^\W+(?:[\w-]+\W+){0,2}?(?:people|persons|individuals)\b", re.I)
 
@@ -1848,7 +1848,8 @@ def _fill_runs(ranking: Ranking, relevance: dict[str, float], chosen: list[Candi
     for point in sorted(chosen, key=lambda c: -relevance.get(c.text, 0.0)):
         for cand in ranking.candidates:
             before = _follows(point, cand)
-            if cand in chosen or relevance.get(cand.text, 0.0) < max(floor, 1e-9) or \
+            score = relevance.get(cand.text, 0.0)
+            if cand in chosen or score <= 0.0 or score < floor or \
                     not (before or _follows(cand, point)) or (before and refers_back(cand.text)):
                 continue  # (a sentence put before a point must not open with an "It" it cannot explain)
             size = len(cand.text.split())

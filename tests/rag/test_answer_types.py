@@ -34,13 +34,6 @@ from rag.questions import profile
      "The pledge was signed in Geneva."),
     ("How many people did the police say attended the protest?", "Police put the crowd at about 22,000.",
      "Police said 14 officers were hurt at the protest."),
-])
-def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
-    assert _answer_type_ok(question, answer) == 1.0
-    assert _answer_type_ok(question, not_an_answer) < 1.0
-
-
-@pytest.mark.parametrize("question, answer, not_an_answer", [
     # Twenty-sixth round: a count written out past twelve is a count.
     ("how many Mordessan firms were kept out of the arms fair", "Start with the exclusion of the fourteen Mordessan "
      "companies.", "Start with the exclusion of the Mordessan companies."),
@@ -53,7 +46,7 @@ def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer:
     ("how many suspects were detained in the raids", "Police arrested 11 people in raids in the town.",
      "Police raided 11 farms in the town."),
 ])
-def test_a_count_in_words_or_of_people_answers_a_count(question: str, answer: str, not_an_answer: str) -> None:
+def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0
     assert _answer_type_ok(question, not_an_answer) < 1.0
 

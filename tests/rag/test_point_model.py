@@ -15,13 +15,8 @@ from rag.backends.extractive import extractive_result, learned_point_scores, poi
 from rag.eval.answerability import write_weights
 from rag.eval.point_fit import states
 from rag.testing import FakeEmbedder, passage
+from tests.shared_data import ANALYSIS, REPORT
 
-REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday. "
-          "President Lenko told reporters that the air defences had shot down most of the drones. "
-          "The port authority said grain exports were suspended for three days.")
-ANALYSIS = ("I think Corvania's response to the strike on the port has been too timid. "
-            "The government should move air defences to the coast and must protect the grain berths. "
-            "We cannot expect partners to pay for the repairs.")
 QUESTION = "How did Corvania's government respond to the strike on the port?"
 
 

@@ -14,13 +14,7 @@ from rag.backends.extractive import extractive_result, point_relevance, rank, re
 from rag.keypoints import asks_view, reporting_balance
 from rag.records import Passage
 from rag.testing import FakeEmbedder, passage
-
-REPORT = ("Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday. "
-          "President Lenko told reporters that the air defences had shot down most of the drones. "
-          "The port authority said grain exports were suspended for three days.")
-ANALYSIS = ("I think Corvania's response to the strike on the port has been too timid. "
-            "The government should move air defences to the coast and must protect the grain berths. "
-            "We cannot expect partners to pay for the repairs.")
+from tests.shared_data import ANALYSIS, REPORT
 
 
 @pytest.mark.parametrize("question", [
