@@ -673,6 +673,36 @@ def test_demands_what_a_writer_sees_what_comes_next_and_a_deals_terms_are_analyt
 
 
 @pytest.mark.parametrize("question", [
+    # analysts' questions of news_aa-ad typed as facts (twenty-seventh round, the sets' own words)
+    "What terms, exemptions and protections apply to the Belgrunian reservists being called up?",
+    "what have investigators established so far about how the Saint Orlo attack was carried out",
+    "According to the commentary, which weaknesses of the UN mission made the Mabosi ambush possible?",
+    "According to the analysis, what course should Corsavo take between escalation and doing nothing over Pelgado?",
+    "What has the Skerrin Strait mine-clearing mission achieved so far?",
+    "How did the smuggling network get weapons and money past the authorities?",
+    "What commitments and institutions does the Ambleford Treaty set up?",
+])
+def test_listed_kinds_achievements_an_embedded_how_and_a_course_are_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    # SQuAD dev questions those patterns had to leave alone (2 of its 11,873 questions changed kind, both asking what
+    # a study shows "about how…")
+    "How did fish larvae accidentally get introduced into the two bodies of water?",
+    "What did planes and automobiles have to divide separately?",
+    "What path does a ball thrown up and down in a moving vehicle take when seen by an outside observer?",
+    "Who presents different ideas about how to accomplish goals?",
+    "How did he get the job in 1990?",
+    "What rivers and lakes are in Poland?",
+    "According to the census, which city is the largest?",
+    "About how many people live in the city?",
+])
+def test_facts_near_the_listed_kinds_stay_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
     # SQuAD dev questions the new patterns had to leave alone (2 of its 11,873 questions changed kind, both aims:
     # "What was Sadat seeking by releasing Islamists from prison?")
     "What increases or decreases in response to applied friction?",
