@@ -9,7 +9,7 @@ import pytest
 from rag.eval.datasets import load_jsonl
 
 HERE = Path(__file__).resolve().parents[2] / "eval" / "dev" / "blind"
-SETS = [f"news_{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"] + [f"news_a{letter}" for letter in "abcd"]
+SETS = [f"news_{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"] + [f"news_a{letter}" for letter in "abcdefgh"]
 
 
 def _flat(text: str) -> str:
