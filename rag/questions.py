@@ -551,9 +551,13 @@ def _question_kind(question: str) -> Kind:
 # A condition or an attribution before the question: "If the reactors are off, why does power still matter?",
 # "According to Mallory, what makes the exchange a bad precedent?", "In Vancik's view, how…" (the question after
 # it is typed as if asked alone; "According to the commentary, which weaknesses…" too).
-_LEAD_CLAUSE = re.compile(r"^\s*(?:according to|in [\w’'. -]{1,40}?\b(?:view|opinion|words|eyes|account|telling)|"
-                          r"if|given(?: that)?|since|now that|assuming|even (?:if|though)|although|though|once|with)"
-                          r"\b[^?]{0,150}?,\s*(?=(?:why|how|what|which)\b)", re.I)
+_LEAD_CLAUSE = re.compile(rf"^\s*(?:according to {_WRITER}|in [\w’'. -]{{1,40}}?\b(?:view|opinion|words|eyes|account|"
+                          r"telling))\b[^?]{0,150}?,\s*(?=(?:why|how|what|which)\b)|"
+                          # (after a condition or a party's account, "which" keeps its own sense: "Since the offensive
+                          # began, which positions were lost?" asks for places, "According to the union, which
+                          # demands were met?" for the ones met)
+                          r"^\s*(?:according to|if|given(?: that)?|since|now that|assuming|even (?:if|though)|although|"
+                          r"though|once|with)\b[^?]{0,150}?,\s*(?=(?:why|how|what)\b)", re.I)
 
 # "What position does Marsh hold in the ministry?" asks a title, not a view.
 _HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|seat) (?:does|did|do) [^?]{1,60}\bhold\b",
