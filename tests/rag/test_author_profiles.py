@@ -85,6 +85,8 @@ def test_a_sentence_that_is_no_biography_of_the_asked_person_states_nothing(ques
     ("Yusuf Harrane is director of the security sector programme at the Qadira Centre.", "Yusuf Harrane", True),
     ("Priya Ramaswal directs the space security programme at the Halcyon Institute.", "Priya Ramaswal", True),
     ("Tomas Rautio is a Senior Fellow at the Nordic Institute.", "Anna Berg and Tomas Rautio", True),
+    # (news_q, twenty-seventh round: a plural programme was read as a point and chosen)
+    ("Yusra Belkadi directs the security programmes of the Ghazrin Policy Forum in Qasran.", "Yusra Belkadi", True),
     # Found in review: an institution's byline, or a surname that starts another word, zeroed content sentences.
     ("The European Council was divided at the summit in Brussels.", "Atlantic Council", False),
     ("The Wagner Group was active in Mali.", "International Crisis Group", False),

@@ -141,6 +141,38 @@ def test_the_reactions_of_the_actor_asked_are_raised() -> None:
     assert extractive.actors_first(other, {c.text: 0.5 for c in other.candidates}) == {c.text: 0.5 for c in other.candidates}
 
 
+PRESCRIBING = ("The militia keeps its own commanders and recruits from one tribe. The government should mix the "
+               "brigade with other units. Parliament must hold hearings, the minister said.")
+
+
+@pytest.mark.parametrize("question, writers, reported", [
+    # what should be done: the writer's prescriptions and a reported one raised, at most to 1
+    ("What steps does Belkadi recommend the government take?", 0.5 * (1 + extractive.PRESCRIPTION_RAISE),
+     0.5 * (1 + extractive.PRESCRIPTION_RAISE)),
+    # the risks: the writer's prescription counts for less; one reported as said is left as it was (a reaction)
+    ("What risks does Belkadi see in the militia law?", 0.5 * extractive.PRESCRIPTION_SHARE, 0.5),
+    ("Why did parliament pass the militia law?", 0.5 * extractive.PRESCRIPTION_SHARE, 0.5),
+    # an argument or a summary: left alone
+    ("Summarise Belkadi's argument about the militia law.", 0.5, 0.5),
+])
+def test_the_writers_prescriptions_count_by_what_the_question_asks(question: str, writers: float,
+                                                                    reported: float) -> None:
+    ranking = rank(question, [passage(PRESCRIBING, 1)], FakeEmbedder())
+    first, writer, said = (c.text for c in sorted(ranking.candidates, key=lambda c: c.position))
+    weighed = extractive.prescriptions_weighed(ranking, {first: 0.5, writer: 0.5, said: 0.5})
+    assert weighed[first] == 0.5  # no prescription: as it was
+    assert weighed[writer] == pytest.approx(writers)
+    assert weighed[said] == pytest.approx(reported)
+    if writers > 0.5:
+        assert extractive.prescriptions_weighed(ranking, {writer: 0.9})[writer] == 1.0  # the best stays 1
+
+
+def test_a_should_someone_asks_about_is_no_prescription() -> None:
+    asked = "Other tribes will now ask why their fighters should not receive the same deal."
+    ranking = rank("What risks does Belkadi see in the militia law?", [passage(asked, 1)], FakeEmbedder())
+    assert extractive.prescriptions_weighed(ranking, {asked: 0.5}) == {asked: 0.5}
+
+
 def test_a_dated_opening_joined_after_retrieval_counts_in_the_decision() -> None:
     """"Why did … in 2026?": the assistant joins a document's dated opening after the retrieved passages (score 0,
     no retrieval rank); it is read for the year however many passages were retrieved before it."""
