@@ -87,6 +87,10 @@ def test_the_answer_states_the_steps_before_the_argument_round_them(monkeypatch:
     monkeypatch.setattr(extractive, "learned_point_scores", lambda ranking, q_vec, relevance, passages: relevance)
     assert LISTED <= {c.text for c in extractive_result(QUESTION, passages, FakeEmbedder()).chosen}
     monkeypatch.setattr(extractive, "listed_first", lambda ranking, relevance, passages: relevance)
+    # The writer's prescriptions, raised for a question asking what should be done, lift them too
+    # (prescriptions_weighed); with neither, the argument round them takes the answer.
+    assert LISTED <= {c.text for c in extractive_result(QUESTION, passages, FakeEmbedder()).chosen}
+    monkeypatch.setattr(extractive, "prescriptions_weighed", lambda ranking, scores: scores)
     assert not LISTED <= {c.text for c in extractive_result(QUESTION, passages, FakeEmbedder()).chosen}
 
 
