@@ -61,13 +61,13 @@ TOP_SENTENCES = 10
 # compete (eval/README.md, "Twenty-fifth round": power 1 left a fifth of the word budget unused).
 SCORE_POWER = 0.5
 _ATTRIBUTED = re.compile(r"\b(?:said|says|told|according to|announced|added|stated)\b", re.I)
+_QUOTE = re.compile(r"[\"“”]")
+_DIGIT = re.compile(r"\d")
 
 
 def attributed(sentence: str) -> bool:
     """Whether ``sentence`` reports what someone said ("…, the minister said", "according to…")."""
     return bool(_ATTRIBUTED.search(sentence))
-_QUOTE = re.compile(r"[\"“”]")
-_DIGIT = re.compile(r"\d")
 
 
 def document_sentences(cands: Sequence[Candidate], passages: Sequence[Passage]) -> dict[tuple[str, str], set[str]]:

@@ -69,7 +69,7 @@ _DRIVER_NOUNS = r"drivers|triggers|root causes?"
 _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commentary|essay|study)"
 # What an overview is asked as: "Give me some background on…", "I need an assessment of…"
 _OVERVIEW = r"assessment|overview|analysis|rundown|briefing|background"
-# A plural noun ("protections", not "this", "news", "was", "class").
+# An auxiliary verb; a plural noun ("protections", not "this", "news", "was", "class").
 _AUXILIARY = r"(?:does|do|did|will|would|has|have|had|is|are|was|were|can|could|should|must)"
 _PLURAL = r"(?!(?:was|has|its|does|yes|this|thus|less|news|is|us)\b)[a-z][\w-]*[^isu\W'’]s"
 _ANALYTIC = [
