@@ -71,6 +71,10 @@ _WRITER = r"(?:the )?(?:author|writer|article|report|analysis|paper|piece|commen
 _OVERVIEW = r"assessment|overview|analysis|rundown|briefing|background"
 # An auxiliary verb; a plural noun ("protections", not "this", "news", "was", "class").
 _AUXILIARY = r"(?:does|do|did|will|would|has|have|had|is|are|was|were|can|could|should|must)"
+# What a law, a deal or a decree sets out: "What terms, exemptions and protections apply…" asks for its provisions.
+_PROVISIONS = (r"terms|exemptions|protections|commitments|institutions|obligations|safeguards|conditions|provisions|"
+               r"powers|guarantees|duties|restrictions|rules|requirements|penalties|concessions|pledges|mechanisms|"
+               r"arrangements|rights|benefits|entitlements")
 _PLURAL = r"(?!(?:was|has|its|does|yes|this|thus|less|news|is|us)\b)[a-z][\w-]*[^isu\W'’]s"
 _ANALYTIC = [
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:why|how come)\b", re.I),
@@ -152,15 +156,18 @@ _ANALYTIC = [
     # longer held out): several kinds of thing listed ("What terms, exemptions and protections apply to…", "What
     # commitments and institutions does the treaty set up?"), what a mission has achieved, what is known "about how"
     # a thing was done, the course a side should take.
+    # (a list of provisions: "What rivers, lakes and mountains…", "What awards and honours did she receive?" ask names)
     re.compile(
-        rf"\bwhat (?:{_PLURAL}, ){{1,3}}(?:{_PLURAL},? )?(?:and|or) {_PLURAL}\b|"
-        # (two kinds asked of a subject: "What rivers and lakes are in Poland?" asks for names)
-        rf"\bwhat (?!{_AUXILIARY}\b)(?:[\w’'-]+ )?{_PLURAL} and (?:[\w’'-]+ )?{_PLURAL} "
-        r"(?:does|do|did|will|would|has|have|had)\b|"
+        rf"\bwhat (?=[^?]{{0,80}}\b(?:{_PROVISIONS})\b)(?:{_PLURAL}, ){{1,3}}(?:{_PLURAL},? )?(?:and|or) {_PLURAL}\b|"
+        rf"\bwhat (?=[^?]{{0,60}}\b(?:{_PROVISIONS})\b)(?!{_AUXILIARY}\b)(?:[\w’'-]+ )?{_PLURAL} and "
+        rf"(?:[\w’'-]+ )?{_PLURAL} (?:does|do|did|will|would|has|have|had)\b|"
         r"\bwhat (?:has|have|had) [^?]{1,80}\b(?:achieved|accomplished)\b|"
-        r"\babout (?:how|why)\b(?! (?:many|much|long|old|far|often|to)\b)|"
-        r"\bwhat (?:course|line) (?:of action )?(?:should|must|ought to|would|does|do|did|can|"
-        r"could) [^?]{1,60}\b(?:take|follow|pursue|chart|adopt|steer)\b", re.I),
+        # what is known about how a thing was done (not "a book about how the war ended")
+        r"\b(?:known|know|established|revealed|found|learned|learnt|uncovered|discovered|determined|say|says|said|"
+        r"show|shows|showed|tell|tells|told)\b[^?]{0,40}\babout (?:how|why)\b"
+        r"(?! (?:many|much|long|old|far|often|to)\b)|"
+        r"\bwhat (?:course|line) (?:of action )?(?:should|must|ought to|would) [^?]{1,60}\b(?:take|follow|pursue|chart|"
+        r"adopt|steer)\b", re.I),
     # Twenty-fourth round, analysts' questions the blind sets typed as facts: a course of action ("what should
     # Lorvania spend its own money on"), fears ("what are the authorities afraid could happen…"), risks ("what could
     # go wrong with them") and each side's account ("What does each side say was on board?"). Not "What should
@@ -551,13 +558,14 @@ def _question_kind(question: str) -> Kind:
 # A condition or an attribution before the question: "If the reactors are off, why does power still matter?",
 # "According to Mallory, what makes the exchange a bad precedent?", "In Vancik's view, how…" (the question after
 # it is typed as if asked alone; "According to the commentary, which weaknesses…" too).
-_LEAD_CLAUSE = re.compile(rf"^\s*(?:according to {_WRITER}|in [\w’'. -]{{1,40}}?\b(?:view|opinion|words|eyes|account|"
+_LEAD_CLAUSE = re.compile(rf"^\s*(?:according to {_WRITER}|in {_WRITER}['’]s? (?:view|opinion|words|eyes|account|"
                           r"telling))\b[^?]{0,150}?,\s*(?=(?:why|how|what|which)\b)|"
                           # (after a condition or a party's account, "which" keeps its own sense: "Since the offensive
                           # began, which positions were lost?" asks for places, "According to the union, which
-                          # demands were met?" for the ones met)
-                          r"^\s*(?:according to|if|given(?: that)?|since|now that|assuming|even (?:if|though)|although|"
-                          r"though|once|with)\b[^?]{0,150}?,\s*(?=(?:why|how|what)\b)", re.I)
+                          # demands were met?" and "In the union's view, which demands…" for the ones met)
+                          r"^\s*(?:according to|in [\w’'. -]{1,40}?\b(?:view|opinion|words|eyes|account|telling)|if|"
+                          r"given(?: that)?|since|now that|assuming|even (?:if|though)|although|though|once|with)"
+                          r"\b[^?]{0,150}?,\s*(?=(?:why|how|what)\b)", re.I)
 
 # "What position does Marsh hold in the ministry?" asks a title, not a view.
 _HOLDS_POST = re.compile(r"\bwhat (?:position|post|role|job|title|rank|office|seat) (?:does|did|do) [^?]{1,60}\bhold\b",

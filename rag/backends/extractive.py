@@ -1677,7 +1677,7 @@ def prescriptions_weighed(ranking: Ranking, scores: dict[str, float]) -> dict[st
     """``scores`` with the writer's prescriptions raised or lowered by what the question asks.
 
     A question asking what should be done (:func:`rag.keypoints.asks_prescription`) has each sentence that
-    prescribes (:data:`rag.keypoints.PRESCRIBES`) raised ×(1 + :data:`PRESCRIPTION_RAISE`), at most to 1. One asking
+    prescribes (:func:`_prescribes`) raised ×(1 + :data:`PRESCRIPTION_RAISE`), at most to 1. One asking
     why, how someone reacted, what followed, the risks or the evidence (:data:`UNPRESCRIBED_AIMS`) has each that the
     writer makes (no "said", "told", "according to"…) kept at :data:`PRESCRIPTION_SHARE` of its score. Other
     questions (an argument, a summary, the measures taken) are left as they are.
@@ -1694,13 +1694,18 @@ def prescriptions_weighed(ranking: Ranking, scores: dict[str, float]) -> dict[st
     return scores
 
 
-# "…will now ask why their fighters should not receive the same deal": a question someone asks, no prescription.
-_ASKED_SHOULD = re.compile(r"\b(?:why|whether|how)\b[^.;:!?]{0,80}\b(?:should|must|needs? to|ought to)\b", re.I)
+# No prescription: a question someone asks ("…will now ask why their fighters should not receive the same deal"), a
+# guess ("The attackers must have had help"), a condition ("Should the talks fail, the ceasefire would collapse").
+_NOT_PRESCRIBING = re.compile(r"\b(?:ask|asks|asked|asking|wonder|wonders|wondered|question|questions|questioned|"
+                              r"debate|debates|debated|decide|decides|decided|unclear|uncertain)\b(?: [\w’'-]+){0,2}? "
+                              r"(?:why|whether|how)\s+(?:[\w’'-]+\s+){1,6}?(?:should|must|needs? to|ought to)\b|"
+                              r"\bmust have\b|^\W*should\b", re.I)
 
 
 def _prescribes(sentence: str) -> bool:
-    """Whether ``sentence`` says what should be done (:data:`rag.keypoints.PRESCRIBES`), not what someone asks."""
-    return bool(PRESCRIBES.search(sentence)) and not _ASKED_SHOULD.search(sentence)
+    """Whether ``sentence`` says what should be done (:data:`rag.keypoints.PRESCRIBES`): not a question someone asks,
+    a guess or a condition (the only modal of the sentence)."""
+    return bool(PRESCRIBES.search(_NOT_PRESCRIBING.sub(" ", sentence)))
 
 
 def listed_first(ranking: Ranking, relevance: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:

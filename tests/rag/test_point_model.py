@@ -167,10 +167,20 @@ def test_the_writers_prescriptions_count_by_what_the_question_asks(question: str
         assert extractive.prescriptions_weighed(ranking, {writer: 0.9})[writer] == 1.0  # the best stays 1
 
 
-def test_a_should_someone_asks_about_is_no_prescription() -> None:
-    asked = "Other tribes will now ask why their fighters should not receive the same deal."
-    ranking = rank("What risks does Belkadi see in the militia law?", [passage(asked, 1)], FakeEmbedder())
-    assert extractive.prescriptions_weighed(ranking, {asked: 0.5}) == {asked: 0.5}
+@pytest.mark.parametrize("sentence, prescribes", [
+    # a question someone asks, a guess, a condition: no prescription
+    ("Other tribes will now ask why their fighters should not receive the same deal.", False),
+    ("The attackers must have had help from inside the base.", False),
+    ("Should the talks fail, the ceasefire would collapse within weeks.", False),
+    # …but one beside them, or after a clause, is one
+    ("The attackers must have had help, and the army must now guard the base.", True),
+    ("Whether or not the talks succeed, Kyiv must rebuild its air defences.", True),
+])
+def test_a_should_someone_asks_about_a_guess_or_a_condition_is_no_prescription(sentence: str,
+                                                                                prescribes: bool) -> None:
+    ranking = rank("What risks does Belkadi see in the militia law?", [passage(sentence, 1)], FakeEmbedder())
+    weighed = extractive.prescriptions_weighed(ranking, {sentence: 0.5})[sentence]
+    assert weighed == pytest.approx(0.5 * extractive.PRESCRIPTION_SHARE if prescribes else 0.5)
 
 
 def test_a_dated_opening_joined_after_retrieval_counts_in_the_decision() -> None:
