@@ -1483,7 +1483,7 @@ ACTOR_POINT_RAISE = 0.5
 # why, how someone reacted, what followed, the risks or the evidence (×PRESCRIPTION_SHARE): "What risks does Belkadi
 # see in the law?" was answered with her recommendations. A prescription someone is reported making ("…, the minister
 # said") is left alone: it may be the reaction asked for. Chosen on news_a-p and the tune halves, replayed on their
-# captured candidates (mean key-point recall 0.658 / 0.630 → 0.683 / 0.652); eval/README.md, "Twenty-seventh round".
+# captured candidates (mean key-point recall 0.658 / 0.630 → 0.682 / 0.652); eval/README.md, "Twenty-seventh round".
 PRESCRIPTION_RAISE = 0.6
 PRESCRIPTION_SHARE = 0.5
 UNPRESCRIBED_AIMS = ("reasons", "reactions", "consequences", "risks", "evidence")
