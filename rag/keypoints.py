@@ -237,6 +237,25 @@ _ORDINAL = re.compile(r"^\W*(?:(?:First|Second|Third|Fourth|Fifth|Sixth|Finally|
 PRESCRIBES = re.compile(r"\b(?:should|must|needs? to|ought to)\b", re.I)
 
 
+# What comes next, asked as such: "what happens next after the arms cache find", "What are the next steps for the
+# mission?", "What is expected to happen next in the region?", "What has Essovar said it will do next…?"
+_ASKS_NEXT = re.compile(r"\b(?:what (?:happens|comes|will happen|is (?:expected|likely) to happen|could happen|"
+                        r"might happen)|next steps?|happen next|do next|what now|what happens now)\b", re.I)
+# A sentence about what will or is expected to happen.
+FUTURE = _words(r"will|would|(?:is|are) (?:expected|due|scheduled|set) to|plans? to|planned|next (?:week|month|year)|"
+                r"by the end of|within (?:days|weeks|months)|in the coming")
+
+
+def asks_next(question: str) -> bool:
+    """Whether an analytic question asks what comes next.
+
+    Example:
+        >>> asks_next("what happens next after the arms cache find"), asks_next("What happened after the coup?")
+        (True, False)
+    """
+    return bool(_ASKS_NEXT.search(question))
+
+
 def asks_prescription(question: str) -> bool:
     """Whether an analytic question asks what should be done.
 

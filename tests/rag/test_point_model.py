@@ -183,6 +183,20 @@ def test_a_should_someone_asks_about_a_guess_or_a_condition_is_no_prescription(s
     assert weighed == pytest.approx(0.5 * extractive.PRESCRIPTION_SHARE if prescribes else 0.5)
 
 
+NEXT = ("Police seized 40 rifles at the farm on Tuesday. The suspects will appear in court next week. "
+        "The interior ministry is expected to present a new border plan by the end of the month.")
+
+
+def test_what_comes_next_is_answered_by_what_will_happen() -> None:
+    ranking = rank("What happens next after the arms find?", [passage(NEXT, 1)], FakeEmbedder())
+    seized, court, plan = (c.text for c in sorted(ranking.candidates, key=lambda c: c.position))
+    raised = extractive.next_first(ranking, {seized: 0.5, court: 0.5, plan: 0.9})
+    assert raised == {seized: 0.5, court: pytest.approx(0.5 * (1 + extractive.NEXT_RAISE)), plan: 1.0}
+    # What happened is no question about what comes next: nothing is raised.
+    other = rank("What happened after the arms find?", [passage(NEXT, 1)], FakeEmbedder())
+    assert extractive.next_first(other, {seized: 0.5, court: 0.5}) == {seized: 0.5, court: 0.5}
+
+
 def test_a_dated_opening_joined_after_retrieval_counts_in_the_decision() -> None:
     """"Why did … in 2026?": the assistant joins a document's dated opening after the retrieved passages (score 0,
     no retrieval rank); it is read for the year however many passages were retrieved before it."""
