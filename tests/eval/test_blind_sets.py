@@ -9,7 +9,7 @@ import pytest
 from rag.eval.datasets import load_jsonl
 
 HERE = Path(__file__).resolve().parents[2] / "eval" / "dev" / "blind"
-SETS = [f"news_{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"] + [f"news_a{letter}" for letter in "abcdefgh"]
+SETS = [f"news_{letter}" for letter in "abcdefghijklmnopqrstuvwxyz"] + [f"news_a{letter}" for letter in "abcdefghijkl"]
 
 
 def _flat(text: str) -> str:
