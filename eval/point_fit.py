@@ -110,8 +110,7 @@ def replay(question: Question, weights: Sequence[float] | None) -> float:
     else:
         scores = scaled(ranking.candidates, probabilities(question.features, weights[:-1], weights[-1]),
                         question.relevance)
-        points = ex.select_key_points(ranking, ex.listed_first(ranking, ex.actors_first(
-            ranking, ex.next_first(ranking, ex.prescriptions_weighed(ranking, scores))), question.passages),
+        points = ex.select_key_points(ranking, ex.asked_first(ranking, scores, question.passages),
                                       relative_floor=ex.LEARNED_POINT_FLOOR, fill_runs=ex.RUN_FLOOR)
     return float(key_point_recall([c.text for c in points], question.key_points) or 0.0)
 

@@ -1679,6 +1679,14 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
     return {text: value * factor.get(text, 1.0) for text, value in relevance.items()}
 
 
+def asked_first(ranking: Ranking, scores: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
+    """The learned points' ``scores`` with the hand-made rules for what the question asks laid over them, in the
+    order the answer applies them (:func:`prescriptions_weighed`, :func:`next_first`, :func:`actors_first`,
+    :func:`listed_first`); the one place the chain is written (``rag.eval.point_fit`` replays it)."""
+    return listed_first(ranking, actors_first(ranking, next_first(ranking, prescriptions_weighed(ranking, scores))),
+                        passages)
+
+
 def prescriptions_weighed(ranking: Ranking, scores: dict[str, float]) -> dict[str, float]:
     """``scores`` with the writer's prescriptions raised or lowered by what the question asks.
 
@@ -2268,9 +2276,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             groups = (compared_points(compared, ranking, passages, embedder) if compared else None) or []
             points = [c for group in groups for c in group]
             if not points:
-                learned = next_first(ranking, prescriptions_weighed(
-                    ranking, learned_point_scores(ranking, q_vec, relevance, passages)))
-                points = select_key_points(ranking, listed_first(ranking, actors_first(ranking, learned), passages),
+                learned = learned_point_scores(ranking, q_vec, relevance, passages)
+                points = select_key_points(ranking, asked_first(ranking, learned, passages),
                                            relative_floor=LEARNED_POINT_FLOOR, fill_runs=RUN_FLOOR)
             groups = groups or [points]
         if points:
