@@ -270,6 +270,38 @@ def asks_prescription(question: str) -> bool:
     return bool(_PRESCRIPTION_ASKED.search(question)) and not re.match(r"\W*(?:and\s+|but\s+)?why\b", question, re.I)
 
 
+# An item of a writer's enumerated list: "First, the camp was built…", "Secondly: …", "The second risk is the anger
+# of veterans…", "The first and most urgent is to restore the hotline…", "A third problem is demographic.",
+# "Finally, …". Not "The first 60 observers arrived…", "The first time…", "First Minister Swinney said…".
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
+_LIST_ITEM = re.compile(r"^\W*(?:(?P<lead>First|Second|Third|Fourth|Fifth|Sixth|Seventh)(?:ly)?[,:]\s|"
+                        r"(?:The|A) (?P<noun>first|second|third|fourth|fifth|sixth|seventh)"
+                        r"(?: and (?:most|more|least) [\w-]+)?(?: [a-z][\w-]*){0,2}? "
+                        r"(?:is|was|are|were|lies|concerns)\b|"
+                        r"(?P<last>Finally|Lastly)[,:]\s)")
+LAST_ITEM = 99  # the ordinal of "Finally, …", "Lastly, …"
+
+
+def list_item(sentence: str) -> int | None:
+    """The ordinal of ``sentence`` as an item of a writer's enumerated list (1 for "First, …", :data:`LAST_ITEM` for
+    "Finally, …"), or None.
+
+    Example:
+        >>> list_item("Second, the only supply road runs parallel to the front."), list_item("The third risk is legal.")
+        (2, 3)
+        >>> list_item("The first 60 observers arrived on Saturday."), list_item("First Minister Swinney resigned.")
+        (None, None)
+        >>> list_item("Finally, donors should fund the plan.") == LAST_ITEM
+        True
+    """
+    match = _LIST_ITEM.match(sentence)
+    if not match:
+        return None
+    if match.group("last"):
+        return LAST_ITEM
+    return _ORDINALS.index((match.group("lead") or match.group("noun")).lower()) + 1
+
+
 def numbered_prescription(sentence: str) -> bool:
     """Whether ``sentence`` is an item of a writer's numbered list of what should be done.
 

@@ -46,11 +46,13 @@ from rag.doc_questions import asks_about_person, author_named, surname, surname_
 from rag.embed import Embedder
 from rag.keypoints import (
     FUTURE,
+    LAST_ITEM,
     PRESCRIBES,
     asks_next,
     asks_prescription,
     asks_view,
     content_focus,
+    list_item,
     narrative_score,
     numbered_prescription,
     question_aim,
@@ -1682,9 +1684,90 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
 def asked_first(ranking: Ranking, scores: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
     """The learned points' ``scores`` with the hand-made rules for what the question asks laid over them, in the
     order the answer applies them (:func:`prescriptions_weighed`, :func:`next_first`, :func:`actors_first`,
-    :func:`listed_first`); the one place the chain is written (``rag.eval.point_fit`` replays it)."""
-    return listed_first(ranking, actors_first(ranking, next_first(ranking, prescriptions_weighed(ranking, scores))),
-                        passages)
+    :func:`listed_first`, :func:`lists_completed`); the one place the chain is written (``rag.eval.point_fit``
+    replays it)."""
+    return lists_completed(ranking, listed_first(ranking, actors_first(ranking, next_first(
+        ranking, prescriptions_weighed(ranking, scores))), passages), passages)
+
+
+# A writer's list is answered whole: when one of its items scores at least LIST_NEED of the best point, every other
+# item is raised to LIST_SHARE of that item's score (eval/README.md, "Twenty-eighth round").
+LIST_NEED = 0.7
+LIST_SHARE = 0.9
+
+
+def writers_lists(ranking: Ranking, passages: Sequence[Passage]) -> list[list[Candidate]]:
+    """The enumerated lists among the candidates: runs of one document's sentences numbered in order ("First, …",
+    "Second, …", "The third risk is…"; :func:`rag.keypoints.list_item`), each of two items or more. A "First"
+    starts a new list; an item out of order ends the one before it; a "Finally, …" ends it only right after its last
+    item (:data:`LAST_ITEM_GAP`).
+
+    Example:
+        >>> from rag.testing import FakeEmbedder, passage
+        >>> text = ("Three failures explain the toll. First, the camp had no water. Second, the road was mined. "
+        ...         "Third, the stocks burned. First, donors should pay.")
+        >>> r = rank("Why was the toll so high?", [passage(text)], FakeEmbedder())
+        >>> [[c.text.split(",")[0] for c in items] for items in writers_lists(r, [passage(text)])]
+        [['First', 'Second', 'Third']]
+    """
+    by_source: dict[str, list[Candidate]] = {}
+    for c in ranking.candidates:
+        if list_item(c.text) is not None:
+            by_source.setdefault(passages[c.passage - 1].chunk.source, []).append(c)
+    found: list[list[Candidate]] = []
+    for items in by_source.values():
+        run: list[Candidate] = []
+        last = 0
+        for c in sorted(items, key=lambda c: (passages[c.passage - 1].chunk.start, c.position)):
+            ordinal = list_item(c.text)
+            if run and ordinal != 1 and (ordinal == last + 1 or ordinal == LAST_ITEM and _near(run[-1], c, passages)):
+                run.append(c)
+            else:
+                if len(run) >= 2:
+                    found.append(run)
+                run = [c]
+            last = ordinal or 0
+        if len(run) >= 2:
+            found.append(run)
+    return found
+
+
+# How many sentences after a list's last item a "Finally, …" still ends that list (further on, it ends another:
+# "First, …", "Second, …", "Third, …" give the reasons, a paragraph of recommendations later ends "Finally, …").
+LAST_ITEM_GAP = 4
+
+
+def _near(before: Candidate, after: Candidate, passages: Sequence[Passage]) -> bool:
+    """Whether ``after`` comes at most :data:`LAST_ITEM_GAP` sentences after ``before``, in its passage or the next."""
+    if after.passage == before.passage:
+        return 0 < after.position - before.position <= LAST_ITEM_GAP
+    first, second = passages[before.passage - 1].chunk, passages[after.passage - 1].chunk
+    return first.start < second.start <= first.end + 2  # (chunks may overlap, or end on the space between)
+
+
+def lists_completed(ranking: Ranking, scores: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
+    """``scores`` with a writer's list answered whole: "Why has cholera proved so deadly?" over an analysis that
+    gives three reasons ("First, the camp was built as a transit site…", "Second, the only supply road…", "Third,
+    the shelling…") is answered by all three, not by the first and the argument round it. When an item of a list
+    (:func:`writers_lists`) scores at least :data:`LIST_NEED` of the best point, the list's other items are raised to
+    :data:`LIST_SHARE` of its score (a sentence the relevance rules out stays out)."""
+    if not scores:
+        return scores
+    top = max(scores.values())
+    raised = dict(scores)
+    question = ranking.profile.question
+    asks_what_to_do = asks_prescription(question)
+    if not scores or question_aim(question) == "arguments" and not asks_what_to_do:
+        return scores  # "How does the author assess…?" asks for a judgement, not for the items of a list
+    for items in writers_lists(ranking, passages):
+        best = max(scores.get(c.text, 0.0) for c in items)
+        if best < LIST_NEED * top or not asks_what_to_do and sum(map(_prescribes, (c.text for c in items))) * 2 > \
+                len(items):
+            continue  # (a list of what should be done answers no question about why, or how the writer judges)
+        for c in items:
+            if scores.get(c.text, 0.0) > 0.0:
+                raised[c.text] = max(raised[c.text], LIST_SHARE * best)
+    return raised
 
 
 def prescriptions_weighed(ranking: Ranking, scores: dict[str, float]) -> dict[str, float]:
