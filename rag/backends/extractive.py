@@ -363,6 +363,7 @@ _LEADER_QUESTION = re.compile(
 # Agency", "The investigation, led by Chief Superintendent Haaland", "Dalbrecht, who commands the airlift"), and
 # where the thing asked about ends in the question ("…the inspection team | that was turned back").
 _LEADS = re.compile(r"\b(?:leads?|led|leader|leading|heads?|headed|heading|chairs?|chaired|chairing|chairman|"
+                    r"president|presides|presided|presiding|"
                     r"chairwoman|chairperson|commands?|commanded|commander|commanding|director|directs|directed|"
                     r"chief|runs|ran|running|in charge)\b", re.I)
 _LED_THING_END = re.compile(r"\s+(?:that|which|who|whom|when|where|while|into|at|in|on|to|for|during|after|before|"

@@ -28,6 +28,10 @@ QUESTION = "Who is in charge of Halvoria's airlift to Port Ilmen?"
     ("Who is the captain in command of the hospital ship?",
      "The ship's commanding officer, Captain Idris Fallowby, said the marines were there to protect the crew."),
     ("Who is the head of the navy?", "Admiral Oskar Belin, chief of the navy, said so."),
+    # an office's president heads it (blind set news_ae: refused)
+    ("Who heads Vestrenia's Federal Export Control Office?",
+     "Its president, Annelie Rostrup, said the office would tighten checks on exports to free trade zones."),
+    ("Who leads the appeals court?", "The court, presided over by Judge Karel Vostam, adjourned until May."),
 ])
 def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)
@@ -50,6 +54,11 @@ def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str
     # officer had been named as its captain)
     ("Who is the captain in command of the hospital ship?",
      "Commander Renata Ossoway, the ship's chief medical officer, said the offer was impractical."),
+    # a President before a name is a title, not the thing led
+    ("Who heads the export control office?", "President Annelie Rostrup said the office would tighten checks."),
+    # the president of something else
+    ("Who heads the export control office?",
+     "Annelie Rostrup, president of the machinery federation, said the export control office had failed."),
     # not a question about who leads
     ("Who supplied the fuel for the airlift?", "Colonel Ines Dalbrecht, who commands the airlift, thanked them."),
 ])
