@@ -44,12 +44,16 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 _AIMS: list[tuple[Aim, re.Pattern[str]]] = [
     ("reactions", _words(r"react\w*|respon\w*|repl(?:y|ied)|retaliat\w*")),
+    # "What led to the collapse?", "What failures have led to the delays?" ask what brought it about; "What did
+    # the decision lead to?" asks what followed (below).
+    ("reasons", re.compile(r"\bwhat (?:[\w’'-]+ ){0,2}?(?:has |have |had )?(?:led|leads) to\b", re.I)),
     ("consequences", _words(r"consequences?|effects?|impacts?|implications?|results?|outcomes?|affect\w*|"
                             r"what happen\w*|lead to|led to|mean (?:for|to)|happen next|(?:could|might|will|would) "
                             r"happen")),
     ("reasons", _words(r"why|reasons?|causes?|caused|motives?|motivations?|factors?|explanations?|explain\w*|"
                        r"drivers?|triggers?|grievances?|contribut\w*|driving|fuell?(?:ed|ing)|rationale|agenda|"
                        r"justif\w*|what (?:made|led|drove|prompted|motivated)|for what|behind|went wrong|"
+                       r"(?:made|makes) (?:\S+ ){1,8}?possible|"
                        r"on what grounds|grounds for|"
                        # what stands between the sides: "What is keeping the two countries from agreeing?"
                        r"what (?:is|was|are|were) (?:keeping|preventing|stopping|blocking|holding (?:up|back)|"
@@ -272,13 +276,17 @@ def asks_prescription(question: str) -> bool:
 
 # An item of a writer's enumerated list: "First, the camp was built…", "Secondly: …", "The second risk is the anger
 # of veterans…", "The first and most urgent is to restore the hotline…", "A third problem is demographic.",
-# "Finally, …". Not "The first 60 observers arrived…", "The first time…", "First Minister Swinney said…".
+# "Finally, …"; a ranked list opens with "The most serious is…" ("A second risk is…" follows). Not "The first 60
+# observers arrived…", "The first time…", "First Minister Swinney said…".
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh")
 _LIST_ITEM = re.compile(r"^\W*(?:(?P<lead>First|Second|Third|Fourth|Fifth|Sixth|Seventh)(?:ly)?[,:]\s|"
                         r"(?:The|A) (?P<noun>first|second|third|fourth|fifth|sixth|seventh)"
                         r"(?: and (?:most|more|least) [\w-]+)?(?: [a-z][\w-]*){0,2}? "
                         r"(?:is|was|are|were|lies|concerns)\b|"
-                        r"(?P<last>Finally|Lastly)[,:]\s)")
+                        r"(?P<last>Finally|Lastly)[,:]\s|"
+                        # a ranked list's head: "The most serious is the loss of skills…", "The biggest risk is…"
+                        r"The (?P<top>most|biggest|greatest|main|chief|principal|gravest|clearest) "
+                        r"(?:[a-z][\w-]* ){0,2}?(?:is|was|are|were|lies|concerns)\b)")
 LAST_ITEM = 99  # the ordinal of "Finally, …", "Lastly, …"
 
 
@@ -299,6 +307,8 @@ def list_item(sentence: str) -> int | None:
         return None
     if match.group("last"):
         return LAST_ITEM
+    if match.group("top"):
+        return 1
     return _ORDINALS.index((match.group("lead") or match.group("noun")).lower()) + 1
 
 

@@ -81,13 +81,17 @@ _ANALYTIC = [
     # "According to Ebberlin, why did the elders turn against the brigade?"
     re.compile(r"^\s*according to [^,?]{1,60},\s*(?:why|how come)\b", re.I),
     # ("On what basis is the levy calculated?" asks a fact)
+    # "What conditions made the attack possible?", "What failures led to the collapse?": what brought it about.
+    re.compile(r"\bwhat (?:[\w’'-]+ )?(?:conditions|circumstances|failures|mistakes|decisions|events|developments) "
+               r"(?:have |has |had )?(?:led|made|caused|prompted|allowed|enabled|drove|triggered|sparked)\b|"
+               r"\bwhat (?:[\w’'-]+ ){0,2}(?:made|makes) [^?]{1,80}\bpossible\b", re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b|"
                r"\b(?:on|upon) what grounds\b", re.I),
     # (not "In what year were the accusations made?", "What month were the abuses reported?")
     re.compile(rf"\bwhat (?!(?:year|month|date|day)\b)"
                rf"(?:(?:are|were|is|was|might be|could be|would be|will be|have been|has been|had been) )?"
                # (a list of kinds before the noun: "What competition, security and employment concerns…")
-               rf"(?:[\w’'-]+, ){{0,3}}(?:[\w’'-]+ ){{0,3}}"
+               rf"(?:[\w’'-]+, ){{0,3}}(?:[\w’'-]+ ){{0,3}}(?:(?<= and )[\w’'-]+ )?"
                rf"(?:{_ANALYTIC_NOUNS})\b", re.I),
     re.compile(rf"\b(?:which|what) (?:\w+ )?(?:{_ANALYTIC_NOUNS}) (?:does|do|did|is|are|has|have)\b", re.I),
     # "Which factors made the offensive possible?", "Which lessons should NATO draw?": several points asked

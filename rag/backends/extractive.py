@@ -1748,10 +1748,18 @@ def _near(before: Candidate, after: Candidate, passages: Sequence[Passage]) -> b
 
 def lists_completed(ranking: Ranking, scores: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
     """``scores`` with a writer's list answered whole: "Why has cholera proved so deadly?" over an analysis that
-    gives three reasons ("First, the camp was built as a transit site…", "Second, the only supply road…", "Third,
-    the shelling…") is answered by all three, not by the first and the argument round it. When an item of a list
-    (:func:`writers_lists`) scores at least :data:`LIST_NEED` of the best point, the list's other items are raised to
-    :data:`LIST_SHARE` of its score (a sentence the relevance rules out stays out)."""
+    gives three reasons ("Three factors explain why. First, the camp was built as a transit site…", "Second, the
+    only supply road…", "Third, the shelling…") is answered by all three, not by the argument round them.
+
+    - When an item of a list (:func:`writers_lists`) scores at least :data:`LIST_NEED` of the best point, the list's
+      other items are raised to :data:`LIST_SHARE` of its score.
+    - A list that says its items are what the question asks for ("What risks…?": "The most serious is…", "A second
+      risk is…"; "Why…?": "Three factors explain why.") in the document of the best point is raised to
+      :data:`LIST_SHARE` of the best point, however its items score.
+    - A list of what should be done is left alone unless the question asks what should be done, and every list
+      when the question asks how the writer judges something (an argument, not its items).
+    - A sentence the relevance rules out (0) stays out.
+    """
     if not scores:
         return scores
     top = max(scores.values())
@@ -1760,15 +1768,44 @@ def lists_completed(ranking: Ranking, scores: dict[str, float], passages: Sequen
     asks_what_to_do = asks_prescription(question)
     if not scores or question_aim(question) == "arguments" and not asks_what_to_do:
         return scores  # "How does the author assess…?" asks for a judgement, not for the items of a list
+    asked = set(terms(question)) | _AIM_NOUNS.get(question_aim(question), frozenset())
+    leader = max(ranking.candidates, key=lambda c: scores.get(c.text, 0.0))
+    document = rendering_key(passages[leader.passage - 1].chunk.source)
     for items in writers_lists(ranking, passages):
         best = max(scores.get(c.text, 0.0) for c in items)
-        if best < LIST_NEED * top or not asks_what_to_do and sum(map(_prescribes, (c.text for c in items))) * 2 > \
-                len(items):
+        if not asks_what_to_do and sum(map(_prescribes, (c.text for c in items))) * 2 > len(items):
             continue  # (a list of what should be done answers no question about why, or how the writer judges)
+        if _listed_kind(items) & asked and rendering_key(passages[items[0].passage - 1].chunk.source) == document:
+            best = top  # a list of what is asked for ("What risks…?": "A second risk is…") answers it
+        elif best < LIST_NEED * top:
+            continue
         for c in items:
             if scores.get(c.text, 0.0) > 0.0:
                 raised[c.text] = max(raised[c.text], LIST_SHARE * best)
     return raised
+
+
+# The nouns a list of each kind of point names its items with ("A second risk is…", "Three factors explain…").
+_AIM_NOUNS = {aim: frozenset(terms(words)) for aim, words in (
+    ("reasons", "reason reasons factor factors cause causes explanation explanations motive motives failure failures"),
+)}
+_HEAD_OF_ITEM = re.compile(r"^\W*(?:The|A) \w+ (?:and (?:most|more|least) [\w-]+ )?((?:[a-z][\w-]* ){0,2}?)"
+                           r"(?:is|was|are|were|lies|concerns)\b")
+_COUNTED_KIND = re.compile(r"\b(?:two|three|four|five|six|several)\s+((?:[\w-]+\s+)?[\w-]+)", re.I)
+
+
+def _listed_kind(items: Sequence[Candidate]) -> set[str]:
+    """What a list says its items are: the nouns of "A second *risk* is…" and of the sentence announcing it ("Three
+    *factors* explain why.", "Ministers have three realistic *options*.")."""
+    kind: set[str] = set()
+    for c in items:
+        match = _HEAD_OF_ITEM.match(c.text)
+        if match:
+            kind |= set(terms(match.group(1)))
+    if len(items[0].context.split()) <= ANNOUNCEMENT_WORDS:
+        for match in _COUNTED_KIND.finditer(items[0].context):
+            kind |= set(terms(match.group(1)))
+    return kind
 
 
 def prescriptions_weighed(ranking: Ranking, scores: dict[str, float]) -> dict[str, float]:

@@ -40,6 +40,12 @@ def passage(text: str, n: int) -> Passage:
     # Causes asked with a verb or a rationale; a stance is a view.
     ("What contributed to the coup?", "reasons"),
     ("What is driving the conflict?", "reasons"),
+    # What led to a thing is its causes; what a thing led to, its consequences (twenty-eighth round).
+    ("What led to the collapse of the dam?", "reasons"),
+    ("What failures have led to the delays?", "reasons"),
+    ("What conditions made the Kitangwe attack possible?", "reasons"),
+    ("What did the decision lead to?", "consequences"),
+    ("What has the war led to?", "consequences"),
     ("What is the rationale for the new policy?", "reasons"),
     ("What is the EU's stance on the corridor?", "arguments"),
     ("What incentives does the EU offer farmers?", "general"),

@@ -673,6 +673,19 @@ def test_demands_what_a_writer_sees_what_comes_next_and_a_deals_terms_are_analyt
 
 
 @pytest.mark.parametrize("question", [
+    # what brought a thing about (twenty-eighth round, news_ag: answered with one sentence)
+    "According to Wanjiru Odhambe, what conditions made the Kitangwe attack possible?",
+    "What failures led to the collapse of the dam?",
+    "What circumstances have enabled the smugglers to operate?",
+    "What made the raid possible?",
+    # two kinds before the point noun (news_ah: answered with one sentence)
+    "what were the economic and market consequences of the attack on Namira's main oil terminal",
+])
+def test_what_brought_something_about_is_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
     # analysts' questions of news_aa-ad typed as facts (twenty-seventh round, the sets' own words)
     "What terms, exemptions and protections apply to the Belgrunian reservists being called up?",
     "what have investigators established so far about how the Saint Orlo attack was carried out",
@@ -704,6 +717,8 @@ def test_listed_kinds_achievements_an_embedded_how_and_a_course_are_analytic(que
     "According to the census, which city is the largest?",
     "In the union's view, which demands were met?",
     "About how many people live in the city?",
+    "What event led to the war?",  # one event: a fact (SQuAD dev: no question changed kind)
+    "What conditions are attached to the loan?",
 ])
 def test_facts_near_the_listed_kinds_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"

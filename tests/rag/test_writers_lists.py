@@ -18,7 +18,7 @@ from rag.keypoints import LAST_ITEM, list_item
 from rag.records import Chunk, Passage
 from rag.testing import FakeEmbedder, passage
 
-REASONS = ("Three failures explain the toll in Nyasolo. "
+REASONS = ("The toll in Nyasolo has a long history. "
            "First, the camp was built as a transit site and never had permanent water pipes. "
            "Second, the only supply road runs along the front and is often closed by mines. "
            "Third, the shelling of a warehouse destroyed the stocks of chlorine tablets.")
@@ -38,6 +38,9 @@ WHY = "According to the epidemiologist, why has cholera proved so deadly in Nyas
     ("The third is precedent: both reporters detained before him were exchanged.", 3),
     ("Finally, donors should fund the contingency plan.", LAST_ITEM),
     ("Lastly: the inquiry must report in public.", LAST_ITEM),
+    # a ranked list's head ("A second risk is…" follows it)
+    ("The most serious is the loss of skills in the defence industry.", 1),
+    ("The biggest risk is that the talks collapse.", 1),
     # not items of a list
     ("The first 60 unarmed observers arrived in the valley on Saturday.", None),
     ("The first time the base was attacked, nobody was hurt.", None),
@@ -94,7 +97,7 @@ def test_a_finally_in_the_next_passage_of_the_document_ends_the_list() -> None:
 def _scores(ranking: Ranking, high: str, value: float) -> dict[str, float]:
     """Every candidate at 0.2, the best (not an item) at 1.0, ``high`` at ``value``."""
     scores = {c.text: 0.2 for c in ranking.candidates}
-    scores["Three failures explain the toll in Nyasolo."] = 1.0
+    scores["The toll in Nyasolo has a long history."] = 1.0
     scores[high] = value
     return scores
 
@@ -104,7 +107,7 @@ def test_one_item_among_the_best_brings_the_others() -> None:
     scores = _scores(ranking, ITEMS[1], 0.8)
     raised = lists_completed(ranking, scores, passages)
     assert raised[ITEMS[0]] == raised[ITEMS[2]] == pytest.approx(LIST_SHARE * 0.8)
-    assert raised[ITEMS[1]] == 0.8 and raised["Three failures explain the toll in Nyasolo."] == 1.0
+    assert raised[ITEMS[1]] == 0.8 and raised["The toll in Nyasolo has a long history."] == 1.0
     # An item below LIST_NEED of the best leaves the list as it was; a sentence ruled out (0) stays out.
     assert lists_completed(ranking, _scores(ranking, ITEMS[1], LIST_NEED - 0.05), passages) == \
         _scores(ranking, ITEMS[1], LIST_NEED - 0.05)
@@ -152,3 +155,43 @@ def test_the_answer_gives_the_whole_list(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(extractive, "lists_completed", lambda ranking, scores, passages: scores)
     chosen = {c.text for c in extractive_result(WHY, passages, FakeEmbedder()).chosen}
     assert ITEMS[0] in chosen and not set(ITEMS[1:]) & chosen
+
+
+RISKS = ("The cut was decided in a single night of negotiation. "
+         "The most serious is the loss of skills in the shipyards that built the frigates. "
+         "A second risk is readiness, since pilots will fly a quarter fewer hours. "
+         "A third is credibility with the allies who raised their own budgets.")
+RISK_ITEMS = ["The most serious is the loss of skills in the shipyards that built the frigates.",
+              "A second risk is readiness, since pilots will fly a quarter fewer hours.",
+              "A third is credibility with the allies who raised their own budgets."]
+
+
+def test_a_list_of_what_is_asked_is_raised_however_its_items_score() -> None:
+    question = "What risks does the commentary see in cutting the defence budget?"
+    ranking, passages = _ranking(question, RISKS)
+    assert [[c.text for c in items] for items in writers_lists(ranking, passages)] == [RISK_ITEMS]
+    scores = {c.text: 0.3 for c in ranking.candidates} | {"The cut was decided in a single night of negotiation.": 1.0}
+    raised = lists_completed(ranking, scores, passages)
+    assert all(raised[s] == pytest.approx(LIST_SHARE) for s in RISK_ITEMS)
+    # A question asking something else leaves the list to its own scores (here under LIST_NEED of the best).
+    ranking, passages = _ranking("What options does the commentary set out for the budget?", RISKS)
+    scores = {c.text: 0.3 for c in ranking.candidates} | {"The cut was decided in a single night of negotiation.": 1.0}
+    assert lists_completed(ranking, scores, passages) == scores
+
+
+def test_a_why_is_answered_by_the_list_of_reasons_it_announces() -> None:
+    announced = REASONS.replace("The toll in Nyasolo has a long history.", "Three factors explain why.")
+    items = {"First, the camp was built as a transit site and never had permanent water pipes.",
+             "Second, the only supply road runs along the front and is often closed by mines.",
+             "Third, the shelling of a warehouse destroyed the stocks of chlorine tablets."}
+    ranking, passages = _ranking(WHY, "Cholera in Nyasolo has killed hundreds. " + announced)
+    scores = {c.text: 0.3 for c in ranking.candidates} | {"Cholera in Nyasolo has killed hundreds.": 1.0}
+    raised = lists_completed(ranking, scores, passages)
+    assert all(raised[s] == pytest.approx(LIST_SHARE) for s in items)
+
+
+def test_a_list_of_what_is_asked_in_another_document_keeps_its_scores() -> None:
+    question = "What risks does the commentary see in cutting the defence budget?"
+    ranking, passages = _ranking(question, "The defence budget will fall by a tenth next year.", RISKS)
+    scores = {c.text: 0.3 for c in ranking.candidates} | {"The defence budget will fall by a tenth next year.": 1.0}
+    assert lists_completed(ranking, scores, passages) == scores
