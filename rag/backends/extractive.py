@@ -1701,7 +1701,8 @@ def writers_lists(ranking: Ranking, passages: Sequence[Passage]) -> list[list[Ca
     """The enumerated lists among the candidates: runs of one document's sentences numbered in order ("First, …",
     "Second, …", "The third risk is…"; :func:`rag.keypoints.list_item`), each of two items or more. A "First"
     starts a new list; an item out of order ends the one before it; a "Finally, …" ends it only right after its last
-    item (:data:`LAST_ITEM_GAP`).
+    item (:data:`LAST_ITEM_GAP`). The sentences a short one counts ("Ministers have three realistic options. They
+    can… They can… Or they can…") are a list too (:func:`_parallel_lists`).
 
     Example:
         >>> from rag.testing import FakeEmbedder, passage
@@ -1728,6 +1729,34 @@ def writers_lists(ranking: Ranking, passages: Sequence[Passage]) -> list[list[Ca
                     found.append(run)
                 run = [c]
             last = ordinal or 0
+        if len(run) >= 2:
+            found.append(run)
+    return found + _parallel_lists(ranking)
+
+
+# "Ministers have three realistic options. They can spread the cut… They can protect readiness… Or they can…": the
+# sentences after a short one that counts what follows, opening with the same two words ("Or", "And" aside).
+_PARALLEL_FILLER = re.compile(r"^\W*(?:or|and|but|nor)\s+", re.I)
+
+
+def _opening(sentence: str) -> tuple[str, ...]:
+    return tuple(w.lower().strip(",;:") for w in _PARALLEL_FILLER.sub("", sentence).split()[:2])
+
+
+def _parallel_lists(ranking: Ranking) -> list[list[Candidate]]:
+    """The runs of two or more sentences right after a short sentence that counts them ("three realistic options",
+    :data:`_COUNTED_KIND`), in one passage, each opening with the same two words."""
+    by_position = {(c.passage, c.position): c for c in ranking.candidates}
+    found: list[list[Candidate]] = []
+    for c in ranking.candidates:
+        if len(c.text.split()) > ANNOUNCEMENT_WORDS or not _COUNTED_KIND.search(c.text):
+            continue
+        run: list[Candidate] = []
+        following = by_position.get((c.passage, c.position + 1))
+        while following is not None and len(_opening(following.text)) == 2 and \
+                (not run or _opening(following.text) == _opening(run[0].text)):
+            run.append(following)
+            following = by_position.get((c.passage, following.position + 1))
         if len(run) >= 2:
             found.append(run)
     return found

@@ -195,3 +195,25 @@ def test_a_list_of_what_is_asked_in_another_document_keeps_its_scores() -> None:
     ranking, passages = _ranking(question, "The defence budget will fall by a tenth next year.", RISKS)
     scores = {c.text: 0.3 for c in ranking.candidates} | {"The defence budget will fall by a tenth next year.": 1.0}
     assert lists_completed(ranking, scores, passages) == scores
+
+
+def test_items_a_counting_sentence_announces_with_the_same_opening_are_a_list() -> None:
+    text = ("The budget was cut by a billion thalers. Ministers have three realistic options. "
+            "They can spread the cut evenly across every programme. "
+            "They can protect readiness and cancel one major programme. "
+            "Or they can borrow against next year's budget. "
+            "The choice is theirs.")
+    options = ["They can spread the cut evenly across every programme.",
+               "They can protect readiness and cancel one major programme.",
+               "Or they can borrow against next year's budget."]
+    assert _lists("What options do ministers have after the cut?", text) == [options]
+    # without the sentence counting them, or with other openings, no list
+    assert _lists("What options do ministers have?", text.replace("Ministers have three realistic options. ", "")) \
+        == []
+    assert _lists("What options do ministers have?", text.replace("Or they can borrow", "The treasury may borrow")
+                  .replace("They can protect", "Parliament could protect")) == []
+    # a list of what is asked: raised
+    ranking, passages = _ranking("What options do ministers have after the cut?", text)
+    scores = {c.text: 0.3 for c in ranking.candidates} | {"The budget was cut by a billion thalers.": 1.0}
+    raised = lists_completed(ranking, scores, passages)
+    assert all(raised[s] == pytest.approx(LIST_SHARE) for s in options)
