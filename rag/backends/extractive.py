@@ -431,6 +431,65 @@ def states_leader(question: str, sentence: str) -> bool:
     return False
 
 
+# Roles too general to say whose they are ("the person", "an official", "the officer").
+_GENERAL_ROLES = frozenset({"person", "man", "woman", "official", "officer", "suspect", "witness", "agent"})
+# The titles a name may carry after the role ("the ship's commanding officer, Captain Idris Fallowby").
+_NAME_TITLE = (r"(?:(?:General|Colonel|Major|Captain|Commander|Admiral|Lieutenant|Sergeant|Brigadier|Judge|Dr\.?|"
+               r"Professor|Ambassador|Minister|Mr\.?|Mrs\.?|Ms\.?)\s+)?")
+ROLE_HOLDER_ANSWERABILITY = 0.5
+# Words that say which holder of a role is asked for: a sentence naming another holder does not answer.
+_ROLE_MODIFIER = re.compile(r"\b(?:first|second|third|last|current|former|new|previous|next|acting|interim|deputy|"
+                            r"founding|\d+(?:st|nd|rd|th))\b", re.I)
+
+
+def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
+    """Does ``sentence`` give the name of the person a "who is X's ROLE" question asks for, as the role's apposition
+    ("Its spokesman, Ostap Merenko, said…", "Ulvgard's ambassador in Vereth, Sigvald Torbergsen, said…", "The
+    Community's secretary-general, Oriane Falk, said…") or as a title before the name ("Defence Minister Rolf
+    Engmann called…")?
+
+    Whose role it is must be stated too: at least half of the question's other words in the sentence or, when it
+    opens by referring back ("Its spokesman", "The mine's manager"), in ``context`` (the sentence before), so the
+    spokesman of another ministry does not answer.
+
+        >>> states_role_holder("who is the spokesman of Belostane's Finance Ministry", "Its spokesman, Ostap "
+        ...     "Merenko, said the ministry had overspent.", "Belostane's Finance Ministry blamed the army.")
+        True
+        >>> states_role_holder("who is the spokesman of Belostane's Finance Ministry", "The Defence Ministry's "
+        ...     "spokesman, Ostap Merenko, said the ministry had overspent.", "")
+        False
+    """
+    match = _ROLE_NAME_QUESTION.search(question)
+    if not match or _LEADER_QUESTION.search(question):
+        return False
+    roles = [r.lower() for r in re.findall(rf"\b{_PERSON_ROLE}\b", match.group(0), re.I)]
+    if not roles or roles[-1].removesuffix("s") in _GENERAL_ROLES:
+        return False
+    role = re.escape(roles[-1].removesuffix("s"))
+    # The word the question puts before the role goes with it ("defence minister": a prime minister is no answer).
+    kind = re.search(rf"\b([a-z][\w-]*)\s+{role}s?\b", match.group(0), re.I)
+    if kind and kind.group(1).lower() not in STOPWORDS and not kind.group(1).endswith(("'s", "’s")):
+        role = rf"{re.escape(kind.group(1))}\s+{role}"
+    # (only the role is read in any case: the name is capitalised)
+    held = re.search(rf"(?i:\b{role}s?(?:-\w+)?\b(?:\s+(?:in|at|to|for)\s+[\w’'-]+)?),?\s+{_NAME_TITLE}"
+                     rf"([{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+)", sentence)
+    # "Who is the first Premier of Victoria?" is not answered by "The current Premier of Victoria is…"
+    if any(not re.search(rf"\b{re.escape(word)}\b", sentence, re.I) for word in _ROLE_MODIFIER.findall(question)):
+        return False
+    if not held or not any(len(name.split()) > 1 and name in held.group(1) or held.group(1) in name
+                           for name in person_names(sentence, question)):
+        return False
+    owner = set(terms(question)) - set(terms(" ".join(roles))) - set(terms("name full"))
+    if kind:
+        owner -= set(terms(kind.group(1)))  # ("defence" is the role's, not whose it is)
+    if not owner:
+        return True
+    stated = set(terms(sentence)) | names(sentence)
+    if re.match(r"^\W*(?:Its|Their|The)\b", sentence):
+        stated |= set(terms(context)) | names(context)
+    return len(owner & stated) * 2 >= len(owner)
+
+
 def asks_person_by_role(question: str) -> bool:
     """"What is the name of the captain?", "Who is Zhelan's ambassador…?", "Who commands the battalion?": a
     person's name is the answer."""
@@ -1339,6 +1398,11 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     if prof.kind == "factoid" and _LEADER_QUESTION.search(question):
         # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words.
         scored = _answers_first(scored, lambda text: states_leader(question, text), LEADER_ANSWERABILITY)
+    elif prof.kind == "factoid" and _ROLE_NAME_QUESTION.search(question):
+        # "who is the spokesman of Belostane's Finance Ministry": "Its spokesman, Ostap Merenko, said…" answers.
+        contexts = {c.text: c.context for c in scored}
+        scored = _answers_first(scored, lambda text: states_role_holder(question, text, contexts.get(text, "")),
+                                ROLE_HOLDER_ANSWERABILITY)
     term = defined_term(question) if prof.kind == "factoid" else None
     if term:
         # "What is the shadow fleet?": a sentence that defines it answers, ahead of ones that only use the term.

@@ -1,0 +1,74 @@
+""""Who is X's spokesman / ambassador / defence minister?" is answered by a sentence giving the role's holder by
+name, as its apposition ("Its spokesman, Ostap Merenko, said…") or as a title ("Defence Minister Rolf Engmann
+called…"), when whose role it is is stated too (blind sets news_a–ah: 10 of 38 refused "who" questions asked for a
+person by role)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends import extractive
+from rag.backends.extractive import extractive_result, states_role_holder
+from rag.testing import FakeEmbedder, passage
+
+PAY = ("Soldiers' families blocked the Defence Ministry in Rovnitsa for a second day on Monday. "
+       "The Finance Ministry of Belostane offered a different explanation. "
+       "Its spokesman, Ostap Merenko, said the Defence Ministry had overspent its allocation on fuel. "
+       "The protest ended peacefully in the evening.")
+QUESTION = "who is the spokesman of Belostane's Finance Ministry"
+
+
+@pytest.mark.parametrize("question, sentence, context", [
+    (QUESTION, "Its spokesman, Ostap Merenko, said the Defence Ministry had overspent its allocation on fuel.",
+     "The Finance Ministry of Belostane offered a different explanation."),
+    ("who is Ulvgard's ambassador to Sarnesse",
+     "Ulvgard's ambassador in Vereth, Sigvald Torbergsen, said his government was disappointed but patient.", ""),
+    ("Who is Pavanor's defence minister?",
+     "Pavanor's Defence Minister Rolf Engmann called the interception an act of state piracy.", ""),
+    ("Who is the secretary-general of the Community?",
+     "The Community's secretary-general, Oriane Falk, said the vote showed a real division.", ""),
+    ("Who is the mayor of Pelgado?", "Pelgado's mayor, General Armand Tollemy, stayed behind with them.", ""),
+])
+def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, context: str) -> None:
+    assert states_role_holder(question, sentence, context)
+
+
+@pytest.mark.parametrize("question, sentence, context", [
+    # another ministry's spokesman: whose role it is is not stated
+    (QUESTION, "The Defence Ministry's spokesman, Ostap Merenko, said the allocation was spent on fuel.", ""),
+    # the context counts only for a sentence that refers back to it
+    (QUESTION, "A spokesman, Ostap Merenko, said the allocation was spent on fuel.",
+     "The Finance Ministry of Belostane offered a different explanation."),
+    # another holder of the role (SQuAD dev: "the first Premier of Victoria" is unanswerable)
+    ("Who is the first Premier of Victoria?", "The current Premier of Victoria, Daniel Andrews, said so.", ""),
+    # the words after the role are no name (the role is read in any case, the name only capitalised)
+    ("Who is the founder of Microsoft?", "Microsoft founder and the third richest man in America retired.", ""),
+    # another minister (blind set news_y: an unanswerable question answered in a first version)
+    ("Who is Ulvgard's defence minister?",
+     "Prime Minister Tancredo Imbali, who signed a memorandum with Ulvgard in February, said so.", ""),
+    # the right role, but not said to be Ulvgard's (blind set news_y: unanswerable)
+    ("Who is Ulvgard's defence minister?",
+     "Defence Minister Arvid Kallenberg said the country could no longer rely on civilian agencies.", ""),
+    # a role too general to say whose it is
+    ("Who is the official in charge of exports?", "The official, Ostap Merenko, said exports had doubled.", ""),
+    # no name given
+    (QUESTION, "Its spokesman said the Defence Ministry had overspent its allocation on fuel.",
+     "The Finance Ministry of Belostane offered a different explanation."),
+    # not a question asking for a person by role; a leader question is states_leader's
+    ("Who blamed the Defence Ministry?", "Its spokesman, Ostap Merenko, blamed the Defence Ministry.", ""),
+    ("Who heads the Finance Ministry?", "Its head, Ostap Merenko, blamed the Defence Ministry.", ""),
+])
+def test_no_holder_of_the_role_asked_no_answer(question: str, sentence: str, context: str) -> None:
+    assert not states_role_holder(question, sentence, context)
+
+
+def test_the_holders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (min_score 0: the fake embedder's relevance is no measure; what is tested is the answerability)
+    result = extractive_result(QUESTION, [passage(PAY, 1)], FakeEmbedder(), min_score=0.0)
+    assert not result.refused and "Ostap Merenko" in result.text
+    assert result.answerability >= extractive.ROLE_HOLDER_ANSWERABILITY
+    assert result.chosen[-1].text.startswith("Its spokesman, Ostap Merenko")
+    # Without the check, only the learned answerability vouches for it, at a lower score.
+    monkeypatch.setattr(extractive, "states_role_holder", lambda question, sentence, context="": False)
+    assert extractive_result(QUESTION, [passage(PAY, 1)], FakeEmbedder(), min_score=0.0).answerability < \
+        extractive.ROLE_HOLDER_ANSWERABILITY
