@@ -531,3 +531,88 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
         head = own[-1]
         actors.append(frozenset({head}).union(*(group for group in _SAME_HEAD if head in group)))
     return actors
+
+
+# "Why did Kaspria shoot down the aircraft?" presumes that Kaspria shot it down: the clause after "why did" is an
+# event the sources must report. The clause ends where a second question or an aside begins ("…, and what
+# followed?", "…, after …").
+_WHY_EVENT = re.compile(r"\bwhy (?:did|didn['’]t|did not|had|hadn['’]t)\s+(?P<clause>[^?;]+)", re.I)
+_CLAUSE_END = re.compile(r",?\s+(?:and|but|or)\s+(?:what|how|why|who|whom|when|where|which|whether|did|does|do|has|"
+                         r"have|had|is|are|was|were|will|would|can|could|if)\b|,\s|\s[-–—]\s|\.\s", re.I)
+
+
+def _clause(text: str) -> str:
+    end = _CLAUSE_END.search(text)
+    return (text[:end.start()] if end else text).strip()
+
+
+def presumed_event(question: str) -> str | None:
+    """The event a "why did…" question takes for granted, as a question of its own; None for any other question.
+
+    A question asking someone's view ("Why did the author call the deal a mistake?") presumes a judgement, in
+    words the writer may not use; only a question about what an actor did presumes an event.
+
+    Example:
+        >>> presumed_event("Why did Kaspria shoot down the aircraft over the gulf, and how did Ulthenia respond?")
+        'Why did Kaspria shoot down the aircraft over the gulf?'
+        >>> presumed_event("Why does the analyst think the deal will fail?") is None
+        True
+    """
+    question = " ".join(question.split())
+    if asks_view(question):
+        return None
+    match = _WHY_EVENT.search(question)
+    if not match:
+        return None
+    clause = _clause(match.group("clause"))
+    return f"Why did {clause}?" if clause else None
+
+
+# "What effect has the closure had on fish prices?", "How did the failure affect the share price?": the thing
+# affected, which the sources must mention for there to be an answer.
+# "The attack on the grid" is the cause, not the thing affected: what is affected follows "have / had on", an
+# effect's own "on" ("the impact on tourism of…"), a consequence's "for", or "affect".
+_NOT_A_SECOND_QUESTION = r"(?:(?!\b(?:and|but)\s+(?:what|how|why)\b)[^?;])"
+_EFFECT_ON = re.compile(rf"\b(?:effects?|impacts?|toll)\b{_NOT_A_SECOND_QUESTION}{{0,80}}?\b(?:have|had|has|having)\s+"
+                        r"on\s+(?P<on>[^?;]+)"
+                        r"|\b(?:effects?|impacts?|toll)\s+on\s+(?P<direct>[^?;]+)"
+                        rf"|\bconsequences?\b{_NOT_A_SECOND_QUESTION}{{0,80}}?\bfor\s+(?P<for>[^?;]+)"
+                        r"|\baffect(?:s|ed|ing)?\s+(?P<object>[^?;]+)", re.I)
+# Affected things an article says in other words ("daily life", "the region", "relations" are many things).
+_ANY_AFFECTED = frozenset(terms("life lives people person persons situation region regions country countries area "
+                                "areas world public population community communities way ways thing things everyone "
+                                "everybody side sides future term relations relationship ties"))
+MAX_AFFECTED_WORDS = 12
+
+
+def affected_heads(question: str) -> list[frozenset[str]]:
+    """The things an effect question asks about, each conjunct as the head nouns that name it (stemmed).
+
+    Read as :func:`reaction_actors` reads actors: the conjunct's last own word before what qualifies it ("fish
+    *prices* at the Haldeport market"). Empty, so nothing is checked, for a question asking a view, a thing
+    named by a name ("the effect on Lessia"), a general one (``_ANY_AFFECTED``), or more than
+    :data:`MAX_AFFECTED_WORDS` words.
+
+    Example:
+        >>> [sorted(h) for h in affected_heads("What effect has the closure had on fish prices and tourism?")]
+        [['price'], ['tourism']]
+        >>> affected_heads("How did the war affect Lessia?"), affected_heads("What effect did it have on daily life?")
+        ([], [])
+    """
+    question = " ".join(question.split())
+    match = _EFFECT_ON.search(question)
+    if not match or asks_view(question):
+        return []
+    phrase = _clause(next(group for group in match.groups() if group))
+    if not phrase or len(phrase.split()) > MAX_AFFECTED_WORDS:
+        return []
+    heads = []
+    for part in re.split(r"\s+(?:and|or|as well as|nor)\s+|\s*[,;]\s*", phrase):
+        core = _CAPITALS.sub(" ", _ADVERB.sub(" ", _QUALIFIER.sub("", part)))
+        named = names(" " + core)
+        own = [t for t in terms(core) if t not in named and t not in _FILLER]
+        if not own or own[-1] in _ANY_AFFECTED:
+            return []
+        head = own[-1]
+        heads.append(frozenset({head}).union(*(group for group in _SAME_HEAD if head in group)))
+    return heads

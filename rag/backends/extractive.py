@@ -48,6 +48,7 @@ from rag.keypoints import (
     FUTURE,
     LAST_ITEM,
     PRESCRIBES,
+    affected_heads,
     asks_next,
     asks_prescription,
     asks_view,
@@ -55,6 +56,7 @@ from rag.keypoints import (
     list_item,
     narrative_score,
     numbered_prescription,
+    presumed_event,
     question_aim,
     reacting_words,
     reaction_actors,
@@ -2411,11 +2413,60 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
         >>> reactor_silent("How did Lessia's insurers respond to the losses?", ps)
         True
     """
-    actors = reaction_actors(question)
-    if not actors or len(actors) > MAX_REACTORS:
-        return False
     # Read the documents about the question's names ("Lessia's insurers": the Lessia article, not an article on
     # shipping in which insurers refuse cover), or every document when none states them.
+    return _unmentioned(question, reaction_actors(question), passages)
+
+
+def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
+    """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
+
+    "Why did Kaspria shoot down the Ulthenian aircraft?" over articles on the standoff over the gulf that report
+    no shooting down: the question's premise is not in the sources, and bullets about the standoff answer nothing.
+    The event is the clause after "why did" (:func:`rag.keypoints.presumed_event`: not a question asking someone's
+    view, whose words are the asker's), read as :func:`unstated_premise` reads a question: each document on its
+    own, and only when the document that states most of it was read at length. One unstated word is enough: the
+    clause is short, and its words name what happened ("cancel", "expel", "veto", "resign").
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> text = "Kaspria's fighters shadowed the aircraft for an hour. Ulthenia called it reckless."
+        >>> more = "Both sides claim the gulf."
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Gulf", t, 0, len(t), i), score=1.0)
+        ...       for i, t in enumerate([text, more])]
+        >>> event_unstated("Why did Kaspria shoot down the aircraft?", ps)
+        ['shoot']
+        >>> event_unstated("Why did Kaspria shadow the aircraft, and how did Ulthenia react?", ps)
+        []
+    """
+    presumed = presumed_event(question)
+    return unstated_premise(presumed, passages) if presumed else []
+
+
+def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:
+    """Does an effect question ask about a thing the documents about it never mention?
+
+    "What effect has the closure had on fish prices?" over articles on the closure that never mention a price: no
+    answer, however well their sentences on the closure match. True when no passage of the documents that state
+    the question's names (of every document when none does) states one of the affected things' head nouns
+    (:func:`rag.keypoints.affected_heads`), as :func:`reactor_silent` reads actors.
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> text = "The Kerbeny crossing closed on Monday. Lorries queued for days and fish rotted."
+        >>> ps = [Passage(chunk=Chunk("0", "a.txt", "Kerbeny", text, 0, len(text), 0), score=1.0)]
+        >>> effect_unstated("What effect did the closure of the Kerbeny crossing have on fish prices?", ps)
+        True
+        >>> effect_unstated("What effect did the closure of the Kerbeny crossing have on lorries?", ps)
+        False
+    """
+    return _unmentioned(question, affected_heads(question), passages)
+
+
+def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Sequence[Passage]) -> bool:
+    """Does no passage of the documents about ``question``'s names state any of ``heads`` (stemmed nouns)?"""
+    if not heads or len(heads) > MAX_REACTORS:
+        return False
     asked = asked_names(question)
     texts: dict[tuple[str, str], str] = {}
     for p in passages:
@@ -2426,7 +2477,7 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     words = {_singular(w) for text in (about or list(texts.values())) for w in terms(text)}
     if not words:
         return False
-    return not any(_same_noun(_singular(head), w) for actor in actors for head in actor for w in words)
+    return not any(_same_noun(_singular(head), w) for nouns in heads for head in nouns for w in words)
 
 
 def _singular(word: str) -> str:
@@ -2478,6 +2529,11 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and reactor_silent(question, head):
         # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
+        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
+    if kind == "analytic" and (event_unstated(question, head) or effect_unstated(question, head)) \
+            and named_comparison(question, passages) is None:
+        # "Why did Kaspria shoot down the aircraft?" over articles that report no shooting down; "What effect has
+        # the closure had on fish prices?" over articles that never mention a price.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic":
         q_vec = embedder.embed_query(question) if query_vector is None else query_vector

@@ -1,0 +1,123 @@
+"""What an analytic question takes for granted must be in the sources: the event a "why did…" question asks about,
+and the thing an effect question asks about (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends.extractive import effect_unstated, event_unstated, extractive_result
+from rag.keypoints import affected_heads, presumed_event
+from rag.records import REFUSAL, Chunk, Passage
+from rag.testing import FakeEmbedder
+
+GULF = [
+    ("Kaspria's fighters shadowed an Ulthenian reconnaissance aircraft over the gulf for an hour on Tuesday. "
+     "Ulthenia called the interception reckless and summoned Kaspria's ambassador."),
+    ("Both states claim the gulf's waters. Shipping insurers have raised premiums for tankers crossing it, "
+     "and fishermen say their catches have fallen since the patrols began."),
+    ("Kaspria's defence ministry said its pilots had followed the rules. Ulthenia said its patrols would go on "
+     "at the same tempo, and the two navies have no hotline."),
+]
+
+
+def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Passage]:
+    return [Passage(chunk=Chunk(id=f"{source}-{n}", source=source, title="Standoff over the gulf", text=text,
+                                start=0, end=len(text), index=n), score=1.0 / (n + 1), similarity=0.5)
+            for n, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize("question, event", [
+    ("Why did Kaspria shoot down the aircraft?", "Why did Kaspria shoot down the aircraft?"),
+    ("why did kaspria summon the envoy, and how did Ulthenia respond",
+     "Why did kaspria summon the envoy?"),
+    ("According to the reports, why did Ulthenia recall its ambassador after the incident?",
+     "Why did Ulthenia recall its ambassador after the incident?"),
+    ("Why didn't Kaspria use the hotline - was there one?", "Why did Kaspria use the hotline?"),
+    # a view, a judgement, a state of things: the words are the asker's, not an event's
+    ("Why does the analyst think the patrols will go on?", None),
+    ("Why did the author call the interception reckless?", None),
+    ("Why are the fishermen unhappy?", None),
+    ("What were the consequences of the interception?", None),
+])
+def test_the_event_a_why_question_presumes(question: str, event: str | None) -> None:
+    assert presumed_event(question) == event
+
+
+def test_a_why_question_about_an_event_no_document_reports_is_refused() -> None:
+    # Every name is stated, and the gulf, the aircraft and the ambassador are; no shooting down, expulsion or
+    # cancelled contract is.
+    for question in ("Why did Kaspria shoot down the Ulthenian reconnaissance aircraft over the gulf?",
+                     "Why did Ulthenia expel Kaspria's ambassador?",
+                     "Why did Kaspria cancel its fishing agreements with Ulthenia, and what followed?"):
+        assert event_unstated(question, gulf()), question
+        result = extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text == REFUSAL, question
+
+
+def test_a_why_question_about_a_reported_event_is_answered() -> None:
+    # In the article's own words or other forms of them ("summon" / "summoned", "shadow" / "shadowed"); a second
+    # question after the first is not part of the event ("and what followed" is no event of the sources).
+    for question in ("Why did Ulthenia summon Kaspria's ambassador?",
+                     "Why did Kaspria's fighters shadow the Ulthenian aircraft, and what followed?",
+                     "Why did insurers raise premiums for tankers crossing the gulf?"):
+        assert event_unstated(question, gulf()) == [], question
+        result = extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text.startswith("- "), question
+
+
+def test_a_view_is_not_read_as_an_event() -> None:
+    # "reckless" is the asker's word for the writer's judgement; the question goes on to the key points.
+    question = "Why does the analyst consider Kaspria's decision to shoot down the aircraft reckless?"
+    assert event_unstated(question, gulf()) == []
+
+
+def test_one_paragraph_is_no_evidence_that_an_event_is_absent() -> None:
+    # A one-passage document may report the event in other words; an article read at length is evidence.
+    question = "Why did Ulthenia expel Kaspria's ambassador?"
+    assert event_unstated(question, gulf()[:1]) == []
+    report = gulf("/corpus/report.txt", ["Ulthenia expelled Kaspria's ambassador on Wednesday over the incident."])
+    assert event_unstated(question, [*gulf(), *report]) == []  # another document reports it
+
+
+@pytest.mark.parametrize("question, heads", [
+    ("What effect has the standoff had on fish prices in Ulthenia?", [{"price"}]),
+    ("What impact has the standoff had on tourism and investment?", [{"tourism"}, {"invest"}]),
+    ("What was the impact on shipping insurance premiums of the standoff?", [{"premium"}]),
+    ("How did the standoff affect the share price of Kaspria's oil company?", [{"price"}]),
+    ("What were the consequences of the attack on the power grid for households?", [{"household"}]),
+    ("What effect did the standoff have on local businesses?",
+     [{"busi", "compani", "corpor", "enterpris", "firm", "oper"}]),
+    # a name, a general thing, a view, no effect asked: nothing to check
+    ("How did the standoff affect Ulthenia?", []),
+    ("What effect has the standoff had on daily life in the region?", []),
+    ("What consequences for the region does the analyst foresee?", []),
+    ("What were the consequences of the interception?", []),
+])
+def test_the_things_an_effect_question_asks_about(question: str, heads: list[set[str]]) -> None:
+    assert [set(h) for h in affected_heads(question)] == heads
+
+
+def test_an_effect_on_a_thing_no_document_mentions_is_refused() -> None:
+    for question in ("What effect has the standoff over the gulf had on fish prices in Ulthenia?",
+                     "What impact has the standoff had on tourism in Kaspria?",
+                     "How did the interception affect Kaspria's defence budget?"):
+        assert effect_unstated(question, gulf()), question
+        result = extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text == REFUSAL, question
+
+
+def test_an_effect_on_a_thing_the_documents_mention_is_answered() -> None:
+    # Premiums and fishermen are in the article (whether it says the standoff moved them is the points' to show).
+    for question in ("What effect has the standoff had on insurance premiums for tankers?",
+                     "How has the standoff affected the gulf's fishermen?"):
+        assert not effect_unstated(question, gulf()), question
+        result = extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text.startswith("- "), question
+
+
+def test_the_thing_affected_is_looked_for_in_the_documents_about_the_question() -> None:
+    # Prices are in a market report that does not name the gulf's states, not in the article the question is
+    # about; with no document about its names, every document is read.
+    market = gulf("/corpus/market.txt", ["Fish prices rose by a tenth across the region in March."])
+    assert effect_unstated("What effect has the standoff had on fish prices in Ulthenia?", [*gulf(), *market])
+    assert not effect_unstated("What effect has the standoff had on fish prices?", [*gulf(), *market])
