@@ -131,3 +131,17 @@ def test_a_single_name_used_as_a_person_is_one(question: str, sentence: str) -> 
     from rag.backends.extractive import names_person_asked
 
     assert names_person_asked(question, sentence)
+
+
+def test_the_leaders_sentence_is_held_to_the_named_holders_relevance_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A sentence naming the leader shares few of the question's words, so its relevance is low: it is held to
+    # HOLDER_MIN_SCORE, not to min_score ("who commands Pramelia's State Border Service": 0.24 against 0.25).
+    answered = extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=0.0)
+    score = answered.chosen[0].score
+    assert answered.chosen[0].names_holder
+    monkeypatch.setattr(extractive, "HOLDER_MIN_SCORE", score - 0.01)
+    result = extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=score + 0.01)
+    assert not result.refused and "Ines Dalbrecht" in result.text
+    # Under that floor too, it is refused.
+    monkeypatch.setattr(extractive, "HOLDER_MIN_SCORE", score + 0.005)
+    assert extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=score + 0.01).refused
