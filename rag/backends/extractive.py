@@ -394,7 +394,7 @@ def _led_thing(question: str) -> frozenset[str]:
         _LEADING_TERMS
 
 
-def states_leader(question: str, sentence: str) -> bool:
+def states_leader(question: str, sentence: str, context: str = "") -> bool:
     """Does ``sentence`` name a person as leading what a "who leads / heads / commands / is in charge of X"
     question asks about?
 
@@ -409,6 +409,15 @@ def states_leader(question: str, sentence: str) -> bool:
         >>> states_leader("Who led the inspection team?", '"We informed the team leader of this in good faith," '
         ...               'ministry spokeswoman Dalia Vorenko told reporters.')
         False
+
+    A sentence opening with "Its / Their" and the leading word ("Its leader, Jabril Oukhassi, demanded…") leads
+    what ``context``, the sentence before, names, when that states every word of the thing (a sentence naming
+    several things may mean another by "its"; "Ironvale's guard force" is not "the Forum… said Ironvale guards
+    had…"):
+
+        >>> states_leader("Who heads the Southern Dawn Front?", "Its leader, Jabril Oukhassi, demanded talks.",
+        ...               "The Southern Dawn Front claimed the attack.")
+        True
     """
     wanted = _led_thing(question)
     if not wanted or not names_person_asked(question, sentence):
@@ -428,10 +437,17 @@ def states_leader(question: str, sentence: str) -> bool:
             titled = {t for run in _TITLE_RUN.findall(near) if _TITLE_WORD.search(run) for t in terms(run)}
             # the thing led and the person leading it both near the word ("…we informed the team leader," a
             # spokeswoman, Dalia Vorenko, told reporters: she is no leader of the team)
-            if wanted & (set(terms(near)) - titled) and \
-                    any(len(n.split()) > 1 for n in person_names(near, question)):
+            if not any(len(n.split()) > 1 for n in person_names(near, question)):
+                continue
+            if wanted & (set(terms(near)) - titled):
+                return True
+            if i <= 1 and _OPENS_REFERRING.match(sentence) and wanted <= set(terms(context)):
                 return True
     return False
+
+
+# "Its leader, …", "Their chairman, …": the leading word of a sentence that refers back to the one before.
+_OPENS_REFERRING = re.compile(r"^\W*(?:Its|Their)\s")
 
 
 # Roles too general to say whose they are ("the person", "an official", "the officer").
@@ -1400,8 +1416,9 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         scored[0] = replace(first, answerability=max(first.answerability, answer_model.THRESHOLD))
     if prof.kind == "factoid" and _LEADER_QUESTION.search(question):
         # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words.
-        scored = _answers_first(scored, lambda text: states_leader(question, text), LEADER_ANSWERABILITY,
-                                names_holder=True)
+        contexts = {c.text: c.context for c in scored}
+        scored = _answers_first(scored, lambda text: states_leader(question, text, contexts.get(text, "")),
+                                LEADER_ANSWERABILITY, names_holder=True)
     elif prof.kind == "factoid" and _ROLE_NAME_QUESTION.search(question):
         # "who is the spokesman of Belostane's Finance Ministry": "Its spokesman, Ostap Merenko, said…" answers.
         contexts = {c.text: c.context for c in scored}

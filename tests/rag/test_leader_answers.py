@@ -71,7 +71,7 @@ def test_the_leaders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> 
     result = extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=0.0)
     assert not result.refused and "Ines Dalbrecht" in result.text
     # Without the check, the learned answerability alone refuses it: the sentence shares few of the question's words.
-    monkeypatch.setattr(extractive, "states_leader", lambda question, sentence: False)
+    monkeypatch.setattr(extractive, "states_leader", lambda question, sentence, context="": False)
     assert extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=0.0).refused
 
 
@@ -145,3 +145,36 @@ def test_the_leaders_sentence_is_held_to_the_named_holders_relevance_floor(monke
     # Under that floor too, it is refused.
     monkeypatch.setattr(extractive, "HOLDER_MIN_SCORE", score + 0.005)
     assert extractive_result(QUESTION, [passage(AIRLIFT, 1)], FakeEmbedder(), min_score=score + 0.01).refused
+
+
+@pytest.mark.parametrize("question, sentence, context, leads", [
+    ("Who heads the Southern Dawn Front?", "Its leader, Jabril Oukhassi, demanded that the government pay.",
+     "The Southern Dawn Front, which claimed the attack, controls the hills.", True),
+    ("Who chairs Tesselia's Central Election Commission?",
+     "Its chair, Lidia Varga, said paper ballots would be counted by hand.",
+     "The Central Election Commission rejected the complaint on Friday.", True),
+    ("who leads the Union of Border War Veterans", "Their chairman, Sergio Valli, said the decree insulted them.",
+     "Members of the Union of Border War Veterans marched on the ministry.", True),
+    # the sentence before names something else
+    ("Who heads the Southern Dawn Front?", "Its leader, Jabril Oukhassi, demanded that the government pay.",
+     "The Northern Union of Farmers held a rally in the capital.", False),
+    # no context, or a sentence that does not open by referring back with the leading word
+    ("Who heads the Southern Dawn Front?", "Its leader, Jabril Oukhassi, demanded that the government pay.", "",
+     False),
+    ("Who heads the Southern Dawn Front?", "Its fighters said their leader, Jabril Oukhassi, was safe.",
+     "The Southern Dawn Front, which claimed the attack, controls the hills.", False),
+    ("Who heads the Southern Dawn Front?", "The leader, Jabril Oukhassi, demanded that the government pay.",
+     "The Southern Dawn Front, which claimed the attack, controls the hills.", False),
+])
+def test_a_leader_named_after_the_sentence_naming_what_is_led(question: str, sentence: str, context: str,
+                                                              leads: bool) -> None:
+    assert states_leader(question, sentence, context) is leads
+
+
+def test_its_leader_needs_the_whole_thing_in_the_sentence_before() -> None:
+    # "Its" is the Forum, which the sentence before is about; the guard force is only partly there ("guards").
+    context = ("The Citizens' Rights Forum said it had documented 14 incidents in which Ironvale guards had beaten "
+               "local people near Tolomwe.")
+    sentence = "Its director, Fidelis Nkowane, called for an independent inquiry."
+    assert not states_leader("Who commands Ironvale's guard force at the Tolomwe mine?", sentence, context)
+    assert states_leader("Who heads the Citizens' Rights Forum?", sentence, context)
