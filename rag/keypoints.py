@@ -546,43 +546,25 @@ def _clause(text: str) -> str:
     return (text[:end.start()] if end else text).strip()
 
 
-# "What were the consequences of Songhara publishing the images?", "What happened after the government agreed to push
-# back the deadline?": an event told as a clause, after its subject (a verb in -ing) or after "when / after / once".
-_EVENT_CLAUSE = re.compile(r"\b(?:consequences?|effects?|impacts?|results?|fallout)\s+(?:of|from)\s+(?P<of>[^?;]+)"
-                           r"|\b(?:consequences?|effects?|impacts?|results?|fallout|happened)\s+(?:when|after|once)\s+"
-                           r"(?P<when>[^?;]+)", re.I)
-_DOING = re.compile(r"\b[a-z]{2,}ing\b")
-
-
 def presumed_event(question: str) -> str | None:
-    """The event a question takes for granted, as a question of its own ("Why did X do Y?"); None when it presumes
-    none that can be read.
+    """The event a "why did…" question takes for granted, as a question of its own; None for any other question.
 
-    "Why did X do Y?" presumes that X did Y; "What were the consequences of X doing Y?" and "What happened after X
-    did Y?" too. A question asking someone's view ("Why did the author call the deal a mistake?") presumes a
-    judgement, in words the writer may not use; "the consequences of the sanctions" names a thing, not an event.
+    A question asking someone's view ("Why did the author call the deal a mistake?") presumes a judgement, in
+    words the writer may not use; only a question about what an actor did presumes an event.
 
     Example:
         >>> presumed_event("Why did Kaspria shoot down the aircraft over the gulf, and how did Ulthenia respond?")
         'Why did Kaspria shoot down the aircraft over the gulf?'
-        >>> presumed_event("What were the consequences of Songhara publishing the first images?")
-        'Why did Songhara publishing the first images?'
         >>> presumed_event("Why does the analyst think the deal will fail?") is None
-        True
-        >>> presumed_event("What were the consequences of the sanctions?") is None
         True
     """
     question = " ".join(question.split())
     if asks_view(question):
         return None
     match = _WHY_EVENT.search(question)
-    if match:
-        clause = _clause(match.group("clause"))
-    else:
-        match = _EVENT_CLAUSE.search(question)
-        if not match or match.group("of") and not _DOING.search(_clause(match.group("of"))):
-            return None
-        clause = _clause(match.group("of") or match.group("when"))
+    if not match:
+        return None
+    clause = _clause(match.group("clause"))
     return f"Why did {clause}?" if clause else None
 
 

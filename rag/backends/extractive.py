@@ -2448,14 +2448,12 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 
 
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
-    """The words of the event a question presumes ("why did X do Y", "the consequences of X doing Y", "what
-    happened after X did Y") that no retrieved document states (stemmed).
+    """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
 
     "Why did Kaspria shoot down the Ulthenian aircraft?" over articles on the standoff over the gulf that report
     no shooting down: the question's premise is not in the sources, and bullets about the standoff answer nothing.
-    The event is the clause after "why did" or "what happened after", or a clause with a verb in -ing after
-    "the consequences of" (:func:`rag.keypoints.presumed_event`: not a question asking someone's view, whose words
-    are the asker's), read as :func:`unstated_premise` reads a question: each document on its
+    The event is the clause after "why did" (:func:`rag.keypoints.presumed_event`: not a question asking someone's
+    view, whose words are the asker's), read as :func:`unstated_premise` reads a question: each document on its
     own, and only when the document that states most of it was read at length. One unstated word is enough: the
     clause is short, and its words name what happened ("cancel", "expel", "veto", "resign").
 

@@ -38,14 +38,6 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
     ("Why did the author call the interception reckless?", None),
     ("Why are the fishermen unhappy?", None),
     ("What were the consequences of the interception?", None),
-    # an event told as a clause: the consequences of X doing Y, what happened after X did Y
-    ("What were the consequences of Kaspria shooting down the aircraft, and how did Ulthenia react?",
-     "Why did Kaspria shooting down the aircraft?"),
-    ("What happened after Ulthenia summoned the ambassador?", "Why did Ulthenia summoned the ambassador?"),
-    ("What were the consequences when Kaspria's jets fired on the aircraft?",
-     "Why did Kaspria's jets fired on the aircraft?"),
-    ("What were the consequences of the standoff for fishermen?", None),  # a thing, not an event
-    ("What consequences of Kaspria shooting down the aircraft does the analyst foresee?", None),  # a view
 ])
 def test_the_event_a_why_question_presumes(question: str, event: str | None) -> None:
     assert presumed_event(question) == event
@@ -60,17 +52,6 @@ def test_a_why_question_about_an_event_no_document_reports_is_refused() -> None:
         assert event_unstated(question, gulf()), question
         result = extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1)
         assert result.kind == "analytic" and result.text == REFUSAL, question
-
-
-def test_the_consequences_of_an_event_no_document_reports_are_refused() -> None:
-    for question in ("What were the consequences of Kaspria shooting down the Ulthenian aircraft?",
-                     "What happened after Ulthenia expelled Kaspria's ambassador?"):
-        assert event_unstated(question, gulf()), question
-        assert extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1).text == REFUSAL, question
-    for question in ("What were the consequences of Kaspria's fighters shadowing the aircraft?",
-                     "What happened after Ulthenia summoned Kaspria's ambassador?"):
-        assert event_unstated(question, gulf()) == [], question
-        assert extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1).text.startswith("- "), question
 
 
 def test_a_why_question_about_a_reported_event_is_answered() -> None:
