@@ -536,9 +536,13 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
 # "Why did Kaspria shoot down the aircraft?" presumes that Kaspria shot it down: the clause after "why did" is an
 # event the sources must report. The clause ends where a second question or an aside begins ("…, and what
 # followed?", "…, after …").
-_WHY_EVENT = re.compile(r"\bwhy (?:did|didn['’]t|did not|had|hadn['’]t)\s+(?P<clause>[^?;]+)", re.I)
+# ("Why didn't NATO intervene?" presumes that nothing happened: not read.)
+_WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?!not\b|never\b)(?P<clause>[^?;]+)", re.I)
 _CLAUSE_END = re.compile(r",?\s+(?:and|but|or)\s+(?:what|how|why|who|whom|when|where|which|whether|did|does|do|has|"
                          r"have|had|is|are|was|were|will|would|can|could|if)\b|,\s|\s[-–—]\s|\.\s", re.I)
+# Where the event's own clause ends and its circumstances begin ("…withdraw from Kherson | after months of pressure").
+_CIRCUMSTANCE = re.compile(r"\s+(?:after|when|while|because|despite|following|amid|before|during|since|as|once|"
+                           r"until|in (?:response|reply|retaliation) to|in the wake of)\b.*$", re.I)
 
 
 def _clause(text: str) -> str:
@@ -555,7 +559,11 @@ def presumed_event(question: str) -> str | None:
     Example:
         >>> presumed_event("Why did Kaspria shoot down the aircraft over the gulf, and how did Ulthenia respond?")
         'Why did Kaspria shoot down the aircraft over the gulf?'
+        >>> presumed_event("Why did Russia withdraw from Kherson in November after months of pressure?")
+        'Why did Russia withdraw from Kherson in November?'
         >>> presumed_event("Why does the analyst think the deal will fail?") is None
+        True
+        >>> presumed_event("Why didn't NATO intervene?") is None
         True
     """
     question = " ".join(question.split())
@@ -564,8 +572,10 @@ def presumed_event(question: str) -> str | None:
     match = _WHY_EVENT.search(question)
     if not match:
         return None
-    clause = _clause(match.group("clause"))
-    return f"Why did {clause}?" if clause else None
+    clause = _CIRCUMSTANCE.sub("", _clause(match.group("clause")))
+    if not clause or re.search(r"\b(?:not|never)\b", clause, re.I):
+        return None
+    return f"Why did {clause}?"
 
 
 # "What effect has the closure had on fish prices?", "How did the failure affect the share price?": the thing
@@ -577,7 +587,8 @@ _EFFECT_ON = re.compile(rf"\b(?:effects?|impacts?|toll)\b{_NOT_A_SECOND_QUESTION
                         r"on\s+(?P<on>[^?;]+)"
                         r"|\b(?:effects?|impacts?|toll)\s+on\s+(?P<direct>[^?;]+)"
                         rf"|\bconsequences?\b{_NOT_A_SECOND_QUESTION}{{0,80}}?\bfor\s+(?P<for>[^?;]+)"
-                        r"|\baffect(?:s|ed|ing)?\s+(?P<object>[^?;]+)", re.I)
+                        r"|(?<!\bthe )(?<!\bbe )(?<!\bare )(?<!\bis )(?<!\bwere )(?<!\bwas )(?<!\bmost )"
+                        r"\baffect(?:s|ed|ing)?\s+(?!by\b)(?P<object>[^?;]+)", re.I)
 # Affected things an article says in other words ("daily life", "the region", "relations" are many things).
 _ANY_AFFECTED = frozenset(terms("life lives people person persons situation region regions country countries area "
                                 "areas world public population community communities way ways thing things everyone "
@@ -616,3 +627,33 @@ def affected_heads(question: str) -> list[frozenset[str]]:
         head = own[-1]
         heads.append(frozenset({head}).union(*(group for group in _SAME_HEAD if head in group)))
     return heads
+
+# Verbs that frame the event rather than name it ("Why did X decide to / agree to / try to / launch…"): not checked.
+EVENT_FRAMES = frozenset(terms("decide decided agree agreed try tried attempt attempted start started begin began "
+                               "launch launched carry carried conduct conducted stage staged go went make made take "
+                               "took get got choose chose opt opted move moved seek sought"))
+# Verbs of events that reports write in several ways ("attack" / "stormed", "pull out" / "withdrew"): each stands
+# for the others (stemmed).
+_SAME_EVENT = [frozenset(terms(group)) for group in (
+    "attack attacked storm stormed strike struck raid raided assault assaulted hit bomb bombed shell shelled fire "
+    "fired invade invaded invasion offensive incursion",
+    "withdraw withdrew withdrawal pull pulled retreat retreated leave left exit quit",
+    "expel expelled expulsion throw threw eject ejected oust ousted",
+    "send sent supply supplied deliver delivered delivery provide provided give gave ship shipped transfer "
+    "transferred",
+    "join joined accede acceded accession member membership",
+    "cancel cancelled canceled scrap scrapped drop dropped terminate terminated halt halted suspend suspended end "
+    "ended abandon abandoned",
+    "reject rejected refuse refused decline declined veto vetoed oppose opposed block blocked",
+    "select selected pick picked prefer preferred award awarded",
+    "arrest arrested detain detained seize seized capture captured",
+    "break broke collapse collapsed fail failed",
+    "sign signed conclude concluded",
+    "shoot shot down downing downed",
+)]
+
+
+def same_event(term: str) -> frozenset[str]:
+    """The stemmed verbs that name the same event as ``term`` ("attack": "storm", "strike", "raid"…), itself
+    included."""
+    return frozenset({term}).union(*(group for group in _SAME_EVENT if term in group))

@@ -45,6 +45,7 @@ from rag.citations import MARKER
 from rag.doc_questions import asks_about_person, author_named, surname, surname_named
 from rag.embed import Embedder
 from rag.keypoints import (
+    EVENT_FRAMES,
     FUTURE,
     LAST_ITEM,
     PRESCRIBES,
@@ -62,6 +63,7 @@ from rag.keypoints import (
     reaction_actors,
     reporting_balance,
     role_score,
+    same_event,
 )
 from rag.questions import (
     QUANTITY_FIRST,
@@ -411,9 +413,8 @@ def states_leader(question: str, sentence: str, context: str = "") -> bool:
         False
 
     A sentence opening with "Its / Their" and the leading word ("Its leader, Jabril Oukhassi, demanded…") leads
-    what ``context``, the sentence before, names, when that states every word of the thing (a sentence naming
-    several things may mean another by "its"; "Ironvale's guard force" is not "the Forum… said Ironvale guards
-    had…"):
+    what ``context``, the sentence before, opens with, when that states every word of the thing ("Its" is the
+    Forum in "The Citizens' Rights Forum said Ironvale guards had…", not the guards):
 
         >>> states_leader("Who heads the Southern Dawn Front?", "Its leader, Jabril Oukhassi, demanded talks.",
         ...               "The Southern Dawn Front claimed the attack.")
@@ -441,13 +442,17 @@ def states_leader(question: str, sentence: str, context: str = "") -> bool:
                 continue
             if wanted & (set(terms(near)) - titled):
                 return True
-            if i <= 1 and _OPENS_REFERRING.match(sentence) and wanted <= set(terms(context)):
+            # ("Its" is the sentence before's subject: the thing led opens it, "The Southern Dawn Front, which…")
+            if i <= 1 and _OPENS_REFERRING.match(sentence) and \
+                    wanted <= set(terms(" ".join(context.split()[:len(wanted) + REFERRED_OPENING]))):
                 return True
     return False
 
 
-# "Its leader, …", "Their chairman, …": the leading word of a sentence that refers back to the one before.
+# "Its leader, …", "Their chairman, …": the leading word of a sentence that refers back to the one before, whose
+# subject (the thing led, within this many words more than its own at the sentence's start) it refers to.
 _OPENS_REFERRING = re.compile(r"^\W*(?:Its|Their)\s")
+REFERRED_OPENING = 3
 
 
 # Roles too general to say whose they are ("the person", "an official", "the officer").
@@ -2377,13 +2382,16 @@ PREMISE_MIN_PASSAGES = 2
 MAX_REACTORS = 10
 
 
-def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
+def unstated_premise(question: str, passages: Sequence[Passage], *,
+                     alternatives: Callable[[str], frozenset[str]] | None = None,
+                     skip: frozenset[str] = frozenset()) -> list[str]:
     """The content words of an analytic ``question`` that no retrieved document states (stemmed).
 
     Each document is read on its own (its retrieved passages and title; its renderings in other formats are
     the same document, :func:`rag.records.rendering_key`): the result is what the document that states the most
     of them leaves out, and nothing when fewer than :data:`PREMISE_MIN_PASSAGES` of its passages were retrieved
-    (a paragraph that lacks a word may still say it another way), or of any document tied with it. Names and
+    (a paragraph that lacks a word may still say it another way), or of any document tied with it. A word is
+    stated when one of its ``alternatives`` is (itself, if none are given); words in ``skip`` are not read. Names and
     years are checked apart (:func:`_names_missing`, :func:`_years_missing`); the words that ask for a kind of
     answer ("why", "reactions", "consequences") are not part of what is presumed
     (:func:`rag.keypoints.content_focus`).
@@ -2401,9 +2409,10 @@ def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
         >>> unstated_premise("What were the consequences of the navy mutiny?", ps[:1])  # one paragraph: no evidence
         []
     """
-    content = content_focus(question)
+    content = [t for t in content_focus(question) if t not in skip]
     if not content or not passages:
         return []
+    forms = {t: (alternatives(t) if alternatives else frozenset()) | {t} for t in content}
     stated: dict[tuple[str, str], set[str]] = {}
     count: dict[tuple[str, str], int] = {}
     for p in passages:
@@ -2412,7 +2421,7 @@ def unstated_premise(question: str, passages: Sequence[Passage]) -> list[str]:
         document = rendering_key(p.chunk.source)
         stated.setdefault(document, set()).update(terms(f"{p.chunk.title} {p.chunk.text}"))
         count[document] = count.get(document, 0) + 1
-    unstated = {document: [t for t in content if not any(focus_matches(t, w) for w in words)]
+    unstated = {document: [t for t in content if not any(focus_matches(f, w) for f in forms[t] for w in words)]
                 for document, words in stated.items()}
     fewest = min(len(u) for u in unstated.values())
     best = [document for document in unstated if len(unstated[document]) == fewest]
@@ -2469,7 +2478,7 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         []
     """
     presumed = presumed_event(question)
-    return unstated_premise(presumed, passages) if presumed else []
+    return unstated_premise(presumed, passages, alternatives=same_event, skip=EVENT_FRAMES) if presumed else []
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:
@@ -2478,32 +2487,43 @@ def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:
     "What effect has the closure had on fish prices?" over articles on the closure that never mention a price: no
     answer, however well their sentences on the closure match. True when no passage of the documents that state
     the question's names (of every document when none does) states one of the affected things' head nouns
-    (:func:`rag.keypoints.affected_heads`), as :func:`reactor_silent` reads actors.
+    (:func:`rag.keypoints.affected_heads`), as :func:`reactor_silent` reads actors, and only when one of them was
+    read in :data:`PREMISE_MIN_PASSAGES` passages or more (a paragraph may say it in other words).
 
     Example:
         >>> from rag.records import Chunk
-        >>> text = "The Kerbeny crossing closed on Monday. Lorries queued for days and fish rotted."
-        >>> ps = [Passage(chunk=Chunk("0", "a.txt", "Kerbeny", text, 0, len(text), 0), score=1.0)]
+        >>> texts = ["The Kerbeny crossing closed on Monday.", "Lorries queued for days and fish rotted."]
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Kerbeny", t, 0, len(t), i), score=1.0)
+        ...       for i, t in enumerate(texts)]
         >>> effect_unstated("What effect did the closure of the Kerbeny crossing have on fish prices?", ps)
         True
+        >>> effect_unstated("What effect did the closure of the Kerbeny crossing have on fish prices?", ps[:1])
+        False
         >>> effect_unstated("What effect did the closure of the Kerbeny crossing have on lorries?", ps)
         False
     """
-    return _unmentioned(question, affected_heads(question), passages)
+    return _unmentioned(question, affected_heads(question), passages, min_passages=PREMISE_MIN_PASSAGES)
 
 
-def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Sequence[Passage]) -> bool:
-    """Does no passage of the documents about ``question``'s names state any of ``heads`` (stemmed nouns)?"""
+def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Sequence[Passage], *,
+                 min_passages: int = 1) -> bool:
+    """Does no passage of the documents about ``question``'s names state any of ``heads`` (stemmed nouns)? False
+    when no document read is at least ``min_passages`` passages long (a paragraph is no evidence of absence)."""
     if not heads or len(heads) > MAX_REACTORS:
         return False
     asked = asked_names(question)
     texts: dict[tuple[str, str], str] = {}
+    count: dict[tuple[str, str], int] = {}
     for p in passages:
         key = rendering_key(p.chunk.source)
         texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
-    about = [text for text in texts.values()
+        count[key] = count.get(key, 0) + 1
+    about = [key for key, text in texts.items()
              if asked and any(_name_stated(name, names(text) | set(terms(text))) for name in asked)]
-    words = {_singular(w) for text in (about or list(texts.values())) for w in terms(text)}
+    read = about or list(texts)
+    if not any(count[key] >= min_passages for key in read):
+        return False
+    words = {_singular(w) for key in read for w in terms(texts[key])}
     if not words:
         return False
     return not any(_same_noun(_singular(head), w) for nouns in heads for head in nouns for w in words)

@@ -154,7 +154,12 @@ def test_the_leaders_sentence_is_held_to_the_named_holders_relevance_floor(monke
      "Its chair, Lidia Varga, said paper ballots would be counted by hand.",
      "The Central Election Commission rejected the complaint on Friday.", True),
     ("who leads the Union of Border War Veterans", "Their chairman, Sergio Valli, said the decree insulted them.",
-     "Members of the Union of Border War Veterans marched on the ministry.", True),
+     "The Union of Border War Veterans marched on the ministry.", True),
+    # "Its" is the sentence before's subject, not a thing named later in it (found in review)
+    ("Who leads the Houthis?", "Its commander, Admiral Brad Cooper, said the strikes would go on.",
+     "US Central Command struck Houthi radar sites on Friday.", False),
+    ("Who heads the Southern Dawn Front?", "Its commander, Colonel Amir Haddad, said the hills were secure.",
+     "The army drove the Southern Dawn Front out of the hills.", False),
     # the sentence before names something else
     ("Who heads the Southern Dawn Front?", "Its leader, Jabril Oukhassi, demanded that the government pay.",
      "The Northern Union of Farmers held a rally in the capital.", False),
