@@ -537,7 +537,7 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
 # event the sources must report. The clause ends where a second question or an aside begins ("…, and what
 # followed?", "…, after …").
 # ("Why didn't NATO intervene?" presumes that nothing happened: not read.)
-_WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?!not\b|never\b)(?P<clause>[^?;]+)", re.I)
+_WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?P<clause>[^?;]+)", re.I)
 _CLAUSE_END = re.compile(r",?\s+(?:and|but|or)\s+(?:what|how|why|who|whom|when|where|which|whether|did|does|do|has|"
                          r"have|had|is|are|was|were|will|would|can|could|if)\b|,\s|\s[-–—]\s|\.\s", re.I)
 # Where the event's own clause ends and its circumstances begin ("…withdraw from Kherson | after months of pressure").
@@ -627,6 +627,7 @@ def affected_heads(question: str) -> list[frozenset[str]]:
         head = own[-1]
         heads.append(frozenset({head}).union(*(group for group in _SAME_HEAD if head in group)))
     return heads
+
 
 # Verbs that frame the event rather than name it ("Why did X decide to / agree to / try to / launch…"): not checked.
 EVENT_FRAMES = frozenset(terms("decide decided agree agreed try tried attempt attempted start started begin began "

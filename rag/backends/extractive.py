@@ -1419,16 +1419,16 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # "How much is the shipment worth?": the most relevant sentence states a figure of the asked kind ("worth
         # an estimated 85 million euros") in words the question does not use; it answers.
         scored[0] = replace(first, answerability=max(first.answerability, answer_model.THRESHOLD))
-    if prof.kind == "factoid" and _LEADER_QUESTION.search(question):
-        # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words.
+    # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words; "who is the
+    # spokesman of Belostane's Finance Ministry": "Its spokesman, Ostap Merenko, said…" answers.
+    holder = None if prof.kind != "factoid" else \
+        (states_leader, LEADER_ANSWERABILITY) if _LEADER_QUESTION.search(question) else \
+        (states_role_holder, ROLE_HOLDER_ANSWERABILITY) if _ROLE_NAME_QUESTION.search(question) else None
+    if holder is not None:
+        check, floor = holder
         contexts = {c.text: c.context for c in scored}
-        scored = _answers_first(scored, lambda text: states_leader(question, text, contexts.get(text, "")),
-                                LEADER_ANSWERABILITY, names_holder=True)
-    elif prof.kind == "factoid" and _ROLE_NAME_QUESTION.search(question):
-        # "who is the spokesman of Belostane's Finance Ministry": "Its spokesman, Ostap Merenko, said…" answers.
-        contexts = {c.text: c.context for c in scored}
-        scored = _answers_first(scored, lambda text: states_role_holder(question, text, contexts.get(text, "")),
-                                ROLE_HOLDER_ANSWERABILITY, names_holder=True)
+        scored = _answers_first(scored, lambda text: check(question, text, contexts.get(text, "")), floor,
+                                names_holder=True)
     term = defined_term(question) if prof.kind == "factoid" else None
     if term:
         # "What is the shadow fleet?": a sentence that defines it answers, ahead of ones that only use the term.
@@ -1812,23 +1812,23 @@ def writers_lists(ranking: Ranking, passages: Sequence[Passage]) -> list[list[Ca
         >>> [[c.text.split(",")[0] for c in items] for items in writers_lists(r, [passage(text)])]
         [['First', 'Second', 'Third']]
     """
-    by_source: dict[str, list[Candidate]] = {}
+    by_source: dict[str, list[tuple[Candidate, int]]] = {}
     for c in ranking.candidates:
-        if list_item(c.text) is not None:
-            by_source.setdefault(passages[c.passage - 1].chunk.source, []).append(c)
+        ordinal = list_item(c.text)
+        if ordinal is not None:
+            by_source.setdefault(passages[c.passage - 1].chunk.source, []).append((c, ordinal))
     found: list[list[Candidate]] = []
     for items in by_source.values():
         run: list[Candidate] = []
         last = 0
-        for c in sorted(items, key=lambda c: (passages[c.passage - 1].chunk.start, c.position)):
-            ordinal = list_item(c.text)
+        for c, ordinal in sorted(items, key=lambda item: (passages[item[0].passage - 1].chunk.start, item[0].position)):
             if run and ordinal != 1 and (ordinal == last + 1 or ordinal == LAST_ITEM and _near(run[-1], c, passages)):
                 run.append(c)
             else:
                 if len(run) >= 2:
                     found.append(run)
                 run = [c]
-            last = ordinal or 0
+            last = ordinal
         if len(run) >= 2:
             found.append(run)
     return found + _parallel_lists(ranking)
@@ -1889,15 +1889,14 @@ def lists_completed(ranking: Ranking, scores: dict[str, float], passages: Sequen
       when the question asks how the writer judges something (an argument, not its items).
     - A sentence the relevance rules out (0) stays out.
     """
-    if not scores:
-        return scores
+    question = ranking.profile.question
+    aim = question_aim(question)
+    asks_what_to_do = asks_prescription(question)
+    if not scores or aim == "arguments" and not asks_what_to_do:
+        return scores  # "How does the author assess…?" asks for a judgement, not for the items of a list
     top = max(scores.values())
     raised = dict(scores)
-    question = ranking.profile.question
-    asks_what_to_do = asks_prescription(question)
-    if not scores or question_aim(question) == "arguments" and not asks_what_to_do:
-        return scores  # "How does the author assess…?" asks for a judgement, not for the items of a list
-    asked = set(terms(question)) | _AIM_NOUNS.get(question_aim(question), frozenset())
+    asked = set(terms(question)) | _AIM_NOUNS.get(aim, frozenset())
     leader = max(ranking.candidates, key=lambda c: scores.get(c.text, 0.0))
     document = rendering_key(passages[leader.passage - 1].chunk.source)
     for items in writers_lists(ranking, passages):
