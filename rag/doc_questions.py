@@ -61,7 +61,11 @@ _DOCUMENT = (rf"(?:(?:this|that|our|your) (?:[a-z][\w'’-]* ){{0,2}}|the ){_NOU
 _PUBLISHED = r"(?i:\b(?:published|written|posted|released|issued|come out|came out|appear(?:ed)?)\b)"
 _AUTHOR = re.compile(
     rf"(?i:\bwho (?:wrote|authored|penned|(?:is|was) the (?:author|writer) of)) {_DOCUMENT}|"
-    rf"(?i:\b(?:author|writer)s? of) {_DOCUMENT}|"
+    # (not its subject: "What reforms does the author of the commentary on X recommend?", "According to the
+    # writer of the piece on X, why…")
+    rf"(?i:(?<!\bdoes the )(?<!\bdid the )(?<!\bdo the )(?<!\bwould the )(?<!\bwill the )(?<!\bhas the )"
+    rf"(?<!\bhave the )(?<!\bshould the )(?<!\bcan the )(?<!\bcould the )(?<!\baccording to the )"
+    rf"\b(?:author|writer)s? of) {_DOCUMENT}|"
     rf"(?i:\bby whom (?:was|is|were)) {_DOCUMENT}|"
     # A follow-up: "Who wrote it?", "Who is the author?" (the conversation says which document).
     r"(?i:^\s*(?:and\s+)?(?:who (?:wrote|authored) (?:it|this|that)|who(?:'s| is| was) the (?:author|writer))"

@@ -370,8 +370,30 @@ _ANALYTIC = [
     # remedy asked of someone ("What dates / targets / missiles does X propose…" ask for facts).
     re.compile(r"\bwhat (?:[\w-]+ ){0,2}(?:fix(?:es)?|course of action|courses of action|improvements|ideas|tools|"
                r"levers|actions|remedies|changes|reforms|steps|measures|solutions|options|policies|safeguards|"
-               r"alternatives|approaches|responses|guarantees|conditions) (?:does|do|did|would) [^?]{1,40}\b"
+               r"alternatives|approaches|responses|guarantees|conditions) (?:does|do|did|would) [^?]{1,60}\b"
                r"(?:propose|recommend|urge|advocate|suggest)\b", re.I),
+    # Thirtieth round, analysts' questions the development sets typed as facts (24 of 920; each pattern checked on
+    # SQuAD 2.0 dev and the sets' factual questions, where it retypes few): what a side urges another to do, what
+    # a side said after an event or has said about it, what someone is accused of, what an inquiry has found, what
+    # happened when…, what happens now, what is known so far, the pressure an event puts on something, what a
+    # package includes, the conditions a person must meet, and disputes or a disagreement.
+    re.compile(r"\bwhat (?:does|do|did|would|will|has|have) [^?]{1,80}\b(?:urge|urged|press|pressed|call on|called on|"
+               r"ask|asked|advise|advised|encourage|encouraged)\b[^?]{0,60}\bto do\b|"
+               r"\bwhat (?:does|do|did) [^?]{1,60}\bsay (?:after|since|following|in response to)\b|"
+               r"\bwhat (?:has|have|had) [^?]{1,60}\bsaid (?:about|after|since|following|in response to)\b|"
+               r"\bwhat (?:exactly )?(?:is|are|was|were|has|have|had) [^?]{1,60}?\b(?:been )?accused of\W*(?:$|and\b)|"
+               r"\bwhat (?:has|have|had|did|does) (?:the )?(?:[\w’'-]+ ){0,4}?(?:investigation|inquiry|probe|"
+               r"investigators|inspectors|auditors?|review|commission)\b[^?]{0,40}?\b(?:found|find|uncovered|"
+               r"established|concluded)\b|"
+               r"\bwhat (?:has |have |had )?happened when\b|\bwhat happens now\b|"
+               r"\bwhat (?:is|was) (?:now |already )?known (?:so far )?about\b|"
+               r"\bwhat pressures? (?:is|are|was|were|does|do|did|has|have|will)\b[^?]{0,80}\bon\b|"
+               r"\bwhat (?:is|was|are|were) included in\b|"
+               r"\bwhat (?:[\w-]+ )?(?:conditions|requirements|criteria) (?:must|do|does|did|will|would|should) "
+               r"[^?]{1,60}\b(?:meet|satisfy|fulfil|fulfill)\b|"
+               r"\bwhat (?:[\w’'-]+ ){0,2}disputes (?:over|about|on|between|have|has|are|were)\b|"
+               r"\bwhat (?:is|was|are|were) the (?:main |key |central )?disagreements? (?:over|about|on|between)\b",
+               re.I),
     # …but "What date does the article give…" asks for a fact.
     re.compile(rf"\bwhat (?!(?:year|date|month|day|time|number|percentage|amount|name|person|city|country|place)s?\b)"
                rf"(?:[\w-]+ ){{1,3}}(?:does|do|did|would|should) (?:the )?{_WRITER}\b", re.I),

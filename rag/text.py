@@ -137,6 +137,44 @@ def acronyms(text: str) -> set[str]:
             for match in _ACRONYM.finditer(line)}
 
 
+# Words an acronym's letters pass over ("surface-to-air missile" is SAM, "Ministry of Defence" MoD).
+_ACRONYM_SKIPS = frozenset("of to and the for in on".split())
+_SPELLING_WORD = re.compile(r"[^\W\d_]+")
+
+
+def spelled_out(acronym: str, text: str) -> bool:
+    """Does ``text`` write ``acronym`` (three letters or more) out in full, in capitals or not?
+
+    "LNG" is stated by "liquefied natural gas", "SAM" by "surface-to-air missile". Any words with those initials
+    count ("a long new gallery" too): the check lets a question's acronym be found, so the chance match only
+    spares a refusal. Two letters would match too often ("EU" in "every unit").
+
+    Example:
+        >>> spelled_out("LNG", "a liquefied natural gas terminal"), spelled_out("SAM", "a surface-to-air missile")
+        (True, True)
+        >>> spelled_out("LNG", "the gas terminal"), spelled_out("EU", "every unit")
+        (False, False)
+    """
+    letters = acronym.replace(".", "").lower()
+    if len(letters) < 3:
+        return False
+    tokens = [w.lower() for w in _SPELLING_WORD.findall(text)]
+    for start, word in enumerate(tokens):
+        if word[0] != letters[0] or word in _ACRONYM_SKIPS:
+            continue
+        matched, position = 1, start + 1
+        while matched < len(letters) and position < len(tokens):
+            token = tokens[position]
+            if token[0] == letters[matched] and token not in _ACRONYM_SKIPS:
+                matched += 1
+            elif token not in _ACRONYM_SKIPS:
+                break
+            position += 1
+        if matched == len(letters):
+            return True
+    return False
+
+
 def numbers(text: str) -> list[str]:
     """Numbers in the text, with thousands separators removed."""
     return [n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)]

@@ -90,6 +90,7 @@ from rag.text import (
     names,
     numbers,
     read_as,
+    spelled_out,
     stem,
     terms,
 )
@@ -1293,7 +1294,7 @@ class UnstatedAsks:
         """Whether the document ``source`` lacks an asked name, and whether it lacks an asked figure."""
         if source not in self.kinds:
             text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
-            words = names(text) | set(terms(text))
+            words = stated_words(text, self.question)
             name = any(not _name_stated(a, words) for a in self._asked_of(source))
             self.kinds[source] = (name, bool(self.asked_numbers - set(numbers(text))))
         return self.kinds[source]
@@ -1304,7 +1305,7 @@ class UnstatedAsks:
             return False
         if source not in self.no_name:
             text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in self.passages if p.chunk.source == source)
-            words = names(text) | set(terms(text))
+            words = stated_words(text, self.question)
             # (a document whose byline states a name asked states one)
             self.no_name[source] = self._asked_of(source) == self.asked and \
                 not any(_name_stated(a, words) for a in self.asked)
@@ -2281,6 +2282,12 @@ def _initials(phrase: str) -> str:
     return "".join(word[0] for word in phrase.split())
 
 
+def stated_words(text: str, question: str) -> set[str]:
+    """The names and terms ``text`` states, with the question's acronyms it writes out ("LNG" for "liquefied
+    natural gas": :func:`rag.text.spelled_out`), as :func:`_name_stated` reads them."""
+    return names(text) | set(terms(text)) | {a for a in acronyms(question) if spelled_out(a, text)}
+
+
 def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question name someone or something no retrieved passage (or title) mentions?"""
     asked = names_to_state(question, passages)
@@ -2305,6 +2312,8 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
     # "the IMO" is stated by "the International Maritime Organization" (an acronym of three letters or more
     # asked, a phrase's initials written: two letters, "EU" for "Earlier Ukraine", would match by chance).
     present |= {a for a in acronyms(asking) if len(a) >= 3 and a in spelled}
+    # "the LNG terminal" is stated by "a liquefied natural gas terminal" (the acronym of a common noun).
+    present |= {a for a in acronyms(asking) if any(spelled_out(a, text) for text in texts)}
     # "How did Paris react…" is stated by "France…": a capital or a seat of government for its state, when a
     # passage writes the state's whole name ("United States", not "the state").
     for seat, state in seats_named(asking).items():
@@ -2351,7 +2360,7 @@ def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
     for source in dict.fromkeys(p.chunk.source for p in passages):
         own = [p for p in passages if p.chunk.source == source]
         text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in own)
-        words = names(text) | set(terms(text))
+        words = stated_words(text, question)
         if asked <= stated_years(text) and all(_name_stated(n, words) for n in names_to_state(question, own)):
             return False
     return True
@@ -2518,7 +2527,7 @@ def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Seque
         texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
         count[key] = count.get(key, 0) + 1
     about = [key for key, text in texts.items()
-             if asked and any(_name_stated(name, names(text) | set(terms(text))) for name in asked)]
+             if asked and any(_name_stated(name, stated_words(text, question)) for name in asked)]
     read = about or list(texts)
     if not any(count[key] >= min_passages for key in read):
         return False

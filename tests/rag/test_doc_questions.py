@@ -44,6 +44,11 @@ def chunk(text: str, *, author: str | None = "Aïcha Traoré-Mensah", date: str 
     ("When was the treaty signed?", None),
     ("Who attacked the grid?", None),
     ("When did the offensive start?", None),
+    ("Name the author of the article about the coup.", "author"),
+    # The author as the subject of a question about the content (a development set's question was answered
+    # with the byline):
+    ("What reforms does the author of the commentary on the Lomaran purge recommend?", None),
+    ("According to the writer of the piece on the coup, why did it fail?", None),
 ])
 def test_document_questions_are_told_from_content_questions(question: str, ask: str | None) -> None:
     assert document_question(question) == ask

@@ -700,6 +700,38 @@ def test_listed_kinds_achievements_an_embedded_how_and_a_course_are_analytic(que
 
 
 @pytest.mark.parametrize("question", [
+    # analysts' questions of the development sets typed as facts (thirtieth round, the sets' own words)
+    "What does the Fenholt Centre commentary urge the inquiry commission to do?",
+    "what did the border guards' union say after the Kerbeny shooting",
+    "What has the Quandrian government said about the cause of the derailment and how it will be investigated?",
+    "what exactly is the Zervanan defence minister accused of",
+    "what has the police investigation into the Merkolin drones found so far",
+    "What happened when soldiers moved to clear the roadblock at Cerro Palanque?",
+    "what happens now to the Cape Morrow base plan after the No vote",
+    "What is known so far about who carried out the Haverlund attack and how they got into the network?",
+    "What pressure is the attack putting on Arvandia's training mission in Yezmira?",
+    "What is included in Rothvale's aid package for Istrenia, and where will the equipment come from?",
+    "What conditions must deserters meet to benefit from Zamboria's amnesty, and who is excluded?",
+    "What is the disagreement over the Ushtavan site in the Qoresh talks?",
+    "What disputes over compliance with the ceasefire have emerged between Urgalia and Semoria?",
+    "What course of action does the Aldmoor Institute's research director recommend for Arvandia after the attack?",
+])
+def test_urged_said_after_accused_found_and_known_so_far_are_analytic(question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    # SQuAD dev's questions the thirtieth round's patterns first retyped, and left alone once narrowed
+    "What was Zia-ul-Haq accused of using Islamization to legitimize?",
+    "What disagreement was made for trade with natives and British?",
+    "What is contained in a large packet header?",
+    "What year was the inquiry commission set up?",
+])
+def test_facts_near_the_thirtieth_rounds_patterns_stay_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
     # questions those patterns must leave alone: SQuAD dev's (2 of its 11,873 questions changed kind, both asking
     # what a study shows "about how…") and, found in review, lists of things, a course taken, a book about how
     "How did fish larvae accidentally get introduced into the two bodies of water?",
