@@ -55,12 +55,14 @@ from rag.keypoints import (
     asks_view,
     content_focus,
     list_item,
+    named_reactors,
     narrative_score,
     numbered_prescription,
     presumed_event,
     question_aim,
     reacting_words,
     reaction_actors,
+    reacts,
     reporting_balance,
     role_score,
     same_event,
@@ -2464,6 +2466,49 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     return _unmentioned(question, reaction_actors(question), passages)
 
 
+def named_reactor_silent(question: str, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> bool:
+    """Does a reaction question ask about named actors that no sentence of the passages shows reacting?
+
+    "How did the Tirvalan government react to the rocket attack?" over reports that mention Tirvala (its border,
+    its envoy) but quote no reaction of it: the sentences about the attack answer another question. True when
+    every actor the question asks about is named (:func:`rag.keypoints.named_reactors`), and no ``candidates``
+    sentence that reports a reaction (:func:`rag.keypoints.reacts`) states one of the names, in itself or in the
+    sentence before it ("Tirvala's foreign ministry issued a statement. It condemned…"); only when a document
+    was read in :data:`PREMISE_MIN_PASSAGES` passages or more (a paragraph is no evidence of absence). A name
+    written another way (a capital for its state, a leader without it) is not seen: the development sets lost no
+    answer to it (eval/README.md, "Thirtieth round").
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Attack", t, 0, len(t), i), score=1.0) for i, t in
+        ...       enumerate(["Rockets hit the embassy. Tirvala's border is near.", "Vessia condemned the attack."])]
+        >>> cs = [Candidate(n, t, context=c) for n, t, c in [(1, "Rockets hit the embassy.", ""),
+        ...       (1, "Tirvala's border is near.", "Rockets hit the embassy."),
+        ...       (2, "Vessia condemned the attack.", "")]]
+        >>> named_reactor_silent("How did Tirvala react to the attack?", cs, ps)
+        True
+        >>> named_reactor_silent("How did Vessia react to the attack?", cs, ps)
+        False
+    """
+    actors = [{n for n in named if n not in _COMMON_ABBREVIATIONS} for named in named_reactors(question)]
+    if not actors or not all(actors) or len(actors) > MAX_REACTORS:
+        return False
+    count: dict[tuple[str, str], int] = {}
+    for p in passages:
+        key = rendering_key(p.chunk.source)
+        count[key] = count.get(key, 0) + 1
+    if max(count.values(), default=0) < PREMISE_MIN_PASSAGES:
+        return False
+    for c in candidates:
+        if c.passage > len(passages) or not reacts(c.text, question):
+            continue
+        read = f"{c.context} {c.text}"
+        words = stated_words(read, question)
+        if any(_name_stated(name, words) for named in actors for name in named):
+            return False
+    return True
+
+
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
 
@@ -2584,8 +2629,10 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             and named_comparison(question, passages) is None:
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
-    if kind == "analytic" and reactor_silent(question, head):
-        # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
+    if kind == "analytic" and (reactor_silent(question, head) or named_reactor_silent(
+            question, [c for c in ranked if c.passage in head_numbers], passages)):
+        # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer; "How
+        # did Tirvala react to the attack?" over reports that quote no reaction of Tirvala's.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (event_unstated(question, head) or effect_unstated(question, head)) \
             and named_comparison(question, passages) is None:

@@ -34,6 +34,13 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
     ("According to the reports, why did Ulthenia recall its ambassador after the incident?",
      "Why did Ulthenia recall its ambassador?"),
     ("Why did Kaspria close the strait in response to the patrols - was it legal?", "Why did Kaspria close the strait?"),
+    # an alternative not taken is no part of the event (news_as: "rather than just the crashed aircraft's unit"),
+    # and what an actor said is in its words, which a report may give in its own (news_v: "say it was restricting")
+    ("Why did Kaspria ground the whole fleet rather than the crashed aircraft's unit?",
+     "Why did Kaspria ground the whole fleet?"),
+    ("Why did Kaspria say it was restricting exports, and what was the background?", None),
+    ("Why did Kaspria claim that the aircraft had entered its airspace?", None),
+    ("Why did Kaspria declare war?", "Why did Kaspria declare war?"),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -138,3 +145,29 @@ def test_the_thing_affected_is_looked_for_in_the_documents_about_the_question() 
     market = gulf("/corpus/market.txt", ["Fish prices rose by a tenth across the region in March."])
     assert effect_unstated("What effect has the standoff had on fish prices in Ulthenia?", [*gulf(), *market])
     assert not effect_unstated("What effect has the standoff had on fish prices?", [*gulf(), *market])
+
+
+def test_a_named_actor_never_shown_reacting_is_refused() -> None:
+    # The gulf article names Vessia once (its tankers) but quotes no reaction of it; Ulthenia's and Kaspria's
+    # reactions are reported. (Development sets: 8 of 434 unanswerable analytic questions caught, none of 920
+    # answerable ones refused; eval/README.md, "Thirtieth round".)
+    texts = [*GULF, "Tankers flying Vessia's flag cross the gulf every day."]
+    for question in ("How did Vessia react to the interception over the gulf?",
+                     "How did the Vessian government and Marrowind respond to the interception?"):
+        result = extractive_result(question, gulf(texts=texts), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text == REFUSAL, question
+    for question in ("How did Ulthenia react to the interception over the gulf?",
+                     # one of the actors reacts: answered with what there is
+                     "How did Ulthenia and Vessia react to the interception over the gulf?",
+                     # an actor without a name is not checked here (reactor_silent reads its head noun)
+                     "How did Vessia and the shipping insurers react to the interception over the gulf?"):
+        result = extractive_result(question, gulf(texts=texts), FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text.startswith("- "), question
+
+
+def test_a_reaction_told_in_the_sentence_after_the_name_counts() -> None:
+    # "Vessia's foreign ministry issued a statement on Tuesday. It called the interception reckless."
+    texts = [*GULF, "Vessia's foreign ministry issued a statement on Tuesday. It called the interception reckless."]
+    result = extractive_result("How did Vessia react to the interception over the gulf?", gulf(texts=texts),
+                               FakeEmbedder(), min_score=0.1)
+    assert result.text.startswith("- ")
