@@ -551,7 +551,11 @@ def _question_kind(question: str) -> Kind:
     question = _expanded(question)
     core = request(question)
     if _HOW_MANNER.search(core) or _HOLDS_POST.search(core):
-        return "factoid"
+        # ("How did the kidnappers make themselves known, and what are they demanding?": a second question may
+        # ask for points)
+        parts = _parts(question)
+        return "analytic" if len(parts) > 1 and any(_question_kind(p[:1].upper() + p[1:]) == "analytic"
+                                                     for p in parts[1:]) else "factoid"
     if (core != question or _TELL.match(core)) and _EMBEDDED.search(core):
         return "analytic"
     # (the noun phrase is read before "How many…" is set aside: its question word keeps it factual)

@@ -715,6 +715,8 @@ def test_listed_kinds_achievements_an_embedded_how_and_a_course_are_analytic(que
     "What is the disagreement over the Ushtavan site in the Qoresh talks?",
     "What disputes over compliance with the ceasefire have emerged between Urgalia and Semoria?",
     "What course of action does the Aldmoor Institute's research director recommend for Arvandia after the attack?",
+    # a manner asked first, points second
+    "How did the kidnappers make themselves known, and what are they demanding?",
 ])
 def test_urged_said_after_accused_found_and_known_so_far_are_analytic(question: str) -> None:
     assert question_kind(question) == "analytic"
