@@ -171,3 +171,25 @@ def test_a_reaction_told_in_the_sentence_after_the_name_counts() -> None:
     result = extractive_result("How did Vessia react to the interception over the gulf?", gulf(texts=texts),
                                FakeEmbedder(), min_score=0.1)
     assert result.text.startswith("- ")
+
+
+def test_a_view_is_answered_from_points_a_little_less_relevant(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A commentary argues in words of its own: a question asking its writer's view is answered from points whose
+    # best relevance is 0.25 (development sets: 10 answerable view questions between 0.20 and 0.30, no unanswerable
+    # one); a question asking no view is not.
+    from rag.backends import extractive
+
+    monkeypatch.setattr(extractive, "point_relevance",
+                        lambda ranking, *args, **kwargs: {c.text: 0.25 for c in ranking.candidates})
+    monkeypatch.setattr(extractive, "_head_relevance",
+                        lambda ranking, *args, **kwargs: {c.text: 0.25 for c in ranking.candidates})
+    view = extractive_result("What does the analyst recommend Ulthenia do about the patrols in the gulf?", gulf(),
+                             FakeEmbedder(), min_score=0.1)
+    assert view.kind == "analytic" and view.text.startswith("- ")
+    report = extractive_result("What were the consequences of the patrols in the gulf?", gulf(), FakeEmbedder(),
+                               min_score=0.1)
+    assert report.kind == "analytic" and report.text == REFUSAL
+    # A floor the caller sets is kept for every question.
+    strict = extractive_result("What does the analyst recommend Ulthenia do about the patrols in the gulf?", gulf(),
+                               FakeEmbedder(), min_score=0.1, analytic_min_relevance=0.3)
+    assert strict.text == REFUSAL
