@@ -384,10 +384,14 @@ _ANALYTIC = [
                r"\bwhat (?:exactly )?(?:is|are|was|were|has|have|had) [^?]{1,60}?\b(?:been )?accused of\W*(?:$|and\b)|"
                r"\bwhat (?:has|have|had|did|does) (?:the )?(?:[\w’'-]+ ){0,4}?(?:investigation|inquiry|probe|"
                r"investigators|inspectors|auditors?|review|commission)\b[^?]{0,40}?\b(?:found|find|uncovered|"
-               r"established|concluded)\b|"
+               # (not a figure it found: "What did the inquiry find the death toll to be?")
+               r"established|concluded)\b"
+               r"(?!\s+(?:that\s+)?(?:the\s+)?(?:[\w’'-]+\s+){0,4}?(?:to be|was|were|is|are)\b)|"
                r"\bwhat (?:has |have |had )?happened when\b|\bwhat happens now\b|"
                r"\bwhat (?:is|was) (?:now |already )?known (?:so far )?about\b|"
-               r"\bwhat pressures? (?:is|are|was|were|does|do|did|has|have|will)\b[^?]{0,80}\bon\b|"
+               # (a pressure put on someone: "What pressure did the gas drop to on 26 September?" asks a figure)
+               r"\bwhat pressures? (?:is|are|was|were|does|do|did|has|have|will)\b[^?]{0,80}\b(?:putting|put|puts|"
+               r"placing|placed|places|exerting|exerted|exerts|bringing|brought|brings) on\b|"
                r"\bwhat (?:is|was|are|were) included in\b|"
                r"\bwhat (?:[\w-]+ )?(?:conditions|requirements|criteria) (?:must|do|does|did|will|would|should) "
                r"[^?]{1,60}\b(?:meet|satisfy|fulfil|fulfill)\b|"

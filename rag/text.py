@@ -139,20 +139,24 @@ def acronyms(text: str) -> set[str]:
 
 # Words an acronym's letters pass over ("surface-to-air missile" is SAM, "Ministry of Defence" MoD).
 _ACRONYM_SKIPS = frozenset("of to and the for in on".split())
-_SPELLING_WORD = re.compile(r"[^\W\d_]+")
+_SPELLING_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[.!?;:]")
 
 
 def spelled_out(acronym: str, text: str) -> bool:
     """Does ``text`` write ``acronym`` (three letters or more) out in full, in capitals or not?
 
-    "LNG" is stated by "liquefied natural gas", "SAM" by "surface-to-air missile". Any words with those initials
-    count ("a long new gallery" too): the check lets a question's acronym be found, so the chance match only
-    spares a refusal. Two letters would match too often ("EU" in "every unit").
+    "LNG" is stated by "liquefied natural gas", "SAM" by "surface-to-air missile": consecutive words of three
+    letters or more, within one sentence, none of them a stop word (but "of", "to", "and"… are passed over).
+    Other words with those initials count too ("a long new gallery"): the check lets a question's acronym be found,
+    so a chance match only spares a refusal; short words ("called it an act" is no CIA) and two letters would
+    match too often.
 
     Example:
         >>> spelled_out("LNG", "a liquefied natural gas terminal"), spelled_out("SAM", "a surface-to-air missile")
         (True, True)
-        >>> spelled_out("LNG", "the gas terminal"), spelled_out("EU", "every unit")
+        >>> spelled_out("LNG", "the gas terminal"), spelled_out("CIA", "Putin called it an act of terror")
+        (False, False)
+        >>> spelled_out("SAM", "Putin's agreement. Moscow said"), spelled_out("EU", "every unit")
         (False, False)
     """
     letters = acronym.replace(".", "").lower()
@@ -160,19 +164,26 @@ def spelled_out(acronym: str, text: str) -> bool:
         return False
     tokens = [w.lower() for w in _SPELLING_WORD.findall(text)]
     for start, word in enumerate(tokens):
-        if word[0] != letters[0] or word in _ACRONYM_SKIPS:
+        if word[0] != letters[0] or not _spells(word):
             continue
         matched, position = 1, start + 1
         while matched < len(letters) and position < len(tokens):
             token = tokens[position]
-            if token[0] == letters[matched] and token not in _ACRONYM_SKIPS:
-                matched += 1
-            elif token not in _ACRONYM_SKIPS:
+            if token in _ACRONYM_SKIPS:
+                position += 1
+                continue
+            if token[0] != letters[matched] or not _spells(token):
                 break
+            matched += 1
             position += 1
         if matched == len(letters):
             return True
     return False
+
+
+def _spells(word: str) -> bool:
+    """Can ``word`` give an acronym its letter: a word of three letters or more, no stop word, no punctuation."""
+    return len(word) >= 3 and word[0].isalpha() and word not in STOPWORDS
 
 
 def numbers(text: str) -> list[str]:

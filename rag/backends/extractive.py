@@ -55,14 +55,12 @@ from rag.keypoints import (
     asks_view,
     content_focus,
     list_item,
-    named_reactors,
     narrative_score,
     numbered_prescription,
     presumed_event,
     question_aim,
     reacting_words,
     reaction_actors,
-    reacts,
     reporting_balance,
     role_score,
     same_event,
@@ -1499,7 +1497,8 @@ MIN_POINT_RELEVANCE = 0.3
 # Thirtieth round: a question asking someone's view ("Why does Roussard argue the strike was no accident?", "What
 # does the commentary recommend…?", :func:`rag.keypoints.asks_view`) is answered from a commentary whose sentences
 # argue in words of their own: on the 46 development sets 10 of the 456 answerable ones had their best point
-# between 0.20 and 0.30, and none of the 13 unanswerable ones did.
+# between 0.20 and 0.30, and none of the 13 unanswerable ones did. Only when the best point's document argues
+# (:func:`_best_argues`): a review found "Why does the analyst think deterrence failed?" answered over a news report.
 VIEW_MIN_POINT_RELEVANCE = 0.2
 
 
@@ -2471,49 +2470,6 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     return _unmentioned(question, reaction_actors(question), passages)
 
 
-def named_reactor_silent(question: str, candidates: Sequence[Candidate], passages: Sequence[Passage]) -> bool:
-    """Does a reaction question ask about named actors that no sentence of the passages shows reacting?
-
-    "How did the Tirvalan government react to the rocket attack?" over reports that mention Tirvala (its border,
-    its envoy) but quote no reaction of it: the sentences about the attack answer another question. True when
-    every actor the question asks about is named (:func:`rag.keypoints.named_reactors`), and no ``candidates``
-    sentence that reports a reaction (:func:`rag.keypoints.reacts`) states one of the names, in itself or in the
-    sentence before it ("Tirvala's foreign ministry issued a statement. It condemned…"); only when a document
-    was read in :data:`PREMISE_MIN_PASSAGES` passages or more (a paragraph is no evidence of absence). A name
-    written another way (a capital for its state, a leader without it) is not seen: the development sets lost no
-    answer to it (eval/README.md, "Thirtieth round").
-
-    Example:
-        >>> from rag.records import Chunk
-        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Attack", t, 0, len(t), i), score=1.0) for i, t in
-        ...       enumerate(["Rockets hit the embassy. Tirvala's border is near.", "Vessia condemned the attack."])]
-        >>> cs = [Candidate(n, t, context=c) for n, t, c in [(1, "Rockets hit the embassy.", ""),
-        ...       (1, "Tirvala's border is near.", "Rockets hit the embassy."),
-        ...       (2, "Vessia condemned the attack.", "")]]
-        >>> named_reactor_silent("How did Tirvala react to the attack?", cs, ps)
-        True
-        >>> named_reactor_silent("How did Vessia react to the attack?", cs, ps)
-        False
-    """
-    actors = [{n for n in named if n not in _COMMON_ABBREVIATIONS} for named in named_reactors(question)]
-    if not actors or not all(actors) or len(actors) > MAX_REACTORS:
-        return False
-    count: dict[tuple[str, str], int] = {}
-    for p in passages:
-        key = rendering_key(p.chunk.source)
-        count[key] = count.get(key, 0) + 1
-    if max(count.values(), default=0) < PREMISE_MIN_PASSAGES:
-        return False
-    for c in candidates:
-        if c.passage > len(passages) or not reacts(c.text, question):
-            continue
-        read = f"{c.context} {c.text}"
-        words = stated_words(read, question)
-        if any(_name_stated(name, words) for named in actors for name in named):
-            return False
-    return True
-
-
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
 
@@ -2598,6 +2554,18 @@ def _same_noun(head: str, word: str) -> bool:
     return head == word or len(head) >= 4 and word.startswith(head) or len(word) >= 5 and head.startswith(word)
 
 
+def _best_argues(ranking: Ranking, relevance: dict[str, float], passages: Sequence[Passage]) -> bool:
+    """Does the document of the most relevant point argue rather than report (:func:`rag.keypoints.reporting_balance`
+    of its candidate sentences below 0: a commentary's "I", "should", not a report's "…, officials said")?"""
+    if not ranking.candidates or not relevance:
+        return False
+    best = max(ranking.candidates, key=lambda c: relevance.get(c.text, 0.0))
+    document = rendering_key(passages[best.passage - 1].chunk.source)
+    own = sorted({c.text for c in ranking.candidates
+                  if rendering_key(passages[c.passage - 1].chunk.source) == document})
+    return reporting_balance(own) < 0
+
+
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = answer_model.THRESHOLD,
                       analytic_min_relevance: float | None = None,
@@ -2635,10 +2603,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             and named_comparison(question, passages) is None:
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
-    if kind == "analytic" and (reactor_silent(question, head) or named_reactor_silent(
-            question, [c for c in ranked if c.passage in head_numbers], passages)):
-        # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer; "How
-        # did Tirvala react to the attack?" over reports that quote no reaction of Tirvala's.
+    if kind == "analytic" and reactor_silent(question, head):
+        # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (event_unstated(question, head) or effect_unstated(question, head)) \
             and named_comparison(question, passages) is None:
@@ -2650,7 +2616,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         relevance = point_relevance(ranking, q_vec, passages)
         decided = relevance if len(head) == len(passages) else _head_relevance(ranking, q_vec, passages, head_numbers)
         floor = analytic_min_relevance if analytic_min_relevance is not None else \
-            VIEW_MIN_POINT_RELEVANCE if asks_view(question) else MIN_POINT_RELEVANCE
+            VIEW_MIN_POINT_RELEVANCE if asks_view(question) and _best_argues(ranking, decided, passages) else \
+            MIN_POINT_RELEVANCE
         points, groups = [], []
         if max(decided.values(), default=0.0) >= floor:
             compared = named_comparison(question, passages)

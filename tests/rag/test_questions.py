@@ -728,6 +728,10 @@ def test_urged_said_after_accused_found_and_known_so_far_are_analytic(question: 
     "What disagreement was made for trade with natives and British?",
     "What is contained in a large packet header?",
     "What year was the inquiry commission set up?",
+    # found in review: a figure an inquiry found, a physical pressure
+    "What did the inquiry find the death toll to be?",
+    "What did the commission find the number of dead was?",
+    "What pressure did the gas in Nord Stream 2 drop to on 26 September?",
 ])
 def test_facts_near_the_thirtieth_rounds_patterns_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"

@@ -40,6 +40,10 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
      "Why did Kaspria ground the whole fleet?"),
     ("Why did Kaspria say it was restricting exports, and what was the background?", None),
     ("Why did Kaspria claim that the aircraft had entered its airspace?", None),
+    # found in review: a speech verb of a relative clause, and an order, leave the event checked
+    ("Why did the Houthis seize oil tankers they said were linked to Israel?",
+     "Why did the Houthis seize oil tankers they said were linked to Israel?"),
+    ("Why did Putin tell Prigozhin to surrender?", "Why did Putin tell Prigozhin to surrender?"),
     ("Why did Kaspria declare war?", "Why did Kaspria declare war?"),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
@@ -147,49 +151,29 @@ def test_the_thing_affected_is_looked_for_in_the_documents_about_the_question() 
     assert not effect_unstated("What effect has the standoff had on fish prices?", [*gulf(), *market])
 
 
-def test_a_named_actor_never_shown_reacting_is_refused() -> None:
-    # The gulf article names Vessia once (its tankers) but quotes no reaction of it; Ulthenia's and Kaspria's
-    # reactions are reported. (Development sets: 8 of 434 unanswerable analytic questions caught, none of 920
-    # answerable ones refused; eval/README.md, "Thirtieth round".)
-    texts = [*GULF, "Tankers flying Vessia's flag cross the gulf every day."]
-    for question in ("How did Vessia react to the interception over the gulf?",
-                     "How did the Vessian government and Marrowind respond to the interception?"):
-        result = extractive_result(question, gulf(texts=texts), FakeEmbedder(), min_score=0.1)
-        assert result.kind == "analytic" and result.text == REFUSAL, question
-    for question in ("How did Ulthenia react to the interception over the gulf?",
-                     # one of the actors reacts: answered with what there is
-                     "How did Ulthenia and Vessia react to the interception over the gulf?",
-                     # an actor without a name is not checked here (reactor_silent reads its head noun)
-                     "How did Vessia and the shipping insurers react to the interception over the gulf?"):
-        result = extractive_result(question, gulf(texts=texts), FakeEmbedder(), min_score=0.1)
-        assert result.kind == "analytic" and result.text.startswith("- "), question
-
-
-def test_a_reaction_told_in_the_sentence_after_the_name_counts() -> None:
-    # "Vessia's foreign ministry issued a statement on Tuesday. It called the interception reckless."
-    texts = [*GULF, "Vessia's foreign ministry issued a statement on Tuesday. It called the interception reckless."]
-    result = extractive_result("How did Vessia react to the interception over the gulf?", gulf(texts=texts),
-                               FakeEmbedder(), min_score=0.1)
-    assert result.text.startswith("- ")
-
-
 def test_a_view_is_answered_from_points_a_little_less_relevant(monkeypatch: pytest.MonkeyPatch) -> None:
     # A commentary argues in words of its own: a question asking its writer's view is answered from points whose
     # best relevance is 0.25 (development sets: 10 answerable view questions between 0.20 and 0.30, no unanswerable
-    # one); a question asking no view is not.
+    # one); a question asking no view is not, nor a view asked of a news report (found in review: "Why does the
+    # analyst think deterrence failed?" answered over a report that quotes no analyst).
     from rag.backends import extractive
 
     monkeypatch.setattr(extractive, "point_relevance",
                         lambda ranking, *args, **kwargs: {c.text: 0.25 for c in ranking.candidates})
     monkeypatch.setattr(extractive, "_head_relevance",
                         lambda ranking, *args, **kwargs: {c.text: 0.25 for c in ranking.candidates})
-    view = extractive_result("What does the analyst recommend Ulthenia do about the patrols in the gulf?", gulf(),
-                             FakeEmbedder(), min_score=0.1)
+    commentary = gulf("/corpus/comment.txt", [
+        "I think Ulthenia should open a hotline with Kaspria before the patrols in the gulf end in a collision.",
+        "We must not let the two navies drift into a war that neither wants, and I would start with the gulf.",
+        "Ulthenia should also invite observers to the gulf, which would make each side's claims easier to check.",
+    ])
+    question = "What does the analyst recommend Ulthenia do about the patrols in the gulf?"
+    view = extractive_result(question, commentary, FakeEmbedder(), min_score=0.1)
     assert view.kind == "analytic" and view.text.startswith("- ")
-    report = extractive_result("What were the consequences of the patrols in the gulf?", gulf(), FakeEmbedder(),
+    assert extractive_result(question, gulf(), FakeEmbedder(), min_score=0.1).text == REFUSAL  # a news report
+    report = extractive_result("What were the consequences of the patrols in the gulf?", commentary, FakeEmbedder(),
                                min_score=0.1)
     assert report.kind == "analytic" and report.text == REFUSAL
     # A floor the caller sets is kept for every question.
-    strict = extractive_result("What does the analyst recommend Ulthenia do about the patrols in the gulf?", gulf(),
-                               FakeEmbedder(), min_score=0.1, analytic_min_relevance=0.3)
+    strict = extractive_result(question, commentary, FakeEmbedder(), min_score=0.1, analytic_min_relevance=0.3)
     assert strict.text == REFUSAL
