@@ -350,6 +350,34 @@ def person_names(sentence: str, question: str = "") -> list[str]:
     return _new_names(sentence, question, people=True)
 
 
+# A name with a particle ("William of Montreuil", "Hassan al-Turabi", "Ludwig van Beethoven").
+_PARTICLE_NAME = re.compile(rf"\b[{UPPER}][\w’'-]+\s+(?:(?:of|de|da|di|van|von|bin|ibn|al|el)\s+|(?:al|el)-)"
+                            rf"[{UPPER}][\w’'-]+")
+
+
+def names_someone(sentence: str, question: str = "") -> bool:
+    """Does ``sentence`` name a person the question does not: a run of two capitalised words or more that
+    :func:`person_names` keeps ("Colonel Adama Sangaré", not "Arvantia" or "the UN Conference"), or a name with a
+    particle ("William of Montreuil")?
+
+    A person asked for by role ("Who commands the garrison?", "What is the name of the captain?") is answered by a
+    sentence that names one. On the 46 development sets the check refused 13 of the 460 unanswerable questions where
+    a sentence naming nobody had answered, and 7 wrong answers to answerable ones; no right answer.
+
+    Example:
+        >>> names_someone("Arvantia has kept a garrison of 140 marines there since 1987.", "Who commands the garrison?")
+        False
+        >>> names_someone("Captain Idris Fallowby said the marines were there to protect the ship.", "Who commands it?")
+        True
+        >>> names_someone("Sudan had an Islamist regime under Hassan al-Turabi.", "Who led the regime in Sudan?")
+        True
+    """
+    if any(len(name.split()) > 1 for name in person_names(sentence, question)):
+        return True
+    asked = names(question)
+    return any(not names(match.group(0)) <= asked for match in _PARTICLE_NAME.finditer(sentence))
+
+
 # "Who commands the Sarqa Battalion?", "Who headed the negotiating team?", "Who is in charge of the inspection
 # team?", "Who led the Mongol army?", "who's heading up the inquiry?", "Who was in command of the operation?", "Who is
 # the head of the navy?", "Which officer is heading the investigation?": a person leads (on SQuAD dev 16 of the 17
@@ -2638,6 +2666,10 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     by = ranking.answerability_by
     threshold = checker_threshold if checker is not None and by == checker_name(checker) else min_answerability
     answerable = [c for c in ranked if c.answerability >= threshold]
+    if _LEADER_QUESTION.search(question) or _ROLE_NAME_QUESTION.search(question):
+        # "Who commands the marine garrison on Perdigo Island?" is answered by a sentence that names someone, not by
+        # "Arvantia has kept a garrison of 140 marines there since 1987" (thirtieth round).
+        answerable = [c for c in answerable if names_someone(c.text, question)]
     probable = by != "rules"  # a learned model or a checker: the likeliest answer first, relevance breaking ties
     if probable:
         answerable.sort(key=lambda c: (-c.answerability, -c.score))

@@ -72,3 +72,31 @@ def test_the_holders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(extractive, "states_role_holder", lambda question, sentence, context="": False)
     assert extractive_result(QUESTION, [passage(PAY, 1)], FakeEmbedder(), min_score=0.0).answerability < \
         extractive.ROLE_HOLDER_ANSWERABILITY
+
+
+GARRISON = ("Arvantia has kept a garrison of 140 marines on Perdigo Island since 1987, housed in a former lighthouse "
+            "station. The garrison is resupplied by sea every two weeks, and Arvantia's navy calls the island vital.")
+
+
+@pytest.mark.parametrize("question", [
+    "Who commands the marine garrison on Perdigo Island?",
+    "Who is the commander of the marine garrison on Perdigo Island?",
+])
+def test_a_person_asked_for_by_role_is_not_answered_by_a_sentence_naming_nobody(question: str) -> None:
+    # (thirtieth round: development sets' unanswerable questions answered with "Arvantia has kept a garrison…")
+    assert extractive_result(question, [passage(GARRISON, 1)], FakeEmbedder(), min_score=0.0).refused
+    named = GARRISON + (" The commander of the marine garrison on Perdigo Island, Colonel Rasmus Oyelaran, said "
+                        "supplies were short.")
+    answered = extractive_result(question, [passage(named, 1)], FakeEmbedder(), min_score=0.0)
+    assert not answered.refused and "Rasmus Oyelaran" in answered.text
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("Arvantia has kept a garrison of 140 marines there since 1987.", False),
+    ("Captain Idris Fallowby said the marines were there only to protect the ship.", True),
+    ("In 1064 William of Montreuil led the papal army.", True),
+    ("Sudan had an Islamist regime under the leadership of Hassan al-Turabi.", True),
+    ("The UN Conference on Disarmament met in Geneva.", False),
+])
+def test_names_someone(sentence: str, names: bool) -> None:
+    assert extractive.names_someone(sentence, "Who leads it?") is names
