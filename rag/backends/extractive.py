@@ -2345,9 +2345,9 @@ def _names_missing(question: str, passages: Sequence[Passage]) -> bool:
             present |= set(terms(phrase))
     # "the IMO" is stated by "the International Maritime Organization" (an acronym of three letters or more
     # asked, a phrase's initials written: two letters, "EU" for "Earlier Ukraine", would match by chance).
-    present |= {a for a in acronyms(asking) if len(a) >= 3 and a in spelled}
-    # "the LNG terminal" is stated by "a liquefied natural gas terminal" (the acronym of a common noun).
-    present |= {a for a in acronyms(asking) if any(spelled_out(a, text) for text in texts)}
+    # "the LNG terminal" by "a liquefied natural gas terminal" (the acronym of a common noun: rag.text.spelled_out).
+    present |= {a for a in acronyms(asking)
+                if len(a) >= 3 and (a in spelled or any(spelled_out(a, text) for text in texts))}
     # "How did Paris react…" is stated by "France…": a capital or a seat of government for its state, when a
     # passage writes the state's whole name ("United States", not "the state").
     for seat, state in seats_named(asking).items():
@@ -2560,8 +2560,12 @@ def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Seque
         key = rendering_key(p.chunk.source)
         texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
         count[key] = count.get(key, 0) + 1
-    about = [key for key, text in texts.items()
-             if asked and any(_name_stated(name, stated_words(text, question)) for name in asked)]
+    about = []
+    if asked:
+        for key, text in texts.items():
+            stated = stated_words(text, question)
+            if any(_name_stated(name, stated) for name in asked):
+                about.append(key)
     read = about or list(texts)
     if not any(count[key] >= min_passages for key in read):
         return False
@@ -2589,9 +2593,7 @@ def _best_argues(ranking: Ranking, relevance: dict[str, float], passages: Sequen
         return False
     best = max(ranking.candidates, key=lambda c: relevance.get(c.text, 0.0))
     document = rendering_key(passages[best.passage - 1].chunk.source)
-    own = sorted({c.text for c in ranking.candidates
-                  if rendering_key(passages[c.passage - 1].chunk.source) == document})
-    return reporting_balance(own) < 0
+    return reporting_balance(sorted(point_model.document_sentences(ranking.candidates, passages)[document])) < 0
 
 
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
@@ -2609,7 +2611,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     ``min_score``, plus up to ``max_sentences - 1`` close runners-up. Analytic
     questions: bullets chosen by :func:`select_key_points`, or the refusal when
     no sentence reaches ``analytic_min_relevance`` (see :func:`point_relevance`; by default
-    :data:`MIN_POINT_RELEVANCE`, :data:`VIEW_MIN_POINT_RELEVANCE` for a question asking someone's view)
+    :data:`MIN_POINT_RELEVANCE`, :data:`VIEW_MIN_POINT_RELEVANCE` for a question asking someone's view when the
+    best point's document argues, :func:`_best_argues`)
     or, when ``premise_words`` is set, when every retrieved document leaves out that many of the words the
     question presumes (:func:`unstated_premise`; 0, the default, is off).
     ``answerability`` is then the best point's relevance.
