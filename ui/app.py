@@ -790,8 +790,10 @@ def build_app(assistant: Assistant, settings: UISettings | None = None,
                        show_progress="hidden", **private)
         filter_inputs: list[gr.Dropdown | gr.Textbox] = [source_filter, collection_filter, title_filter,
                                                          date_from, date_to]
-        for widget in filter_inputs:
-            widget.change(handlers.chips, filter_inputs, [chips], show_progress="hidden", **private)
+        # One listener for all five, sent again with the last values once an earlier one returns: a slow
+        # answer for stale values never lands after the answer for the values now on screen.
+        gr.on([widget.change for widget in filter_inputs], handlers.chips, filter_inputs, [chips],
+              show_progress="hidden", trigger_mode="always_last", **private)
 
         gr.api(handlers.api_chat, api_name="chat")
         gr.api(handlers.api_ask, api_name="ask")
