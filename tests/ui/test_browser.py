@@ -89,7 +89,7 @@ def _context(browser: Any, app: SimpleNamespace, outside: list[str]) -> Any:
 def _login(browser: Any, app: SimpleNamespace, user: str, outside: list[str]) -> Any:
     page = _context(browser, app, outside).new_page()
     login(page, app.url, user, PASSWORDS[user], timeout_ms=20_000)
-    page.wait_for_function("document.querySelector('#who').innerText.includes('Signed in')", timeout=10_000)
+    page.wait_for_function("document.querySelector('#who').innerText.includes('Signed in')", timeout=30_000)
     return page
 
 
@@ -123,7 +123,7 @@ def test_login_is_required(browser: Any, app: SimpleNamespace, outside_requests:
     page.fill("input[type=text]", "bob")
     page.fill("input[type=password]", "not-his-password")
     page.click("button.primary")
-    page.wait_for_selector("text=Incorrect user name or password", timeout=10_000)
+    page.wait_for_selector("text=Incorrect user name or password", timeout=30_000)
     assert page.locator("#question").count() == 0
     context.close()
     assert outside_requests == []

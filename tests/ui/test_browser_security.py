@@ -38,7 +38,7 @@ def test_logout_ends_the_session_in_the_same_tab(browser: Any, app: SimpleNamesp
         raise AssertionError("\n".join(seen) + "\n----\n" + other.inner_text("body")[-2000:]) from None
     toast = other.locator(".toast-body", has_text="You are signed out")
     other.wait_for_function("""() => [...document.querySelectorAll('.toast-body')].some(
-        e => e.innerText.includes('signed out') && getComputedStyle(e).opacity === '1')""", timeout=10_000)
+        e => e.innerText.includes('signed out') && getComputedStyle(e).opacity === '1')""", timeout=30_000)
     assert toast.is_visible() and "Reload the page to sign in again" in toast.inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     other.screenshot(path=str(SHOTS / "10-signed-out.png"))

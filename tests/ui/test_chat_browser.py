@@ -111,7 +111,7 @@ def test_a_question_sent_while_an_answer_streams_is_answered_next(browser: Any, 
     _send(page, Q_TRUCE, how="enter")
     page.wait_for_selector("#chat .rag-streaming", timeout=20_000)
     _send(page, Q_HARBOUR, how="click")
-    page.wait_for_selector("#chat .rag-queued-question", timeout=10_000)
+    page.wait_for_selector("#chat .rag-queued-question", timeout=30_000)
     page.screenshot(path=str(SHOTS / "chat-queued.png"))
     _settled(page, 2)
     users = page.locator("#chat .user-row").all_inner_texts()
@@ -129,7 +129,7 @@ def test_the_chat_trash_icon_clears_sources_history_and_export(browser: Any, app
     _ask(page, Q_TRUCE, answers=2)
     page.locator("#chat button[aria-label='Clear']").click()
     page.wait_for_function("document.querySelector('#sources .rag-welcome') !== null",
-                           timeout=10_000)
+                           timeout=30_000)
     assert page.locator("#chat .user-row").count() == 0
     page.click("#export-btn")  # nothing left to export
     page.wait_for_timeout(1500)
@@ -215,7 +215,7 @@ def test_clicking_a_citation_opens_its_source_and_the_in_app_viewer(browser: Any
     assert "condemned" in (link.get_attribute("title") or "")  # hovering shows the quote
     link.click()
     page.wait_for_function("document.querySelector('#sources').innerText.includes('answer 1 of 2')",
-                           timeout=10_000)
+                           timeout=30_000)
     mark = page.locator("#sources #rag-cite-1 mark").first
     mark.wait_for(state="visible")
     assert "condemned" in page.locator("#sources #rag-cite-1").inner_text()
@@ -242,22 +242,22 @@ def test_copy_regenerate_edit_and_stop(browser: Any, app: SimpleNamespace) -> No
     _ask(page, Q_HARBOUR)
     page.click("#copy-btn")
     page.wait_for_function("document.querySelector('#copy-status').innerText.includes('Copied')",
-                           timeout=10_000)
+                           timeout=30_000)
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("The new harbour at Tarvik opened in 2011") and "\n\n[1] Tarvik harbour" in copied
 
     page.click("#regen-btn")
-    page.wait_for_selector("#chat .rag-streaming", timeout=10_000)
+    page.wait_for_selector("#chat .rag-streaming", timeout=30_000)
     _settled(page, 1)
     assert page.locator("#chat .user-row").count() == 1
 
     page.click("#edit-btn")
     page.wait_for_function("document.querySelector('#question textarea').value.includes('Tarvik')",
-                           timeout=10_000)
+                           timeout=30_000)
     assert page.locator("#chat .user-row").count() == 0
     page.fill("#question textarea", Q_TRUCE)
     page.click("#ask-btn")
-    page.wait_for_selector("#chat .rag-streaming", timeout=10_000)
+    page.wait_for_selector("#chat .rag-streaming", timeout=30_000)
     page.click("#stop-btn")
     page.wait_for_function("""() => !document.querySelector('#chat .rag-streaming')
                                     && document.querySelector('#chat .bot-row')""", timeout=20_000)

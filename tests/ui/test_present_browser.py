@@ -61,17 +61,17 @@ def test_buttons_look_disabled_exactly_while_they_cannot_act(browser: Any, app: 
 
     page.fill("#question textarea", "When did the Tarvik harbour open?")
     page.click("#ask-btn")
-    page.wait_for_selector("#chat .rag-streaming", timeout=10_000)
+    page.wait_for_selector("#chat .rag-streaming", timeout=30_000)
     assert active(page, "#stop-btn")  # while an answer streams, Stop can act
 
     page.wait_for_function("""() => document.querySelector('#chat .bot-row')
                                     && !document.querySelector('#chat .rag-streaming')""", timeout=30_000)
-    page.wait_for_selector("#conv-list input:checked", timeout=10_000)  # the answer was saved and is open
+    page.wait_for_selector("#conv-list input:checked", timeout=30_000)  # the answer was saved and is open
     assert idle(page, "#stop-btn")
     assert [s for s in ("#conv-rename", "#conv-delete") if not active(page, s)] == []
 
     page.click("#clear-btn")  # a new, empty conversation: nothing to rate, rename or delete
-    page.wait_for_function("() => !document.querySelector('#chat .bot-row')", timeout=10_000)
-    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=10_000)
+    page.wait_for_function("() => !document.querySelector('#chat .bot-row')", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=30_000)
     assert [s for s in IDLE_AT_START if not idle(page, s)] == []
     page.context.close()

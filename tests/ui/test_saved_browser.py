@@ -83,24 +83,24 @@ def test_a_saved_conversation_reopens_after_a_restart_and_stays_private(
         assert QUESTION in page.inner_text("#sources")
         # Delete asks first (it cannot be undone); Cancel keeps the conversation.
         page.click("#conv-delete")
-        page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=10_000)
+        page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=30_000)
         assert "cannot be undone" in page.inner_text("#conv-status")
         page.click("#conv-delete-cancel")
         page.wait_for_function("document.querySelector('#conv-status').innerText.includes('Nothing was deleted')",
-                               timeout=10_000)
+                               timeout=30_000)
         assert not page.locator("#conv-delete-confirm").is_visible()
         assert QUESTION in page.inner_text("#conv-list")
         # Found in review: the question stayed up after "New conversation", and "Yes" then deleted the new one.
         page.click("#conv-delete")
-        page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=10_000)
+        page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=30_000)
         page.click("#clear-btn")
-        page.locator("#conv-delete-confirm").wait_for(state="hidden", timeout=10_000)
+        page.locator("#conv-delete-confirm").wait_for(state="hidden", timeout=30_000)
         page.locator("#conv-list label", has_text=QUESTION).click()
         page.wait_for_function("document.querySelectorAll('#chat .bot-row').length === 1", timeout=15_000)
         page.click("#conv-delete")
         page.click("#conv-delete-confirm")
         page.wait_for_function(f"!document.querySelector('#conv-list').innerText.includes({QUESTION!r})",
-                               timeout=10_000)
+                               timeout=30_000)
         assert "Deleted." in page.inner_text("#conv-status")
         page.context.close()
 

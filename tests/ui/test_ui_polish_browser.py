@@ -82,12 +82,12 @@ def test_each_answer_has_one_feedback_control_and_it_records(browser: Any, app: 
     assert page.locator("#chat button[aria-label='Like']").count() == 1
     page.locator("#chat button[aria-label='Like']").last.click()
     page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('“helpful”')",
-                           timeout=10_000)
+                           timeout=30_000)
     assert page.locator("#feedback-status").is_visible()
     page.locator("#chat button[aria-label='Feedback']").last.click()
     page.locator("#chat .extra-feedback-option", has_text="Wrong citation").last.click()
     page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('wrong citation')",
-                           timeout=10_000)
+                           timeout=30_000)
     from rag.ui.feedback import read_feedback
 
     lines = [line for line in read_feedback(app.feedback) if line["question"] == Q]
@@ -190,12 +190,12 @@ def test_rename_and_delete_are_disabled_and_take_no_keypress_with_no_conversatio
     assert page.inner_text("#conv-status").strip() == ""
 
     _ask(page, Q)  # the answer is saved, and that conversation is open
-    page.wait_for_selector("#conv-list input:checked", timeout=10_000)
+    page.wait_for_selector("#conv-list input:checked", timeout=30_000)
     assert _conv_buttons_disabled(page, False)
     assert _tab_from_the_title_box(page) == "conv-rename"
 
     page.click("#clear-btn")  # a new, empty conversation: the radio is unset, the list stays as it was
-    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=10_000)
+    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=30_000)
     assert _conv_buttons_disabled(page, True)
 
     # Reopened from the list: live as soon as the radio is checked (a click changes no element of the
@@ -208,17 +208,17 @@ def test_rename_and_delete_are_disabled_and_take_no_keypress_with_no_conversatio
     page.focus("#conv-rename")
     page.keyboard.press("Enter")  # Rename works from the keyboard once there is something to rename
     page.wait_for_function("document.querySelector('#conv-list').innerText.includes('Harbour notes')",
-                           timeout=10_000)
+                           timeout=30_000)
     assert "Renamed." in page.inner_text("#conv-status")
     assert page.locator("#conv-list input:checked").count() == 1
     assert _conv_buttons_disabled(page, False)
 
     page.click("#conv-delete")
-    page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=10_000)
+    page.locator("#conv-delete-confirm").wait_for(state="visible", timeout=30_000)
     page.click("#conv-delete-confirm")
     page.wait_for_function("!document.querySelector('#conv-list').innerText.includes('Harbour notes')",
-                           timeout=10_000)
-    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=10_000)
+                           timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('#conv-list input:checked')", timeout=30_000)
     assert "Deleted." in page.inner_text("#conv-status")
     assert _conv_buttons_disabled(page, True)
     for selector in _CONV_BUTTONS:
@@ -229,14 +229,14 @@ def test_rename_and_delete_are_disabled_and_take_no_keypress_with_no_conversatio
 
 def test_the_sample_article_in_three_files_counts_once(browser: Any, app: SimpleNamespace) -> None:
     page = _open(browser, app)
-    page.wait_for_selector("#sources .rag-corpus", timeout=10_000)
+    page.wait_for_selector("#sources .rag-corpus", timeout=30_000)
     corpus = page.inner_text("#sources .rag-corpus")
     assert "2 documents in 4 files" in corpus, corpus
     recent = page.locator("#sources .rag-recent li").all_inner_texts()
     # Once each, and the article by its title, not its .txt's file name ("000 37ea4592f850c55e").
     assert sorted(recent) == ["Azerbaijan’s September 2022 offensive against Armenia", "Tarvik harbour"], recent
     page.click("button[role=tab]:has-text('Documents')")
-    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('4 files')", timeout=10_000)
+    page.wait_for_function("document.querySelector('#docs-table').innerText.includes('4 files')", timeout=30_000)
     table = page.inner_text("#docs-table")
     assert "Indexed documents (2 documents in 4 files)" in table
     # Still one row per file: files are what is added and removed.
