@@ -74,6 +74,7 @@ from rag.questions import (
     defined_term,
     defines,
     focus_matches,
+    named_source,
     profile,
 )
 from rag.records import REFUSAL, Passage, rendering_key
@@ -2596,6 +2597,24 @@ def _best_argues(ranking: Ranking, relevance: dict[str, float], passages: Sequen
     return reporting_balance(sorted(point_model.document_sentences(ranking.candidates, passages)[document])) < 0
 
 
+def _without_named_source(question: str, passages: Sequence[Passage]) -> str | None:
+    """A factual ``question`` without the document or writer it names as its source (:func:`named_source`), when
+    a retrieved passage states that source's names (an institute in a byline); None when it names none, asks
+    more than a fact, or names a source nothing retrieved states (whose absence the names checks then see)."""
+    found = named_source(question)
+    if found is None or profile(question).kind != "factoid" or profile(found[0]).kind != "factoid":
+        return None
+    asked, source = found
+    wanted = names(" " + source)
+    if wanted:
+        stated: set[str] = set()
+        for p in passages:
+            stated |= names(f"{p.chunk.title}. {p.chunk.text}") | set(terms(p.chunk.text))
+        if not wanted <= stated:
+            return None
+    return asked
+
+
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
                       min_score: float = 0.4, max_sentences: int = 3, min_answerability: float = answer_model.THRESHOLD,
                       analytic_min_relevance: float | None = None,
@@ -2617,6 +2636,10 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     question presumes (:func:`unstated_premise`; 0, the default, is off).
     ``answerability`` is then the best point's relevance.
     """
+    attributed = _without_named_source(question, passages)
+    if attributed is not None:
+        # "According to the Aschenby Centre commentary, how quickly…": the fact is asked; the commentary is where.
+        question, query_vector = attributed, None
     ranking = rank(question, passages, embedder, query_vector, cache, carried, checker)
     ranked = ranking.candidates
     kind = ranking.profile.kind
