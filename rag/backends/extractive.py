@@ -520,6 +520,8 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     if not roles or roles[-1].removesuffix("s") in _GENERAL_ROLES:
         return False
     role = re.escape(roles[-1].removesuffix("s"))
+    if role.startswith("spokes"):
+        role = "spokes(?:man|woman|person|men|women|people)"  # whoever speaks for it
     # The word the question puts before the role goes with it ("defence minister": a prime minister is no answer).
     kind = re.search(rf"\b([a-z][\w-]*)\s+{role}s?\b", match.group(0), re.I)
     if kind and kind.group(1).lower() not in STOPWORDS and not kind.group(1).endswith(("'s", "’s")):
@@ -542,6 +544,35 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     if re.match(r"^\W*(?:Its|Their|The)\b", sentence):
         stated |= set(terms(context)) | names(context)
     return len(owner & stated) * 2 >= len(owner)
+
+
+# "Who speaks for the General Staff?" asks for its spokesman, "who runs the agency?" for its head: asked in the words
+# the checks above read ("Colonel Brask Menhurin, a spokesman for the Ikhmarian General Staff, said…").
+_SPEAKS_FOR = re.compile(r"^\s*(?:and\s+)?who(?:['’]s)?\s+(?:(?:is|was)\s+)?(?:speaks?|spoke|speaking)\s+for\s+"
+                         r"(?P<for>\S.*)$", re.I)
+_RUNS = re.compile(r"^\s*(?:and\s+)?who(?:['’]s)?\s+(?:(?:is|was)\s+)?(?:runs?|ran|running)\s+(?!(?:for|against|in|on|"
+                   r"away|out|into|over|through)\b)(?P<run>\S.*)$", re.I)
+
+
+def role_question(question: str) -> str:
+    """``question`` as the person-by-role checks read it: "who speaks for X" as "who is the spokesman of X", "who runs
+    X" as "who heads X"; any other question as it is.
+
+        >>> role_question("who speaks for Irmazia's foreign ministry")
+        "who is the spokesman of Irmazia's foreign ministry"
+        >>> role_question("Who runs Carrowmere's Defence Procurement Agency?")
+        "who heads Carrowmere's Defence Procurement Agency?"
+        >>> role_question("Who ran for president?")
+        'Who ran for president?'
+    """
+    question = " ".join(question.split())
+    speaks = _SPEAKS_FOR.match(question)
+    if speaks:
+        return f"who is the spokesman of {speaks.group('for')}"
+    runs = _RUNS.match(question)
+    if runs:
+        return f"who heads {runs.group('run')}"
+    return question
 
 
 def asks_person_by_role(question: str) -> bool:
@@ -1451,13 +1482,14 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         scored[0] = replace(first, answerability=max(first.answerability, answer_model.THRESHOLD))
     # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words; "who is the
     # spokesman of Belostane's Finance Ministry": "Its spokesman, Ostap Merenko, said…" answers.
+    by_role = role_question(question)
     holder = None if prof.kind != "factoid" else \
-        (states_leader, LEADER_ANSWERABILITY) if _LEADER_QUESTION.search(question) else \
-        (states_role_holder, ROLE_HOLDER_ANSWERABILITY) if _ROLE_NAME_QUESTION.search(question) else None
+        (states_leader, LEADER_ANSWERABILITY) if _LEADER_QUESTION.search(by_role) else \
+        (states_role_holder, ROLE_HOLDER_ANSWERABILITY) if _ROLE_NAME_QUESTION.search(by_role) else None
     if holder is not None:
         check, floor = holder
         contexts = {c.text: c.context for c in scored}
-        scored = _answers_first(scored, lambda text: check(question, text, contexts.get(text, "")), floor,
+        scored = _answers_first(scored, lambda text: check(by_role, text, contexts.get(text, "")), floor,
                                 names_holder=True)
     term = defined_term(question) if prof.kind == "factoid" else None
     if term:
@@ -2692,7 +2724,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     by = ranking.answerability_by
     threshold = checker_threshold if checker is not None and by == checker_name(checker) else min_answerability
     answerable = [c for c in ranked if c.answerability >= threshold]
-    if _LEADER_QUESTION.search(question) or _ROLE_NAME_QUESTION.search(question):
+    if _LEADER_QUESTION.search(role_question(question)) or _ROLE_NAME_QUESTION.search(role_question(question)):
         # "Who commands the marine garrison on Perdigo Island?" is answered by a sentence that names someone, not by
         # "Arvantia has kept a garrison of 140 marines there since 1987" (thirtieth round).
         answerable = [c for c in answerable if names_someone(c.text, question)]

@@ -100,3 +100,42 @@ def test_a_person_asked_for_by_role_is_not_answered_by_a_sentence_naming_nobody(
 ])
 def test_names_someone(sentence: str, names: bool) -> None:
     assert extractive.names_someone(sentence, "Who leads it?") is names
+
+
+@pytest.mark.parametrize("question, read_as", [
+    ("who speaks for Irmazia's foreign ministry", "who is the spokesman of Irmazia's foreign ministry"),
+    ("Who speaks for the Umsalian army?", "who is the spokesman of the Umsalian army?"),
+    ("Who runs Carrowmere's Defence Procurement Agency?", "who heads Carrowmere's Defence Procurement Agency?"),
+    ("who runs Ilmarad Armour Corporation as chief executive", "who heads Ilmarad Armour Corporation as chief executive"),
+    # not a role: running for an office, running away
+    ("Who ran for president in 2020?", "Who ran for president in 2020?"),
+    ("Who ran away from the camp?", "Who ran away from the camp?"),
+    ("Who is the spokesman of the ministry?", "Who is the spokesman of the ministry?"),
+])
+def test_speaking_for_and_running_are_asked_as_roles(question: str, read_as: str) -> None:
+    assert extractive.role_question(question) == read_as
+
+
+FOREIGN = ("Irmazia's foreign ministry condemned the announcement. Its spokeswoman, Daria Volkhova, said the package "
+           "prolonged the war. The ministry did not say whether it would recall its ambassador.")
+AGENCY = ("The vehicles are late again. Julian Fairbrace, director of the Defence Procurement Agency, told a "
+          "parliamentary committee on 10 June that they would not arrive before August.")
+
+
+@pytest.mark.parametrize("question, text, name", [
+    ("who speaks for Irmazia's foreign ministry", FOREIGN, "Daria Volkhova"),
+    ("Who runs the Defence Procurement Agency?", AGENCY, "Julian Fairbrace"),
+])
+def test_who_speaks_for_or_runs_it_is_answered_by_its_spokesman_or_head(question: str, text: str, name: str) -> None:
+    # (development sets: "who speaks for…" and "who runs…" were refused though the sentence named the person)
+    result = extractive_result(question, [passage(text, 1)], FakeEmbedder(), min_score=0.0)
+    assert not result.refused and name in result.text
+    assert result.answerability >= min(extractive.ROLE_HOLDER_ANSWERABILITY, extractive.LEADER_ANSWERABILITY)
+
+
+def test_a_spokesman_does_not_answer_who_runs_it() -> None:
+    text = ("The Defence Procurement Agency missed its deadline. Its spokesman, Ivo Brandt, said the vehicles would "
+            "arrive in August.")
+    result = extractive_result("Who runs the Defence Procurement Agency?", [passage(text, 1)], FakeEmbedder(),
+                               min_score=0.0)
+    assert result.refused or "Ivo Brandt" not in result.text
