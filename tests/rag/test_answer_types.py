@@ -45,6 +45,15 @@ from rag.questions import profile
      "A volunteer group said 14 boats had capsized since May."),
     ("how many suspects were detained in the raids", "Police arrested 11 people in raids in the town.",
      "Police raided 11 farms in the town."),
+    # Thirty-first round: the same thing counted in other words.
+    ("How many lorries normally pass through Sarbek each day?", "Sarbek handles about 1,200 trucks a day.",
+     "Sarbek handles about 60 percent of exports."),
+    ("How many reporters had their phones tapped?", "The office had tapped the phones of 37 journalists.",
+     "The office had tapped phones for 3 years."),
+    ("how much data did the intruders take?", "The hackers stole about 340 gigabytes of documents.",
+     "The hackers stole documents from 4 ministries."),
+    ("How many separate bodies share responsibility for the airspace?",
+     "The airspace is divided between three authorities.", "The airspace is divided into three zones."),
 ])
 def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0
