@@ -738,7 +738,7 @@ _NAMED_SOURCE_LEAD = re.compile(rf"^\s*(?:according to|in the (?:view|opinion|wo
 _IN_NAMED_DOCUMENT = re.compile(r"^\s*in\s+(?P<source>(?:the\s+)?[^,?;]{1,60}?(?:['’]s?)?\s+"
                                 r"(?:piece|commentary|analysis|article|essay|paper|column|op-ed|assessment))\s*,\s*(?=\S)",
                                 re.I)
-_NAMED_SOURCE_TAIL = re.compile(rf",?\s*\b(?:according to|in the (?:view|opinion|words|judgement|assessment) of)\s+"
+_NAMED_SOURCE_TAIL = re.compile(rf",?\s*\b(?:according to|per|in the (?:view|opinion|words|judgement|assessment) of)\s+"
                                 rf"(?P<source>{_NAMED_SOURCE})\s*(?P<end>[?.!]?)\s*$", re.I)
 
 

@@ -50,6 +50,8 @@ Opposition deputies said the plan did not explain how the reservists would be tr
      "for how long can a loitering munition stay aloft?", "Wrenfield's commentary"),
     ("In the Essendrach Institute analysis, what would the call-up cost?", "what would the call-up cost?",
      "the Essendrach Institute analysis"),
+    ("How thick are the cask's walls, per the Wexcombe Institute analyst?", "How thick are the cask's walls?",
+     "the Wexcombe Institute analyst"),
 ])
 def test_a_named_document_or_writer_is_read_off_the_question(question: str, asked: str, source: str) -> None:
     assert named_source(question) == (asked, source)
@@ -62,6 +64,7 @@ def test_a_named_document_or_writer_is_read_off_the_question(question: str, aske
     "What did the commentary's author say about the reserve?",  # no attribution clause
     "In the army's view, how many soldiers died?",  # a party's view, not a document
     "In the capital, how many people were arrested?",
+    "What does a drone cost per unit?",
 ])
 def test_a_quoted_party_is_not_a_named_source(question: str) -> None:
     assert named_source(question) is None
