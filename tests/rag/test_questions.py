@@ -738,6 +738,28 @@ def test_facts_near_the_thirtieth_rounds_patterns_stay_factual(question: str) ->
 
 
 @pytest.mark.parametrize("question", [
+    # analysts' questions of news_au-ax typed as facts (thirty-first round, the sets' own words)
+    "what does the commentary on the Qorrimba kidnapping say aid agencies and donors should do differently",
+    "What is the Brezova Institute analyst's case against using the Strategic Enterprises Act to ban the strike?",
+    "Which of Yulmeria's complaints about the Kalvestra Treaty does Eddisfield accept as legitimate?",
+    "What are the limits of Tessavel-1, according to the space security analyst?",
+])
+def test_what_someone_says_should_be_done_a_case_against_limits_and_accepted_complaints_are_analytic(
+        question: str) -> None:
+    assert question_kind(question) == "analytic"
+
+
+@pytest.mark.parametrize("question", [
+    "What limits did the treaty set?",  # a noun's list, asked as a fact
+    "What court heard the FTC's case against Meta?",
+    "Which of the three candidates does the party back?",
+    "What does the company say it should earn this year?",
+])
+def test_facts_near_the_thirty_first_rounds_patterns_stay_factual(question: str) -> None:
+    assert question_kind(question) == "factoid"
+
+
+@pytest.mark.parametrize("question", [
     # questions those patterns must leave alone: SQuAD dev's (2 of its 11,873 questions changed kind, both asking
     # what a study shows "about how…") and, found in review, lists of things, a course taken, a book about how
     "How did fish larvae accidentally get introduced into the two bodies of water?",
