@@ -52,8 +52,10 @@ from rag.questions import profile
      "The office had tapped phones for 3 years."),
     ("how much data did the intruders take?", "The hackers stole about 340 gigabytes of documents.",
      "The hackers stole documents from 4 ministries."),
-    ("How many separate bodies share responsibility for the airspace?",
-     "The airspace is divided between three authorities.", "The airspace is divided into three zones."),
+    # (the counted phrase's head only: "lorry drivers" are no trucks, "data centres" no terabytes)
+    ("How many lorry drivers will carry the tanks?", "About 60 drivers will carry the tanks.",
+     "About 60 trucks will carry the tanks."),
+    ("How many data centres were hit?", "Attackers hit 4 data centres.", "Attackers stole 40 terabytes."),
 ])
 def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0

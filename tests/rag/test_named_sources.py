@@ -108,6 +108,10 @@ def test_a_fact_asked_of_a_named_commentary_is_answered_from_it(assistant: Assis
     # the named commentary says nothing of it
     "According to the Harnvik Institute commentary, how many reservists were killed in training last year?",
     "According to the Harnvik Institute commentary, who commands the reserve?",
+    # found in review: the fact is in another document than the one named ("The bill passed by 141 votes to 38" is
+    # the news report's), or the source's names are pieced together from several documents
+    "According to the Harnvik Institute commentary, by how many votes did the bill pass?",
+    "According to the Ostrelia Defence Institute commentary, by how many votes did the bill pass?",
 ])
 def test_what_the_named_commentary_does_not_say_is_refused(assistant: Assistant, question: str) -> None:
     assert assistant.ask(question).refused

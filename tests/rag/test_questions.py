@@ -754,6 +754,16 @@ def test_what_someone_says_should_be_done_a_case_against_limits_and_accepted_com
     "What court heard the FTC's case against Meta?",
     "Which of the three candidates does the party back?",
     "What does the company say it should earn this year?",
+    # found in review: a court case, limits set on something, what a parliament passed, what a party in the news
+    # tells people to do
+    "When is the prosecutors' case against the Nord Stream suspect due to open?",
+    "Where is the Justice Department's case against Google being heard?",
+    "What are the limits on exports under the rule?",
+    "What are the limits to the loan the IMF approved?",
+    "Which of the three proposals did parliament approve?",
+    "Which of the objections did the court uphold?",
+    "What did CrowdStrike say customers should do to fix the crash?",
+    "What does the contract say Rheinmetall has to do if deliveries are late?",
 ])
 def test_facts_near_the_thirty_first_rounds_patterns_stay_factual(question: str) -> None:
     assert question_kind(question) == "factoid"
