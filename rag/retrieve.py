@@ -459,7 +459,7 @@ class HybridRetriever:
         # Copies of one article (.txt, .html, .pdf) give chunks with equal scores, which the store returns in
         # an order that changes from one index build to the next: ties go by file name and position, so the
         # same library gives the same passages however it was built.
-        hits = {name: sorted(found, key=tie_order) for name, found in hits.items()}
+        hits = one_copy({name: sorted(found, key=tie_order) for name, found in hits.items()})
         chunks: dict[str, Chunk] = {}
         for found in hits.values():
             chunks.update((c.id, c) for c, _ in found if c.id not in chunks)
@@ -496,6 +496,28 @@ class HybridRetriever:
         from rag.langchain_adapters import RagRetriever
 
         return RagRetriever.wrapping(self, k=k, filters=filters)
+
+
+def one_copy(hits: Mapping[str, Sequence[Hit]]) -> dict[str, list[Hit]]:
+    """Each search's ``hits`` with one copy of each identical document: the same file stored under two paths (saved
+    twice, or found again in another folder) gives chunks that tie, and they would fill the passages twice over
+    with the same text, count twice in the fused ranks and split one article into two documents. The copy kept
+    is the one with the first path among those found, in every search alike.
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> a = Chunk("a", "/lib/a.txt", "", "The pier opened in 2011.", 0, 24, 0, doc_hash="h")
+        >>> b = Chunk("b", "/old/a.txt", "", "The pier opened in 2011.", 0, 24, 0, doc_hash="h")
+        >>> {name: [c.id for c, _ in found] for name, found in one_copy({"dense": [(a, 0.9), (b, 0.9)]}).items()}
+        {'dense': ['a']}
+    """
+    kept: dict[str, str] = {}
+    for found in hits.values():
+        for chunk, _ in found:
+            if chunk.doc_hash:
+                kept[chunk.doc_hash] = min(kept.get(chunk.doc_hash, chunk.source), chunk.source)
+    return {name: [(c, s) for c, s in found if not c.doc_hash or kept[c.doc_hash] == c.source]
+            for name, found in hits.items()}
 
 
 def stored_vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray]:
