@@ -535,13 +535,18 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     if kind and kind.group(1).lower() not in STOPWORDS and not kind.group(1).endswith(("'s", "’s")):
         role = rf"{re.escape(kind.group(1))}\s+{role}"
     # (only the role is read in any case: the name is capitalised)
-    held = re.search(rf"(?i:\b{role}s?(?:-\w+)?\b(?:\s+(?:in|at|to|for)\s+[\w’'-]+)?),?\s+{_NAME_TITLE}"
-                     rf"([{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+)", sentence)
+    # The role before the name ("Its spokesman, Ostap Merenko"), or after it ("Yahya Saree, the Houthis' military
+    # spokesman, said…": a review's finding).
+    held = [m.group(1) for m in re.finditer(rf"(?i:\b{role}s?(?:-\w+)?\b(?:\s+(?:in|at|to|for)\s+[\w’'-]+)?),?\s+"
+                                            rf"{_NAME_TITLE}([{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+)", sentence)]
+    held += [m.group(1) for m in re.finditer(rf"{_NAME_TITLE}([{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+),\s+"
+                                             rf"(?:(?:an?|the|its|their)\s+)?(?:[\w’'-]+['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?"
+                                             rf"(?i:{role})s?\b", sentence)]
     # "Who is the first Premier of Victoria?" is not answered by "The current Premier of Victoria is…"
     if any(not re.search(rf"\b{re.escape(word)}\b", sentence, re.I) for word in _ROLE_MODIFIER.findall(question)):
         return False
-    if not held or not any(len(name.split()) > 1 and name in held.group(1) or held.group(1) in name
-                           for name in person_names(sentence, question)):
+    people = person_names(sentence, question)
+    if not any(len(name.split()) > 1 and name in holder or holder in name for holder in held for name in people):
         return False
     owner = set(terms(question)) - set(terms(" ".join(roles))) - set(terms("name full"))
     if kind:

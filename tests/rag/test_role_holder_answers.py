@@ -133,6 +133,20 @@ def test_who_speaks_for_or_runs_it_is_answered_by_its_spokesman_or_head(question
     assert result.answerability >= min(extractive.ROLE_HOLDER_ANSWERABILITY, extractive.LEADER_ANSWERABILITY)
 
 
+@pytest.mark.parametrize("question, sentence, holds", [
+    # the role after the name (a review's finding: "Who speaks for the Houthis?" was refused)
+    ("Who speaks for the Houthis?", "Yahya Saree, the Houthis' military spokesman, said the group would go on.", True),
+    ("who speaks for the Ikhmarian General Staff", "Colonel Brask Menhurin, a spokesman for the Ikhmarian General "
+     "Staff, said the site had sheltered a mortar crew.", True),
+    # another body's spokesman, after the name as before it
+    ("Who speaks for the Houthis?", "Dmitry Peskov, the Kremlin's spokesman, said Moscow was watching.", False),
+    ("who is the spokesman of Belostane's Finance Ministry", "Ostap Merenko, the Defence Ministry's spokesman, said "
+     "the allocation was spent.", False),
+])
+def test_the_role_may_follow_the_name(question: str, sentence: str, holds: bool) -> None:
+    assert states_role_holder(extractive.role_question(question), sentence, "") is holds
+
+
 def test_a_spokesman_does_not_answer_who_runs_it() -> None:
     text = ("The Defence Procurement Agency missed its deadline. Its spokesman, Ivo Brandt, said the vehicles would "
             "arrive in August.")
