@@ -31,6 +31,7 @@ import logging
 import math
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -205,8 +206,9 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "militant rebel combatant insurgent",
     "crowd protester demonstrator people",
 )]
-# Thirty-first round, counted in other words by the development sets' reports, read for the counted phrase's last
-# word only ("how many lorry drivers" counts drivers, "how many data centres" centres, not trucks or terabytes).
+# Thirty-first round, counted in other words by the development sets' reports, read for the counted phrase's head
+# only, its first plural ("how many lorry drivers" counts drivers, "how many data centres" centres, not trucks or
+# terabytes).
 _SAME_COUNTED_HEAD = [frozenset(terms(group)) for group in (
     "lorry truck",
     "murder homicide",
@@ -2598,6 +2600,16 @@ def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:
     return _unmentioned(question, affected_heads(question), passages, min_passages=PREMISE_MIN_PASSAGES)
 
 
+def _document_texts(passages: Sequence[Passage]) -> dict[tuple[str, str], str]:
+    """What was read of each document (its renderings one document, :func:`rag.records.rendering_key`): the titles
+    and texts of its retrieved passages, in retrieval order."""
+    texts: dict[tuple[str, str], str] = {}
+    for p in passages:
+        key = rendering_key(p.chunk.source)
+        texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
+    return texts
+
+
 def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Sequence[Passage], *,
                  min_passages: int = 1) -> bool:
     """Does no passage of the documents about ``question``'s names state any of ``heads`` (stemmed nouns)? False
@@ -2605,12 +2617,8 @@ def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Seque
     if not heads or len(heads) > MAX_REACTORS:
         return False
     asked = asked_names(question)
-    texts: dict[tuple[str, str], str] = {}
-    count: dict[tuple[str, str], int] = {}
-    for p in passages:
-        key = rendering_key(p.chunk.source)
-        texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
-        count[key] = count.get(key, 0) + 1
+    texts = _document_texts(passages)
+    count = Counter(rendering_key(p.chunk.source) for p in passages)
     about = []
     if asked:
         for key, text in texts.items():
@@ -2660,11 +2668,7 @@ def _without_named_source(question: str, passages: Sequence[Passage]) -> tuple[s
         return None
     asked, source = found
     wanted = names(" " + source)
-    texts: dict[tuple[str, str], str] = {}
-    for p in passages:
-        key = rendering_key(p.chunk.source)
-        texts[key] = f"{texts.get(key, '')} {p.chunk.title}. {p.chunk.text}"
-    documents = {key for key, text in texts.items() if wanted <= names(text) | set(terms(text))}
+    documents = {key for key, text in _document_texts(passages).items() if wanted <= names(text) | set(terms(text))}
     return (asked, documents) if documents else None
 
 
@@ -2747,7 +2751,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     by = ranking.answerability_by
     threshold = checker_threshold if checker is not None and by == checker_name(checker) else min_answerability
     answerable = [c for c in ranked if c.answerability >= threshold]
-    if _LEADER_QUESTION.search(role_question(question)) or _ROLE_NAME_QUESTION.search(role_question(question)):
+    if asks_person_by_role(role_question(question)):
         # "Who commands the marine garrison on Perdigo Island?" is answered by a sentence that names someone, not by
         # "Arvantia has kept a garrison of 140 marines there since 1987" (thirtieth round).
         answerable = [c for c in answerable if names_someone(c.text, question)]
