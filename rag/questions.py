@@ -502,8 +502,10 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time|century|decade|period|era)\b|"
                         r"\bwhich (?:year|date|month|day|century|decade)\b|\bin what year\b|\bhow soon\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|fast)\b|"
-                          r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:percentage|percent|proportion|"
-                          r"number|amount|size|population|rate|age|length|distance|cost|price|budget|temperature)\b|"
+                          # ("What was the final tally…", "What is the annual budget…": a word may come between)
+                          r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:[\w-]+ )?(?:percentage|percent|"
+                          r"proportion|number|amount|size|population|rate|age|length|distance|cost|price|budget|"
+                          r"temperature|tally)\b|"
                           r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?cost\b", re.I)),
     # "Which Azerbaijani generals…", "Which central European country…": a word or two may sit in between.
     ("person", re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose)\b|\bwhich (?:[\w-]+ ){0,2}(?:person|people|leader|"
@@ -803,8 +805,11 @@ def answer_type(question: str) -> str:
         ('date', 'person')
     """
     question = _asked(question)
-    if _QUANTITY_BEFORE_WHEN.search(question):
-        return "number"  # "How many people died when troops tried to seize the store?": "when" joins a clause
+    joined = _WHEN_CLAUSE.search(question)
+    if joined:
+        # "How many people died when troops tried to seize the store?", "Where was the president when the putsch
+        # began?", "Who was in charge when…": "when" joins a clause; the question's first wh-word asks.
+        question = question[:joined.start("when")]
     for name, pattern in _TYPES:
         if pattern.search(question):
             return name
@@ -813,7 +818,10 @@ def answer_type(question: str) -> str:
 
 # A question that opens by asking a quantity ("How many…", "And how much…").
 QUANTITY_FIRST = re.compile(r"^\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b", re.I)
-_QUANTITY_BEFORE_WHEN = re.compile(QUANTITY_FIRST.pattern + r"[^?]*\bwhen\b", re.I)
+# A "when" after another wh-word, which the question asks with ("…how many people worked there when the author
+# visited?"); a "when" that asks comes first ("When did…", "Since when…", "According to X, when…").
+_WHEN_CLAUSE = re.compile(r"^(?:(?!\bwhen\b).)*?\b(?:who|whom|whose|what|which|where|how)\b.*?(?P<when>\bwhen\b)",
+                          re.I)
 
 
 # "Which historical peace treaty does…", "Which senior US politician visited…": the words after

@@ -309,6 +309,18 @@ def test_factoid_questions_are_recognised(question: str) -> None:
     ("Where did the meeting take place?", "place"),
     ("Which country does not recognise Armenia?", "place"),
     ("What did the mission do?", "other"),
+    # Thirty-second round: a "when" after another wh-word joins a clause; the first wh-word asks
+    ("Where was the president when the putsch began?", "place"),
+    ("Who was in charge when the fire started?", "person"),
+    ("How old was he when he became a senator?", "number"),
+    ("In the commentary, how many people worked at the office when the author visited?", "number"),
+    ("What cargo was the ship carrying when it crossed the cable?", "other"),
+    ("According to the report, when did the convoy leave?", "date"),
+    ("Since when has the base been closed?", "date"),
+    ("What year was it when the treaty was signed?", "date"),
+    # …and a tally, or a count or rate behind one word, is a number
+    ("What was the final tally when lawmakers voted on the bill?", "number"),
+    ("What is the annual budget of the agency?", "number"),
 ])
 def test_answer_type(question: str, expected: str) -> None:
     assert answer_type(question) == expected
