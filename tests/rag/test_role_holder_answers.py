@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rag.backends import extractive
-from rag.backends.extractive import extractive_result, states_role_holder
+from rag.backends.extractive import extractive_result, role_question, states_role_holder
 from rag.testing import FakeEmbedder, passage
 
 PAY = ("Soldiers' families blocked the Defence Ministry in Rovnitsa for a second day on Monday. "
@@ -28,9 +28,21 @@ QUESTION = "who is the spokesman of Belostane's Finance Ministry"
     ("Who is the secretary-general of the Community?",
      "The Community's secretary-general, Oriane Falk, said the vote showed a real division.", ""),
     ("Who is the mayor of Pelgado?", "Pelgado's mayor, General Armand Tollemy, stayed behind with them.", ""),
+    # Thirty-second round: a title that says nobody's it is, after a sentence naming whose ("Jarvonia's foreign
+    # ministry summoned… 'A launch…,' Foreign Minister Selin Ekdahl said.")
+    ("who is Jarvonia's foreign minister",
+     '"A launch without notification is reckless and unacceptable," Foreign Minister Selin Ekdahl said.',
+     "Jarvonia's foreign ministry summoned Castavia's ambassador on Friday."),
+    # a role of two role words, read whole ("chief executive", not "chief")
+    ("who is the chief executive of the company that operates the Meridal line",
+     'Meridal Transit Company chief executive Clementine Sarrazine said repairs would take "at least four months".',
+     ""),
+    # "acting as" asks who holds the role, not for an acting holder; a possessor of two names
+    ("Who is acting as Ambrosius Ranzinger's lawyer?",
+     "Ranzinger's lawyer, Honorine Aubertot, said her client acted within his instructions.", ""),
 ])
 def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, context: str) -> None:
-    assert states_role_holder(question, sentence, context)
+    assert states_role_holder(role_question(question), sentence, context)
 
 
 @pytest.mark.parametrize("question, sentence, context", [
@@ -49,6 +61,16 @@ def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, co
     # the right role, but not said to be Ulvgard's (blind set news_y: unanswerable)
     ("Who is Ulvgard's defence minister?",
      "Defence Minister Arvid Kallenberg said the country could no longer rely on civilian agencies.", ""),
+    # a title said to be another state's, however the sentence before reads
+    ("who is Jarvonia's foreign minister", '"It was reckless," Castavian Foreign Minister Selin Ekdahl said.',
+     "Jarvonia's foreign ministry summoned Castavia's ambassador on Friday."),
+    ("who is Jarvonia's foreign minister", '"It was reckless," Foreign Minister Selin Ekdahl of Castavia said.',
+     "Jarvonia's foreign ministry summoned Castavia's ambassador on Friday."),
+    # another company's chief executive; another client's lawyer
+    ("who is the chief executive of the company that operates the Meridal line",
+     'Orvane Gas chief executive Clementine Sarrazine said repairs would take "at least four months".', ""),
+    ("Who is acting as Ambrosius Ranzinger's lawyer?",
+     "Vollmoeller's lawyer, Honorine Aubertot, said her client acted within his instructions.", ""),
     # a role too general to say whose it is
     ("Who is the official in charge of exports?", "The official, Ostap Merenko, said exports had doubled.", ""),
     # no name given
@@ -59,7 +81,7 @@ def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, co
     ("Who heads the Finance Ministry?", "Its head, Ostap Merenko, blamed the Defence Ministry.", ""),
 ])
 def test_no_holder_of_the_role_asked_no_answer(question: str, sentence: str, context: str) -> None:
-    assert not states_role_holder(question, sentence, context)
+    assert not states_role_holder(role_question(question), sentence, context)
 
 
 def test_the_holders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
