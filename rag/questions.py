@@ -502,8 +502,11 @@ _TYPES: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(r"\bwhen\b|\bwhat (?:year|date|month|day|time|century|decade|period|era)\b|"
                         r"\bwhich (?:year|date|month|day|century|decade)\b|\bin what year\b|\bhow soon\b", re.I)),
     ("number", re.compile(r"\bhow (?:many|much|long|old|far|often|large|big|tall|high|deep|wide|fast)\b|"
-                          # ("What was the final tally…", "What is the annual budget…": a word may come between)
-                          r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:[\w-]+ )?(?:percentage|percent|"
+                          # ("What was the final tally…", "What is the annual budget…": a word that says which may
+                          # come between; not "What is the biggest cost of the closure?")
+                          r"\bwhat (?:(?:is|was|are|were) (?:the |its |their )?)?(?:(?:final|total|annual|yearly|"
+                          r"monthly|daily|overall|estimated|average|approximate|maximum|minimum|combined|unit|vote|"
+                          r"original|current|new) )?(?:percentage|percent|"
                           r"proportion|number|amount|size|population|rate|age|length|distance|cost|price|budget|"
                           r"temperature|tally)\b|"
                           r"\bwhat (?:does|did|do|will|would) (?:[\w’'-]+ ){1,5}?cost\b", re.I)),
@@ -818,9 +821,11 @@ def answer_type(question: str) -> str:
 
 # A question that opens by asking a quantity ("How many…", "And how much…").
 QUANTITY_FIRST = re.compile(r"^\W*(?:(?:and|so|but)\W+)?how (?:many|much)\b", re.I)
-# A "when" after another wh-word, which the question asks with ("…how many people worked there when the author
-# visited?"); a "when" that asks comes first ("When did…", "Since when…", "According to X, when…").
-_WHEN_CLAUSE = re.compile(r"^(?:(?!\bwhen\b).)*?\b(?:who|whom|whose|what|which|where|how)\b.*?(?P<when>\bwhen\b)",
+# A "when" after the wh-word the question asks with ("…how many people worked there when the author visited?"), which
+# opens it or its clause after a lead-in ("In the commentary, how…", "Of what length…"); a "when" that asks comes
+# first ("When did…", "Since when…", "According to the prosecutors who took the case, when…").
+_WHEN_CLAUSE = re.compile(r"^\W*(?:[^,?]*,\s*)?(?:(?:and|but|so|in|on|at|by|of|to|for|from|with|under|after|before|"
+                          r"since|until|during)\s+)?(?:who|whom|whose|what|which|where|how)\b.*?(?P<when>\bwhen\b)",
                           re.I)
 
 

@@ -84,10 +84,10 @@ def test_the_leaders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> 
     ("Who is the head of Meridan's navy?", "Admiral Oskar Belin, chief of the Meridan navy, said so."),
     ("Which officer is heading the criminal investigation?",
      "The criminal investigation is led by Inspector Hana Dorsey of the national police."),
-    # who is to lead it (thirty-second round)
-    ("Who is going to chair the inquiry into the coup attempt?",
-     "Sorensby announced a commission of inquiry, to be headed by Supreme Court Justice Agnete Rattray."),
-    ("Who will head the new cyber force?", "Major General Ottilie Vrane will head the new cyber force."),
+    # who has been appointed to lead it (thirty-second round)
+    ("Who has been appointed to lead Tiberna's new cyber force?",
+     "Major General Ottilie Vrane, the air force's chief of communications, has been named as the first commander of "
+     "the new force."),
 ])
 def test_leader_questions_in_other_words(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)

@@ -28,18 +28,13 @@ QUESTION = "who is the spokesman of Belostane's Finance Ministry"
     ("Who is the secretary-general of the Community?",
      "The Community's secretary-general, Oriane Falk, said the vote showed a real division.", ""),
     ("Who is the mayor of Pelgado?", "Pelgado's mayor, General Armand Tollemy, stayed behind with them.", ""),
-    # Thirty-second round: a title that says nobody's it is, after a sentence naming whose ("Jarvonia's foreign
-    # ministry summoned… 'A launch…,' Foreign Minister Selin Ekdahl said.")
-    ("who is Jarvonia's foreign minister",
-     '"A launch without notification is reckless and unacceptable," Foreign Minister Selin Ekdahl said.',
-     "Jarvonia's foreign ministry summoned Castavia's ambassador on Friday."),
-    # a role of two role words, read whole ("chief executive", not "chief")
+    # Thirty-second round: a role of two role words, or with a word between, is read whole ("chief executive", "chief
+    # financial officer", not "chief")
     ("who is the chief executive of the company that operates the Meridal line",
      'Meridal Transit Company chief executive Clementine Sarrazine said repairs would take "at least four months".',
      ""),
-    # "acting as" asks who holds the role, not for an acting holder; a possessor of two names
-    ("Who is acting as Ambrosius Ranzinger's lawyer?",
-     "Ranzinger's lawyer, Honorine Aubertot, said her client acted within his instructions.", ""),
+    ("Who is the chief financial officer of Alaska Airlines?",
+     "Alaska Airlines chief financial officer Shane Tackett said the grounding would cost the airline.", ""),
 ])
 def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, context: str) -> None:
     assert states_role_holder(role_question(question), sentence, context)
@@ -61,16 +56,16 @@ def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, co
     # the right role, but not said to be Ulvgard's (blind set news_y: unanswerable)
     ("Who is Ulvgard's defence minister?",
      "Defence Minister Arvid Kallenberg said the country could no longer rely on civilian agencies.", ""),
-    # a title said to be another state's, however the sentence before reads
-    ("who is Jarvonia's foreign minister", '"It was reckless," Castavian Foreign Minister Selin Ekdahl said.',
-     "Jarvonia's foreign ministry summoned Castavia's ambassador on Friday."),
-    ("who is Jarvonia's foreign minister", '"It was reckless," Foreign Minister Selin Ekdahl of Castavia said.',
-     "Jarvonia's foreign ministry summoned Castavia's ambassador on Friday."),
-    # another company's chief executive; another client's lawyer
+    # a bare title is not said to be anyone's: not the state's of the sentence before (a review: "Poland ordered the
+    # closure of Russia's consulate… Foreign Minister Radoslaw Sikorski said…" for Russia's foreign minister)
+    ("who is Russia's foreign minister", '"It was reckless," Foreign Minister Radoslaw Sikorski said.',
+     "Poland ordered the closure of Russia's consulate in Poznan."),
+    # another company's chief executive; another role of the same company (a review: "Chief Executive Ben Minicucci"
+    # was read as "chief" and the name "Executive Ben Minicucci")
     ("who is the chief executive of the company that operates the Meridal line",
      'Orvane Gas chief executive Clementine Sarrazine said repairs would take "at least four months".', ""),
-    ("Who is acting as Ambrosius Ranzinger's lawyer?",
-     "Vollmoeller's lawyer, Honorine Aubertot, said her client acted within his instructions.", ""),
+    ("Who is the chief financial officer of Alaska Airlines?",
+     "Alaska Airlines Chief Executive Ben Minicucci said safety was the airline's highest priority.", ""),
     # a role too general to say whose it is
     ("Who is the official in charge of exports?", "The official, Ostap Merenko, said exports had doubled.", ""),
     # no name given
