@@ -180,8 +180,11 @@ def narrative_score(sentence: str) -> float:
 # one that names the writer, a judgement or what ought to be done asks for an argument.
 _VIEW = re.compile(r"\b(?:author|analyst|writer|article|piece|commentary|analysis|essay|argu\w*|recommend\w*|"
                    r"urg(?:e|es|ed|ing)|believ\w+|sees?|fears?|thinks?|wants?|propos\w+|consider\w*|should|would|"
-                   r"could|might|(?-i:will)|lessons?|options?|matter\w*|significan\w+|implications?|mean for|views?|"
+                   r"could|might|lessons?|options?|matter\w*|significan\w+|implications?|mean for|views?|"
                    r"opinions?|positions?|stance|assess\w*|expect\w*|predict\w*|criticis\w*|criticiz\w*)\b", re.I)
+# (Not "will": "What will the new law require of conscripts?", "What has Essovar said it will do next?" ask what was
+# reported. Thirty-second round, replayed on the 54 development sets' 1,069 analytic questions: key-point recall
+# 0.677 -> 0.680, 8 answers up and none down, no refusal changed.)
 # A document reports (attributed statements: "…, the ministry said") or argues (the writer's "I", "we", what
 # "should" be done). Only the capital "I" is the writer. A few sentences say little about a document:
 # the balance counts REPORTING_PRIOR sentences more that neither report nor argue.

@@ -24,6 +24,9 @@ from tests.shared_data import ANALYSIS, REPORT
     "Who objected to the exchange, and what were their complaints?",
     "What urgent measures did the government take?",
     "How did Will Carter's team respond to the leak?",
+    # the future asked of a report (thirty-second round: "will" was read as a view)
+    "What will the new service law require of young Wescovians?",
+    "What has Essovar said it will do next after destroying the tunnel?",
 ])
 def test_questions_about_what_happened_ask_no_view(question: str) -> None:
     assert not asks_view(question)
