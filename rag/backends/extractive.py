@@ -510,6 +510,8 @@ _ROLE_MODIFIER = re.compile(r"\b(?:first|second|third|last|current|former|new|pr
 
 
 _MORE_ROLE = re.compile(rf"(?:(?:\s+[a-z][\w-]*){{0,2}}?\s+{_PERSON_ROLE}\b)+", re.I)
+# A role holder's name: two capitalised words or more.
+_HOLDER_NAME = rf"[{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+"
 
 
 def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
@@ -553,8 +555,8 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     # The role before the name ("Its spokesman, Ostap Merenko"), or after it ("Yahya Saree, the Houthis' military
     # spokesman, said…": a review's finding).
     held = [m.group(1) for m in re.finditer(rf"(?i:\b{role}s?(?:-\w+)?\b(?:\s+(?:in|at|to|for)\s+[\w’'-]+)?),?\s+"
-                                            rf"{_NAME_TITLE}([{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+)", sentence)]
-    held += [m.group(1) for m in re.finditer(rf"{_NAME_TITLE}([{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+),\s+"
+                                            rf"{_NAME_TITLE}({_HOLDER_NAME})", sentence)]
+    held += [m.group(1) for m in re.finditer(rf"{_NAME_TITLE}({_HOLDER_NAME}),\s+"
                                              rf"(?:(?:an?|the|its|their)\s+)?(?:[\w’'-]+['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?"
                                              rf"(?i:{role})s?\b", sentence)]
     # "Who is the first Premier of Victoria?" is not answered by "The current Premier of Victoria is…"
@@ -952,7 +954,6 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         # "How many of the Bisons…had cracked welds?" — "61 of the 158 vehicles delivered had cracked welds": a
         # share of a whole the question names only by its name (a common noun asked, "How many of the Leopard
         # tanks…", must be the one counted).
-        phrase = _counted_phrase(question)
         if _PARTITIVE_QUESTION.search(q) and phrase and phrase[0][:1].isupper():
             nouns = [w for w in phrase[1:] if not w[:1].isupper()]
             named_only = not nouns or re.search(r"(?:ed|ing)$|^(?:over|up|out|off|back)$", nouns[0], re.I)
