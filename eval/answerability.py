@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 
 from rag.answer_model import FEATURE_NAMES, answerability, fit_logistic
-from rag.backends.extractive import VectorCache, rank
+from rag.backends.extractive import VectorCache, rank, without_named_source
 from rag.chunk import split_sentences
 from rag.eval.datasets import article_key, load_squad, sample_squad
-from rag.records import Chunk, Passage
+from rag.records import Chunk, Passage, rendering_key
 
 log = logging.getLogger(__name__)
 
@@ -245,14 +245,20 @@ def in_domain_rows(dataset: str | Path, corpus: str | Path, index_dir: str | Pat
         if item.key_points:
             continue  # an analytic question: answered with key points, not gated by answerability
         passages = assistant.retrieve(item.question)
-        ranking = rank(item.question, passages, embedder, None, cache)
+        # As the answer reads it: "According to the Harnvik Institute commentary, how many…?" asks the fact, of
+        # the documents that state the source's names (rag.backends.extractive.without_named_source).
+        attributed = without_named_source(item.question, passages)
+        ranking = rank(attributed[0] if attributed else item.question, passages, embedder, None, cache)
         if ranking.profile.kind != "factoid":
             continue
+        allowed = attributed[1] if attributed else None
         # A short answer ("4", "19") holds only as a whole word: not inside "2024" or "14 ships".
         answers = [re.compile(rf"(?<!\w){re.escape(a.lower())}(?!\w)") for a in item.answers if a.strip()] \
             if item.answerable else []
         label = "answerable" if item.answerable else "unanswerable"
         for c in ranking.candidates:
+            if allowed is not None and rendering_key(passages[c.passage - 1].chunk.source) not in allowed:
+                continue
             if c.text in ranking.features:
                 rows.append(Row(f"{name}:{item.id}", name, IN_DOMAIN_SPLIT, label, c.score,
                                 tuple(ranking.features[c.text]), any(a.search(c.text.lower()) for a in answers)))
@@ -295,7 +301,8 @@ def rule_rates(rows: Sequence[Row], min_score: float = 0.25) -> dict[str, float]
 
 
 def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float = 0.25,
-        false_refusals: float | None = None, in_domain_weight: float = 1.0) -> dict[str, Any]:
+        false_refusals: float | None = None, in_domain_weight: float = 1.0,
+        unanswerable_refusals: float | None = None) -> dict[str, Any]:
     """Fit the learned answerability on the *tune* rows; choose its threshold out of fold.
 
     The threshold is the highest at which the out-of-fold (grouped by article) false refusals
@@ -305,6 +312,12 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
     fitted on too, each counting ``in_domain_weight`` times (they are few beside SQuAD's), in every
     fold; the threshold is read on SQuAD's tune cases alone. Returns weights, intercept, the
     threshold and both sets of rates.
+
+    With ``unanswerable_refusals`` the threshold is read on our own sets instead: each in-domain row is
+    predicted by a fit that never saw its set (``folds`` folds of sets, SQuAD's tune half in every fit),
+    and the threshold is the lowest (step 0.01) at which those out-of-fold predictions refuse at least
+    that share of the sets' unanswerable questions: as many correct refusals as asked, and the fewest
+    false refusals the model allows there (``domain_oof``: the in-domain rates at that threshold).
     """
     tune = [r for r in rows if r.split == "tune"]
     domain = [r for r in rows if r.split == IN_DOMAIN_SPLIT]
@@ -325,10 +338,31 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
             if fold_of[r.article] == f:
                 oof[i] = answerability(r.features, weights, intercept)
     threshold = threshold_for(cases_from_rows(tune, oof), min_score, false_refusals)
+    domain_oof: dict[str, float] = {}
+    if unanswerable_refusals is not None:
+        if not any(r.label == "unanswerable" for r in domain):
+            raise ValueError("unanswerable_refusals needs in-domain rows of unanswerable questions")
+        set_fold = {s: int(hashlib.sha256(f"fold:{s}".encode()).hexdigest(), 16) % folds
+                    for s in {r.article for r in domain}}
+        domain_p = [0.0] * len(domain)
+        for f in range(folds):
+            train = [r for r in domain if set_fold[r.article] != f]
+            both = [*tune, *train]
+            w, b = fit_logistic([r.features for r in both], [int(r.hit) for r in both], l2,
+                                sample_weights=[1.0] * len(tune) + [in_domain_weight] * len(train))
+            for i, r in enumerate(domain):
+                if set_fold[r.article] == f:
+                    domain_p[i] = answerability(r.features, w, b)
+        domain_cases = cases_from_rows(domain, domain_p)
+        threshold = next((step / 100 for step in range(1, 100)
+                          if rates(domain_cases, min_score, step / 100)["refusal_unanswerable"]
+                          >= unanswerable_refusals), 0.99)
+        domain_oof = rates(domain_cases, min_score, threshold)
     weights, intercept = fitted(tune)
     return {"weights": weights, "intercept": intercept, "threshold": threshold, "l2": l2, "rules": rules,
             "oof": rates(cases_from_rows(tune, oof), min_score, threshold), "n_rows": len(tune),
-            "n_articles": len(fold_of), "n_domain_rows": len(domain), "in_domain_weight": in_domain_weight}
+            "n_articles": len(fold_of), "n_domain_rows": len(domain), "in_domain_weight": in_domain_weight,
+            "domain_oof": domain_oof}
 
 
 def write_weights(path: Path, weights: Sequence[float], intercept: float, threshold: float | None = None) -> None:
@@ -393,11 +427,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--false-refusals", type=float, default=None,
                         help="the threshold is the highest whose out-of-fold false refusals stay at this "
                              "(default: the rules' own false refusals on the tune half)")
-    parser.add_argument("--in-domain", action="append", default=[], metavar="QUESTIONS.jsonl:CORPUS",
-                        help="with --fit: also fit on the factual questions of one of our eval sets, answered by "
-                             "the assistant over its corpus (repeatable; see in_domain_rows)")
+    parser.add_argument("--in-domain", action="extend", nargs="+", default=[], metavar="SET",
+                        help="with --fit: also fit on the factual questions of our own eval sets, answered by "
+                             "the assistant over their corpora: QUESTIONS.jsonl:CORPUS, or a directory holding "
+                             "questions.jsonl and corpus/ (eval/dev/blind/news_a); see in_domain_rows")
     parser.add_argument("--in-domain-weight", type=float, default=1.0,
                         help="how many times each in-domain row counts in the fit")
+    parser.add_argument("--unanswerable-refusals", type=float, default=None, metavar="SHARE",
+                        help="with --in-domain: read the threshold on the in-domain sets, out of fold by set: the "
+                             "lowest that refuses at least this share of their unanswerable questions")
     parser.add_argument("--write", action="store_true", help="with --fit: paste the weights into rag/answer_model.py")
     parser.add_argument("--checker", metavar="SPEC",
                         help="measure an answer checker (rag.answer_checkers: cross-encoder:DIR, llm) instead")
@@ -406,6 +444,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--in-domain and --in-domain-weight go with --fit")
     if args.in_domain_weight < 0:
         parser.error(f"--in-domain-weight {args.in_domain_weight:g}: a row cannot count a negative number of times")
+    if args.unanswerable_refusals is not None and not args.in_domain:
+        parser.error("--unanswerable-refusals is read on the --in-domain sets: give some")
+    if args.unanswerable_refusals is not None and not 0 < args.unanswerable_refusals <= 1:
+        parser.error(f"--unanswerable-refusals {args.unanswerable_refusals:g}: a share, in (0, 1]")
+    in_domain = []
+    for spec in args.in_domain:
+        dataset, sep, corpus = spec.partition(":")
+        if not sep and Path(spec).is_dir():
+            dataset, corpus = str(Path(spec) / "questions.jsonl"), str(Path(spec) / "corpus")
+        if not Path(dataset).is_file() or not Path(corpus).exists():
+            parser.error(f"--in-domain {spec!r}: expected QUESTIONS.jsonl:CORPUS or a directory with "
+                         "questions.jsonl and corpus/, both existing")
+        in_domain.append((dataset, corpus))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.cases:
         cases = [Case(**{**c, "ranked": tuple(tuple(r) for r in c["ranked"])})
@@ -434,18 +485,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.fit:
         _print_grid(cases, (0.05, 0.1, 0.15, 0.2, 0.3, 0.5), (0.0, 0.25, 0.4))
         return 0
-    if args.in_domain:
+    if in_domain:
         with tempfile.TemporaryDirectory(prefix="rag-in-domain-") as work:
-            for n, spec in enumerate(args.in_domain):
-                dataset, sep, corpus = spec.partition(":")
-                if not sep or not Path(dataset).is_file() or not Path(corpus).exists():
-                    parser.error(f"--in-domain {spec!r}: expected QUESTIONS.jsonl:CORPUS, both existing")
+            for n, (dataset, corpus) in enumerate(in_domain):
                 rows += in_domain_rows(dataset, corpus, Path(work) / f"index-{n}")
-    result = fit(rows, l2=args.l2, false_refusals=args.false_refusals, in_domain_weight=args.in_domain_weight)
+                log.info("%s: %d in-domain rows so far", dataset, sum(r.split == IN_DOMAIN_SPLIT for r in rows))
+    result = fit(rows, l2=args.l2, false_refusals=args.false_refusals, in_domain_weight=args.in_domain_weight,
+                 unanswerable_refusals=args.unanswerable_refusals)
     sys.stdout.write(f"fitted on {result['n_rows']} tune rows ({result['n_articles']} articles) and "
                      f"{result['n_domain_rows']} in-domain rows (each × {result['in_domain_weight']:g}); "
                      f"out-of-fold at threshold {result['threshold']:.2f}: {json.dumps(result['oof'])}\n"
                      f"the rules alone on the same tune cases: {json.dumps(result['rules'])}\n")
+    if result["domain_oof"]:
+        sys.stdout.write(f"in-domain, out of fold by set, at {result['threshold']:.2f}: "
+                         f"{json.dumps(result['domain_oof'])}\n")
     sys.stdout.write(json.dumps({"weights": result["weights"], "intercept": result["intercept"]}) + "\n")
     if args.write:
         write_weights(Path(__file__).resolve().parent.parent / "rag" / "answer_model.py",

@@ -2673,7 +2673,7 @@ def _best_argues(ranking: Ranking, relevance: dict[str, float], passages: Sequen
     return reporting_balance(sorted(point_model.document_sentences(ranking.candidates, passages)[document])) < 0
 
 
-def _without_named_source(question: str, passages: Sequence[Passage]) -> tuple[str, set[tuple[str, str]]] | None:
+def without_named_source(question: str, passages: Sequence[Passage]) -> tuple[str, set[tuple[str, str]]] | None:
     """A factual ``question`` without the document or writer it names as its source (:func:`named_source`), and the
     documents that may answer it: those that state every one of the source's names themselves (an institute in a
     byline; every retrieved document when the source is named by no name, "the commentary"). None when it names
@@ -2711,7 +2711,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     question presumes (:func:`unstated_premise`; 0, the default, is off).
     ``answerability`` is then the best point's relevance.
     """
-    attributed = _without_named_source(question, passages)
+    attributed = without_named_source(question, passages)
     if attributed is not None:
         # "According to the Aschenby Centre commentary, how quickly…": the fact is asked; the commentary is where.
         question, query_vector = attributed[0], None

@@ -116,6 +116,33 @@ def test_in_domain_rows_are_fitted_on_but_the_threshold_is_read_on_squads_tune_h
     assert both["oof"]["false_refusal"] <= 0.10  # the threshold still keeps SQuAD's tune false refusals
 
 
+def _domain_rows(article: str, n: int) -> list[Row]:
+    """Our own set's questions: a right answer scores a little higher than a wrong one, with much overlap."""
+    out = []
+    for i in range(n):
+        answerable = i % 2 == 0
+        values = [0.0] * len(FEATURE_NAMES)
+        values[FEATURE_NAMES.index("answer_type")] = 1.0
+        values[FEATURE_NAMES.index("coverage")] = (0.6 if answerable else 0.3) + 0.4 * math.sin(7 * i + len(article))
+        out.append(Row(f"{article}:{i}", article, IN_DOMAIN_SPLIT, "answerable" if answerable else "unanswerable",
+                       0.5, tuple(values), answerable))
+    return out
+
+
+def test_the_threshold_can_be_read_on_our_own_sets_out_of_fold_by_set() -> None:
+    tune = [r for a in range(10) for r in _rows("tune", f"a{a}", 20)]
+    domain = [r for s in range(12) for r in _domain_rows(f"news_{s}", 20)]
+    by_squad = fit(tune + domain, l2=0.1, false_refusals=0.10, in_domain_weight=3.0)
+    ours = fit(tune + domain, l2=0.1, false_refusals=0.10, in_domain_weight=3.0, unanswerable_refusals=0.7)
+    assert by_squad["domain_oof"] == {} and ours["domain_oof"]["n_unanswerable"] == 120
+    assert ours["weights"] == by_squad["weights"]  # the same fit; only where its threshold is read differs
+    # The lowest threshold at which the fits that never saw a set refuse 70% of its unanswerable questions.
+    assert ours["domain_oof"]["refusal_unanswerable"] >= 0.7
+    assert ours["threshold"] != by_squad["threshold"]
+    with pytest.raises(ValueError, match="unanswerable"):
+        fit(tune + [r for r in domain if r.label == "answerable"], l2=0.1, unanswerable_refusals=0.7)
+
+
 def test_write_weights_pastes_between_the_markers(tmp_path: Path) -> None:
     target = tmp_path / "answer_model.py"
     source = Path(answer_model.__file__).read_text(encoding="utf-8")
@@ -205,9 +232,38 @@ def test_a_short_in_domain_answer_holds_only_as_a_whole_word(tmp_path: Path) -> 
     assert sum(r.hit for r in rows) == 1  # "4 frigates", not "14 ships in 2024"
 
 
+def test_in_domain_rows_read_a_named_source_as_the_answer_does(tmp_path: Path) -> None:
+    from rag.eval.answerability import in_domain_rows
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "reserve_commentary.txt").write_text(
+        "Reserves on paper\nBy Maren Tollisk – Senior Fellow, Harnvik Institute\n\nThe reserve's training budget "
+        "has stayed at 38 million crowns a year since 2019. I would propose three measures.\n", encoding="utf-8")
+    (corpus / "reserve_news.txt").write_text(
+        "Parliament enlarges the reserve\nBy Kalle Vestergaard\n\nThe reserve's training budget rises to 45 "
+        "million crowns a year, the minister said. The bill passed by 141 votes to 38.\n", encoding="utf-8")
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(json.dumps({
+        "id": "f1", "question": "According to the Harnvik Institute commentary, how much is the reserve's training "
+        "budget a year?", "answers": ["38 million crowns"], "answerable": True, "source": "reserve_commentary",
+        "evidence": "The reserve's training budget has stayed at 38 million crowns a year since 2019."}) + "\n",
+        encoding="utf-8")
+    rows = in_domain_rows(questions, corpus, tmp_path / "index", embedder=FakeEmbedder())
+    # The fact is asked of the commentary: its sentences are the candidates (as in extractive_result), scored
+    # without the source's names, which the sentence stating the fact never repeats.
+    assert rows and sum(r.hit for r in rows) == 1
+    unstated = FEATURE_NAMES.index("unstated")
+    assert all(r.features[unstated] == 0 for r in rows)
+    assert len(rows) == 2  # the commentary's two sentences, none of the report's
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--in-domain", "x.jsonl:corpus"], "go with --fit"),
     (["--fit", "--in-domain-weight", "-1"], "negative"),
+    (["--fit", "--unanswerable-refusals", "0.7"], "--in-domain sets"),
+    (["--fit", "--in-domain", "eval/dev/blind/news_a", "--unanswerable-refusals", "70"], "a share"),
+    (["--fit", "--in-domain", "no/such/set"], "expected QUESTIONS.jsonl:CORPUS or a directory"),
 ])
 def test_in_domain_options_are_checked_before_the_long_run(argv: list[str], message: str,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
