@@ -1726,6 +1726,10 @@ NEAR_DUPLICATE = 0.85  # cosine above which two sentences make the same point
 # On the tune half of held-out SQuAD (329 answered factual questions): 0 → token F1 0.175, answers containing
 # a reference 0.888; 0.5 → 0.176, 0.888; 0.75 → 0.179, 0.872; one sentence only → 0.179, 0.839.
 RUNNER_UP_SHARE = 0.5
+# A sentence that carries a chosen one's subject on ("ECOWAS held an emergency summit." → "It suspended Azawi…")
+# joins the answer at this learned answerability: the threshold it joined at until the model was fitted on our own
+# sets too (thirty-third round), whose scale puts the threshold at 0.31.
+CONTINUED_MIN_ANSWERABILITY = 0.10
 
 
 def _repeats(cand: Candidate, chosen: Sequence[Candidate], vectors: dict[str, np.ndarray]) -> bool:
@@ -2681,13 +2685,39 @@ def without_named_source(question: str, passages: Sequence[Passage]) -> tuple[st
     then see): a review found "How many flights did Delta cancel, according to the Harwell Institute commentary?"
     answered from a report on the outage, and "the Royal United Services Institute" pieced together from "Royal
     Navy", "United States" and "Harwell Institute"."""
-    found = named_source(question)
-    if found is None or profile(question).kind != "factoid" or profile(found[0]).kind != "factoid":
+    found = _fact_asked_of_source(question)
+    if found is None:
         return None
     asked, source = found
     wanted = names(" " + source)
     documents = {key for key, text in _document_texts(passages).items() if wanted <= names(text) | set(terms(text))}
     return (asked, documents) if documents else None
+
+
+def _fact_asked_of_source(question: str) -> tuple[str, str] | None:
+    found = named_source(question)
+    if found is None or profile(question).kind != "factoid" or profile(found[0]).kind != "factoid":
+        return None
+    return found
+
+
+def source_unstated(question: str, passages: Sequence[Passage]) -> bool:
+    """Whether a factual ``question`` asks its fact of a named document or writer that no retrieved document is
+    ("According to the Quorvel Institute commentary, how…?" over a library with no such commentary): the sources
+    do not say what that document says. (Until the thirty-third round the whole question was scored, and the
+    source's names unstated in the answer's document made it unlikely; a model fitted on our own sets weighs an
+    unstated name less, and "According to the Ostrelia Defence Institute commentary, by how many votes did the bill
+    pass?" was answered from a news report.)
+
+    Example:
+        >>> from rag.testing import passage
+        >>> news = passage("Parliament votes\\nBy Kalle Vestergaard\\n\\nThe bill passed by 141 votes to 38.")
+        >>> source_unstated("According to the Harnvik Institute commentary, how many votes did the bill get?", [news])
+        True
+        >>> source_unstated("How many votes did the bill get?", [news])
+        False
+    """
+    return _fact_asked_of_source(question) is not None and without_named_source(question, passages) is None
 
 
 def extractive_result(question: str, passages: Sequence[Passage], embedder: Embedder, *,
@@ -2722,6 +2752,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     kind = ranking.profile.kind
     if not ranked:
         return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
+    if attributed is None and source_unstated(question, passages):
+        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, ranking.answerability_by)
     # Whether an analytic question is answered is judged on its best passages (and those joined for what it
     # asks, as a document's dated opening); its points may come from all of them.
     head_numbers = decision_passages(passages)
@@ -2786,8 +2818,13 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     # A sentence whose opening pronoun needs the sentences before it brings them, and they count (the best
     # answer's own run always fits).
     cap = max(max_sentences, len(_with_antecedents([best], ranked)))
+    # A sentence carrying the subject on may be less likely on its own ("It suspended Azawi from all its bodies."
+    # after "ECOWAS held an emergency summit."): it needs CONTINUED_MIN_ANSWERABILITY, not the threshold.
+    carried_on = [c for c in ranked if c.answerability >= min(threshold, CONTINUED_MIN_ANSWERABILITY)]
+    if probable:
+        carried_on.sort(key=lambda c: (-c.answerability, -c.score))
     for continuing in (False, True):
-        for cand in answerable[1:]:
+        for cand in carried_on if continuing else answerable[1:]:
             if cand in chosen or cand.score < max(min_score, 0.85 * best.score):
                 continue
             if continuing and not _continues(cand, chosen):

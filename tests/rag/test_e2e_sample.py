@@ -113,5 +113,6 @@ def test_follow_up_answers_the_new_question_not_the_previous_one(sample_assistan
 
     assert not answer.refused, answer.to_dict()
     assert "peacekeeping mission ends in 2025" not in answer.answer, "the previous answer came back"
-    quotes = [" ".join(c.quote.split()) for c in answer.citations]
+    # Each answer sentence's own quote (two sentences citing one passage rest on different words of it).
+    quotes = [" ".join(q.quote.split()) for s in answer.sentences for q in s.quotes]
     assert any(evidence in q for q in quotes), quotes

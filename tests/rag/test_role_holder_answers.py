@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag import answer_model
 from rag.backends import extractive
 from rag.backends.extractive import extractive_result, role_question, states_role_holder
 from rag.testing import FakeEmbedder, passage
@@ -85,10 +86,12 @@ def test_the_holders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> 
     assert not result.refused and "Ostap Merenko" in result.text
     assert result.answerability >= extractive.ROLE_HOLDER_ANSWERABILITY
     assert result.chosen[-1].text.startswith("Its spokesman, Ostap Merenko")
-    # Without the check, only the learned answerability vouches for it, at a lower score.
-    monkeypatch.setattr(extractive, "states_role_holder", lambda question, sentence, context="": False)
-    assert extractive_result(QUESTION, [passage(PAY, 1)], FakeEmbedder(), min_score=0.0).answerability < \
+    # Where the learned model is unsure of it, the check vouches for it; without the check, it is refused.
+    monkeypatch.setattr(answer_model, "answerability", lambda values, *args, **kwargs: 0.05)
+    assert extractive_result(QUESTION, [passage(PAY, 1)], FakeEmbedder(), min_score=0.0).answerability >= \
         extractive.ROLE_HOLDER_ANSWERABILITY
+    monkeypatch.setattr(extractive, "states_role_holder", lambda question, sentence, context="": False)
+    assert extractive_result(QUESTION, [passage(PAY, 1)], FakeEmbedder(), min_score=0.0).refused
 
 
 GARRISON = ("Arvantia has kept a garrison of 140 marines on Perdigo Island since 1987, housed in a former lighthouse "
