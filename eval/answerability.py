@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from rag.answer_model import FEATURE_NAMES, answerability, fit_logistic
-from rag.backends.extractive import VectorCache, rank, without_named_source
+from rag.backends.extractive import VectorCache, rank, source_unstated, without_named_source
 from rag.chunk import split_sentences
 from rag.eval.datasets import article_key, load_squad, sample_squad
 from rag.records import Chunk, Passage, rendering_key
@@ -228,8 +228,10 @@ def in_domain_rows(dataset: str | Path, corpus: str | Path, index_dir: str | Pat
     factual questions, on-topic unanswerable ones) teach the fit what such an answer looks like. The
     ``corpus`` is ingested into ``index_dir``; each factoid question's passages are the assistant's
     retrieval, and a candidate holds the answer when it contains a reference answer (lower-cased), as
-    in :func:`rank_cases` but as a whole word. Rows get the split :data:`IN_DOMAIN_SPLIT`: they are fitted on, while the
-    threshold is still chosen on SQuAD's tune half (:func:`fit`).
+    in :func:`rank_cases` but as a whole word. A fact asked of a named source is read as the answer reads it (the
+    source's documents only; none when no retrieved document is that source, which the answer refuses by rule).
+    Rows get the split :data:`IN_DOMAIN_SPLIT`: they are fitted on, and the threshold is chosen on SQuAD's tune half
+    or, with ``unanswerable_refusals``, on these rows out of fold (:func:`fit`).
     """
     from rag.assistant import Assistant
     from rag.config import Config
@@ -245,6 +247,8 @@ def in_domain_rows(dataset: str | Path, corpus: str | Path, index_dir: str | Pat
         if item.key_points:
             continue  # an analytic question: answered with key points, not gated by answerability
         passages = assistant.retrieve(item.question)
+        if source_unstated(item.question, passages):
+            continue  # refused whatever the model says (rag.backends.extractive.source_unstated)
         # As the answer reads it: "According to the Harnvik Institute commentary, how many…?" asks the fact, of
         # the documents that state the source's names (rag.backends.extractive.without_named_source).
         attributed = without_named_source(item.question, passages)
@@ -284,6 +288,23 @@ def threshold_for(cases: Sequence[Case], min_score: float, false_refusals: float
         if rates(cases, min_score, t).get("false_refusal", 1.0) <= false_refusals:
             best = t
     return best
+
+
+def lowest_threshold_refusing(cases: Sequence[Case], min_score: float, share: float) -> float:
+    """The lowest answerability threshold (step 0.01) at which ``cases`` refuse at least ``share`` of their
+    unanswerable questions; ValueError when none up to 0.99 does (a threshold that refuses everything is no answer).
+
+    Example:
+        >>> cases = [Case("a", "domain", "answerable", "factoid", ((0.5, 0.6, True),)),
+        ...          Case("u1", "domain", "unanswerable", "factoid", ((0.5, 0.2, False),)),
+        ...          Case("u2", "domain", "unanswerable", "factoid", ((0.5, 0.4, False),))]
+        >>> lowest_threshold_refusing(cases, 0.25, 0.5), lowest_threshold_refusing(cases, 0.25, 1.0)
+        (0.21, 0.41)
+    """
+    for step in range(1, 100):
+        if rates(cases, min_score, step / 100).get("refusal_unanswerable", 0.0) >= share:
+            return step / 100
+    raise ValueError(f"no threshold up to 0.99 refuses {share:g} of the unanswerable questions")
 
 
 RULE_GATE = 0.5  # the hand-written answerability's threshold before the learned model (min_answerability 0.5)
@@ -354,9 +375,7 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
                 if set_fold[r.article] == f:
                     domain_p[i] = answerability(r.features, w, b)
         domain_cases = cases_from_rows(domain, domain_p)
-        threshold = next((step / 100 for step in range(1, 100)
-                          if rates(domain_cases, min_score, step / 100)["refusal_unanswerable"]
-                          >= unanswerable_refusals), 0.99)
+        threshold = lowest_threshold_refusing(domain_cases, min_score, unanswerable_refusals)
         domain_oof = rates(domain_cases, min_score, threshold)
     weights, intercept = fitted(tune)
     return {"weights": weights, "intercept": intercept, "threshold": threshold, "l2": l2, "rules": rules,
@@ -446,6 +465,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--in-domain-weight {args.in_domain_weight:g}: a row cannot count a negative number of times")
     if args.unanswerable_refusals is not None and not args.in_domain:
         parser.error("--unanswerable-refusals is read on the --in-domain sets: give some")
+    if args.unanswerable_refusals is not None and args.false_refusals is not None:
+        parser.error("--false-refusals reads the threshold on SQuAD, --unanswerable-refusals on the --in-domain sets: "
+                     "give one")
     if args.unanswerable_refusals is not None and not 0 < args.unanswerable_refusals <= 1:
         parser.error(f"--unanswerable-refusals {args.unanswerable_refusals:g}: a share, in (0, 1]")
     in_domain = []
@@ -456,7 +478,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not Path(dataset).is_file() or not Path(corpus).exists():
             parser.error(f"--in-domain {spec!r}: expected QUESTIONS.jsonl:CORPUS or a directory with "
                          "questions.jsonl and corpus/, both existing")
-        in_domain.append((dataset, corpus))
+        if (dataset, corpus) not in in_domain:  # (overlapping globs: a set counted twice would weigh double)
+            in_domain.append((dataset, corpus))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.cases:
         cases = [Case(**{**c, "ranked": tuple(tuple(r) for r in c["ranked"])})

@@ -1730,10 +1730,11 @@ RUNNER_UP_SHARE = 0.5
 # joins the answer at this learned answerability: the threshold it joined at until the model was fitted on our own
 # sets too (thirty-third round), whose scale puts the threshold at 0.31.
 CONTINUED_MIN_ANSWERABILITY = 0.10
-# A "who leads X / who is X's ROLE" question answered by a sentence that names someone but fails the holder check
-# (states_leader, states_role_holder) needs this learned answerability. Thirty-third round, on the development sets'
-# factual questions, each predicted by a fit that never saw its set: of the 64 such answers at the threshold (0.31),
-# 37 right, 4 wrong and 23 to unanswerable questions; at 0.4, 34 right, none wrong and 18 (at 0.5, 30 and 15).
+# A question asking for a person by role ("who leads / commands X", "who is X's ROLE") answered by a sentence that
+# names someone but fails the holder check (states_leader, states_role_holder) needs this learned answerability.
+# Thirty-third round, on the development sets' factual questions, each predicted by a fit that never saw its set: of
+# the 64 such answers at the threshold (0.31), 37 right, 4 wrong and 23 to unanswerable questions; at 0.4, 34 right,
+# none wrong and 18 (at 0.5, 30 and 15).
 UNCHECKED_HOLDER_ANSWERABILITY = 0.4
 
 
@@ -2686,8 +2687,8 @@ def without_named_source(question: str, passages: Sequence[Passage]) -> tuple[st
     """A factual ``question`` without the document or writer it names as its source (:func:`named_source`), and the
     documents that may answer it: those that state every one of the source's names themselves (an institute in a
     byline; every retrieved document when the source is named by no name, "the commentary"). None when it names
-    none, asks more than a fact, or names a source no retrieved document states (whose absence the names checks
-    then see): a review found "How many flights did Delta cancel, according to the Harwell Institute commentary?"
+    none, asks more than a fact, or names a source no retrieved document states (which :func:`source_unstated`
+    then refuses): a review found "How many flights did Delta cancel, according to the Harwell Institute commentary?"
     answered from a report on the outage, and "the Royal United Services Institute" pieced together from "Royal
     Navy", "United States" and "Harwell Institute"."""
     found = _fact_asked_of_source(question)
@@ -2811,7 +2812,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         # "Who commands the marine garrison on Perdigo Island?" is answered by a sentence that names someone, not by
         # "Arvantia has kept a garrison of 140 marines there since 1987" (thirtieth round).
         answerable = [c for c in answerable if names_someone(c.text, question)]
-        if by == "learned" and (_LEADER_QUESTION.search(by_role) or _ROLE_NAME_QUESTION.search(by_role)):
+        if by.startswith("learned"):
             # "Who is Russia's prime minister?": "Prime Minister Donald Tusk said…" names someone, but not as the
             # holder asked for (states_leader / states_role_holder): the model must be surer of it.
             answerable = [c for c in answerable if c.names_holder or c.answerability >= UNCHECKED_HOLDER_ANSWERABILITY]
@@ -2830,7 +2831,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     cap = max(max_sentences, len(_with_antecedents([best], ranked)))
     # A sentence carrying the subject on may be less likely on its own ("It suspended Azawi from all its bodies."
     # after "ECOWAS held an emergency summit."): it needs CONTINUED_MIN_ANSWERABILITY, not the threshold.
-    carried_on = [c for c in ranked if c.answerability >= min(threshold, CONTINUED_MIN_ANSWERABILITY)]
+    carried_on = [c for c in ranked if c.answerability >= (min(threshold, CONTINUED_MIN_ANSWERABILITY)
+                                                           if by.startswith("learned") else threshold)]
     if probable:
         carried_on.sort(key=lambda c: (-c.answerability, -c.score))
     for continuing in (False, True):

@@ -143,6 +143,21 @@ def test_the_threshold_can_be_read_on_our_own_sets_out_of_fold_by_set() -> None:
         fit(tune + [r for r in domain if r.label == "answerable"], l2=0.1, unanswerable_refusals=0.7)
 
 
+def test_the_threshold_is_the_lowest_that_refuses_the_share_asked() -> None:
+    from rag.eval.answerability import Case, lowest_threshold_refusing, rates
+
+    # Ten unanswerable questions whose best candidates score 0.05, 0.15, … 0.95; an answerable one at 0.5.
+    cases = [Case(f"u{i}", IN_DOMAIN_SPLIT, "unanswerable", "factoid", ((0.5, i / 10 + 0.05, False),))
+             for i in range(10)] + [Case("a", IN_DOMAIN_SPLIT, "answerable", "factoid", ((0.5, 0.5, True),))]
+    t = lowest_threshold_refusing(cases, 0.25, 0.7)
+    assert t == 0.66  # 0.05 … 0.65 refused: 7 of 10
+    assert rates(cases, 0.25, t)["refusal_unanswerable"] >= 0.7 > rates(cases, 0.25, t - 0.01)["refusal_unanswerable"]
+    # A share no threshold reaches short of refusing everything is an error, not a threshold of 0.99.
+    high = [*cases, Case("u10", IN_DOMAIN_SPLIT, "unanswerable", "factoid", ((0.5, 0.995, False),))]
+    with pytest.raises(ValueError, match="no threshold"):
+        lowest_threshold_refusing(high, 0.25, 1.0)
+
+
 def test_write_weights_pastes_between_the_markers(tmp_path: Path) -> None:
     target = tmp_path / "answer_model.py"
     source = Path(answer_model.__file__).read_text(encoding="utf-8")
@@ -264,6 +279,8 @@ def test_in_domain_rows_read_a_named_source_as_the_answer_does(tmp_path: Path) -
     (["--fit", "--unanswerable-refusals", "0.7"], "--in-domain sets"),
     (["--fit", "--in-domain", "eval/dev/blind/news_a", "--unanswerable-refusals", "70"], "a share"),
     (["--fit", "--in-domain", "no/such/set"], "expected QUESTIONS.jsonl:CORPUS or a directory"),
+    (["--fit", "--in-domain", "eval/dev/blind/news_a", "--unanswerable-refusals", "0.7", "--false-refusals", "0.2"],
+     "give one"),
 ])
 def test_in_domain_options_are_checked_before_the_long_run(argv: list[str], message: str,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
