@@ -29,7 +29,7 @@ import random
 import re
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -345,43 +345,39 @@ def fit(rows: Sequence[Row], l2: float = 1.0, folds: int = 5, min_score: float =
     rules = rule_rates(tune, min_score)
     if false_refusals is None:
         false_refusals = rules["false_refusal"]
-    fold_of = {a: int(hashlib.sha256(f"fold:{a}".encode()).hexdigest(), 16) % folds for a in {r.article for r in tune}}
+    # (a SQuAD article's fold, or one of our sets')
+    fold_of = {a: int(hashlib.sha256(f"fold:{a}".encode()).hexdigest(), 16) % folds for a in {r.article for r in rows}}
 
-    def fitted(train: Sequence[Row]) -> tuple[list[float], float]:
-        both = [*train, *domain]
-        weights = [1.0] * len(train) + [in_domain_weight] * len(domain)
+    def fitted(squad: Sequence[Row], ours: Sequence[Row]) -> tuple[list[float], float]:
+        both = [*squad, *ours]
+        weights = [1.0] * len(squad) + [in_domain_weight] * len(ours)
         return fit_logistic([r.features for r in both], [int(r.hit) for r in both], l2, sample_weights=weights)
 
-    oof = [0.0] * len(tune)
-    for f in range(folds):
-        weights, intercept = fitted([r for r in tune if fold_of[r.article] != f])
-        for i, r in enumerate(tune):
-            if fold_of[r.article] == f:
-                oof[i] = answerability(r.features, weights, intercept)
+    def out_of_fold(held: Sequence[Row], fitted_without: Callable[[int], tuple[list[float], float]]) -> list[float]:
+        """Each of ``held``'s rows predicted by the fit made without its fold (of ``r.article``)."""
+        predicted = [0.0] * len(held)
+        for f in range(folds):
+            weights, intercept = fitted_without(f)
+            for i, r in enumerate(held):
+                if fold_of[r.article] == f:
+                    predicted[i] = answerability(r.features, weights, intercept)
+        return predicted
+
+    oof = out_of_fold(tune, lambda f: fitted([r for r in tune if fold_of[r.article] != f], domain))
     threshold = threshold_for(cases_from_rows(tune, oof), min_score, false_refusals)
     domain_oof: dict[str, float] = {}
     if unanswerable_refusals is not None:
         if not any(r.label == "unanswerable" for r in domain):
             raise ValueError("unanswerable_refusals needs in-domain rows of unanswerable questions")
-        set_fold = {s: int(hashlib.sha256(f"fold:{s}".encode()).hexdigest(), 16) % folds
-                    for s in {r.article for r in domain}}
-        domain_p = [0.0] * len(domain)
-        for f in range(folds):
-            train = [r for r in domain if set_fold[r.article] != f]
-            both = [*tune, *train]
-            w, b = fit_logistic([r.features for r in both], [int(r.hit) for r in both], l2,
-                                sample_weights=[1.0] * len(tune) + [in_domain_weight] * len(train))
-            for i, r in enumerate(domain):
-                if set_fold[r.article] == f:
-                    domain_p[i] = answerability(r.features, w, b)
-        domain_cases = cases_from_rows(domain, domain_p)
+        domain_cases = cases_from_rows(domain, out_of_fold(
+            domain, lambda f: fitted(tune, [r for r in domain if fold_of[r.article] != f])))
         threshold = lowest_threshold_refusing(domain_cases, min_score, unanswerable_refusals)
         domain_oof = rates(domain_cases, min_score, threshold)
-    weights, intercept = fitted(tune)
+    weights, intercept = fitted(tune, domain)
     return {"weights": weights, "intercept": intercept, "threshold": threshold, "l2": l2, "rules": rules,
             "oof": rates(cases_from_rows(tune, oof), min_score, threshold), "n_rows": len(tune),
-            "n_articles": len(fold_of), "n_domain_rows": len(domain), "in_domain_weight": in_domain_weight,
-            "domain_oof": domain_oof}
+            "n_articles": len({r.article for r in tune}), "n_domain_rows": len(domain),
+            "in_domain_weight": in_domain_weight, "domain_oof": domain_oof}
 
 
 def write_weights(path: Path, weights: Sequence[float], intercept: float, threshold: float | None = None) -> None:

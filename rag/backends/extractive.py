@@ -2758,7 +2758,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     kind = ranking.profile.kind
     if not ranked:
         return ExtractiveResult(REFUSAL, [], [], kind, 0.0)
-    if attributed is None and source_unstated(question, passages):
+    if attributed is None and _fact_asked_of_source(question) is not None:  # (source_unstated, read once)
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, ranking.answerability_by)
     # Whether an analytic question is answered is judged on its best passages (and those joined for what it
     # asks, as a document's dated opening); its points may come from all of them.
@@ -2807,12 +2807,13 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     by = ranking.answerability_by
     threshold = checker_threshold if checker is not None and by == checker_name(checker) else min_answerability
     answerable = [c for c in ranked if c.answerability >= threshold]
+    by_learned = by.startswith("learned")  # (also for a checker that failed)
     by_role = role_question(question)
     if asks_person_by_role(by_role):
         # "Who commands the marine garrison on Perdigo Island?" is answered by a sentence that names someone, not by
         # "Arvantia has kept a garrison of 140 marines there since 1987" (thirtieth round).
         answerable = [c for c in answerable if names_someone(c.text, question)]
-        if by.startswith("learned"):
+        if by_learned:
             # "Who is Russia's prime minister?": "Prime Minister Donald Tusk said…" names someone, but not as the
             # holder asked for (states_leader / states_role_holder): the model must be surer of it.
             answerable = [c for c in answerable if c.names_holder or c.answerability >= UNCHECKED_HOLDER_ANSWERABILITY]
@@ -2831,8 +2832,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     cap = max(max_sentences, len(_with_antecedents([best], ranked)))
     # A sentence carrying the subject on may be less likely on its own ("It suspended Azawi from all its bodies."
     # after "ECOWAS held an emergency summit."): it needs CONTINUED_MIN_ANSWERABILITY, not the threshold.
-    carried_on = [c for c in ranked if c.answerability >= (min(threshold, CONTINUED_MIN_ANSWERABILITY)
-                                                           if by.startswith("learned") else threshold)]
+    carried_on = [c for c in ranked
+                  if c.answerability >= (min(threshold, CONTINUED_MIN_ANSWERABILITY) if by_learned else threshold)]
     if probable:
         carried_on.sort(key=lambda c: (-c.answerability, -c.score))
     for continuing in (False, True):
