@@ -554,6 +554,21 @@ _CIRCUMSTANCE = re.compile(r"\s+(?:after|when|while|because|despite|following|am
 # form after its subject: "…seize tankers they said were…" is checked), and no order ("tell X to surrender").
 # (Not "declare" or "announce": "Why did Zamboria declare war?" presumes the war.)
 _SAID = re.compile(r"^\s*(?:[\w’'-]+\s+){1,4}?(?:say|claim|insist|argue|assert|suggest)\b", re.I)
+# "Why was the captain relieved of command?", "Why has the frigate been delayed?": a passive presumes its event too.
+# The participle follows its subject (at most eight words, none that makes the clause a state: "Why were the
+# fishermen unhappy about the way the launch was notified?" asks a view of a thing done, not why it was done).
+_WHY_PASSIVE = re.compile(r"\bwhy (?:(?:was|were)\s+(?P<subject>[^?;]+?)|(?:has|have|had)\s+(?P<perfect>[^?;]+?)\s+"
+                          r"been)\s+(?P<participle>[a-z][\w-]*ed|shot|hit|sent|held|left|built|caught|brought|"
+                          r"kept|told|sold|cut|struck|thrown|withdrawn|stolen|sunk|paid|laid|lost|put|set|shut|taken|"
+                          r"given|seen|driven|written|broken|chosen|beaten|forbidden|frozen|hidden|spoken|sworn|"
+                          r"overtaken|forgotten|fallen|proven)\b(?P<rest>[^?;]*)", re.I)
+_NOT_A_SUBJECT = re.compile(r"\b(?:was|were|is|are|be|been|being|has|have|had|so|too|such|more|less|most|very|"
+                            r"able|unable|about|with|that|than|to|not|never|no)\b", re.I)
+# Participles that name a state of mind or of things, not a thing done ("Why were the officials worried…?").
+_STATE_PARTICIPLES = frozenset("""worried concerned surprised divided interested involved prepared convinced determined
+    satisfied disappointed frustrated alarmed dismayed pleased tired scared unconvinced unmoved united opposed
+    committed reluctant embarrassed entitled exposed vulnerable limited needed qualified supposed used allowed
+    expected required""".split())
 
 
 def _clause(text: str) -> str:
@@ -580,10 +595,22 @@ def presumed_event(question: str) -> str | None:
         'Why did Skelvora ground the whole fleet?'
         >>> presumed_event("Why did Quelbria say it was restricting exports?") is None
         True
+        >>> presumed_event("Why was the captain of the Orsolind relieved of command after the collision?")
+        'Why was the captain of the Orsolind relieved of command?'
+        >>> presumed_event("Why were the fishermen unhappy about the way the launch was notified?") is None
+        True
     """
     question = " ".join(question.split())
     if asks_view(question):
         return None
+    passive = _WHY_PASSIVE.search(question)
+    if passive:
+        subject = passive.group("subject") or passive.group("perfect")
+        participle = passive.group("participle")
+        if len(subject.split()) > 8 or _NOT_A_SUBJECT.search(subject) or participle.lower() in _STATE_PARTICIPLES:
+            return None
+        clause = _CIRCUMSTANCE.sub("", _clause(f"{subject} {participle}{passive.group('rest')}"))
+        return f"Why was {clause}?" if clause else None
     match = _WHY_EVENT.search(question)
     if not match:
         return None
@@ -666,6 +693,7 @@ _SAME_EVENT = [frozenset(terms(group)) for group in (
     "break broke collapse collapsed fail failed",
     "sign signed conclude concluded",
     "shoot shot down downing downed",
+    "dismiss dismissed sack sacked remove removed relieve relieved oust ousted replace replaced",
 )]
 
 

@@ -2585,23 +2585,70 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     "Why did Kaspria shoot down the Ulthenian aircraft?" over articles on the standoff over the gulf that report
     no shooting down: the question's premise is not in the sources, and bullets about the standoff answer nothing.
     The event is the clause after "why did" (:func:`rag.keypoints.presumed_event`: not a question asking someone's
-    view, whose words are the asker's), read as :func:`unstated_premise` reads a question: each document on its
-    own, and only when the document that states most of it was read at length. One unstated word is enough: the
-    clause is short, and its words name what happened ("cancel", "expel", "veto", "resign").
+    view, whose words are the asker's). What happened must be stated *with* the event: the clause's verbs of events
+    (:func:`rag.keypoints.same_event`, each standing for the verbs that name the same event) and its first word (its
+    verb, or its subject when that is not a name) must each be stated in a sentence that also states another of
+    the clause's words or names. An article that says "suspended" about the talks and "purchase" about another
+    deal reports no cancelled purchase. The clause's other words (where, for what) need only be stated somewhere
+    in the document: a report often carries them by a pronoun ("tankers crossing it"). Each document is read on
+    its own, and only when the document that states most of the event was read at length
+    (:data:`PREMISE_MIN_PASSAGES`). One unstated word is enough: the clause is short, and its words name what
+    happened ("cancel", "expel", "veto", "resign").
 
     Example:
         >>> from rag.records import Chunk
         >>> text = "Kaspria's fighters shadowed the aircraft for an hour. Ulthenia called it reckless."
-        >>> more = "Both sides claim the gulf."
+        >>> more = "Both sides claim the gulf. Talks were suspended in May."
         >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Gulf", t, 0, len(t), i), score=1.0)
         ...       for i, t in enumerate([text, more])]
         >>> event_unstated("Why did Kaspria shoot down the aircraft?", ps)
         ['shoot']
         >>> event_unstated("Why did Kaspria shadow the aircraft, and how did Ulthenia react?", ps)
         []
+        >>> event_unstated("Why did Kaspria cancel the talks?", ps)  # "suspended" the talks: the same event
+        []
+        >>> event_unstated("Why did Kaspria cancel its aircraft purchase?", ps)  # suspended talks, not a purchase
+        ['cancel', 'purchas']
     """
     presumed = presumed_event(question)
-    return unstated_premise(presumed, passages, alternatives=same_event, skip=EVENT_FRAMES) if presumed else []
+    if not presumed or not passages:
+        return []
+    content = [t for t in content_focus(presumed) if t not in EVENT_FRAMES]
+    if not content:
+        return []
+    forms = {t: same_event(t) for t in content}
+    # Any other word of the clause may be the one a report states the event with ("some companies excluded":
+    # "fourteen companies … were barred … to exclude firms"), names included.
+    partners = {t: same_event(t) for t in terms(presumed) if t not in EVENT_FRAMES}
+    sentences_of: dict[tuple[str, str], list[set[str]]] = {}
+    count: Counter[tuple[str, str]] = Counter()
+    for p in passages:
+        document = rendering_key(p.chunk.source)
+        count[document] += 1
+        sentences_of.setdefault(document, []).extend(
+            set(terms(text)) for text in [p.chunk.title, *(p.chunk.text[s.start:s.end]
+                                                              for s in split_sentences(p.chunk.text))])
+
+    def said(alternatives: frozenset[str], stated: set[str]) -> bool:
+        return any(focus_matches(form, word) for form in alternatives for word in stated)
+
+    # What happened: the event verbs (a word with other names for its event) and the clause's first word.
+    happened = {t for t in content if len(forms[t]) > 1} | {content[0]}
+
+    def stated_with_event(term: str, sentences: list[set[str]]) -> bool:
+        others = [partners[other] for other in partners if other != term]
+        if term not in happened or not others:
+            return any(said(forms[term], stated) for stated in sentences)
+        return any(said(forms[term], stated) and any(said(other, stated) for other in others) for stated in sentences)
+
+    unstated = {document: [t for t in content if not stated_with_event(t, sentences)]
+                for document, sentences in sentences_of.items()}
+    fewest = min(len(u) for u in unstated.values())
+    best = [document for document in unstated if len(unstated[document]) == fewest]
+    # As unstated_premise: every document that leaves out least must have been read at length.
+    if any(count[document] < PREMISE_MIN_PASSAGES for document in best):
+        return []
+    return unstated[best[0]]
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:

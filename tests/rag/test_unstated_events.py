@@ -45,6 +45,18 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
      "Why did the Houthis seize oil tankers they said were linked to Israel?"),
     ("Why did Putin tell Prigozhin to surrender?", "Why did Putin tell Prigozhin to surrender?"),
     ("Why did Kaspria declare war?", "Why did Kaspria declare war?"),
+    # a passive presumes its event too; a state asked about does not (news_bg, news_ao, news_ar)
+    ("Why was the captain of the Orsolind relieved of command after the collision?",
+     "Why was the captain of the Orsolind relieved of command?"),
+    ("Why were residents of Grevmouth evacuated after the leak, and where were they taken?",
+     "Why was residents of Grevmouth evacuated?"),
+    ("Why has the first Gyrfalcon frigate been delayed, according to the ministry?",
+     "Why was the first Gyrfalcon frigate delayed?"),
+    ("Why were the fishermen unhappy about the way the launch was notified?", None),
+    ("Why were Quilmoran fishermen angry?", None),
+    ("Why was the navy slow to report it?", None),
+    ("Why were the officials worried about the leak?", None),
+    ("Why was the radar problem not caught?", None),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -91,6 +103,27 @@ def test_an_event_reported_in_other_words_is_answered() -> None:
                      "Why did Israel decide to send tanks to Rafah?"):
         assert event_unstated(question, ps) == [], question
     assert event_unstated("Why did Israel expel the diplomats?", ps)  # no expulsion, in any words
+
+
+def test_what_happened_must_be_stated_with_the_event() -> None:
+    # news_ac, news_bg: the article says "halted" about talks and names the purchase apart, or names the frigates
+    # and an attack on something else. What happened must be stated with another word of the event; where and
+    # for what may be carried by a pronoun ("tankers crossing it", in the gulf article above).
+    text = ["Talks with Ulthenia were halted in May. Kaspria's purchase of Velmar tanks is due to be signed this year.",
+            "A convoy was attacked near Dorsk. Two Ulthenian frigates patrol the gulf, watched by rebels."]
+    ps = gulf("/corpus/talks.txt", text)
+    assert event_unstated("Why did Kaspria cancel its purchase of Velmar tanks?", ps) == ["cancel"]
+    assert event_unstated("Why did the rebels attack the Ulthenian frigates?", ps) == ["attack"]
+    # ... and stated with it, in one sentence, in the event's words or other names for it
+    assert event_unstated("Why did Kaspria suspend the talks with Ulthenia?", ps) == []
+    assert event_unstated("Why was the convoy struck near Dorsk?", ps) == []
+    # (nor does it say who attacked the convoy: the rebels are only watching the frigates)
+    assert event_unstated("Why did the rebels strike the convoy?", ps) == ["rebel"]
+    # a passive's event, in one sentence with the person it was done to
+    sacked = gulf("/corpus/navy.txt", ["The navy removed the Orsolind's captain from command on Monday.",
+                                       "The collision damaged the tanker's hull."])
+    assert event_unstated("Why was the captain of the Orsolind relieved of command?", sacked) == []
+    assert event_unstated("Why was the captain of the Orsolind relieved of command?", gulf())
 
 
 def test_a_view_is_not_read_as_an_event() -> None:
