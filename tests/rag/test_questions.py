@@ -19,6 +19,11 @@ from rag.questions import (
 from rag.text import terms
 
 ANALYTIC = [
+    # an attribution set off by commas after "how", what actors are doing about a thing, "end up" (news_ax, news_bh)
+    "How, according to prosecutors, did the bribery scheme around the offsets work?",
+    "How, in Dunhoff's view, does the wall end up strengthening smuggling networks?",
+    "what are the defence minister and parliament doing about the fighter programme now that the scandal has broken",
+    "What has Lessia done in response to the drone flights?",
     # grounds, and a second question asking why or how
     "On what grounds did the cyber agency tie the campaign to Brakovia?",
     "Which approach does the author want the partners to take, and why does he reject the alternatives?",
@@ -178,6 +183,11 @@ ANALYTIC = [
     "What'd happen if the talks failed?",  # "'d" is "would" before "happen"
 ]
 FACTOID = [
+    # an aside after another question word, what someone was doing, how a thing ended
+    "Who, according to the report, fired first?",
+    "When, according to police, did the attack start?",
+    "What was the minister doing in Paris?",
+    "How did the siege end?",
     # a second clause that asks a fact, a quoted title, one thing the report recommends, a basis of a calculation
     "Where did the clash happen, and how many soldiers died?",
     "What is the range of the Strela-9 missile, and how accurate is it?",
