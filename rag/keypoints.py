@@ -678,15 +678,16 @@ EVENT_FRAMES = frozenset(terms("decide decided agree agreed try tried attempt at
 # Verbs of events that reports write in several ways ("attack" / "stormed", "pull out" / "withdrew"): each stands
 # for the others (stemmed).
 _SAME_EVENT = [frozenset(terms(group)) for group in (
-    "attack attacked storm stormed strike struck raid raided assault assaulted hit bomb bombed shell shelled fire "
-    "fired invade invaded invasion offensive incursion",
+    # (not "shell" or "ship": in these reports the nouns, "artillery shells", "ships", are the common words)
+    "attack attacked storm stormed strike struck raid raided assault assaulted hit bomb bombed fire fired invade "
+    "invaded invasion offensive incursion",
     "withdraw withdrew withdrawal pull pulled retreat retreated leave left exit quit",
     "expel expelled expulsion throw threw eject ejected oust ousted",
-    "send sent supply supplied deliver delivered delivery provide provided give gave ship shipped transfer "
-    "transferred",
+    "send sent supply supplied deliver delivered delivery provide provided give gave transfer transferred",
     "join joined accede acceded accession member membership",
-    "cancel cancelled canceled scrap scrapped drop dropped terminate terminated halt halted suspend suspended end "
-    "ended abandon abandoned",
+    # (not "end": the noun, "by the end of 2027", is far more common in reports than the verb)
+    "cancel cancelled canceled scrap scrapped drop dropped terminate terminated halt halted suspend suspended "
+    "abandon abandoned",
     "reject rejected refuse refused decline declined veto vetoed oppose opposed block blocked",
     "select selected pick picked prefer preferred award awarded",
     "arrest arrested detain detained seize seized capture captured",

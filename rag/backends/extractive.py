@@ -2616,10 +2616,9 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     content = [t for t in content_focus(presumed) if t not in EVENT_FRAMES]
     if not content:
         return []
-    forms = {t: same_event(t) for t in content}
     # Any other word of the clause may be the one a report states the event with ("some companies excluded":
     # "fourteen companies … were barred … to exclude firms"), names included.
-    partners = {t: same_event(t) for t in terms(presumed) if t not in EVENT_FRAMES}
+    partners = {t: same_event(t) for t in [*content, *terms(presumed)] if t not in EVENT_FRAMES}
     sentences_of: dict[tuple[str, str], list[set[str]]] = {}
     count: Counter[tuple[str, str]] = Counter()
     for p in passages:
@@ -2629,17 +2628,22 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
             set(terms(text)) for text in [p.chunk.title, *(p.chunk.text[s.start:s.end]
                                                               for s in split_sentences(p.chunk.text))])
 
-    def said(alternatives: frozenset[str], stated: set[str]) -> bool:
-        return any(focus_matches(form, word) for form in alternatives for word in stated)
+    def said(asked: str, stated: set[str]) -> bool:
+        # The asked word as focus words are matched ("oppose" / "opponents"); another verb for its event only as
+        # itself or a longer word that starts with it (focus_matches' shared prefixes would read "drop" in "drone",
+        # "storm" in "stop", "halt" in "Halcombe").
+        return any(focus_matches(asked, word) for word in stated) or any(
+            word == form or (min(len(word), len(form)) >= 4 and (word.startswith(form) or form.startswith(word)))
+            for form in partners[asked] - {asked} for word in stated)
 
     # What happened: the event verbs (a word with other names for its event) and the clause's first word.
-    happened = {t for t in content if len(forms[t]) > 1} | {content[0]}
+    happened = {t for t in content if len(partners[t]) > 1} | {content[0]}
 
     def stated_with_event(term: str, sentences: list[set[str]]) -> bool:
-        others = [partners[other] for other in partners if other != term]
+        others = [other for other in partners if other != term]
         if term not in happened or not others:
-            return any(said(forms[term], stated) for stated in sentences)
-        return any(said(forms[term], stated) and any(said(other, stated) for other in others) for stated in sentences)
+            return any(said(term, stated) for stated in sentences)
+        return any(said(term, stated) and any(said(other, stated) for other in others) for stated in sentences)
 
     unstated = {document: [t for t in content if not stated_with_event(t, sentences)]
                 for document, sentences in sentences_of.items()}
