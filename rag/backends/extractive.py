@@ -2591,9 +2591,9 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     the clause's words or names. An article that says "suspended" about the talks and "purchase" about another
     deal reports no cancelled purchase. The clause's other words (where, for what) need only be stated somewhere
     in the document: a report often carries them by a pronoun ("tankers crossing it"). Each document is read on
-    its own, and only when the document that states most of the event was read at length
-    (:data:`PREMISE_MIN_PASSAGES`). One unstated word is enough: the clause is short, and its words name what
-    happened ("cancel", "expel", "veto", "resign").
+    its own: the documents about the event are those that state most of its words anywhere, and each must have
+    been read at length (:data:`PREMISE_MIN_PASSAGES`). One unstated word is enough: the clause is short, and its
+    words name what happened ("cancel", "expel", "veto", "resign").
 
     Example:
         >>> from rag.records import Chunk
@@ -2645,14 +2645,16 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
             return any(said(term, stated) for stated in sentences)
         return any(said(term, stated) and any(said(other, stated) for other in others) for stated in sentences)
 
-    unstated = {document: [t for t in content if not stated_with_event(t, sentences)]
+    # The documents about the event are those that state most of its words anywhere; as in unstated_premise, each
+    # must have been read at length. (Chosen by what they state with the event instead, a paragraph that states
+    # as little of it as an article would stop the check for both.)
+    anywhere = {document: sum(any(said(t, stated) for stated in sentences) for t in content)
                 for document, sentences in sentences_of.items()}
-    fewest = min(len(u) for u in unstated.values())
-    best = [document for document in unstated if len(unstated[document]) == fewest]
-    # As unstated_premise: every document that leaves out least must have been read at length.
+    best = [document for document in anywhere if anywhere[document] == max(anywhere.values())]
     if any(count[document] < PREMISE_MIN_PASSAGES for document in best):
         return []
-    return unstated[best[0]]
+    return min(([t for t in content if not stated_with_event(t, sentences_of[document])] for document in best),
+               key=len)
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:

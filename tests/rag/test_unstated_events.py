@@ -132,6 +132,16 @@ def test_what_happened_must_be_stated_with_the_event() -> None:
     assert event_unstated("Why was the captain of the Orsolind relieved of command?", gulf())
 
 
+def test_the_article_about_the_event_is_read_not_a_paragraph_that_states_less_of_it() -> None:
+    # The article states every word of the event, but not the cancelling with the purchase; a one-paragraph note
+    # states the purchase and the tanks together and nothing of a cancelling. The article is the document about the
+    # event (it states most of its words), so its silence is evidence; the note ties with it only in what it
+    # states with the event, which stopped the check (news_bn).
+    article = gulf("/corpus/tanks.txt", ["Drills were halted in May.", "Its purchase of Velmar tanks is due this year."])
+    note = gulf("/corpus/note.txt", ["The purchase of Velmar tanks was signed."])
+    assert event_unstated("Why did Kaspria cancel its purchase of Velmar tanks?", [*article, *note]) == ["cancel"]
+
+
 def test_a_view_is_not_read_as_an_event() -> None:
     # "reckless" is the asker's word for the writer's judgement; the question goes on to the key points.
     question = "Why does the analyst consider Kaspria's decision to shoot down the aircraft reckless?"
