@@ -422,9 +422,10 @@ _REACTOR = re.compile(
 _NOT_ACTOR = re.compile(r"^\w+ly\b|^(?:much|far|long|fast|quick|soon|strong|hard|well|badly)\b|"
                         r"\b(?:would|might|will|could|should|may|can|shall|expect\w*|likely|want\w*|plan\w*|"
                         r"going|how|way|what|whether|why|when)\b|\b(?:to|be|been|being)$", re.I)
-# A conjunct's own words end where what qualifies it begins: "hospitals | in Kaunela", "unions | representing…".
-_QUALIFIER = re.compile(r"\s+(?:in|of|at|on|from|for|that|who|which|whose|representing|living|operating|based|"
-                        r"across|around|near|with|over|under|outside|inside|by|within|among|amongst|throughout|"
+# A conjunct's own words end where what qualifies it begins: "hospitals | in Kaunela", "unions | representing…",
+# "fighter sales | to other countries", "recruitment | into the navy".
+_QUALIFIER = re.compile(r"\s+(?:in|of|at|on|from|for|to|into|between|that|who|which|whose|representing|living|"
+                        r"operating|based|across|around|near|with|over|under|outside|inside|by|within|among|amongst|throughout|"
                         r"beyond|along|against|during|after|following)\s+.*$|"
                         r"\s+(?:next door|nearby|there|here|elsewhere|abroad|overseas|locally|themselves|"
                         r"itself)$", re.I)

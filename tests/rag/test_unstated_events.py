@@ -164,6 +164,9 @@ def test_one_paragraph_is_no_evidence_that_an_event_is_absent() -> None:
     ("What were the consequences of the attack on the power grid for households?", [{"household"}]),
     ("What effect did the standoff have on local businesses?",
      [{"busi", "compani", "corpor", "enterpris", "firm", "oper"}]),
+    # what qualifies the thing is no part of it (news_bh, news_bi)
+    ("What effect has the scandal had on Kaspria's fighter sales to other countries?", [{"sale"}]),
+    ("What effect has the mutiny had on recruitment into the navy?", [{"recruit"}]),
     # a name, a general thing, a view, no effect asked: nothing to check
     ("How did the standoff affect Ulthenia?", []),
     ("What effect has the standoff had on daily life in the region?", []),
