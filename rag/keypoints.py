@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
-from rag.seats import STATE_NAMES, state_forms
+from rag.seats import STATE_NAMES, seat_of, state_forms
 from rag.text import names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "risks", "evidence", "measures", "arguments", "general"]
@@ -501,6 +501,49 @@ def reacting_words(question: str) -> frozenset[str]:
             # "the French government", "President Macron": a role or an institution is who its name says.
             found |= name_terms
     return frozenset(found.union(*(state_forms(t) for t in found)))
+
+
+# What a reaction question's actors reacted to: "How did Skarvia react | to the collision in the strait?"
+_REACTED_TO = re.compile(r"^\s*(?:to|over|after|at|about)\s+(?P<event>[^?]+)", re.I)
+
+
+def named_reactors(question: str) -> tuple[list[frozenset[str]], str] | None:
+    """The named actors a reaction question asks about, each as the stemmed words of its name with its state's other
+    names, and what they reacted to.
+
+    None when the question asks no one's reaction, names nothing they reacted to, or when one of its actors is no
+    name ("the opposition": :func:`reaction_actors` reads head nouns) or someone named by a relation ("Azawi's
+    partners" are not Azawi).
+
+    Example:
+        >>> actors, event = named_reactors("How did Sorvania's government respond to the blockade of Kaldrin?")
+        >>> [sorted(a) for a in actors], event
+        ([['sorvania']], 'the blockade of Kaldrin')
+        >>> [sorted(a) for a in named_reactors("How did France react to the coup?")[0]]
+        [['franc', 'french']]
+        >>> [sorted(a) for a in named_reactors("How did Moscow react to the expulsions?")[0]]
+        [['moscow', 'russia', 'russian']]
+        >>> named_reactors("How did the opposition and France react to the coup?") is None
+        True
+    """
+    question = " ".join(question.split())
+    match = _REACTOR.search(question)
+    reacted_to = _REACTED_TO.match(question[match.end():]) if match else None
+    conjuncts = _actor_conjuncts(question)
+    if not reacted_to or not conjuncts:
+        return None
+    actors = []
+    for core in conjuncts:
+        named = names(" " + core)
+        own = [t for t in terms(core) if t not in named and t not in _FILLER]
+        name_terms = {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES)
+                      and t not in _NAME_FILLER}
+        if not name_terms or own and (own[-1] not in _ANY_NAME or own[-1] in _RELATIONAL):
+            return None
+        # (a capital is its state: "How did Moscow react?" is answered by "Russia's foreign ministry said…")
+        seated = {t for name in named for state_name in seat_of(name) for t in terms(state_name)}
+        actors.append(frozenset(name_terms.union(seated, *(state_forms(t) for t in name_terms))))
+    return actors, reacted_to.group("event").strip()
 
 
 # Heads that name someone else than the name before them ("Azawi's partners" are not Azawi).

@@ -56,6 +56,7 @@ from rag.keypoints import (
     asks_view,
     content_focus,
     list_item,
+    named_reactors,
     narrative_score,
     numbered_prescription,
     presumed_event,
@@ -2579,6 +2580,52 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     return _unmentioned(question, reaction_actors(question), passages)
 
 
+def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
+    """Does a reaction question ask about a named actor that the documents about what it reacted to never name?
+
+    "How did Skarvia react to the collision in the strait?" over reports of the collision that never mention Skarvia
+    (an article on another topic may): nothing there is Skarvia's reaction, however well its sentences on the
+    collision match. The documents about the event are those that state most of its words
+    (:func:`rag.keypoints.named_reactors`); each must have been read at length (:data:`PREMISE_MIN_PASSAGES`),
+    and none of them may name any of the actors, by a name of its state or by a capital that stands for one
+    ("the Kremlin said…" for Russia). False when the question asks about an actor that is no name
+    (:func:`reactor_silent` reads those), or when nothing of the event is stated.
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> texts = ["The tanker and the destroyer collided in the strait.",
+        ...          "Avrelia's navy said it would investigate.", "Skarvia's army ordered new shells."]
+        >>> ps = [Passage(chunk=Chunk(str(i), source, "Report", t, 0, len(t), i), score=1.0)
+        ...       for i, (source, t) in enumerate(zip(["a.txt", "a.txt", "b.txt"], texts))]
+        >>> reactor_unnamed("How did Skarvia react to the collision in the strait?", ps)
+        True
+        >>> reactor_unnamed("How did Avrelia react to the collision in the strait?", ps)
+        False
+    """
+    asked = named_reactors(question)
+    if not asked or not passages:
+        return False
+    actors, event = asked
+    actor_words = set().union(*actors)
+    event_words = [t for t in terms(event) if t not in actor_words]
+    texts = _document_texts(passages)
+    count = Counter(rendering_key(p.chunk.source) for p in passages)
+    stated = {key: set(terms(text)) for key, text in texts.items()}
+    about_event = {key: sum(any(focus_matches(t, w) for w in words) for t in event_words)
+                   for key, words in stated.items()}
+    most = max(about_event.values(), default=0)
+    if not most:
+        return False
+    about = [key for key, n in about_event.items() if n == most]
+    if any(count[key] < PREMISE_MIN_PASSAGES for key in about):
+        return False
+    for key in about:
+        seated = {t for state in seats_named(texts[key]).values() for name in state for t in terms(name)}
+        if any(_same_noun(form, word) for actor in actors for form in actor for word in stated[key] | seated):
+            return False
+    return True
+
+
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
 
@@ -2825,7 +2872,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             and named_comparison(question, passages) is None:
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
-    if kind == "analytic" and reactor_silent(question, head):
+    if kind == "analytic" and (reactor_silent(question, head) or reactor_unnamed(question, head)):
         # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (event_unstated(question, head) or effect_unstated(question, head)) \

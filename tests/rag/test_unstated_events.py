@@ -1,12 +1,13 @@
 """What an analytic question takes for granted must be in the sources: the event a "why did…" question asks about,
-and the thing an effect question asks about (fake embedder: fast, deterministic)."""
+the thing an effect question asks about, and a named actor asked to have reacted (fake embedder: fast,
+deterministic)."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.backends.extractive import effect_unstated, event_unstated, extractive_result
-from rag.keypoints import affected_heads, presumed_event
+from rag.backends.extractive import effect_unstated, event_unstated, extractive_result, reactor_unnamed
+from rag.keypoints import affected_heads, named_reactors, presumed_event
 from rag.records import REFUSAL, Chunk, Passage
 from rag.testing import FakeEmbedder
 
@@ -229,3 +230,47 @@ def test_a_view_is_answered_from_points_a_little_less_relevant(monkeypatch: pyte
     # A floor the caller sets is kept for every question.
     strict = extractive_result(question, commentary, FakeEmbedder(), min_score=0.1, analytic_min_relevance=0.3)
     assert strict.text == REFUSAL
+
+
+def _documents(*documents: tuple[str, list[str]]) -> list[Passage]:
+    return [passage for source, texts in documents for passage in gulf(f"/corpus/{source}", texts)]
+
+
+REPORTS = (("expulsions.txt", ["Canada expelled six Indian diplomats on Monday after police linked agents of the "
+                               "Indian government to a campaign of violence.",
+                               "India responded hours later by expelling six Canadian diplomats."]),
+           ("consulate.txt", ["Poland ordered the closure of the Russian consulate in Poznan after a fire.",
+                              "Spokesman Dmitry Peskov said the Kremlin regretted the decision and would respond."]),
+           ("trade.txt", ["Pakistan and Germany signed a trade agreement on Tuesday.",
+                          "Both governments said exports would double by 2030."]))
+
+
+def test_a_named_actor_the_reports_of_the_event_never_name_has_no_reaction_there() -> None:
+    # news_bg / news_bj: "How did Skarvia react to the collision?" over reports of the collision that never name
+    # Skarvia (another article does). Pakistan and Germany are in the trade article, not in the reports of the
+    # expulsions or the consulate's closure.
+    ps = _documents(*REPORTS)
+    for question in ("How did Pakistan react to the expulsion of the diplomats?",
+                     "How did Germany's government respond to the closure of the consulate?"):
+        assert reactor_unnamed(question, ps), question
+        result = extractive_result(question, ps, FakeEmbedder(), min_score=0.1)
+        assert result.kind == "analytic" and result.text == REFUSAL, question
+
+
+def test_a_named_actor_the_reports_name_by_its_state_or_capital_is_read() -> None:
+    ps = _documents(*REPORTS)
+    for question in ("How did India respond to the expulsions?",
+                     "How did New Delhi react to the expulsion of its diplomats?",
+                     "How did Russia react to the consulate closure?",  # "the Kremlin said…"
+                     "How did Moscow react to the closure of the consulate?",
+                     # an actor that is no name is reactor_silent's; a relation is not its name's
+                     "How did the opposition and Pakistan react to the expulsions?",
+                     "How did Pakistan's allies react to the expulsions?"):
+        assert not reactor_unnamed(question, ps), question
+
+
+def test_a_named_actor_is_not_judged_on_a_paragraph() -> None:
+    # One passage of the report is no evidence that it never names the actor.
+    ps = _documents(("expulsions.txt", REPORTS[0][1][:1]), REPORTS[2])
+    assert not reactor_unnamed("How did Pakistan react to the expulsion of the diplomats?", ps)
+    assert named_reactors("How did Pakistan react?") is None  # nothing it reacted to: no documents about it
