@@ -2698,10 +2698,13 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     anywhere = {document: sum(any(said(t, stated) for stated in sentences) for t in content)
                 for document, sentences in sentences_of.items()}
     best = [document for document in anywhere if anywhere[document] == max(anywhere.values())]
+    # (What the document-level reading of earlier rounds finds unstated stays unstated: the two choose the documents
+    # about the event by different matches, and a question that one refuses the other must not answer.)
+    anywhere_unstated = unstated_premise(presumed, passages, alternatives=same_event, skip=EVENT_FRAMES)
     if any(count[document] < PREMISE_MIN_PASSAGES for document in best):
-        return []
+        return anywhere_unstated
     return min(([t for t in content if not stated_with_event(t, sentences_of[document])] for document in best),
-               key=len)
+               key=len) or anywhere_unstated
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:

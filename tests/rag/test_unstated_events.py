@@ -143,6 +143,14 @@ def test_the_article_about_the_event_is_read_not_a_paragraph_that_states_less_of
     assert event_unstated("Why did Kaspria cancel its purchase of Velmar tanks?", [*article, *note]) == ["cancel"]
 
 
+def test_what_the_document_level_reading_finds_unstated_stays_unstated() -> None:
+    # Read word by word the article states the cancelling ("drones" shares its prefix with "drop") and not the
+    # drills; read strictly, it states neither, and ties with a one-paragraph note that stopped the check (news_bn).
+    article = gulf("/corpus/velmar.txt", ["Drones circled Velmar on Monday.", "The port stayed open."])
+    note = gulf("/corpus/note.txt", ["Velmar is a port."])
+    assert event_unstated("Why did Kaspria cancel the drills at Velmar?", [*article, *note])
+
+
 def test_a_view_is_not_read_as_an_event() -> None:
     # "reckless" is the asker's word for the writer's judgement; the question goes on to the key points.
     question = "Why does the analyst consider Kaspria's decision to shoot down the aircraft reckless?"
