@@ -738,7 +738,8 @@ _SAME_EVENT = [frozenset(terms(group)) for group in (
     "break broke collapse collapsed fail failed",
     "sign signed conclude concluded",
     "shoot shot down downing downed",
-    "dismiss dismissed sack sacked remove removed relieve relieved oust ousted replace replaced",
+    # (not "remove" or "replace": reports remove and replace things far more often than people)
+    "dismiss dismissed sack sacked relieve relieved",
 )]
 
 

@@ -127,10 +127,12 @@ def test_what_happened_must_be_stated_with_the_event() -> None:
     assert event_unstated("Why did Kaspria cancel the missiles?", near) == ["cancel"]
     assert event_unstated("Why did Kaspria attack ships?", near) == ["attack"]
     # a passive's event, in one sentence with the person it was done to
-    sacked = gulf("/corpus/navy.txt", ["The navy removed the Orsolind's captain from command on Monday.",
-                                       "The collision damaged the tanker's hull."])
+    sacked = gulf("/corpus/navy.txt", ["The navy sacked the Orsolind's captain on Monday, taking away his command.",
+                                       "The collision damaged the tanker's hull. The army replaced its rifles."])
     assert event_unstated("Why was the captain of the Orsolind relieved of command?", sacked) == []
     assert event_unstated("Why was the captain of the Orsolind relieved of command?", gulf())
+    # (things are replaced and removed far more often than people: no dismissal, news_bn)
+    assert "dismiss" in event_unstated("Why did the army dismiss its rifle makers?", sacked)
 
 
 def test_the_article_about_the_event_is_read_not_a_paragraph_that_states_less_of_it() -> None:
