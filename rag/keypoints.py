@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
-from rag.seats import STATE_NAMES, seat_of, state_forms
+from rag.seats import STATE_NAMES, seats_named, state_forms
 from rag.text import names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "risks", "evidence", "measures", "arguments", "general"]
@@ -512,8 +512,10 @@ def named_reactors(question: str) -> tuple[list[frozenset[str]], str] | None:
     names, and what they reacted to.
 
     None when the question asks no one's reaction, names nothing they reacted to, or when one of its actors is no
-    name ("the opposition": :func:`reaction_actors` reads head nouns) or someone named by a relation ("Azawi's
-    partners" are not Azawi).
+    name ("the opposition": :func:`reaction_actors` reads head nouns), someone named by a relation ("Azawi's
+    partners" are not Azawi), an acronym ("the EU": also "the European Commission") or a person's administration
+    or camp ("the Biden administration": also "Washington"). A capital counts as its state ("Downing Street":
+    Britain, British, UK).
 
     Example:
         >>> actors, event = named_reactors("How did Sorvania's government respond to the blockade of Kaldrin?")
@@ -538,12 +540,19 @@ def named_reactors(question: str) -> tuple[list[frozenset[str]], str] | None:
         own = [t for t in terms(core) if t not in named and t not in _FILLER]
         name_terms = {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES)
                       and t not in _NAME_FILLER}
-        if not name_terms or own and (own[-1] not in _ANY_NAME or own[-1] in _RELATIONAL):
+        # (an acronym is spelled out in many ways, "the EU" / "the European Commission"; a person's administration
+        # or camp speaks as its state or its staff: not checked)
+        if not name_terms or _CAPITALS.search(core) or own and (
+                own[-1] not in _ANY_NAME or own[-1] in _RELATIONAL or own[-1] in _ENTOURAGE):
             return None
-        # (a capital is its state: "How did Moscow react?" is answered by "Russia's foreign ministry said…")
-        seated = {t for name in named for state_name in seat_of(name) for t in terms(state_name)}
+        # (a capital is its state: "How did Moscow react?" is answered by "Russia's foreign ministry said…"; only
+        # one-word names, as STATE_NAMES: "United States" would add "unit" and "state")
+        seated = {t for state in seats_named(core).values() for name in state if " " not in name for t in terms(name)}
         actors.append(frozenset(name_terms.union(seated, *(state_forms(t) for t in name_terms))))
     return actors, reacted_to.group("event").strip()
+
+
+_ENTOURAGE = frozenset(terms("administration camp team aides entourage circle office"))
 
 
 # Heads that name someone else than the name before them ("Azawi's partners" are not Azawi).
@@ -601,18 +610,53 @@ _SAID = re.compile(r"^\s*(?:[\w’'-]+\s+){1,4}?(?:say|claim|insist|argue|assert
 # "Why was the captain relieved of command?", "Why has the frigate been delayed?": a passive presumes its event too.
 # The participle follows its subject (at most eight words, none that makes the clause a state: "Why were the
 # fishermen unhappy about the way the launch was notified?" asks a view of a thing done, not why it was done).
-_WHY_PASSIVE = re.compile(r"\bwhy (?:(?:was|were)\s+(?P<subject>[^?;]+?)|(?:has|have|had)\s+(?P<perfect>[^?;]+?)\s+"
-                          r"been)\s+(?P<participle>[a-z][\w-]*ed|shot|hit|sent|held|left|built|caught|brought|"
+_WHY_PASSIVE = re.compile(r"\bwhy (?:(?:was|were)\s+(?P<subject>(?:[^\s?;]+\s+){0,7}?[^\s?;]+)|(?:has|have|had)\s+"
+                          r"(?P<perfect>(?:[^\s?;]+\s+){0,7}?[^\s?;]+)\s+been)\s+"
+                          r"(?P<participle>[a-z][\w-]*ed|shot|hit|sent|held|left|built|caught|brought|"
                           r"kept|told|sold|cut|struck|thrown|withdrawn|stolen|sunk|paid|laid|lost|put|set|shut|taken|"
                           r"given|seen|driven|written|broken|chosen|beaten|forbidden|frozen|hidden|spoken|sworn|"
                           r"overtaken|forgotten|fallen|proven)\b(?P<rest>[^?;]*)", re.I)
 _NOT_A_SUBJECT = re.compile(r"\b(?:was|were|is|are|be|been|being|has|have|had|so|too|such|more|less|most|very|"
                             r"able|unable|about|with|that|than|to|not|never|no)\b", re.I)
-# Participles that name a state of mind or of things, not a thing done ("Why were the officials worried…?").
+# Participles that name a state of mind or of things, not a thing done ("Why were the officials worried…?", "Why
+# were investors rattled by the budget?", "Why was the reaction muted?"); and any "un…ed" ("unexpected").
 _STATE_PARTICIPLES = frozenset("""worried concerned surprised divided interested involved prepared convinced determined
     satisfied disappointed frustrated alarmed dismayed pleased tired scared unconvinced unmoved united opposed
     committed reluctant embarrassed entitled exposed vulnerable limited needed qualified supposed used allowed
-    expected required""".split())
+    expected required shocked angered outraged rattled spooked unsettled muted mixed emboldened impressed annoyed
+    upset delighted disappointed encouraged reassured confused puzzled troubled disturbed depressed excited
+    thrilled horrified appalled offended insulted frightened terrified relieved muddled subdued heated divided
+    bored distracted""".split())
+_STATE_UNLESS = {"relieved": " of "}  # "relieved of command" is a thing done; "officials were relieved" a state
+
+
+def _clause(text: str) -> str:
+    end = _CLAUSE_END.search(text)
+    return (text[:end.start()] if end else text).strip()
+
+
+def _passive_event(question: str) -> tuple[int, str | None] | None:
+    """Where a "why was / has … been + participle" question starts, and the event it presumes (None when it asks
+    about a state: "Why were the officials worried?", "Why was the reaction so muted?"); None if there is none."""
+    passive = _WHY_PASSIVE.search(question)
+    if not passive:
+        return None
+    subject = passive.group("subject") or passive.group("perfect")
+    participle = passive.group("participle")
+    rest = passive.group("rest")
+    lowered = participle.lower()
+    state = lowered in _STATE_PARTICIPLES and not (lowered in _STATE_UNLESS and rest.startswith(_STATE_UNLESS[lowered]))
+    if _NOT_A_SUBJECT.search(subject) or state or lowered.startswith("un"):
+        return passive.start(), None
+    clause = _CIRCUMSTANCE.sub("", _clause(f"{subject} {participle}{rest}"))
+    return passive.start(), (f"Why was {clause}?" if clause else None)
+
+
+def passive_participle(presumed: str) -> str | None:
+    """The participle of a passive event as :func:`presumed_event` writes it ("Why was the captain relieved of
+    command?" → "relieved"); None for an active one."""
+    passive = _WHY_PASSIVE.match(presumed)
+    return passive.group("participle") if passive else None
 
 
 def _clause(text: str) -> str:
@@ -647,15 +691,12 @@ def presumed_event(question: str) -> str | None:
     question = " ".join(question.split())
     if asks_view(question):
         return None
-    passive = _WHY_PASSIVE.search(question)
-    if passive:
-        subject = passive.group("subject") or passive.group("perfect")
-        participle = passive.group("participle")
-        if len(subject.split()) > 8 or _NOT_A_SUBJECT.search(subject) or participle.lower() in _STATE_PARTICIPLES:
-            return None
-        clause = _CIRCUMSTANCE.sub("", _clause(f"{subject} {participle}{passive.group('rest')}"))
-        return f"Why was {clause}?" if clause else None
+    # The first "why" question of the two forms is read ("Why did Kaspria expel the envoy, and why were the talks
+    # suspended?" presumes an expulsion); a passive that asks about a state leaves an active one to be read.
+    passive = _passive_event(question)
     match = _WHY_EVENT.search(question)
+    if passive and (passive[1] or not match) and (not match or passive[0] < match.start()):
+        return passive[1]
     if not match:
         return None
     clause = _CIRCUMSTANCE.sub("", _clause(match.group("clause")))
@@ -675,6 +716,9 @@ _EFFECT_ON = re.compile(rf"\b(?:effects?|impacts?|toll)\b{_NOT_A_SECOND_QUESTION
                         rf"|\bconsequences?\b{_NOT_A_SECOND_QUESTION}{{0,80}}?\bfor\s+(?P<for>[^?;]+)"
                         r"|(?<!\bthe )(?<!\bbe )(?<!\bare )(?<!\bis )(?<!\bwere )(?<!\bwas )(?<!\bmost )"
                         r"\baffect(?:s|ed|ing)?\s+(?!by\b)(?P<object>[^?;]+)", re.I)
+# A head that links to the thing affected ("access to medicine", "the threat to shipping", "supplies of fuel").
+_LINKING_HEAD = re.compile(r"^\s*(?:the\s+|its\s+|their\s+)?(?:access|threats?|paths?|routes?|exposure|rights?|flows?|"
+                           r"supply|supplies|links?|ties)\s+(?:to|of|for|into|with)\s+", re.I)
 # Affected things an article says in other words ("daily life", "the region", "relations" are many things).
 _ANY_AFFECTED = frozenset(terms("life lives people person persons situation region regions country countries area "
                                 "areas world public population community communities way ways thing things everyone "
@@ -705,6 +749,7 @@ def affected_heads(question: str) -> list[frozenset[str]]:
         return []
     heads = []
     for part in re.split(r"\s+(?:and|or|as well as|nor)\s+|\s*[,;]\s*", phrase):
+        part = _LINKING_HEAD.sub("", part)  # "access to | medicine": the thing is what follows
         core = _CAPITALS.sub(" ", _ADVERB.sub(" ", _QUALIFIER.sub("", part)))
         named = names(" " + core)
         own = [t for t in terms(core) if t not in named and t not in _FILLER]
@@ -743,7 +788,16 @@ _SAME_EVENT = [frozenset(terms(group)) for group in (
 )]
 
 
-def same_event(term: str) -> frozenset[str]:
+def same_event(term: str, *, asked: bool = False) -> frozenset[str]:
     """The stemmed verbs that name the same event as ``term`` ("attack": "storm", "strike", "raid"…), itself
-    included."""
-    return frozenset({term}).union(*(group for group in _SAME_EVENT if term in group))
+    included. ``asked``: the question's own verb, which may also be a word that reports use mostly as a noun ("Why
+    did Russia *shell* Kharkiv?" is answered by "…artillery struck…"; a report's "shells" are no attack)."""
+    groups = [group for group in _SAME_EVENT if term in group]
+    if asked:
+        groups += [group for word, group in _ASKED_ONLY if word == term]
+    return frozenset({term}).union(*groups)
+
+
+# Verbs that a question may ask with but reports write mostly as nouns: they stand for their group only when asked.
+_ASKED_ONLY = [(terms(word)[0], next(group for group in _SAME_EVENT if terms(member)[0] in group))
+               for word, member in (("shell", "attack"), ("ship", "send"))]

@@ -86,7 +86,7 @@ _ANALYTIC = [
                r"(?:have |has |had )?(?:led|made|caused|prompted|allowed|enabled|drove|triggered|sparked)\b|"
                r"\bwhat (?:[\w’'-]+ ){0,2}(?:made|makes) [^?]{1,80}\bpossible\b", re.I),
     # "What are the minister and parliament doing about the programme?", "What has Lessia done in response?"
-    re.compile(r"\bwhat (?:is|are|was|were|has|have|had) (?:[\w’'-]+ ){1,10}?(?:doing|done) "
+    re.compile(r"\bwhat (?:is|are|was|were|has|have|had) (?:[\w’'-]+ ){0,10}?(?:doing|done) "
                r"(?:about|in (?:response|reply)|to (?:address|tackle|fix|stop|counter|deal with|prevent|respond))\b",
                re.I),
     re.compile(r"\bfor what reasons?\b|\bwhat (?:made|led|drove|caused|prompted|motivated)\b|"
@@ -438,7 +438,7 @@ _NOUN_PHRASE = re.compile(
 _LEAD_IN = r"(?:(?:and|but|so|ok(?:ay)?|hi|hello|hey)\W+)*"
 _QUANTITY_WORDS = r"many|much|long|old|far|often|large|big|tall|high|deep|wide|soon|fast"
 # ("How did the hackers get into the network?" asks the way they went: an account, not one fact)
-_MANNER_VERBS = (r"die|died|(?:end|ended)(?! up\b)|start|started|begin|began|"
+_MANNER_VERBS = (r"die|died|(?:end|ended)(?! up (?:[\w-]+ing|in|as|with|being)\b)|start|started|begin|began|"
                  r"(?:get|got)(?! (?:into|in|inside|through|past|around|round|across|over|out of|hold of|access|"
                  # ("How did the network get weapons and money past the authorities?": the way they went too)
                  r"away)\b)(?!(?: (?![\w-]+ed\b)[\w’'-]+){1,4}? (?:into|inside|through|past|across|out of)\b)|"
@@ -677,7 +677,8 @@ def _expanded(question: str) -> str:
 # An attribution set off by commas after the question word: "How, according to prosecutors, did the scheme work?",
 # "Why, in Dunhoff's view, does the wall fail?" are read as "How did the scheme work?".
 _ASIDE = re.compile(r"^(\s*(?:and\s+|but\s+)?(?:how|why|what|which|who|whom|when|where))\s*,\s*"
-                    r"(?:according to|in)\b[^,?]{1,80},\s*", re.I)
+                    r"(?:according to\b[^,?]{1,80}|in [^,?]{1,60}['’]s? (?:view|opinion|words|eyes|account|"
+                    r"assessment|telling|reading|analysis)),\s*", re.I)
 
 
 def request(question: str) -> str:

@@ -59,6 +59,7 @@ from rag.keypoints import (
     named_reactors,
     narrative_score,
     numbered_prescription,
+    passive_participle,
     presumed_event,
     question_aim,
     reacting_words,
@@ -2634,7 +2635,8 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     The event is the clause after "why did" (:func:`rag.keypoints.presumed_event`: not a question asking someone's
     view, whose words are the asker's). What happened must be stated *with* the event: the clause's verbs of events
     (:func:`rag.keypoints.same_event`, each standing for the verbs that name the same event) and its first word (its
-    verb, or its subject when that is not a name) must each be stated in a sentence that also states another of
+    verb, or its subject when that is not a name; a passive's participle, which may be stated in the sentence
+    beside: "…ambassador. … he had been expelled") must each be stated in a sentence that also states another of
     the clause's words or names. An article that says "suspended" about the talks and "purchase" about another
     deal reports no cancelled purchase. The clause's other words (where, for what) need only be stated somewhere
     in the document: a report often carries them by a pronoun ("tankers crossing it"). Each document is read on
@@ -2665,15 +2667,24 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         return []
     # Any other word of the clause may be the one a report states the event with ("some companies excluded":
     # "fourteen companies … were barred … to exclude firms"), names included.
-    partners = {t: same_event(t) for t in [*content, *terms(presumed)] if t not in EVENT_FRAMES}
+    # What happened: the event verbs (a word with other names for its event) and the clause's first word, or a
+    # passive's participle (its first word is who it was done to: "Why was the ambassador expelled?").
+    participle = passive_participle(presumed)
+    first = next(iter(terms(participle)), content[0]) if participle else content[0]
+    partners = {t: same_event(t, asked=t == first) for t in [*content, *terms(presumed)] if t not in EVENT_FRAMES}
+    happened = {t for t in content if len(partners[t]) > 1} | {first}
+    # (a report names the person in one sentence and writes "he was expelled" in the next: a passive's event may
+    # be stated beside its partner)
+    window = 1 if participle else 0
     sentences_of: dict[tuple[str, str], list[set[str]]] = {}
     count: Counter[tuple[str, str]] = Counter()
     for p in passages:
         document = rendering_key(p.chunk.source)
         count[document] += 1
-        sentences_of.setdefault(document, []).extend(
-            set(terms(text)) for text in [p.chunk.title, *(p.chunk.text[s.start:s.end]
-                                                              for s in split_sentences(p.chunk.text))])
+        # (the title once, first: between two passages' sentences it would part a sentence from the next)
+        texts = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
+        sentences_of.setdefault(document, [] if document in sentences_of else [set(terms(p.chunk.title))]).extend(
+            set(terms(text)) for text in texts)
 
     def said(asked: str, stated: set[str]) -> bool:
         # The asked word as focus words are matched ("oppose" / "opponents"); another verb for its event only as
@@ -2683,14 +2694,13 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
             word == form or (min(len(word), len(form)) >= 4 and (word.startswith(form) or form.startswith(word)))
             for form in partners[asked] - {asked} for word in stated)
 
-    # What happened: the event verbs (a word with other names for its event) and the clause's first word.
-    happened = {t for t in content if len(partners[t]) > 1} | {content[0]}
-
     def stated_with_event(term: str, sentences: list[set[str]]) -> bool:
         others = [other for other in partners if other != term]
         if term not in happened or not others:
             return any(said(term, stated) for stated in sentences)
-        return any(said(term, stated) and any(said(other, stated) for other in others) for stated in sentences)
+        return any(said(term, stated) and any(said(other, near) for other in others
+                                              for near in sentences[max(0, n - window):n + window + 1])
+                   for n, stated in enumerate(sentences))
 
     # The documents about the event are those that state most of its words anywhere; as in unstated_premise, each
     # must have been read at length. (Chosen by what they state with the event instead, a paragraph that states
@@ -2700,11 +2710,13 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     best = [document for document in anywhere if anywhere[document] == max(anywhere.values())]
     # (What the document-level reading of earlier rounds finds unstated stays unstated: the two choose the documents
     # about the event by different matches, and a question that one refuses the other must not answer.)
-    anywhere_unstated = unstated_premise(presumed, passages, alternatives=same_event, skip=EVENT_FRAMES)
-    if any(count[document] < PREMISE_MIN_PASSAGES for document in best):
-        return anywhere_unstated
-    return min(([t for t in content if not stated_with_event(t, sentences_of[document])] for document in best),
-               key=len) or anywhere_unstated
+    if all(count[document] >= PREMISE_MIN_PASSAGES for document in best):
+        unstated = min(([t for t in content if not stated_with_event(t, sentences_of[document])] for document in best),
+                       key=len)
+        if unstated:
+            return unstated
+    return unstated_premise(presumed, passages, alternatives=lambda t: same_event(t, asked=t == first),
+                            skip=EVENT_FRAMES)
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:

@@ -58,6 +58,15 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
     ("Why was the navy slow to report it?", None),
     ("Why were the officials worried about the leak?", None),
     ("Why was the radar problem not caught?", None),
+    # found in review: a mood is no event, "relieved" only of something is; the first question of two is read
+    ("Why were investors rattled by the budget?", None),
+    ("Why was the market reaction muted?", None),
+    ("Why were officials relieved?", None),
+    ("Why was the outcome unexpected?", None),
+    ("Why did Kaspria shoot down the aircraft, and why were officials worried?",
+     "Why did Kaspria shoot down the aircraft?"),
+    ("Why did Kaspria expel the envoy, and why were the talks suspended?", "Why did Kaspria expel the envoy?"),
+    ("Why did Kaspria ground the fleet? Why was it not checked?", "Why did Kaspria ground the fleet?"),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -135,6 +144,27 @@ def test_what_happened_must_be_stated_with_the_event() -> None:
     assert "dismiss" in event_unstated("Why did the army dismiss its rifle makers?", sacked)
 
 
+def test_a_passive_event_may_be_stated_beside_whom_it_was_done_to() -> None:
+    # Found in review: "he had been expelled" in the sentence after the one naming the ambassador.
+    report = gulf("/corpus/embassy.txt", ["Russia summoned Britain's ambassador, Nigel Casey, on Tuesday.",
+                                          "Hours later the ministry said he had been expelled for spying.",
+                                          "London called it baseless."])
+    assert event_unstated("Why was the ambassador expelled?", report) == []
+    assert event_unstated("Why was the British ambassador expelled from Russia?", report) == []
+    assert event_unstated("Why was the British ambassador arrested?", report) == ["arrest"]
+
+
+def test_a_verb_reports_write_as_a_noun_stands_for_its_event_only_when_asked() -> None:
+    # Found in review: "Why did Russia shell Kharkiv?" over "artillery struck…", "ship drones" over "sent drones";
+    # a report's "shells" and "ships" are no attack.
+    report = gulf("/corpus/strikes.txt", ["Russian artillery struck residential districts of Kharkiv on Monday.",
+                                          "Iran sent drones and missiles to the Houthis."])
+    assert event_unstated("Why did Russia shell Kharkiv?", report) == []
+    assert event_unstated("Why did Iran ship drones to the Houthis?", report) == []
+    depot = gulf("/corpus/depot.txt", ["Shells are stored near the school.", "Ships dock nearby."])
+    assert event_unstated("Why did Russia attack the school?", depot) == ["attack"]
+
+
 def test_the_article_about_the_event_is_read_not_a_paragraph_that_states_less_of_it() -> None:
     # The article states every word of the event, but not the cancelling with the purchase; a one-paragraph note
     # states the purchase and the tanks together and nothing of a cancelling. The article is the document about the
@@ -175,7 +205,8 @@ def test_one_paragraph_is_no_evidence_that_an_event_is_absent() -> None:
     ("What were the consequences of the attack on the power grid for households?", [{"household"}]),
     ("What effect did the standoff have on local businesses?",
      [{"busi", "compani", "corpor", "enterpris", "firm", "oper"}]),
-    # what qualifies the thing is no part of it (news_bh, news_bi)
+    # what qualifies the thing is no part of it (news_bh, news_bi), nor a head that links to it (found in review)
+    ("What effect has the blockade had on access to medicine?", [{"medicin"}]),
     ("What effect has the scandal had on Kaspria's fighter sales to other countries?", [{"sale"}]),
     ("What effect has the mutiny had on recruitment into the navy?", [{"recruit"}]),
     # a name, a general thing, a view, no effect asked: nothing to check
@@ -277,6 +308,24 @@ def test_a_named_actor_the_reports_name_by_its_state_or_capital_is_read() -> Non
                      "How did the opposition and Pakistan react to the expulsions?",
                      "How did Pakistan's allies react to the expulsions?"):
         assert not reactor_unnamed(question, ps), question
+
+
+def test_a_capital_of_two_words_is_its_state_and_a_state_of_two_words_adds_no_common_words() -> None:
+    # Found in review: "White House", "Downing Street" were never read as their states, and "Washington" added
+    # "unit" and "state" (of "United States"), which "statement" matched.
+    strikes = ("strikes.txt", ["US and British warplanes struck targets in Yemen on Friday.",
+                               "The strikes hit radar sites, the Pentagon said."])
+    ps = _documents(strikes, REPORTS[2])
+    for question in ("How did the White House respond to the strikes in Yemen?",
+                     "How did Downing Street react to the strikes in Yemen?"):
+        assert not reactor_unnamed(question, ps), question
+    assert all("unit" not in actor and "state" not in actor
+               for actor in named_reactors("How did Washington react to the expulsions?")[0])
+    statement = ("expulsions.txt", ["Canada expelled six diplomats on Monday.", "Ottawa issued a statement."])
+    assert reactor_unnamed("How did Washington react to the expulsion of the diplomats?", _documents(statement))
+    # an acronym, a person's administration: written in too many ways to check
+    assert named_reactors("How did the EU respond to the strikes?") is None
+    assert named_reactors("How did the Biden administration respond to the strikes?") is None
 
 
 def test_a_named_actor_is_not_judged_on_a_paragraph() -> None:
