@@ -659,11 +659,6 @@ def passive_participle(presumed: str) -> str | None:
     return passive.group("participle") if passive else None
 
 
-def _clause(text: str) -> str:
-    end = _CLAUSE_END.search(text)
-    return (text[:end.start()] if end else text).strip()
-
-
 def presumed_event(question: str) -> str | None:
     """The event a "why did…" question takes for granted, as a question of its own; None for any other question.
 
