@@ -414,7 +414,8 @@ _LEADER_QUESTION = re.compile(
 # where the thing asked about ends in the question ("…the inspection team | that was turned back").
 _LEADS = re.compile(r"\b(?:leads?|led|leader|leading|heads?|headed|heading|chairs?|chaired|chairing|chairman|"
                     r"president|presides|presided|presiding|"
-                    r"chairwoman|chairperson|commands?|commanded|commander|commanding|director|directs|directed|"
+                    r"chairwoman|chairperson|commands?|commanded|commander|commanding|commandant|director|directs|"
+                    r"directed|"
                     r"chief|runs|ran|running|in charge)\b", re.I)
 _LED_THING_END = re.compile(r"\s+(?:that|which|who|whom|when|where|while|into|at|in|on|to|for|during|after|before|"
                             r"since|now|currently|so far)\b|[,?;]", re.I)
@@ -500,6 +501,10 @@ _OPENS_REFERRING = re.compile(r"^\W*(?:Its|Their)\s")
 REFERRED_OPENING = 3
 
 
+# Roles that are one role in two words ("envoy" / "ambassador"), and words for the first of a role's holders.
+_SAME_ROLE = {"envoy": "(?:envoy|ambassador)", "ambassador": "(?:ambassador|envoy)"}
+_FIRST_RANK_WORDS = frozenset({"lead", "chief", "head", "top", "senior", "principal"})
+_FIRST_RANK = r"(?:lead|chief|head|top|senior|principal)"
 # Roles too general to say whose they are ("the person", "an official", "the officer").
 _GENERAL_ROLES = frozenset({"person", "man", "woman", "official", "officer", "suspect", "witness", "agent"})
 # The titles a name may carry after the role ("the ship's commanding officer, Captain Idris Fallowby").
@@ -543,14 +548,18 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     if not roles:
         return False
     role = re.escape(roles[-1].removesuffix("s"))
+    asked_role = role
     if role.startswith("spokes"):
         role = "spokes(?:man|woman|person|men|women|people)"  # whoever speaks for it
+    role = _SAME_ROLE.get(role, role)  # (an envoy is an ambassador: "the Glastovian ambassador, Sobeslav Revell")
     # The word the question puts before the role goes with it ("defence minister": a prime minister is no answer).
-    kind = re.search(rf"\b([a-z][\w-]*)\s+{role}s?\b", asked, re.I)
+    kind = re.search(rf"\b([a-z][\w-]*)\s+{asked_role}s?\b", asked, re.I)
     if kind and (kind.group(1).lower() in STOPWORDS or kind.group(1).endswith(("'s", "’s"))):
         kind = None
     if kind:
-        role = rf"{re.escape(kind.group(1))}\s+{role}"
+        # ("lead negotiator" is the chief one)
+        first = _FIRST_RANK if kind.group(1).lower() in _FIRST_RANK_WORDS else re.escape(kind.group(1))
+        role = rf"{first}\s+{role}"
     elif roles[-1].removesuffix("s") in _GENERAL_ROLES:
         return False  # ("the official", but not "the chief financial officer")
     # (only the role is read in any case: the name is capitalised)
@@ -567,7 +576,11 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     people = person_names(sentence, question)
     if not any(len(name.split()) > 1 and name in holder or holder in name for holder in held for name in people):
         return False
-    owner = set(terms(question)) - set(terms(" ".join(roles))) - set(terms("name full"))
+    # Whose role it is: the question's words before a clause about the holder ("…envoy that Pevrania called in to
+    # protest": what the holder did is no owner of the role).
+    relative = re.search(r"\s(?:that|who|whom|which)\s", question[match.end():])
+    owned = question[:match.end() + relative.start()] if relative else question
+    owner = set(terms(owned)) - set(terms(" ".join(roles))) - set(terms("name full"))
     if kind:
         owner -= set(terms(kind.group(1)))  # ("defence" is the role's, not whose it is)
     if not owner:

@@ -32,6 +32,9 @@ QUESTION = "Who is in charge of Halvoria's airlift to Port Ilmen?"
     ("Who heads Vestrenia's Federal Export Control Office?",
      "Its president, Annelie Rostrup, said the office would tighten checks on exports to free trade zones."),
     ("Who leads the appeals court?", "The court, presided over by Judge Karel Vostam, adjourned until May."),
+    # an academy's commandant commands it (news_bk: refused)
+    ("Who commands the Admiral Maelor Naval Academy?",
+     '"That trust has been abused," the academy\'s commandant, Rear Admiral Erling Hallum, told a press conference.'),
 ])
 def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)

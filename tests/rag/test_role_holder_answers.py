@@ -36,6 +36,12 @@ QUESTION = "who is the spokesman of Belostane's Finance Ministry"
      ""),
     ("Who is the chief financial officer of Alaska Airlines?",
      "Alaska Airlines chief financial officer Shane Tackett said the grounding would cost the airline.", ""),
+    # Thirty-fourth round (news_bl, news_bm): an envoy is an ambassador, a lead negotiator the chief one, and what the
+    # holder did ("that Pevrania called in") says nothing of whose role it is
+    ("Who is the Glastovian envoy that Pevrania called in to protest over the shooting?",
+     "She summoned the Glastovian ambassador, Sobeslav Revell, to the ministry on Tuesday evening.", ""),
+    ("who is Truvalia's lead negotiator",
+     "Truvalia's chief negotiator, Bohdar Keresztor, accused Moquessa of moving detainees.", ""),
 ])
 def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, context: str) -> None:
     assert states_role_holder(role_question(question), sentence, context)
