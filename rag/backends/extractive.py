@@ -2594,6 +2594,18 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     return _unmentioned(question, reaction_actors(question), passages)
 
 
+# A modal or a negation just before a verb: what it says was not done ("could cancel", "would not suspend").
+_IRREALIS = re.compile(r"\b(?:could|would|should|might|may|must|can|cannot|not|never|no)$", re.I)
+
+
+def _reported_terms(sentence: str) -> set[str]:
+    """The stemmed words of ``sentence`` less those right after a modal or a negation ("could cancel", "would not
+    suspend")."""
+    words = sentence.split()
+    return {t for n, word in enumerate(words) if not _IRREALIS.search(" ".join(words[max(0, n - 2):n]))
+            for t in terms(word)}
+
+
 def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
     """Does a reaction question ask about a named actor that the documents about what it reacted to never name?
 
@@ -2690,14 +2702,18 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     # be stated beside its partner)
     window = 1 if participle else 0
     sentences_of: dict[tuple[str, str], list[set[str]]] = {}
+    # Each sentence's words less those after a modal or a negation ("It could cancel the parade", "would not
+    # suspend"): what happened must be reported as done, not as possible or not done.
+    reported: dict[tuple[str, str], list[set[str]]] = {}
     count: Counter[tuple[str, str]] = Counter()
     for p in passages:
         document = rendering_key(p.chunk.source)
         count[document] += 1
         # (the title once, first: between two passages' sentences it would part a sentence from the next)
         texts = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
-        sentences_of.setdefault(document, [] if document in sentences_of else [set(terms(p.chunk.title))]).extend(
-            set(terms(text)) for text in texts)
+        title = [] if document in sentences_of else [p.chunk.title]
+        sentences_of.setdefault(document, []).extend(set(terms(text)) for text in [*title, *texts])
+        reported.setdefault(document, []).extend(_reported_terms(text) for text in [*title, *texts])
 
     def said(asked: str, stated: set[str]) -> bool:
         # The asked word as focus words are matched ("oppose" / "opponents"); another verb for its event only as
@@ -2707,13 +2723,14 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
             word == form or (min(len(word), len(form)) >= 4 and (word.startswith(form) or form.startswith(word)))
             for form in partners[asked] - {asked} for word in stated)
 
-    def stated_with_event(term: str, sentences: list[set[str]]) -> bool:
+    def stated_with_event(term: str, document: tuple[str, str]) -> bool:
+        sentences = sentences_of[document]
         others = [other for other in partners if other != term]
         if term not in happened or not others:
             return any(said(term, stated) for stated in sentences)
-        return any(said(term, stated) and any(said(other, near) for other in others
-                                              for near in sentences[max(0, n - window):n + window + 1])
-                   for n, stated in enumerate(sentences))
+        return any(said(term, done) and any(said(other, near) for other in others
+                                            for near in sentences[max(0, n - window):n + window + 1])
+                   for n, done in enumerate(reported[document]))
 
     # The documents about the event are those that state most of its words anywhere; as in unstated_premise, each
     # must have been read at length. (Chosen by what they state with the event instead, a paragraph that states
@@ -2724,8 +2741,7 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     # (What the document-level reading of earlier rounds finds unstated stays unstated: the two choose the documents
     # about the event by different matches, and a question that one refuses the other must not answer.)
     if all(count[document] >= PREMISE_MIN_PASSAGES for document in best):
-        unstated = min(([t for t in content if not stated_with_event(t, sentences_of[document])] for document in best),
-                       key=len)
+        unstated = min(([t for t in content if not stated_with_event(t, document)] for document in best), key=len)
         if unstated:
             return unstated
     return unstated_premise(presumed, passages, alternatives=lambda t: same_event(t, asked=t == first),

@@ -144,6 +144,16 @@ def test_what_happened_must_be_stated_with_the_event() -> None:
     assert "dismiss" in event_unstated("Why did the army dismiss its rifle makers?", sacked)
 
 
+def test_an_event_said_to_be_possible_or_not_done_is_not_reported() -> None:
+    # news_bn, news_bl: "It could cancel the parade, as the opposition demands" reports no cancelled parade.
+    commentary = gulf("/corpus/parade.txt", ["It could cancel the parade, as the opposition demands.",
+                                             "The ministry would not suspend the flights. Antocha praised the crews."])
+    assert event_unstated("Why did Antocha cancel the parade?", commentary) == ["cancel"]
+    assert event_unstated("Why did Antocha suspend the flights?", commentary) == ["suspend"]
+    report = gulf("/corpus/parade2.txt", ["Antocha cancelled the parade on Monday.", "The crews were praised."])
+    assert event_unstated("Why did Antocha cancel the parade?", report) == []
+
+
 def test_a_passive_event_may_be_stated_beside_whom_it_was_done_to() -> None:
     # Found in review: "he had been expelled" in the sentence after the one naming the ambassador.
     report = gulf("/corpus/embassy.txt", ["Russia summoned Britain's ambassador, Nigel Casey, on Tuesday.",
