@@ -635,6 +635,19 @@ def _clause(text: str) -> str:
     return (text[:end.start()] if end else text).strip()
 
 
+# "What were the consequences of Valcik's resignation?": an event named by a noun, whose consequences are asked, is
+# presumed as a "why did" clause's is (the nouns of events that reports name with a verb).
+_EVENT_NOUNS = (r"resignation|arrests?|verdict|expulsion|dismissal|ban|seizure|closure|cancellation|withdrawal|"
+                r"suspension|sacking|conviction|acquittal|ruling|decision|shooting|attacks?|raids?|strikes?|collision|"
+                r"crash|killing|kidnapping|detention|sanctions|blockade|veto|vote|deal|agreement|coup|mutiny|leak|"
+                r"theft|hack|breach|sale|purchase|deployment|evacuation|recall|boycott|takeover|merger")
+_CONSEQUENCES_OF = re.compile(
+    r"\b(?:consequences?|effects?|impacts?|results?|fallout|aftermath|repercussions?|implications?)\s+"
+    r"(?:(?:has|have|had|did|does|will|would)\s+)?(?:\w+\s+){0,3}?of\s+"
+    rf"(?P<np>(?:the\s+|an?\s+)?(?:[\w’'-]+\s+){{0,6}}?(?:{_EVENT_NOUNS})\b"
+    r"(?:\s+(?:of|against|over|by|on|at|in|from|to)\s+[^?,;]{1,80})?)", re.I)
+
+
 def _passive_event(question: str) -> tuple[int, str | None] | None:
     """Where a "why was / has … been + participle" question starts, and the event it presumes (None when it asks
     about a state: "Why were the officials worried?", "Why was the reaction so muted?"); None if there is none."""
@@ -660,7 +673,8 @@ def passive_participle(presumed: str) -> str | None:
 
 
 def presumed_event(question: str) -> str | None:
-    """The event a "why did…" question takes for granted, as a question of its own; None for any other question.
+    """The event a "why did…" question takes for granted, as a question of its own (also a passive's, "why was…", and
+    an event named by a noun whose consequences are asked); None for any other question.
 
     A question asking someone's view ("Why did the author call the deal a mistake?") presumes a judgement, in
     words the writer may not use; only a question about what an actor did presumes an event.
@@ -682,6 +696,8 @@ def presumed_event(question: str) -> str | None:
         'Why was the captain of the Orsolind relieved of command?'
         >>> presumed_event("Why were the fishermen unhappy about the way the launch was notified?") is None
         True
+        >>> presumed_event("What were the consequences of Valcik's resignation over the database theft?")
+        "Why did Valcik's resignation over the database theft?"
     """
     question = " ".join(question.split())
     if asks_view(question):
@@ -693,7 +709,9 @@ def presumed_event(question: str) -> str | None:
     if passive and (passive[1] or not match) and (not match or passive[0] < match.start()):
         return passive[1]
     if not match:
-        return None
+        named = _CONSEQUENCES_OF.search(question)
+        noun_phrase = _CIRCUMSTANCE.sub("", _clause(named.group("np"))) if named else ""
+        return f"Why did {noun_phrase}?" if noun_phrase else None
     clause = _CIRCUMSTANCE.sub("", _clause(match.group("clause")))
     if not clause or re.search(r"\b(?:not|never)\b", clause, re.I) or _SAID.match(clause):
         return None

@@ -67,6 +67,12 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
      "Why did Kaspria shoot down the aircraft?"),
     ("Why did Kaspria expel the envoy, and why were the talks suspended?", "Why did Kaspria expel the envoy?"),
     ("Why did Kaspria ground the fleet? Why was it not checked?", "Why did Kaspria ground the fleet?"),
+    # the consequences of an event named by a noun presume the event (news_bk, news_f); not of a thing
+    ("What were the consequences of Valcik's resignation over the database theft?",
+     "Why did Valcik's resignation over the database theft?"),
+    ("What were the consequences of the arrest of the driver after the crash?",
+     "Why did the arrest of the driver?"),
+    ("What were the consequences of the interception?", None),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -142,6 +148,18 @@ def test_what_happened_must_be_stated_with_the_event() -> None:
     assert event_unstated("Why was the captain of the Orsolind relieved of command?", gulf())
     # (things are replaced and removed far more often than people: no dismissal, news_bn)
     assert "dismiss" in event_unstated("Why did the army dismiss its rifle makers?", sacked)
+
+
+def test_the_consequences_of_an_event_no_document_reports_are_refused() -> None:
+    # news_f: "What were the consequences of Sofia Halvard's resignation?" over articles in which she stays.
+    report = gulf("/corpus/minister.txt", ["Defence Minister Sofia Halvard defended the budget on Monday.",
+                                           "Critics called for her resignation, but the coalition backed her."])
+    question = "What were the consequences of Sofia Halvard's resignation as defence minister?"
+    assert event_unstated(question, report) == ["resign"]
+    assert extractive_result(question, report, FakeEmbedder(), min_score=0.1).text == REFUSAL
+    resigned = gulf("/corpus/minister2.txt", ["Sofia Halvard's resignation as defence minister took effect on Monday.",
+                                              "The coalition named a successor."])
+    assert event_unstated(question, resigned) == []
 
 
 def test_an_event_said_to_be_possible_or_not_done_is_not_reported() -> None:
