@@ -581,12 +581,15 @@ def test_a_writer_named_in_the_question_is_stated_by_the_byline() -> None:
 def test_the_premise_check_is_off_by_default() -> None:
     # Off by default: on blind sets it refused more answerable questions worded away from the article than
     # unanswerable ones (eval/README.md, "Seventeenth round"); the same question then gets related bullets.
-    # (A "why did…" question's event is checked apart, by default: tests/rag/test_unstated_events.py.)
-    question = "What were the consequences of Lessia's naval blockade?"
+    # (A "why did…" question's event, and an event named by a noun whose consequences are asked, "…of Lessia's naval
+    # blockade?", are checked apart, by default: tests/rag/test_unstated_events.py.)
+    question = "What were the consequences of Lessia's naval exercises?"
     on = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1, premise_words=2)
     assert on.kind == "analytic" and on.text == REFUSAL
     result = extractive_result(question, grid_passages(), FakeEmbedder(), min_score=0.1)
     assert result.kind == "analytic" and result.text != REFUSAL and result.text.startswith("- ")
+    blockade = "What were the consequences of Lessia's naval blockade?"
+    assert extractive_result(blockade, grid_passages(), FakeEmbedder(), min_score=0.1).text == REFUSAL
 
 
 def test_an_analytic_question_with_one_word_paraphrased_is_answered() -> None:
