@@ -637,15 +637,17 @@ def _clause(text: str) -> str:
 
 # "What were the consequences of Valcik's resignation?": an event named by a noun, whose consequences are asked, is
 # presumed as a "why did" clause's is (the nouns of events that reports name with a verb).
+# (not the light nouns "decision", "deal", "agreement", "vote": "the decision to raise rates" is reported as "raised")
 _EVENT_NOUNS = (r"resignation|arrests?|verdict|expulsion|dismissal|ban|seizure|closure|cancellation|withdrawal|"
-                r"suspension|sacking|conviction|acquittal|ruling|decision|shooting|attacks?|raids?|strikes?|collision|"
-                r"crash|killing|kidnapping|detention|sanctions|blockade|veto|vote|deal|agreement|coup|mutiny|leak|"
+                r"suspension|sacking|conviction|acquittal|ruling|shooting|attacks?|raids?|strikes?|collision|"
+                r"crash|killing|kidnapping|detention|sanctions|blockade|veto|coup|mutiny|leak|"
                 r"theft|hack|breach|sale|purchase|deployment|evacuation|recall|boycott|takeover|merger")
+# (the noun phrase ends before what is affected, "…withdrawal | on the campaign": effect_unstated reads that)
 _CONSEQUENCES_OF = re.compile(
     r"\b(?:consequences?|effects?|impacts?|results?|fallout|aftermath|repercussions?|implications?)\s+"
-    r"(?:(?:has|have|had|did|does|will|would)\s+)?(?:\w+\s+){0,3}?of\s+"
-    rf"(?P<np>(?:the\s+|an?\s+)?(?:[\w’'-]+\s+){{0,6}}?(?:{_EVENT_NOUNS})\b"
-    r"(?:\s+(?:of|against|over|by|on|at|in|from|to)\s+[^?,;]{1,80})?)", re.I)
+    r"(?:\w+\s+){0,3}?of\s+"
+    rf"(?P<np>(?:the\s+|an?\s+)?(?:(?!(?:and|or|but|what|how|why|not|never|no)\b)[\w’'-]+\s+){{0,6}}?"
+    rf"(?:{_EVENT_NOUNS})\b(?:\s+(?:of|against|over|by|at|in|from)\s+[^?,;]{{1,80}})?)", re.I)
 
 
 def _passive_event(question: str) -> tuple[int, str | None] | None:
@@ -711,7 +713,10 @@ def presumed_event(question: str) -> str | None:
     if not match:
         named = _CONSEQUENCES_OF.search(question)
         noun_phrase = _CIRCUMSTANCE.sub("", _clause(named.group("np"))) if named else ""
-        return f"Why did {noun_phrase}?" if noun_phrase else None
+        # ("the consequences of not signing the deal" presume that nothing happened)
+        if not noun_phrase or re.search(r"\b(?:not|never|no)\b", noun_phrase, re.I):
+            return None
+        return f"Why did {noun_phrase}?"
     clause = _CIRCUMSTANCE.sub("", _clause(match.group("clause")))
     if not clause or re.search(r"\b(?:not|never)\b", clause, re.I) or _SAID.match(clause):
         return None

@@ -502,9 +502,13 @@ REFERRED_OPENING = 3
 
 
 # Roles that are one role in two words ("envoy" / "ambassador"), and words for the first of a role's holders.
-_SAME_ROLE = {"envoy": "(?:envoy|ambassador)", "ambassador": "(?:ambassador|envoy)"}
-_FIRST_RANK_WORDS = frozenset({"lead", "chief", "head", "top", "senior", "principal"})
-_FIRST_RANK = r"(?:lead|chief|head|top|senior|principal)"
+# (one way only: an ambassador asked for is not a special envoy; nor is a UN, special or peace envoy an ambassador)
+_SAME_ROLE = {"envoy": "(?:envoy|ambassador)"}
+_NOT_AN_AMBASSADOR = re.compile(r"\b(?:UN|U\.N\.|special|peace)\s+envoy", re.I)
+_FIRST_RANK_WORDS = frozenset({"lead", "chief", "head"})  # (a senior or top one is one of several)
+_FIRST_RANK = r"(?:lead|chief|head)"
+# A second to the role's holder ("Ukraine's deputy chief negotiator"): not the holder unless asked for.
+_SECOND = r"(?<!deputy )(?<!Deputy )(?<!vice )(?<!Vice )(?<!vice-)(?<!Vice-)(?<!assistant )(?<!Assistant )"
 # Roles too general to say whose they are ("the person", "an official", "the officer").
 _GENERAL_ROLES = frozenset({"person", "man", "woman", "official", "officer", "suspect", "witness", "agent"})
 # The titles a name may carry after the role ("the ship's commanding officer, Captain Idris Fallowby").
@@ -529,7 +533,10 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
 
     Whose role it is must be stated too: at least half of the question's other words in the sentence or, when it
     opens by referring back ("Its spokesman", "The mine's manager"), in ``context`` (the sentence before), so the
-    spokesman of another ministry does not answer.
+    spokesman of another ministry does not answer. A clause right after the role about what the holder did ("the
+    envoy *that Pevrania called in*") is not whose role it is, unless nothing else says which holder is asked for.
+    An envoy may be written as an ambassador (not a UN, special or peace envoy), a lead negotiator as the chief or
+    head one; a deputy, vice or assistant holder answers only a question that asks for one.
 
         >>> states_role_holder("who is the spokesman of Belostane's Finance Ministry", "Its spokesman, Ostap "
         ...     "Merenko, said the ministry had overspent.", "Belostane's Finance Ministry blamed the army.")
@@ -551,7 +558,8 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     asked_role = role
     if role.startswith("spokes"):
         role = "spokes(?:man|woman|person|men|women|people)"  # whoever speaks for it
-    role = _SAME_ROLE.get(role, role)  # (an envoy is an ambassador: "the Glastovian ambassador, Sobeslav Revell")
+    if not _NOT_AN_AMBASSADOR.search(question):
+        role = _SAME_ROLE.get(role, role)  # (an envoy is an ambassador: "the Glastovian ambassador, Sobeslav Revell")
     # The word the question puts before the role goes with it ("defence minister": a prime minister is no answer).
     kind = re.search(rf"\b([a-z][\w-]*)\s+{asked_role}s?\b", asked, re.I)
     if kind and (kind.group(1).lower() in STOPWORDS or kind.group(1).endswith(("'s", "’s"))):
@@ -565,11 +573,12 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     # (only the role is read in any case: the name is capitalised)
     # The role before the name ("Its spokesman, Ostap Merenko"), or after it ("Yahya Saree, the Houthis' military
     # spokesman, said…": a review's finding).
-    held = [m.group(1) for m in re.finditer(rf"(?i:\b{role}s?(?:-\w+)?\b(?:\s+(?:in|at|to|for)\s+[\w’'-]+)?),?\s+"
-                                            rf"{_NAME_TITLE}({_HOLDER_NAME})", sentence)]
+    second = "" if re.search(r"\b(?:deputy|vice|assistant)\b", question, re.I) else _SECOND
+    held = [m.group(1) for m in re.finditer(rf"{second}(?i:\b{role}s?(?:-\w+)?\b(?:\s+(?:in|at|to|for)\s+[\w’'-]+)?)"
+                                            rf",?\s+{_NAME_TITLE}({_HOLDER_NAME})", sentence)]
     held += [m.group(1) for m in re.finditer(rf"{_NAME_TITLE}({_HOLDER_NAME}),\s+"
                                              rf"(?:(?:an?|the|its|their)\s+)?(?:[\w’'-]+['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?"
-                                             rf"(?i:{role})s?\b", sentence)]
+                                             rf"{second}(?i:{role})s?\b", sentence)]
     # "Who is the first Premier of Victoria?" is not answered by "The current Premier of Victoria is…"
     if any(not re.search(rf"\b{re.escape(word)}\b", sentence, re.I) for word in _ROLE_MODIFIER.findall(question)):
         return False
@@ -578,9 +587,12 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
         return False
     # Whose role it is: the question's words before a clause about the holder ("…envoy that Pevrania called in to
     # protest": what the holder did is no owner of the role).
-    relative = re.search(r"\s(?:that|who|whom|which)\s", question[match.end():])
-    owned = question[:match.end() + relative.start()] if relative else question
-    owner = set(terms(owned)) - set(terms(" ".join(roles))) - set(terms("name full"))
+    # (only a clause right after the role: "the company that operates the line" says whose role it is)
+    end = more.end() if more else match.end()
+    relative = re.match(r"\s(?:that|who|whom|which)\s", question[end:])
+    owner = set(terms(question[:end] if relative else question)) - set(terms(" ".join(roles))) - set(terms("name full"))
+    if relative and not owner and not kind:  # (nothing but the clause says which holder: it is read)
+        owner = set(terms(question)) - set(terms(" ".join(roles))) - set(terms("name full"))
     if kind:
         owner -= set(terms(kind.group(1)))  # ("defence" is the role's, not whose it is)
     if not owner:
@@ -2595,7 +2607,9 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 
 
 # A modal or a negation just before a verb: what it says was not done ("could cancel", "would not suspend").
-_IRREALIS = re.compile(r"\b(?:could|would|should|might|may|must|can|cannot|not|never|no)$", re.I)
+# ("may" in lower case only: "Theresa May resigned", "in May cancelled"; "threatened to" is two words)
+_IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to)|"
+                       r"\bmay|n['’]t)$")
 
 
 def _reported_terms(sentence: str) -> set[str]:
