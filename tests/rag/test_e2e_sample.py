@@ -77,15 +77,19 @@ def test_question_the_article_does_not_answer_is_refused(sample_assistant, quest
 
 
 def test_with_the_premise_check_on_a_premise_the_article_does_not_report_is_refused(sample_index, real_embedder):
-    # Every name is in the article, but no blockade and no navy: off by default (a paraphrase costs more answerable
+    # Every name is in the article, but no navy and no exercises: off by default (a paraphrase costs more answerable
     # questions than it saves), on with premise_words (rag.config).
     from rag.assistant import Assistant
 
-    question = "What were the consequences of the Armenian navy's blockade of Baku?"
+    question = "What were the consequences of the Armenian navy's exercises off Baku?"
     checked = Assistant(index_dir=sample_index, embedder=real_embedder, premise_words=2).ask(question)
     assert checked.refused and checked.answer == REFUSAL
     default = Assistant(index_dir=sample_index, embedder=real_embedder).ask(question)
     assert not default.refused and default.question_kind == "analytic"
+    # An event named by a noun whose consequences are asked is checked by default (no blockade in the article).
+    blockade = Assistant(index_dir=sample_index, embedder=real_embedder).ask(
+        "What were the consequences of the Armenian navy's blockade of Baku?")
+    assert blockade.refused and blockade.answer == REFUSAL
 
 
 def test_follow_up_question_is_made_standalone(sample_assistant):
