@@ -492,8 +492,7 @@ def reacting_words(question: str) -> frozenset[str]:
     found: set[str] = set()
     for core in _actor_conjuncts(question):
         named = names(" " + core)
-        name_terms = {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES)
-                      and t not in _NAME_FILLER}
+        name_terms = _name_terms(named)
         own = [t for t in terms(core) if t not in named and t not in _FILLER]
         if own and (own[-1] not in _ANY_NAME or own[-1] in _RELATIONAL):
             found.add(own[-1])  # the head noun: "the Tovalu *registry*", "Azawi's *partners*", "Lessia's *insurers*"
@@ -538,8 +537,7 @@ def named_reactors(question: str) -> tuple[list[frozenset[str]], str] | None:
     for core in conjuncts:
         named = names(" " + core)
         own = [t for t in terms(core) if t not in named and t not in _FILLER]
-        name_terms = {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES)
-                      and t not in _NAME_FILLER}
+        name_terms = _name_terms(named)
         # (an acronym is spelled out in many ways, "the EU" / "the European Commission"; a person's administration
         # or camp speaks as its state or its staff: not checked)
         if not name_terms or _CAPITALS.search(core) or own and (
@@ -553,6 +551,12 @@ def named_reactors(question: str) -> tuple[list[frozenset[str]], str] | None:
 
 
 _ENTOURAGE = frozenset(terms("administration camp team aides entourage circle office"))
+
+
+def _name_terms(named: set[str]) -> set[str]:
+    """The stemmed words of an actor's names that say who it is: not a role or an institution ("government"), unless
+    a state's name, nor an ordinary word of a longer name ("United States")."""
+    return {t for t in terms(" ".join(named)) if (t not in _ANY_NAME or t in STATE_NAMES) and t not in _NAME_FILLER}
 
 
 # Heads that name someone else than the name before them ("Azawi's partners" are not Azawi).
@@ -624,9 +628,8 @@ _STATE_PARTICIPLES = frozenset("""worried concerned surprised divided interested
     satisfied disappointed frustrated alarmed dismayed pleased tired scared unconvinced unmoved united opposed
     committed reluctant embarrassed entitled exposed vulnerable limited needed qualified supposed used allowed
     expected required shocked angered outraged rattled spooked unsettled muted mixed emboldened impressed annoyed
-    upset delighted disappointed encouraged reassured confused puzzled troubled disturbed depressed excited
-    thrilled horrified appalled offended insulted frightened terrified relieved muddled subdued heated divided
-    bored distracted""".split())
+    upset delighted encouraged reassured confused puzzled troubled disturbed depressed excited thrilled horrified
+    appalled offended insulted frightened terrified relieved muddled subdued heated bored distracted""".split())
 _STATE_UNLESS = {"relieved": " of "}  # "relieved of command" is a thing done; "officials were relieved" a state
 
 
@@ -708,7 +711,7 @@ def presumed_event(question: str) -> str | None:
     # suspended?" presumes an expulsion); a passive that asks about a state leaves an active one to be read.
     passive = _passive_event(question)
     match = _WHY_EVENT.search(question)
-    if passive and (passive[1] or not match) and (not match or passive[0] < match.start()):
+    if passive and (not match or passive[1] and passive[0] < match.start()):
         return passive[1]
     if not match:
         named = _CONSEQUENCES_OF.search(question)
@@ -811,11 +814,11 @@ def same_event(term: str, *, asked: bool = False) -> frozenset[str]:
     included. ``asked``: the question's own verb, which may also be a word that reports use mostly as a noun ("Why
     did Russia *shell* Kharkiv?" is answered by "…artillery struck…"; a report's "shells" are no attack)."""
     groups = [group for group in _SAME_EVENT if term in group]
-    if asked:
-        groups += [group for word, group in _ASKED_ONLY if word == term]
+    if asked and term in _ASKED_ONLY:
+        groups.append(_ASKED_ONLY[term])
     return frozenset({term}).union(*groups)
 
 
 # Verbs that a question may ask with but reports write mostly as nouns: they stand for their group only when asked.
-_ASKED_ONLY = [(terms(word)[0], next(group for group in _SAME_EVENT if terms(member)[0] in group))
-               for word, member in (("shell", "attack"), ("ship", "send"))]
+_ASKED_ONLY = {terms(word)[0]: next(group for group in _SAME_EVENT if terms(member)[0] in group)
+               for word, member in (("shell", "attack"), ("ship", "send"))}

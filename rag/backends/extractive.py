@@ -2704,12 +2704,12 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     content = [t for t in content_focus(presumed) if t not in EVENT_FRAMES]
     if not content:
         return []
-    # Any other word of the clause may be the one a report states the event with ("some companies excluded":
-    # "fourteen companies … were barred … to exclude firms"), names included.
     # What happened: the event verbs (a word with other names for its event) and the clause's first word, or a
     # passive's participle (its first word is who it was done to: "Why was the ambassador expelled?").
     participle = passive_participle(presumed)
     first = next(iter(terms(participle)), content[0]) if participle else content[0]
+    # Any other word of the clause may be the one a report states the event with ("some companies excluded":
+    # "fourteen companies … were barred … to exclude firms"), names included.
     partners = {t: same_event(t, asked=t == first) for t in [*content, *terms(presumed)] if t not in EVENT_FRAMES}
     happened = {t for t in content if len(partners[t]) > 1} | {first}
     # (a report names the person in one sentence and writes "he was expelled" in the next: a passive's event may
