@@ -761,13 +761,14 @@ def unattributed(question: str) -> str:
 _NAMED_SOURCE_NOUN = (r"(?:commentary|analysis|analyst|article|author|writer|paper|essay|piece|op-ed|column|columnist|"
                       r"commentator|researcher|scholar|fellow|director)")
 _NAMED_SOURCE = (rf"(?:the |an? )?[^,?;]{{0,80}}?\b{_NAMED_SOURCE_NOUN}(?:['’]s)?"
-                 r"(?:\s+(?:on|about|of)\s+[^,?;]{1,60}?)?")
+                 r"(?:\s+(?:on|about|of|by)\s+[^,?;]{1,60}?)?")
 _NAMED_SOURCE_LEAD = re.compile(rf"^\s*(?:according to|in the (?:view|opinion|words|judgement|assessment) of)\s+"
                                 rf"(?P<source>{_NAMED_SOURCE})\s*,\s*(?=\S)", re.I)
-# "In Wrenfield's commentary, for how long…", "in the Essendrach Institute's analysis, what…" (a document only: "In
-# the army's view" is a party's).
+# "In Wrenfield's commentary, for how long…", "in the Essendrach Institute's analysis, what…", "In the commentary on
+# the radar blackout, where…" (a document only: "In the army's view" is a party's).
 _IN_NAMED_DOCUMENT = re.compile(r"^\s*in\s+(?P<source>(?:the\s+)?[^,?;]{1,60}?(?:['’]s?)?\s+"
-                                r"(?:piece|commentary|analysis|article|essay|paper|column|op-ed|assessment))\s*,\s*(?=\S)",
+                                r"(?:piece|commentary|analysis|article|essay|paper|column|op-ed|assessment)"
+                                r"(?:\s+(?:on|about|of|by)\s+[^,?;]{1,60}?)?)\s*,\s*(?=\S)",
                                 re.I)
 _NAMED_SOURCE_TAIL = re.compile(rf",?\s*\b(?:according to|per|in the (?:view|opinion|words|judgement|assessment) of)\s+"
                                 rf"(?P<source>{_NAMED_SOURCE})\s*(?P<end>[?.!]?)\s*$", re.I)

@@ -6,13 +6,17 @@ eval/README.md). A source that no retrieved document names is not dropped: the q
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rag.assistant import Assistant
+from rag.backends.extractive import without_named_source
 from rag.questions import named_source
+from rag.records import Passage
+from rag.testing import passage
 
 COMMENTARY = """Reserves that exist only on paper will not deter anyone
 By Maren Tollisk – Senior Fellow, Harnvik Institute for Defence Studies
@@ -52,6 +56,15 @@ Opposition deputies said the plan did not explain how the reservists would be tr
      "the Essendrach Institute analysis"),
     ("How thick are the cask's walls, per the Wexcombe Institute analyst?", "How thick are the cask's walls?",
      "the Wexcombe Institute analyst"),
+    # thirty-fifth round: what the document is about, or whom by, after its kind
+    ("In the Calverdine Institute commentary on the Sarrowin deal, how many gaps does the author see?",
+     "how many gaps does the author see?", "the Calverdine Institute commentary on the Sarrowin deal"),
+    ("In her commentary on the Semmel seizure, how long has the author been visiting Kessary?",
+     "how long has the author been visiting Kessary?", "her commentary on the Semmel seizure"),
+    ("In the analysis of the Silver Harrow poisoning, what share should one producer hold?",
+     "what share should one producer hold?", "the analysis of the Silver Harrow poisoning"),
+    ("According to the commentary by Leona Farris, how long should the ceasefire last?",
+     "how long should the ceasefire last?", "the commentary by Leona Farris"),
 ])
 def test_a_named_document_or_writer_is_read_off_the_question(question: str, asked: str, source: str) -> None:
     assert named_source(question) == (asked, source)
@@ -115,3 +128,42 @@ def test_a_fact_asked_of_a_named_commentary_is_answered_from_it(assistant: Assis
 ])
 def test_what_the_named_commentary_does_not_say_is_refused(assistant: Assistant, question: str) -> None:
     assert assistant.ask(question).refused
+
+
+def _later_part(p: Passage) -> Passage:
+    """``p`` as a document's later passage: its byline, where the institute is named, was not retrieved."""
+    return replace(p, chunk=replace(p.chunk, index=3, text=p.chunk.text.split("\n\n", 1)[1]))
+
+
+def _named(question: str, passages: list[Passage]) -> set[str] | None:
+    found = without_named_source(question, passages)
+    return None if found is None else {name for _, name in found[1]}
+
+
+def test_a_writer_is_found_by_the_byline_the_index_kept_when_the_passages_hold_no_byline() -> None:
+    # "In Tollisk's commentary, …": the passage retrieved is the commentary's third paragraph, and its author is
+    # known from the byline the loader read (Chunk.author), not from any text retrieved.
+    commentary = _later_part(passage(COMMENTARY, 1, author="Maren Tollisk"))
+    news = passage(NEWS, 2, author="Kalle Vestergaard")
+    assert _named("In Tollisk's commentary, how much is spent on reserve training?", [commentary, news]) == {"1"}
+    assert _named("In Quorvel's commentary, how much is spent on reserve training?", [commentary, news]) is None
+
+
+def test_a_commentary_asked_for_is_one_that_argues_not_the_report_on_the_same_thing() -> None:
+    commentary, news = passage(COMMENTARY, 1), passage(NEWS, 2)
+    assert _named("In the commentary on the reserve plan, how many measures are proposed?", [news, commentary]) == {"1"}
+    # "the writer" is of either: both may answer.
+    assert _named("According to the writer, how many measures are proposed?", [news, commentary]) == {"1", "2"}
+
+
+def test_a_commentary_whose_byline_was_not_retrieved_may_be_the_named_one_but_not_one_naming_another() -> None:
+    later = _later_part(passage(COMMENTARY, 1))
+    news = passage(NEWS, 2)
+    question = "According to the Ardencourt Institute commentary on the reserve, how much is spent on training?"
+    # No retrieved passage names the Ardencourt Institute, and the only commentary's byline was not read.
+    assert _named(question, [later, news]) == {"1"}
+    # Its byline was read, and it names the Harnvik Institute: no retrieved document is the named one.
+    assert _named(question, [passage(COMMENTARY, 1), news]) is None
+    # A report is never taken for a commentary, nor a commentary on something else.
+    assert _named(question, [news]) is None
+    assert _named(question.replace("the reserve", "the Brennich poisoning"), [later, news]) is None
