@@ -2606,10 +2606,12 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
     return _unmentioned(question, reaction_actors(question), passages)
 
 
-# A modal or a negation just before a verb: what it says was not done ("could cancel", "would not suspend").
+# A modal or a negation just before a verb: what it says was not done ("could cancel", "would not suspend"), nor what
+# is only planned or expected ("is expected to vote next month", "plans to cancel").
 # ("may" in lower case only: "Theresa May resigned", "in May cancelled"; "threatened to" is two words)
-_IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to)|"
-                       r"\bmay|n['’]t)$")
+_IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to|"
+                       r"(?:expected|due|set|likely|unlikely|plan(?:s|ned)?|intend(?:s|ed)?|hop(?:es|ed)|"
+                       r"aim(?:s|ed)?|(?:is|are) yet) to)|\bmay|n['’]t)$")
 
 
 def _reported_terms(sentence: str) -> set[str]:

@@ -188,6 +188,13 @@ def test_an_event_said_to_be_possible_or_not_done_is_not_reported() -> None:
     threats = gulf("/corpus/threats.txt", ["Antocha threatened to cancel the parade.", "He won't suspend the flights."])
     assert event_unstated("Why did Antocha cancel the parade?", threats) == ["cancel"]
     assert event_unstated("Why did Antocha suspend the flights?", threats) == ["suspend"]
+    # (thirty-fifth round: what is planned or expected is not yet done; "decided to" and "agreed to" report a choice)
+    planned = gulf("/corpus/planned.txt", ["Antocha is expected to cancel the parade next month.",
+                                           "The ministry plans to suspend the flights. The crews were praised."])
+    assert event_unstated("Why did Antocha cancel the parade?", planned) == ["cancel"]
+    assert event_unstated("Why did the ministry suspend the flights?", planned) == ["suspend"]
+    decided = gulf("/corpus/decided.txt", ["Antocha decided to cancel the parade on Monday.", "The crews were praised."])
+    assert event_unstated("Why did Antocha cancel the parade?", decided) == []
 
 
 def test_a_passive_event_may_be_stated_beside_whom_it_was_done_to() -> None:
