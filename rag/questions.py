@@ -765,10 +765,11 @@ _NAMED_SOURCE = (rf"(?:the |an? )?[^,?;]{{0,80}}?\b{_NAMED_SOURCE_NOUN}(?:['’]
 _NAMED_SOURCE_LEAD = re.compile(rf"^\s*(?:according to|in the (?:view|opinion|words|judgement|assessment) of)\s+"
                                 rf"(?P<source>{_NAMED_SOURCE})\s*,\s*(?=\S)", re.I)
 # "In Wrenfield's commentary, for how long…", "in the Essendrach Institute's analysis, what…", "In the commentary on
-# the radar blackout, where…" (a document only: "In the army's view" is a party's).
+# the radar blackout, where…" (a document only: "In the army's view" is a party's; not "of": "In the analysis of
+# satellite imagery, …", "In the first article of the treaty, …" name no document).
 _IN_NAMED_DOCUMENT = re.compile(r"^\s*in\s+(?P<source>(?:the\s+)?[^,?;]{1,60}?(?:['’]s?)?\s+"
                                 r"(?:piece|commentary|analysis|article|essay|paper|column|op-ed|assessment)"
-                                r"(?:\s+(?:on|about|of|by)\s+[^,?;]{1,60}?)?)\s*,\s*(?=\S)",
+                                r"(?:\s+(?:on|about|by)\s+[^,?;]{1,60}?)?)\s*,\s*(?=\S)",
                                 re.I)
 _NAMED_SOURCE_TAIL = re.compile(rf",?\s*\b(?:according to|per|in the (?:view|opinion|words|judgement|assessment) of)\s+"
                                 rf"(?P<source>{_NAMED_SOURCE})\s*(?P<end>[?.!]?)\s*$", re.I)

@@ -61,8 +61,6 @@ Opposition deputies said the plan did not explain how the reservists would be tr
      "how many gaps does the author see?", "the Calverdine Institute commentary on the Sarrowin deal"),
     ("In her commentary on the Semmel seizure, how long has the author been visiting Kessary?",
      "how long has the author been visiting Kessary?", "her commentary on the Semmel seizure"),
-    ("In the analysis of the Silver Harrow poisoning, what share should one producer hold?",
-     "what share should one producer hold?", "the analysis of the Silver Harrow poisoning"),
     ("According to the commentary by Leona Farris, how long should the ceasefire last?",
      "how long should the ceasefire last?", "the commentary by Leona Farris"),
 ])
@@ -78,6 +76,10 @@ def test_a_named_document_or_writer_is_read_off_the_question(question: str, aske
     "In the army's view, how many soldiers died?",  # a party's view, not a document
     "In the capital, how many people were arrested?",
     "What does a drone cost per unit?",
+    # (found in review: "of" after the document names what it is of, not a document)
+    "In the analysis of satellite imagery, how many aircraft were destroyed?",
+    "In the first article of the treaty, how long is the notice period?",
+    "In the column of tanks near the border, how many vehicles were there?",
 ])
 def test_a_quoted_party_is_not_a_named_source(question: str) -> None:
     assert named_source(question) is None
@@ -156,14 +158,12 @@ def test_a_commentary_asked_for_is_one_that_argues_not_the_report_on_the_same_th
     assert _named("According to the writer, how many measures are proposed?", [news, commentary]) == {"1", "2"}
 
 
-def test_a_commentary_whose_byline_was_not_retrieved_may_be_the_named_one_but_not_one_naming_another() -> None:
-    later = _later_part(passage(COMMENTARY, 1))
-    news = passage(NEWS, 2)
-    question = "According to the Ardencourt Institute commentary on the reserve, how much is spent on training?"
-    # No retrieved passage names the Ardencourt Institute, and the only commentary's byline was not read.
-    assert _named(question, [later, news]) == {"1"}
-    # Its byline was read, and it names the Harnvik Institute: no retrieved document is the named one.
-    assert _named(question, [passage(COMMENTARY, 1), news]) is None
-    # A report is never taken for a commentary, nor a commentary on something else.
-    assert _named(question, [news]) is None
-    assert _named(question.replace("the reserve", "the Brennich poisoning"), [later, news]) is None
+def test_a_commentary_whose_institute_no_retrieved_passage_names_is_not_taken_for_the_named_one() -> None:
+    # Tried and withdrawn in review: a commentary whose byline was not retrieved may be the Ardencourt Institute's,
+    # but it may as well be another's, and "According to the Quorvel Institute commentary" over a library without it
+    # was answered from the Harnvik one.
+    later = _later_part(passage(COMMENTARY, 1, author="Maren Tollisk"))
+    news = passage(NEWS, 2, author="Kalle Vestergaard")
+    question = "According to the Quorvel Institute commentary, how much is spent on reserve training each year?"
+    assert _named(question, [later, news]) is None
+    assert _named(question.replace("Quorvel", "Harnvik"), [passage(COMMENTARY, 1), news]) == {"1"}
