@@ -262,7 +262,7 @@ class Config(LayeredSettings):
     min_sentence_score: float = 0.25
     # A factoid answer's sentence needs this learned probability of holding the answer (rag.answer_model):
     # chosen out of fold by set on the development news sets, at the previous model's correct refusals there.
-    min_answerability: float = 0.32
+    min_answerability: float = 0.31
     # A QA/NLI cross-encoder or the judge LLM deciding answerability instead (rag.answer_checkers):
     # "" (the built-in model), "cross-encoder:DIR", "llm"; a factual answer then needs answer_checker_threshold.
     answer_checker: str = ""

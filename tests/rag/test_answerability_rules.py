@@ -44,7 +44,7 @@ def test_a_checker_holds_a_carried_on_sentence_to_its_own_threshold() -> None:
 
 def test_a_carried_on_sentence_joins_from_the_old_threshold_with_the_learned_model(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both sentences at 0.2: under the threshold (0.32), over CONTINUED_MIN_ANSWERABILITY (0.10).
+    # Both sentences at 0.2: under the threshold (0.31), over CONTINUED_MIN_ANSWERABILITY (0.10).
     monkeypatch.setattr(answer_model, "answerability", lambda values, *args, **kwargs: 0.2)
     result = extractive_result("What did ECOWAS decide at its emergency summit?", [passage(SUMMIT, 1)], FakeEmbedder(),
                                min_score=0.0, min_answerability=0.15)
