@@ -207,6 +207,9 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "request application",
     "militant rebel combatant insurgent",
     "crowd protester demonstrator people",
+    # (thirty-fifth round: "How many pictures… were found?" — "found 412 photographs")
+    "picture photograph photo image",
+    "video clip recording",
 )]
 # Thirty-first round, counted in other words by the development sets' reports, read for the counted phrase's head
 # only, its first plural ("how many lorry drivers" counts drivers, "how many data centres" centres, not trucks or
@@ -232,7 +235,9 @@ _PEOPLE_COUNTED = re.compile(r"^\W+(?:[\w-]+\W+){0,2}?(?:people|persons|individu
 _HOW_MANY_TIMES = re.compile(r"\bhow many times\b", re.I)
 # ...counted as times ("17 times", "twice") or as the events asked about ("17 boardings" for "boarded"; not "a
 # crew of 24", nor "14 avoidance manoeuvres" for "move its satellites", which names the events otherwise).
-_TIMES_COUNT = re.compile(rf"(?<![\w-])(?:\d[\d,]*|{_SMALL_NUMBERS}|\w+teen|twenty|thirty|forty|fifty|a dozen|dozens)"
+# ("viewed more than 2.3 million times": a decimal and its scale count the times too)
+_TIMES_COUNT = re.compile(rf"(?<![\w.,-])(?:\d[\d,]*(?:\.\d+)?|{_SMALL_NUMBERS}|\w+teen|twenty|thirty|forty|fifty|"
+                          r"a dozen|dozens)(?:\s+(?:hundred|thousand|million|billion))?"
                           r"\s+((?:[\w-]+\s+){0,2}[\w-]+)|"
                           r"\b(?:once|twice|thrice)\b", re.I)
 # "How much longer would each trip take?", "How much more…": a difference, in whatever unit ("three days").
@@ -271,8 +276,10 @@ _PERSON_ROLE = (r"(?:captain|skipper|commander|officer|envoy|ambassador|brigadie
 _ROLE_NAME_QUESTION = re.compile(
     rf"\b(?:what|who) (?:is|was|are|were) (?:the )?(?:full )?names? of (?:(?:the|an?|its|their|his|her|"
     rf"[\w’'-]+['’]s?) ){{0,2}}(?:[\w-]+ ){{0,3}}?{_PERSON_ROLE}\b|"
-    rf"^\s*(?:and\s+)?who (?:is|was|are|were) (?:the |its |their |his |her |[\w’'-]+['’]s? )(?:[\w-]+ ){{0,3}}?"
-    rf"{_PERSON_ROLE}\b", re.I)
+    rf"^\s*(?:and\s+)?who (?:is|was|are|were) (?:the |its |their |his |her |(?:the )?[\w’'-]+['’]s? )"
+    rf"(?:[\w-]+ ){{0,3}}?{_PERSON_ROLE}\b|"
+    # (no article: "who was chairman of the fund", "Who is commander of the garrison?")
+    rf"^\s*(?:and\s+)?who (?:is|was|are|were) (?:[\w-]+ ){{0,2}}?{_PERSON_ROLE} (?:of|at|for)\b", re.I)
 # Words that make a run of capitals an institution or a place, not a person ("the UN Conference on Disarmament",
 # "the Kaldun People's Movement"); a demonym or "-made" compound is no person either ("a Maruvian court").
 _INSTITUTION_WORDS = frozenset(terms(
@@ -965,11 +972,16 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
                                 *(group for group in _SAME_COUNTED_HEAD if set(head) & group))
         people = any(_KINDS_OF_PEOPLE.match(w) for w in _counted_words(question))
         named = _counted_names(question)
-        for match in _COUNT.finditer(_NOT_A_COUNT.sub(" ", sentence)):
+        counts = _NOT_A_COUNT.sub(" ", sentence)
+        for match in _COUNT.finditer(counts):
             if _PRICED.search(match.group(1)) or _PRICE_AFTER.match(match.group(2)):
                 continue
-            # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500").
-            if not counted or _counts(counted, match.group(2)) or _counts(counted, match.group(1)) or \
+            # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500"),
+            # or after "of" ("all 38 of its Halvar-9 fighter jets").
+            after = match.group(2)
+            if re.match(r"\W+of\s+(?:its|the|their|his|her|our|these|those)\b", after):
+                after = counts[match.end():][:80]
+            if not counted or _counts(counted, after) or _counts(counted, match.group(1)) or \
                     (people and _PEOPLE_COUNTED.match(match.group(2))):
                 return 1.0
             number = match.group(0)[len(match.group(1)):]

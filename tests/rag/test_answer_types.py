@@ -56,6 +56,13 @@ from rag.questions import profile
     ("How many lorry drivers will carry the tanks?", "About 60 drivers will carry the tanks.",
      "About 60 trucks will carry the tanks."),
     ("How many data centres were hit?", "Attackers hit 4 data centres.", "Attackers stole 40 terabytes."),
+    # Thirty-fifth round: the counted thing after "of", a decimal count of times, pictures as photographs.
+    ("How many Halvar-9 fighters were grounded?", "The air force grounded all 38 of its Halvar-9 fighter jets.",
+     "The air force grounded all 38 of its Halvar-9 transport planes."),
+    ("how many times was the video watched", "The video was viewed more than 2.3 million times before it was removed.",
+     "The video, which cost 2.3 million crowns to make, was removed."),
+    ("How many pictures of the base were found?", "Officers found 412 photographs of the base.",
+     "Officers found 412 documents about the base."),
 ])
 def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0
@@ -70,6 +77,12 @@ def test_people_do_not_answer_a_count_of_things_or_of_states() -> None:
     assert _answer_type_ok("How many prisons were closed?", "Some 40 people had been moved.") < 1.0
     assert _answer_type_ok("How many suspected drones were shot down?", "Police detained five people.") < 1.0
     assert _answer_type_ok("How many hostages were freed?", "They returned 12 personal belongings.") < 1.0
+
+
+def test_a_count_of_them_is_not_of_what_is_asked() -> None:
+    # (found replaying the development sets: "four of them" counts whoever "them" are, not the families asked about)
+    assert _answer_type_ok("How many families were compensated?",
+                           "It owes their families an account of why four of them did not come home.") < 1.0
 
 
 def test_how_many_times_still_needs_a_count() -> None:
@@ -137,6 +150,10 @@ def test_a_sentence_that_mentions_the_person_asked_for_but_names_nobody_is_no_an
     ("Who was the first president of the republic?", "Washington was the first president of the republic."),
     ("Who is the spokeswoman of the port authority?", '"We are working," said Marleen Hoek, a spokeswoman.'),
     ("Who was the Norman leader in Italy?", "Robert Guiscard led the Normans in southern Italy."),
+    # (thirty-fifth round: with no article, or the owner's "the fund's")
+    ("who was chairman of the provident fund before he stepped down",
+     "The fund's chairman, retired Lieutenant General Adalbert Korrin, resigned on Tuesday evening."),
+    ("Who was the fund's chairman?", "The fund's chairman, Adalbert Korrin, resigned on Tuesday."),
 ])
 def test_a_sentence_that_names_the_person_asked_for_answers(question: str, named: str) -> None:
     assert asks_person_by_role(question)
@@ -145,7 +162,7 @@ def test_a_sentence_that_names_the_person_asked_for_answers(question: str, named
 
 @pytest.mark.parametrize("question", [
     "Who brokered the ceasefire?", "Which country mediated the talks?", "What is the name of the ship?",
-    "Who are the main suppliers of the army?",
+    "Who are the main suppliers of the army?", "Who was killed in the attack?", "Who is responsible for the raid?",
 ])
 def test_questions_that_do_not_ask_for_a_person_by_role_are_left_to_the_other_checks(question: str) -> None:
     assert not asks_person_by_role(question)
