@@ -209,8 +209,11 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "crowd protester demonstrator people",
     # (thirty-fifth round: "How many pictures… were found?" — "found 412 photographs")
     "picture photograph photo image",
-    "video clip recording",
+    "video recording",
 )]
+# A count's noun after "of its / the …", read for two words ("all 38 of its Halvar-9 fighter jets"; not "Two of the
+# soldiers said villages…", nor a sum or a share: "4 million of its budget", "20% of its fuel").
+_OF_ITS = re.compile(r"\s+of\s+(?:its|the|their|his|her|our|these|those)(?:\W+[\w-]+(?:['’]s)?){1,2}", re.I)
 # Thirty-first round, counted in other words by the development sets' reports, read for the counted phrase's head
 # only, its first plural ("how many lorry drivers" counts drivers, "how many data centres" centres, not trucks or
 # terabytes).
@@ -979,8 +982,9 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500"),
             # or after "of" ("all 38 of its Halvar-9 fighter jets").
             after = match.group(2)
-            if re.match(r"\W+of\s+(?:its|the|their|his|her|our|these|those)\b", after):
-                after = counts[match.end():][:80]
+            partitive = _OF_ITS.match(counts, match.end())
+            if partitive and not _YEAR.fullmatch(match.group(0)[len(match.group(1)):]):
+                after = partitive.group(0)
             if not counted or _counts(counted, after) or _counts(counted, match.group(1)) or \
                     (people and _PEOPLE_COUNTED.match(match.group(2))):
                 return 1.0
