@@ -608,7 +608,9 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     if not owner:
         return True
     stated = set(terms(sentence)) | names(sentence)
-    if re.match(r"^\W*(?:Its|Their|The)\b", sentence):
+    # (the role refers back: "Its spokesman, …" opening the sentence, or '"…," said its director, Honorata Plessard.')
+    if re.match(r"^\W*(?:Its|Their|The)\b", sentence) or \
+            re.search(rf"\b(?i:its|their)\s+(?:[\w-]+\s+)?(?i:{role})s?,", sentence):
         stated |= set(terms(context)) | names(context)
     return len(owner & stated) * 2 >= len(owner)
 

@@ -42,6 +42,10 @@ QUESTION = "who is the spokesman of Belostane's Finance Ministry"
      "She summoned the Glastovian ambassador, Sobeslav Revell, to the ministry on Tuesday evening.", ""),
     ("who is Truvalia's lead negotiator",
      "Truvalia's chief negotiator, Bohdar Keresztor, accused Moquessa of moving detainees.", ""),
+    # Thirty-fifth round (news_bs): "its director" after a quotation refers back as "Its spokesman" opening it does
+    ("Who is the director of the Qetranian Civil Liberties Council?",
+     '"If he had not acted, the public would believe the army," said its director, Honorata Plessard.',
+     "The Qetranian Civil Liberties Council, a human rights group, called for Nyland's release."),
 ])
 def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, context: str) -> None:
     assert states_role_holder(role_question(question), sentence, context)
@@ -94,6 +98,10 @@ def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, co
     ("who is Ukraine's lead negotiator", "Ukraine's deputy chief negotiator, Serhiy Kyslytsya, said talks had stalled.", ""),
     ("Who is Russia's ambassador to Washington?", "Russia's envoy, Mikhail Bogdanov, met Hamas leaders in Moscow.", ""),
     ("Who is the UN envoy for Syria?", "Syria's UN ambassador, Bassam Sabbagh, said the council had failed.", ""),
+    # "its director" of another body than the one asked about
+    ("Who is the director of the Qetranian Civil Liberties Council?",
+     '"If he had not acted, the public would believe the army," said its director, Honorata Plessard.',
+     "The army's press office called the video a fabrication."),
 ])
 def test_no_holder_of_the_role_asked_no_answer(question: str, sentence: str, context: str) -> None:
     assert not states_role_holder(role_question(question), sentence, context)
