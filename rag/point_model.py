@@ -78,6 +78,12 @@ def document_sentences(cands: Sequence[Candidate], passages: Sequence[Passage]) 
     return by_document
 
 
+def document_balance(cands: Sequence[Candidate], passages: Sequence[Passage]) -> dict[tuple[str, str], float]:
+    """Each retrieved document's :func:`rag.keypoints.reporting_balance` over its candidate sentences (below 0: it
+    argues, as a commentary does; above: it reports)."""
+    return {d: reporting_balance(sorted(texts)) for d, texts in document_sentences(cands, passages).items()}
+
+
 def point_features(ranking: Ranking, query_vector: np.ndarray, passages: Sequence[Passage],
                    relevance: dict[str, float], lead: set[str]) -> np.ndarray:
     """One row of :data:`FEATURE_NAMES` per candidate of ``ranking`` (in its order), each roughly 0..1.

@@ -64,7 +64,6 @@ from rag.keypoints import (
     question_aim,
     reacting_words,
     reaction_actors,
-    reporting_balance,
     role_score,
     same_event,
 )
@@ -983,14 +982,14 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
                 continue
             # The counted thing is named after the number ("2,500 people") or just before it ("seats up to 2,500"),
             # or after "of" ("all 38 of its Halvar-9 fighter jets").
+            number = match.group(0)[len(match.group(1)):]
             after = match.group(2)
             partitive = _OF_ITS.match(counts, match.end())
-            if partitive and not _YEAR.fullmatch(match.group(0)[len(match.group(1)):]):
+            if partitive and not _YEAR.fullmatch(number):
                 after = partitive.group(0)
             if not counted or _counts(counted, after) or _counts(counted, match.group(1)) or \
                     (people and _PEOPLE_COUNTED.match(match.group(2))):
                 return 1.0
-            number = match.group(0)[len(match.group(1)):]
             if named & set(terms(" ".join(match.group(2).split()[:1]))) and not number.endswith((",", ".")):
                 return 1.0  # "120 Kestrel-7s", not "In February 2026, Varenian columns…"
             # "Seven of these are in Oudala": what is counted is named in the sentence before.
@@ -1934,8 +1933,7 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
         return relevance
     # (One article's renderings, a.txt / a.html / a.pdf, are one document: its sentences are counted together.)
     article = {n: rendering_key(p.chunk.source) for n, p in enumerate(passages, start=1)}
-    by_article = point_model.document_sentences(ranking.candidates, passages)
-    balance = {key: reporting_balance(sorted(texts)) for key, texts in by_article.items()}
+    balance = point_model.document_balance(ranking.candidates, passages)
     factor: dict[str, float] = {}
     for c in ranking.candidates:  # (a sentence in two renderings of one article is raised once)
         b = balance[article[c.passage]]
@@ -2858,7 +2856,7 @@ def _best_argues(ranking: Ranking, relevance: dict[str, float], passages: Sequen
         return False
     best = max(ranking.candidates, key=lambda c: relevance.get(c.text, 0.0))
     document = rendering_key(passages[best.passage - 1].chunk.source)
-    return reporting_balance(sorted(point_model.document_sentences(ranking.candidates, passages)[document])) < 0
+    return point_model.document_balance(ranking.candidates, passages)[document] < 0
 
 
 # A source that argues rather than reports.
@@ -2882,18 +2880,17 @@ def without_named_source(question: str, passages: Sequence[Passage]) -> tuple[st
         return None
     asked, source = found
     # A writer is named in the byline, which the retrieved passages may not hold ("In Grenmark's commentary, when…").
-    writers: dict[tuple[str, str], str] = {}
+    # (one article's renderings are one document: each may have read its own byline)
+    writers: dict[tuple[str, str], set[str]] = {}
     for p in passages:
-        key = rendering_key(p.chunk.source)
-        writers[key] = f"{writers.get(key, '')} {p.chunk.author or ''}"
+        writers.setdefault(rendering_key(p.chunk.source), set()).update(names(" " + (p.chunk.author or "")))
     wanted = names(" " + source)
     documents = {key for key, text in _document_texts(passages).items()
-                 if wanted <= names(text) | set(terms(text)) | names(" " + writers[key])}
+                 if wanted <= names(text) | set(terms(text)) | writers.get(key, set())}
     if len(documents) > 1 and _ARGUED_SOURCE.search(source):
         # "In her commentary on the seizure, …": a commentary argues; the news report on the seizure does not.
-        sentences = point_model.document_sentences(candidates(passages, quotations=False), passages)
-        argued = {key for key in documents if reporting_balance(sorted(sentences.get(key, ()))) < 0}
-        documents = argued or documents
+        balance = point_model.document_balance(candidates(passages, quotations=False), passages)
+        documents = {key for key in documents if balance.get(key, 0.0) < 0} or documents
     return (asked, documents) if documents else None
 
 

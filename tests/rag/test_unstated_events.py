@@ -172,34 +172,37 @@ def test_the_consequences_of_an_event_no_document_reports_are_refused() -> None:
     assert event_unstated(question, resigned) == []
 
 
-def test_an_event_said_to_be_possible_or_not_done_is_not_reported() -> None:
+PARADE = ["It could cancel the parade, as the opposition demands.",
+          "The ministry would not suspend the flights. Antocha praised the crews."]
+MAY = ["Theresa May resigned as prime minister in 2019.", "The government in May cancelled the submarine contract."]
+THREATS = ["Antocha threatened to cancel the parade.", "He won't suspend the flights."]
+PLANNED = ["Antocha is expected to cancel the parade next month.",
+           "The ministry plans to suspend the flights. The crews were praised."]
+STRIKES = ["Flights were suspended on Monday due to strikes by pilots.", "Parliament is yet to suspend the treaty."]
+
+
+@pytest.mark.parametrize("texts, question, unstated", [
     # news_bn, news_bl: "It could cancel the parade, as the opposition demands" reports no cancelled parade.
-    commentary = gulf("/corpus/parade.txt", ["It could cancel the parade, as the opposition demands.",
-                                             "The ministry would not suspend the flights. Antocha praised the crews."])
-    assert event_unstated("Why did Antocha cancel the parade?", commentary) == ["cancel"]
-    assert event_unstated("Why did Antocha suspend the flights?", commentary) == ["suspend"]
-    report = gulf("/corpus/parade2.txt", ["Antocha cancelled the parade on Monday.", "The crews were praised."])
-    assert event_unstated("Why did Antocha cancel the parade?", report) == []
+    (PARADE, "Why did Antocha cancel the parade?", ["cancel"]),
+    (PARADE, "Why did Antocha suspend the flights?", ["suspend"]),
+    (["Antocha cancelled the parade on Monday.", "The crews were praised."], "Why did Antocha cancel the parade?", []),
     # (found in review: "May" is a month or a name, not a modal; "threatened to", "won't" are)
-    may = gulf("/corpus/may.txt", ["Theresa May resigned as prime minister in 2019.",
-                                   "The government in May cancelled the submarine contract."])
-    assert event_unstated("Why did Theresa May resign?", may) == []
-    assert event_unstated("Why did the government cancel the submarine contract?", may) == []
-    threats = gulf("/corpus/threats.txt", ["Antocha threatened to cancel the parade.", "He won't suspend the flights."])
-    assert event_unstated("Why did Antocha cancel the parade?", threats) == ["cancel"]
-    assert event_unstated("Why did Antocha suspend the flights?", threats) == ["suspend"]
+    (MAY, "Why did Theresa May resign?", []),
+    (MAY, "Why did the government cancel the submarine contract?", []),
+    (THREATS, "Why did Antocha cancel the parade?", ["cancel"]),
+    (THREATS, "Why did Antocha suspend the flights?", ["suspend"]),
     # (thirty-fifth round: what is planned or expected is not yet done; "decided to" and "agreed to" report a choice)
-    planned = gulf("/corpus/planned.txt", ["Antocha is expected to cancel the parade next month.",
-                                           "The ministry plans to suspend the flights. The crews were praised."])
-    assert event_unstated("Why did Antocha cancel the parade?", planned) == ["cancel"]
-    assert event_unstated("Why did the ministry suspend the flights?", planned) == ["suspend"]
-    decided = gulf("/corpus/decided.txt", ["Antocha decided to cancel the parade on Monday.", "The crews were praised."])
-    assert event_unstated("Why did Antocha cancel the parade?", decided) == []
+    (PLANNED, "Why did Antocha cancel the parade?", ["cancel"]),
+    (PLANNED, "Why did the ministry suspend the flights?", ["suspend"]),
+    (["Antocha decided to cancel the parade on Monday.", "The crews were praised."],
+     "Why did Antocha cancel the parade?", []),
     # (found in review: "due to" comes before a noun, "suspended due to strikes"; "is yet to" is not done)
-    strikes = gulf("/corpus/strikes.txt", ["Flights were suspended on Monday due to strikes by pilots.",
-                                           "Parliament is yet to suspend the treaty."])
-    assert event_unstated("Why did the pilots strike?", strikes) == []
-    assert event_unstated("Why did parliament suspend the treaty?", strikes) == ["suspend"]
+    (STRIKES, "Why did the pilots strike?", []),
+    (STRIKES, "Why did parliament suspend the treaty?", ["suspend"]),
+])
+def test_an_event_said_to_be_possible_or_not_done_is_not_reported(texts: list[str], question: str,
+                                                                   unstated: list[str]) -> None:
+    assert event_unstated(question, gulf("/corpus/events.txt", texts)) == unstated
 
 
 def test_a_passive_event_may_be_stated_beside_whom_it_was_done_to() -> None:
