@@ -598,6 +598,10 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
 # followed?", "…, after …").
 # ("Why didn't NATO intervene?" presumes that nothing happened: not read.)
 _WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?P<clause>[^?;]+)", re.I)
+# "What led the government to dismiss the commander?" asks why it dismissed him. (Not "what led to the collapse":
+# the collapse is a noun, read as consequences are; and a short subject, not a clause.)
+_WHAT_LED = re.compile(r"\bwhat (?:led|prompted|caused|drove|pushed|forced|persuaded|motivated)\s+"
+                       r"(?P<subject>(?!to\b)(?:[\w’'-]+\s+){0,5}?[\w’'-]+)\s+to\s+(?P<verb>(?!be\b)[a-z]+\b)", re.I)
 _CLAUSE_END = re.compile(r",?\s+(?:and|but|or)\s+(?:what|how|why|who|whom|when|where|which|whether|did|does|do|has|"
                          r"have|had|is|are|was|were|will|would|can|could|if)\b|,\s|\s[-–—]\s|\.\s", re.I)
 # Where the event's own clause ends and its circumstances begin ("…withdraw from Kherson | after months of pressure").
@@ -697,6 +701,10 @@ def presumed_event(question: str) -> str | None:
         'Why did Skelvora ground the whole fleet?'
         >>> presumed_event("Why did Quelbria say it was restricting exports?") is None
         True
+        >>> presumed_event("What led the government to dismiss Colonel Alstrand as commander?")
+        'Why did the government dismiss Colonel Alstrand?'
+        >>> presumed_event("What led to the collapse of the talks?") is None
+        True
         >>> presumed_event("Why was the captain of the Orsolind relieved of command after the collision?")
         'Why was the captain of the Orsolind relieved of command?'
         >>> presumed_event("Why were the fishermen unhappy about the way the launch was notified?") is None
@@ -707,6 +715,7 @@ def presumed_event(question: str) -> str | None:
     question = " ".join(question.split())
     if asks_view(question):
         return None
+    question = _WHAT_LED.sub(lambda m: f"Why did {m.group('subject')} {m.group('verb')}", question)
     # The first "why" question of the two forms is read ("Why did Kaspria expel the envoy, and why were the talks
     # suspended?" presumes an expulsion); a passive that asks about a state leaves an active one to be read.
     passive = _passive_event(question)

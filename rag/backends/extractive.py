@@ -2585,7 +2585,7 @@ def unstated_premise(question: str, passages: Sequence[Passage], *,
         # Renderings of one article (x.pdf, x.html, x.txt in one folder) are one document: retrieval keeps one
         # copy of each passage, so their passages together are what was read of it.
         document = rendering_key(p.chunk.source)
-        stated.setdefault(document, set()).update(terms(f"{p.chunk.title} {p.chunk.text}"))
+        stated.setdefault(document, set()).update(terms(_one_word_verbs(f"{p.chunk.title} {p.chunk.text}")))
         count[document] = count.get(document, 0) + 1
     unstated = {document: [t for t in content if not any(focus_matches(f, w) for f in forms[t] for w in words)]
                 for document, words in stated.items()}
@@ -2630,12 +2630,33 @@ _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|n
                        r"aim(?:s|ed)?|yet) to)|\bmay|n['’]t)$")
 
 
+# A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
+# resignation", "urged the union to call off the strike". What follows the demand in its clause (up to
+# DEMANDED_WORDS words; a comma, semicolon or "and"/"but" ends it) was asked for, not done.
+_DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|"
+                     r"press(?:es|ed|ing)? for|ask(?:s|ed|ing)? for)\b(?P<after>.*)$")
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
+DEMANDED_WORDS = 6
+
+
+def _demanded(before: str) -> bool:
+    match = _DEMAND.search(before)
+    return match is not None and not _CLAUSE_BREAK.search(match.group("after"))
+
+
 def _reported_terms(sentence: str) -> set[str]:
     """The stemmed words of ``sentence`` less those right after a modal or a negation ("could cancel", "would not
-    suspend")."""
+    suspend") and those a demand asks for ("calls for the minister to resign": :data:`_DEMAND`).
+
+    Example:
+        >>> sorted(_reported_terms("Protests prompted calls for officers to resign."))
+        ['call', 'prompt', 'protest']
+        >>> sorted(_reported_terms("Lawmakers demanded an inquiry, and the minister resigned."))
+        ['demand', 'lawmak', 'minist', 'resign']
+    """
     words = sentence.split()
     return {t for n, word in enumerate(words) if not _IRREALIS.search(" ".join(words[max(0, n - 2):n]))
-            for t in terms(word)}
+            and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n])) for t in terms(word)}
 
 
 def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
@@ -2684,6 +2705,24 @@ def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
     return True
 
 
+# Verbs written as two words whose second word a stop list drops: "call off the strike" is "cancel the strike",
+# not "call" it; "stepped down" is "resigned".
+_PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
+            (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"))
+
+
+def _one_word_verbs(text: str) -> str:
+    """``text`` with its two-word verbs (:data:`_PHRASAL`) as one word.
+
+    Example:
+        >>> _one_word_verbs("Why did the union call off the strike after the minister stepped down?")
+        'Why did the union cancelled the strike after the minister resigned?'
+    """
+    for pattern, verb in _PHRASAL:
+        text = pattern.sub(verb, text)
+    return text
+
+
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
 
@@ -2719,6 +2758,7 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     presumed = presumed_event(question)
     if not presumed or not passages:
         return []
+    presumed = _one_word_verbs(presumed)
     content = [t for t in content_focus(presumed) if t not in EVENT_FRAMES]
     if not content:
         return []
@@ -2742,7 +2782,7 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         document = rendering_key(p.chunk.source)
         count[document] += 1
         # (the title once, first: between two passages' sentences it would part a sentence from the next)
-        texts = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
+        texts = [_one_word_verbs(p.chunk.text[s.start:s.end]) for s in split_sentences(p.chunk.text)]
         title = [] if document in sentences_of else [p.chunk.title]
         sentences_of.setdefault(document, []).extend(set(terms(text)) for text in [*title, *texts])
         reported.setdefault(document, []).extend(_reported_terms(text) for text in [*title, *texts])

@@ -78,6 +78,12 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
     ("What was the impact of Biden's withdrawal on the Democratic campaign?", "Why did Biden's withdrawal?"),
     ("What was the impact of the decision to raise interest rates on mortgages?", None),
     ("What are the effects of climate change and what did the ruling say?", None),
+    # (thirty-sixth round) "what led X to do Y" asks why X did Y; "what led to" a noun is not an act asked about
+    ("What led the government to dismiss Colonel Alstrand as commander of Unit 57?",
+     "Why did the government dismiss Colonel Alstrand?"),
+    ("What prompted the Audit Chamber to examine the contract?", "Why did the Audit Chamber examine the contract?"),
+    ("What led to the collapse of the talks?", None),
+    ("What led the minister to be so cautious?", None),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -179,6 +185,8 @@ THREATS = ["Antocha threatened to cancel the parade.", "He won't suspend the fli
 PLANNED = ["Antocha is expected to cancel the parade next month.",
            "The ministry plans to suspend the flights. The crews were praised."]
 STRIKES = ["Flights were suspended on Monday due to strikes by pilots.", "Parliament is yet to suspend the treaty."]
+DEMANDS = ["The death of a conscript at the garrison prompted calls for Defence Minister Vostrava to resign.",
+           "Lawmakers demanded Vostrava's resignation, and others urged the union to call off the strike."]
 
 
 @pytest.mark.parametrize("texts, question, unstated", [
@@ -199,6 +207,17 @@ STRIKES = ["Flights were suspended on Monday due to strikes by pilots.", "Parlia
     # (found in review: "due to" comes before a noun, "suspended due to strikes"; "is yet to" is not done)
     (STRIKES, "Why did the pilots strike?", []),
     (STRIKES, "Why did parliament suspend the treaty?", ["suspend"]),
+    # (thirty-sixth round, news_bw, news_by) a demand is not the act demanded; what follows it in another clause is
+    (DEMANDS, "Why did Defence Minister Vostrava resign?", ["resign"]),
+    (DEMANDS, "Why did the union cancel the strike?", ["union", "cancel", "strike"]),
+    (["Lawmakers demanded an inquiry, and Defence Minister Vostrava resigned on Friday."],
+     "Why did Defence Minister Vostrava resign?", []),
+    # two-word verbs: "call off" is to cancel, "step down" to resign, in the question and in the report
+    (["The union voted to strike on Monday.", "Talks resume next week."], "Why did the union call off the strike?",
+     ["cancel"]),
+    (["The union called off the strike on Monday after a pay offer.", "Talks resume next week."],
+     "Why did the union cancel the strike?", []),
+    (["Minister Vostrava stepped down on Friday.", "Her deputy took over."], "Why did Minister Vostrava resign?", []),
 ])
 def test_an_event_said_to_be_possible_or_not_done_is_not_reported(texts: list[str], question: str,
                                                                    unstated: list[str]) -> None:
