@@ -326,6 +326,11 @@ def _is_asked(term: str, asked: set[str]) -> bool:
                                 for a in asked)
 
 
+# A person's name does not follow "the" ("the Saltreeve Star", "the Pellan Shoal"; a title and a name, "the Defence
+# Minister Ismet Vantol", has more words).
+_THE_BEFORE = re.compile(r"\b(?i:the)\s+$")
+
+
 def _new_names(sentence: str, question: str, *, people: bool = False) -> list[str]:
     """Runs of capitalised words in ``sentence`` that may be a name the question does not already give.
 
@@ -350,6 +355,8 @@ def _new_names(sentence: str, question: str, *, people: bool = False) -> list[st
         stems = {t for w in own for t in terms(w)}
         if people and set(terms(own[-1])) & _INSTITUTION_WORDS:
             continue
+        if people and len(own) <= 2 and (words_[0] != run.split()[0] or _THE_BEFORE.search(sentence[:match.start()])):
+            continue  # "the Saltreeve Star", "the Pellan Shoal", "The Istrelle Tribune": a thing, not a person
         if stems and all(t in _CALENDAR_NAMES or _is_asked(t, asked) for t in stems):
             continue
         after = sentence[match.end():]

@@ -144,6 +144,12 @@ def test_a_person_asked_for_by_role_is_not_answered_by_a_sentence_naming_nobody(
     ("In 1064 William of Montreuil led the papal army.", True),
     ("Sudan had an Islamist regime under the leadership of Hassan al-Turabi.", True),
     ("The UN Conference on Disarmament met in Geneva.", False),
+    # (thirty-sixth round, news_by: a name after "the" is a thing, a ship or a shoal; a title and a name are more words)
+    ("The grounding of the Saltreeve Star on the Pellan Shoal was a human tragedy.", False),
+    ("The Istrelle Tribune reported the arrests.", False),
+    ("The Defence Minister Ismet Vantol said the ships would stay.", True),
+    ("The inquiry will be led by the retired judge Blazena Hantosz.", True),
+    ("Defence Minister Ismet Vantol said the ships would stay.", True),
 ])
 def test_names_someone(sentence: str, names: bool) -> None:
     assert extractive.names_someone(sentence, "Who leads it?") is names
