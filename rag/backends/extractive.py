@@ -1553,6 +1553,9 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
         # The rules and the relevance are the learned model's inputs; its probability is the answerability.
         similarity = dict(zip(texts, (float(s) for s in sims)))
         best = scored[0].score
+        # A question word said in other words ("wage" for "pay") counts by the words' similarity.
+        soft = answer_model.soft_coverages(question, [c.text for c in scored[:answer_model.TOP_CANDIDATES]],
+                                           cache.embed if cache is not None else embedder.embed_documents)
         for j, cand in enumerate(scored):
             if j >= answer_model.TOP_CANDIDATES:
                 scored[j] = replace(cand, answerability=0.0)
@@ -1561,7 +1564,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
                 score=cand.score, rule=cand.answerability, similarity=similarity[cand.text],
                 passage_similarity=_passage_similarity(passages[cand.passage - 1], similarity[cand.text]),
                 rank=j, best_score=best, passage=cand.passage, answer_type=checks[cand.text][0],
-                unstated=checks[cand.text][1])
+                unstated=checks[cand.text][1], soft_coverage=soft[j])
             learned[cand.text] = answer_model.features(prof, cand.text, cand.context, signals)
             scored[j] = replace(cand, answerability=answer_model.answerability(learned[cand.text]))
     first = scored[0]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rag import answer_model
-from rag.answer_model import FEATURE_NAMES, CandidateSignals, features, fit_logistic, probability
+from rag.answer_model import FEATURE_NAMES, CandidateSignals, features, fit_logistic, probability, soft_coverages
 from rag.backends.extractive import extractive_result
 from rag.eval.answerability import IN_DOMAIN_SPLIT, Row, cases_from_rows, fit, threshold_for, write_weights
 from rag.questions import profile
@@ -51,6 +52,53 @@ def test_a_when_question_needs_a_time_and_a_how_many_question_a_quantity() -> No
     stated = features(prof, "The corridor would run 43 kilometres through Syunik.", "",
                       signals(score=0.9, similarity=0.9))
     assert answer_model.answerability(stated) == answer_model.probability(stated) > 0.0
+
+
+def word_vectors(table: dict[str, list[float]]) -> Any:
+    """Word vectors from ``table`` (any other word: a direction of its own, far from all of them)."""
+    import numpy as np
+
+    def embed(words: Any) -> Any:
+        rows = []
+        for n, word in enumerate(words):
+            rows.append(table.get(word, [0.0, 0.0, 0.0] + [1.0 if i == n else 0.0 for i in range(len(words))]))
+        width = max(len(r) for r in rows)
+        return np.array([r + [0.0] * (width - len(r)) for r in rows])
+    return embed
+
+
+def test_a_question_word_said_in_other_words_counts_by_its_similarity() -> None:
+    # Thirty-sixth round, news_bw: "What wage increase…?" is answered by "…demanding a 14 percent pay increase…".
+    vectors = word_vectors({"wage": [1.0, 0.0, 0.0], "pay": [0.9, 0.44, 0.0], "strike": [0.3, 0.0, 0.95]})
+    question = "What wage increase are the Vellamar workers asking for?"
+    paid, struck, named = soft_coverages(question, [
+        "Vellamar workers are asking for a 14 percent pay increase.",
+        "Vellamar workers are asking for an increase after the strike.",
+        "Velmar workers are asking for a wage increase."], vectors)
+    # (asked: wage, increas, vellamar, worker, ask; "pay" ~ "wage" 0.9: all of it; "strike" ~ "wage" 0.3: none)
+    assert paid == pytest.approx(1.0) and struck == pytest.approx(0.8)
+    assert named == pytest.approx(0.8)  # a name is stated or not: "Velmar" is not "Vellamar", however close
+
+
+def test_soft_coverage_is_the_exact_coverage_without_paraphrases_and_feeds_the_model() -> None:
+    vectors = word_vectors({})
+    question = "How many staff is the company sending to the mine?"
+    assert soft_coverages(question, ["The company will deploy about 350 personnel."], vectors) == [0.25]
+    prof = profile(question)
+    row = dict(zip(FEATURE_NAMES, features(prof, "The company will deploy about 350 personnel.", "",
+                                           signals(soft_coverage=0.75))))
+    assert row["coverage"] == 0.25 and row["soft_coverage"] == 0.75
+    unset = dict(zip(FEATURE_NAMES, features(prof, "The company will deploy about 350 personnel.", "", signals())))
+    assert unset["soft_coverage"] == unset["coverage"]
+
+
+def test_the_packaged_embedder_reads_a_synonym_as_the_asked_word(real_embedder: Any) -> None:
+    # The word vectors are the embedder's own: MiniLM puts "wage" near "pay" and "staff" near "personnel", and far
+    # from "strike" and "mine".
+    vectors = real_embedder.embed_documents
+    [pay] = soft_coverages("What wage rise do the workers want?", ["The workers want a pay rise."], vectors)
+    [strike] = soft_coverages("What wage rise do the workers want?", ["The workers want a strike rise."], vectors)
+    assert pay > strike and pay >= 0.9
 
 
 def test_probability_refuses_a_vector_of_the_wrong_length() -> None:
