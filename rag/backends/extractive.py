@@ -409,12 +409,13 @@ def names_someone(sentence: str, question: str = "") -> bool:
 
 # "Who commands the Sarqa Battalion?", "Who headed the negotiating team?", "Who is in charge of the inspection
 # team?", "Who led the Mongol army?", "who's heading up the inquiry?", "Who was in command of the operation?", "Who is
-# the head of the navy?", "Which officer is heading the investigation?": a person leads (on SQuAD dev 16 of the 17
+# the head of the navy?", "Which officer is heading the investigation?", "Who will head the inquiry?" (an inquiry
+# being set up: "would be chaired by…", "the inquiry led by…" answer): a person leads (on SQuAD dev 16 of the 17
 # "who led / leads / runs / founded" gold sentences name one; "runs" a board of trustees, so it is left out, as
 # "founded" is).
 _LEADER_QUESTION = re.compile(
     r"^\s*(?:and\s+)?(?:who(?:['’]s)?|which\s+(?:officer|official|person|general|commander|minister|diplomat|judge|"
-    r"prosecutor))\s+(?:(?:is|was|are|were|has been|had been)\s+)?"
+    r"prosecutor))\s+(?:(?:is|was|are|were|has been|had been|will|would|will be|would be)\s+)?"
     r"(?:(?:the|an?)\s+(?!(?:first|second|third|last|former|previous|next|founding|original|longest)\b)"
     r"(?:[\w-]+\s+){0,2}?)?(?:currently\s+|now\s+|still\s+)?"
     # ("Who has been appointed to lead the new force?"; not who is to lead it: a sentence naming who leads it now, or

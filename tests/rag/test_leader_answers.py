@@ -91,6 +91,11 @@ def test_the_leaders_sentence_is_the_answer(monkeypatch: pytest.MonkeyPatch) -> 
     ("Who has been appointed to lead Tiberna's new cyber force?",
      "Major General Ottilie Vrane, the air force's chief of communications, has been named as the first commander of "
      "the new force."),
+    # who will lead it (thirty-sixth round, news_bx, news_bg)
+    ("Who will head the inquiry into the failed Orlivan-4 launch?",
+     "The inquiry led by Air Vice-Marshal Stanislava Tallemark should be given the access it needs."),
+    ("who will chair the board of inquiry into the collision",
+     "The board of inquiry into the collision will be chaired by Rear Admiral Ines Valdrup."),
 ])
 def test_leader_questions_in_other_words(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)
