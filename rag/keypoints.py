@@ -598,6 +598,9 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
 # followed?", "…, after …").
 # ("Why didn't NATO intervene?" presumes that nothing happened: not read.)
 _WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?P<clause>[^?;]+)", re.I)
+# "How did X react when Y did Z?": the when-clause is an event the reaction presumes (thirty-sixth round).
+_REACTED_WHEN = re.compile(r"\bhow did\s+[^?;]{1,80}?\s(?:react|respond|reply|retaliate)\s+when\s+(?P<clause>[^?;]+)",
+                           re.I)
 # "What led the government to dismiss the commander?" asks why it dismissed him. (Not "what led to the collapse":
 # the collapse is a noun, read as consequences are; and a short subject, not a clause.)
 _WHAT_LED = re.compile(r"\bwhat (?:led|prompted|caused|drove|pushed|forced|persuaded|motivated)\s+"
@@ -705,6 +708,10 @@ def presumed_event(question: str) -> str | None:
         'Why did the government dismiss Colonel Alstrand?'
         >>> presumed_event("What led to the collapse of the talks?") is None
         True
+        >>> presumed_event("How did the patrol boats respond when Yostrian warships fired warning shots?")
+        'Why did Yostrian warships fired warning shots?'
+        >>> presumed_event("How did Lessia react when the talks were not resumed?") is None
+        True
         >>> presumed_event("Why was the captain of the Orsolind relieved of command after the collision?")
         'Why was the captain of the Orsolind relieved of command?'
         >>> presumed_event("Why were the fishermen unhappy about the way the launch was notified?") is None
@@ -722,6 +729,12 @@ def presumed_event(question: str) -> str | None:
     match = _WHY_EVENT.search(question)
     if passive and (not match or passive[1] and passive[0] < match.start()):
         return passive[1]
+    reacted = _REACTED_WHEN.search(question) if not match else None
+    if reacted:
+        # "How did the patrol vessels respond when Yostrian warships fired warning shots?" presumes the shots.
+        clause = _CIRCUMSTANCE.sub("", _clause(reacted.group("clause")))
+        if clause and not re.search(r"\b(?:not|never)\b", clause, re.I) and not _SAID.match(clause):
+            return f"Why did {clause}?"
     if not match:
         named = _CONSEQUENCES_OF.search(question)
         noun_phrase = _CIRCUMSTANCE.sub("", _clause(named.group("np"))) if named else ""

@@ -84,6 +84,11 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
     ("What prompted the Audit Chamber to examine the contract?", "Why did the Audit Chamber examine the contract?"),
     ("What led to the collapse of the talks?", None),
     ("What led the minister to be so cautious?", None),
+    # (thirty-sixth round) a reaction "when" something happened presumes that it happened
+    ("How did Bereznia respond when Skovrenian patrol vessels intercepted the trawler?",
+     "Why did Skovrenian patrol vessels intercepted the trawler?"),
+    ("How did Lessia react when the talks were not resumed?", None),
+    ("How did Lessia react to the talks?", None),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -413,3 +418,11 @@ def test_a_named_actor_is_not_judged_on_a_paragraph() -> None:
     ps = _documents(("expulsions.txt", REPORTS[0][1][:1]), REPORTS[2])
     assert not reactor_unnamed("How did Pakistan react to the expulsion of the diplomats?", ps)
     assert named_reactors("How did Pakistan react?") is None  # nothing it reacted to: no documents about it
+
+
+def test_a_reaction_to_an_event_no_document_reports_is_refused() -> None:
+    # Thirty-sixth round (news_ag): "How did X respond when Y intercepted Z?" over reports of no interception.
+    question = "How did Ulthenia respond when Kaspria's fighters shot down the aircraft?"
+    assert event_unstated(question, gulf()) == ["shot"]
+    assert extractive_result(question, gulf(), FakeEmbedder(), min_score=0.0).text == REFUSAL
+    assert event_unstated("How did Ulthenia respond when Kaspria's fighters shadowed the aircraft?", gulf()) == []
