@@ -155,7 +155,9 @@ _REFERRING_COUNT = re.compile(r"^\W*of\s+(?:them|these|those|which|whom)\b", re.
 # much gas did Europe buy" (a quantity bought).
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b(?!\s+of\b)(?:(?!\?).)*?\b(?:cost|costs|costing|pay|pays|paid|spend|spends|spent|worth|"
-    r"charge|charged|earn|earned|ransom|budget|invest|invested|money)\b(?!-)|"
+    r"charge|charged|earn|earned|ransom|budget|invest|invested|money|"
+    # (thirty-sixth round: "For how much was the satellite insured?", "How much was the firm fined?")
+    r"insured|insure|insurance|compensation|fined|valued)\b(?!-)|"
     r"\bwhat (?:is|was|were|are|will be|would be) (?!(?:the |its |their |his |her )?(?:human|political|social|"
     r"humanitarian|strategic|diplomatic|reputational|moral|environmental) )(?:the |its |their |his |her )?"
     r"(?:\w+ ){0,2}?"
@@ -189,6 +191,9 @@ _MONEY_QUESTION = re.compile(
 _MONEY = re.compile(r"[$€£¥₽₹%]|\b(?:dollars?|euros?|pounds sterling|sterling|yen|yuan|renminbi|roubles?|rubles?|"
                     r"rupees?|crores?|lakhs?|Rs|francs?|kron[aeor]r?|kroner|krone|zloty|lira|lire|dinars?|rials?|"
                     r"riyals?|shekels?|pesos?|reais|guilders|shillings|pence|cents|USD|EUR|GBP|CHF|INR|NOK|SEK|DKK|"
+                    # (and the old and smaller currencies reports give: "50,000 ducats", "38 million thalers")
+                    r"ducats?|thalers?|florins?|forints?|lei|hryvnias?|tenge|manats?|ringgits?|baht|naira|cedis?|"
+                    r"birr|dirhams?|kuna|denars?|zlotys?|korun[ay]?|kopecks?|"
                     r"percent|per cent|of GDP|free of charge|is free|are free|was free)\b|"
                     r"\d(?:[\d,.]*)\s*(?:m|bn|mn|million|billion|trillion|crowns?|pounds)\b", re.I)
 
@@ -242,6 +247,15 @@ _TIMES_COUNT = re.compile(rf"(?<![\w.,-])(?:\d[\d,]*(?:\.\d+)?|{_SMALL_NUMBERS}|
                           r"a dozen|dozens)(?:\s+(?:hundred|thousand|million|billion))?"
                           r"\s+((?:[\w-]+\s+){0,2}[\w-]+)|"
                           r"\b(?:once|twice|thrice)\b", re.I)
+# An age ("17-year-old", "aged 17", "twenty years old", "at the age of 17", "the average age of the tankers is 19",
+# "Ludek Serdan, 17," after a name), or the year a thing was made ("built in 1994").
+_AGE_NUMBER = rf"(?:\d{{1,3}}|{_NUMBER_WORDS})"
+_AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|"
+                  rf"\baged? (?:about |around |over |under |nearly |some )?{_AGE_NUMBER}\b|"
+                  rf"\bage\b(?:\W+[\w’'-]+){{0,12}}?\W+{_AGE_NUMBER}\b|\b\d{{1,3}}-year-old\b|"
+                  rf"[{UPPER}][\w’'-]+,\s+\d{{1,3}}(?:,|\s+(?:and|was|is|were|who|from|of)\b|[.;)])|"
+                  r"\b(?:built|launched|founded|established|commissioned|made|born|created|formed|set up) in \d{4}\b",
+                  re.I)
 # "How much longer would each trip take?", "How much more…": a difference, in whatever unit ("three days").
 _HOW_MUCH_MORE = re.compile(r"\bhow much (?:longer|shorter|more|less|fewer|further|farther|higher|lower|bigger|"
                             r"larger|smaller|faster|slower|earlier|later|cheaper|greater|heavier|wider|deeper|"
@@ -944,6 +958,11 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         # prefers a time of day and rules out nothing).
         stated, without = measure
         return 1.0 if stated.search(sentence) else without
+    if re.search(r"\bhow old\b", q):
+        # "How old was the younger of the two men?", "How old was he when he died?" (before the "when" below) is
+        # answered by an age ("Ludek Serdan, 17,", "a 17-year-old", "aged 17"), or by when a thing was built; not by
+        # "late on 14 October".
+        return 1.0 if _AGE.search(sentence) else 0.5
     if re.search(r"\b(?:what|which) year\b(?!-)", q):
         # "In what year did the programme start?" is not answered by "on Thursday" or "since it began".
         return 1.0 if _YEAR.search(sentence) else 0.5
@@ -969,7 +988,8 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         asked = set(terms(q)) - {"time", "mani", "many"}
         for match in _TIMES_COUNT.finditer(sentence):
             after = match.group(1) or ""
-            if not after or re.match(r"(?:times|occasions)\b", after, re.I) or \
+            # ("on 11 separate occasions", "17 different times")
+            if not after or re.match(r"(?:[a-z-]+\s+)?(?:times|occasions)\b", after, re.I) or \
                     any(_same_term(a, t) for a in asked for t in terms(after)):
                 return 1.0
         return 0.4

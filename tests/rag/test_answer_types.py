@@ -63,6 +63,9 @@ from rag.questions import profile
      "The video, which cost 2.3 million crowns to make, was removed."),
     ("How many pictures of the base were found?", "Officers found 412 photographs of the base.",
      "Officers found 412 documents about the base."),
+    # Thirty-sixth round (news_by): a word between the count and "occasions"
+    ("how many times was the reporter's phone infected", "Her phone was infected on 11 separate occasions.",
+     "Her phone was infected by 11 separate programs."),
 ])
 def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0
@@ -307,3 +310,24 @@ def test_a_question_asking_who_leads_wants_a_person_named(question: str, sentenc
                                       "Who was leading when the storm hit?"])
 def test_other_who_questions_are_not_read_as_asking_for_a_leader(question: str) -> None:
     assert not asks_person_by_role(question)
+
+
+@pytest.mark.parametrize("question, answer, not_an_answer", [
+    # Thirty-sixth round (news_bw): an age, not any number ("late on 14 October")
+    ("how old was the younger of the two men killed in the pass",
+     "The dead were identified as Kvetoslav Serdan, 34, and his nephew Ludek Serdan, 17, both from Hostrava.",
+     "Border guards opened fire on the mule train late on 14 October, killing two men."),
+    ("How old was the conscript?", "The 19-year-old conscript was found dead on 2 March.",
+     "The conscript was found dead on 2 March."),
+    ("How old was he when he died?", "He died in 1850 at the age of 67.", "He died in 1850 with 67 books unpublished."),
+    ("How old is the ferry?", "The ferry, built in 1994, was chartered in 2022.", "The ferry carried 342 soldiers."),
+    # (development sets news_b, news_aw, news_bf: an average age, an age in words)
+    ("How old, on average, are the tankers?", "The average age of the tankers in the network is 19 years.",
+     "The network runs 19 tankers."),
+    ("how old are the workers", "The average age of the workforce on the hull line is now over fifty.",
+     "Over fifty workers have left the hull line."),
+    ("how old are the radars", "Both radars are more than twenty years old.", "Both radars cost twenty million."),
+])
+def test_how_old_asks_for_an_age(question: str, answer: str, not_an_answer: str) -> None:
+    assert _answer_type_ok(question, answer) == 1.0
+    assert _answer_type_ok(question, not_an_answer) < 1.0

@@ -428,6 +428,14 @@ def test_a_question_about_money_needs_a_sum_of_money() -> None:
     assert asks_money("What is the unit price of the interceptor?")
     assert not asks_money("How much of the budget went to ammunition?")  # a share, not a sum
     assert not asks_money("How much territory did the army take?")
+    # (thirty-sixth round, news_bx: a sum insured, a fine; goods given away are a quantity)
+    assert asks_money("For how much was the Orlivan-4 satellite insured?")
+    assert asks_money("How much was the shipping firm fined?")
+    assert not asks_money("How much fuel was donated to the garrison?")
+    assert _answer_type_ok("How much compensation is the government paying each family?",
+                           "The government announced payments of 50,000 ducats to each bereaved family.") == 1.0
+    assert _answer_type_ok("For how much was the satellite insured?",
+                           "The satellite was designed to do the work of three smaller satellites.") < 1.0
     assert answer_type("Roughly what does it cost Drask to build one Kestrel-7?") == "number"
     question = "How much will it cost to repair Berth 9?"
     assert _answer_type_ok(question, "The damage to Berth 9 would take at least six weeks to repair.") < 1.0
