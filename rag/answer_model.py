@@ -86,7 +86,8 @@ def soft_coverages(question: str, sentences: Sequence[str],
 
     A term the sentence states (stemmed) counts 1; a lower-case question word it does not state counts by its
     best cosine with a word of the sentence (:data:`SOFT_FLOOR` .. :data:`SOFT_FULL`); a name or a number counts
-    only when stated. ``vectors`` embeds words (one call for every sentence's words; a cache makes repeats free).
+    only when stated (the question's first word, capitalised as every first word is, is read as a common word).
+    ``vectors`` embeds words (one call for every sentence's words; a cache makes repeats free).
 
     Example:
         >>> from rag.testing import FakeEmbedder

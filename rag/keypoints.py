@@ -33,7 +33,7 @@ from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
 from rag.seats import STATE_NAMES, seats_named, state_forms
-from rag.text import names, terms
+from rag.text import UPPER, names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "risks", "evidence", "measures", "arguments", "general"]
 
@@ -603,8 +603,12 @@ _REACTED_WHEN = re.compile(r"\bhow did\s+[^?;]{1,80}?\s(?:react|respond|reply|re
                            re.I)
 # "What led the government to dismiss the commander?" asks why it dismissed him. (Not "what led to the collapse":
 # the collapse is a noun, read as consequences are; and a short subject, not a clause.)
-_WHAT_LED = re.compile(r"\bwhat (?:led|prompted|caused|drove|pushed|forced|persuaded|motivated)\s+"
-                       r"(?P<subject>(?!to\b)(?:[\w’'-]+\s+){0,5}?[\w’'-]+)\s+to\s+(?P<verb>(?!be\b)[a-z]+\b)", re.I)
+_WHAT_LED = re.compile(r"\b(?i:what (?:led|prompted|caused|drove|pushed|forced|persuaded|motivated))\s+"
+                       rf"(?P<subject>(?:(?i:the)\s+)?[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*){{0,4}}|"
+                       r"(?i:the)\s+(?:[\w’'-]+\s+){0,2}?(?i:government|ministry|minister|army|navy|air force|company|"
+                       r"firm|union|court|parliament|council|authorities|police|commission|president|party|board|"
+                       r"committee|military|officials|leadership|cabinet|regime|rebels|militia|insurgents))\s+"
+                       r"(?i:to)\s+(?P<verb>(?!(?:be|the|a|an|its|their|his|her|this|that|these|those)\b)[a-z]+\b)")
 _CLAUSE_END = re.compile(r",?\s+(?:and|but|or)\s+(?:what|how|why|who|whom|when|where|which|whether|did|does|do|has|"
                          r"have|had|is|are|was|were|will|would|can|could|if)\b|,\s|\s[-–—]\s|\.\s", re.I)
 # Where the event's own clause ends and its circumstances begin ("…withdraw from Kherson | after months of pressure").
@@ -733,7 +737,9 @@ def presumed_event(question: str) -> str | None:
     if reacted:
         # "How did the patrol vessels respond when Yostrian warships fired warning shots?" presumes the shots.
         clause = _CIRCUMSTANCE.sub("", _clause(reacted.group("clause")))
-        if clause and not re.search(r"\b(?:not|never)\b", clause, re.I) and not _SAID.match(clause):
+        # (not a negation, "didn't pay"; nor "when asked about…", whose words are the asker's)
+        if clause and not re.search(r"\b(?:not|never)\b|n['’]t\b", clause, re.I) and not _SAID.match(clause) \
+                and not re.match(r"(?:[a-z]+ed|told|shown|given|seen)\b", clause):
             return f"Why did {clause}?"
     if not match:
         named = _CONSEQUENCES_OF.search(question)

@@ -157,7 +157,7 @@ _MONEY_QUESTION = re.compile(
     r"\bhow much\b(?!\s+of\b)(?:(?!\?).)*?\b(?:cost|costs|costing|pay|pays|paid|spend|spends|spent|worth|"
     r"charge|charged|earn|earned|ransom|budget|invest|invested|money|"
     # (thirty-sixth round: "For how much was the satellite insured?", "How much was the firm fined?")
-    r"insured|insure|insurance|compensation|fined|valued)\b(?!-)|"
+    r"insurance|compensation|fined|valued)\b(?!-)|\bhow much\b[^?]*?\binsured?\b(?=\s*(?:for\b|\?|$))|"
     r"\bwhat (?:is|was|were|are|will be|would be) (?!(?:the |its |their |his |her )?(?:human|political|social|"
     r"humanitarian|strategic|diplomatic|reputational|moral|environmental) )(?:the |its |their |his |her )?"
     r"(?:\w+ ){0,2}?"
@@ -247,15 +247,20 @@ _TIMES_COUNT = re.compile(rf"(?<![\w.,-])(?:\d[\d,]*(?:\.\d+)?|{_SMALL_NUMBERS}|
                           r"a dozen|dozens)(?:\s+(?:hundred|thousand|million|billion))?"
                           r"\s+((?:[\w-]+\s+){0,2}[\w-]+)|"
                           r"\b(?:once|twice|thrice)\b", re.I)
-# An age ("17-year-old", "aged 17", "twenty years old", "at the age of 17", "the average age of the tankers is 19",
-# "Ludek Serdan, 17," after a name), or the year a thing was made ("built in 1994").
+# An age ("17-year-old", "aged 17", "twenty years old", "at the age of 17", "the average age of the tankers is 19", "was
+# 54", "died at 67", "(54)", "Ludek Serdan, 17," after a name), or when a thing was made ("built in 1994", "entered
+# service in 1994", "30 years ago", "three decades old"). Not a day of the month ("late on 14 October").
 _AGE_NUMBER = rf"(?:\d{{1,3}}|{_NUMBER_WORDS})"
-_AGE = re.compile(rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|"
+_AGE = re.compile(rf"\b{_AGE_NUMBER}[- ](?:years?|decades?|centuries|century)[- ]old\b|\b{_AGE_NUMBER} years? of age\b|"
                   rf"\baged? (?:about |around |over |under |nearly |some )?{_AGE_NUMBER}\b|"
                   rf"\bage\b(?:\W+[\w’'-]+){{0,12}}?\W+{_AGE_NUMBER}\b|\b\d{{1,3}}-year-old\b|"
+                  r"\b(?:is|was|were|are|been|be|died at|at)\s+(?:about |around |only |just |now |nearly |almost |"
+                  r"over |under )?\d{1,3}\b(?![\d.,:]\d|\s*(?:%|percent|per cent|km|kg|mph|[a-z]+s\b|"
+                  r"(?:kilo|met|mile|ton|hour|minute|day|week|month|year)\w*))|\(\d{1,3}\)|"
                   rf"[{UPPER}][\w’'-]+,\s+\d{{1,3}}(?:,|\s+(?:and|was|is|were|who|from|of)\b|[.;)])|"
-                  r"\b(?:built|launched|founded|established|commissioned|made|born|created|formed|set up) in \d{4}\b",
-                  re.I)
+                  rf"\b{_AGE_NUMBER} (?:years|decades) ago\b|"
+                  r"\b(?:built|launched|founded|established|commissioned|made|born|created|formed|set up|"
+                  r"(?:entered|in) service|delivered|completed|introduced) (?:in |since )?\d{4}\b", re.I)
 # "How much longer would each trip take?", "How much more…": a difference, in whatever unit ("three days").
 _HOW_MUCH_MORE = re.compile(r"\bhow much (?:longer|shorter|more|less|fewer|further|farther|higher|lower|bigger|"
                             r"larger|smaller|faster|slower|earlier|later|cheaper|greater|heavier|wider|deeper|"
@@ -369,7 +374,8 @@ def _new_names(sentence: str, question: str, *, people: bool = False) -> list[st
         stems = {t for w in own for t in terms(w)}
         if people and set(terms(own[-1])) & _INSTITUTION_WORDS:
             continue
-        if people and len(own) <= 2 and (words_[0] != run.split()[0] or _THE_BEFORE.search(sentence[:match.start()])):
+        after_the = run.split()[0].lower() == "the" or _THE_BEFORE.search(sentence[:match.start()])
+        if people and len(own) <= 2 and after_the:
             continue  # "the Saltreeve Star", "the Pellan Shoal", "The Istrelle Tribune": a thing, not a person
         if stems and all(t in _CALENDAR_NAMES or _is_asked(t, asked) for t in stems):
             continue
@@ -989,7 +995,7 @@ def _answer_type_ok(question: str, sentence: str, context: str = "") -> float:
         for match in _TIMES_COUNT.finditer(sentence):
             after = match.group(1) or ""
             # ("on 11 separate occasions", "17 different times")
-            if not after or re.match(r"(?:[a-z-]+\s+)?(?:times|occasions)\b", after, re.I) or \
+            if not after or re.match(r"(?-i:[a-z-]+\s+)?(?:times|occasions)\b", after, re.I) or \
                     any(_same_term(a, t) for a in asked for t in terms(after)):
                 return 1.0
         return 0.4
@@ -1264,16 +1270,18 @@ class VectorCache:
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        # (this call's vectors are kept apart: a full cache is cleared, and what it held must still be returned)
         with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            known = {t: self._vectors[t] for t in dict.fromkeys(texts) if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             fresh = self.embedder.embed_documents(missing)
+            known.update(zip(missing, fresh))
             with self._lock:
                 if len(self._vectors) + len(missing) > self.size:
                     self._vectors.clear()  # simple and bounded; a miss only costs one batch
                 self._vectors.update(zip(missing, fresh))
-        with self._lock:
-            return np.vstack([self._vectors[t] for t in texts])
+        return np.vstack([known[t] for t in texts])
 
 
 def _focus_coverage(focus: Sequence[str], sentence: str, context: str, weight: Callable[[str], float]) -> float:
@@ -2606,7 +2614,7 @@ def unstated_premise(question: str, passages: Sequence[Passage], *,
         >>> unstated_premise("What were the consequences of the navy mutiny?", ps[:1])  # one paragraph: no evidence
         []
     """
-    content = [t for t in content_focus(question) if t not in skip]
+    content = [t for t in content_focus(_one_word_verbs(question)) if t not in skip]
     if not content or not passages:
         return []
     forms = {t: (alternatives(t) if alternatives else frozenset()) | {t} for t in content}
@@ -2664,15 +2672,22 @@ _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|n
 # A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
 # resignation", "urged the union to call off the strike". What follows the demand in its clause (up to
 # DEMANDED_WORDS words; a comma, semicolon or "and"/"but" ends it) was asked for, not done.
-_DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|"
-                     r"press(?:es|ed|ing)? for|ask(?:s|ed|ing)? for)\b(?P<after>.*)$")
+_DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demanded|demanding|urg(?:e|es|ed|ing)|"
+                     r"press(?:es|ed|ing)? for)\b(?P<after>.*)$")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
 DEMANDED_WORDS = 6
 
 
-def _demanded(before: str) -> bool:
+# What a demand asks for: a verb after "to" ("calls for the minister to resign"), or a noun of an act ("demanded his
+# resignation"); not the clause's own verb ("Workers demanding higher pay blocked the port").
+_ASKED_ACT = re.compile(r"(?i:\bto(?:\s+\S+)?$|^\S*(?:tion|ment|ure|al)s?\W*$)")
+
+
+def _demanded(before: str, word: str = "") -> bool:
     match = _DEMAND.search(before)
-    return match is not None and not _CLAUSE_BREAK.search(match.group("after"))
+    if match is None or _CLAUSE_BREAK.search(match.group("after")):
+        return False
+    return bool(_ASKED_ACT.search(match.group("after")) or _ASKED_ACT.search(word))
 
 
 def _reported_terms(sentence: str) -> set[str]:
@@ -2681,13 +2696,13 @@ def _reported_terms(sentence: str) -> set[str]:
 
     Example:
         >>> sorted(_reported_terms("Protests prompted calls for officers to resign."))
-        ['call', 'prompt', 'protest']
+        ['call', 'offic', 'prompt', 'protest']
         >>> sorted(_reported_terms("Lawmakers demanded an inquiry, and the minister resigned."))
-        ['demand', 'lawmak', 'minist', 'resign']
+        ['demand', 'inquiri', 'lawmak', 'minist', 'resign']
     """
     words = sentence.split()
     return {t for n, word in enumerate(words) if not _IRREALIS.search(" ".join(words[max(0, n - 2):n]))
-            and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n])) for t in terms(word)}
+            and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n]), word) for t in terms(word)}
 
 
 def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
@@ -2739,6 +2754,9 @@ def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
 # Verbs written as two words whose second word a stop list drops: "call off the strike" is "cancel the strike",
 # not "call" it; "stepped down" is "resigned".
 _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
+            # ("called the strike off": the object between)
+            (re.compile(r"\b(?i:call(?:s|ed|ing)?)\s+((?:(?:the|a|an|its|their|his|her)\s+)?[\w’'-]+\s+)off\b"),
+             r"cancelled \1"),
             (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"))
 
 

@@ -338,3 +338,16 @@ def test_in_domain_options_are_checked_before_the_long_run(argv: list[str], mess
         main(argv)
     assert message in capsys.readouterr().err
 
+
+
+def test_a_full_vector_cache_still_returns_what_it_held() -> None:
+    # Found in review: clearing a full cache dropped vectors the same call then returned (KeyError); word vectors
+    # (soft coverage) fill it several times faster than sentences.
+    from rag.backends.extractive import VectorCache
+
+    embedder = FakeEmbedder()
+    cache = VectorCache(embedder, size=3)
+    first = cache.embed(["a b", "c d"])
+    again = cache.embed(["a b", "e f", "g h"])
+    assert again.shape == (3, embedder.dimension)
+    assert (again[0] == first[0]).all()

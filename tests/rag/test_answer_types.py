@@ -66,6 +66,8 @@ from rag.questions import profile
     # Thirty-sixth round (news_by): a word between the count and "occasions"
     ("how many times was the reporter's phone infected", "Her phone was infected on 11 separate occasions.",
      "Her phone was infected by 11 separate programs."),
+    ("how many times was the reporter's phone infected", "Her phone was infected on 11 separate occasions.",
+     "The phone was infected, said 4 Sunday Times editors."),  # (found in review: a name is no adjective)
 ])
 def test_a_count_may_be_of_events_a_difference_or_a_share(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0
@@ -327,6 +329,15 @@ def test_other_who_questions_are_not_read_as_asking_for_a_leader(question: str) 
     ("how old are the workers", "The average age of the workforce on the hull line is now over fifty.",
      "Over fifty workers have left the hull line."),
     ("how old are the radars", "Both radars are more than twenty years old.", "Both radars cost twenty million."),
+    # (found in review: the commonest ways of giving an age)
+    ("How old was the captain?", "The captain was 54 and had sailed the route for two decades.",
+     "The captain was 5 km from port at 10.30."),
+    ("How old was the conscript?", "The conscript, who was 19, died in March.", "There were 40 soldiers at the post."),
+    ("How old was he?", "He died in 1850 at 67.", "The radars were 12 percent over budget."),
+    ("How old is Ruiz?", "Captain Ruiz (54) was arrested.", "Captain Ruiz was arrested on 14 October."),
+    ("How old is the ferry?", "The ferry entered service in 1994.", "The ferry carried 342 soldiers."),
+    ("How old is the ship?", "It was commissioned 30 years ago.", "It carried 30 tonnes."),
+    ("How old is the radar?", "The radar is three decades old.", "The radar covers three districts."),
 ])
 def test_how_old_asks_for_an_age(question: str, answer: str, not_an_answer: str) -> None:
     assert _answer_type_ok(question, answer) == 1.0

@@ -432,6 +432,8 @@ def test_a_question_about_money_needs_a_sum_of_money() -> None:
     assert asks_money("For how much was the Orlivan-4 satellite insured?")
     assert asks_money("How much was the shipping firm fined?")
     assert not asks_money("How much fuel was donated to the garrison?")
+    assert asks_money("How much was the satellite insured for?")
+    assert not asks_money("How much oil did the insured tanker spill?")  # (found in review)
     assert _answer_type_ok("How much compensation is the government paying each family?",
                            "The government announced payments of 50,000 ducats to each bereaved family.") == 1.0
     assert _answer_type_ok("For how much was the satellite insured?",

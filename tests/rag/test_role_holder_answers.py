@@ -150,6 +150,9 @@ def test_a_person_asked_for_by_role_is_not_answered_by_a_sentence_naming_nobody(
     ("The Defence Minister Ismet Vantol said the ships would stay.", True),
     ("The inquiry will be led by the retired judge Blazena Hantosz.", True),
     ("Defence Minister Ismet Vantol said the ships would stay.", True),
+    # (found in review: only "the" makes a thing; another first word does not)
+    ("But Ismet Vantol will head the inquiry.", True),
+    ("When Ismet Vantol took over, the navy changed course.", True),
 ])
 def test_names_someone(sentence: str, names: bool) -> None:
     assert extractive.names_someone(sentence, "Who leads it?") is names

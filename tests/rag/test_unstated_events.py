@@ -89,6 +89,14 @@ def gulf(source: str = "/corpus/gulf.txt", texts: list[str] = GULF) -> list[Pass
      "Why did Skovrenian patrol vessels intercepted the trawler?"),
     ("How did Lessia react when the talks were not resumed?", None),
     ("How did Lessia react to the talks?", None),
+    # (found in review: a negation written short, "when asked", "to" before a noun, a demand as the subject)
+    ("How did Lessia react when Kaspria didn't pay for the gas?", None),
+    ("How did the minister respond when asked about the strike?", None),
+    ("What prompted the switch to diesel engines?", None),
+    ("What led up to the invasion?", None),
+    ("What led Kaspria to the negotiating table?", None),
+    ("What prompted calls for Defence Minister Vostrava to resign?", None),
+    ("What prompted Kaspria to close the strait?", "Why did Kaspria close the strait?"),
     # a negated question presumes that nothing happened
     ("Why didn't Kaspria use the hotline?", None),
     ("Why did Kaspria not use the hotline?", None),
@@ -214,7 +222,7 @@ DEMANDS = ["The death of a conscript at the garrison prompted calls for Defence 
     (STRIKES, "Why did parliament suspend the treaty?", ["suspend"]),
     # (thirty-sixth round, news_bw, news_by) a demand is not the act demanded; what follows it in another clause is
     (DEMANDS, "Why did Defence Minister Vostrava resign?", ["resign"]),
-    (DEMANDS, "Why did the union cancel the strike?", ["union", "cancel", "strike"]),
+    (DEMANDS, "Why did the union cancel the strike?", ["cancel"]),
     (["Lawmakers demanded an inquiry, and Defence Minister Vostrava resigned on Friday."],
      "Why did Defence Minister Vostrava resign?", []),
     # two-word verbs: "call off" is to cancel, "step down" to resign, in the question and in the report
@@ -223,6 +231,18 @@ DEMANDS = ["The death of a conscript at the garrison prompted calls for Defence 
     (["The union called off the strike on Monday after a pay offer.", "Talks resume next week."],
      "Why did the union cancel the strike?", []),
     (["Minister Vostrava stepped down on Friday.", "Her deputy took over."], "Why did Minister Vostrava resign?", []),
+    # (found in review) the noun "demand", and a demand in a clause of its own, leave the sentence's act reported;
+    # "call the strike off" is the same act as "call off the strike"
+    (["Weak demand prompted Norvik Steel to cut production at its plant.", "Shares fell."],
+     "Why did Norvik Steel cut production?", []),
+    (["Protesters who had demanded higher wages stormed the parliament.", "Police withdrew."],
+     "Why did protesters storm the parliament?", []),
+    (["Workers demanding higher pay blocked the port on Monday.", "Ships waited."], "Why did workers block the port?",
+     []),
+    (["The union called the strike off on Monday.", "Talks resume next week."],
+     "Why did the union call off the strike?", []),
+    (["The union called off the strike on Monday.", "Talks resume next week."],
+     "Why did the union call the strike off?", []),
 ])
 def test_an_event_said_to_be_possible_or_not_done_is_not_reported(texts: list[str], question: str,
                                                                    unstated: list[str]) -> None:
