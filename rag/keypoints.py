@@ -736,9 +736,9 @@ def presumed_event(question: str) -> str | None:
     reacted = _REACTED_WHEN.search(question) if not match else None
     if reacted:
         # "How did the patrol vessels respond when Yostrian warships fired warning shots?" presumes the shots.
-        clause = _CIRCUMSTANCE.sub("", _clause(reacted.group("clause")))
-        # (not a negation, "didn't pay"; nor "when asked about…", whose words are the asker's)
-        if clause and not re.search(r"\b(?:not|never)\b|n['’]t\b", clause, re.I) and not _SAID.match(clause) \
+        clause = _done_clause(reacted.group("clause"))
+        # (not a negation written short, "didn't pay"; nor "when asked about…", whose words are the asker's)
+        if clause and not re.search(r"n['’]t\b", clause, re.I) \
                 and not re.match(r"(?:[a-z]+ed|told|shown|given|seen)\b", clause):
             return f"Why did {clause}?"
     if not match:
@@ -748,10 +748,17 @@ def presumed_event(question: str) -> str | None:
         if not noun_phrase or re.search(r"\b(?:not|never|no)\b", noun_phrase, re.I):
             return None
         return f"Why did {noun_phrase}?"
-    clause = _CIRCUMSTANCE.sub("", _clause(match.group("clause")))
+    clause = _done_clause(match.group("clause"))
+    return f"Why did {clause}?" if clause else None
+
+
+def _done_clause(text: str) -> str | None:
+    """The event's own clause of ``text`` (without its circumstances), or None when it is negated ("not", "never")
+    or reports what someone said."""
+    clause = _CIRCUMSTANCE.sub("", _clause(text))
     if not clause or re.search(r"\b(?:not|never)\b", clause, re.I) or _SAID.match(clause):
         return None
-    return f"Why did {clause}?"
+    return clause
 
 
 # "What effect has the closure had on fish prices?", "How did the failure affect the share price?": the thing
