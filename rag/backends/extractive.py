@@ -93,6 +93,7 @@ from rag.text import (
     names,
     numbers,
     read_as,
+    sentences,
     spelled_out,
     stem,
     terms,
@@ -293,7 +294,7 @@ _PERSON_ROLE = (r"(?:captain|skipper|commander|officer|envoy|ambassador|brigadie
                 r"analyst|official|diplomat|negotiator|mediator|governor|mayor|chair(?:man|woman|person)?|executive|"
                 r"engineer|agent|spy|suspect|defendant|witness|sailor|researcher|editor|founder|manager|owner|"
                 r"whistleblower|informant|hacker|inspector|investigator|secretary|deputy|adviser|advisor|aide|"
-                r"commissioner|technician|smuggler|person|man|woman)s?")
+                r"commissioner|technician|smuggler|ceo|counsel|person|man|woman)s?")
 _ROLE_NAME_QUESTION = re.compile(
     rf"\b(?:what|who) (?:is|was|are|were) (?:the )?(?:full )?names? of (?:(?:the|an?|its|their|his|her|"
     rf"[\w’'-]+['’]s?) ){{0,2}}(?:[\w-]+ ){{0,3}}?{_PERSON_ROLE}\b|"
@@ -540,7 +541,18 @@ REFERRED_OPENING = 3
 
 # Roles that are one role in two words ("envoy" / "ambassador"), and words for the first of a role's holders.
 # (one way only: an ambassador asked for is not a special envoy; nor is a UN, special or peace envoy an ambassador)
-_SAME_ROLE = {"envoy": "(?:envoy|ambassador)"}
+_LAWYER = r"(?:lawyer|counsel|attorney|solicitor|barrister)"
+_SAME_ROLE = {"envoy": "(?:envoy|ambassador)", "ceo": r"(?:ceo|chief\s+executive(?:\s+officer)?)", "lawyer": _LAWYER,
+              "counsel": _LAWYER, "attorney": _LAWYER}
+# Words before a lawyer's role that say no more than the role does ("his defence counsel" is his lawyer).
+_LAWYER_ROLES = frozenset({"lawyer", "counsel", "attorney"})
+_ROLE_KIND_SAID = frozenset({"defence", "defense", "legal"})
+# A person's title, which says whose role it is no more than a first name does ("the lawyer of General Kestevan").
+_TITLE_TERMS = frozenset(terms("general colonel major captain commander admiral lieutenant sergeant brigadier judge "
+                               "doctor professor ambassador mr mrs ms dr"))
+# "founded / set up by X": a founder named with the verb ("a group founded last autumn by Zoryana Hlibko").
+_FOUNDED_BY = (r"(?:founded|set\s+up|established|created|formed)\s+(?:(?:in|last|this|early|late|the|years?|ago|"
+               r"spring|summer|autumn|winter|\d{4}s?|\d+)\s+){0,3}?by\s+")
 _NOT_AN_AMBASSADOR = re.compile(r"\b(?:UN|U\.N\.|special|peace)\s+envoy", re.I)
 _FIRST_RANK_WORDS = frozenset({"lead", "chief", "head"})  # (a senior or top one is one of several)
 _FIRST_RANK = r"(?:lead|chief|head)"
@@ -557,9 +569,15 @@ _ROLE_MODIFIER = re.compile(r"\b(?:first|second|third|last|current|former|new|pr
                             r"founding|\d+(?:st|nd|rd|th))\b", re.I)
 
 
-_MORE_ROLE = re.compile(rf"(?:(?:\s+[a-z][\w-]*){{0,2}}?\s+{_PERSON_ROLE}\b)+", re.I)
+# (not across "of": "the lawyer of General Kestevan", "the founder of the Soldiers' Council" ask for one role)
+_MORE_ROLE = re.compile(rf"(?:(?:\s+(?!of\b)[a-z][\w-]*){{0,2}}?\s+{_PERSON_ROLE}\b)+", re.I)
 # A role holder's name: two capitalised words or more.
 _HOLDER_NAME = rf"[{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+"
+
+
+def _same_name(term: str, other: str) -> bool:
+    """Are two names' terms one name in two forms ("kaspria" / "kasprian": a state and its people)?"""
+    return term == other or (min(len(term), len(other)) >= 5 and term[:5] == other[:5])
 
 
 def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
@@ -599,6 +617,13 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
         role = _SAME_ROLE.get(role, role)  # (an envoy is an ambassador: "the Glastovian ambassador, Sobeslav Revell")
     # The word the question puts before the role goes with it ("defence minister": a prime minister is no answer).
     kind = re.search(rf"\b([a-z][\w-]*)\s+{asked_role}s?\b", asked, re.I)
+    said = None  # ("his defence counsel" is his lawyer, written with "defence" or not, but no prosecution lawyer)
+    if kind and asked_role in _LAWYER_ROLES and kind.group(1).lower() in _ROLE_KIND_SAID:
+        said, kind = kind.group(1), None
+        role = rf"(?<!prosecution )(?<!prosecuting )(?<!state )(?:{re.escape(said)}\s+)?{role}"
+    if kind and asked_role == "executive" and kind.group(1).lower() == "chief":
+        role = r"(?:ceo|chief\s+executive)"  # (a chief executive is the CEO)
+        kind = None
     if kind and (kind.group(1).lower() in STOPWORDS or kind.group(1).endswith(("'s", "’s"))):
         kind = None
     if kind:
@@ -616,6 +641,11 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     held += [m.group(1) for m in re.finditer(rf"{_NAME_TITLE}({_HOLDER_NAME}),\s+"
                                              rf"(?:(?:an?|the|its|their)\s+)?(?:[\w’'-]+['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?"
                                              rf"{second}(?i:{role})s?\b", sentence)]
+    if asked_role == "founder":
+        # (what was founded named just before: "the Council, a group founded … by", not "a raid by X's militia")
+        owned = set(terms(question)) - set(terms("founder name full"))
+        held += [m.group(1) for m in re.finditer(rf"(?i:{_FOUNDED_BY}){_NAME_TITLE}({_HOLDER_NAME})(?!['’])", sentence)
+                 if owned & set(terms(" ".join(sentence[:m.start()].split()[-6:])))]
     # "Who is the first Premier of Victoria?" is not answered by "The current Premier of Victoria is…"
     if any(not re.search(rf"\b{re.escape(word)}\b", sentence, re.I) for word in _ROLE_MODIFIER.findall(question)):
         return False
@@ -632,9 +662,27 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
         owner = set(terms(question)) - set(terms(" ".join(roles))) - set(terms("name full"))
     if kind:
         owner -= set(terms(kind.group(1)))  # ("defence" is the role's, not whose it is)
+    if said:
+        owner -= set(terms(said))  # (as is "defence" in "his defence counsel")
+    owner -= _TITLE_TERMS  # ("General" in "the lawyer of General Kestevan" is nobody's)
     if not owner:
         return True
     stated = set(terms(sentence)) | names(sentence)
+    # A name the question gives in full may own the role in short: by its first word ("Halvren's founder, …" for
+    # Halvren Protective Group) or its initials ("CNR chief executive Isidora Ekwall" for Cathmere National Railways),
+    # right before the role.
+    for run in re.findall(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)+", question):
+        first = re.sub(r"['’]s?$", "", run.split()[0])
+        initials = "".join(word[0] for word in run.split() if word[:1].isupper())
+        if re.search(rf"\b{re.escape(first)}['’]s?\s+(?i:{role})", sentence) or \
+                (len(initials) > 1 and re.search(rf"\b{initials}(?:['’]s?)?\s+(?:[\w-]+\s+){{0,2}}?(?i:{role})",
+                                                 sentence)):
+            stated |= set(terms(run))
+    # Someone else's role: "Ordal's lawyer, …" is no lawyer of General Kestevan.
+    possessor = re.search(rf"\b([{UPPER}][\w-]+)['’]s?\s+(?:[\w-]+\s+){{0,2}}?(?i:{role})", sentence)
+    if possessor and possessor.group(1) not in {"Its", "Their", "The"} and \
+            not any(_same_name(t, asked) for t in terms(possessor.group(1)) for asked in terms(question)):
+        return False
     # (the role refers back: "Its spokesman, …" opening the sentence, or '"…," said its director, Honorata Plessard.')
     if re.match(r"^\W*(?:Its|Their|The)\b", sentence) or \
             re.search(rf"\b(?i:its|their)\s+(?:[\w-]+\s+)?(?i:{role})s?,", sentence):
@@ -651,9 +699,43 @@ _RUNS = re.compile(r"^\s*(?:and\s+)?who(?:['’]s)?\s+(?:(?:is|was)\s+)?(?:runs?
                    r"off)\b)(?P<run>\S.*)$", re.I)
 
 
+def names_holder_asked(question: str, text: str) -> bool:
+    """Does a sentence of ``text`` name the person a person-by-role question asks for, as :func:`rank` reads it
+    (:func:`states_leader` for "who heads / commands / is in charge of X", :func:`states_role_holder` for "who is X's
+    ROLE"; each sentence with the one before as its context)? False for any other question.
+
+        >>> names_holder_asked("who heads Florvane's civil aviation directorate", "Flights resumed. It was a risk, "
+        ...     "the directorate's director-general, Annelise Vostrup, told reporters.")
+        True
+        >>> names_holder_asked("who heads Florvane's civil aviation directorate", "Flights resumed on Monday.")
+        False
+    """
+    by_role = role_question(question)
+    check = states_leader if _LEADER_QUESTION.search(by_role) else \
+        states_role_holder if _ROLE_NAME_QUESTION.search(by_role) else None
+    if check is None:
+        return False
+    said = sentences(text)
+    return any(check(by_role, sentence, said[j - 1] if j else "") for j, sentence in enumerate(said))
+
+
+# "Who runs Orbelline as its CEO?", "who is representing General Kestevan as his defence counsel": who is the role's
+# holder; "who set up X" (a name: "Who set up the checkpoints?" may be answered by the army): X's founder. ("Who
+# founded X?" is left to the learned answerability, which reads "X founded…"; on the SQuAD sample the founder check
+# refused "The Nestorian physician Jesus the Interpreter founded the Office of Western Medicine".)
+_AS_ROLE = re.compile(rf"^\s*(?:and\s+)?who(?:['’]s)?\s+(?:(?:is|was)\s+)?(?:runs?|ran|running|represents?|represented|"
+                      rf"representing|acts?|acted|acting|serves?|served|serving)\s+(?:for\s+)?"
+                      rf"(?P<what>(?!(?:in|at|on|with|from|under|during|as)\b)\S.*?)\s+as\s+"
+                      rf"(?:(?:its|his|her|their|the|an?)\s+)?(?P<role>(?:[\w-]+\s+){{0,2}}?{_PERSON_ROLE})"
+                      rf"\s*\??\s*$", re.I)
+_FOUNDED = re.compile(rf"^\s*(?:and\s+)?who(?:['’]s)?\s+(?:(?:has|had)\s+)?set\s+up\s+"
+                      rf"(?P<what>(?:the\s+)?(?-i:[{UPPER}])\S.*)$", re.I)
+
+
 def role_question(question: str) -> str:
     """``question`` as the person-by-role checks read it: "who speaks for X" as "who is the spokesman of X", "who runs
-    X" as "who heads X"; any other question as it is.
+    X" as "who heads X", "who runs / represents X as its ROLE" as "who is the ROLE of X", "who set up X" as "who is
+    the founder of X"; any other question as it is.
 
         >>> role_question("who speaks for Irmazia's foreign ministry")
         "who is the spokesman of Irmazia's foreign ministry"
@@ -661,8 +743,18 @@ def role_question(question: str) -> str:
         "who heads Carrowmere's Defence Procurement Agency?"
         >>> role_question("Who ran for president?")
         'Who ran for president?'
+        >>> role_question("Who runs Orbelline as its CEO?")
+        'who is the CEO of Orbelline'
+        >>> role_question("who set up the Soldiers' Families Council")
+        "who is the founder of the Soldiers' Families Council"
     """
     question = " ".join(question.split())
+    as_role = _AS_ROLE.match(question)
+    if as_role:
+        return f"who is the {as_role.group('role')} of {as_role.group('what')}"
+    founded = _FOUNDED.match(question)
+    if founded:
+        return f"who is the founder of {founded.group('what')}"
     speaks = _SPEAKS_FOR.match(question)
     if speaks:
         return f"who is the spokesman of {speaks.group('for')}"

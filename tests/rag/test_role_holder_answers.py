@@ -46,6 +46,24 @@ QUESTION = "who is the spokesman of Belostane's Finance Ministry"
     ("Who is the director of the Qetranian Civil Liberties Council?",
      '"If he had not acted, the public would believe the army," said its director, Honorata Plessard.',
      "The Qetranian Civil Liberties Council, a human rights group, called for Nyland's release."),
+    # Thirty-seventh round: a CEO is the chief executive, counsel a lawyer, "who runs / represents X as its ROLE" and
+    # "who set up X" ask for the role's holder (its founder), and a name the question gives in full may own the role in short
+    ("Who runs Orbelline as its CEO?", "Its chief executive, Dashiell Pemberdane, said the company regrets it.",
+     "Orbelline said it accepted the findings."),
+    ("who is the CEO of Corvantis Semiconductor",
+     "Corvantis Semiconductor's chief executive, Seraphine Kessfeld, said it would comply.", ""),
+    ("Who is the CEO of Varnolt Optronics?", "Varnolt's chief executive, Fridolin Armond, said it was disappointed.",
+     ""),
+    ("who is representing General Kestevan as his defence counsel",
+     'Kestevan\'s lawyer, Jolanthe Karnak, called the verdict "a political sentence".', ""),
+    ("who set up the Soldiers' Families Council", "The protest was organised by the Soldiers' Families Council, a "
+     "group founded last autumn by Zoryana Hlibko, whose husband is a sergeant.", ""),
+    ("Who set up Halvren Protective Group?",
+     "Halvren's founder, Ignaz Callendar, a former special forces officer, declined to comment.", ""),
+    ("Who runs Cathmere National Railways as its chief executive?",
+     "CNR chief executive Isidora Ekwall apologised to passengers.", ""),
+    ("Who is the chief executive of Cathmere Rail?", "Cathmere Rail CEO Isidora Ekwall said the line would reopen.",
+     ""),
 ])
 def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, context: str) -> None:
     assert states_role_holder(role_question(question), sentence, context)
@@ -102,6 +120,34 @@ def test_the_roles_holder_named_with_it_answers(question: str, sentence: str, co
     ("Who is the director of the Qetranian Civil Liberties Council?",
      '"If he had not acted, the public would believe the army," said its director, Honorata Plessard.',
      "The army's press office called the video a fabrication."),
+    # another role of the company ("Who founded…?" is not answered by its chief executive)
+    ("Who set up Greywater Risk Partners?", "Greywater's chief executive, Tomas Bellweather, declined to comment.",
+     ""),
+    # a short form is the name's first word, not any word of it ("Ministry's" is not Belostane's Finance Ministry)
+    (QUESTION, "The Ministry's spokesman, Ostap Merenko, said the allocation was spent on fuel.", ""),
+    # initials that are not the name's
+    ("Who runs Cathmere National Railways as its chief executive?",
+     "CNA chief executive Isidora Ekwall apologised to passengers.", ""),
+    # the lawyer of someone else, or of the other side
+    ("who is representing General Kestevan as his defence counsel",
+     "Ordal's lawyer, Jolanthe Karnak, called the verdict political.", ""),
+    ("who is the lawyer of General Kestevan", "Ordal's lawyer, Jolanthe Karnak, said Kestevan had lied.", ""),
+    ("who is representing General Kestevan as his defence counsel",
+     "The prosecution lawyer, Jolanthe Karnak, said Kestevan had lied.", ""),
+    ("Who is the lawyer of Belostane's Defence Ministry?", "Velmark's Finance Ministry lawyer, Jolanthe Karnak, said.",
+     ""),
+    # initials or a first word elsewhere than right before the role (the review's cases)
+    ("Who is the spokesman of the European Union?",
+     "Russian Foreign Ministry spokesman Ostap Merenko rejected the EU demand.", ""),
+    ("Who runs Cathmere National Railways as its chief executive?",
+     "Velmark Air chief executive Isidora Ekwall said CNR owed it money.", ""),
+    ("Who is the spokesman of the Velmark Football Federation?",
+     "Velmark's foreign ministry spokesman, Ostap Merenko, said.", ""),
+    # someone "by" whom something else was done or founded
+    ("who set up the Soldiers' Families Council",
+     "The Soldiers' Families Council was formed after a raid by Vostrid Kallam's militia.", ""),
+    ("who set up the Soldiers' Families Council", "The Soldiers' Families Council was criticised by the Veterans' "
+     "League, a group founded in 2015 by Ostap Merenko.", ""),
 ])
 def test_no_holder_of_the_role_asked_no_answer(question: str, sentence: str, context: str) -> None:
     assert not states_role_holder(role_question(question), sentence, context)
@@ -162,7 +208,21 @@ def test_names_someone(sentence: str, names: bool) -> None:
     ("who speaks for Irmazia's foreign ministry", "who is the spokesman of Irmazia's foreign ministry"),
     ("Who speaks for the Umsalian army?", "who is the spokesman of the Umsalian army?"),
     ("Who runs Carrowmere's Defence Procurement Agency?", "who heads Carrowmere's Defence Procurement Agency?"),
-    ("who runs Ilmarad Armour Corporation as chief executive", "who heads Ilmarad Armour Corporation as chief executive"),
+    # (thirty-seventh round: "as its ROLE" and "set up" are read as the role)
+    ("who runs Ilmarad Armour Corporation as chief executive", "who is the chief executive of Ilmarad Armour Corporation"),
+    ("Who runs Orbelline as its CEO?", "who is the CEO of Orbelline"),
+    ("who is representing General Kestevan as his defence counsel",
+     "who is the defence counsel of General Kestevan"),
+    ("who set up the Soldiers' Families Council", "who is the founder of the Soldiers' Families Council"),
+    ("Who set up Greywater Risk Partners?", "who is the founder of Greywater Risk Partners?"),
+    # ("who founded X" is left to the learned answerability: "X founded Y" answers it)
+    ("Who founded the Office of Western Medicine?", "Who founded the Office of Western Medicine?"),
+    # (a role only: "as a result" is none; what was set up or formed must be named: a coalition may be formed by
+    # parties; and "in the army" is where someone served, not whom)
+    ("Who runs the camp as a result of the deal?", "who heads the camp as a result of the deal?"),
+    ("Who formed the new coalition?", "Who formed the new coalition?"),
+    ("Who set up the checkpoints around the capital?", "Who set up the checkpoints around the capital?"),
+    ("Who served in the army as a sergeant?", "Who served in the army as a sergeant?"),
     # not a role: running for an office, running away
     ("Who ran for president in 2020?", "Who ran for president in 2020?"),
     ("Who ran away from the camp?", "Who ran away from the camp?"),
