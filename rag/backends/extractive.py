@@ -545,7 +545,7 @@ _LAWYER = r"(?:lawyer|counsel|attorney|solicitor|barrister)"
 _SAME_ROLE = {"envoy": "(?:envoy|ambassador)", "ceo": r"(?:ceo|chief\s+executive(?:\s+officer)?)", "lawyer": _LAWYER,
               "counsel": _LAWYER, "attorney": _LAWYER}
 # Words before a lawyer's role that say no more than the role does ("his defence counsel" is his lawyer).
-_LAWYER_ROLES = frozenset({"lawyer", "counsel", "attorney"})
+_LAWYER_ROLES = frozenset(role for role, same in _SAME_ROLE.items() if same == _LAWYER)
 _ROLE_KIND_SAID = frozenset({"defence", "defense", "legal"})
 # A person's title, which says whose role it is no more than a first name does ("the lawyer of General Kestevan").
 _TITLE_TERMS = frozenset(terms("general colonel major captain commander admiral lieutenant sergeant brigadier judge "
@@ -671,7 +671,7 @@ def states_role_holder(question: str, sentence: str, context: str = "") -> bool:
     # A name the question gives in full may own the role in short: by its first word ("Halvren's founder, …" for
     # Halvren Protective Group) or its initials ("CNR chief executive Isidora Ekwall" for Cathmere National Railways),
     # right before the role.
-    for run in re.findall(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)+", question):
+    for run in _TITLE_RUN.findall(question):
         first = re.sub(r"['’]s?$", "", run.split()[0])
         initials = "".join(word[0] for word in run.split() if word[:1].isupper())
         if re.search(rf"\b{re.escape(first)}['’]s?\s+(?i:{role})", sentence) or \
@@ -699,6 +699,17 @@ _RUNS = re.compile(r"^\s*(?:and\s+)?who(?:['’]s)?\s+(?:(?:is|was)\s+)?(?:runs?
                    r"off)\b)(?P<run>\S.*)$", re.I)
 
 
+def _holder_check(by_role: str) -> tuple[Callable[[str, str, str], bool], float] | None:
+    """The check that a sentence names the person ``by_role`` (a :func:`role_question`) asks for, and the answerability
+    it vouches for: :func:`states_leader` for "who heads / commands X", :func:`states_role_holder` for "who is X's
+    ROLE"; None for any other question."""
+    if _LEADER_QUESTION.search(by_role):
+        return states_leader, LEADER_ANSWERABILITY
+    if _ROLE_NAME_QUESTION.search(by_role):
+        return states_role_holder, ROLE_HOLDER_ANSWERABILITY
+    return None
+
+
 def names_holder_asked(question: str, text: str) -> bool:
     """Does a sentence of ``text`` name the person a person-by-role question asks for, as :func:`rank` reads it
     (:func:`states_leader` for "who heads / commands / is in charge of X", :func:`states_role_holder` for "who is X's
@@ -711,10 +722,10 @@ def names_holder_asked(question: str, text: str) -> bool:
         False
     """
     by_role = role_question(question)
-    check = states_leader if _LEADER_QUESTION.search(by_role) else \
-        states_role_holder if _ROLE_NAME_QUESTION.search(by_role) else None
-    if check is None:
+    holder = _holder_check(by_role)
+    if holder is None:
         return False
+    check = holder[0]
     said = sentences(text)
     return any(check(by_role, sentence, said[j - 1] if j else "") for j, sentence in enumerate(said))
 
@@ -1696,9 +1707,7 @@ def rank(question: str, passages: Sequence[Passage], embedder: Embedder,
     # "Who runs the agency?": a sentence naming someone as its director answers, in whatever words; "who is the
     # spokesman of Belostane's Finance Ministry": "Its spokesman, Ostap Merenko, said…" answers.
     by_role = role_question(question)
-    holder = None if prof.kind != "factoid" else \
-        (states_leader, LEADER_ANSWERABILITY) if _LEADER_QUESTION.search(by_role) else \
-        (states_role_holder, ROLE_HOLDER_ANSWERABILITY) if _ROLE_NAME_QUESTION.search(by_role) else None
+    holder = _holder_check(by_role) if prof.kind == "factoid" else None
     if holder is not None:
         check, floor = holder
         contexts = {c.text: c.context for c in scored}
