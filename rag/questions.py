@@ -137,7 +137,15 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:does|do|did) (?:the )?(?:author|article|report|paper|analysis|writer|piece)\b", re.I),
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
                r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
-    re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b", re.I),
+    re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b|"
+               # (thirty-eighth round) what would come of it: "…, and what would follow if it failed?"
+               r"\bwhat (?:will|would|could|might) follow\b|"
+               # what is wrong with a course is the case against it: "What would be wrong with banning displays?"
+               r"\bwhat(?:['’]s| (?:is|was|are|were|would be|could be|might be)) (?:so )?wrong with\b|"
+               # what someone takes a thing to be is their view: "What does the fellow see as the underlying cause?"
+               r"\bwhat (?:does|do|did) [^?]{1,80}?\b(?:see|regard|view|consider|identify|single out)s? as\b|"
+               # a bare "How?" asks how, as a bare "Why?" asks why: "Who will feel the consequences, and how?"
+               r"^\W*(?:and\s+)?how(?:\s+so)?\W*$", re.I),
     # Twenty-sixth round, analysts' questions the blind sets typed as facts (each checked on SQuAD 2.0 dev, where it
     # retypes few questions): what a side is still demanding or seeking ("what is the militia still demanding after
     # the vote"), what a writer sees, identifies or alleges ("What danger does the analyst see…", "What costs of the

@@ -1990,6 +1990,17 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
         if named_at is not None:
             left_out |= {n for n, p in enumerate(passages, start=1)
                          if p.chunk.source in unnamed and first[p.chunk.source] > named_at}
+        # A document read at length (PREMISE_MIN_PASSAGES passages) that never states one of the names asked, below
+        # one that states them all, is about another story ("How did politicians in Kebrovia and Alcedra react to
+        # the verdict against Drevik?" against a report on a hospital hack in the same two states): its passages are
+        # left out too. (A single paragraph that names one side may be the story's own.)
+        whole_at = min((n for source, n in first.items() if not unstated.missing(source)[0] and n not in left_out),
+                       default=None)
+        if whole_at is not None and unstated.asked:
+            read = Counter(p.chunk.source for p in passages)
+            left_out |= {n for n, p in enumerate(passages, start=1)
+                         if unstated.missing(p.chunk.source)[0] and first[p.chunk.source] > whole_at
+                         and read[p.chunk.source] >= PREMISE_MIN_PASSAGES}
     # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
     kept = [n for n in range(1, len(passages) + 1) if n not in left_out] if passages is not None else []
     rank_of = {n: i for i, n in enumerate(kept, start=1)}
@@ -2550,9 +2561,14 @@ _COMMON_ABBREVIATIONS = frozenset(terms("MP MPs MEP MEPs PM CEO CEOs CFO GDP UAV
 
 
 def asked_names(question: str) -> set[str]:
-    """The names a question asks about (its first word is capitalised because it starts the question)."""
-    first = re.match(r"\s*\S+", question)
-    return names(question[first.end():] if first else question) - _COMMON_ABBREVIATIONS
+    """The names a question asks about (its first word is capitalised because it starts the question, as is the
+    first word of each sentence after it: "…at that moment? Give me the analyst's reasoning.")."""
+    found: set[str] = set()
+    for n, part in enumerate(re.split(r"(?<=[?!])\s+|(?<=[a-z]{3}\.)\s+", question)):  # (not after "U.S.", "Gen.")
+        # (a later part opens a sentence only with a word: "Why? (Varenia)" carries a name in brackets)
+        first = re.match(r"\s*\S+", part) if n == 0 else re.match(r"\s*[^\W\d_][\w’'-]*", part)
+        found |= names(part[first.end():] if first else part)
+    return found - _COMMON_ABBREVIATIONS
 
 
 def names_to_state(question: str, passages: Sequence[Passage]) -> set[str]:

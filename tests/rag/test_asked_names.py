@@ -19,6 +19,18 @@ def test_a_contraction_opening_a_second_sentence_is_no_name() -> None:
     assert asked_names("Who won? It's unclear. That's the problem.") == set()
 
 
+def test_the_first_word_of_a_later_sentence_is_no_name() -> None:
+    # news_k (thirty-eighth round): "Give" opening the second sentence was a name the analysis never states, so its
+    # passages were left out as another story's.
+    question = "Why would Orlesian intelligence want Vasko dead, and why now? Give me the analyst's reasoning."
+    assert asked_names(question) == {"orlesian", "vasko"}
+    assert asked_names("Did Vostrana violate the accord? Set out each side's case.") == {"vostrana"}
+    # An abbreviation's full stop ends no sentence: the name after it stays one.
+    assert {"navi", "milley"} <= asked_names("What did the U.S. Navy say about Gen. Milley?")
+    # A follow-up's carried names in brackets open no sentence.
+    assert asked_names("Why? (Varenia)") == {"varenia"}
+
+
 def test_a_name_with_a_lower_case_suffix_is_the_name() -> None:
     # Blind set news_j: "the Greyfinch-style smuggling trade" asked for a name "Greyfinch-style" that the
     # articles, which write "Greyfinch", never state.

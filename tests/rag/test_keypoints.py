@@ -316,6 +316,31 @@ def test_a_document_missing_an_asked_name_is_not_left_out() -> None:
     assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
 
 
+def test_a_document_read_at_length_that_never_names_whom_the_question_asks_about_is_left_out() -> None:
+    # Thirty-eighth round (news_ce): reactions to a general's verdict against a report on a hospital hack in the
+    # same two states, which never names the general.
+    question = "How did politicians in Kebrovia and Alcedra react to the verdict against Drevik?"
+    verdict = [chunk_passage("A Kebrovian court sentenced General Drevik to nine years. The minister welcomed the "
+                             "verdict against Drevik.", 1, "/corpus/verdict.txt", 0),
+               chunk_passage("Alcedra's foreign ministry said the trial showed Kebrovia's plans. An opposition deputy "
+                             "called for an inquiry.", 4, "/corpus/verdict.txt", 300)]
+    hack = [chunk_passage("Alcedra rejected any suggestion of involvement in the hack, and Kebrovia's minister told "
+                          "parliament the attack was an assault.", 2, "/corpus/hack.txt", 0),
+            chunk_passage("Veterans' groups in Kebrovia reacted angrily to the hack and called for a full inquiry.",
+                          3, "/corpus/hack.txt", 400)]
+    passages = [verdict[0], *hack, verdict[1]]
+    embedder = FakeEmbedder()
+    ranking = rank(question, passages, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question), passages)
+    assert all(relevance[c.text] == 0.0 for c in ranking.candidates if c.passage in (2, 3))
+    assert max(relevance[c.text] for c in ranking.candidates if c.passage in (1, 4)) > 0.0
+    # One paragraph that does not name him is kept: it may be the story's own, naming one side.
+    one = [verdict[0], hack[0], verdict[1]]
+    ranking = rank(question, one, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question), one)
+    assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
+
+
 @pytest.mark.parametrize("sentence, announcing", [
     ("Several consequences are visible already.", True),
     ("The reasons are several, and they reinforce one another.", True),

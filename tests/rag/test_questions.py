@@ -182,6 +182,14 @@ ANALYTIC = [
     "I'm trying to work out what the author proposes for the navy.",
     "Would you mind going over the consequences of the strike?",
     "What'd happen if the talks failed?",  # "'d" is "would" before "happen"
+    # Thirty-eighth round: what would follow, what is wrong with a course, what someone sees a thing as, a bare "how".
+    "What would follow if parliament rejected the treaty?",
+    "What is wrong with the ministry's plan to close the base?",
+    "According to the analyst, what would be wrong with a ban on exports?",
+    "What does the retired admiral see as the root of the navy's problems?",
+    "What do the inspectors regard as the weakest part of the programme?",
+    "Who will pay for the sanctions, and how?",
+    "How?",
 ]
 FACTOID = [
     # an aside after another question word, what someone was doing, how a thing ended
@@ -298,6 +306,9 @@ FACTOID = [
     "the report concluded on which date",
     "What is the report saying the death toll was?",
     "report conclusion year",
+    "How long?",  # a bare quantity's "how" asks for a figure
+    "And how many?",
+    "What follows the preamble of the treaty?",
     "how'd he get elected",
 ]
 

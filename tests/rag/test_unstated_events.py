@@ -150,6 +150,16 @@ def test_an_event_reported_in_other_words_is_answered() -> None:
     assert event_unstated("Why did Israel expel the diplomats?", ps)  # no expulsion, in any words
 
 
+def test_a_convoy_blocked_was_stopped() -> None:
+    # Thirty-eighth round: a ship or a convoy stopped is one blocked, halted or intercepted.
+    text = ["A Vardic icebreaker and six merchant ships have been stuck for four days after Ostrian coast guard "
+            "vessels blocked their passage through the strait.",
+            "The convoy will be let through once it takes Ostrian pilots on board, the coast guard said."]
+    ps = gulf("/corpus/strait.txt", text)
+    assert event_unstated("Why did the Ostrian coast guard stop the Vardic convoy?", ps) == []
+    assert event_unstated("Why did the Ostrian coast guard sink the Vardic convoy?", ps)  # no sinking
+
+
 def test_what_happened_must_be_stated_with_the_event() -> None:
     # news_ac, news_bg: the article says "halted" about talks and names the purchase apart, or names the frigates
     # and an attack on something else. What happened must be stated with another word of the event; where and
