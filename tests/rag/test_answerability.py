@@ -360,6 +360,11 @@ def test_a_count_may_name_what_it_counts_in_other_words() -> None:
     assert _answer_type_ok(question, "About 1,200 residents had been evacuated to the regional capital.") == 1.0
     assert _answer_type_ok(question, "Police set up 14 checkpoints on the road.") < 1.0
     assert _answer_type_ok("How many ships were detained?", "Customs officers held three vessels.") == 1.0
+    # A unit asked by its abbreviation is counted in full, and the other way round (thirty-eighth round).
+    fence = "how many km of the border fence were finished by March"
+    assert _answer_type_ok(fence, "By the end of March, only 74 kilometres had been completed.") == 1.0
+    assert _answer_type_ok(fence, "By the end of March, 74 workers had been hired.") < 1.0
+    assert _answer_type_ok("How many kilograms of explosive did it hold?", "It held 12 kg of explosive.") == 1.0
 
 
 def test_a_count_is_of_what_is_asked_and_a_name_only_says_which() -> None:

@@ -35,6 +35,11 @@ QUESTION = "Who is in charge of Halvoria's airlift to Port Ilmen?"
     # an academy's commandant commands it (news_bk: refused)
     ("Who commands the Admiral Maelor Naval Academy?",
      '"That trust has been abused," the academy\'s commandant, Rear Admiral Erling Hallum, told a press conference.'),
+    # the leader in apposition, past the window by a rank or a long name (thirty-eighth round, news_ch, news_r)
+    ("Who commands the Gestrovian air force?", "The commander of the Gestrovian Air Force, Lieutenant General "
+                                               "Raffaela Halvorne, told reporters that all 24 jets had been grounded."),
+    ("Who is in charge of Kernova's cyber security directorate?", "On Tuesday the director of the National Cyber "
+                                                                  "Security Directorate, Paulo Renner, said so."),
 ])
 def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)
@@ -62,6 +67,11 @@ def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str
     # the president of something else
     ("Who heads the export control office?",
      "Annelie Rostrup, president of the machinery federation, said the export control office had failed."),
+    # a deputy in apposition is no leader, nor the leader of another thing
+    ("Who commands the Gestrovian air force?", "The deputy commander of the Gestrovian Air Force, Lieutenant General "
+                                               "Raffaela Halvorne, told reporters."),
+    ("Who commands the Gestrovian army?", "The commander of the Norvalian Air Force, Lieutenant General Raffaela "
+                                          "Halvorne, told reporters."),
     # not a question about who leads
     ("Who supplied the fuel for the airlift?", "Colonel Ines Dalbrecht, who commands the airlift, thanked them."),
 ])

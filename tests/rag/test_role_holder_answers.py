@@ -274,11 +274,11 @@ def test_a_spokesman_does_not_answer_who_runs_it() -> None:
 TUSK = "Poland ordered the closure of Russia's consulate in Poznan. Prime Minister Donald Tusk said the decision was final."
 
 
-@pytest.mark.parametrize("probability, refused", [(0.35, True), (0.45, False)])
+@pytest.mark.parametrize("probability, refused", [(0.35, True), (0.55, True), (0.65, False)])
 def test_a_name_not_shown_holding_the_role_needs_a_surer_model(monkeypatch: pytest.MonkeyPatch, probability: float,
                                                                refused: bool) -> None:
     # "Prime Minister Donald Tusk" is named, but not as Russia's (states_role_holder): above the threshold (0.31) is
-    # not enough, UNCHECKED_HOLDER_ANSWERABILITY (0.4) is.
+    # not enough, UNCHECKED_HOLDER_ANSWERABILITY (0.6) is.
     question = "Who is Russia's prime minister?"
     assert not states_role_holder(role_question(question), TUSK.split(". ")[1], TUSK.split(". ")[0])
     monkeypatch.setattr(answer_model, "answerability", lambda values, *args, **kwargs: probability)
