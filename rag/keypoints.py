@@ -839,8 +839,9 @@ _SAME_EVENT = [frozenset(terms(group)) for group in (
     "break broke collapse collapsed fail failed",
     "sign signed conclude concluded",
     "shoot shot down downing downed",
-    # (thirty-eighth round: a ship or a convoy stopped is one blocked, halted or turned back)
-    "stop stopped block blocked halt halted intercept intercepted",
+    # (thirty-eighth round: a ship or a convoy stopped is one blocked or halted; not "intercept", whose prefix is
+    # the air-defence "interceptors")
+    "stop stopped block blocked halt halted",
     # (not "remove" or "replace": reports remove and replace things far more often than people)
     "dismiss dismissed sack sacked relieve relieved",
 )]

@@ -138,12 +138,20 @@ _ANALYTIC = [
     re.compile(r"\bwhat (?:does|do|did) .{1,60}\b(?:want|argue|claim|think|believe|fear|hope|seek|need|expect|"
                r"say about|propose|suggest|demand|conclude|recommend|warn|advise)\b", re.I),
     re.compile(r"\bin what ways?\b|\bto what extent\b|\bwhat happens if\b|\bwhat would happen\b|"
-               # (thirty-eighth round) what would come of it: "…, and what would follow if it failed?"
-               r"\bwhat (?:will|would|could|might) follow\b|"
-               # what is wrong with a course is the case against it: "What would be wrong with banning displays?"
-               r"\bwhat(?:['’]s| (?:is|was|are|were|would be|could be|might be)) (?:so )?wrong with\b|"
+               # (thirty-eighth round) what would come of it: "…, and what would follow if it failed?" (not "What will
+               # follow the F-16 in service?")
+               r"\bwhat (?:will|would|could|might) follow(?=\s+(?:if|from|when|once|should|unless)\b|\s*[?,.;]|\s*$)|"
+               # what is wrong with a course is the case against it: "What would be wrong with banning displays?" (not
+               # "What was wrong with the propeller shaft?")
+               r"\bwhat(?:['’]s| (?:is|was|are|were|would be|could be|might be)) (?:so )?wrong with "
+               r"(?:(?:the|a|an|its|their|this|that|such|[\w’'-]+['’]s?) ){0,2}(?:[\w’'-]+ ){0,2}?"
+               r"(?:plans?|polic(?:y|ies)|approach(?:es)?|strateg(?:y|ies)|proposals?|decisions?|ideas?|arguments?|case|bans?|deals?|responses?|reforms?|laws?|"
+               r"bills?|measures?|options?|moves?|[\w-]+ing)\b|"
                # what someone takes a thing to be is their view: "What does the fellow see as the underlying cause?"
-               r"\bwhat (?:does|do|did) [^?]{1,80}?\b(?:see|regard|view|consider|identify|single out)s? as\b|"
+               # (not "What does the navy consider as its home port?")
+               rf"\bwhat (?:does|do|did) [^?]{{1,80}}?\b(?:see|regard|view|consider)s? as (?:(?:the|a|an|its|their|his|"
+               rf"her) )?(?:[\w’'-]+ ){{0,4}}?(?:{_ANALYTIC_NOUNS}|cause|risk|threat|danger|mistake|lesson|weakness|"
+               rf"failure|flaw|priority|solution|answer|remedy|obstacle|benefit|advantage|strength|motive)\b|"
                # a bare "How?" asks how, as a bare "Why?" asks why: "Who will feel the consequences, and how?"
                r"^\W*(?:and\s+)?how(?:\s+so)?\W*$", re.I),
     # Twenty-sixth round, analysts' questions the blind sets typed as facts (each checked on SQuAD 2.0 dev, where it

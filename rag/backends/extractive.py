@@ -216,9 +216,9 @@ _SAME_COUNTED = [frozenset(terms(group)) for group in (
     "picture photograph photo image",
     "video recording",
     # (thirty-eighth round: a unit counted by its abbreviation, "how many km of the fence…" — "74 kilometres")
-    "km kilometre kilometres kilometer kilometers",
-    "kg kilogram kilograms kilogramme kilogrammes",
-    "tonne tonnes ton tons",
+    # (not "tons": its stem's prefix is "Tonga", "Tony")
+    "km kms kilometre kilometres kilometer kilometers",
+    "kg kgs kilogram kilograms kilogramme kilogrammes",
 )]
 # A count's noun after "of its / the …", read for two words ("all 38 of its Halvar-9 fighter jets"; not "Two of the
 # soldiers said villages…", nor a sum or a share: "4 million of its budget", "20% of its fuel").
@@ -513,10 +513,16 @@ def states_leader(question: str, sentence: str, context: str = "") -> bool:
         return False
     # The leader in apposition to the thing led, however long its name and the holder's rank ("The commander of the
     # Gestrovian Air Force, Lieutenant General Raffaela Halvorne, told…": the name lies past the window below).
+    # The thing's last word must be one asked about ("the Gestrovian Air Force" leads no navy, "the Air Force's press
+    # office" and "the Air Force Association" no air force), no former, deputy or assistant holder is the one asked
+    # for, and the name is set off by commas ("Asked about the commander of X, Defence Minister Anna Berg said…" names
+    # no commander).
     for m in _LEADER_APPOSITION.finditer(sentence):
-        titled = {t for run in _TITLE_RUN.findall(m.group("thing")) if _TITLE_WORD.search(run) for t in terms(run)}
-        if wanted & (set(terms(m.group("thing"))) - titled) and \
-                any(len(n.split()) > 1 for n in person_names(m.group("name"), question)):
+        thing = terms(m.group("thing"))
+        if not thing or not any(_same_term(w, thing[-1]) for w in wanted) or \
+                _NOT_THE_HOLDER.search(sentence[:m.start()]) or not _SET_OFF.match(sentence, m.end()):
+            continue
+        if any(len(n.split()) > 1 for n in person_names(m.group("name"), question)):
             return True
     words = sentence.split()
     for i, word in enumerate(words):
@@ -547,10 +553,14 @@ def states_leader(question: str, sentence: str, context: str = "") -> bool:
 # "the commander of X, [ranks] Name", "the director of X, Name": the leading noun, what it leads (to the comma) and
 # the holder's name right after, behind up to three capitalised rank words (thirty-eighth round).
 _LEADER_APPOSITION = re.compile(
-    r"(?<![\w-])(?<!deputy )(?<!Deputy )(?<!vice )(?<!Vice )(?<!vice-)(?<!Vice-)"
-    r"(?i:commander|head|director|chief|leader|chair(?:man|woman|person)?|president|commandant)"
+    r"(?<![\w-])(?i:commander|head|director|chief|leader|chair(?:man|woman|person)?|president|commandant)"
     rf"\s+of\s+(?P<thing>[^,;:()\"“”]{{2,80}}?),\s+(?P<name>(?:[{UPPER}][\w’'.-]*\s+){{0,3}}"
     rf"[{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+)")
+
+# A word right before the leading noun that says it is not the holder now ("the former commander", "the deputy head").
+_NOT_THE_HOLDER = re.compile(r"\b(?:deputy|vice|assistant|former|late|ex|outgoing|previous|second)[\s-]*$", re.I)
+# What closes an apposition: a comma, a bracket, a dash or the sentence's end.
+_SET_OFF = re.compile(r"\s*(?:[,;:)–—]|\s-\s|\.?\s*$)")
 
 
 # "Its leader, …", "Their chairman, …": the leading word of a sentence that refers back to the one before, whose
@@ -2017,13 +2027,19 @@ def point_relevance(ranking: Ranking, query_vector: np.ndarray,
         # one that states them all, is about another story ("How did politicians in Kebrovia and Alcedra react to
         # the verdict against Drevik?" against a report on a hospital hack in the same two states): its passages are
         # left out too. (A single paragraph that names one side may be the story's own.)
-        whole_at = min((n for source, n in first.items() if not unstated.missing(source)[0] and n not in left_out),
-                       default=None)
+        # (An article's renderings, a.txt / a.pdf, are one document: it states a name when one of them does, and its
+        # passages in all of them are what was read of it.)
+        article: dict[tuple[str, str], list[str]] = {}
+        for source in first:
+            article.setdefault(rendering_key(source), []).append(source)
+        lacks = {key: all(unstated.missing(source)[0] for source in sources) for key, sources in article.items()}
+        at = {key: min(first[source] for source in sources) for key, sources in article.items()}
+        whole_at = min((at[key] for key in article if not lacks[key] and at[key] not in left_out), default=None)
         if whole_at is not None and unstated.asked:
-            read = Counter(p.chunk.source for p in passages)
+            read = Counter(rendering_key(p.chunk.source) for p in passages)
             left_out |= {n for n, p in enumerate(passages, start=1)
-                         if unstated.missing(p.chunk.source)[0] and first[p.chunk.source] > whole_at
-                         and read[p.chunk.source] >= PREMISE_MIN_PASSAGES}
+                         if lacks[key := rendering_key(p.chunk.source)] and at[key] > whole_at
+                         and read[key] >= PREMISE_MIN_PASSAGES}
     # Passage ranks count only the passages left in (a left-out document's passages rank no one down).
     kept = [n for n in range(1, len(passages) + 1) if n not in left_out] if passages is not None else []
     rank_of = {n: i for i, n in enumerate(kept, start=1)}
@@ -2584,14 +2600,22 @@ _COMMON_ABBREVIATIONS = frozenset(terms("MP MPs MEP MEPs PM CEO CEOs CFO GDP UAV
 
 
 def asked_names(question: str) -> set[str]:
-    """The names a question asks about (its first word is capitalised because it starts the question, as is the
-    first word of each sentence after it: "…at that moment? Give me the analyst's reasoning.")."""
+    """The names a question asks about (its first word is capitalised because it starts the question, as is a request
+    opening a question after it: "…at that moment? Give me the analyst's reasoning.")."""
     found: set[str] = set()
-    for n, part in enumerate(re.split(r"(?<=[?!])\s+|(?<=[a-z]{3}\.)\s+", question)):  # (not after "U.S.", "Gen.")
-        # (a later part opens a sentence only with a word: "Why? (Varenia)" carries a name in brackets)
-        first = re.match(r"\s*\S+", part) if n == 0 else re.match(r"\s*[^\W\d_][\w’'-]*", part)
+    # (split at "?" and "!" only: a full stop may end "U.S." or "Prof."; and a later question's first word may be a
+    # name, "Who attacked the convoy? Varenia or Ostria?")
+    for n, part in enumerate(re.split(r"(?<=[?!])\s+", question)):
+        first = re.match(r"\s*\S+", part) if n == 0 else _LATER_REQUEST.match(part)
         found |= names(part[first.end():] if first else part)
     return found - _COMMON_ABBREVIATIONS
+
+
+# A request opening a question's later sentence, whose first word is no name ("Give me…", "Set out…", "Please…").
+_LATER_REQUEST = re.compile(r"\s*(?:tell|give|list|explain|describe|summari[sz]e|outline|set|lay|spell|show|help|name|"
+                            r"identify|say|find|check|confirm|let|walk|break|compare|provide|share|clarify|go|run|"
+                            r"sketch|remind|point|please|briefly|quickly|include|focus|cite|quote|keep|be|also|and|"
+                            r"just|only|what['’]s|that['’]s|it['’]s)\b", re.I)
 
 
 def names_to_state(question: str, passages: Sequence[Passage]) -> set[str]:

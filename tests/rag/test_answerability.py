@@ -365,6 +365,8 @@ def test_a_count_may_name_what_it_counts_in_other_words() -> None:
     assert _answer_type_ok(fence, "By the end of March, only 74 kilometres had been completed.") == 1.0
     assert _answer_type_ok(fence, "By the end of March, 74 workers had been hired.") < 1.0
     assert _answer_type_ok("How many kilograms of explosive did it hold?", "It held 12 kg of explosive.") == 1.0
+    assert _answer_type_ok("How many kms of road were closed?", "About 40 kilometres of road were closed.") == 1.0
+    assert _answer_type_ok("How many tons of grain were shipped?", "Tonga sent 40 soldiers.") < 1.0  # (review)
 
 
 def test_a_count_is_of_what_is_asked_and_a_name_only_says_which() -> None:

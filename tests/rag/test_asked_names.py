@@ -25,8 +25,12 @@ def test_the_first_word_of_a_later_sentence_is_no_name() -> None:
     question = "Why would Orlesian intelligence want Vasko dead, and why now? Give me the analyst's reasoning."
     assert asked_names(question) == {"orlesian", "vasko"}
     assert asked_names("Did Vostrana violate the accord? Set out each side's case.") == {"vostrana"}
-    # An abbreviation's full stop ends no sentence: the name after it stays one.
+    # An abbreviation's full stop ends no sentence: the name after it stays one; nor does a name opening a later
+    # question lose its place (review).
     assert {"navi", "milley"} <= asked_names("What did the U.S. Navy say about Gen. Milley?")
+    assert "renner" in asked_names("What does Prof. Renner see as the main risk?")
+    assert asked_names("Who attacked the convoy? Varenia or Ostria?") == {"varenia", "ostria"}
+    assert asked_names("Why now? NATO's view?") == {"nato"}
     # A follow-up's carried names in brackets open no sentence.
     assert asked_names("Why? (Varenia)") == {"varenia"}
 

@@ -339,6 +339,13 @@ def test_a_document_read_at_length_that_never_names_whom_the_question_asks_about
     ranking = rank(question, one, embedder)
     relevance = point_relevance(ranking, embedder.embed_query(question), one)
     assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
+    # An article's renderings are one document: its .txt passages are kept when its .pdf passage names him (review).
+    rendered = [chunk_passage(verdict[0].chunk.text + " Alcedra said nothing.", 1, "/corpus/verdict.pdf", 0),
+                chunk_passage(hack[0].chunk.text.replace("hack", "verdict"), 2, "/corpus/verdict.txt", 500),
+                chunk_passage(verdict[1].chunk.text, 3, "/corpus/verdict.txt", 300)]
+    ranking = rank(question, rendered, embedder)
+    relevance = point_relevance(ranking, embedder.embed_query(question), rendered)
+    assert max(relevance[c.text] for c in ranking.candidates if c.passage == 2) > 0.0
 
 
 @pytest.mark.parametrize("sentence, announcing", [

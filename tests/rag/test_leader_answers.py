@@ -67,11 +67,23 @@ def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str
     # the president of something else
     ("Who heads the export control office?",
      "Annelie Rostrup, president of the machinery federation, said the export control office had failed."),
-    # a deputy in apposition is no leader, nor the leader of another thing
+    # a deputy or a former holder in apposition is no leader, nor the leader of another thing, even one sharing the
+    # owner's name, nor of a part of the thing, nor a name that is no apposition (review of the thirty-eighth round)
     ("Who commands the Gestrovian air force?", "The deputy commander of the Gestrovian Air Force, Lieutenant General "
+                                               "Raffaela Halvorne, told reporters."),
+    ("Who commands the Gestrovian air force?", "The DEPUTY  COMMANDER of the Gestrovian Air Force, Lieutenant General "
+                                               "Raffaela Halvorne, told reporters."),
+    ("Who commands the Gestrovian air force?", "The former commander of the Gestrovian Air Force, Lieutenant General "
                                                "Raffaela Halvorne, told reporters."),
     ("Who commands the Gestrovian army?", "The commander of the Norvalian Air Force, Lieutenant General Raffaela "
                                           "Halvorne, told reporters."),
+    ("Who commands the Gestrovian navy?", "The commander of the Gestrovian Air Force, Lieutenant General Raffaela "
+                                          "Halvorne, told reporters."),
+    ("Who commands the Gestrovian air force?", "The head of the Gestrovian Air Force's press office, Captain Anna "
+                                               "Berg, said the jets were grounded."),
+    ("Who heads the Gestrovian air force?", "The president of the Gestrovian Air Force Association, Anna Berg, said."),
+    ("Who commands the Gestrovian air force?", "Asked about the commander of the Gestrovian Air Force, Defence "
+                                               "Minister Anna Berg said the inquiry would report in May."),
     # not a question about who leads
     ("Who supplied the fuel for the airlift?", "Colonel Ines Dalbrecht, who commands the airlift, thanked them."),
 ])

@@ -187,7 +187,7 @@ ANALYTIC = [
     "What is wrong with the ministry's plan to close the base?",
     "According to the analyst, what would be wrong with a ban on exports?",
     "What does the retired admiral see as the root of the navy's problems?",
-    "What do the inspectors regard as the weakest part of the programme?",
+    "What do the inspectors regard as the main risk of the programme?",
     "Who will pay for the sanctions, and how?",
     "How?",
 ]
@@ -309,6 +309,12 @@ FACTOID = [
     "How long?",  # a bare quantity's "how" asks for a figure
     "And how many?",
     "What follows the preamble of the treaty?",
+    # (review of the thirty-eighth round: what something is found to be, a fault, a successor, a home port)
+    "What did the police identify as the murder weapon?",
+    "What was wrong with the submarine's propeller shaft?",
+    "What's wrong with the Halvar-9's radar?",
+    "What will follow the F-16 in Kebrovian service?",
+    "What does the navy consider as its home port?",
     "how'd he get elected",
 ]
 

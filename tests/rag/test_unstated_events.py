@@ -158,6 +158,11 @@ def test_a_convoy_blocked_was_stopped() -> None:
     ps = gulf("/corpus/strait.txt", text)
     assert event_unstated("Why did the Ostrian coast guard stop the Vardic convoy?", ps) == []
     assert event_unstated("Why did the Ostrian coast guard sink the Vardic convoy?", ps)  # no sinking
+    # Interceptors stop nothing a convoy did (review).
+    escorted = gulf("/corpus/strait.txt", ["The Vardic convoy was escorted through the strait by two Ostrian coast "
+                                           "guard cutters.",
+                                           "Patriot interceptors guarding the Vardic convoy shot down two drones."])
+    assert event_unstated("Why did the Ostrian coast guard stop the Vardic convoy?", escorted) == ["stop"]
 
 
 def test_what_happened_must_be_stated_with_the_event() -> None:
