@@ -145,8 +145,8 @@ _ANALYTIC = [
                # "What was wrong with the propeller shaft?")
                r"\bwhat(?:['’]s| (?:is|was|are|were|would be|could be|might be)) (?:so )?wrong with "
                r"(?:(?:the|a|an|its|their|this|that|such|[\w’'-]+['’]s?) ){0,2}(?:[\w’'-]+ ){0,2}?"
-               r"(?:plans?|polic(?:y|ies)|approach(?:es)?|strateg(?:y|ies)|proposals?|decisions?|ideas?|arguments?|case|bans?|deals?|responses?|reforms?|laws?|"
-               r"bills?|measures?|options?|moves?|[\w-]+ing)\b|"
+               r"(?:plans?|polic(?:y|ies)|approach(?:es)?|strateg(?:y|ies)|proposals?|decisions?|ideas?|arguments?|"
+               r"case|bans?|deals?|responses?|reforms?|laws?|bills?|measures?|options?|moves?|[\w-]+ing)\b|"
                # what someone takes a thing to be is their view: "What does the fellow see as the underlying cause?"
                # (not "What does the navy consider as its home port?")
                rf"\bwhat (?:does|do|did) [^?]{{1,80}}?\b(?:see|regard|view|consider)s? as (?:(?:the|a|an|its|their|his|"
@@ -463,15 +463,15 @@ _MANNER_VERBS = (r"die|died|(?:end|ended)(?! up (?:[\w-]+ing|in|as|with|being)\b
 
 # A request wrapped round the question: "Can you tell me the reasons…", "Do you know why…", "I'd like to know
 # how X reacted". What follows it is read as the question (an embedded "why"/"how" clause opens it).
-_REQUEST_VERBS = (r"tell|give|list|explain|describe|summari[sz]e|outline|set out|lay out|spell out|show|help|name|"
-                  r"identify|say|find|check|confirm|let (?:me|us) know|walk|break down|compare|provide|share|clarify|"
-                  r"go (?:over|through)|run (?:me )?through|sketch|remind|point|please|briefly|quickly")
+REQUEST_VERBS = (r"tell|give|list|explain|describe|summari[sz]e|outline|set out|lay out|spell out|show|help|name|"
+                 r"identify|say|find|check|confirm|let (?:me|us) know|walk|break down|compare|provide|share|clarify|"
+                 r"go (?:over|through)|run (?:me )?through|sketch|remind|point|please|briefly|quickly")
 _ASKS = (
     r"(?:can|could|would) you help me (?:to )?(?:understand|see)\s+|would you mind\s+|"
     r"i(?:['’]d| would) appreciate(?: it)?(?: if you could)?\s+|would you happen to know\s+|"
     r"i(?:['’]d| would) be (?:very |really |most )?(?:grateful|glad|thankful|obliged) "
     r"(?:if you(?:['’]d| could| would)(?: please)?|to (?:know|hear|learn|understand)(?: about)?)\s+|"
-    r"(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?(?=(?:" + _REQUEST_VERBS + r"|who|whom|whose|what|when|where|"
+    r"(?:can|could|would|will) (?:you|u)\s+(?:please\s+)?(?=(?:" + REQUEST_VERBS + r"|who|whom|whose|what|when|where|"
     r"which|why|how|whether|if)\b)|"
     r"(?:do|does) (?:you|anyone) (?:know|have any idea)\s+|"
     r"i(?:['’]d| would) (?:like|love|want) to (?:know|understand|learn|hear|find out)(?: about)?\s+|"

@@ -69,6 +69,7 @@ from rag.keypoints import (
 )
 from rag.questions import (
     QUANTITY_FIRST,
+    REQUEST_VERBS,
     Comparison,
     QuestionProfile,
     asked_terms,
@@ -2611,11 +2612,10 @@ def asked_names(question: str) -> set[str]:
     return found - _COMMON_ABBREVIATIONS
 
 
-# A request opening a question's later sentence, whose first word is no name ("Give me…", "Set out…", "Please…").
-_LATER_REQUEST = re.compile(r"\s*(?:tell|give|list|explain|describe|summari[sz]e|outline|set|lay|spell|show|help|name|"
-                            r"identify|say|find|check|confirm|let|walk|break|compare|provide|share|clarify|go|run|"
-                            r"sketch|remind|point|please|briefly|quickly|include|focus|cite|quote|keep|be|also|and|"
-                            r"just|only|what['’]s|that['’]s|it['’]s)\b", re.I)
+# A request opening a question's later sentence, whose first word is no name ("Give me…", "Set out…", "Please…"): the
+# request verbs questions are typed by, their first words alone, and a few more openings.
+_LATER_REQUEST = re.compile(rf"\s*(?:{REQUEST_VERBS}|set|lay|spell|let|break|go|run|include|focus|cite|quote|keep|be|"
+                            r"also|and|just|only|what['’]s|that['’]s|it['’]s)\b", re.I)
 
 
 def names_to_state(question: str, passages: Sequence[Passage]) -> set[str]:
