@@ -550,6 +550,54 @@ def named_reactors(question: str) -> tuple[list[frozenset[str]], str] | None:
     return actors, reacted_to.group("event").strip()
 
 
+# A title before a person's name: "President Valsorin" is one person, named in full.
+_PERSON_TITLE = re.compile(r"^(?:President|Vice[- ]President|Prime Minister|Minister|Chancellor|General|Admiral|"
+                           r"Colonel|Major|Captain|Lieutenant|Commander|Senator|Governor|Mayor|Judge|King|Queen|"
+                           r"Prince|Princess|Emir|Sheikh|Sultan)\s+[{UPPER}]".replace("{UPPER}", UPPER))
+# Words of a name that make it a state or a state's institution, which speak through officials named in other ways
+# ("Defence Minister Solvane said…" for "Porvenna's authorities"): not read as a body named in full.
+_STATE_BODY = re.compile(r"\b(?:government|authorities|administration|ministry|ministries|parliament|cabinet|army|"
+                         r"navy|air force|forces|military|police|officials|republic|kingdom|federation|emirate|"
+                         r"state|states|union|nations|council|commission)\b", re.I)
+
+
+def named_bodies(question: str) -> list[frozenset[str]]:
+    """The actors of a reaction question that are named in full: a company, a group or an organisation of two or
+    more capitalised words ("Vastrel Dynamics", "the Coastal Liberation Front") or a person with a title ("President
+    Valsorin"); each as the stemmed words of its name (the title left out).
+
+    Such an actor speaks and acts under its name ("Vastrel Dynamics said…", "Valsorin told…"), so a report that
+    names it but never has it do anything holds no reaction of it (:func:`rag.backends.extractive.body_silent`).
+    States, their institutions and anything owned ("Lessia's government", "Orlik's family") are not read: their
+    officials speak under other names. Conjuncts that :func:`named_reactors` does not read are not either.
+
+    Example:
+        >>> [sorted(b) for b in named_bodies("How did Vastrel Dynamics and Kestria react to the verdict?")]
+        [['dynam', 'vastrel']]
+        >>> [sorted(b) for b in named_bodies("How did President Valsorin respond to the charge?")]
+        [['valsorin']]
+        >>> named_bodies("How did the Rettland government react to the diversion?")
+        []
+    """
+    asked = named_reactors(question)
+    conjuncts = _actor_conjuncts(question)
+    if not asked or len(conjuncts) != len(asked[0]):
+        return []
+    bodies = []
+    for core, actor in zip(conjuncts, asked[0]):
+        core = re.sub(r"^\s*the\s+", "", core.strip(), flags=re.I)
+        if re.search(r"\w['’](?:s\b|\s|$)", core) or _STATE_BODY.search(core):
+            continue
+        capitalised = [w for w in core.split() if w[:1].isupper()]
+        titled = _PERSON_TITLE.match(core)
+        if len(capitalised) >= 2:
+            title = set(terms(titled.group(0)[:-1])) if titled else set()
+            name = frozenset(actor - title)
+            if name:
+                bodies.append(name)
+    return bodies
+
+
 _ENTOURAGE = frozenset(terms("administration camp team aides entourage circle office"))
 
 
@@ -780,6 +828,8 @@ _ANY_AFFECTED = frozenset(terms("life lives people person persons situation regi
                                 "areas world public population community communities way ways thing things everyone "
                                 "everybody side sides future term relations relationship ties"))
 MAX_AFFECTED_WORDS = 12
+# A qualifier naming a pair ("trade between Raskeld and Solvenna"), whose "and" joins no conjuncts.
+_BETWEEN = re.compile(r"\s+between\s+.*$", re.I)
 
 
 def affected_heads(question: str) -> list[frozenset[str]]:
@@ -804,6 +854,8 @@ def affected_heads(question: str) -> list[frozenset[str]]:
     if not phrase or len(phrase.split()) > MAX_AFFECTED_WORDS:
         return []
     heads = []
+    # ("trade between Raskeld and Solvenna": one thing, qualified by a pair, not two conjuncts)
+    phrase = _BETWEEN.sub("", phrase)
     for part in re.split(r"\s+(?:and|or|as well as|nor)\s+|\s*[,;]\s*", phrase):
         part = _LINKING_HEAD.sub("", part)  # "access to | medicine": the thing is what follows
         core = _CAPITALS.sub(" ", _ADVERB.sub(" ", _QUALIFIER.sub("", part)))
@@ -844,6 +896,8 @@ _SAME_EVENT = [frozenset(terms(group)) for group in (
     "stop stopped block blocked halt halted",
     # (not "remove" or "replace": reports remove and replace things far more often than people)
     "dismiss dismissed sack sacked relieve relieved",
+    # (thirty-ninth round: "the Holm Valley hack" is reported as a cyberattack)
+    "hack hacked hacking cyberattack cyberattacks",
 )]
 
 

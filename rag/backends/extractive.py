@@ -56,6 +56,7 @@ from rag.keypoints import (
     asks_view,
     content_focus,
     list_item,
+    named_bodies,
     named_reactors,
     narrative_score,
     numbered_prescription,
@@ -2709,6 +2710,12 @@ def stated_years(text: str) -> set[str]:
     return years
 
 
+def _names_all(question: str, passages: Sequence[Passage]) -> bool:
+    """Do ``passages`` (and their titles) state every name ``question`` asks about (:func:`names_to_state`)?"""
+    words = stated_words(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages), question)
+    return all(_name_stated(n, words) for n in names_to_state(question, passages))
+
+
 def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
     """Does the question ask about a year that no retrieved document states together with every name asked?
 
@@ -2915,6 +2922,79 @@ def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
     return True
 
 
+# What a body named in full does under its name: says, or does something ("Vastrel Dynamics rejected…", "Valsorin
+# told…"), within ACT_WINDOW words after the name and what is set off after it ("Velketta Arms, which is based in
+# Tzemarr, rejected…"); or, in the next sentence, "It / The company / He … said".
+_ACTS = frozenset(terms("said says told tells stated announced claimed denied warned insisted argued called "
+                        "condemned criticised criticized welcomed rejected dismissed accused responded replied "
+                        "protested demanded vowed promised pledged urged described noted confirmed acknowledged "
+                        "admitted declined refused ordered summoned recalled expelled suspended launched threatened "
+                        "blamed praised defended issued filed sent offered agreed voted approved decided imposed "
+                        "deployed lodged retaliated reacted countered complained appealed sued wrote writes"))
+ACT_WINDOW = 6
+_ACT_TOKEN = re.compile(r"[\w’'-]+|[,;:()–—]")
+_SET_OFF_CLOSE = {",": ",", "(": ")", "–": "–", "—": "—"}
+_REFERS_BACK = re.compile(r"^\s*(?:It|Its|He|She|His|Her|They|Their|The (?:company|firm|group|bank|agency|movement|"
+                          r"militia|front|organi[sz]ation|alliance|party))\b(?P<rest>.*)", re.S)
+
+
+def _acts(actor: frozenset[str], sentence: str, following: str) -> bool:
+    """Does ``sentence`` (or ``following``, the next one, by a pronoun) have the actor named by ``actor``'s words say or
+    do something?"""
+    tokens = _ACT_TOKEN.findall(sentence)
+    stems = [set(terms(t)) for t in tokens]
+    for i, own in enumerate(stems):
+        if not own & actor:
+            continue
+        j = i + 1
+        while j < len(tokens) and (tokens[j][:1].isupper() or stems[j] & actor):
+            j += 1  # the rest of the name
+        if j < len(tokens) and tokens[j] in _SET_OFF_CLOSE:  # an apposition or a relative clause
+            close = next((k for k in range(j + 1, min(len(tokens), j + 30)) if tokens[k] == _SET_OFF_CLOSE[tokens[j]]),
+                         None)
+            j = close + 1 if close is not None else j
+        if any(stems[k] & _ACTS or (tokens[k].endswith("ed") and tokens[k][:1].islower())
+               for k in range(j, min(len(tokens), j + ACT_WINDOW))):
+            return True
+    refers = _REFERS_BACK.match(following)
+    return bool(refers and any(set(terms(t)) & _ACTS for t in _ACT_TOKEN.findall(refers.group("rest"))[:8]))
+
+
+def body_silent(question: str, passages: Sequence[Passage]) -> bool:
+    """Does a reaction question ask about a body or a person named in full that the passages name but never show
+    saying or doing anything?
+
+    "How did Vastrel Dynamics react to the conviction of General Kestevan?" over reports that name Vastrel Dynamics
+    only as the general's former employer: nothing there is its reaction. The actors are those
+    :func:`rag.keypoints.named_bodies` reads (a company, a group, an organisation or a titled person named in full);
+    one that is never named is :func:`reactor_unnamed`'s to judge. On the development sets (eval/README.md,
+    "Thirty-ninth round") this refused 12 answered unanswerable questions and no answerable one.
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> texts = ["Kestevan ran Vastrel Dynamics until 2019. The court sentenced him to nine years.",
+        ...          "Vastrel Dynamics, which makes radars, said it had cut its ties with him."]
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Verdict", t, 0, len(t), i), score=1.0)
+        ...       for i, t in enumerate(texts)]
+        >>> body_silent("How did Vastrel Dynamics react to the verdict?", ps[:1])
+        True
+        >>> body_silent("How did Vastrel Dynamics react to the verdict?", ps)
+        False
+    """
+    bodies = named_bodies(question)
+    if not bodies or not passages:
+        return False
+    pairs: list[tuple[str, str]] = []
+    for p in passages:
+        sentences = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
+        pairs += zip(sentences, [*sentences[1:], ""])
+    for actor in bodies:
+        named = [(sentence, following) for sentence, following in pairs if set(terms(sentence)) & actor]
+        if named and not any(_acts(actor, sentence, following) for sentence, following in named):
+            return True
+    return False
+
+
 # Verbs written as two words whose second word a stop list drops: "call off the strike" is "cancel the strike",
 # not "call" it; "stepped down" is "resigned".
 _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
@@ -2999,13 +3079,22 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         title = [] if document in sentences_of else [p.chunk.title]
         sentences_of.setdefault(document, []).extend(set(terms(text)) for text in [*title, *texts])
         reported.setdefault(document, []).extend(_reported_terms(text) for text in [*title, *texts])
+    # A document that never names whom the question asks about reports another story, whatever its words: "calls
+    # to expel the Brakovian ambassador" in a report on a disinformation campaign is no expulsion by Morvenia.
+    # When a document names them all, only such documents are read.
+    naming = [document for document in sentences_of
+              if _names_all(question, [p for p in passages if rendering_key(p.chunk.source) == document])]
+    if naming:
+        sentences_of = {document: sentences_of[document] for document in naming}
+        reported = {document: reported[document] for document in naming}
 
     def said(asked: str, stated: set[str]) -> bool:
         # The asked word as focus words are matched ("oppose" / "opponents"); another verb for its event only as
         # itself or a longer word that starts with it (focus_matches' shared prefixes would read "drop" in "drone",
         # "storm" in "stop", "halt" in "Halcombe").
+        # (Not a shorter word that starts the form: "terms" is no "terminate".)
         return any(focus_matches(asked, word) for word in stated) or any(
-            word == form or (min(len(word), len(form)) >= 4 and (word.startswith(form) or form.startswith(word)))
+            word == form or (len(form) >= 4 and word.startswith(form))
             for form in partners[asked] - {asked} for word in stated)
 
     def stated_with_event(term: str, document: tuple[str, str]) -> bool:
@@ -3219,7 +3308,8 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
             and named_comparison(question, passages) is None:
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
-    if kind == "analytic" and (reactor_silent(question, head) or reactor_unnamed(question, head)):
+    if kind == "analytic" and (reactor_silent(question, head) or reactor_unnamed(question, head)
+                                 or body_silent(question, head)):
         # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (event_unstated(question, head) or effect_unstated(question, head)) \
