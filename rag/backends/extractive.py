@@ -2710,10 +2710,14 @@ def stated_years(text: str) -> set[str]:
     return years
 
 
-def _names_all(question: str, passages: Sequence[Passage]) -> bool:
-    """Do ``passages`` (and their titles) state every name ``question`` asks about (:func:`names_to_state`)?"""
-    words = stated_words(" ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages), question)
-    return all(_name_stated(n, words) for n in names_to_state(question, passages))
+def _names_any(question: str, passages: Sequence[Passage]) -> bool:
+    """Do ``passages`` (and their titles) state one of the names ``question`` asks about (:func:`names_to_state`,
+    each as :func:`_name_stated` reads it, a capital for its state too), or does it ask about none?"""
+    asked = names_to_state(question, passages)
+    text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages)
+    words = stated_words(text, question)
+    seated = {t for state in seats_named(text).values() for name in state for t in terms(name)}
+    return not asked or any(_name_stated(n, words | seated) for n in asked)
 
 
 def _years_missing(question: str, passages: Sequence[Passage]) -> bool:
@@ -2922,42 +2926,55 @@ def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
     return True
 
 
-# What a body named in full does under its name: says, or does something ("Vastrel Dynamics rejected…", "Valsorin
-# told…"), within ACT_WINDOW words after the name and what is set off after it ("Velketta Arms, which is based in
-# Tzemarr, rejected…"); or, in the next sentence, "It / The company / He … said".
+# What a body named in full does under its name ("Vastrel Dynamics rejected…", "Valsorin told…", ""…," said Vastrel
+# Dynamics", "welcomed by the Coastal Liberation Front"; thirty-ninth round).
 _ACTS = frozenset(terms("said says told tells stated announced claimed denied warned insisted argued called "
                         "condemned criticised criticized welcomed rejected dismissed accused responded replied "
                         "protested demanded vowed promised pledged urged described noted confirmed acknowledged "
                         "admitted declined refused ordered summoned recalled expelled suspended launched threatened "
                         "blamed praised defended issued filed sent offered agreed voted approved decided imposed "
                         "deployed lodged retaliated reacted countered complained appealed sued wrote writes"))
+# Past forms without "-ed" ("cut all ties", "withdrew", "froze its orders").
+_IRREGULAR_ACTS = frozenset("""cut withdrew froze sold took gave made sought won lost kept began left struck broke spoke
+    chose met held paid put set shut fought bought brought ran went""".split())
+# Speaking before the name ("…," said Vastrel Dynamics; according to a spokesman for X).
+_SAID_BEFORE = frozenset("said says told according".split())
+# Words of a list or an aside between the name and its verb ("X, Y and Z all denied…", "X also said…").
+_BETWEEN_NAME_AND_VERB = frozenset("and or all both also has have had will would then later again".split())
+# Asides set off after a name: in commas (when the name is followed by one), parentheses or dashes.
+_ASIDE = re.compile(r"\([^()]*\)|\s[-–—]{1,2}\s[^-–—]*?\s[-–—]{1,2}\s|\s[–—][^–—]*?[–—]")
 ACT_WINDOW = 6
-_ACT_TOKEN = re.compile(r"[\w’'-]+|[,;:()–—]")
-_SET_OFF_CLOSE = {",": ",", "(": ")", "–": "–", "—": "—"}
-_REFERS_BACK = re.compile(r"^\s*(?:It|Its|He|She|His|Her|They|Their|The (?:company|firm|group|bank|agency|movement|"
-                          r"militia|front|organi[sz]ation|alliance|party))\b(?P<rest>.*)", re.S)
+_BODY_REFERS_BACK = re.compile(r"^\s*(?:It|Its|He|She|His|Her|They|Their|The\s+[a-z-]+)\b(?P<rest>.*)", re.S)
+
+
+def _act_word(word: str) -> bool:
+    return bool(set(terms(word)) & _ACTS) or word in _IRREGULAR_ACTS or (word.endswith("ed") and word.islower())
 
 
 def _acts(actor: frozenset[str], sentence: str, following: str) -> bool:
-    """Does ``sentence`` (or ``following``, the next one, by a pronoun) have the actor named by ``actor``'s words say or
-    do something?"""
-    tokens = _ACT_TOKEN.findall(sentence)
-    stems = [set(terms(t)) for t in tokens]
-    for i, own in enumerate(stems):
-        if not own & actor:
+    """Does ``sentence`` (or ``following``, the next one, opening with a pronoun or "The company…") show the body
+    named by ``actor``'s words saying or doing something?"""
+    words = re.findall(r"[\w’'-]+|,", _ASIDE.sub(" , ", sentence))
+    for i, word in enumerate(words):
+        if not set(terms(word)) & actor:
             continue
-        j = i + 1
-        while j < len(tokens) and (tokens[j][:1].isupper() or stems[j] & actor):
-            j += 1  # the rest of the name
-        if j < len(tokens) and tokens[j] in _SET_OFF_CLOSE:  # an apposition or a relative clause
-            close = next((k for k in range(j + 1, min(len(tokens), j + 30)) if tokens[k] == _SET_OFF_CLOSE[tokens[j]]),
-                         None)
-            j = close + 1 if close is not None else j
-        if any(stems[k] & _ACTS or (tokens[k].endswith("ed") and tokens[k][:1].islower())
-               for k in range(j, min(len(tokens), j + ACT_WINDOW))):
+        before = [w.lower() for w in words[max(0, i - 6):i] if w != ","]
+        if _SAID_BEFORE & set(before) or (before[-3:] and "by" in before[-3:] and
+                                          any(w.endswith("ed") for w in before[-5:])):
             return True
-    refers = _REFERS_BACK.match(following)
-    return bool(refers and any(set(terms(t)) & _ACTS for t in _ACT_TOKEN.findall(refers.group("rest"))[:8]))
+        j = i + 1
+        while j < len(words) and (words[j][:1].isupper() or set(terms(words[j])) & actor):
+            j += 1  # the rest of the name
+        if j < len(words) and words[j] == ",":  # an apposition or a relative clause, up to its closing comma
+            commas = [k for k in range(j + 1, min(len(words), j + 30)) if words[k] == ","]
+            # (a relative clause may list things in commas of its own: "…, which makes radars, sensors and pods, said")
+            relative = j + 1 < len(words) and words[j + 1].lower() in ("which", "who", "whose", "where")
+            j = (commas[-1] if relative else commas[0]) + 1 if commas else j
+        after = [w for w in words[j:] if w != "," and not w[:1].isupper() and w.lower() not in _BETWEEN_NAME_AND_VERB]
+        if any(_act_word(w) for w in after[:ACT_WINDOW]):
+            return True
+    refers = _BODY_REFERS_BACK.match(following)
+    return bool(refers and any(_act_word(w) for w in re.findall(r"[\w’'-]+", refers.group("rest"))[:8]))
 
 
 def body_silent(question: str, passages: Sequence[Passage]) -> bool:
@@ -2967,16 +2984,17 @@ def body_silent(question: str, passages: Sequence[Passage]) -> bool:
     "How did Vastrel Dynamics react to the conviction of General Kestevan?" over reports that name Vastrel Dynamics
     only as the general's former employer: nothing there is its reaction. The actors are those
     :func:`rag.keypoints.named_bodies` reads (a company, a group, an organisation or a titled person named in full);
-    one that is never named is :func:`reactor_unnamed`'s to judge. On the development sets (eval/README.md,
-    "Thirty-ninth round") this refused 12 answered unanswerable questions and no answerable one.
+    one that is never named is :func:`reactor_unnamed`'s to judge. Only documents read in at least
+    :data:`PREMISE_MIN_PASSAGES` passages are evidence (eval/README.md, "Thirty-ninth round").
 
     Example:
         >>> from rag.records import Chunk
-        >>> texts = ["Kestevan ran Vastrel Dynamics until 2019. The court sentenced him to nine years.",
+        >>> texts = ["Kestevan headed the radar division of Vastrel Dynamics until 2019.",
+        ...          "The court sentenced him to nine years.",
         ...          "Vastrel Dynamics, which makes radars, said it had cut its ties with him."]
         >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Verdict", t, 0, len(t), i), score=1.0)
         ...       for i, t in enumerate(texts)]
-        >>> body_silent("How did Vastrel Dynamics react to the verdict?", ps[:1])
+        >>> body_silent("How did Vastrel Dynamics react to the verdict?", ps[:2])
         True
         >>> body_silent("How did Vastrel Dynamics react to the verdict?", ps)
         False
@@ -2984,13 +3002,18 @@ def body_silent(question: str, passages: Sequence[Passage]) -> bool:
     bodies = named_bodies(question)
     if not bodies or not passages:
         return False
-    pairs: list[tuple[str, str]] = []
+    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for p in passages:
         sentences = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
-        pairs += zip(sentences, [*sentences[1:], ""])
+        pairs.setdefault(rendering_key(p.chunk.source), []).extend(zip(sentences, [*sentences[1:], ""]))
+    count = Counter(rendering_key(p.chunk.source) for p in passages)
     for actor in bodies:
-        named = [(sentence, following) for sentence, following in pairs if set(terms(sentence)) & actor]
-        if named and not any(_acts(actor, sentence, following) for sentence, following in named):
+        named = {document: [pair for pair in own if set(terms(pair[0])) & actor] for document, own in pairs.items()}
+        named = {document: own for document, own in named.items() if own}
+        # (as the other premise checks: a document read in one paragraph is no evidence of what it leaves out)
+        if not any(count[document] >= PREMISE_MIN_PASSAGES for document in named):
+            continue
+        if not any(_acts(actor, sentence, following) for own in named.values() for sentence, following in own):
             return True
     return False
 
@@ -3001,7 +3024,9 @@ _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
             # ("called the strike off": the object between)
             (re.compile(r"\b(?i:call(?:s|ed|ing)?)\s+((?:(?:the|a|an|its|their|his|her)\s+)?[\w’'-]+\s+)off\b"),
              r"cancelled \1"),
-            (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"))
+            (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"),
+            # (thirty-ninth round: "cyber-attack" / "cyber attack" is the one word of the hack group)
+            (re.compile(r"\b(?i:cyber)[- ](?i:(attack(?:s|ed|ing)?))\b"), r"cyber\1"))
 
 
 def _one_word_verbs(text: str) -> str:
@@ -3079,11 +3104,11 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         title = [] if document in sentences_of else [p.chunk.title]
         sentences_of.setdefault(document, []).extend(set(terms(text)) for text in [*title, *texts])
         reported.setdefault(document, []).extend(_reported_terms(text) for text in [*title, *texts])
-    # A document that never names whom the question asks about reports another story, whatever its words: "calls
-    # to expel the Brakovian ambassador" in a report on a disinformation campaign is no expulsion by Morvenia.
-    # When a document names them all, only such documents are read.
+    # A document that names none of the names of the event asked about reports another story, whatever its words:
+    # "calls to expel the Brakovian ambassador" in a report on a disinformation campaign is no expulsion by Morvenia.
+    # When a document names one of them, only such documents are read.
     naming = [document for document in sentences_of
-              if _names_all(question, [p for p in passages if rendering_key(p.chunk.source) == document])]
+              if _names_any(presumed, [p for p in passages if rendering_key(p.chunk.source) == document])]
     if naming:
         sentences_of = {document: sentences_of[document] for document in naming}
         reported = {document: reported[document] for document in naming}

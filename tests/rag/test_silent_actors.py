@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.backends.extractive import body_silent, effect_unstated, event_unstated, extractive_result
-from rag.keypoints import affected_heads, named_bodies, same_event
+from rag.backends.extractive import body_silent, effect_unstated, event_unstated, extractive_result, reactor_silent
+from rag.keypoints import affected_heads, named_bodies, reaction_actors, same_event
 from rag.records import REFUSAL, Chunk, Passage
 from rag.testing import FakeEmbedder
 
@@ -121,3 +121,78 @@ def test_trade_between_two_states_is_one_thing_affected() -> None:
     assert effect_unstated(question, _documents(road))
     traded = ("road.txt", [*road[1], "Lorries carrying trade goods between the two states now queue for days."])
     assert not effect_unstated(question, _documents(traded))
+
+
+def test_a_share_price_asked_to_have_reacted_must_be_mentioned() -> None:
+    # news_ag, news_bo, news_br, news_cf: reports of the crash that never mention the maker's shares.
+    question = "How did Stavenholt Aerospace's share price react to the crash of the AH-7?"
+    assert reaction_actors(question) == [frozenset({"share", "stock", "sharehold"})]
+    crash = ("crash.txt", ["An AH-7 helicopter built by Stavenholt Aerospace crashed near Orsk on Monday.",
+                           "The army grounded the fleet and Stavenholt Aerospace sent engineers to the site."])
+    ps = _documents(crash)
+    assert reactor_silent(question, ps)
+    assert extractive_result(question, ps, FakeEmbedder(), min_score=0.1).text == REFUSAL
+    fell = ("crash.txt", [*crash[1], "Stavenholt's shares fell 9 percent in Orsk trading."])
+    assert not reactor_silent(question, _documents(fell))
+    # "share" as a verb in what qualifies an actor is no share price
+    assert reaction_actors("How did the farmers who share the valley react to the crash?") == [
+        frozenset({"farmer", "grower"})]
+
+
+@pytest.mark.parametrize("statement", [
+    # found in review: a verb of saying before the name, a second aside, a list, plain dashes, a comma inside the
+    # aside, an irregular past, a passive's agent, "The <noun>" referring back
+    '"We had no knowledge of his activities," said Vastrel Dynamics.',
+    "Vastrel Dynamics' chief executive, Ana Morr, said the firm would cooperate.",
+    "Vastrel Dynamics, Orlen Systems and Kestria Arms all denied any link to the files.",
+    "Vastrel Dynamics - Kestria's largest radar maker - said it would cooperate.",
+    "Vastrel Dynamics, which makes radars, sensors and jamming pods for the air force, said it would cooperate.",
+    "Vastrel Dynamics cut all ties with the general last year.",
+    "The verdict was welcomed by Vastrel Dynamics.",
+    "Kestevan once worked at Vastrel Dynamics. The radar maker said it had no comment.",
+])
+def test_more_ways_a_body_acts(statement: str) -> None:
+    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    assert not body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement])))
+
+
+def test_a_body_is_not_judged_on_one_paragraph() -> None:
+    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    assert not body_silent(question, _documents((VERDICT[0], VERDICT[1][:1])))
+
+
+@pytest.mark.parametrize("question", [
+    # found in review: states and their seats named in two words are no bodies
+    "How did Saudi Arabia react to the verdict?",
+    "How did the United Arab Emirates respond to the verdict?",
+    "How did the White House react to the verdict?",
+    "How did the Justice Department respond to the verdict?",
+    "How did South Korea react to the verdict?",
+])
+def test_states_and_their_institutions_named_in_two_words_are_no_bodies(question: str) -> None:
+    assert named_bodies(question) == []
+
+
+def test_the_event_is_looked_for_by_the_names_of_its_own_clause() -> None:
+    # found in review: a name asked only in an "after…" clause, or a capital for its state, does not drop the report
+    # of the event.
+    expelled = ("expelled.txt", ["Morvenia expelled Zarovia's ambassador on Friday after the explosion at the "
+                                 "chemical plant.", "The foreign ministry gave him 48 hours to leave."])
+    assert event_unstated("Why did Morvenia expel Zarovia's ambassador after the Kelmarsk explosion?",
+                          _documents(expelled, EXPULSION)) == []
+    russia = ("russia.txt", ["Russia expelled Estonia's ambassador on Monday.", "The ministry gave no reason."])
+    assert event_unstated("Why did Moscow expel the Estonian ambassador?", _documents(russia, CAMPAIGN)) == []
+
+
+def test_a_pair_between_two_names_does_not_swallow_the_next_conjunct() -> None:
+    assert [set(h) for h in affected_heads(
+        "What effect has the closure had on shipping between the two islands and on fuel prices?")] == [
+        {"ship"}, {"price"}]
+    assert [set(h) for h in affected_heads(
+        "How has the closure affected trade between Raskeld and Solvenna and fuel prices?")] == [{"trade"}, {"price"}]
+
+
+def test_a_cyber_attack_in_two_words_is_a_cyberattack() -> None:
+    hacked = ("hack.txt", ["Zarovia carried out a cyber-attack on Morvenia's power grid in May.",
+                           "Morvenia said the attack cut power to 40,000 homes."])
+    assert event_unstated("Why did Zarovia hack Morvenia's power grid?", _documents(hacked)) == []
