@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from rag.questions import focus_matches, focus_terms
-from rag.seats import STATE_NAMES, seats_named, state_forms
+from rag.seats import MULTI_WORD_STATES, STATE_NAMES, seats_named, state_forms
 from rag.text import UPPER, names, terms
 
 Aim = Literal["reasons", "reactions", "consequences", "risks", "evidence", "measures", "arguments", "general"]
@@ -562,6 +562,12 @@ _STATE_BODY = re.compile(r"\b(?:government|authorities|administration|ministry|m
                          r"chamber)\b", re.I)
 
 
+# States named in two words or more ("Sri Lanka", "Burkina Faso"), and places that speak as one ("Hong Kong").
+_MULTI_WORD_STATE = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in MULTI_WORD_STATES) + r"|Costa Rica|"
+                               r"Sierra Leone|Ivory Coast|El Salvador|East Timor|Papua New Guinea|Hong Kong|"
+                               r"Gaza Strip|West Bank|South Sudan|Czech Republic|Dominican Republic)\b", re.I)
+
+
 def named_bodies(question: str) -> list[frozenset[str]]:
     """The actors of a reaction question that are named in full: a company, a group or an organisation of two or
     more capitalised words ("Vastrel Dynamics", "the Coastal Liberation Front") or a person with a title ("President
@@ -592,7 +598,7 @@ def named_bodies(question: str) -> list[frozenset[str]]:
         capitalised = [w for w in core.split() if w[:1].isupper()]
         titled = _PERSON_TITLE.match(core)
         # (a state or its seat named in two words: "Saudi Arabia", "South Korea", "White House")
-        if seats_named(core) or any(t in STATE_NAMES for t in terms(core)):
+        if seats_named(core) or any(t in STATE_NAMES for t in terms(core)) or _MULTI_WORD_STATE.search(core):
             continue
         if len(capitalised) >= 2:
             title = set(terms(titled.group(0)[:-1])) if titled else set()
@@ -652,7 +658,7 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
 
 # A company's share price or a stock market asked to have reacted (thirty-ninth round: all eleven such questions of
 # the development sets were unanswerable, their reports never mentioning shares).
-_SHARE_PRICE = re.compile(r"\b(?:share|stock)(?:\s+(?:price|market|exchange)s?)?\b|\bshares\b", re.I)
+_SHARE_PRICE = re.compile(r"\b(?:share|stock)(?:\s+(?:price|market|exchange)s?)?\b|\b(?:shares|stocks)\b", re.I)
 _SHARES = frozenset(terms("share shares stock stocks shareholders"))
 
 

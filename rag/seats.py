@@ -66,6 +66,8 @@ _SEATS = {
 _MULTI = ("United States", "United Kingdom", "European Union", "Saudi Arabia", "United Arab Emirates",
           "South Africa", "South African", "South Korea", "North Korea", "Sri Lanka", "Sri Lankan", "New Zealand",
           "North Macedonia", "Burkina Faso", "Holy See", "African Union")
+# The states (and unions of states) named in two words or more, for readers outside this module.
+MULTI_WORD_STATES = _MULTI
 
 
 def _phrases(state: str) -> tuple[str, ...]:

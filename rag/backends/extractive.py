@@ -2937,44 +2937,83 @@ _ACTS = frozenset(terms("said says told tells stated announced claimed denied wa
 # Past forms without "-ed" ("cut all ties", "withdrew", "froze its orders").
 _IRREGULAR_ACTS = frozenset("""cut withdrew froze sold took gave made sought won lost kept began left struck broke spoke
     chose met held paid put set shut fought bought brought ran went""".split())
-# Speaking before the name ("…," said Vastrel Dynamics; according to a spokesman for X).
-_SAID_BEFORE = frozenset("said says told according".split())
+# Speaking just before the name ("…," said Vastrel Dynamics; "said a spokesman for X"; "according to X").
+_SAID_BEFORE = re.compile(r"\b(?:said|says|told|according to)(?:\s+(?:a|an|the|its)\s+[\w-]+(?:\s+[\w-]+)?\s+"
+                          r"(?:for|of|at))?(?:\s+the)?\s*$", re.I)
 # Words of a list or an aside between the name and its verb ("X, Y and Z all denied…", "X also said…").
-_BETWEEN_NAME_AND_VERB = frozenset("and or all both also has have had will would then later again".split())
-# Asides set off after a name: in commas (when the name is followed by one), parentheses or dashes.
-_ASIDE = re.compile(r"\([^()]*\)|\s[-–—]{1,2}\s[^-–—]*?\s[-–—]{1,2}\s|\s[–—][^–—]*?[–—]")
-ACT_WINDOW = 6
-_BODY_REFERS_BACK = re.compile(r"^\s*(?:It|Its|He|She|His|Her|They|Their|The\s+[a-z-]+)\b(?P<rest>.*)", re.S)
+_BETWEEN_NAME_AND_VERB = frozenset("and or all both also then later again".split())
+# An aside right after a name, in parentheses or dashes ("Vastrel Dynamics (VDX) denied…", "X - the radar maker -
+# said…"): read past it.
+_ASIDE = re.compile(r"^\s*(?:\([^()]*\)|[-–—]{1,2}[^–—]*?(?<!\w)[-–—]{1,2}(?!\w)|[–—][^–—]*?[–—])")
+# A passive's participle ("Kestevan was employed by…", "was acquitted") is no act of the body named near it.
+_PASSIVE_BEFORE = frozenset("was were be been being is are".split())
+ACT_WINDOW = 4
+# The next sentence carrying the body on: a pronoun, or "The" and a noun a body is called by.
+_BODY_REFERS_BACK = re.compile(r"^\s*(?:It|Its|They|Their|He|She|His|Her|The\s+(?:[\w-]+\s+)?(?:company|firm|group|"
+                               r"maker|manufacturer|contractor|supplier|operator|front|movement|militia|rebels|"
+                               r"insurgents|bank|agency|organi[sz]ation|alliance|party|association|union|institute|"
+                               r"foundation|network|brigade|battalion))\b"
+                               r"(?P<rest>.*)", re.S)
 
 
-def _act_word(word: str) -> bool:
+def _act_word(word: str, before: str = "") -> bool:
+    if before.lower() in _PASSIVE_BEFORE:
+        return False
     return bool(set(terms(word)) & _ACTS) or word in _IRREGULAR_ACTS or (word.endswith("ed") and word.islower())
+
+
+def _acts_after(words: list[str], j: int) -> bool:
+    """Is there a verb of saying or doing among the first :data:`ACT_WINDOW` words from ``words[j]`` (a list's
+    "and", "all" and the like aside), before a clause ends?"""
+    seen = 0
+    for k in range(j, len(words)):
+        word = words[k]
+        if word in (",", ";", ":"):
+            return False
+        if word.lower() in _BETWEEN_NAME_AND_VERB:
+            continue
+        if _act_word(word, words[k - 1] if k else ""):
+            return True
+        seen += 1
+        if seen >= ACT_WINDOW:
+            return False
+    return False
 
 
 def _acts(actor: frozenset[str], sentence: str, following: str) -> bool:
     """Does ``sentence`` (or ``following``, the next one, opening with a pronoun or "The company…") show the body
     named by ``actor``'s words saying or doing something?"""
-    words = re.findall(r"[\w’'-]+|,", _ASIDE.sub(" , ", sentence))
-    for i, word in enumerate(words):
-        if not set(terms(word)) & actor:
+    for match in re.finditer(r"[\w’'-]+", sentence):
+        if not set(terms(match.group(0))) & actor:
             continue
-        before = [w.lower() for w in words[max(0, i - 6):i] if w != ","]
-        if _SAID_BEFORE & set(before) or (before[-3:] and "by" in before[-3:] and
-                                          any(w.endswith("ed") for w in before[-5:])):
+        if _SAID_BEFORE.search(sentence[:match.start()]):
             return True
-        j = i + 1
-        while j < len(words) and (words[j][:1].isupper() or set(terms(words[j])) & actor):
-            j += 1  # the rest of the name
-        if j < len(words) and words[j] == ",":  # an apposition or a relative clause, up to its closing comma
-            commas = [k for k in range(j + 1, min(len(words), j + 30)) if words[k] == ","]
-            # (a relative clause may list things in commas of its own: "…, which makes radars, sensors and pods, said")
-            relative = j + 1 < len(words) and words[j + 1].lower() in ("which", "who", "whose", "where")
-            j = (commas[-1] if relative else commas[0]) + 1 if commas else j
-        after = [w for w in words[j:] if w != "," and not w[:1].isupper() and w.lower() not in _BETWEEN_NAME_AND_VERB]
-        if any(_act_word(w) for w in after[:ACT_WINDOW]):
+        before = sentence[:match.start()].split()
+        # the agent of a verb of reacting ("welcomed by", "rejected by the…")
+        agent = [w for w in before[-3:] if w.lower() not in ("the", "a", "an")]
+        if len(agent) >= 2 and agent[-1].lower() == "by" and set(terms(agent[-2])) & _ACTS:
             return True
+        rest = sentence[match.end():]
+        # the rest of the name, then an aside in parentheses or dashes
+        rest = re.sub(r"^(?:\s+[A-Z][\w’'-]*|['’]s?)*", "", rest)
+        rest = _ASIDE.sub(" ", rest)
+        words = re.findall(r"[\w’'-]+|[,;:]", rest)
+        if _acts_after(words, 0):
+            return True
+        # its role after a possessive ("Vastrel Dynamics' chief executive, Ana Morr, said…")
+        opening = next((k for k in range(min(len(words), 4)) if words[k] == ","), None)
+        if opening is not None and all(w[:1].islower() for w in words[:opening]):
+            # an apposition or a relative clause: the verb right after one of its closing commas
+            if any(_acts_after(words, k + 1) for k in range(opening + 1, min(len(words), 30)) if words[k] == ","):
+                return True
+            # a list of names ("X, Y Systems and Z Arms all denied…")
+            k = opening + 1
+            while k < len(words) and (words[k][:1].isupper() or words[k] in ("and", "or", ",")):
+                k += 1
+            if k > opening + 1 and _acts_after(words, k):
+                return True
     refers = _BODY_REFERS_BACK.match(following)
-    return bool(refers and any(_act_word(w) for w in re.findall(r"[\w’'-]+", refers.group("rest"))[:8]))
+    return bool(refers and _acts_after(re.findall(r"[\w’'-]+|[,;:]", refers.group("rest")), 0))
 
 
 def body_silent(question: str, passages: Sequence[Passage]) -> bool:
@@ -3101,7 +3140,7 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         count[document] += 1
         # (the title once, first: between two passages' sentences it would part a sentence from the next)
         texts = [_one_word_verbs(p.chunk.text[s.start:s.end]) for s in split_sentences(p.chunk.text)]
-        title = [] if document in sentences_of else [p.chunk.title]
+        title = [] if document in sentences_of else [_one_word_verbs(p.chunk.title)]
         sentences_of.setdefault(document, []).extend(set(terms(text)) for text in [*title, *texts])
         reported.setdefault(document, []).extend(_reported_terms(text) for text in [*title, *texts])
     # A document that names none of the names of the event asked about reports another story, whatever its words:

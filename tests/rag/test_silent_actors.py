@@ -196,3 +196,27 @@ def test_a_cyber_attack_in_two_words_is_a_cyberattack() -> None:
     hacked = ("hack.txt", ["Zarovia carried out a cyber-attack on Morvenia's power grid in May.",
                            "Morvenia said the attack cut power to 40,000 homes."])
     assert event_unstated("Why did Zarovia hack Morvenia's power grid?", _documents(hacked)) == []
+
+
+@pytest.mark.parametrize("statement", [
+    # found in the second review: none of these shows the body doing anything
+    "Prosecutors said Kestevan copied the designs at Vastrel Dynamics.",
+    "Kestevan was employed by Vastrel Dynamics for twelve years.",
+    "Vastrel Dynamics' former chairman, Ludovic Sonnholm, was acquitted in 2021.",
+    "Kestevan worked at Vastrel Dynamics. The general denied the charges.",
+])
+def test_a_sentence_where_someone_else_acts_is_no_act_of_the_body(statement: str) -> None:
+    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    assert body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement])))
+
+
+def test_an_aside_after_the_name_is_read_past() -> None:
+    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    for statement in ("Vastrel Dynamics (VDX) denied any link to the files on Tuesday, two days after the verdict.",
+                      "Vastrel Dynamics - the radar maker - denied any link to the files on Tuesday, a day later."):
+        assert not body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement]))), statement
+
+
+def test_states_named_in_several_words_are_no_bodies() -> None:
+    for state in ("Sri Lanka", "New Zealand", "Burkina Faso", "Costa Rica", "Hong Kong"):
+        assert named_bodies(f"How did {state} react to the seizure of the trawler?") == [], state
