@@ -2710,10 +2710,16 @@ def stated_years(text: str) -> set[str]:
     return years
 
 
+_TITLE_WORDS = frozenset(terms("president prime minister general admiral colonel major captain lieutenant commander "
+                               "inspector chief director secretary senator governor mayor judge king queen prince "
+                               "sergeant corporal deputy"))
+
+
 def _names_any(question: str, passages: Sequence[Passage]) -> bool:
     """Do ``passages`` (and their titles) state one of the names ``question`` asks about (:func:`names_to_state`,
     each as :func:`_name_stated` reads it, a capital for its state too), or does it ask about none?"""
-    asked = names_to_state(question, passages)
+    # (a title is no name of its own: "Inspector General Maelona Kowalczuk" is named by "Kowalczuk", not "general")
+    asked = names_to_state(question, passages) - _TITLE_WORDS
     text = " ".join(f"{p.chunk.title} {p.chunk.text}" for p in passages)
     words = stated_words(text, question)
     seated = {t for state in seats_named(text).values() for name in state for t in terms(name)}

@@ -220,3 +220,13 @@ def test_an_aside_after_the_name_is_read_past() -> None:
 def test_states_named_in_several_words_are_no_bodies() -> None:
     for state in ("Sri Lanka", "New Zealand", "Burkina Faso", "Costa Rica", "Hong Kong"):
         assert named_bodies(f"How did {state} react to the seizure of the trawler?") == [], state
+
+
+def test_a_title_is_no_name_a_document_must_state() -> None:
+    # news_cc: "Inspector General Maelona Kowalczuk" is not named by another story's "General Harnost".
+    audit = ("audit.txt", ["Inspector General Maelona Kowalczuk published the Stavenmoor audit on Monday.",
+                           "The audit found that 40 percent of the depot's stock was missing."])
+    other = ("other.txt", ["General Harnost dismissed two officers over the missing stock.",
+                           "The army said the officers had been dismissed on Friday."])
+    assert event_unstated("Why was Inspector General Maelona Kowalczuk dismissed after the audit?",
+                          _documents(audit, other)) == ["dismiss"]
