@@ -563,9 +563,7 @@ _STATE_BODY = re.compile(r"\b(?:government|authorities|administration|ministry|m
 
 
 # States named in two words or more ("Sri Lanka", "Burkina Faso"), and places that speak as one ("Hong Kong").
-_MULTI_WORD_STATE = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in MULTI_WORD_STATES) + r"|Costa Rica|"
-                               r"Sierra Leone|Ivory Coast|El Salvador|East Timor|Papua New Guinea|Hong Kong|"
-                               r"Gaza Strip|West Bank|South Sudan|Czech Republic|Dominican Republic)\b", re.I)
+_MULTI_WORD_STATE = re.compile(r"\b(?:" + "|".join(re.escape(name) for name in MULTI_WORD_STATES) + r")\b", re.I)
 
 
 def named_bodies(question: str) -> list[frozenset[str]]:
@@ -595,11 +593,11 @@ def named_bodies(question: str) -> list[frozenset[str]]:
         core = re.sub(r"^\s*the\s+", "", core.strip(), flags=re.I)
         if re.search(r"\w['’](?:s\b|\s|$)", core) or _STATE_BODY.search(core):
             continue
-        capitalised = [w for w in core.split() if w[:1].isupper()]
-        titled = _PERSON_TITLE.match(core)
         # (a state or its seat named in two words: "Saudi Arabia", "South Korea", "White House")
         if seats_named(core) or any(t in STATE_NAMES for t in terms(core)) or _MULTI_WORD_STATE.search(core):
             continue
+        capitalised = [w for w in core.split() if w[:1].isupper()]
+        titled = _PERSON_TITLE.match(core)
         if len(capitalised) >= 2:
             title = set(terms(titled.group(0)[:-1])) if titled else set()
             name = frozenset(actor - title)

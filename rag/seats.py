@@ -66,8 +66,11 @@ _SEATS = {
 _MULTI = ("United States", "United Kingdom", "European Union", "Saudi Arabia", "United Arab Emirates",
           "South Africa", "South African", "South Korea", "North Korea", "Sri Lanka", "Sri Lankan", "New Zealand",
           "North Macedonia", "Burkina Faso", "Holy See", "African Union")
-# The states (and unions of states) named in two words or more, for readers outside this module.
-MULTI_WORD_STATES = _MULTI
+# The states (and unions of states) named in two words or more, with places that speak as one ("Hong Kong"), for
+# readers outside this module (rag.keypoints.named_bodies: no company or group).
+MULTI_WORD_STATES = (*_MULTI, "Costa Rica", "Sierra Leone", "Ivory Coast", "El Salvador", "East Timor",
+                     "Papua New Guinea", "Hong Kong", "Gaza Strip", "West Bank", "South Sudan", "Czech Republic",
+                     "Dominican Republic")
 
 
 def _phrases(state: str) -> tuple[str, ...]:

@@ -2710,9 +2710,9 @@ def stated_years(text: str) -> set[str]:
     return years
 
 
-_TITLE_WORDS = frozenset(terms("president prime minister general admiral colonel major captain lieutenant commander "
-                               "inspector chief director secretary senator governor mayor judge king queen prince "
-                               "sergeant corporal deputy"))
+# A title is no name of its own (:data:`_TITLE_TERMS`, and the titles of office a question puts before a name).
+_TITLE_WORDS = _TITLE_TERMS | frozenset(terms("president prime minister inspector chief director secretary senator "
+                                              "governor mayor king queen prince corporal deputy"))
 
 
 def _names_any(question: str, passages: Sequence[Passage]) -> bool:
@@ -3053,8 +3053,8 @@ def body_silent(question: str, passages: Sequence[Passage]) -> bool:
         pairs.setdefault(rendering_key(p.chunk.source), []).extend(zip(sentences, [*sentences[1:], ""]))
     count = Counter(rendering_key(p.chunk.source) for p in passages)
     for actor in bodies:
-        named = {document: [pair for pair in own if set(terms(pair[0])) & actor] for document, own in pairs.items()}
-        named = {document: own for document, own in named.items() if own}
+        named = {document: hits for document, own in pairs.items()
+                 if (hits := [pair for pair in own if set(terms(pair[0])) & actor])}
         # (as the other premise checks: a document read in one paragraph is no evidence of what it leaves out)
         if not any(count[document] >= PREMISE_MIN_PASSAGES for document in named):
             continue

@@ -29,6 +29,8 @@ VERDICT = ("verdict.txt", [
     "President Valsorin declined to comment on the case.",
 ])
 
+VASTREL = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+
 
 @pytest.mark.parametrize("question, bodies", [
     ("How did Vastrel Dynamics react to the conviction of General Kestevan?", [{"vastrel", "dynam"}]),
@@ -48,7 +50,7 @@ def test_the_bodies_named_in_full_that_a_reaction_question_asks_about(question: 
 
 def test_a_body_the_reports_name_but_never_show_acting_has_no_reaction_there() -> None:
     # news_by: Vastrel Dynamics is only the general's former employer.
-    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    question = VASTREL
     ps = _documents(VERDICT)
     assert body_silent(question, ps)
     result = extractive_result(question, ps, FakeEmbedder(), min_score=0.1)
@@ -61,9 +63,19 @@ def test_a_body_the_reports_name_but_never_show_acting_has_no_reaction_there() -
     "Vastrel Dynamics, which makes radars for the air force, rejected any suggestion that its staff were involved.",
     "Vastrel Dynamics (VDX) denied any link to the files.",
     "Shares in Vastrel Dynamics fell. The company said its contracts were not at risk.",
+    # found in review: a verb of saying before the name, a second aside, a list, plain dashes, a comma inside the
+    # aside, an irregular past, a passive's agent, "The <noun>" referring back
+    '"We had no knowledge of his activities," said Vastrel Dynamics.',
+    "Vastrel Dynamics' chief executive, Ana Morr, said the firm would cooperate.",
+    "Vastrel Dynamics, Orlen Systems and Kestria Arms all denied any link to the files.",
+    "Vastrel Dynamics - Kestria's largest radar maker - said it would cooperate.",
+    "Vastrel Dynamics, which makes radars, sensors and jamming pods for the air force, said it would cooperate.",
+    "Vastrel Dynamics cut all ties with the general last year.",
+    "The verdict was welcomed by Vastrel Dynamics.",
+    "Kestevan once worked at Vastrel Dynamics. The radar maker said it had no comment.",
 ])
 def test_a_body_shown_saying_or_doing_something_is_answered(statement: str) -> None:
-    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    question = VASTREL
     ps = _documents((VERDICT[0], [*VERDICT[1], statement]))
     assert not body_silent(question, ps)
 
@@ -139,25 +151,8 @@ def test_a_share_price_asked_to_have_reacted_must_be_mentioned() -> None:
         frozenset({"farmer", "grower"})]
 
 
-@pytest.mark.parametrize("statement", [
-    # found in review: a verb of saying before the name, a second aside, a list, plain dashes, a comma inside the
-    # aside, an irregular past, a passive's agent, "The <noun>" referring back
-    '"We had no knowledge of his activities," said Vastrel Dynamics.',
-    "Vastrel Dynamics' chief executive, Ana Morr, said the firm would cooperate.",
-    "Vastrel Dynamics, Orlen Systems and Kestria Arms all denied any link to the files.",
-    "Vastrel Dynamics - Kestria's largest radar maker - said it would cooperate.",
-    "Vastrel Dynamics, which makes radars, sensors and jamming pods for the air force, said it would cooperate.",
-    "Vastrel Dynamics cut all ties with the general last year.",
-    "The verdict was welcomed by Vastrel Dynamics.",
-    "Kestevan once worked at Vastrel Dynamics. The radar maker said it had no comment.",
-])
-def test_more_ways_a_body_acts(statement: str) -> None:
-    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
-    assert not body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement])))
-
-
 def test_a_body_is_not_judged_on_one_paragraph() -> None:
-    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    question = VASTREL
     assert not body_silent(question, _documents((VERDICT[0], VERDICT[1][:1])))
 
 
@@ -206,12 +201,12 @@ def test_a_cyber_attack_in_two_words_is_a_cyberattack() -> None:
     "Kestevan worked at Vastrel Dynamics. The general denied the charges.",
 ])
 def test_a_sentence_where_someone_else_acts_is_no_act_of_the_body(statement: str) -> None:
-    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    question = VASTREL
     assert body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement])))
 
 
 def test_an_aside_after_the_name_is_read_past() -> None:
-    question = "How did Vastrel Dynamics react to the conviction of General Kestevan?"
+    question = VASTREL
     for statement in ("Vastrel Dynamics (VDX) denied any link to the files on Tuesday, two days after the verdict.",
                       "Vastrel Dynamics - the radar maker - denied any link to the files on Tuesday, a day later."):
         assert not body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement]))), statement
