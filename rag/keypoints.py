@@ -458,6 +458,8 @@ _SAME_HEAD = [frozenset(terms(group)) for group in (
     "insurer underwriter",
     "contractor manufacturer maker producer supplier",
     "opposition party",
+    # (fortieth round: "politicians in Adravia" speak as "opposition lawmakers")
+    "politician lawmaker legislator deputy senator",
     "opponent opposition critic detractor objector dissident protester demonstrator",
     "woman women",
     "child children",
@@ -642,7 +644,7 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
         if _SHARE_PRICE.search(conjunct):
             # ("Pellamore Aircraft's share price": a report of it names the shares or the stock, however it words
             # the rest)
-            actors.append(_SHARES)
+            actors.append(SHARES)
             continue
         core = _CAPITALS.sub(" ", conjunct)
         named = names(" " + core)  # not at a sentence start: "China" counts in any position
@@ -654,10 +656,26 @@ def reaction_actors(question: str) -> list[frozenset[str]]:
     return actors
 
 
+# An actor asked as a group of others ("the various parties", "the two rival tank makers", "both sides"): each of
+# them speaks under its own name (fortieth round).
+_GROUP_OF_ACTORS = re.compile(r"\b(?:various|both|all|several|many|rival|two|three|four|five)\b", re.I)
+
+
+def group_asked(question: str) -> bool:
+    """Does a reaction question ask about a group of actors ("How did the two rival tank makers respond…?"), whose
+    members a report names one by one?
+
+    Example:
+        >>> group_asked("How did the two rival tank makers respond?"), group_asked("How did the insurers respond?")
+        (True, False)
+    """
+    return any(_GROUP_OF_ACTORS.search(conjunct) for conjunct in _actor_conjuncts(question))
+
+
 # A company's share price or a stock market asked to have reacted (thirty-ninth round: all eleven such questions of
 # the development sets were unanswerable, their reports never mentioning shares).
 _SHARE_PRICE = re.compile(r"\b(?:share|stock)(?:\s+(?:price|market|exchange)s?)?\b|\b(?:shares|stocks)\b", re.I)
-_SHARES = frozenset(terms("share shares stock stocks shareholders"))
+SHARES = frozenset(terms("share shares stock stocks shareholders"))
 
 
 # "Why did Kaspria shoot down the aircraft?" presumes that Kaspria shot it down: the clause after "why did" is an
@@ -723,12 +741,21 @@ _EVENT_NOUNS = (r"resignation|arrests?|verdict|expulsion|dismissal|ban|seizure|c
                 r"suspension|sacking|conviction|acquittal|ruling|shooting|attacks?|raids?|strikes?|collision|"
                 r"crash|killing|kidnapping|detention|sanctions|blockade|veto|coup|mutiny|leak|"
                 r"theft|hack|breach|sale|purchase|deployment|evacuation|recall|boycott|takeover|merger")
-# (the noun phrase ends before what is affected, "…withdrawal | on the campaign": effect_unstated reads that)
+# (the noun phrase ends before what is affected, "…withdrawal | on the campaign": effect_unstated reads that; it
+# keeps who took part, "the collision between the Stormfinch and a trawler", "the clash with…": fortieth round)
 _CONSEQUENCES_OF = re.compile(
     r"\b(?:consequences?|effects?|impacts?|results?|fallout|aftermath|repercussions?|implications?)\s+"
     r"(?:\w+\s+){0,3}?of\s+"
     rf"(?P<np>(?:the\s+|an?\s+)?(?:(?!(?:and|or|but|what|how|why|not|never|no)\b)[\w’'-]+\s+){{0,6}}?"
-    rf"(?:{_EVENT_NOUNS})\b(?:\s+(?:of|against|over|by|at|in|from)\s+[^?,;]{{1,80}})?)", re.I)
+    rf"(?:{_EVENT_NOUNS})\b(?:\s+(?:of|against|over|by|at|in|from|between|with|near|off)\s+[^?,;]{{1,80}})?)", re.I)
+
+
+# "What were the consequences of the laptop's contents being published online?" presumes they were published: read as
+# "Why was the laptop's contents published online?" (fortieth round).
+_CONSEQUENCES_OF_BEING = re.compile(
+    r"\b(?:consequences?|effects?|impacts?|results?|fallout|aftermath|repercussions?|implications?)\s+"
+    r"(?:\w+\s+){0,3}?of\s+(?P<subject>(?:(?!(?:not|never|no)\b)[\w’'-]+\s+){1,8}?)being\s+"
+    r"(?P<rest>[^?;]+)", re.I)
 
 
 def _passive_event(question: str) -> tuple[int, str | None] | None:
@@ -789,6 +816,8 @@ def presumed_event(question: str) -> str | None:
         True
         >>> presumed_event("What were the consequences of Valcik's resignation over the database theft?")
         "Why did Valcik's resignation over the database theft?"
+        >>> presumed_event("What were the consequences of the station being struck by debris from the test?")
+        'Why was the station struck by debris from the test?'
     """
     question = " ".join(question.split())
     if asks_view(question):
@@ -809,6 +838,10 @@ def presumed_event(question: str) -> str | None:
                 and not re.match(r"(?:[a-z]+ed|told|shown|given|seen)\b", clause):
             return f"Why did {clause}?"
     if not match:
+        being = _CONSEQUENCES_OF_BEING.search(question)
+        if being:
+            passive = _passive_event(f"Why was {being.group('subject')}{being.group('rest')}")
+            return passive[1] if passive else None
         named = _CONSEQUENCES_OF.search(question)
         noun_phrase = _CIRCUMSTANCE.sub("", _clause(named.group("np"))) if named else ""
         # ("the consequences of not signing the deal" presume that nothing happened)

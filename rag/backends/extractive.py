@@ -50,11 +50,13 @@ from rag.keypoints import (
     FUTURE,
     LAST_ITEM,
     PRESCRIBES,
+    SHARES,
     affected_heads,
     asks_next,
     asks_prescription,
     asks_view,
     content_focus,
+    group_asked,
     list_item,
     named_bodies,
     named_reactors,
@@ -2845,9 +2847,13 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 # A modal or a negation just before a verb: what it says was not done ("could cancel", "would not suspend"), nor what
 # is only planned or expected ("is expected to vote next month", "plans to cancel").
 # ("may" in lower case only: "Theresa May resigned", "in May cancelled"; "threatened to" is two words)
+# A passive's "be" or "been" between them changes nothing ("should be revoked", "would not be withdrawn", "to be
+# postponed"), and what a condition or an open question supposes is not reported as done either ("If it merely
+# revokes the licence…", "would decide whether the licence should be revoked": fortieth round).
 _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to|"
                        r"(?:expected|likely|unlikely|plan(?:s|ned)?|intend(?:s|ed)?|hop(?:e|es|ed)|"
-                       r"aim(?:s|ed)?|yet) to)|\bmay|n['’]t)$")
+                       r"aim(?:s|ed)?|yet) to)|\bmay|n['’]t)(?:\s+(?:have\s+)?(?i:be|been))?$"
+                       r"|\b(?i:if|unless|whether)\b(?:\s+\S+){0,2}$")
 
 
 # A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
@@ -2856,7 +2862,8 @@ _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|n
 _DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demanded|demanding|urg(?:e|es|ed|ing)|"
                      r"press(?:es|ed|ing)? for)\b(?P<after>.*)$")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
-DEMANDED_WORDS = 6
+# (eight: "called for the first draw to be postponed")
+DEMANDED_WORDS = 8
 
 
 # What a demand asks for: a verb after "to" ("calls for the minister to resign"), or a noun of an act ("demanded his
@@ -2882,7 +2889,7 @@ def _reported_terms(sentence: str) -> set[str]:
         ['demand', 'inquiri', 'lawmak', 'minist', 'resign']
     """
     words = sentence.split()
-    return {t for n, word in enumerate(words) if not _IRREALIS.search(" ".join(words[max(0, n - 2):n]))
+    return {t for n, word in enumerate(words) if not _IRREALIS.search(" ".join(words[max(0, n - 4):n]))
             and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n]), word) for t in terms(word)}
 
 
@@ -3063,6 +3070,60 @@ def body_silent(question: str, passages: Sequence[Passage]) -> bool:
     return False
 
 
+def reactor_inactive(question: str, passages: Sequence[Passage]) -> bool:
+    """Does a reaction question ask about actors named by a common noun that the documents about it mention but
+    never show saying or doing anything?
+
+    "How did the families of the kidnapped engineers react to their release?" over reports that mention the families
+    only as waiting for news: nothing there is the families' reaction. The actors are those
+    :func:`rag.keypoints.reaction_actors` reads ("the families", "the pilots' association", "insurers"; not a
+    share price, which does not act); "acting" is what :func:`body_silent` reads (a verb of saying or doing right
+    after the noun, "said" right before it, "welcomed by…", "They said…" in the next sentence). The documents are
+    those that name the question's names (every document when none does), and an actor counts only where one of
+    them was read in at least :data:`PREMISE_MIN_PASSAGES` passages. True only when every actor asked is mentioned
+    there and none acts; an actor never mentioned is :func:`reactor_silent`'s to judge, and a group asked as such
+    ("the various parties", "the two rival tank makers": :func:`rag.keypoints.group_asked`) speaks under its
+    members' names (eval/README.md, "Fortieth round").
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> texts = ["The engineers were freed on Monday after five weeks.",
+        ...          "The ministry informed their families on Monday.", "Officials said talks had helped."]
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Release", t, 0, len(t), i), score=1.0)
+        ...       for i, t in enumerate(texts)]
+        >>> reactor_inactive("How did the families of the engineers react to the release?", ps)
+        True
+        >>> reactor_inactive("How did the officials react to the release?", ps)  # (an official is a role)
+        False
+        >>> said = "Their families said they were overjoyed."
+        >>> reactor_inactive("How did the families of the engineers react to the release?",
+        ...                  [*ps, Passage(chunk=Chunk("3", "a.txt", "Release", said, 0, len(said), 3), score=1.0)])
+        False
+    """
+    actors = [actor for actor in reaction_actors(question) if actor != SHARES]
+    if not actors or len(actors) > MAX_REACTORS or group_asked(question) or not passages:
+        return False
+    asked = asked_names(question)
+    texts = _document_texts(passages)
+    about = [key for key, text in texts.items()
+             if asked and any(_name_stated(name, stated_words(text, question)) for name in asked)] or list(texts)
+    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for p in passages:
+        key = rendering_key(p.chunk.source)
+        if key in about:
+            sentences = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
+            pairs.setdefault(key, []).extend(zip(sentences, [*sentences[1:], ""]))
+    count = Counter(rendering_key(p.chunk.source) for p in passages)
+    for actor in actors:
+        heads = {_singular(head) for head in actor}
+        named = {document: hits for document, own in pairs.items()
+                 if (hits := [pair for pair in own if any(_singular(word) in heads for word in terms(pair[0]))])}
+        if not any(count[document] >= PREMISE_MIN_PASSAGES for document in named) or any(
+                _acts(actor, sentence, following) for own in named.values() for sentence, following in own):
+            return False
+    return True
+
+
 # Verbs written as two words whose second word a stop list drops: "call off the strike" is "cancel the strike",
 # not "call" it; "stepped down" is "resigned".
 _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
@@ -3084,6 +3145,26 @@ def _one_word_verbs(text: str) -> str:
     for pattern, verb in _PHRASAL:
         text = pattern.sub(verb, text)
     return text
+
+
+# The shortest start an asked word of an event must share with a word that states it ("oppos" / "oppon"; not "cross" /
+# "crop", whose three letters focus_matches takes as 0.75 of the shorter word).
+EVENT_WORD_PREFIX = 4
+
+
+def _event_word(asked: str, word: str) -> bool:
+    """Does ``word`` state the event's ``asked`` word (both stemmed)? :func:`focus_matches`, with at least
+    :data:`EVENT_WORD_PREFIX` letters shared when both words are that long.
+
+    Example:
+        >>> _event_word("oppos", "oppon"), _event_word("cross", "crop"), _event_word("die", "died")
+        (True, False, True)
+    """
+    if not focus_matches(asked, word):
+        return False
+    if min(len(asked), len(word)) < EVENT_WORD_PREFIX:
+        return True
+    return asked[:EVENT_WORD_PREFIX] == word[:EVENT_WORD_PREFIX]
 
 
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
@@ -3162,8 +3243,10 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         # The asked word as focus words are matched ("oppose" / "opponents"); another verb for its event only as
         # itself or a longer word that starts with it (focus_matches' shared prefixes would read "drop" in "drone",
         # "storm" in "stop", "halt" in "Halcombe").
-        # (Not a shorter word that starts the form: "terms" is no "terminate".)
-        return any(focus_matches(asked, word) for word in stated) or any(
+        # (Not a shorter word that starts the form: "terms" is no "terminate". Nor, for what happened, a short shared
+        # start: "crops" is no "cross", fortieth round.)
+        match = _event_word if asked in happened else focus_matches
+        return any(match(asked, word) for word in stated) or any(
             word == form or (len(form) >= 4 and word.startswith(form))
             for form in partners[asked] - {asked} for word in stated)
 
@@ -3379,7 +3462,7 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
         # "Why did Durovia cut off gas supplies to Lessia?" over an article that reports no cut-off.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (reactor_silent(question, head) or reactor_unnamed(question, head)
-                                 or body_silent(question, head)):
+                                 or body_silent(question, head) or reactor_inactive(question, head)):
         # "How did Lessia's insurers respond to the losses?" over an article that never mentions an insurer.
         return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (event_unstated(question, head) or effect_unstated(question, head)) \

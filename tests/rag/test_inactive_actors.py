@@ -1,0 +1,141 @@
+"""Fortieth round: an actor asked by a common noun that the reports mention but never show acting has no reaction
+there; what a passive, a condition or an open question supposes is not reported as done; an event's verb is not
+stated by a word that shares only its first letters ("crops" for "cross"); the consequences of a thing "being done"
+presume it was done (fake embedder: fast, deterministic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.backends.extractive import event_unstated, extractive_result, reactor_inactive
+from rag.keypoints import group_asked, presumed_event
+from rag.records import REFUSAL, Chunk, Passage
+from rag.testing import FakeEmbedder
+
+
+def _documents(*docs: tuple[str, list[str]]) -> list[Passage]:
+    out = []
+    for source, texts in docs:
+        for n, text in enumerate(texts):
+            out.append(Passage(chunk=Chunk(id=f"{source}-{n}", source=f"/corpus/{source}", title=source, text=text,
+                                           start=0, end=len(text), index=n), score=1.0 / (len(out) + 1),
+                               similarity=0.5))
+    return out
+
+
+RELEASE = ("release.txt", [
+    "Two Stelmark engineers kidnapped in the Ferran Hills were freed on Monday after five weeks in captivity, the "
+    "foreign ministry said. Their families had been told of the release by telephone on Sunday night.",
+    "Interior Minister Matej Oberlik said the release was a humanitarian decision. Opposition lawmakers accused the "
+    "government of rewarding kidnapping.",
+])
+FAMILIES = "How did the families of the kidnapped engineers react to news of their release?"
+
+
+def test_an_actor_the_reports_mention_but_never_show_acting_has_no_reaction_there() -> None:
+    # news_co u12: the families are only told of the release.
+    ps = _documents(RELEASE)
+    assert reactor_inactive(FAMILIES, ps)
+    result = extractive_result(FAMILIES, ps, FakeEmbedder(), min_score=0.1)
+    assert result.kind == "analytic" and result.text == REFUSAL
+
+
+@pytest.mark.parametrize("statement", [
+    "The families said they were overjoyed and thanked the mediators.",
+    "Relatives of the two men, speaking outside the ministry, welcomed the news.",  # (not asked: "relatives")
+    "According to the families, the men were in good health.",
+    "The engineers' families, who had camped outside the ministry for a month, thanked the mediators.",
+])
+def test_an_actor_shown_saying_or_doing_something_is_answered(statement: str) -> None:
+    ps = _documents(("release.txt", [*RELEASE[1], statement]))
+    expected = statement.startswith("Relatives")  # the families themselves still never act there
+    assert reactor_inactive(FAMILIES, ps) is expected
+
+
+def test_an_actor_never_mentioned_is_left_to_the_mention_check() -> None:
+    # (reactor_silent refuses it; this check reads only actors that are there)
+    ps = _documents(RELEASE)
+    assert not reactor_inactive("How did the insurers of the engineers react to their release?", ps)
+
+
+def test_politicians_speak_as_lawmakers() -> None:
+    # news_co a01: "Opposition lawmakers accused the government…" is how politicians in Adravia reacted.
+    ps = _documents(RELEASE)
+    assert not reactor_inactive("How did politicians in Stelmark react to the release of the engineers?", ps)
+
+
+@pytest.mark.parametrize("question, group", [
+    ("How did the two rival tank makers respond to the raids?", True),
+    ("how did the various parties inside and outside Irvassa react to the referendum result", True),
+    ("How did both sides react to the ceasefire?", True),
+    ("How did the families of the engineers react?", False),
+    ("How did other foreign correspondents react to the arrest?", False),
+])
+def test_a_group_of_actors_is_named_member_by_member(question: str, group: bool) -> None:
+    assert group_asked(question) is group
+
+
+def test_a_group_of_actors_is_not_judged_by_its_collective_noun() -> None:
+    # news_cl a11: the two tank makers speak as Kornheld and Obrenzo, never as "makers".
+    ps = _documents(("raids.txt", [
+        "Police raided the offices of two tank makers on Tuesday and arrested an official. The makers had bid for "
+        "the contract.", "Kornheld said it was cooperating fully. Obrenzo said it felt vindicated."]))
+    assert not reactor_inactive("How did the two rival tank makers respond to the raids and arrests?", ps)
+
+
+def test_an_actor_is_not_judged_on_one_paragraph() -> None:
+    ps = _documents(("release.txt", RELEASE[1][:1]))
+    assert not reactor_inactive(FAMILIES, ps)
+
+
+@pytest.mark.parametrize("texts, question, unstated", [
+    # news_cm u20: a review that "would decide whether the licence should be revoked" has revoked nothing
+    (["The review would decide whether the licence should be revoked permanently.", "Felsmark made rifles."],
+     "Why did Crevalia revoke Felsmark's licence permanently?", ["revok"]),
+    (["Felsmark's licence could be revoked within weeks.", "Felsmark made rifles."],
+     "Why did Crevalia revoke Felsmark's licence?", ["revok"]),
+    (["If it merely revokes the Felsmark licence and moves on, nothing will change.", "Felsmark made rifles."],
+     "Why did Crevalia revoke Felsmark's licence?", ["revok"]),
+    (["Crevalia revoked Felsmark's licence on Monday.", "It said the licence could not be restored."],
+     "Why did Crevalia revoke Felsmark's licence?", []),
+    # news_cn u16: a demand with a passive is not the act demanded
+    (["The main opposition party called for the first draw to be postponed.", "The draw is set for 3 May."],
+     "Why did Zethros postpone the first draw?", ["postpon"]),
+    (["Zethros postponed the first draw to June.", "The opposition had called for a delay."],
+     "Why did Zethros postpone the first draw?", []),
+])
+def test_what_a_passive_a_condition_or_an_open_question_supposes_is_not_reported(texts: list[str], question: str,
+                                                                                 unstated: list[str]) -> None:
+    assert event_unstated(question, _documents(("events.txt", texts))) == unstated
+
+
+def test_an_event_verb_is_not_stated_by_a_word_sharing_its_first_letters() -> None:
+    # "would not cross the border", and farmers' "crops", report no crossing by Voskarn.
+    texts = ["Voskarn's troops guard the dam and would not cross the border, the minister said.",
+             "Downstream, farmers said their crops were lost and the border villages were angry."]
+    ps = _documents(("dam.txt", texts))
+    assert event_unstated("Why did Voskarn cross the border towards the dam?", ps) == ["cross"]
+    crossed = _documents(("dam.txt", [texts[1], "Voskarn's troops crossed the border towards the dam on Monday."]))
+    assert event_unstated("Why did Voskarn cross the border towards the dam?", crossed) == []
+
+
+@pytest.mark.parametrize("question, event", [
+    ("What were the consequences of the stolen laptop's contents being published online?",
+     "Why was the stolen laptop's contents published online?"),
+    ("What were the consequences of the collision between the Stormfinch and a trawler?",
+     "Why did the collision between the Stormfinch and a trawler?"),
+    ("What were the effects of the plan not being approved?", None),
+])
+def test_the_consequences_of_a_thing_being_done_presume_it_was_done(question: str, event: str | None) -> None:
+    assert presumed_event(question) == event
+
+
+def test_the_consequences_of_a_collision_between_named_ships_are_looked_for_with_them() -> None:
+    # news_co u13: a commentary's "a collision between a trawler and a cutter could…" is no collision of the
+    # Stormfinch; the report on the Stormfinch tells of none.
+    ps = _documents(("fishing_news.txt", ["The cutter Stormfinch monitored the trawlers from six nautical miles.",
+                                          "Officials placed a second cutter on standby."]),
+                    ("fishing_analysis.txt", ["A collision between a trawler and a cutter could produce casualties.",
+                                              "Neither government wants that."]))
+    question = "What were the consequences of the collision between the Stormfinch and a Stelmark trawler?"
+    assert event_unstated(question, ps)
