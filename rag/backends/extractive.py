@@ -51,6 +51,7 @@ from rag.keypoints import (
     LAST_ITEM,
     PRESCRIBES,
     SHARES,
+    STATE_PARTICIPLES,
     affected_heads,
     asks_next,
     asks_prescription,
@@ -2847,13 +2848,14 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 # A modal or a negation just before a verb: what it says was not done ("could cancel", "would not suspend"), nor what
 # is only planned or expected ("is expected to vote next month", "plans to cancel").
 # ("may" in lower case only: "Theresa May resigned", "in May cancelled"; "threatened to" is two words)
-# A passive's "be" or "been" between them changes nothing ("should be revoked", "would not be withdrawn", "to be
-# postponed"), and what a condition or an open question supposes is not reported as done either ("If it merely
-# revokes the licence…", "would decide whether the licence should be revoked": fortieth round).
+# A passive's "be" or "been" between them changes nothing ("should be revoked", "would not be withdrawn", "expected
+# to be signed"), and what a condition or an open question supposes, up to a comma, is not reported as done either
+# ("If it merely revokes the licence…", "would decide whether the licence should be revoked"; not "Even if
+# reluctantly, Crevalia revoked…": fortieth round).
 _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to|"
                        r"(?:expected|likely|unlikely|plan(?:s|ned)?|intend(?:s|ed)?|hop(?:e|es|ed)|"
                        r"aim(?:s|ed)?|yet) to)|\bmay|n['’]t)(?:\s+(?:have\s+)?(?i:be|been))?$"
-                       r"|\b(?i:if|unless|whether)\b(?:\s+\S+){0,2}$")
+                       r"|\b(?i:if|unless|whether)\b(?:\s+[^\s,;:]+){0,2}$")
 
 
 # A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
@@ -2862,8 +2864,9 @@ _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|n
 _DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demanded|demanding|urg(?:e|es|ed|ing)|"
                      r"press(?:es|ed|ing)? for)\b(?P<after>.*)$")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
-# (eight: "called for the first draw to be postponed")
-DEMANDED_WORDS = 8
+DEMANDED_WORDS = 6
+# (a passive's "to be" takes two more: "called for the first draw to be postponed", fortieth round)
+DEMANDED_PASSIVE_WORDS = 8
 
 
 # What a demand asks for: a verb after "to" ("calls for the minister to resign"), or a noun of an act ("demanded his
@@ -2880,7 +2883,9 @@ def _demanded(before: str, word: str = "") -> bool:
 
 def _reported_terms(sentence: str) -> set[str]:
     """The stemmed words of ``sentence`` less those right after a modal or a negation ("could cancel", "would not
-    suspend") and those a demand asks for ("calls for the minister to resign": :data:`_DEMAND`).
+    suspend", "should be revoked"), in a condition or an open question ("if it revokes", "whether it should be
+    revoked"), and those a demand asks for ("calls for the minister to resign", "called for the draw to be
+    postponed": :data:`_DEMAND`).
 
     Example:
         >>> sorted(_reported_terms("Protests prompted calls for officers to resign."))
@@ -2890,7 +2895,10 @@ def _reported_terms(sentence: str) -> set[str]:
     """
     words = sentence.split()
     return {t for n, word in enumerate(words) if not _IRREALIS.search(" ".join(words[max(0, n - 4):n]))
-            and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n]), word) for t in terms(word)}
+            and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n]), word)
+            and not (" ".join(words[max(0, n - 2):n]).lower() == "to be"
+                     and _demanded(" ".join(words[max(0, n - DEMANDED_PASSIVE_WORDS):n]), word))
+            for t in terms(word)}
 
 
 def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
@@ -2949,7 +2957,7 @@ _ACTS = frozenset(terms("said says told tells stated announced claimed denied wa
                         "deployed lodged retaliated reacted countered complained appealed sued wrote writes"))
 # Past forms without "-ed" ("cut all ties", "withdrew", "froze its orders").
 _IRREGULAR_ACTS = frozenset("""cut withdrew froze sold took gave made sought won lost kept began left struck broke spoke
-    chose met held paid put set shut fought bought brought ran went""".split())
+    chose met held paid put set shut fought bought brought ran went wept fled""".split())
 # Speaking just before the name ("…," said Vastrel Dynamics; "said a spokesman for X"; "according to X").
 _SAID_BEFORE = re.compile(r"\b(?:said|says|told|according to)(?:\s+(?:a|an|the|its)\s+[\w-]+(?:\s+[\w-]+)?\s+"
                           r"(?:for|of|at))?(?:\s+the)?\s*$", re.I)
@@ -2969,15 +2977,27 @@ _BODY_REFERS_BACK = re.compile(r"^\s*(?:It|Its|They|Their|He|She|His|Her|The\s+(
                                r"(?P<rest>.*)", re.S)
 
 
-def _act_word(word: str, before: str = "") -> bool:
+# A common noun carries a qualifier before its verb ("The families of the two engineers said…", "Unions representing
+# dockers and crews said…"): read further (fortieth round, found in review).
+NOUN_ACT_WINDOW = 7
+# A reaction given as a state of the actor ("The families were relieved / jubilant"), not a thing done to it ("were
+# told", "were informed"): a state participle (rag.keypoints.STATE_PARTICIPLES) or a word that is no participle.
+_TO_BE = frozenset("was were".split())
+_DONE_TO = frozenset("""told given kept sent shown taken held left brought seen paid found made put set shot hit
+    struck caught driven written known thought""".split())
+
+
+def _act_word(word: str, before: str = "", states: bool = False) -> bool:
     if before.lower() in _PASSIVE_BEFORE:
+        if states and before.lower() in _TO_BE and word.isalpha() and word.islower():
+            return word in STATE_PARTICIPLES or not (word.endswith(("ed", "en")) or word in _DONE_TO)
         return False
     return bool(set(terms(word)) & _ACTS) or word in _IRREGULAR_ACTS or (word.endswith("ed") and word.islower())
 
 
-def _acts_after(words: list[str], j: int) -> bool:
-    """Is there a verb of saying or doing among the first :data:`ACT_WINDOW` words from ``words[j]`` (a list's
-    "and", "all" and the like aside), before a clause ends?"""
+def _acts_after(words: list[str], j: int, window: int = ACT_WINDOW, states: bool = False) -> bool:
+    """Is there a verb of saying or doing among the first ``window`` words from ``words[j]`` (a list's "and", "all"
+    and the like aside), before a clause ends? (``states``: a state after "was / were" counts, :func:`_act_word`.)"""
     seen = 0
     for k in range(j, len(words)):
         word = words[k]
@@ -2985,17 +3005,19 @@ def _acts_after(words: list[str], j: int) -> bool:
             return False
         if word.lower() in _BETWEEN_NAME_AND_VERB:
             continue
-        if _act_word(word, words[k - 1] if k else ""):
+        if _act_word(word, words[k - 1] if k else "", states):
             return True
         seen += 1
-        if seen >= ACT_WINDOW:
+        if seen >= window:
             return False
     return False
 
 
-def _acts(actor: frozenset[str], sentence: str, following: str) -> bool:
+def _acts(actor: frozenset[str], sentence: str, following: str, *, common: bool = False) -> bool:
     """Does ``sentence`` (or ``following``, the next one, opening with a pronoun or "The company…") show the body
-    named by ``actor``'s words saying or doing something?"""
+    named by ``actor``'s words saying or doing something? (``common``: an actor named by a common noun, whose
+    qualifier is read past, :data:`NOUN_ACT_WINDOW`, and whose state is a reaction: "The families were relieved".)"""
+    window = NOUN_ACT_WINDOW if common else ACT_WINDOW
     for match in re.finditer(r"[\w’'-]+", sentence):
         if not set(terms(match.group(0))) & actor:
             continue
@@ -3011,22 +3033,34 @@ def _acts(actor: frozenset[str], sentence: str, following: str) -> bool:
         rest = re.sub(r"^(?:\s+[A-Z][\w’'-]*|['’]s?)*", "", rest)
         rest = _ASIDE.sub(" ", rest)
         words = re.findall(r"[\w’'-]+|[,;:]", rest)
-        if _acts_after(words, 0):
+        if _acts_after(words, 0, window, common):
             return True
         # its role after a possessive ("Vastrel Dynamics' chief executive, Ana Morr, said…")
-        opening = next((k for k in range(min(len(words), 4)) if words[k] == ","), None)
+        opening = next((k for k in range(min(len(words), 4 if window == ACT_WINDOW else window)) if words[k] == ","),
+                       None)
         if opening is not None and all(w[:1].islower() for w in words[:opening]):
             # an apposition or a relative clause: the verb right after one of its closing commas
-            if any(_acts_after(words, k + 1) for k in range(opening + 1, min(len(words), 30)) if words[k] == ","):
+            if any(_acts_after(words, k + 1, window, common)
+                   for k in range(opening + 1, min(len(words), 30)) if words[k] == ","):
                 return True
             # a list of names ("X, Y Systems and Z Arms all denied…")
             k = opening + 1
             while k < len(words) and (words[k][:1].isupper() or words[k] in ("and", "or", ",")):
                 k += 1
-            if k > opening + 1 and _acts_after(words, k):
+            # (a name at least: ", and prosecutors are looking…" is another clause, found in review)
+            if any(w[:1].isupper() for w in words[opening + 1:k]) and _acts_after(words, k, window, common):
                 return True
     refers = _BODY_REFERS_BACK.match(following)
-    return bool(refers and _acts_after(re.findall(r"[\w’'-]+|[,;:]", refers.group("rest")), 0))
+    return bool(refers and _acts_after(re.findall(r"[\w’'-]+|[,;:]", refers.group("rest")), 0, window, common))
+
+
+def _sentence_pairs(passages: Sequence[Passage]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """Each document's sentences as read (retrieval order), each with the sentence after it in its passage."""
+    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for p in passages:
+        sentences = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
+        pairs.setdefault(rendering_key(p.chunk.source), []).extend(zip(sentences, [*sentences[1:], ""]))
+    return pairs
 
 
 def body_silent(question: str, passages: Sequence[Passage]) -> bool:
@@ -3054,10 +3088,7 @@ def body_silent(question: str, passages: Sequence[Passage]) -> bool:
     bodies = named_bodies(question)
     if not bodies or not passages:
         return False
-    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for p in passages:
-        sentences = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
-        pairs.setdefault(rendering_key(p.chunk.source), []).extend(zip(sentences, [*sentences[1:], ""]))
+    pairs = _sentence_pairs(passages)
     count = Counter(rendering_key(p.chunk.source) for p in passages)
     for actor in bodies:
         named = {document: hits for document, own in pairs.items()
@@ -3081,7 +3112,8 @@ def reactor_inactive(question: str, passages: Sequence[Passage]) -> bool:
     after the noun, "said" right before it, "welcomed by…", "They said…" in the next sentence). The documents are
     those that name the question's names (every document when none does), and an actor counts only where one of
     them was read in at least :data:`PREMISE_MIN_PASSAGES` passages. True only when every actor asked is mentioned
-    there and none acts; an actor never mentioned is :func:`reactor_silent`'s to judge, and a group asked as such
+    there and none acts (a state is a reaction: "The families were relieved"); when none is mentioned,
+    :func:`reactor_silent` judges (one mentioned and one not: neither refuses), and a group asked as such
     ("the various parties", "the two rival tank makers": :func:`rag.keypoints.group_asked`) speaks under its
     members' names (eval/README.md, "Fortieth round").
 
@@ -3103,23 +3135,18 @@ def reactor_inactive(question: str, passages: Sequence[Passage]) -> bool:
     actors = [actor for actor in reaction_actors(question) if actor != SHARES]
     if not actors or len(actors) > MAX_REACTORS or group_asked(question) or not passages:
         return False
-    asked = asked_names(question)
-    texts = _document_texts(passages)
-    about = [key for key, text in texts.items()
-             if asked and any(_name_stated(name, stated_words(text, question)) for name in asked)] or list(texts)
-    pairs: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for p in passages:
-        key = rendering_key(p.chunk.source)
-        if key in about:
-            sentences = [p.chunk.text[s.start:s.end] for s in split_sentences(p.chunk.text)]
-            pairs.setdefault(key, []).extend(zip(sentences, [*sentences[1:], ""]))
+    about = set(_documents_about(question, passages))
+    pairs = {document: own for document, own in _sentence_pairs(passages).items() if document in about}
     count = Counter(rendering_key(p.chunk.source) for p in passages)
     for actor in actors:
         heads = {_singular(head) for head in actor}
+        # ("fisherman" / "fishermen": one noun, whichever the question and the report write)
+        forms = actor | heads | {head[:-3] + "men" for head in heads if head.endswith("man")}
         named = {document: hits for document, own in pairs.items()
                  if (hits := [pair for pair in own if any(_singular(word) in heads for word in terms(pair[0]))])}
         if not any(count[document] >= PREMISE_MIN_PASSAGES for document in named) or any(
-                _acts(actor, sentence, following) for own in named.values() for sentence, following in own):
+                _acts(forms, sentence, following, common=True) for own in named.values()
+                for sentence, following in own):
             return False
     return True
 
@@ -3154,15 +3181,18 @@ EVENT_WORD_PREFIX = 4
 
 def _event_word(asked: str, word: str) -> bool:
     """Does ``word`` state the event's ``asked`` word (both stemmed)? :func:`focus_matches`, with at least
-    :data:`EVENT_WORD_PREFIX` letters shared when both words are that long.
+    :data:`EVENT_WORD_PREFIX` letters shared when both words are that long and of different lengths.
 
     Example:
         >>> _event_word("oppos", "oppon"), _event_word("cross", "crop"), _event_word("die", "died")
         (True, False, True)
+        >>> _event_word("lose", "lost"), _event_word("flee", "fled")
+        (True, True)
     """
     if not focus_matches(asked, word):
         return False
-    if min(len(asked), len(word)) < EVENT_WORD_PREFIX:
+    # (two words of one length are forms of one verb: "lose" / "lost", "flee" / "fled", "lend" / "lent")
+    if min(len(asked), len(word)) < EVENT_WORD_PREFIX or len(asked) == len(word):
         return True
     return asked[:EVENT_WORD_PREFIX] == word[:EVENT_WORD_PREFIX]
 
@@ -3309,22 +3339,24 @@ def _document_texts(passages: Sequence[Passage]) -> dict[tuple[str, str], str]:
     return texts
 
 
+def _documents_about(question: str, passages: Sequence[Passage]) -> list[tuple[str, str]]:
+    """The documents read that state the question's names (:func:`asked_names`), or every one when none does."""
+    asked = asked_names(question)
+    texts = _document_texts(passages)
+    about = [key for key, text in texts.items()
+             if asked and (stated := stated_words(text, question)) and any(_name_stated(n, stated) for n in asked)]
+    return about or list(texts)
+
+
 def _unmentioned(question: str, heads: Sequence[frozenset[str]], passages: Sequence[Passage], *,
                  min_passages: int = 1) -> bool:
     """Does no passage of the documents about ``question``'s names state any of ``heads`` (stemmed nouns)? False
     when no document read is at least ``min_passages`` passages long (a paragraph is no evidence of absence)."""
     if not heads or len(heads) > MAX_REACTORS:
         return False
-    asked = asked_names(question)
     texts = _document_texts(passages)
     count = Counter(rendering_key(p.chunk.source) for p in passages)
-    about = []
-    if asked:
-        for key, text in texts.items():
-            stated = stated_words(text, question)
-            if any(_name_stated(name, stated) for name in asked):
-                about.append(key)
-    read = about or list(texts)
+    read = _documents_about(question, passages)
     if not any(count[key] >= min_passages for key in read):
         return False
     words = {_singular(w) for key in read for w in terms(texts[key])}

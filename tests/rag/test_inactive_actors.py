@@ -42,14 +42,27 @@ def test_an_actor_the_reports_mention_but_never_show_acting_has_no_reaction_ther
 
 @pytest.mark.parametrize("statement", [
     "The families said they were overjoyed and thanked the mediators.",
-    "Relatives of the two men, speaking outside the ministry, welcomed the news.",  # (not asked: "relatives")
+    "Families of the two men, speaking outside the ministry, welcomed the news.",
     "According to the families, the men were in good health.",
     "The engineers' families, who had camped outside the ministry for a month, thanked the mediators.",
+    # (found in review: a qualifier before the verb, and a reaction given as a state)
+    "The families of the two engineers said they were overjoyed.",
+    "Their families were relieved.",
+    "The families were jubilant.",
+    "The families wept at the airport.",
 ])
 def test_an_actor_shown_saying_or_doing_something_is_answered(statement: str) -> None:
     ps = _documents(("release.txt", [*RELEASE[1], statement]))
-    expected = statement.startswith("Relatives")  # the families themselves still never act there
-    assert reactor_inactive(FAMILIES, ps) is expected
+    assert not reactor_inactive(FAMILIES, ps)
+
+
+def test_fishermen_are_a_fisherman() -> None:
+    ps = _documents(("sinking.txt", [
+        "The trawler Ostra sank off Kerbeny on Monday. Most fishermen in Kerbeny rely on the harbour.",
+        "The coast guard searched for two days. The owners were not available.",
+        "A local fisherman said the sea had been rough all week."]))
+    assert not reactor_inactive("How did fishermen in Kerbeny react to the sinking?", ps)
+    assert reactor_inactive("How did fishermen in Kerbeny react to the sinking?", ps[:2])
 
 
 def test_an_actor_never_mentioned_is_left_to_the_mention_check() -> None:
@@ -59,9 +72,13 @@ def test_an_actor_never_mentioned_is_left_to_the_mention_check() -> None:
 
 
 def test_politicians_speak_as_lawmakers() -> None:
-    # news_co a01: "Opposition lawmakers accused the government…" is how politicians in Adravia reacted.
-    ps = _documents(RELEASE)
-    assert not reactor_inactive("How did politicians in Stelmark react to the release of the engineers?", ps)
+    # news_co a01: "Opposition lawmakers accused the government…" is how politicians in Stelmark reacted.
+    briefed = ("briefing.txt", ["Politicians in Stelmark were briefed on the talks on Sunday.", *RELEASE[1]])
+    assert not reactor_inactive("How did politicians in Stelmark react to the release of the engineers?",
+                                _documents(briefed))
+    silent = ("briefing.txt", ["Politicians in Stelmark were briefed on the talks on Sunday.", RELEASE[1][0]])
+    assert reactor_inactive("How did politicians in Stelmark react to the release of the engineers?",
+                            _documents(silent))
 
 
 @pytest.mark.parametrize("question, group", [
@@ -103,6 +120,14 @@ def test_an_actor_is_not_judged_on_one_paragraph() -> None:
      "Why did Zethros postpone the first draw?", ["postpon"]),
     (["Zethros postponed the first draw to June.", "The opposition had called for a delay."],
      "Why did Zethros postpone the first draw?", []),
+    # (found in review) a clause's "if" ends at its comma; a demand's noun of an act is read only within six words
+    (["Even if reluctantly, Crevalia revoked Felsmark's licence on Monday.", "Felsmark made rifles."],
+     "Why did Crevalia revoke Felsmark's licence?", []),
+    (["Lawmakers demanded answers from the government after Crevalia's revocation of Felsmark's licence.",
+      "Felsmark made rifles."], "Why did Crevalia revoke Felsmark's licence?", []),
+    # a verb's past of the same length ("lost", "fled") states it
+    (["Voskarn lost the vote on the dam on Monday.", "Crotheny said it was pleased."],
+     "Why did Voskarn lose the vote on the dam?", []),
 ])
 def test_what_a_passive_a_condition_or_an_open_question_supposes_is_not_reported(texts: list[str], question: str,
                                                                                  unstated: list[str]) -> None:
@@ -125,6 +150,7 @@ def test_an_event_verb_is_not_stated_by_a_word_sharing_its_first_letters() -> No
     ("What were the consequences of the collision between the Stormfinch and a trawler?",
      "Why did the collision between the Stormfinch and a trawler?"),
     ("What were the effects of the plan not being approved?", None),
+    ("What are the possible consequences of Felsmark's licence being revoked?", None),
 ])
 def test_the_consequences_of_a_thing_being_done_presume_it_was_done(question: str, event: str | None) -> None:
     assert presumed_event(question) == event
