@@ -760,6 +760,45 @@ _CONSEQUENCES_OF_BEING = re.compile(
     r"(?P<rest>[^?;]+)", re.I)
 
 
+# "What did the inquiry conclude about the crash?", "What did the court decide?": the question presumes a finding
+# made, which the reports must tell as made ("the inquiry concluded that…"), not as due ("will publish its findings
+# within 30 days"). Not a writer's view ("What does the author conclude?": a commentary argues it in its own words),
+# nor a question on progress ("What has the investigation found so far?": "nothing yet" is its answer).
+_VERDICT_ASKED = re.compile(
+    r"\bwhat (?:did|has|have|had) (?P<subject>(?:[^\s?;,]+ ){1,10}?)(?P<verb>conclude|decide|rule|determine|find|found)"
+    r"\b", re.I)
+_NOT_A_FINDER = re.compile(r"\b(?:author|analyst|writer|commentary|analysis|article|column|essay|piece|you|we|i)\b",
+                           re.I)
+# (the stems that write the finding made: "concluded", "decided", "ruled" / "ruling", "determined", "found" / "finds")
+_SO_FAR = re.compile(r"\b(?:so far|yet|to date|until now|thus far|up to now)\b", re.I)
+VERDICT_VERBS = {"conclude": frozenset({"conclud"}), "decide": frozenset({"decid"}), "rule": frozenset({"rule"}),
+                 "determine": frozenset({"determin"}), "find": frozenset({"found", "find"}),
+                 "found": frozenset({"found", "find"})}
+
+
+def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
+    """Who a "What did X conclude / decide / rule / find…?" question asks for a finding of (X's stemmed words, up to
+    what qualifies it), and the verb's stems as reports write it done (:data:`VERDICT_VERBS`); None for any other
+    question or a writer's view.
+
+    Example:
+        >>> verdict_asked("What did the preliminary report of the accident board conclude about the crash?")
+        (['preliminari', 'report'], frozenset({'conclud'}))
+        >>> verdict_asked("What has the police investigation into the Merkolin drones found?")[0]
+        ['polic', 'investig']
+        >>> verdict_asked("What has the police investigation found so far?") is None
+        True
+        >>> verdict_asked("What does the author conclude?") is None, verdict_asked("What did the auditors say?") is None
+        (True, True)
+    """
+    match = _VERDICT_ASKED.search(" ".join(question.split()))
+    if not match or _NOT_A_FINDER.search(match.group("subject")) or _SO_FAR.search(question):
+        return None
+    subject = _QUALIFIER.sub("", match.group("subject").strip())
+    words = [t for t in terms(subject) if t not in _FILLER]
+    return (words, VERDICT_VERBS[match.group("verb").lower()]) if words else None
+
+
 def _passive_event(question: str) -> tuple[int, str | None] | None:
     """Where a "why was / has … been + participle" question starts, and the event it presumes (None when it asks
     about a state: "Why were the officials worried?", "Why was the reaction so muted?"); None if there is none."""

@@ -70,6 +70,7 @@ from rag.keypoints import (
     reaction_actors,
     role_score,
     same_event,
+    verdict_asked,
 )
 from rag.questions import (
     QUANTITY_FIRST,
@@ -2855,14 +2856,22 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to|"
                        r"(?:expected|likely|unlikely|plan(?:s|ned)?|intend(?:s|ed)?|hop(?:e|es|ed)|"
                        r"aim(?:s|ed)?|yet) to)|\bmay|n['’]t)(?:\s+(?:have\s+)?(?i:be|been))?$"
-                       r"|\b(?i:if|unless|whether)\b(?:\s+[^\s,;:]+){0,2}$")
+                       r"|\b(?i:if|unless|whether)\b(?:\s+[^\s,;:]+){0,2}$"
+                       # what is talked of or proposed ("There is talk of easing export licences", "the idea of
+                       # sending the boundary to arbitration"); a bare "be" (subjunctive: "proposed that the
+                       # boundary be referred")
+                       r"|\b(?i:talk|idea|prospect|possibility|proposals?|plans?|threat)(?:\s+\S+){0,2}?\s+(?i:of|for)$"
+                       r"|(?:^|\s)(?!(?i:to)\s)[\w’'-]+\s+be$")
 
 
 # A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
 # resignation", "urged the union to call off the strike". What follows the demand in its clause (up to
 # DEMANDED_WORDS words; a comma, semicolon or "and"/"but" ends it) was asked for, not done.
+# (fortieth round: an order or a request is no act done either, "ordered the cutter to transfer the migrants",
+# "asked the court to suspend…")
 _DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demanded|demanding|urg(?:e|es|ed|ing)|"
-                     r"press(?:es|ed|ing)? for)\b(?P<after>.*)$")
+                     r"press(?:es|ed|ing)? for|order(?:s|ed|ing)?|instruct(?:s|ed|ing)?|ask(?:s|ed|ing)?|"
+                     r"request(?:s|ed|ing)?|tell(?:s|ing)?|told)\b(?P<after>.*)$")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
 DEMANDED_WORDS = 6
 # (a passive's "to be" takes two more: "called for the first draw to be postponed", fortieth round)
@@ -3148,6 +3157,53 @@ def reactor_inactive(question: str, passages: Sequence[Passage]) -> bool:
                 _acts(forms, sentence, following, common=True) for own in named.values()
                 for sentence, following in own):
             return False
+    return True
+
+
+# A sentence carried on by a pronoun ("It concluded that…" after the sentence naming the inquiry).
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:It|They|He|She)\b")
+
+
+def verdict_unstated(question: str, passages: Sequence[Passage]) -> bool:
+    """Does a "What did X conclude / decide / rule / find…?" question ask for a finding that the documents never
+    report made?
+
+    "What did the preliminary report conclude about the cause of the crash?" over reports that say the board
+    "expects to publish preliminary findings within 30 days": nothing concluded is there, however well the sentences
+    on the crash match. True when no sentence of the documents about the question's names reports the verb done
+    (:func:`_reported_terms`: not "will decide", "expected to rule") with a word of who is asked
+    (:func:`rag.keypoints.verdict_asked`: "the inquiry", "the court", "auditors") or a pronoun carrying it on
+    ("It concluded…"). Only when one of those documents was read in at least :data:`PREMISE_MIN_PASSAGES` passages
+    (eval/README.md, "Fortieth round").
+
+    Example:
+        >>> from rag.records import Chunk
+        >>> texts = ["The board has opened an inquiry into the crash.", "It will publish its findings in May."]
+        >>> ps = [Passage(chunk=Chunk(str(i), "a.txt", "Crash", t, 0, len(t), i), score=1.0)
+        ...       for i, t in enumerate(texts)]
+        >>> verdict_unstated("What did the board's inquiry conclude about the crash?", ps)
+        True
+        >>> done = "The inquiry concluded that the pilot was not to blame."
+        >>> verdict_unstated("What did the board's inquiry conclude about the crash?",
+        ...                  [*ps, Passage(chunk=Chunk("2", "a.txt", "Crash", done, 0, len(done), 2), score=1.0)])
+        False
+    """
+    asked = verdict_asked(question)
+    if not asked or not passages:
+        return False
+    subject, verbs = asked
+    about = set(_documents_about(question, passages))
+    count = Counter(rendering_key(p.chunk.source) for p in passages)
+    if not any(count[document] >= PREMISE_MIN_PASSAGES for document in about):
+        return False
+    for document, own in _sentence_pairs(passages).items():
+        if document not in about:
+            continue
+        for sentence, _ in own:
+            if _reported_terms(sentence) & verbs and (
+                    _PRONOUN_SUBJECT.match(sentence)
+                    or any(focus_matches(word, said) for word in subject for said in terms(sentence))):
+                return False
     return True
 
 
@@ -3485,6 +3541,9 @@ def extractive_result(question: str, passages: Sequence[Passage], embedder: Embe
     # asks, as a document's dated opening); its points may come from all of them.
     head_numbers = decision_passages(passages)
     head = [passages[n - 1] for n in head_numbers]
+    if verdict_unstated(question, head):
+        # "What did the preliminary report conclude…?" over reports that it is still to be published.
+        return ExtractiveResult(REFUSAL, ranked, [], kind, 0.0, "relevance")
     if kind == "analytic" and (_names_missing(question, head) or _years_missing(question, head)):
         # "What did Japan say about the ceasefire?" over sources that never mention Japan; "Why did Baku
         # attack in 2019?" over sources that never mention 2019.

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.backends.extractive import event_unstated, extractive_result, reactor_inactive
-from rag.keypoints import group_asked, presumed_event
+from rag.backends.extractive import event_unstated, extractive_result, reactor_inactive, verdict_unstated
+from rag.keypoints import group_asked, presumed_event, verdict_asked
 from rag.records import REFUSAL, Chunk, Passage
 from rag.testing import FakeEmbedder
 
@@ -165,3 +165,52 @@ def test_the_consequences_of_a_collision_between_named_ships_are_looked_for_with
                                               "Neither government wants that."]))
     question = "What were the consequences of the collision between the Stormfinch and a Stelmark trawler?"
     assert event_unstated(question, ps)
+
+
+@pytest.mark.parametrize("texts, question, unstated", [
+    # news_cn u19, news_co u17, news_co u18: an order, what is talked of, a subjunctive proposal are not done
+    (["The frigate arrived and ordered the cutter to transfer the migrants.", "The crew waited."],
+     "Why did Blanmere transfer the migrants?", ["transfer"]),
+    (["There is already talk in Kellemund of easing export licences.", "Murqad buys patrol boats."],
+     "Why did Kellemund ease export licences?", ["eas"]),
+    (["Stelmark has proposed that the boundary be referred to arbitration, an idea Adravia rejected.",
+      "Talks resume in June."], "Why did Adravia refer the boundary to arbitration?", ["refer"]),
+    (["Kellemund eased export licences on Monday.", "Murqad buys patrol boats."],
+     "Why did Kellemund ease export licences?", []),
+    (["Police told reporters the man had been arrested.", "He is 40."], "Why did Pellquay arrest the man?", []),
+])
+def test_an_order_a_talk_of_or_a_proposal_is_not_the_act(texts: list[str], question: str,
+                                                          unstated: list[str]) -> None:
+    assert event_unstated(question, _documents(("events.txt", texts))) == unstated
+
+
+CRASH = ("crash.txt", [
+    "An army helicopter crashed during a night exercise near Kessel on Tuesday, killing two crew members.",
+    "The Military Air Accident Investigation Board has opened an inquiry and expects to publish preliminary "
+    "findings within 30 days. The army grounded the fleet.",
+])
+
+
+@pytest.mark.parametrize("question, asked", [
+    ("What did the preliminary report of the accident board conclude about the cause of the crash?", True),
+    ("What did the constitutional court decide about the lottery law?", True),
+    ("What did the auditors find when they examined the contracts?", True),
+    ("What does the author conclude about the crash?", False),  # a writer's view
+    ("What has the investigation found so far?", False),  # progress: "nothing yet" answers it
+    ("What did the board say about the crash?", False),
+])
+def test_a_finding_asked_for(question: str, asked: bool) -> None:
+    assert (verdict_asked(question) is not None) is asked
+
+
+def test_a_finding_the_reports_give_as_still_to_come_is_refused() -> None:
+    # news_co u20: the board "expects to publish preliminary findings within 30 days".
+    question = "What did the preliminary report of the accident board conclude about the cause of the crash?"
+    ps = _documents(CRASH)
+    assert verdict_unstated(question, ps)
+    assert extractive_result(question, ps, FakeEmbedder(), min_score=0.1).text == REFUSAL
+    for done in ["The board's preliminary report concluded that a tail rotor had failed.",
+                 "The board published its report on Friday. It concluded that a tail rotor had failed."]:
+        assert not verdict_unstated(question, _documents(("crash.txt", [*CRASH[1], done])))
+    # (one paragraph is no evidence that nothing was concluded)
+    assert not verdict_unstated(question, _documents(("crash.txt", CRASH[1][1:])))
