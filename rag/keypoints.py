@@ -767,19 +767,23 @@ _CONSEQUENCES_OF_BEING = re.compile(
 _VERDICT_ASKED = re.compile(
     r"\bwhat (?:did|has|have|had) (?P<subject>(?:[^\s?;,]+ ){1,10}?)(?P<verb>conclude|decide|rule|determine|find|found)"
     r"\b", re.I)
+# "How did the commission rule on the complaint?", "How did parliament vote on the contract?": the same, a ruling or a
+# vote presumed cast (not "How did X react to the vote": its subject reacts).
+_HOW_RULED = re.compile(r"\bhow (?:did|has|have|had) (?P<subject>(?:(?!(?:react\w*|respond\w*|repl\w*|to)\b)"
+                        r"[^\s?;,]+ ){1,10}?)(?P<verb>rule|vote|decide)\b", re.I)
 _NOT_A_FINDER = re.compile(r"\b(?:author|analyst|writer|commentary|analysis|article|column|essay|piece|you|we|i)\b",
                            re.I)
 # (the stems that write the finding made: "concluded", "decided", "ruled" / "ruling", "determined", "found" / "finds")
 _SO_FAR = re.compile(r"\b(?:so far|yet|to date|until now|thus far|up to now)\b", re.I)
 VERDICT_VERBS = {"conclude": frozenset({"conclud"}), "decide": frozenset({"decid"}), "rule": frozenset({"rule"}),
                  "determine": frozenset({"determin"}), "find": frozenset({"found", "find"}),
-                 "found": frozenset({"found", "find"})}
+                 "found": frozenset({"found", "find"}), "vote": frozenset({"vote"})}
 
 
 def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
-    """Who a "What did X conclude / decide / rule / find…?" question asks for a finding of (X's stemmed words, up to
-    what qualifies it), and the verb's stems as reports write it done (:data:`VERDICT_VERBS`); None for any other
-    question or a writer's view.
+    """Who a "What did X conclude / decide / rule / find…?" or "How did X rule / vote…?" question asks for a finding
+    of (X's stemmed words, up to what qualifies it), and the verb's stems as reports write it done
+    (:data:`VERDICT_VERBS`); None for any other question or a writer's view.
 
     Example:
         >>> verdict_asked("What did the preliminary report of the accident board conclude about the crash?")
@@ -788,10 +792,15 @@ def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
         ['polic', 'investig']
         >>> verdict_asked("What has the police investigation found so far?") is None
         True
+        >>> verdict_asked("How did parliament vote on the contract?")
+        (['parliament'], frozenset({'vote'}))
+        >>> verdict_asked("How did Kessel react to the vote?") is None
+        True
         >>> verdict_asked("What does the author conclude?") is None, verdict_asked("What did the auditors say?") is None
         (True, True)
     """
-    match = _VERDICT_ASKED.search(" ".join(question.split()))
+    question = " ".join(question.split())
+    match = _VERDICT_ASKED.search(question) or _HOW_RULED.search(question)
     if not match or _NOT_A_FINDER.search(match.group("subject")) or _SO_FAR.search(question):
         return None
     subject = _QUALIFIER.sub("", match.group("subject").strip())

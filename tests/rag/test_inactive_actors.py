@@ -198,6 +198,9 @@ CRASH = ("crash.txt", [
     ("What does the author conclude about the crash?", False),  # a writer's view
     ("What has the investigation found so far?", False),  # progress: "nothing yet" answers it
     ("What did the board say about the crash?", False),
+    ("How did the regional fisheries commission rule on the complaint?", True),
+    ("How did parliament vote on the contract?", True),
+    ("How did the president react to the vote?", False),
 ])
 def test_a_finding_asked_for(question: str, asked: bool) -> None:
     assert (verdict_asked(question) is not None) is asked
@@ -214,3 +217,12 @@ def test_a_finding_the_reports_give_as_still_to_come_is_refused() -> None:
         assert not verdict_unstated(question, _documents(("crash.txt", [*CRASH[1], done])))
     # (one paragraph is no evidence that nothing was concluded)
     assert not verdict_unstated(question, _documents(("crash.txt", CRASH[1][1:])))
+
+
+def test_a_vote_the_reports_give_as_still_to_come_is_refused() -> None:
+    question = "How did parliament vote on the Halvren contract?"
+    due = ("contract.txt", ["The Halvren security contract was signed in March.",
+                            "Parliament will vote on ratifying it next month. The opposition opposes it."])
+    assert verdict_unstated(question, _documents(due))
+    voted = ("contract.txt", [*due[1], "Parliament voted 88 to 61 on Tuesday to ratify the contract."])
+    assert not verdict_unstated(question, _documents(voted))
