@@ -687,6 +687,9 @@ _WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?P<clause>[^?;]+)", re.I)
 # "How did X react when Y did Z?": the when-clause is an event the reaction presumes (thirty-sixth round).
 _REACTED_WHEN = re.compile(r"\bhow did\s+[^?;]{1,80}?\s(?:react|respond|reply|retaliate)\s+when\s+(?P<clause>[^?;]+)",
                            re.I)
+# "How did Manderra retaliate after the shelling?": the retaliation is presumed (not "how would X retaliate").
+_RETALIATED = re.compile(r"\bhow (?:did|has|have|had)\s+(?P<actor>(?:[^\s?;,]+\s+){0,7}?[^\s?;,]+)\s+retaliate\b",
+                         re.I)
 # "What led the government to dismiss the commander?" asks why it dismissed him. (Not "what led to the collapse":
 # the collapse is a noun, read as consequences are; and a short subject, not a clause.)
 _WHAT_LED = re.compile(r"\b(?i:what (?:led|prompted|caused|drove|pushed|forced|persuaded|motivated))\s+"
@@ -866,6 +869,8 @@ def presumed_event(question: str) -> str | None:
         True
         >>> presumed_event("What were the consequences of Valcik's resignation over the database theft?")
         "Why did Valcik's resignation over the database theft?"
+        >>> presumed_event("How did Manderra retaliate after the shelling of its border posts?")
+        'Why did Manderra retaliate?'
         >>> presumed_event("What were the consequences of the station being struck by debris from the test?")
         'Why was the station struck by debris from the test?'
     """
@@ -887,6 +892,10 @@ def presumed_event(question: str) -> str | None:
         if clause and not re.search(r"n['’]t\b", clause, re.I) \
                 and not re.match(r"(?:[a-z]+ed|told|shown|given|seen)\b", clause):
             return f"Why did {clause}?"
+    retaliated = _RETALIATED.search(question) if not match else None
+    if retaliated:
+        # "How did Manderra retaliate?" presumes that Manderra retaliated (fortieth round).
+        return f"Why did {retaliated.group('actor')} retaliate?"
     if not match:
         being = _CONSEQUENCES_OF_BEING.search(question)
         if being:

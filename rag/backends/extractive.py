@@ -3253,6 +3253,9 @@ def _event_word(asked: str, word: str) -> bool:
     return asked[:EVENT_WORD_PREFIX] == word[:EVENT_WORD_PREFIX]
 
 
+_RETALIATION = frozenset(terms("retaliate"))
+
+
 def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     """The words of the event a "why did…" question presumes that no retrieved document states (stemmed).
 
@@ -3290,6 +3293,8 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         return []
     presumed = _one_word_verbs(presumed)
     content = [t for t in content_focus(presumed) if t not in EVENT_FRAMES]
+    # (a retaliation presumed is the event, though "retaliate" is read as a reaction's aim elsewhere)
+    content += [t for t in terms(presumed) if t in _RETALIATION and t not in content]
     if not content:
         return []
     # What happened: the event verbs (a word with other names for its event) and the clause's first word, or a

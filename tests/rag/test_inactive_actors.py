@@ -226,3 +226,14 @@ def test_a_vote_the_reports_give_as_still_to_come_is_refused() -> None:
     assert verdict_unstated(question, _documents(due))
     voted = ("contract.txt", [*due[1], "Parliament voted 88 to 61 on Tuesday to ratify the contract."])
     assert not verdict_unstated(question, _documents(voted))
+
+
+def test_a_retaliation_asked_about_must_be_reported() -> None:
+    # news_ak u20, news_h u13: "How did X retaliate?" presumes that X retaliated.
+    question = "How did Tazhmar retaliate after Quorland imposed sanctions?"
+    assert presumed_event(question) == "Why did Tazhmar retaliate?"
+    warned = ("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service on Monday.",
+                             "Tazhmar's embassy rejected the accusation. Analysts warned of a cycle of retaliation."])
+    assert event_unstated(question, _documents(warned)) == ["retali"]
+    done = ("breach.txt", [*warned[1], "Tazhmar retaliated on Friday by expelling two Quorlandi diplomats."])
+    assert event_unstated(question, _documents(done)) == []
