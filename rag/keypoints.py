@@ -767,20 +767,31 @@ _CONSEQUENCES_OF_BEING = re.compile(
 # made, which the reports must tell as made ("the inquiry concluded that…"), not as due ("will publish its findings
 # within 30 days"). Not a writer's view ("What does the author conclude?": a commentary argues it in its own words),
 # nor a question on progress ("What has the investigation found so far?": "nothing yet" is its answer).
+# (the verb is the question's own, "what" its object: followed by the question's end, a preposition or a clause, not a
+# noun of its own, "…sometimes found evidence confirming?"; a base form after "did", a participle after "has")
+_VERDICT_END = (r"(?=\s*(?:[?,;.]|$)|\s+(?:about|on|in|at|after|when|during|regarding|over|from|following|was|were|had|"
+                r"has|is|are|would|caused|to|that|so|yet|and)\b)")
 _VERDICT_ASKED = re.compile(
-    r"\bwhat (?:did|has|have|had) (?P<subject>(?:[^\s?;,]+ ){1,10}?)(?P<verb>conclude|decide|rule|determine|find|found)"
-    r"\b", re.I)
+    r"\bwhat (?:did (?P<subject>(?:[^\s?;,]+ ){1,10}?)(?P<verb>conclude|decide|rule|determine|find)"
+    r"|(?:has|have|had) (?P<perfect>(?:[^\s?;,]+ ){1,10}?)(?P<done>concluded|decided|ruled|determined|found))"
+    + _VERDICT_END, re.I)
 # "How did the commission rule on the complaint?", "How did parliament vote on the contract?": the same, a ruling or a
-# vote presumed cast (not "How did X react to the vote": its subject reacts).
+# vote presumed cast (not "How did X react to the vote": its subject reacts; "rule" only of a body that rules, not
+# "How did the dynasty rule?").
+_RULING_BODY = (r"(?:court|courts|tribunal|judge|judges|panel|commission|council|committee|board|inquiry|arbitrators?|"
+                r"regulator|authority|body|jury)")
 _HOW_RULED = re.compile(r"\bhow (?:did|has|have|had) (?P<subject>(?:(?!(?:react\w*|respond\w*|repl\w*|to)\b)"
-                        r"[^\s?;,]+ ){1,10}?)(?P<verb>rule|vote|decide)\b", re.I)
+                        rf"[^\s?;,]+ ){{0,10}}?(?:{_RULING_BODY} (?P<ruled>rule)|"
+                        r"(?:[^\s?;,]+ )??(?P<voted>vote|decide)))\b", re.I)
 _NOT_A_FINDER = re.compile(r"\b(?:author|analyst|writer|commentary|analysis|article|column|essay|piece|you|we|i)\b",
                            re.I)
 # (the stems that write the finding made: "concluded", "decided", "ruled" / "ruling", "determined", "found" / "finds")
 _SO_FAR = re.compile(r"\b(?:so far|yet|to date|until now|thus far|up to now)\b", re.I)
+_FIND = frozenset({"found", "find"})
 VERDICT_VERBS = {"conclude": frozenset({"conclud"}), "decide": frozenset({"decid"}), "rule": frozenset({"rule"}),
-                 "determine": frozenset({"determin"}), "find": frozenset({"found", "find"}),
-                 "found": frozenset({"found", "find"}), "vote": frozenset({"vote"})}
+                 "determine": frozenset({"determin"}), "find": _FIND, "vote": frozenset({"vote"}),
+                 "concluded": frozenset({"conclud"}), "decided": frozenset({"decid"}), "ruled": frozenset({"rule"}),
+                 "determined": frozenset({"determin"}), "found": _FIND}
 
 
 def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
@@ -803,12 +814,19 @@ def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
         (True, True)
     """
     question = " ".join(question.split())
-    match = _VERDICT_ASKED.search(question) or _HOW_RULED.search(question)
-    if not match or _NOT_A_FINDER.search(match.group("subject")) or _SO_FAR.search(question):
+    found = _VERDICT_ASKED.search(question)
+    ruled = None if found else _HOW_RULED.search(question)
+    if found:
+        subject, verb = found.group("subject") or found.group("perfect"), found.group("verb") or found.group("done")
+    elif ruled:
+        verb = ruled.group("ruled") or ruled.group("voted")
+        subject = ruled.group("subject")[:-len(verb)]
+    else:
         return None
-    subject = _QUALIFIER.sub("", match.group("subject").strip())
-    words = [t for t in terms(subject) if t not in _FILLER]
-    return (words, VERDICT_VERBS[match.group("verb").lower()]) if words else None
+    if _NOT_A_FINDER.search(subject) or _SO_FAR.search(question):
+        return None
+    words = [t for t in terms(_QUALIFIER.sub("", subject.strip())) if t not in _FILLER]
+    return (words, VERDICT_VERBS[verb.lower()]) if words else None
 
 
 def _passive_event(question: str) -> tuple[int, str | None] | None:

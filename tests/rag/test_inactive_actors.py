@@ -201,6 +201,11 @@ CRASH = ("crash.txt", [
     ("How did the regional fisheries commission rule on the complaint?", True),
     ("How did parliament vote on the contract?", True),
     ("How did the president react to the vote?", False),
+    # (SQuAD 2.0 dev: "found" inside the subject, a verb with an object of its own, "rule" as to govern)
+    ("What did the fossils found in the Burgess Shale lack?", False),
+    ("What have studies on income inequality sometimes found evidence confirming?", False),
+    ("How did the Tran dynasty rule?", False),
+    ("What has the audit found about the contracts?", True),
 ])
 def test_a_finding_asked_for(question: str, asked: bool) -> None:
     assert (verdict_asked(question) is not None) is asked
