@@ -688,8 +688,8 @@ _WHY_EVENT = re.compile(r"\bwhy (?:did|had)\s+(?P<clause>[^?;]+)", re.I)
 _REACTED_WHEN = re.compile(r"\bhow did\s+[^?;]{1,80}?\s(?:react|respond|reply|retaliate)\s+when\s+(?P<clause>[^?;]+)",
                            re.I)
 # "How did Manderra retaliate after the shelling?": the retaliation is presumed (not "how would X retaliate").
-_RETALIATED = re.compile(r"\bhow (?:did|has|have|had)\s+(?P<actor>(?:[^\s?;,]+\s+){0,7}?[^\s?;,]+)\s+retaliate\b",
-                         re.I)
+_RETALIATED = re.compile(r"\bhow (?:did|has|have|had)\s+(?P<actor>(?:(?!(?:not|never)\b)[^\s?;,]+\s+){0,7}?"
+                         r"(?!(?:not|never)\b)[^\s?;,]+)\s+retaliated?\b", re.I)
 # "What led the government to dismiss the commander?" asks why it dismissed him. (Not "what led to the collapse":
 # the collapse is a noun, read as consequences are; and a short subject, not a clause.)
 _WHAT_LED = re.compile(r"\b(?i:what (?:led|prompted|caused|drove|pushed|forced|persuaded|motivated))\s+"
@@ -780,24 +780,54 @@ _VERDICT_ASKED = re.compile(
 # "How did the dynasty rule?").
 _RULING_BODY = (r"(?:court|courts|tribunal|judge|judges|panel|commission|council|committee|board|inquiry|arbitrators?|"
                 r"regulator|authority|body|jury)")
-_HOW_RULED = re.compile(r"\bhow (?:did|has|have|had) (?P<subject>(?:(?!(?:react\w*|respond\w*|repl\w*|to)\b)"
-                        rf"[^\s?;,]+ ){{0,10}}?(?:{_RULING_BODY} (?P<ruled>rule)|"
-                        r"(?:[^\s?;,]+ )??(?P<voted>vote|decide)))\b", re.I)
-_NOT_A_FINDER = re.compile(r"\b(?:author|analyst|writer|commentary|analysis|article|column|essay|piece|you|we|i)\b",
-                           re.I)
-# (the stems that write the finding made: "concluded", "decided", "ruled" / "ruling", "determined", "found" / "finds")
+# (the verb right after its subject, not an object's noun: "How did the opposition describe the vote?"; and a ruling,
+# not a way of choosing: "How did the government decide which plants to close?")
+_SUBJECT_WORD = r"(?:(?!(?:react\w*|respond\w*|repl\w*|to|the|a|an|its|their|his|her|this|that)\b)[^\s?;,]+ )"
+_HOW_RULED = re.compile(r"\bhow (?:did|has|have|had) (?:"
+                        rf"(?P<body>(?:the )?{_SUBJECT_WORD}{{0,10}}?{_RULING_BODY} )(?P<ruled>rule|ruled)"
+                        rf"|(?P<subject>(?:the )?{_SUBJECT_WORD}{{1,10}}?)(?P<voted>vote|voted|decide|decided))"
+                        r"(?=\s*(?:[?,;.]|$)|\s+(?:on|about|in|at|after|when|during|over|for|against|to)\b)", re.I)
+_NOT_A_FINDER = re.compile(r"\b(?:authors?|analysts?|writers?|commentators?|columnists?|commentary|analysis|article|"
+                           r"column|essay|piece|you|we|i)\b", re.I)
+# Who makes a finding, in the words a report may use for the one asked about ("the court": its judges; "parliament":
+# its lawmakers), and the verbs it writes such a body's finding with ("The court struck down the law", "Parliament
+# approved the bill": second review, fortieth round).
+# (the verbs as written, past tense: "will vote on ratifying it" ratifies nothing)
+_FINDING_BODIES = [(frozenset(terms(who)), frozenset(verbs.split())) for who, verbs in (
+    ("court courts judge judges justice justices tribunal bench jury",
+     "struck upheld overturned annulled quashed acquitted convicted sentenced found"),
+    ("parliament lawmaker lawmakers legislator legislators mp mps deputies assembly senate congress legislature",
+     "approved passed rejected ratified adopted"),
+)]
+
+
+def finding_body(words: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """``words`` (stemmed, :func:`verdict_asked`'s subject) with the other words of their body, and the verbs such a
+    body's finding is written with (:data:`_FINDING_BODIES`, as written).
+
+    Example:
+        >>> who, verbs = finding_body(["suprem", "court"])
+        >>> "judg" in who, "overturned" in verbs
+        (True, True)
+    """
+    groups = [(who, verbs) for who, verbs in _FINDING_BODIES if who & set(words)]
+    return (frozenset(words).union(*(who for who, _ in groups)), frozenset().union(*(verbs for _, verbs in groups)))
+
+
 _SO_FAR = re.compile(r"\b(?:so far|yet|to date|until now|thus far|up to now)\b", re.I)
+# The stems a report writes the asked finding made with ("concluded", "decided", "ruled" / "ruling", "determined",
+# "found" / "finds", "voted").
 _FIND = frozenset({"found", "find"})
 VERDICT_VERBS = {"conclude": frozenset({"conclud"}), "decide": frozenset({"decid"}), "rule": frozenset({"rule"}),
                  "determine": frozenset({"determin"}), "find": _FIND, "vote": frozenset({"vote"}),
                  "concluded": frozenset({"conclud"}), "decided": frozenset({"decid"}), "ruled": frozenset({"rule"}),
-                 "determined": frozenset({"determin"}), "found": _FIND}
+                 "determined": frozenset({"determin"}), "found": _FIND, "voted": frozenset({"vote"})}
 
 
 def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
     """Who a "What did X conclude / decide / rule / find…?" or "How did X rule / vote…?" question asks for a finding
     of (X's stemmed words, up to what qualifies it), and the verb's stems as reports write it done
-    (:data:`VERDICT_VERBS`); None for any other question or a writer's view.
+    as a report writes it done (:data:`VERDICT_VERBS`); None for any other question or a writer's view.
 
     Example:
         >>> verdict_asked("What did the preliminary report of the accident board conclude about the crash?")
@@ -819,8 +849,7 @@ def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
     if found:
         subject, verb = found.group("subject") or found.group("perfect"), found.group("verb") or found.group("done")
     elif ruled:
-        verb = ruled.group("ruled") or ruled.group("voted")
-        subject = ruled.group("subject")[:-len(verb)]
+        verb, subject = ruled.group("ruled") or ruled.group("voted"), ruled.group("body") or ruled.group("subject")
     else:
         return None
     if _NOT_A_FINDER.search(subject) or _SO_FAR.search(question):
@@ -1028,6 +1057,8 @@ _SAME_EVENT = [frozenset(terms(group)) for group in (
     "dismiss dismissed sack sacked relieve relieved",
     # (thirty-ninth round: "the Holm Valley hack" is reported as a cyberattack)
     "hack hacked hacking cyberattack cyberattacks",
+    # (fortieth round, review: a retaliation is reported as one, as "reciprocal" measures, or as "hit back")
+    "retaliate retaliated retaliation retaliatory reciprocate reciprocated reciprocal hitback",
 )]
 
 

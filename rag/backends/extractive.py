@@ -57,6 +57,7 @@ from rag.keypoints import (
     asks_prescription,
     asks_view,
     content_focus,
+    finding_body,
     group_asked,
     list_item,
     named_bodies,
@@ -2853,15 +2854,19 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 # to be signed"), and what a condition or an open question supposes, up to a comma, is not reported as done either
 # ("If it merely revokes the licence…", "would decide whether the licence should be revoked"; not "Even if
 # reluctantly, Crevalia revoked…": fortieth round).
-_IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|threaten(?:s|ed)? to|"
+_IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|"
+                       r"(?:threaten|vow|promise|pledge)(?:s|ed)? to|"
                        r"(?:expected|likely|unlikely|plan(?:s|ned)?|intend(?:s|ed)?|hop(?:e|es|ed)|"
-                       r"aim(?:s|ed)?|yet) to)|\bmay|n['’]t)(?:\s+(?:have\s+)?(?i:be|been))?$"
+                       r"aim(?:s|ed)?|yet|scheduled) to)|\bmay|n['’]t)"
+                       # (an adverb between: "will soon rule", "has not yet ruled")
+                       r"(?:\s+(?i:soon|now|yet|still|also|\w+ly))?(?:\s+(?:have\s+)?(?i:be|been))?$"
                        r"|\b(?i:if|unless|whether)\b(?:\s+[^\s,;:]+){0,2}$"
                        # what is talked of or proposed ("There is talk of easing export licences", "the idea of
-                       # sending the boundary to arbitration"); a bare "be" (subjunctive: "proposed that the
-                       # boundary be referred")
-                       r"|\b(?i:talk|idea|prospect|possibility|proposals?|plans?|threat)(?:\s+\S+){0,2}?\s+(?i:of|for)$"
-                       r"|(?:^|\s)(?!(?i:to)\s)[\w’'-]+\s+be$")
+                       # sending the boundary to arbitration", "plans for a withdrawal", "proposed to refer"); a bare
+                       # "be" (subjunctive: "proposed that the boundary be referred"; not "to be", nor "to quickly be")
+                       r"|\b(?i:talk|talked|idea|prospect|possibility|proposals?|plans?|threat)(?:\s+\S+){0,2}?\s+"
+                       r"(?i:of|for|about)(?:\s+(?i:a|an|the))?$|\b(?i:proposed|proposal|proposes) to$"
+                       r"|(?:^|\s)(?!(?i:to)\s)(?<!\bto\s)(?<!\bTo\s)(?![\w’'-]+ly\s+be$)[\w’'-]+\s+be$")
 
 
 # A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
@@ -2870,8 +2875,11 @@ _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|n
 # (fortieth round: an order or a request is no act done either, "ordered the cutter to transfer the migrants",
 # "asked the court to suspend…")
 _DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demanded|demanding|urg(?:e|es|ed|ing)|"
-                     r"press(?:es|ed|ing)? for|order(?:s|ed|ing)?|instruct(?:s|ed|ing)?|ask(?:s|ed|ing)?|"
-                     r"request(?:s|ed|ing)?|tell(?:s|ing)?|told)\b(?P<after>.*)$")
+                     r"press(?:es|ed|ing)? for)\b(?P<after>.*)$")
+# An order or a request: only what it asks someone "to" do ("ordered the cutter to transfer the migrants"), not a
+# noun after it ("told parliament the withdrawal was complete"), nor "in order to" (review, fortieth round).
+_ORDER = re.compile(r"\b(?<!in )(?i:ordered|orders|ordering|instruct(?:s|ed|ing)?|ask(?:s|ed|ing)?|"
+                    r"request(?:s|ed|ing)?|tell(?:s|ing)?|told)\b(?P<after>.*)$")
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
 DEMANDED_WORDS = 6
 # (a passive's "to be" takes two more: "called for the first draw to be postponed", fortieth round)
@@ -2881,20 +2889,23 @@ DEMANDED_PASSIVE_WORDS = 8
 # What a demand asks for: a verb after "to" ("calls for the minister to resign"), or a noun of an act ("demanded his
 # resignation"); not the clause's own verb ("Workers demanding higher pay blocked the port").
 _ASKED_ACT = re.compile(r"(?i:\bto(?:\s+\S+)?$|^\S*(?:tion|ment|ure|al)s?\W*$)")
+_TO_VERB = re.compile(r"(?i:\bto(?:\s+be)?$)")
 
 
 def _demanded(before: str, word: str = "") -> bool:
     match = _DEMAND.search(before)
-    if match is None or _CLAUSE_BREAK.search(match.group("after")):
-        return False
-    return bool(_ASKED_ACT.search(match.group("after")) or _ASKED_ACT.search(word))
+    if match is not None and not _CLAUSE_BREAK.search(match.group("after")):
+        return bool(_ASKED_ACT.search(match.group("after")) or _ASKED_ACT.search(word))
+    ordered = _ORDER.search(before)
+    return bool(ordered and not _CLAUSE_BREAK.search(ordered.group("after"))
+                and _TO_VERB.search(ordered.group("after")))
 
 
-def _reported_terms(sentence: str) -> set[str]:
+def _reported_terms(sentence: str, *, written: bool = False) -> set[str]:
     """The stemmed words of ``sentence`` less those right after a modal or a negation ("could cancel", "would not
     suspend", "should be revoked"), in a condition or an open question ("if it revokes", "whether it should be
     revoked"), and those a demand asks for ("calls for the minister to resign", "called for the draw to be
-    postponed": :data:`_DEMAND`).
+    postponed": :data:`_DEMAND`). ``written``: the words as written (lower case), not stemmed.
 
     Example:
         >>> sorted(_reported_terms("Protests prompted calls for officers to resign."))
@@ -2907,7 +2918,7 @@ def _reported_terms(sentence: str) -> set[str]:
             and not _demanded(" ".join(words[max(0, n - DEMANDED_WORDS):n]), word)
             and not (" ".join(words[max(0, n - 2):n]).lower() == "to be"
                      and _demanded(" ".join(words[max(0, n - DEMANDED_PASSIVE_WORDS):n]), word))
-            for t in terms(word)}
+            for t in ([re.sub(r"^\W+|\W+$", "", word).lower()] if written else terms(word))}
 
 
 def reactor_unnamed(question: str, passages: Sequence[Passage]) -> bool:
@@ -3165,16 +3176,17 @@ _PRONOUN_SUBJECT = re.compile(r"^\W*(?:It|They|He|She)\b")
 
 
 def verdict_unstated(question: str, passages: Sequence[Passage]) -> bool:
-    """Does a "What did X conclude / decide / rule / find…?" question ask for a finding that the documents never
-    report made?
+    """Does a "What did X conclude / decide / rule / find…?" or "How did X rule / vote…?" question ask for a finding
+    that the documents never report made?
 
     "What did the preliminary report conclude about the cause of the crash?" over reports that say the board
     "expects to publish preliminary findings within 30 days": nothing concluded is there, however well the sentences
     on the crash match. True when no sentence of the documents about the question's names reports the verb done
-    (:func:`_reported_terms`: not "will decide", "expected to rule") with a word of who is asked
-    (:func:`rag.keypoints.verdict_asked`: "the inquiry", "the court", "auditors") or a pronoun carrying it on
-    ("It concluded…"). Only when one of those documents was read in at least :data:`PREMISE_MIN_PASSAGES` passages
-    (eval/README.md, "Fortieth round").
+    (:func:`_reported_terms`: not "will decide", "expected to rule", "has not yet ruled"; a court's finding also as
+    "struck down", "upheld", "convicted", a parliament's as "approved", "passed") with who is asked, in a report's
+    words for it (:func:`rag.keypoints.finding_body`: the court's judges, the parliament's lawmakers) or by a
+    pronoun ("It concluded…"). Only when one of those documents was read in at least
+    :data:`PREMISE_MIN_PASSAGES` passages (eval/README.md, "Fortieth round").
 
     Example:
         >>> from rag.records import Chunk
@@ -3191,18 +3203,17 @@ def verdict_unstated(question: str, passages: Sequence[Passage]) -> bool:
     asked = verdict_asked(question)
     if not asked or not passages:
         return False
-    subject, verbs = asked
+    who, body_verbs = finding_body(asked[0])
     about = set(_documents_about(question, passages))
     count = Counter(rendering_key(p.chunk.source) for p in passages)
     if not any(count[document] >= PREMISE_MIN_PASSAGES for document in about):
         return False
     for document, own in _sentence_pairs(passages).items():
-        if document not in about:
-            continue
         for sentence, _ in own:
-            if _reported_terms(sentence) & verbs and (
-                    _PRONOUN_SUBJECT.match(sentence)
-                    or any(focus_matches(word, said) for word in subject for said in terms(sentence))):
+            if document in about and (_reported_terms(sentence) & asked[1]
+                                      or _reported_terms(sentence, written=True) & body_verbs) and (
+                    _PRONOUN_SUBJECT.match(sentence) or any(focus_matches(word, said) for word in who
+                                                            for said in terms(sentence))):
                 return False
     return True
 
@@ -3214,6 +3225,8 @@ _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
             (re.compile(r"\b(?i:call(?:s|ed|ing)?)\s+((?:(?:the|a|an|its|their|his|her)\s+)?[\w’'-]+\s+)off\b"),
              r"cancelled \1"),
             (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"),
+            # ("hit back" / "struck back" / "strike back": retaliated, fortieth round)
+            (re.compile(r"\b(?i:hit(?:s|ting)?|str(?:uck|ike|ikes|iking)) back\b"), "hitback"),
             # (thirty-ninth round: "cyber-attack" / "cyber attack" is the one word of the hack group)
             (re.compile(r"\b(?i:cyber)[- ](?i:(attack(?:s|ed|ing)?))\b"), r"cyber\1"))
 

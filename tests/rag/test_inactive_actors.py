@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from rag.backends.extractive import event_unstated, extractive_result, reactor_inactive, verdict_unstated
+from rag.backends.extractive import (
+    _reported_terms,
+    event_unstated,
+    extractive_result,
+    reactor_inactive,
+    verdict_unstated,
+)
 from rag.keypoints import group_asked, presumed_event, verdict_asked
 from rag.records import REFUSAL, Chunk, Passage
 from rag.testing import FakeEmbedder
@@ -206,6 +212,11 @@ CRASH = ("crash.txt", [
     ("What have studies on income inequality sometimes found evidence confirming?", False),
     ("How did the Tran dynasty rule?", False),
     ("What has the audit found about the contracts?", True),
+    # (second review: an object's noun, a way of choosing, a commentator's view; a perfect's participle)
+    ("How did the opposition describe the vote?", False),
+    ("How did the government decide which plants to close?", False),
+    ("What did analysts conclude about the deal?", False),
+    ("How has the court ruled on the appeal?", True),
 ])
 def test_a_finding_asked_for(question: str, asked: bool) -> None:
     assert (verdict_asked(question) is not None) is asked
@@ -242,3 +253,55 @@ def test_a_retaliation_asked_about_must_be_reported() -> None:
     assert event_unstated(question, _documents(warned)) == ["retali"]
     done = ("breach.txt", [*warned[1], "Tazhmar retaliated on Friday by expelling two Quorlandi diplomats."])
     assert event_unstated(question, _documents(done)) == []
+
+
+@pytest.mark.parametrize("question, made", [
+    ("What did the constitutional court decide about the lottery law?",
+     "The court decided on Tuesday that the lottery law was void."),
+    ("How did the constitutional court rule on the lottery law?",
+     "The judges found the lottery law unconstitutional on Tuesday."),
+    ("How did the constitutional court rule on the lottery law?", "The court struck down the lottery law on Tuesday."),
+    ("How did parliament vote on the lottery law?", "Parliament approved the lottery law by 120 votes to 80."),
+    ("How did parliament vote on the lottery law?", "Lawmakers voted 120 to 80 to keep the law."),
+])
+def test_a_finding_reported_in_other_words_or_by_others_is_answered(question: str, made: str) -> None:
+    # second review: the court's judges, the parliament's lawmakers, a ruling written as "struck down"
+    ps = _documents(("law.txt", ["The lottery law was challenged by students in March.", made]))
+    assert not verdict_unstated(question, ps)
+    # (another body's finding is not the one asked for)
+    other = _documents(("law.txt", ["The lottery law was challenged by students in March.",
+                                    "The minister decided to wait, and the union voted to strike."]))
+    assert verdict_unstated(question, other)
+
+
+def test_a_finding_still_to_come_is_not_one_made() -> None:
+    for due in ["The court has not yet ruled on the case.", "The court will soon rule on the case.",
+                "The court is expected to rule next month."]:
+        ps = _documents(("law.txt", ["The lottery law was challenged by students in March.", due]))
+        assert verdict_unstated("How did the court rule on the lottery law?", ps)
+
+
+@pytest.mark.parametrize("sentence, kept, dropped", [
+    # (second review) what someone is told or asked about is reported; only what they are asked "to" do is not
+    ("The minister told parliament the withdrawal was complete.", {"withdraw", "parliament"}, set()),
+    ("The minister asked parliament to approve the budget.", {"parliament"}, {"approv"}),
+    ("In order to stop the raids, Kessel closed the border.", {"stop", "close"}, set()),
+    ("They had to quickly be evacuated.", {"evacu"}, set()),
+    ("Tazhmar vowed to retaliate.", set(), {"retali"}),
+    ("There is talk of a ceasefire.", set(), {"ceasefir"}),
+])
+def test_what_is_reported_done(sentence: str, kept: set[str], dropped: set[str]) -> None:
+    reported = _reported_terms(sentence)
+    assert kept <= reported and not dropped & reported
+
+
+def test_a_retaliation_is_reported_in_other_words() -> None:
+    question = "How did Tazhmar retaliate after Quorland imposed sanctions?"
+    for done in ["Tazhmar hit back on Friday by expelling two Quorlandi diplomats.",
+                 "Tazhmar imposed reciprocal sanctions on Quorlandi officials on Friday."]:
+        ps = _documents(("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service.", done]))
+        assert event_unstated(question, ps) == []
+    vowed = _documents(("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service.",
+                                       "Tazhmar vowed to retaliate but has taken no step."]))
+    assert event_unstated(question, vowed) == ["retali"]
+    assert presumed_event("How did Tazhmar not retaliate?") is None
