@@ -8,7 +8,8 @@
   browser tests where several questions run at once.
 - :class:`InMemoryStore` (from :mod:`rag.memory_store`): an index in memory,
   ``Assistant(store=InMemoryStore(), embedder=FakeEmbedder())``.
-- :func:`passage`: a retrieved passage of one short text, for the extractive backend's functions.
+- :func:`passage`: a retrieved passage of one short text, for the extractive backend's functions; :func:`documents`:
+  the passages of whole documents.
 
 Integration tests use the real embedder and a real model server instead.
 
@@ -34,7 +35,7 @@ from rag.chunk import whitespace_offsets
 from rag.memory_store import InMemoryStore
 from rag.records import Chunk, Passage
 
-__all__ = ["FakeEmbedder", "InMemoryStore", "ScriptedJudgeClient", "passage", "routed_chat_model",
+__all__ = ["FakeEmbedder", "InMemoryStore", "ScriptedJudgeClient", "documents", "passage", "routed_chat_model",
            "scripted_chat_model"]
 
 
@@ -48,6 +49,23 @@ def passage(text: str, n: int = 1, *, author: str | None = None) -> Passage:
     chunk = Chunk(id=f"chunk-{n}", source=f"/corpus/{n}.txt", title="", text=text, start=0, end=len(text), index=0,
                   author=author)
     return Passage(chunk=chunk, score=1.0 / n, similarity=0.5)
+
+
+def documents(*docs: tuple[str, Sequence[str]]) -> list[Passage]:
+    """Retrieved passages of whole documents: each ``(file name, paragraphs)`` read in that many passages of
+    ``/corpus/{file name}``, titled by the file name, scored in the order given.
+
+        >>> ps = documents(("a.txt", ["One.", "Two."]), ("b.txt", ["Three."]))
+        >>> [(p.chunk.source, p.chunk.index) for p in ps], round(ps[-1].score, 2)
+        ([('/corpus/a.txt', 0), ('/corpus/a.txt', 1), ('/corpus/b.txt', 0)], 0.33)
+    """
+    out: list[Passage] = []
+    for source, texts in docs:
+        for n, text in enumerate(texts):
+            chunk = Chunk(id=f"{source}-{n}", source=f"/corpus/{source}", title=source, text=text, start=0,
+                          end=len(text), index=n)
+            out.append(Passage(chunk=chunk, score=1.0 / (len(out) + 1), similarity=0.5))
+    return out
 
 
 _WORD = re.compile(r"\w+")

@@ -15,19 +15,8 @@ from rag.backends.extractive import (
     verdict_unstated,
 )
 from rag.keypoints import group_asked, presumed_event, verdict_asked
-from rag.records import REFUSAL, Chunk, Passage
-from rag.testing import FakeEmbedder
-
-
-def _documents(*docs: tuple[str, list[str]]) -> list[Passage]:
-    out = []
-    for source, texts in docs:
-        for n, text in enumerate(texts):
-            out.append(Passage(chunk=Chunk(id=f"{source}-{n}", source=f"/corpus/{source}", title=source, text=text,
-                                           start=0, end=len(text), index=n), score=1.0 / (len(out) + 1),
-                               similarity=0.5))
-    return out
-
+from rag.records import REFUSAL
+from rag.testing import FakeEmbedder, documents
 
 RELEASE = ("release.txt", [
     "Two Stelmark engineers kidnapped in the Ferran Hills were freed on Monday after five weeks in captivity, the "
@@ -40,7 +29,7 @@ FAMILIES = "How did the families of the kidnapped engineers react to news of the
 
 def test_an_actor_the_reports_mention_but_never_show_acting_has_no_reaction_there() -> None:
     # news_co u12: the families are only told of the release.
-    ps = _documents(RELEASE)
+    ps = documents(RELEASE)
     assert reactor_inactive(FAMILIES, ps)
     result = extractive_result(FAMILIES, ps, FakeEmbedder(), min_score=0.1)
     assert result.kind == "analytic" and result.text == REFUSAL
@@ -58,12 +47,12 @@ def test_an_actor_the_reports_mention_but_never_show_acting_has_no_reaction_ther
     "The families wept at the airport.",
 ])
 def test_an_actor_shown_saying_or_doing_something_is_answered(statement: str) -> None:
-    ps = _documents(("release.txt", [*RELEASE[1], statement]))
+    ps = documents(("release.txt", [*RELEASE[1], statement]))
     assert not reactor_inactive(FAMILIES, ps)
 
 
 def test_fishermen_are_a_fisherman() -> None:
-    ps = _documents(("sinking.txt", [
+    ps = documents(("sinking.txt", [
         "The trawler Ostra sank off Kerbeny on Monday. Most fishermen in Kerbeny rely on the harbour.",
         "The coast guard searched for two days. The owners were not available.",
         "A local fisherman said the sea had been rough all week."]))
@@ -73,7 +62,7 @@ def test_fishermen_are_a_fisherman() -> None:
 
 def test_an_actor_never_mentioned_is_left_to_the_mention_check() -> None:
     # (reactor_silent refuses it; this check reads only actors that are there)
-    ps = _documents(RELEASE)
+    ps = documents(RELEASE)
     assert not reactor_inactive("How did the insurers of the engineers react to their release?", ps)
 
 
@@ -81,10 +70,10 @@ def test_politicians_speak_as_lawmakers() -> None:
     # news_co a01: "Opposition lawmakers accused the government…" is how politicians in Stelmark reacted.
     briefed = ("briefing.txt", ["Politicians in Stelmark were briefed on the talks on Sunday.", *RELEASE[1]])
     assert not reactor_inactive("How did politicians in Stelmark react to the release of the engineers?",
-                                _documents(briefed))
+                                documents(briefed))
     silent = ("briefing.txt", ["Politicians in Stelmark were briefed on the talks on Sunday.", RELEASE[1][0]])
     assert reactor_inactive("How did politicians in Stelmark react to the release of the engineers?",
-                            _documents(silent))
+                            documents(silent))
 
 
 @pytest.mark.parametrize("question, group", [
@@ -100,14 +89,14 @@ def test_a_group_of_actors_is_named_member_by_member(question: str, group: bool)
 
 def test_a_group_of_actors_is_not_judged_by_its_collective_noun() -> None:
     # news_cl a11: the two tank makers speak as Kornheld and Obrenzo, never as "makers".
-    ps = _documents(("raids.txt", [
+    ps = documents(("raids.txt", [
         "Police raided the offices of two tank makers on Tuesday and arrested an official. The makers had bid for "
         "the contract.", "Kornheld said it was cooperating fully. Obrenzo said it felt vindicated."]))
     assert not reactor_inactive("How did the two rival tank makers respond to the raids and arrests?", ps)
 
 
 def test_an_actor_is_not_judged_on_one_paragraph() -> None:
-    ps = _documents(("release.txt", RELEASE[1][:1]))
+    ps = documents(("release.txt", RELEASE[1][:1]))
     assert not reactor_inactive(FAMILIES, ps)
 
 
@@ -137,16 +126,16 @@ def test_an_actor_is_not_judged_on_one_paragraph() -> None:
 ])
 def test_what_a_passive_a_condition_or_an_open_question_supposes_is_not_reported(texts: list[str], question: str,
                                                                                  unstated: list[str]) -> None:
-    assert event_unstated(question, _documents(("events.txt", texts))) == unstated
+    assert event_unstated(question, documents(("events.txt", texts))) == unstated
 
 
 def test_an_event_verb_is_not_stated_by_a_word_sharing_its_first_letters() -> None:
     # "would not cross the border", and farmers' "crops", report no crossing by Voskarn.
     texts = ["Voskarn's troops guard the dam and would not cross the border, the minister said.",
              "Downstream, farmers said their crops were lost and the border villages were angry."]
-    ps = _documents(("dam.txt", texts))
+    ps = documents(("dam.txt", texts))
     assert event_unstated("Why did Voskarn cross the border towards the dam?", ps) == ["cross"]
-    crossed = _documents(("dam.txt", [texts[1], "Voskarn's troops crossed the border towards the dam on Monday."]))
+    crossed = documents(("dam.txt", [texts[1], "Voskarn's troops crossed the border towards the dam on Monday."]))
     assert event_unstated("Why did Voskarn cross the border towards the dam?", crossed) == []
 
 
@@ -165,7 +154,7 @@ def test_the_consequences_of_a_thing_being_done_presume_it_was_done(question: st
 def test_the_consequences_of_a_collision_between_named_ships_are_looked_for_with_them() -> None:
     # news_co u13: a commentary's "a collision between a trawler and a cutter could…" is no collision of the
     # Stormfinch; the report on the Stormfinch tells of none.
-    ps = _documents(("fishing_news.txt", ["The cutter Stormfinch monitored the trawlers from six nautical miles.",
+    ps = documents(("fishing_news.txt", ["The cutter Stormfinch monitored the trawlers from six nautical miles.",
                                           "Officials placed a second cutter on standby."]),
                     ("fishing_analysis.txt", ["A collision between a trawler and a cutter could produce casualties.",
                                               "Neither government wants that."]))
@@ -187,7 +176,7 @@ def test_the_consequences_of_a_collision_between_named_ships_are_looked_for_with
 ])
 def test_an_order_a_talk_of_or_a_proposal_is_not_the_act(texts: list[str], question: str,
                                                           unstated: list[str]) -> None:
-    assert event_unstated(question, _documents(("events.txt", texts))) == unstated
+    assert event_unstated(question, documents(("events.txt", texts))) == unstated
 
 
 CRASH = ("crash.txt", [
@@ -225,23 +214,23 @@ def test_a_finding_asked_for(question: str, asked: bool) -> None:
 def test_a_finding_the_reports_give_as_still_to_come_is_refused() -> None:
     # news_co u20: the board "expects to publish preliminary findings within 30 days".
     question = "What did the preliminary report of the accident board conclude about the cause of the crash?"
-    ps = _documents(CRASH)
+    ps = documents(CRASH)
     assert verdict_unstated(question, ps)
     assert extractive_result(question, ps, FakeEmbedder(), min_score=0.1).text == REFUSAL
     for done in ["The board's preliminary report concluded that a tail rotor had failed.",
                  "The board published its report on Friday. It concluded that a tail rotor had failed."]:
-        assert not verdict_unstated(question, _documents(("crash.txt", [*CRASH[1], done])))
+        assert not verdict_unstated(question, documents(("crash.txt", [*CRASH[1], done])))
     # (one paragraph is no evidence that nothing was concluded)
-    assert not verdict_unstated(question, _documents(("crash.txt", CRASH[1][1:])))
+    assert not verdict_unstated(question, documents(("crash.txt", CRASH[1][1:])))
 
 
 def test_a_vote_the_reports_give_as_still_to_come_is_refused() -> None:
     question = "How did parliament vote on the Halvren contract?"
     due = ("contract.txt", ["The Halvren security contract was signed in March.",
                             "Parliament will vote on ratifying it next month. The opposition opposes it."])
-    assert verdict_unstated(question, _documents(due))
+    assert verdict_unstated(question, documents(due))
     voted = ("contract.txt", [*due[1], "Parliament voted 88 to 61 on Tuesday to ratify the contract."])
-    assert not verdict_unstated(question, _documents(voted))
+    assert not verdict_unstated(question, documents(voted))
 
 
 def test_a_retaliation_asked_about_must_be_reported() -> None:
@@ -250,9 +239,9 @@ def test_a_retaliation_asked_about_must_be_reported() -> None:
     assert presumed_event(question) == "Why did Tazhmar retaliate?"
     warned = ("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service on Monday.",
                              "Tazhmar's embassy rejected the accusation. Analysts warned of a cycle of retaliation."])
-    assert event_unstated(question, _documents(warned)) == ["retali"]
+    assert event_unstated(question, documents(warned)) == ["retali"]
     done = ("breach.txt", [*warned[1], "Tazhmar retaliated on Friday by expelling two Quorlandi diplomats."])
-    assert event_unstated(question, _documents(done)) == []
+    assert event_unstated(question, documents(done)) == []
 
 
 @pytest.mark.parametrize("question, made", [
@@ -266,10 +255,10 @@ def test_a_retaliation_asked_about_must_be_reported() -> None:
 ])
 def test_a_finding_reported_in_other_words_or_by_others_is_answered(question: str, made: str) -> None:
     # second review: the court's judges, the parliament's lawmakers, a ruling written as "struck down"
-    ps = _documents(("law.txt", ["The lottery law was challenged by students in March.", made]))
+    ps = documents(("law.txt", ["The lottery law was challenged by students in March.", made]))
     assert not verdict_unstated(question, ps)
     # (another body's finding is not the one asked for)
-    other = _documents(("law.txt", ["The lottery law was challenged by students in March.",
+    other = documents(("law.txt", ["The lottery law was challenged by students in March.",
                                     "The minister decided to wait, and the union voted to strike."]))
     assert verdict_unstated(question, other)
 
@@ -277,7 +266,7 @@ def test_a_finding_reported_in_other_words_or_by_others_is_answered(question: st
 def test_a_finding_still_to_come_is_not_one_made() -> None:
     for due in ["The court has not yet ruled on the case.", "The court will soon rule on the case.",
                 "The court is expected to rule next month."]:
-        ps = _documents(("law.txt", ["The lottery law was challenged by students in March.", due]))
+        ps = documents(("law.txt", ["The lottery law was challenged by students in March.", due]))
         assert verdict_unstated("How did the court rule on the lottery law?", ps)
 
 
@@ -299,9 +288,9 @@ def test_a_retaliation_is_reported_in_other_words() -> None:
     question = "How did Tazhmar retaliate after Quorland imposed sanctions?"
     for done in ["Tazhmar hit back on Friday by expelling two Quorlandi diplomats.",
                  "Tazhmar imposed reciprocal sanctions on Quorlandi officials on Friday."]:
-        ps = _documents(("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service.", done]))
+        ps = documents(("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service.", done]))
         assert event_unstated(question, ps) == []
-    vowed = _documents(("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service.",
+    vowed = documents(("breach.txt", ["Quorland imposed sanctions on Tazhmar's intelligence service.",
                                        "Tazhmar vowed to retaliate but has taken no step."]))
     assert event_unstated(question, vowed) == ["retali"]
     assert presumed_event("How did Tazhmar not retaliate?") is None

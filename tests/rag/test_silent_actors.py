@@ -8,19 +8,8 @@ import pytest
 
 from rag.backends.extractive import body_silent, effect_unstated, event_unstated, extractive_result, reactor_silent
 from rag.keypoints import affected_heads, named_bodies, reaction_actors, same_event
-from rag.records import REFUSAL, Chunk, Passage
-from rag.testing import FakeEmbedder
-
-
-def _documents(*docs: tuple[str, list[str]]) -> list[Passage]:
-    out = []
-    for source, texts in docs:
-        for n, text in enumerate(texts):
-            out.append(Passage(chunk=Chunk(id=f"{source}-{n}", source=f"/corpus/{source}", title=source, text=text,
-                                           start=0, end=len(text), index=n), score=1.0 / (len(out) + 1),
-                               similarity=0.5))
-    return out
-
+from rag.records import REFUSAL
+from rag.testing import FakeEmbedder, documents
 
 VERDICT = ("verdict.txt", [
     "A military court in Kestrow sentenced General Ivo Kestevan to nine years in prison on Monday for selling "
@@ -51,7 +40,7 @@ def test_the_bodies_named_in_full_that_a_reaction_question_asks_about(question: 
 def test_a_body_the_reports_name_but_never_show_acting_has_no_reaction_there() -> None:
     # news_by: Vastrel Dynamics is only the general's former employer.
     question = VASTREL
-    ps = _documents(VERDICT)
+    ps = documents(VERDICT)
     assert body_silent(question, ps)
     result = extractive_result(question, ps, FakeEmbedder(), min_score=0.1)
     assert result.kind == "analytic" and result.text == REFUSAL
@@ -76,12 +65,12 @@ def test_a_body_the_reports_name_but_never_show_acting_has_no_reaction_there() -
 ])
 def test_a_body_shown_saying_or_doing_something_is_answered(statement: str) -> None:
     question = VASTREL
-    ps = _documents((VERDICT[0], [*VERDICT[1], statement]))
+    ps = documents((VERDICT[0], [*VERDICT[1], statement]))
     assert not body_silent(question, ps)
 
 
 def test_a_titled_person_is_read_by_the_name_and_one_never_named_is_not_this_checks() -> None:
-    ps = _documents(VERDICT)
+    ps = documents(VERDICT)
     # "President Valsorin declined to comment": he did something
     assert not body_silent("How did President Valsorin respond to the verdict against General Kestevan?", ps)
     # never named at all: reactor_unnamed's to judge
@@ -102,7 +91,7 @@ def test_the_event_is_looked_for_in_the_documents_that_name_whom_it_asks_about()
     # news_c: an expulsion reported in another story's document (which names neither Morvenia nor Zarovia) is no
     # expulsion by Morvenia.
     question = "Why did Morvenia expel Zarovia's ambassador after the Kelmarsk explosion?"
-    ps = _documents(EXPULSION, CAMPAIGN)
+    ps = documents(EXPULSION, CAMPAIGN)
     assert event_unstated(question, ps) == ["expel"]
     assert extractive_result(question, ps, FakeEmbedder(), min_score=0.1).text == REFUSAL
     # with no document naming them all, every document is read, as before
@@ -113,10 +102,10 @@ def test_a_shorter_word_is_no_form_of_the_event() -> None:
     # news_d: "the terms" is no "terminate" (cancel's partner).
     deal = ("deal.txt", ["Zemlan and Tavuni signed the base deal on Monday.",
                          "The real question is whether the terms protect Tavuni's fishing agreements."])
-    assert event_unstated("Why did Zemlan cancel its fishing agreements with Tavuni?", _documents(deal)) == ["cancel"]
+    assert event_unstated("Why did Zemlan cancel its fishing agreements with Tavuni?", documents(deal)) == ["cancel"]
     ended = ("deal.txt", ["Zemlan and Tavuni signed the base deal on Monday.",
                           "Zemlan terminated its fishing agreements with Tavuni a week later."])
-    assert event_unstated("Why did Zemlan cancel its fishing agreements with Tavuni?", _documents(ended)) == []
+    assert event_unstated("Why did Zemlan cancel its fishing agreements with Tavuni?", documents(ended)) == []
 
 
 def test_a_hack_is_reported_as_a_cyberattack() -> None:
@@ -130,9 +119,9 @@ def test_trade_between_two_states_is_one_thing_affected() -> None:
     assert [set(h) for h in affected_heads(question)] == [{"trade"}]
     road = ("road.txt", ["A landslide closed the Kelvra road between Raskeld and Solvenna on Monday.",
                          "The garrison at Hrodvik now depends on helicopters for fuel and food."])
-    assert effect_unstated(question, _documents(road))
+    assert effect_unstated(question, documents(road))
     traded = ("road.txt", [*road[1], "Lorries carrying trade goods between the two states now queue for days."])
-    assert not effect_unstated(question, _documents(traded))
+    assert not effect_unstated(question, documents(traded))
 
 
 def test_a_share_price_asked_to_have_reacted_must_be_mentioned() -> None:
@@ -141,11 +130,11 @@ def test_a_share_price_asked_to_have_reacted_must_be_mentioned() -> None:
     assert reaction_actors(question) == [frozenset({"share", "stock", "sharehold"})]
     crash = ("crash.txt", ["An AH-7 helicopter built by Stavenholt Aerospace crashed near Orsk on Monday.",
                            "The army grounded the fleet and Stavenholt Aerospace sent engineers to the site."])
-    ps = _documents(crash)
+    ps = documents(crash)
     assert reactor_silent(question, ps)
     assert extractive_result(question, ps, FakeEmbedder(), min_score=0.1).text == REFUSAL
     fell = ("crash.txt", [*crash[1], "Stavenholt's shares fell 9 percent in Orsk trading."])
-    assert not reactor_silent(question, _documents(fell))
+    assert not reactor_silent(question, documents(fell))
     # "share" as a verb in what qualifies an actor is no share price
     assert reaction_actors("How did the farmers who share the valley react to the crash?") == [
         frozenset({"farmer", "grower"})]
@@ -153,7 +142,7 @@ def test_a_share_price_asked_to_have_reacted_must_be_mentioned() -> None:
 
 def test_a_body_is_not_judged_on_one_paragraph() -> None:
     question = VASTREL
-    assert not body_silent(question, _documents((VERDICT[0], VERDICT[1][:1])))
+    assert not body_silent(question, documents((VERDICT[0], VERDICT[1][:1])))
 
 
 @pytest.mark.parametrize("question", [
@@ -174,9 +163,9 @@ def test_the_event_is_looked_for_by_the_names_of_its_own_clause() -> None:
     expelled = ("expelled.txt", ["Morvenia expelled Zarovia's ambassador on Friday after the explosion at the "
                                  "chemical plant.", "The foreign ministry gave him 48 hours to leave."])
     assert event_unstated("Why did Morvenia expel Zarovia's ambassador after the Kelmarsk explosion?",
-                          _documents(expelled, EXPULSION)) == []
+                          documents(expelled, EXPULSION)) == []
     russia = ("russia.txt", ["Russia expelled Estonia's ambassador on Monday.", "The ministry gave no reason."])
-    assert event_unstated("Why did Moscow expel the Estonian ambassador?", _documents(russia, CAMPAIGN)) == []
+    assert event_unstated("Why did Moscow expel the Estonian ambassador?", documents(russia, CAMPAIGN)) == []
 
 
 def test_a_pair_between_two_names_does_not_swallow_the_next_conjunct() -> None:
@@ -190,7 +179,7 @@ def test_a_pair_between_two_names_does_not_swallow_the_next_conjunct() -> None:
 def test_a_cyber_attack_in_two_words_is_a_cyberattack() -> None:
     hacked = ("hack.txt", ["Zarovia carried out a cyber-attack on Morvenia's power grid in May.",
                            "Morvenia said the attack cut power to 40,000 homes."])
-    assert event_unstated("Why did Zarovia hack Morvenia's power grid?", _documents(hacked)) == []
+    assert event_unstated("Why did Zarovia hack Morvenia's power grid?", documents(hacked)) == []
 
 
 @pytest.mark.parametrize("statement", [
@@ -202,14 +191,14 @@ def test_a_cyber_attack_in_two_words_is_a_cyberattack() -> None:
 ])
 def test_a_sentence_where_someone_else_acts_is_no_act_of_the_body(statement: str) -> None:
     question = VASTREL
-    assert body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement])))
+    assert body_silent(question, documents((VERDICT[0], [*VERDICT[1], statement])))
 
 
 def test_an_aside_after_the_name_is_read_past() -> None:
     question = VASTREL
     for statement in ("Vastrel Dynamics (VDX) denied any link to the files on Tuesday, two days after the verdict.",
                       "Vastrel Dynamics - the radar maker - denied any link to the files on Tuesday, a day later."):
-        assert not body_silent(question, _documents((VERDICT[0], [*VERDICT[1], statement]))), statement
+        assert not body_silent(question, documents((VERDICT[0], [*VERDICT[1], statement]))), statement
 
 
 def test_states_named_in_several_words_are_no_bodies() -> None:
@@ -224,4 +213,4 @@ def test_a_title_is_no_name_a_document_must_state() -> None:
     other = ("other.txt", ["General Harnost dismissed two officers over the missing stock.",
                            "The army said the officers had been dismissed on Friday."])
     assert event_unstated("Why was Inspector General Maelona Kowalczuk dismissed after the audit?",
-                          _documents(audit, other)) == ["dismiss"]
+                          documents(audit, other)) == ["dismiss"]
