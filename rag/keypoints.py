@@ -815,19 +815,15 @@ def finding_body(words: Sequence[str]) -> tuple[frozenset[str], frozenset[str]]:
 
 
 _SO_FAR = re.compile(r"\b(?:so far|yet|to date|until now|thus far|up to now)\b", re.I)
-# The stems a report writes the asked finding made with ("concluded", "decided", "ruled" / "ruling", "determined",
-# "found" / "finds", "voted").
+# (the asked verb's stem is what a report writes it done with, "concluded", "ruled" / "ruling"; "find" is also
+# "found")
 _FIND = frozenset({"found", "find"})
-VERDICT_VERBS = {"conclude": frozenset({"conclud"}), "decide": frozenset({"decid"}), "rule": frozenset({"rule"}),
-                 "determine": frozenset({"determin"}), "find": _FIND, "vote": frozenset({"vote"}),
-                 "concluded": frozenset({"conclud"}), "decided": frozenset({"decid"}), "ruled": frozenset({"rule"}),
-                 "determined": frozenset({"determin"}), "found": _FIND, "voted": frozenset({"vote"})}
 
 
 def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
     """Who a "What did X conclude / decide / rule / find…?" or "How did X rule / vote…?" question asks for a finding
-    of (X's stemmed words, up to what qualifies it), and the verb's stems as reports write it done
-    as a report writes it done (:data:`VERDICT_VERBS`); None for any other question or a writer's view.
+    of (X's stemmed words, up to what qualifies it), and the verb's stems as a report writes it done; None for any
+    other question or a writer's view.
 
     Example:
         >>> verdict_asked("What did the preliminary report of the accident board conclude about the crash?")
@@ -855,7 +851,8 @@ def verdict_asked(question: str) -> tuple[list[str], frozenset[str]] | None:
     if _NOT_A_FINDER.search(subject) or _SO_FAR.search(question):
         return None
     words = [t for t in terms(_QUALIFIER.sub("", subject.strip())) if t not in _FILLER]
-    return (words, VERDICT_VERBS[verb.lower()]) if words else None
+    stems = frozenset(terms(verb))
+    return (words, _FIND if stems & _FIND else stems) if words else None
 
 
 def _passive_event(question: str) -> tuple[int, str | None] | None:

@@ -2872,8 +2872,6 @@ _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|n
 # A demand is not the act demanded: "prompted calls for senior officers to resign", "Lawmakers demanded Montavel's
 # resignation", "urged the union to call off the strike". What follows the demand in its clause (up to
 # DEMANDED_WORDS words; a comma, semicolon or "and"/"but" ends it) was asked for, not done.
-# (fortieth round: an order or a request is no act done either, "ordered the cutter to transfer the migrants",
-# "asked the court to suspend…")
 _DEMAND = re.compile(r"\b(?i:calls? for|called for|calling for|demanded|demanding|urg(?:e|es|ed|ing)|"
                      r"press(?:es|ed|ing)? for)\b(?P<after>.*)$")
 # An order or a request: only what it asks someone "to" do ("ordered the cutter to transfer the migrants"), not a
@@ -3056,8 +3054,7 @@ def _acts(actor: frozenset[str], sentence: str, following: str, *, common: bool 
         if _acts_after(words, 0, window, common):
             return True
         # its role after a possessive ("Vastrel Dynamics' chief executive, Ana Morr, said…")
-        opening = next((k for k in range(min(len(words), 4 if window == ACT_WINDOW else window)) if words[k] == ","),
-                       None)
+        opening = next((k for k in range(min(len(words), window)) if words[k] == ","), None)
         if opening is not None and all(w[:1].islower() for w in words[:opening]):
             # an apposition or a relative clause: the verb right after one of its closing commas
             if any(_acts_after(words, k + 1, window, common)
@@ -3209,11 +3206,12 @@ def verdict_unstated(question: str, passages: Sequence[Passage]) -> bool:
     if not any(count[document] >= PREMISE_MIN_PASSAGES for document in about):
         return False
     for document, own in _sentence_pairs(passages).items():
+        if document not in about:
+            continue
         for sentence, _ in own:
-            if document in about and (_reported_terms(sentence) & asked[1]
-                                      or _reported_terms(sentence, written=True) & body_verbs) and (
-                    _PRONOUN_SUBJECT.match(sentence) or any(focus_matches(word, said) for word in who
-                                                            for said in terms(sentence))):
+            if (_reported_terms(sentence) & asked[1] or _reported_terms(sentence, written=True) & body_verbs) and (
+                    _PRONOUN_SUBJECT.match(sentence)
+                    or any(focus_matches(word, said) for word in who for said in terms(sentence))):
                 return False
     return True
 
