@@ -2856,6 +2856,8 @@ def reactor_silent(question: str, passages: Sequence[Passage]) -> bool:
 # reluctantly, Crevalia revoked…": fortieth round).
 _IRREALIS = re.compile(r"(?:\b(?i:could|would|should|might|must|can|cannot|not|never|no|will|"
                        r"(?:threaten|vow|promise|pledge)(?:s|ed)? to|"
+                       # (what someone refused, declined or failed to do was not done: "refusing to pay the ransom")
+                       r"(?:refus(?:e|es|ed|ing|al)|declin(?:e|es|ed|ing)|fail(?:s|ed|ing|ure)?) to|"
                        r"(?:expected|likely|unlikely|plan(?:s|ned)?|intend(?:s|ed)?|hop(?:e|es|ed)|"
                        r"aim(?:s|ed)?|yet|scheduled) to)|\bmay|n['’]t)"
                        # (an adverb between: "will soon rule", "has not yet ruled")
@@ -3223,6 +3225,13 @@ _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
             (re.compile(r"\b(?i:call(?:s|ed|ing)?)\s+((?:(?:the|a|an|its|their|his|her)\s+)?[\w’'-]+\s+)off\b"),
              r"cancelled \1"),
             (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"),
+            # ("turned down the post": rejected; "pulled out of the talks": withdrew; "handed over": transferred)
+            (re.compile(r"\b(?i:turn(?:s|ed|ing)?) down\b"), "rejected"),
+            (re.compile(r"\b(?i:pull(?:s|ed|ing)?) out\b"), "withdrew"),
+            (re.compile(r"\b(?i:hand(?:s|ed|ing)?) over\b"), "transferred"),
+            # (a gas or container "terminal" is no "terminated" lease, but the two share the stem "termin": the noun
+            # becomes a token of its own, in the question as in the reports)
+            (re.compile(r"\b(?i:terminal)(s?)\b"), r"xterminal\1"),
             # ("hit back" / "struck back" / "strike back": retaliated, fortieth round)
             (re.compile(r"\b(?i:hit(?:s|ting)?|str(?:uck|ike|ikes|iking)) back\b"), "hitback"),
             # (thirty-ninth round: "cyber-attack" / "cyber attack" is the one word of the hack group)
@@ -3246,16 +3255,31 @@ def _one_word_verbs(text: str) -> str:
 EVENT_WORD_PREFIX = 4
 
 
+# Irregular pasts and participles that share too little of their verb for focus_matches (stemmed: "pay" / "paid",
+# "buy" / "bought"; forty-first round, news_cq: "Why did the government pay the ransom?" over "were paid late").
+_IRREGULAR_FORMS = {terms(verb)[0]: frozenset(terms(forms)) for verb, forms in (
+    ("pay", "paid"), ("buy", "bought"), ("sell", "sold"), ("seek", "sought"), ("fight", "fought"),
+    ("bring", "brought"), ("take", "took taken"), ("win", "won"), ("hold", "held"), ("build", "built"),
+    ("keep", "kept"), ("lead", "led"), ("meet", "met"), ("spend", "spent"), ("sink", "sank sunk"),
+    ("steal", "stole stolen"), ("freeze", "froze frozen"), ("choose", "chose chosen"), ("hide", "hid hidden"),
+    ("fly", "flew flown"), ("begin", "began begun"), ("catch", "caught"), ("drive", "drove driven"),
+    ("forbid", "forbade forbidden"), ("withhold", "withheld"), ("uphold", "upheld"), ("swear", "swore sworn"),
+    ("stand", "stood"))}
+
+
 def _event_word(asked: str, word: str) -> bool:
     """Does ``word`` state the event's ``asked`` word (both stemmed)? :func:`focus_matches`, with at least
-    :data:`EVENT_WORD_PREFIX` letters shared when both words are that long and of different lengths.
+    :data:`EVENT_WORD_PREFIX` letters shared when both words are that long and of different lengths, or one of its
+    irregular forms (:data:`_IRREGULAR_FORMS`).
 
     Example:
         >>> _event_word("oppos", "oppon"), _event_word("cross", "crop"), _event_word("die", "died")
         (True, False, True)
-        >>> _event_word("lose", "lost"), _event_word("flee", "fled")
-        (True, True)
+        >>> _event_word("lose", "lost"), _event_word("flee", "fled"), _event_word("pay", "paid")
+        (True, True, True)
     """
+    if word in _IRREGULAR_FORMS.get(asked, ()):
+        return True
     if not focus_matches(asked, word):
         return False
     # (two words of one length are forms of one verb: "lose" / "lost", "flee" / "fled", "lend" / "lent")
@@ -3316,6 +3340,9 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     # "fourteen companies … were barred … to exclude firms"), names included.
     partners = {t: same_event(t, asked=t == first) for t in [*content, *terms(presumed)] if t not in EVENT_FRAMES}
     happened = {t for t in content if len(partners[t]) > 1} | {first}
+    # (what the question itself supposes not done is not looked for as done: "Why did the delegation refuse to hand
+    # over the list?" is answered by "…refused to hand over the list")
+    happened -= set(terms(presumed)) - _reported_terms(presumed)
     # (a report names the person in one sentence and writes "he was expelled" in the next: a passive's event may
     # be stated beside its partner)
     window = 1 if participle else 0
@@ -3367,14 +3394,21 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
     anywhere = {document: sum(any(said(t, stated) for stated in sentences) for t in content)
                 for document, sentences in sentences_of.items()}
     best = [document for document in anywhere if anywhere[document] == max(anywhere.values())]
+    # A document read in fewer passages that states none of what happened (its passage names a place or a thing of
+    # the event: "the radar station" in a report on a pipeline) is no report of it: the documents read at length
+    # decide. (One that states what happened may report it in a passage not retrieved: the check stops.)
+    read = [document for document in best if count[document] >= PREMISE_MIN_PASSAGES]
+    if read and not any(any(said(t, stated) for t in happened for stated in sentences_of[document])
+                        for document in best if count[document] < PREMISE_MIN_PASSAGES):
+        best = read
     # (What the document-level reading of earlier rounds finds unstated stays unstated: the two choose the documents
     # about the event by different matches, and a question that one refuses the other must not answer.)
     if all(count[document] >= PREMISE_MIN_PASSAGES for document in best):
         unstated = min(([t for t in content if not stated_with_event(t, document)] for document in best), key=len)
         if unstated:
             return unstated
-    return unstated_premise(presumed, passages, alternatives=lambda t: same_event(t, asked=t == first),
-                            skip=EVENT_FRAMES)
+    return unstated_premise(presumed, passages, skip=EVENT_FRAMES,
+                            alternatives=lambda t: same_event(t, asked=t == first) | _IRREGULAR_FORMS.get(t, set()))
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:

@@ -258,6 +258,25 @@ DEMANDS = ["The death of a conscript at the garrison prompted calls for Defence 
      "Why did the union call off the strike?", []),
     (["The union called off the strike on Monday.", "Talks resume next week."],
      "Why did the union call the strike off?", []),
+    # (forty-first round, news_cq, news_ct) what someone refused, declined or failed to do was not done; "turn down",
+    # "pull out" and "hand over" are to reject, withdraw and transfer
+    (["Eftaria has made one right decision by refusing to pay the ransom.", "The hackers were paid nothing."],
+     "Why did Eftaria pay the ransom?", ["pay"]),
+    (["Eftaria paid the ransom, having first refused to negotiate.", "The hackers were paid in May."],
+     "Why did Eftaria pay the ransom?", []),
+    (["Kaspria failed to evacuate the island before the storm.", "Its navy was late."],
+     "Why did Kaspria evacuate the island?", ["evacu"]),
+    (["Banfelde will become deputy chief of the general staff.", "He accepted the rank."],
+     "Why did Banfelde turn down the post of deputy chief of staff?", ["reject"]),
+    (["Banfelde turned down the post of deputy chief of staff on Monday.", "He stayed in the delta."],
+     "Why did Banfelde reject the post of deputy chief of staff?", []),
+    (["Dessa's council pulled out of the Orvane agreement on Friday.", "Monitors left."],
+     "Why did Dessa's council withdraw from the Orvane agreement?", []),
+    (["Vostrana handed over the list of units on Monday.", "The talks went on."],
+     "Why did Vostrana transfer the list of units?", []),
+    # what the question itself supposes not done is looked for as written, not as done
+    (["Vostrana's delegation refused to hand over the list of units.", "The talks went on."],
+     "Why did Vostrana's delegation refuse to hand over the list of units?", []),
 ])
 def test_an_event_said_to_be_possible_or_not_done_is_not_reported(texts: list[str], question: str,
                                                                    unstated: list[str]) -> None:
@@ -293,6 +312,19 @@ def test_the_article_about_the_event_is_read_not_a_paragraph_that_states_less_of
     article = gulf("/corpus/tanks.txt", ["Drills were halted in May.", "Its purchase of Velmar tanks is due this year."])
     note = gulf("/corpus/note.txt", ["The purchase of Velmar tanks was signed."])
     assert event_unstated("Why did Kaspria cancel its purchase of Velmar tanks?", [*article, *note]) == ["cancel"]
+
+
+def test_a_document_read_once_that_states_nothing_of_what_happened_leaves_the_check_to_those_read_at_length() -> None:
+    # news_cr: a pipeline report names the radar station once and states no cancelling ("terminal" is no
+    # "terminated" lease); the radar reports, read at length, never report a cancelled lease.
+    radar = gulf("/corpus/radar.txt", ["Tusmerin leased its Horndalen radar station to Ebrennia.",
+                                       "About 180 Ebrennian personnel will be stationed at Horndalen."])
+    pipeline = gulf("/corpus/pipeline.txt", ["The gas reaches a terminal on the Tusmerin coast, months after "
+                                             "Tusmerin leased its Horndalen radar station."])
+    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", [*radar, *pipeline]) == ["cancel"]
+    # one that states what happened may report it in a passage not retrieved: the check stops
+    cancelled = gulf("/corpus/note.txt", ["Tusmerin cancelled the Horndalen radar lease."])
+    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", [*radar, *cancelled]) == []
 
 
 def test_what_the_document_level_reading_finds_unstated_stays_unstated() -> None:
