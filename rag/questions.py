@@ -218,6 +218,8 @@ _ANALYTIC = [
     # (a verb right after "what"; "What limits did the treaty set?" asks for a noun's list, read as before).
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?what (?:drives|drove|prevents|prevented|stops|stopped|limits|limited|"
                r"constrains|constrained|hampers|hampered|hinders|hindered|undermines|undermined|motivates|motivated|"
+               # (forty-first round: "What eroded the host government's consent…?", "What has held up the move?")
+               r"erodes|eroded|weakens|weakened|delays|delayed|fuels|fuell?ed|"
                r"keeps|kept|makes)\b(?!\s+(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|on|to|of|"
                r"for|in|apply|applied|exist|existed|it|up)\b)(?!\s+[^?]*\bto (?:be|do|go|work|run)\b)|"
                # "What environmental danger does the fleet pose?" (not "What danger sign did the pilot see?", not
@@ -231,6 +233,11 @@ _ANALYTIC = [
                r"\bwhat (?:is|are|was|were) (?:(?!if\b|when\b|while\b)[\w’'-]+ ){1,4}(?:trying|seeking|hoping|aiming|"
                r"attempting) to\b|"
                r"\bwhat (?:should|can|could|must|might|did|do|does) [^?]{1,60}\blearn\b|"
+               # what has eroded, weakened, delayed… something, and what a law or a decision changes (at its clause's
+               # end: "What did the company change its name to?" asks a fact)
+               r"\bwhat (?:has|have|had) (?:eroded|weakened|delayed|held up|slowed|fuell?ed|undermined|"
+               r"prevented|hampered|hindered|constrained)\b|"
+               r"\bwhat (?:does|do|did|will|would) [^?]{1,60}\bchange(?: (?:for|about) [^?,]{1,40})?\s*(?:\?|,|$)|"
                r"\bwhat (?:should|can|could|must|might) [^?]{1,60}\btake away\b|"
                r"\bwhat [^?]{1,60}\b(?:has|have|had) learn(?:ed|t)\b|"
                # "Where does the exit from ECOWAS leave regional trade?", "What is Russia getting out of the
@@ -390,7 +397,8 @@ _ANALYTIC = [
     # remedy asked of someone ("What dates / targets / missiles does X propose…" ask for facts).
     re.compile(r"\bwhat (?:[\w-]+ ){0,2}(?:fix(?:es)?|course of action|courses of action|improvements|ideas|tools|"
                r"levers|actions|remedies|changes|reforms|steps|measures|solutions|options|policies|safeguards|"
-               r"alternatives|approaches|responses|guarantees|conditions) (?:does|do|did|would) [^?]{1,60}\b"
+               r"alternatives?|approaches|responses|guarantees|conditions)(?: (?:to|for) [^?]{1,40}?)? "
+               r"(?:does|do|did|would) [^?]{1,60}\b"
                r"(?:propose|recommend|urge|advocate|suggest)\b", re.I),
     # Thirtieth round, analysts' questions the development sets typed as facts (24 of 920; each pattern checked on
     # SQuAD 2.0 dev and the sets' factual questions, where it retypes few): what a side urges another to do, what

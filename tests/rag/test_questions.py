@@ -544,6 +544,25 @@ def test_things_proposed_are_facts(question: str) -> None:
     assert question_kind(question) == "factoid"
 
 
+@pytest.mark.parametrize("question, kind", [
+    # (forty-first round, news_cq, news_cr, news_cs, news_cj) what wore something down or held it up asks for causes,
+    # what a law changes for its points, an alternative someone proposes for a remedy
+    ("According to the Marlowmead commentary, what eroded the host government's consent to the mission?", "analytic"),
+    ("What weakened support for the mission?", "analytic"),
+    ("What has held up the relocation of Lemuza's residents away from the border?", "analytic"),
+    ("What has delayed the move?", "analytic"),
+    ("What does the new law change for conscripts?", "analytic"),
+    ("What alternative to the new conscription law does Ekvallen propose?", "analytic"),
+    # what something slowed, what a name was changed to, a date proposed: facts (SQuAD 2.0 dev, the news sets)
+    ("What slowed the spread of the Jacksonville fire in 1901?", "factoid"),
+    ("What did the company change its name to?", "factoid"),
+    ("What dates for the talks does the minister propose?", "factoid"),
+    ("According to the Ravelford Institute commentary, what has driven cod stocks northward?", "factoid"),
+])
+def test_causes_asked_with_a_verb_changes_and_an_alternative_proposed(question: str, kind: str) -> None:
+    assert question_kind(question) == kind
+
+
 @pytest.mark.parametrize("question", [
     "What does Belmark stand to lose if the Haldane base closes?",
     "What would it take for the hostage deal to be revived?",
