@@ -277,6 +277,18 @@ DEMANDS = ["The death of a conscript at the garrison prompted calls for Defence 
     # what the question itself supposes not done is looked for as written, not as done
     (["Vostrana's delegation refused to hand over the list of units.", "The talks went on."],
      "Why did Vostrana's delegation refuse to hand over the list of units?", []),
+    # (review) the object between a two-word verb's words; an irregular past with a common-noun subject
+    (["The minister turned the offer down on Monday.", "Talks resume next week."],
+     "Why did the minister turn down the offer?", []),
+    (["Ukraine handed the prisoners over to Russia on Monday.", "Talks resume next week."],
+     "Why did Ukraine hand over the prisoners?", []),
+    (["The government paid the ransom on Monday.", "The hostages were freed."],
+     "Why did the government pay the ransom?", []),
+    (["The ministry bought 40 drones from Turkey.", "They arrive in May."], "Why did the ministry buy the drones?",
+     []),
+    (["The frigate sank after the strike.", "Its crew was rescued."], "Why did the frigate sink?", []),
+    (["The ministry refused to pay the ransom.", "The hostages were not freed."],
+     "Why did the ministry pay the ransom?", ["pay"]),
 ])
 def test_an_event_said_to_be_possible_or_not_done_is_not_reported(texts: list[str], question: str,
                                                                    unstated: list[str]) -> None:
@@ -314,17 +326,23 @@ def test_the_article_about_the_event_is_read_not_a_paragraph_that_states_less_of
     assert event_unstated("Why did Kaspria cancel its purchase of Velmar tanks?", [*article, *note]) == ["cancel"]
 
 
-def test_a_document_read_once_that_states_nothing_of_what_happened_leaves_the_check_to_those_read_at_length() -> None:
-    # news_cr: a pipeline report names the radar station once and states no cancelling ("terminal" is no
-    # "terminated" lease); the radar reports, read at length, never report a cancelled lease.
+def test_a_gas_terminal_is_no_terminated_lease() -> None:
+    # news_cr: "terminal" and "terminate" share the stem "termin"; a report of a gas terminal states no cancelling.
+    radar = gulf("/corpus/radar.txt", ["Tusmerin leased its Horndalen radar station to Ebrennia.",
+                                       "Gas reaches a terminal on the Tusmerin coast near the Horndalen radar."])
+    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", radar) == ["cancel"]
+    terminated = gulf("/corpus/radar.txt", ["Tusmerin leased its Horndalen radar station to Ebrennia.",
+                                            "Tusmerin terminated the Horndalen radar lease in March."])
+    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", terminated) == []
+
+
+def test_a_document_read_once_that_ties_with_the_article_stops_the_check() -> None:
+    # (review, forty-first round) a one-paragraph note may report the event in a verb no list holds ("revoked"): the
+    # article read at length is no evidence of its absence while the note ties with it.
     radar = gulf("/corpus/radar.txt", ["Tusmerin leased its Horndalen radar station to Ebrennia.",
                                        "About 180 Ebrennian personnel will be stationed at Horndalen."])
-    pipeline = gulf("/corpus/pipeline.txt", ["The gas reaches a terminal on the Tusmerin coast, months after "
-                                             "Tusmerin leased its Horndalen radar station."])
-    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", [*radar, *pipeline]) == ["cancel"]
-    # one that states what happened may report it in a passage not retrieved: the check stops
-    cancelled = gulf("/corpus/note.txt", ["Tusmerin cancelled the Horndalen radar lease."])
-    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", [*radar, *cancelled]) == []
+    note = gulf("/corpus/note.txt", ["Tusmerin revoked the Horndalen radar lease in March."])
+    assert event_unstated("Why did Tusmerin cancel the Horndalen radar lease?", [*radar, *note]) == []
 
 
 def test_what_the_document_level_reading_finds_unstated_stays_unstated() -> None:
