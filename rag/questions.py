@@ -218,8 +218,9 @@ _ANALYTIC = [
     # (a verb right after "what"; "What limits did the treaty set?" asks for a noun's list, read as before).
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?what (?:drives|drove|prevents|prevented|stops|stopped|limits|limited|"
                r"constrains|constrained|hampers|hampered|hinders|hindered|undermines|undermined|motivates|motivated|"
-               # (forty-first round: "What eroded the host government's consent…?", "What has held up the move?")
-               r"erodes|eroded|weakens|weakened|delays|delayed|fuels|fuell?ed|"
+               # (forty-first round: "What eroded the host government's consent…?"; not "What fuels the reactor?",
+               # "What delays hit the programme?": nouns in the present)
+               r"erodes|eroded|weakens|weakened|delayed|fuell?ed|"
                r"keeps|kept|makes)\b(?!\s+(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|on|to|of|"
                r"for|in|apply|applied|exist|existed|it|up)\b)(?!\s+[^?]*\bto (?:be|do|go|work|run)\b)|"
                # "What environmental danger does the fleet pose?" (not "What danger sign did the pilot see?", not
@@ -233,11 +234,13 @@ _ANALYTIC = [
                r"\bwhat (?:is|are|was|were) (?:(?!if\b|when\b|while\b)[\w’'-]+ ){1,4}(?:trying|seeking|hoping|aiming|"
                r"attempting) to\b|"
                r"\bwhat (?:should|can|could|must|might|did|do|does) [^?]{1,60}\blearn\b|"
-               # what has eroded, weakened, delayed… something, and what a law or a decision changes (at its clause's
-               # end: "What did the company change its name to?" asks a fact)
-               r"\bwhat (?:has|have|had) (?:eroded|weakened|delayed|held up|slowed|fuell?ed|undermined|"
+               # what has eroded, weakened, delayed… something ("What has held up the move?"), and what a law or a
+               # decision changes (the verb at its clause's end: "What did the company change its name to?" and
+               # "What did the spokesman call the change?" ask facts)
+               r"\bwhat (?:has|have|had) (?:eroded|weakened|delayed|held up|fuell?ed|undermined|"
                r"prevented|hampered|hindered|constrained)\b|"
-               r"\bwhat (?:does|do|did|will|would) [^?]{1,60}\bchange(?: (?:for|about) [^?,]{1,40})?\s*(?:\?|,|$)|"
+               r"\bwhat (?:does|do|did|will|would) [^?]{1,60}(?<!\bthe)(?<!\ba)(?<!\bthis)(?<!\bthat)\s+change"
+               r"(?: (?:for|about) [^?,]{1,40})?\s*(?:\?|,|$)|"
                r"\bwhat (?:should|can|could|must|might) [^?]{1,60}\btake away\b|"
                r"\bwhat [^?]{1,60}\b(?:has|have|had) learn(?:ed|t)\b|"
                # "Where does the exit from ECOWAS leave regional trade?", "What is Russia getting out of the

@@ -558,6 +558,10 @@ def test_things_proposed_are_facts(question: str) -> None:
     ("What did the company change its name to?", "factoid"),
     ("What dates for the talks does the minister propose?", "factoid"),
     ("According to the Ravelford Institute commentary, what has driven cod stocks northward?", "factoid"),
+    # (review) nouns in the present, and a noun "change"
+    ("What fuels the reactor?", "factoid"),
+    ("What delays hit the F-35 programme?", "factoid"),
+    ("What did the spokesman call the change?", "factoid"),
 ])
 def test_causes_asked_with_a_verb_changes_and_an_alternative_proposed(question: str, kind: str) -> None:
     assert question_kind(question) == kind
