@@ -195,6 +195,15 @@ _ARGUING = re.compile(r"(?<!War )(?<!Phase )(?<!Part )(?<!Class )(?<!Type )(?<!T
                       r"\b(?:we|should|must|ought|needs? to)\b", re.I)
 
 
+def argues(sentence: str) -> bool:
+    """Whether ``sentence`` argues as a writer does ("I think…", "we", what "should" be done).
+
+        >>> argues("I think the port should reopen."), argues("The port was closed, officials said.")
+        (True, False)
+    """
+    return bool(_ARGUING.search(sentence))
+
+
 def asks_view(question: str) -> bool:
     """Whether an analytic question asks for someone's view, a judgement or a course of action.
 

@@ -53,6 +53,7 @@ from rag.keypoints import (
     SHARES,
     STATE_PARTICIPLES,
     affected_heads,
+    argues,
     asks_next,
     asks_prescription,
     asks_view,
@@ -2140,11 +2141,43 @@ def reports_first(ranking: Ranking, relevance: dict[str, float], passages: Seque
 
 def asked_first(ranking: Ranking, scores: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
     """The learned points' ``scores`` with the hand-made rules for what the question asks laid over them, in the
-    order the answer applies them (:func:`prescriptions_weighed`, :func:`next_first`, :func:`actors_first`,
-    :func:`listed_first`, :func:`lists_completed`); the one place the chain is written (``rag.eval.point_fit``
-    replays it)."""
-    return lists_completed(ranking, listed_first(ranking, actors_first(ranking, next_first(
-        ranking, prescriptions_weighed(ranking, scores))), passages), passages)
+    order the answer applies them (:func:`prescriptions_weighed`, :func:`next_first`, :func:`reported_reactions`,
+    :func:`actors_first`, :func:`listed_first`, :func:`lists_completed`); the one place the chain is written
+    (``rag.eval.point_fit`` replays it)."""
+    return lists_completed(ranking, listed_first(ranking, actors_first(ranking, reported_reactions(
+        ranking, next_first(ranking, prescriptions_weighed(ranking, scores)), passages)), passages), passages)
+
+
+# A reaction asked about is reported: the writer's own sentences in a commentary keep this share of their score when a
+# report is retrieved too (forty-first round).
+REACTION_VIEW_SHARE = 0.5
+
+
+def reported_reactions(ranking: Ranking, scores: dict[str, float], passages: Sequence[Passage]) -> dict[str, float]:
+    """``scores`` with a commentary's own sentences kept at :data:`REACTION_VIEW_SHARE` for a question asking how
+    someone reacted, when a reporting document is retrieved too.
+
+    "How has the Eftarian government responded to the breach?" is answered by what the report says the ministry did
+    ("The ministry said it would offer every affected person two years of free credit monitoring…"), not by the
+    commentary's "Outsourcing can save money, but a ministry cannot outsource its responsibility…". A sentence of a
+    document that argues (:func:`rag.point_model.document_balance` below 0) that reports nobody's words
+    (:func:`rag.point_model.attributed`) is the writer's when it argues ("I", "should") or reports no reaction
+    (:func:`rag.keypoints.role_score`: a commentary's "The government responded by recalling its ambassador" is
+    kept whole); a question asking for a view is left alone.
+    """
+    question = ranking.profile.question
+    if not scores or question_aim(question) != "reactions" or asks_view(question):
+        return scores
+    article = {n: rendering_key(p.chunk.source) for n, p in enumerate(passages, start=1)}
+    balance = point_model.document_balance(ranking.candidates, passages)
+    if not any(b > 0 for b in balance.values()):
+        return scores
+    kept = dict(scores)
+    for c in ranking.candidates:
+        if c.text in kept and balance[article[c.passage]] < 0 and not point_model.attributed(c.text) and \
+                (argues(c.text) or role_score("reactions", c.text) <= 0):
+            kept[c.text] = scores[c.text] * REACTION_VIEW_SHARE
+    return kept
 
 
 # A writer's list is answered whole: when one of its items scores at least LIST_NEED of the best point, every other

@@ -73,7 +73,9 @@ def test_with_room_for_few_points_the_report_gives_them(monkeypatch: pytest.Monk
     monkeypatch.setattr(extractive, "MAX_POINT_SENTENCES", 2)
     chosen = [c.passage for c in extractive_result(QUESTION, passages, FakeEmbedder()).chosen]
     assert chosen == [2, 2]
-    # Without what the model learned of reporting documents, the analysis takes a place.
+    # Without what the model learned of reporting documents (and without reported_reactions, which holds the
+    # commentary's own sentences back for a reaction question too), the analysis takes a place.
+    monkeypatch.setattr(extractive, "REACTION_VIEW_SHARE", 1.0)
     weights = list(point_model.WEIGHTS)
     for name in ("document_balance", "document_balance_unasked_view"):
         weights[point_model.FEATURE_NAMES.index(name)] = 0.0

@@ -123,3 +123,61 @@ def test_the_raise_orders_the_points_but_the_refusal_floor_reads_the_plain_relev
     # A floor between the plain best and the raised best: the question is refused, as it was before the raise.
     monkeypatch.setattr(extractive, "MIN_POINT_RELEVANCE", (max(plain.values()) + max(raised.values())) / 2)
     assert extractive_result(question, passages, embedder).refused
+
+
+def _scores(question: str, passages: list[Passage]) -> dict[str, float]:
+    ranking = rank(question, passages, FakeEmbedder())
+    return {c.text: 0.8 for c in ranking.candidates}
+
+
+def test_a_reaction_asked_about_keeps_the_commentarys_own_sentences_at_a_share() -> None:
+    # Forty-first round (news_cq): "How has the Eftarian government responded to the breach?" was answered by the
+    # commentary's "Outsourcing can save money, but a ministry cannot outsource its responsibility…".
+    question = "How did Corvania's government respond to the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    scores = _scores(question, passages)
+    kept = extractive.reported_reactions(ranking, scores, passages)
+    argued = "I think Corvania's response to the strike on the port has been too timid."
+    reported = "Corvania's foreign ministry condemned the strike on the port, a spokesman said on Tuesday."
+    assert kept[argued] == pytest.approx(0.8 * extractive.REACTION_VIEW_SHARE)
+    assert kept[reported] == 0.8
+    # what someone is reported saying in the commentary is no writer's view
+    quoted = ("Officials said the response was measured. I think Corvania's response has been too timid. "
+              "The government should move air defences to the coast.")
+    with_quote = [passage(quoted, 1), passage(REPORT, 2)]
+    kept = extractive.reported_reactions(rank(question, with_quote, FakeEmbedder()), _scores(question, with_quote),
+                                         with_quote)
+    assert kept["Officials said the response was measured."] == 0.8
+    # (review) nor is a commentary's plain account of the reaction
+    narrated = ("Corvania's government responded to the strike on the port by recalling its ambassador. I think "
+                "the response has been too timid. The government should move air defences to the coast.")
+    with_account = [passage(narrated, 1), passage(REPORT, 2)]
+    kept = extractive.reported_reactions(rank(question, with_account, FakeEmbedder()),
+                                         _scores(question, with_account), with_account)
+    assert kept["Corvania's government responded to the strike on the port by recalling its ambassador."] == 0.8
+    assert kept["I think the response has been too timid."] == pytest.approx(0.8 * extractive.REACTION_VIEW_SHARE)
+
+
+@pytest.mark.parametrize("question, passages", [
+    # a view asked for, another kind of question, no report retrieved: as they were
+    ("What does the author think of Corvania's response to the strike?", [passage(ANALYSIS, 1), passage(REPORT, 2)]),
+    ("Why did the strike on the port happen?", [passage(ANALYSIS, 1), passage(REPORT, 2)]),
+    ("How did Corvania's government respond to the strike on the port?", [passage(ANALYSIS, 1)]),
+])
+def test_a_view_another_question_or_commentary_alone_is_left_as_it_is(question: str,
+                                                                     passages: list[Passage]) -> None:
+    scores = _scores(question, passages)
+    assert extractive.reported_reactions(rank(question, passages, FakeEmbedder()), scores, passages) == scores
+
+
+def test_the_answers_chain_keeps_the_commentary_at_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (review) reported_reactions is one of asked_first's rules, the chain the answer applies.
+    question = "How did Corvania's government respond to the strike on the port?"
+    passages = [passage(ANALYSIS, 1), passage(REPORT, 2)]
+    ranking = rank(question, passages, FakeEmbedder())
+    scores = _scores(question, passages)
+    argued = "I think Corvania's response to the strike on the port has been too timid."
+    halved = extractive.asked_first(ranking, scores, passages)[argued]
+    monkeypatch.setattr(extractive, "REACTION_VIEW_SHARE", 1.0)
+    assert halved < extractive.asked_first(ranking, scores, passages)[argued]
