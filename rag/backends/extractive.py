@@ -519,6 +519,9 @@ def states_leader(question: str, sentence: str, context: str = "") -> bool:
     wanted = _led_thing(question)
     if not wanted or not names_person_asked(question, sentence):
         return False
+    if _MINISTRY in wanted and not _OTHER_HOLDER.search(question) and \
+            _names_minister(wanted - {_MINISTRY}, sentence, question, context):
+        return True
     # The leader in apposition to the thing led, however long its name and the holder's rank ("The commander of the
     # Gestrovian Air Force, Lieutenant General Raffaela Halvorne, told…": the name lies past the window below).
     # The thing's last word must be one asked about ("the Gestrovian Air Force" leads no navy, "the Air Force's press
@@ -555,6 +558,84 @@ def states_leader(question: str, sentence: str, context: str = "") -> bool:
             if i <= 1 and _OPENS_REFERRING.match(sentence) and \
                     wanted <= set(terms(" ".join(context.split()[:len(wanted) + REFERRED_OPENING]))):
                 return True
+    return False
+
+
+# A ministry is headed by its minister: "Who heads Tuvenmark's agriculture ministry?" is answered by "Tuvenmark's
+# Minister of Agriculture, Joosje Fahlvander, said…", "Who is in charge of Dallinor's defence ministry?" by "Defence
+# Minister Keira Valdane called…" (forty-first round: news_cr, news_t). The minister's portfolio, before "Minister"
+# or after "Minister of / for", and the holder's name right after (a comma between or not); not a deputy's.
+_MINISTRY = terms("ministry")[0]
+# A holder other than the minister named in the reports: "Who is running the defence ministry on an interim basis
+# following Kastrenko's death?" (news_bj: answered by the late minister's name at first).
+_OTHER_HOLDER = re.compile(r"\b(?:interim|acting|caretaker|temporar\w*|(?-i:new)|next|former|previous|first|"
+                           r"deputy|replac\w*|succe\w*|following|after|before|since|then|death|died|resign\w*|"
+                           r"dismiss\w*)\b", re.I)
+_NOT_A_MINISTER = re.compile(r"\b(?:deputy|vice|assistant|junior|shadow|former|ex|outgoing|previous|then|late)\b",
+                             re.I)
+
+
+def _first_name(text: str) -> str:
+    """The first capitalised run of ``text`` past its first word's capital ("Drimna's government reacted": "Drimna's";
+    "On Monday Russia struck…": "Russia"), or ""."""
+    for m in _TITLE_RUN_ONE.finditer(text):
+        words = m.group(0).split()
+        while words and (words[0].lower() in STOPWORDS or words[0] in _WEEKDAYS):
+            words = words[1:]
+        if words:
+            return " ".join(words)
+    return ""
+
+
+_TITLE_RUN_ONE = re.compile(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)*")
+_WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday On In The A An".split())
+
+
+def _names_minister(portfolio: frozenset[str], sentence: str, question: str, context: str = "") -> bool:
+    """Does ``sentence`` name the minister of ``portfolio`` (stemmed: {"agricultur"}), of the state the question
+    asks about, by name? Not a deputy's or a former one's, not another state's ("Russian Defence Minister…" for
+    Ukraine's defence ministry), not a wider portfolio's ("Defence Industry Minister" heads no defence ministry). The
+    state the question names must be stated in the sentence or, when it refers back ("Its Foreign Minister…"), in
+    ``context`` (the sentence before).
+
+        >>> q = "Who heads Dallinor's defence ministry?"
+        >>> _names_minister(frozenset({"defenc"}), "Dallinor's Defence Minister Keira Valdane called it a breach.", q)
+        True
+        >>> _names_minister(frozenset({"defenc"}), "Its Defence Minister, Keira Valdane, said so.", q,
+        ...                 "Dallinor protested.")
+        True
+        >>> _names_minister(frozenset({"defenc"}), "Deputy Defence Minister Ruslana Farkone of Dallinor said so.", q)
+        False
+        >>> _names_minister(frozenset({"defenc"}), "Kernovan Defence Minister Andrei Kolvas said Dallinor lied.", q)
+        False
+        >>> _names_minister(frozenset({"defenc"}), "Dallinor's Defence Industry Minister Keira Valdane said so.", q)
+        False
+    """
+    if not portfolio:
+        return False
+    owner = {t for t in names(question) if t != _MINISTRY and not any(_same_name(t, p) for p in portfolio)}
+    for m in _MINISTER_NAMED.finditer(sentence):
+        if _NOT_THE_HOLDER.search(sentence[:m.start()]) or \
+                _NOT_A_MINISTER.search(m.group(0)[:m.start("name") - m.start()]):
+            continue
+        title = [t for t in terms(m.group("before") or m.group("after") or "")]
+        # (the words before the title: "Russian" in "Russian Minister of Defence X", "Dallinor's")
+        ahead = terms(" ".join(sentence[:m.start()].split()[-1:])) if m.group("after") else []
+        said_owner = [t for t in [*title, *ahead] if any(_same_name(t, o) for o in owner)]
+        rest = [t for t in title if t not in said_owner]
+        # the whole portfolio and nothing more ("defence" / "defense" are one), no other state's name
+        if not all(any(_same_name(p, t) for t in rest) for p in portfolio) or \
+                any(not any(_same_name(t, p) for p in portfolio) for t in rest) or \
+                any(t in names(sentence) and t not in said_owner for t in ahead):
+            continue
+        # The state is said on the title ("Tuvenmark's Minister of Agriculture", "Ukrainian Defence Minister"), or
+        # the sentence refers back ("Its Foreign Minister…") to one whose first name is the state: not anywhere in the
+        # sentence ("Defence Minister Andrei Belousov said Ukraine had lost 500 troops" is Russia's).
+        if owner and not said_owner and not (_OPENS_REFERRING.match(sentence) and any(
+                _same_name(o, t) for o in owner for t in terms(" ".join(_first_name(context).split())))):
+            continue
+        if any(len(n.split()) > 1 for n in person_names(m.group("name"), question)):
+            return True
     return False
 
 
@@ -601,6 +682,11 @@ _GENERAL_ROLES = frozenset({"person", "man", "woman", "official", "officer", "su
 # The titles a name may carry after the role ("the ship's commanding officer, Captain Idris Fallowby").
 _NAME_TITLE = (r"(?:(?:General|Colonel|Major|Captain|Commander|Admiral|Lieutenant|Sergeant|Brigadier|Judge|Dr\.?|"
                r"Professor|Ambassador|Minister|Mr\.?|Mrs\.?|Ms\.?)\s+)?")
+# (the minister named after a portfolio: _names_minister)
+_MINISTER_NAMED = re.compile(
+    r"(?:(?P<before>(?:[\w’'-]+\s+){1,2}?)(?i:minister)|(?i:minister)\s+(?i:of|for)\s+(?:the\s+)?"
+    rf"(?P<after>[{UPPER}][\w’'-]*(?:\s+(?:and\s+)?[{UPPER}][\w’'-]*){{0,2}}))"
+    rf",?\s+(?P<name>{_NAME_TITLE}[{UPPER}][\w’'-]+(?:\s+[{UPPER}][\w’'-]+)+)")
 ROLE_HOLDER_ANSWERABILITY = 0.5
 # Words that say which holder of a role is asked for: a sentence naming another holder does not answer.
 _ROLE_MODIFIER = re.compile(r"\b(?:first|second|third|last|current|former|new|previous|next|acting|interim|deputy|"

@@ -40,6 +40,14 @@ QUESTION = "Who is in charge of Halvoria's airlift to Port Ilmen?"
                                                "Raffaela Halvorne, told reporters that all 24 jets had been grounded."),
     ("Who is in charge of Kernova's cyber security directorate?", "On Tuesday the director of the National Cyber "
                                                                   "Security Directorate, Paulo Renner, said so."),
+    # a ministry is headed by its minister, named after the portfolio (forty-first round, news_cr, news_t: refused)
+    ("Who heads Tuvenmark's agriculture ministry?", "Tuvenmark's Minister of Agriculture, Joosje Fahlvander, said 2.3 "
+                                                    "million tonnes of grain were already sitting in the silos."),
+    ("Who is in charge of Dallinor's defence ministry?",
+     "Dallinor's Defence Minister Keira Valdane called the launch \"a flagrant breach\"."),
+    ("who heads Drimna's foreign ministry", "Drimna's Foreign Minister Andrei Kolvas described it as a wall."),
+    ("Who heads Querrat's Ministry of Communications?", "Querrat's Minister for Communications, Abel Tarrow, said so."),
+    ("Who heads Ukraine's defense ministry?", "Ukrainian Defence Minister Rustem Umerov said so."),
 ])
 def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str, sentence: str) -> None:
     assert states_leader(question, sentence)
@@ -86,6 +94,25 @@ def test_a_sentence_naming_the_leader_of_the_thing_asked_states_it(question: str
                                                "Minister Anna Berg said the inquiry would report in May."),
     # not a question about who leads
     ("Who supplied the fuel for the airlift?", "Colonel Ines Dalbrecht, who commands the airlift, thanked them."),
+    # another portfolio's minister, a deputy or a former one, a minister with no name
+    ("Who heads Querrat's Ministry of Communications?", "Querrat's Defence Minister Keira Valdane said so."),
+    ("Who is in charge of Dallinor's defence ministry?", "Dallinor's Deputy Defence Minister Ruslana Farkone said so."),
+    ("Who is in charge of Dallinor's defence ministry?", "Dallinor's former defence minister, Ruslana Farkone, said."),
+    ("Who heads Dallinor's defence ministry?", "Dallinor's then Defence Minister Ruslana Farkone said so in 2022."),
+    ("Who heads Tuvenmark's agriculture ministry?", "Tuvenmark's agriculture minister said the silos were full."),
+    # (review) another state's minister, a wider portfolio, a state never named
+    ("Who heads Ukraine's defence ministry?", "Russian Defence Minister Andrei Belousov said the strikes hit Ukraine."),
+    ("Who heads Ukraine's defence ministry?", "Russia's Minister of Defence, Andrei Belousov, said Ukraine lied."),
+    ("Who heads Dallinor's defence ministry?", "Dallinor's Minister for Defence Industry, Keira Valdane, said so."),
+    ("Who heads Dallinor's defence ministry?", "Dallinor's Defence Procurement Minister Keira Valdane said so."),
+    ("Who heads Dallinor's defence ministry?", "Defence Minister Keira Valdane said so."),
+    # (development replay, news_bj) someone other than the minister the reports name: an interim head, one before
+    ("Who heads Arzelia's defence ministry on an interim basis following Kastrenko's death?",
+     "The death of Arzelia's Defence Minister Edvin Kastrenko in a helicopter crash is a national tragedy."),
+    ("Who headed Ukraine's defence ministry before Umerov?", "Ukrainian Defence Minister Rustem Umerov said so."),
+    # (second review) the asked state named elsewhere in the sentence is not the minister's
+    ("Who heads Ukraine's defence ministry?", "Defence Minister Andrei Belousov said Ukraine had lost 500 troops."),
+    ("Who heads Ukraine's defence ministry?", "Defence Minister John Healey visited Ukraine."),
 ])
 def test_no_named_leader_of_the_thing_asked_no_answer(question: str, sentence: str) -> None:
     assert not states_leader(question, sentence)
@@ -217,3 +244,14 @@ def test_its_leader_needs_the_whole_thing_in_the_sentence_before() -> None:
     sentence = "Its director, Fidelis Nkowane, called for an independent inquiry."
     assert not states_leader("Who commands Ironvale's guard force at the Tolomwe mine?", sentence, context)
     assert states_leader("Who heads the Citizens' Rights Forum?", sentence, context)
+
+
+def test_its_minister_is_the_state_named_in_the_sentence_before() -> None:
+    # news_t: "Its Foreign Minister Andrei Kolvas described the structure as…" after a sentence naming Drimna.
+    question = "who heads Drimna's foreign ministry"
+    sentence = "Its Foreign Minister Andrei Kolvas described the structure as a wall of suspicion."
+    assert states_leader(question, sentence, "Drimna has protested against the fence.")
+    assert states_leader(question, sentence, "On Monday Drimna protested against the fence.")
+    assert not states_leader(question, sentence, "Kernova has protested against the fence.")
+    # (second review) the sentence before names another state first
+    assert not states_leader(question, sentence, "Kernova struck Drimna.")
