@@ -580,7 +580,7 @@ def _first_name(text: str) -> str:
     "On Monday Russia struck…": "Russia"), or ""."""
     for m in _TITLE_RUN_ONE.finditer(text):
         words = m.group(0).split()
-        while words and (words[0].lower() in STOPWORDS or words[0] in _WEEKDAYS):
+        while words and (words[0].lower() in STOPWORDS or words[0] in _WEEKDAYS):  # ("On Monday Russia…")
             words = words[1:]
         if words:
             return " ".join(words)
@@ -588,7 +588,7 @@ def _first_name(text: str) -> str:
 
 
 _TITLE_RUN_ONE = re.compile(rf"[{UPPER}][\w’'-]*(?:\s+[{UPPER}][\w’'-]*)*")
-_WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday On In The A An".split())
+_WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 
 
 def _names_minister(portfolio: frozenset[str], sentence: str, question: str, context: str = "") -> bool:
@@ -618,7 +618,7 @@ def _names_minister(portfolio: frozenset[str], sentence: str, question: str, con
         if _NOT_THE_HOLDER.search(sentence[:m.start()]) or \
                 _NOT_A_MINISTER.search(m.group(0)[:m.start("name") - m.start()]):
             continue
-        title = [t for t in terms(m.group("before") or m.group("after") or "")]
+        title = terms(m.group("before") or m.group("after") or "")
         # (the words before the title: "Russian" in "Russian Minister of Defence X", "Dallinor's")
         ahead = terms(" ".join(sentence[:m.start()].split()[-1:])) if m.group("after") else []
         said_owner = [t for t in [*title, *ahead] if any(_same_name(t, o) for o in owner)]
@@ -632,7 +632,7 @@ def _names_minister(portfolio: frozenset[str], sentence: str, question: str, con
         # the sentence refers back ("Its Foreign Minister…") to one whose first name is the state: not anywhere in the
         # sentence ("Defence Minister Andrei Belousov said Ukraine had lost 500 troops" is Russia's).
         if owner and not said_owner and not (_OPENS_REFERRING.match(sentence) and any(
-                _same_name(o, t) for o in owner for t in terms(" ".join(_first_name(context).split())))):
+                _same_name(o, t) for o in owner for t in terms(_first_name(context)))):
             continue
         if any(len(n.split()) > 1 for n in person_names(m.group("name"), question)):
             return True
@@ -3346,12 +3346,10 @@ _PHRASAL = ((re.compile(r"\b(?i:call(?:s|ed|ing)?) off\b"), "cancelled"),
             (re.compile(r"\b(?i:step(?:s|ped|ping)?) down\b"), "resigned"),
             # ("turned down the post": rejected; "pulled out of the talks": withdrew; "handed over": transferred; and
             # with the object between, "turned the offer down", "handed them over", as "called the strike off")
-            (re.compile(r"\b(?i:turn(?:s|ed|ing)?) down\b"), "rejected"),
-            (re.compile(r"\b(?i:pull(?:s|ed|ing)?) out\b"), "withdrew"),
-            (re.compile(r"\b(?i:hand(?:s|ed|ing)?) over\b"), "transferred"),
-            *((re.compile(rf"\b(?i:{verb}(?:s|ed|ing)?)\s+((?:(?:the|a|an|its|their|his|her)\s+)?[\w’'-]+\s+){particle}\b"),
-               rf"{done} \1") for verb, particle, done in (("turn", "down", "rejected"), ("pull", "out", "withdrew"),
-                                                          ("hand", "over", "transferred"))),
+            *((re.compile(rf"\b(?i:{verb}(?:s|ed|ing)?)\s+{between}{particle}\b"), rf"{done} \1" if between else done)
+              for verb, particle, done in (("turn", "down", "rejected"), ("pull", "out", "withdrew"),
+                                           ("hand", "over", "transferred"))
+              for between in ("", r"((?:(?:the|a|an|its|their|his|her)\s+)?[\w’'-]+\s+)")),
             # (a gas or container "terminal" is no "terminated" lease, but the two share the stem "termin": the noun
             # becomes a token of its own, in the question as in the reports)
             (re.compile(r"\b(?i:terminal)(s?)\b"), r"xterminal\1"),
@@ -3500,7 +3498,8 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         # (Not a shorter word that starts the form: "terms" is no "terminate". Nor, for what happened, a short shared
         # start: "crops" is no "cross", fortieth round.)
         match = _event_word if asked in happened else focus_matches
-        return any(match(asked, word) or word in _IRREGULAR_FORMS.get(asked, ()) for word in stated) or any(
+        # (an irregular form is one of the partners: "paid" for "pay")
+        return any(match(asked, word) for word in stated) or any(
             word == form or (len(form) >= 4 and word.startswith(form))
             for form in partners[asked] - {asked} for word in stated)
 
@@ -3526,7 +3525,7 @@ def event_unstated(question: str, passages: Sequence[Passage]) -> list[str]:
         if unstated:
             return unstated
     return unstated_premise(presumed, passages, skip=EVENT_FRAMES,
-                            alternatives=lambda t: same_event(t, asked=t == first) | _IRREGULAR_FORMS.get(t, set()))
+                            alternatives=lambda t: partners.get(t) or same_event(t, asked=t == first))
 
 
 def effect_unstated(question: str, passages: Sequence[Passage]) -> bool:
